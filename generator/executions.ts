@@ -1,0 +1,101 @@
+/** One simulated Athena query: its text, its outcome, and the QueryExecution history keeps. */
+import { Actor } from "./org";
+import { Random } from "./random";
+
+export interface SimulatedQuery {
+  id: string;
+  region: string;
+  actor: Actor;
+  session?: string;
+  clientIndex: number;
+  sourceIp: string;
+  workGroup: string;
+  database: string;
+  text: string;
+  statementType: "DML" | "DDL";
+  substatementType: string;
+  state: "SUCCEEDED" | "FAILED" | "CANCELLED";
+  bytes: number;
+  reused: boolean;
+  /** When Athena accepted the query (ms precision). */
+  submittedAt: Date;
+  completedAt: Date;
+  engineMs: number;
+  queueMs: number;
+  planningMs: number;
+}
+
+const FAILURES = [
+  { category: 2, type: 1301, message: "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.%s.tmp_extract' does not exist" },
+  { category: 2, type: 1100, message: "SYNTAX_ERROR: line 3:9: Column 'amout' cannot be resolved" },
+  { category: 3, type: 1200, message: "EXCEEDED_LOCAL_MEMORY_LIMIT: Query exceeded per-node memory limit of 12GB" },
+];
+
+/** A plausible query on `database`, with literals a report would need to redact. */
+export function queryText(rng: Random, database: string, tables: readonly string[], day: string): string {
+  const table = rng.pick(tables);
+  const shapes = [
+    `SELECT region, count(*) AS n, sum(amount) AS total\nFROM ${database}.${table}\nWHERE event_date >= DATE '${day}' AND status = 'complete'\nGROUP BY region\nORDER BY total DESC`,
+    `SELECT *\nFROM "${database}"."${table}"\nWHERE customer_id = ${rng.int(10000, 99999)}\nLIMIT 100`,
+    `WITH recent AS (\n  SELECT user_id, max(ts) AS last_seen FROM ${table} WHERE dt > '${day}' GROUP BY user_id\n)\nSELECT count(*) FROM recent WHERE last_seen > now() - interval '7' day`,
+    `SELECT date_trunc('week', created_at) AS week, approx_distinct(email) FROM ${database}.${table} GROUP BY 1`,
+  ];
+  return rng.pick(shapes);
+}
+
+export function ddlText(rng: Random, database: string, tables: readonly string[]): string {
+  return rng.pick([`SHOW PARTITIONS ${database}.${rng.pick(tables)}`, `MSCK REPAIR TABLE ${database}.${rng.pick(tables)}`, `DESCRIBE ${database}.${rng.pick(tables)}`]);
+}
+
+/** The QueryExecution as `GetQueryExecution` returns it through SDK v3 (timestamps as Dates). */
+export function toQueryExecution(q: SimulatedQuery, resultBucket: string): Record<string, unknown> {
+  const failure = q.state === "FAILED" ? FAILURES[q.text.length % FAILURES.length] : undefined;
+  const status: Record<string, unknown> = {
+    State: q.state,
+    SubmissionDateTime: q.submittedAt,
+    CompletionDateTime: q.completedAt,
+  };
+  if (failure) {
+    status.StateChangeReason = failure.message.replace("%s", q.database);
+    status.AthenaError = {
+      ErrorCategory: failure.category,
+      ErrorType: failure.type,
+      Retryable: failure.category === 3,
+      ErrorMessage: failure.message.replace("%s", q.database),
+    };
+  }
+  if (q.state === "CANCELLED") status.StateChangeReason = "Query cancelled by user";
+  const total = q.queueMs + q.planningMs + q.engineMs + 40;
+  return {
+    QueryExecutionId: q.id,
+    Query: q.text,
+    StatementType: q.statementType,
+    SubstatementType: q.substatementType,
+    ResultConfiguration: {
+      OutputLocation: `s3://${resultBucket}/${q.workGroup}/${q.id}.${q.statementType === "DDL" ? "txt" : "csv"}`,
+      EncryptionConfiguration: { EncryptionOption: "SSE_S3" },
+    },
+    ResultReuseConfiguration: { ResultReuseByAgeConfiguration: { Enabled: q.reused, MaxAgeInMinutes: q.reused ? 60 : undefined } },
+    QueryExecutionContext: { Database: q.database, Catalog: "AwsDataCatalog" },
+    Status: status,
+    Statistics: {
+      EngineExecutionTimeInMillis: q.engineMs,
+      DataScannedInBytes: q.bytes,
+      TotalExecutionTimeInMillis: total,
+      QueryQueueTimeInMillis: q.queueMs,
+      ServicePreProcessingTimeInMillis: 12,
+      QueryPlanningTimeInMillis: q.planningMs,
+      ServiceProcessingTimeInMillis: 28,
+      ResultReuseInformation: { ReusedPreviousResult: q.reused },
+    },
+    WorkGroup: q.workGroup,
+    EngineVersion: { SelectedEngineVersion: "AUTO", EffectiveEngineVersion: "Athena engine version 3" },
+  };
+}
+
+/** Athena's price for a query, computed here independently of the SQL: $5/TB, per MB, 10 MB minimum. */
+export function athenaCostUsd(bytes: number, statementType: string): number {
+  if (statementType === "DDL" || bytes === 0) return 0;
+  const megabytes = Math.max(Math.ceil(bytes / 1024 ** 2), 10);
+  return (megabytes * 5) / 1024 ** 2;
+}

@@ -1,0 +1,166 @@
+/**
+ * Writes a lake for the fictional org over N days, deterministic by seed: CloudTrail in the trail's
+ * layout and file format, Athena history in the audit's contract. Returns the ledger of what it
+ * generated, which tests and the demo use as the independent truth.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as zlib from "node:zlib";
+import { addDays, dayOf, daysBetween, parseDay } from "../queries/days";
+import { InputError } from "../queries/errors";
+import { historyDay, HistoryLine, toHistoryLine } from "../queries/history-record";
+import { cloudTrailObjectKey, DEFAULT_PREFIX, historyObjectKey } from "../queries/layout";
+import { deliver } from "./cloudtrail";
+import { athenaCostUsd, toQueryExecution } from "./executions";
+import { ACCOUNT_ID, callerArn, REGIONS, roleArn } from "./org";
+import { Random } from "./random";
+import { PlannedQuery, simulateDay } from "./simulate";
+
+export interface GenerateOptions {
+  lake: string;
+  /** Last day generated (UTC, inclusive). Fixed by default so the demo is reproducible. */
+  endDay?: string;
+  days?: number;
+  seed?: number;
+  prefix?: string;
+  trailPrefix?: string;
+  /** Minutes of events per CloudTrail file (real trails: about 5). */
+  deliveryWindowMinutes?: number;
+  onDay?: (day: string, index: number, total: number) => void;
+}
+
+/** What one generated query should look like in the events table. */
+export interface LedgerEntry {
+  id: string;
+  region: string;
+  /** The events partition it belongs to: its CloudTrail event day, or its history day if unattributed. */
+  eventDay: string;
+  historyDay: string;
+  actor: string;
+  human: boolean;
+  principalArn: string | null;
+  iamPrincipalArn: string | null;
+  clientFamily: string | null;
+  sourceIp: string | null;
+  workGroup: string;
+  database: string;
+  state: string;
+  statementType: string;
+  bytes: number;
+  costUsd: number;
+  submittedAt: string;
+  attributed: boolean;
+  textForm: string;
+  midnightCrossing: boolean;
+  straddle: boolean;
+  /** Its CloudTrail record was delivered into a later day's folder. */
+  lateDelivered: boolean;
+}
+
+export interface Ledger {
+  firstDay: string;
+  lastDay: string;
+  accountId: string;
+  regions: string[];
+  queries: LedgerEntry[];
+  failedCalls: number;
+  cloudTrailRecords: number;
+  cloudTrailFiles: number;
+  historyFiles: number;
+}
+
+export const DEFAULT_END_DAY = "2026-10-31";
+
+function writeGzip(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, zlib.gzipSync(text, { level: 6 }));
+}
+
+function ledgerEntry(q: PlannedQuery, lateDelivered: boolean): LedgerEntry {
+  const attributed = !q.trailGap;
+  return {
+    id: q.id,
+    region: q.region,
+    eventDay: attributed ? dayOf(q.eventAt) : dayOf(q.submittedAt),
+    historyDay: dayOf(q.submittedAt),
+    actor: q.actor.key,
+    human: q.actor.human,
+    principalArn: attributed ? callerArn(q.actor, q.session) : null,
+    iamPrincipalArn: attributed ? roleArn(q.actor) : null,
+    clientFamily: attributed ? q.actor.clients[q.clientIndex].clientFamily : null,
+    sourceIp: attributed ? q.sourceIp : null,
+    workGroup: q.workGroup,
+    database: q.database,
+    state: q.state,
+    statementType: q.statementType,
+    bytes: q.bytes,
+    costUsd: athenaCostUsd(q.bytes, q.statementType),
+    submittedAt: q.submittedAt.toISOString(),
+    attributed,
+    textForm: q.textForm,
+    midnightCrossing: q.midnightCrossing,
+    straddle: q.straddle,
+    lateDelivered,
+  };
+}
+
+export function generateLake(options: GenerateOptions): Ledger {
+  const days = options.days ?? 90;
+  if (!Number.isInteger(days) || days < 1 || days > 3650) throw new InputError(`days must be a whole number from 1 to 3650, got ${days}`);
+  const lastDay = parseDay(options.endDay ?? DEFAULT_END_DAY, "end day");
+  const firstDay = addDays(lastDay, 1 - days);
+  const prefix = options.prefix ?? DEFAULT_PREFIX;
+  const rng = new Random(options.seed ?? 42);
+  const calendar = daysBetween(firstDay, lastDay);
+  // Two trail outages, so some history has no CloudTrail record to name its principal.
+  const outages = new Map([[calendar[Math.floor(days * 0.23)], [13, 15] as const], [calendar[Math.floor(days * 0.68)], [2, 3] as const]]);
+  const history = new Map<string, HistoryLine[]>();
+  const ledger: Ledger = {
+    firstDay,
+    lastDay,
+    accountId: ACCOUNT_ID,
+    regions: [...REGIONS],
+    queries: [],
+    failedCalls: 0,
+    cloudTrailRecords: 0,
+    cloudTrailFiles: 0,
+    historyFiles: 0,
+  };
+  calendar.forEach((day, index) => {
+    options.onDay?.(day, index, calendar.length);
+    for (const region of REGIONS) {
+      const simulated = simulateDay({ day, region, outage: region === REGIONS[0] ? outages.get(day) : undefined }, rng);
+      const files = deliver(region, simulated.records, options.deliveryWindowMinutes ?? 30, rng);
+      const folderOf = new Map<unknown, string>();
+      for (const file of files) {
+        const key = cloudTrailObjectKey({ account: ACCOUNT_ID, region }, file.deliveredAt, rng.hex(16).toUpperCase(), options.trailPrefix);
+        writeGzip(path.join(options.lake, key), JSON.stringify({ Records: file.records }));
+        for (const record of file.records) folderOf.set(record, dayOf(file.deliveredAt));
+        ledger.cloudTrailRecords += file.records.length;
+        ledger.cloudTrailFiles++;
+      }
+      const recordOf = new Map(simulated.records.map((r) => [(r.record.responseElements as { queryExecutionId?: string } | null)?.queryExecutionId, r.record]));
+      for (const q of simulated.queries) {
+        const record = recordOf.get(q.id);
+        const lateDelivered = record !== undefined && folderOf.get(record) !== dayOf(q.eventAt);
+        ledger.queries.push(ledgerEntry(q, lateDelivered));
+        const line = toHistoryLine(toQueryExecution(q, "northwind-athena-results"), {
+          Region: region,
+          CollectedAt: `${addDays(dayOf(q.submittedAt), 1)}T01:00:00.000Z`,
+          Source: "generator",
+        });
+        const key = historyObjectKey({ region, dt: historyDay(line), workGroup: q.workGroup }, prefix);
+        const lines = history.get(key) ?? [];
+        lines.push(line);
+        history.set(key, lines);
+      }
+      ledger.failedCalls += simulated.failedCalls;
+    }
+  });
+  for (const [key, lines] of [...history.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    lines.sort((a, b) => String(a.Status?.SubmissionDateTime).localeCompare(String(b.Status?.SubmissionDateTime)));
+    writeGzip(path.join(options.lake, key), lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+    ledger.historyFiles++;
+  }
+  return ledger;
+}

@@ -1,0 +1,210 @@
+/**
+ * The fictional organisation the generator simulates: Northwind Analytics, one account, two
+ * regions, people and services reaching Athena in the ways real teams do.
+ */
+
+export const ACCOUNT_ID = "210987654321";
+export const MAIN_REGION = "us-east-1";
+export const REGIONS = ["us-east-1", "eu-west-1"] as const;
+
+export const DATABASES: Readonly<Record<string, readonly string[]>> = {
+  sales: ["orders", "customers", "refunds"],
+  finance: ["ledger", "invoices"],
+  marketing: ["campaigns", "attribution"],
+  clickstream: ["page_views", "sessions"],
+  hr: ["headcount"],
+};
+
+/** How one caller (a person's session, or a service's client) reaches Athena. */
+export interface Client {
+  userAgent: string;
+  /** Where calls come from: a fixed IP, a /24 to draw from, or a service name. */
+  sourceIp: string | { network: string };
+  clientFamily: string;
+}
+
+export interface Actor {
+  key: string;
+  /** `IAMUser` or `AssumedRole`. */
+  type: "IAMUser" | "AssumedRole";
+  /** User or role name; role paths included (`service-role/...`). */
+  name: string;
+  /** Assumed-role session names; one is drawn per query. */
+  sessions?: readonly string[];
+  /** Identity Center users behind the sessions (same order), for `onBehalfOf`. */
+  identityCenterUsers?: readonly string[];
+  clients: readonly Client[];
+  regions: readonly string[];
+  workGroups: readonly string[];
+  databases: readonly string[];
+  /** Mean queries a weekday (weekends get a quarter). */
+  perDay: number;
+  /** UTC hours the actor works in, [from, to). */
+  hours: readonly [number, number];
+  /** Median bytes a query scans, and the log-normal spread. */
+  medianBytes: number;
+  spread: number;
+  /** Share of queries whose results Athena reuses (no scan). */
+  reuse?: number;
+  human: boolean;
+}
+
+const GB = 1024 ** 3;
+const MB = 1024 ** 2;
+
+const CONSOLE: Client = {
+  userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
+  sourceIp: { network: "203.0.113" },
+  clientFamily: "console",
+};
+
+export const ACTORS: readonly Actor[] = [
+  {
+    key: "alice",
+    type: "IAMUser",
+    name: "alice",
+    clients: [{ userAgent: "aws-internal/3 aws-sdk-java/1.12.772", sourceIp: { network: "198.51.100" }, clientFamily: "console" }],
+    regions: ["us-east-1"],
+    workGroups: ["analysts"],
+    databases: ["sales", "marketing"],
+    perDay: 6,
+    hours: [8, 18],
+    medianBytes: 900 * MB,
+    spread: 1.2,
+    human: true,
+  },
+  {
+    key: "bob",
+    type: "IAMUser",
+    name: "bob",
+    clients: [
+      {
+        userAgent: "aws-cli/2.22.4 md/awscrt#0.22.0 ua/2.0 os/linux#6.1.0 md/arch#x86_64 lang/python#3.12.6 md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/distrib#debian.12 command/athena.start-query-execution",
+        sourceIp: { network: "198.51.100" },
+        clientFamily: "cli",
+      },
+      CONSOLE,
+    ],
+    regions: ["us-east-1", "eu-west-1"],
+    workGroups: ["primary"],
+    databases: ["finance"],
+    perDay: 3,
+    hours: [9, 17],
+    medianBytes: 300 * MB,
+    spread: 1.0,
+    human: true,
+  },
+  {
+    key: "analysts-sso",
+    type: "AssumedRole",
+    name: "aws-reserved/sso.amazonaws.com/AWSReservedSSO_DataAnalyst_5f3e2a1b0c9d8e7f",
+    sessions: ["carol@northwind.example", "dave@northwind.example", "erin@northwind.example"],
+    identityCenterUsers: ["9067a5a2c4-5b1e0f2a-8c1d-4b7e-a3f0-2d6c9e8b1a40", "9067a5a2c4-7d3c2b1a-0e9f-4a8b-b7c6-5d4e3f2a1b09", "9067a5a2c4-1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"],
+    clients: [CONSOLE],
+    regions: ["us-east-1", "eu-west-1"],
+    workGroups: ["analysts"],
+    databases: ["sales", "marketing", "clickstream"],
+    perDay: 24,
+    hours: [7, 19],
+    medianBytes: 2 * GB,
+    spread: 1.4,
+    human: true,
+  },
+  {
+    key: "etl",
+    type: "AssumedRole",
+    name: "etl-nightly-glue",
+    sessions: ["GlueJobRunnerSession"],
+    clients: [
+      {
+        userAgent: "aws-sdk-java/1.12.772 Linux/5.10.227 OpenJDK_64-Bit_Server_VM/25.402-b06 java/1.8.0_402 scala/2.12.18 vendor/Amazon.com_Inc. exec-env/AWS_Glue",
+        sourceIp: "glue.amazonaws.com",
+        clientFamily: "sdk",
+      },
+    ],
+    regions: ["us-east-1"],
+    workGroups: ["etl"],
+    databases: ["clickstream", "sales"],
+    perDay: 12,
+    hours: [0, 4],
+    medianBytes: 120 * GB,
+    spread: 0.9,
+    human: false,
+  },
+  {
+    key: "quicksight",
+    type: "AssumedRole",
+    name: "service-role/aws-quicksight-service-role-v0",
+    sessions: ["QuickSight-RoleSession-1700000001", "QuickSight-RoleSession-1700000002"],
+    clients: [{ userAgent: "sbAthenaJDBCDriver/2.0, aws-internal/3", sourceIp: "quicksight.amazonaws.com", clientFamily: "quicksight" }],
+    regions: ["us-east-1"],
+    workGroups: ["bi"],
+    databases: ["sales", "marketing"],
+    perDay: 48,
+    hours: [0, 24],
+    medianBytes: 150 * MB,
+    spread: 1.1,
+    reuse: 0.25,
+    human: false,
+  },
+  {
+    key: "reporting-shared",
+    type: "AssumedRole",
+    name: "reporting-app",
+    sessions: ["reporting-app"],
+    clients: [
+      {
+        userAgent: "AthenaJDBC/3.3.0 (Linux; amd64) Tableau/2024.2",
+        sourceIp: { network: "10.20.1" },
+        clientFamily: "jdbc",
+      },
+      {
+        userAgent: "Boto3/1.35.36 md/Botocore#1.35.36 ua/2.0 os/linux#5.10.225 md/arch#x86_64 lang/python#3.11.10 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.35.36",
+        sourceIp: { network: "10.40.7" },
+        clientFamily: "sdk",
+      },
+    ],
+    regions: ["us-east-1"],
+    workGroups: ["bi", "primary"],
+    databases: ["sales", "finance"],
+    perDay: 10,
+    hours: [6, 22],
+    medianBytes: 600 * MB,
+    spread: 1.0,
+    human: false,
+  },
+  {
+    key: "churn-lambda",
+    type: "AssumedRole",
+    name: "churn-scoring-lambda",
+    sessions: ["churn-scoring"],
+    clients: [
+      {
+        userAgent: "aws-sdk-js/3.654.0 ua/2.1 os/linux#5.10.226 lang/js md/nodejs#20.17.0 api/athena#3.654.0 exec-env/AWS_Lambda_nodejs20.x",
+        sourceIp: { network: "52.212.40" },
+        clientFamily: "sdk",
+      },
+    ],
+    regions: ["eu-west-1"],
+    workGroups: ["primary"],
+    databases: ["marketing", "sales"],
+    perDay: 4,
+    hours: [5, 6],
+    medianBytes: 4 * GB,
+    spread: 0.6,
+    human: false,
+  },
+];
+
+export function roleArn(actor: Actor): string {
+  return actor.type === "IAMUser"
+    ? `arn:aws:iam::${ACCOUNT_ID}:user/${actor.name}`
+    : `arn:aws:iam::${ACCOUNT_ID}:role/${actor.name}`;
+}
+
+/** The caller ARN CloudTrail shows: the user, or `assumed-role/<role name>/<session>`. */
+export function callerArn(actor: Actor, session: string | undefined): string {
+  if (actor.type === "IAMUser") return roleArn(actor);
+  const roleName = actor.name.split("/").pop();
+  return `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${roleName}/${session}`;
+}

@@ -1,0 +1,60 @@
+/**
+ * DuckDB views over a lake's files, derived from the table definitions, so the saved SQL sees the
+ * same tables, columns and partition keys as on Athena.
+ */
+import { CLOUDTRAIL, EVENTS, HISTORY, TableDefinition } from "../schema/tables";
+import { duckType, sqlName } from "../schema/types";
+
+export function sqlString(text: string): string {
+  return `'${text.replace(/'/g, "''")}'`;
+}
+
+function fileList(files: readonly string[]): string {
+  return `[${files.map(sqlString).join(", ")}]`;
+}
+
+function columnsSpec(table: TableDefinition): string {
+  return `{${table.columns.map((c) => `${sqlString(c.name)}: ${sqlString(duckType(c.type, c.json))}`).join(", ")}}`;
+}
+
+/** A typed view body with no rows, for a table that has no files yet. */
+export function emptyTableSql(table: TableDefinition): string {
+  const columns = [
+    ...table.columns.map((c) => `CAST(NULL AS ${duckType(c.type, c.json)}) AS ${sqlName(c)}`),
+    ...table.partitionKeys.map((p) => `CAST(NULL AS VARCHAR) AS ${p.name}`),
+  ];
+  return `SELECT ${columns.join(", ")} WHERE false`;
+}
+
+export function historySql(files: readonly string[]): string {
+  if (files.length === 0) return emptyTableSql(HISTORY);
+  const columns = HISTORY.columns.map((c) => `"${c.name}" AS ${sqlName(c)}`);
+  return `SELECT ${columns.join(", ")}, region, dt, workgroup
+FROM read_json(${fileList(files)}, columns = ${columnsSpec(HISTORY)}, format = 'newline_delimited',
+  hive_partitioning = true, hive_types_autocast = false, maximum_object_size = 67108864)`;
+}
+
+const CLOUDTRAIL_PATH = "AWSLogs/(?:o-[a-z0-9]+/)?(\\d{12})/CloudTrail/([^/]+)/(\\d{4}/\\d{2}/\\d{2})/";
+
+export function cloudTrailSql(files: readonly string[]): string {
+  if (files.length === 0) return emptyTableSql(CLOUDTRAIL);
+  const recordType = duckType({ kind: "struct", fields: CLOUDTRAIL.columns });
+  const columns = CLOUDTRAIL.columns.map((c) => `record."${c.name}" AS ${sqlName(c)}`);
+  const partitions = CLOUDTRAIL.partitionKeys.map(
+    (p, i) => `regexp_extract(filename, ${sqlString(CLOUDTRAIL_PATH)}, ${i + 1}) AS ${p.name}`,
+  );
+  return `SELECT ${columns.join(", ")}, ${partitions.join(", ")}
+FROM (
+  SELECT unnest("Records") AS record, replace(filename, '\\', '/') AS filename
+  FROM read_json(${fileList(files)}, columns = {'Records': ${sqlString(`${recordType}[]`)}}, format = 'unstructured',
+    filename = true, maximum_object_size = 1073741824)
+)`;
+}
+
+export function eventsSql(files: readonly string[]): string {
+  if (files.length === 0) return emptyTableSql(EVENTS);
+  const columns = [...EVENTS.columns.map(sqlName), ...EVENTS.partitionKeys.map((p) => p.name)];
+  return `SELECT ${columns.join(", ")}
+FROM read_parquet(${fileList(files)}, hive_partitioning = true, union_by_name = true,
+  hive_types = {'dt': 'VARCHAR', 'region': 'VARCHAR'})`;
+}

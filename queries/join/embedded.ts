@@ -1,0 +1,101 @@
+/**
+ * The daily join on the embedded engine: reads only the partitions day D needs, skips and counts
+ * unreadable input, and replaces the events partition (dt=D, region=R) whole or not at all.
+ */
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { addDays, parseDay } from "../days";
+import { DuckDbEngine } from "../duckdb/engine";
+import { cloudTrailSql, historySql } from "../duckdb/views";
+import { cloudTrailFiles, historyFiles } from "../lake/files";
+import { checkCloudTrail, checkJsonLines, CheckedFiles } from "../lake/validate";
+import { DEFAULT_PREFIX, eventsPartitionPrefix, eventsTablePrefix } from "../layout";
+import { EVENTS } from "../schema/tables";
+import { sqlName } from "../schema/types";
+import { readSql } from "../sql-files";
+import { eventsJoinParameters } from "./parameters";
+
+export interface JoinSummary {
+  day: string;
+  region: string;
+  /** Rows written to the events partition. */
+  rows: number;
+  /** Rows whose principal came from CloudTrail. */
+  attributed: number;
+  /** History rows no CloudTrail record named (principal unknown, bytes kept). */
+  unattributed: number;
+  /** CloudTrail records with no history row (principal known, bytes unknown). */
+  withoutHistory: number;
+  history: Omit<CheckedFiles, "readable"> & { files: number };
+  cloudTrail: Omit<CheckedFiles, "readable"> & { files: number };
+  /** The partition folder written (absent when the day had no rows). */
+  partition?: string;
+}
+
+function summarise(check: CheckedFiles): JoinSummary["history"] {
+  const { readable, ...rest } = check;
+  return { ...rest, files: readable.length + check.skippedFiles };
+}
+
+export async function joinDayEmbedded(engine: DuckDbEngine, day: string, region: string): Promise<JoinSummary> {
+  parseDay(day);
+  const lake = engine.lake;
+  const prefix = lake.prefix ?? DEFAULT_PREFIX;
+  const window = [addDays(day, -1), day, addDays(day, 1)];
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "athena-audit-join-"));
+  const table = path.join(lake.root, eventsTablePrefix(prefix));
+  const staging = path.join(table, `.staging-${day}-${region}-${crypto.randomUUID()}`);
+  try {
+    const history = checkJsonLines(historyFiles(lake, { region, dts: window }), "QueryExecutionId", lake.root, scratch);
+    const cloudTrail = checkCloudTrail(cloudTrailFiles(lake, { region, days: window }), lake.root, scratch);
+    const sql = readSql("events_join");
+    const columns = EVENTS.columns.map(sqlName);
+    fs.mkdirSync(staging, { recursive: true });
+    const file = path.join(staging, "part-00000.parquet");
+    const counts = await engine.withTables(
+      { history: historySql(history.readable), cloudtrail: cloudTrailSql(cloudTrail.readable) },
+      async (scoped) => {
+        const rows = await scoped.writeParquet(sql, eventsJoinParameters(day, region), columns, file);
+        const tally = await scoped.run(
+          "SELECT count_if(NOT attributed) AS unattributed, count_if(NOT in_history) AS without_history FROM read_parquet(?)",
+          [file],
+        );
+        const t = tally.rows[0];
+        return { rows, unattributed: Number(t.unattributed ?? 0), withoutHistory: Number(t.without_history ?? 0) };
+      },
+    );
+    const partition = path.join(lake.root, eventsPartitionPrefix(day, region, prefix));
+    replacePartition(partition, counts.rows > 0 ? staging : undefined, table);
+    return {
+      day,
+      region,
+      rows: counts.rows,
+      attributed: counts.rows - counts.unattributed,
+      unattributed: counts.unattributed,
+      withoutHistory: counts.withoutHistory,
+      history: summarise(history),
+      cloudTrail: summarise(cloudTrail),
+      partition: counts.rows > 0 ? partition : undefined,
+    };
+  } finally {
+    fs.rmSync(staging, { recursive: true, force: true });
+    fs.rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Swaps a finished staging folder in for the partition with renames, so a reader sees the old
+ * partition or the new one, never a half-written one. No staging folder means the day is empty.
+ */
+function replacePartition(partition: string, staging: string | undefined, table: string): void {
+  const trash = path.join(table, `.trash-${crypto.randomUUID()}`);
+  const existed = fs.existsSync(partition);
+  if (existed) fs.renameSync(partition, trash);
+  if (staging) {
+    fs.mkdirSync(path.dirname(partition), { recursive: true });
+    fs.renameSync(staging, partition);
+  }
+  if (existed) fs.rmSync(trash, { recursive: true, force: true });
+}

@@ -1,0 +1,94 @@
+/** Finding a table's files in a local lake folder, which mirrors the bucket's keys one to one. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { cloudTrailDay } from "../days";
+import { LakeError } from "../errors";
+import { DEFAULT_PREFIX, eventsTablePrefix, historyTablePrefix } from "../layout";
+
+export interface LakeLocation {
+  /** The local folder standing for the bucket. */
+  root: string;
+  /** Key prefix of the audit's own tables (default `athena-audit`). */
+  prefix?: string;
+  /** Key prefix before `AWSLogs/` where the trail delivers (default: the bucket root). */
+  trailPrefix?: string;
+}
+
+export function assertLake(lake: LakeLocation): void {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(lake.root);
+  } catch {
+    throw new LakeError(`lake folder ${lake.root} does not exist (generate one with: athena-audit demo --lake ${lake.root})`);
+  }
+  if (!stat.isDirectory()) throw new LakeError(`lake ${lake.root} is not a folder`);
+}
+
+function listDir(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir).sort();
+  } catch {
+    return [];
+  }
+}
+
+function filesUnder(dir: string, suffix: string): string[] {
+  let entries: string[];
+  try {
+    entries = fs.readdirSync(dir, { recursive: true }) as string[];
+  } catch {
+    return [];
+  }
+  return entries
+    .filter((e) => e.endsWith(suffix) && !e.split(path.sep).some((part) => part.startsWith(".")))
+    .map((e) => path.join(dir, e))
+    .sort();
+}
+
+/** History files, optionally only those of some regions and days. */
+export function historyFiles(lake: LakeLocation, filter: { region?: string; dts?: readonly string[] } = {}): string[] {
+  const table = path.join(lake.root, historyTablePrefix(lake.prefix ?? DEFAULT_PREFIX));
+  const regions = filter.region ? [`region=${filter.region}`] : listDir(table).filter((d) => d.startsWith("region="));
+  const files: string[] = [];
+  for (const region of regions) {
+    const days = filter.dts ? filter.dts.map((d) => `dt=${d}`) : listDir(path.join(table, region));
+    for (const day of days) files.push(...filesUnder(path.join(table, region, day), ".json.gz"));
+  }
+  return files;
+}
+
+/** Folders below `AWSLogs/` that hold accounts: the top itself, and each organization's folder. */
+function accountFolders(awsLogs: string): string[] {
+  const folders: string[] = [];
+  for (const entry of listDir(awsLogs)) {
+    if (/^\d{12}$/.test(entry)) folders.push(path.join(awsLogs, entry));
+    else if (/^o-[a-z0-9]+$/.test(entry)) {
+      for (const account of listDir(path.join(awsLogs, entry))) {
+        if (/^\d{12}$/.test(account)) folders.push(path.join(awsLogs, entry, account));
+      }
+    }
+  }
+  return folders;
+}
+
+/** CloudTrail log files, optionally only those of a region and some day folders. */
+export function cloudTrailFiles(lake: LakeLocation, filter: { region?: string; days?: readonly string[] } = {}): string[] {
+  const awsLogs = path.join(lake.root, lake.trailPrefix ?? "", "AWSLogs");
+  const files: string[] = [];
+  for (const account of accountFolders(awsLogs)) {
+    const trail = path.join(account, "CloudTrail");
+    const regions = filter.region ? [filter.region] : listDir(trail);
+    for (const region of regions) {
+      if (!filter.days) {
+        files.push(...filesUnder(path.join(trail, region), ".json.gz"));
+        continue;
+      }
+      for (const day of filter.days) files.push(...filesUnder(path.join(trail, region, cloudTrailDay(day)), ".json.gz"));
+    }
+  }
+  return files;
+}
+
+export function eventsFiles(lake: LakeLocation): string[] {
+  return filesUnder(path.join(lake.root, eventsTablePrefix(lake.prefix ?? DEFAULT_PREFIX)), ".parquet");
+}

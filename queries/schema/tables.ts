@@ -1,0 +1,240 @@
+/**
+ * The one definition of every table the audit reads or writes. Glue tables (Pulumi), the embedded
+ * engine's views, the writers and the tests derive their columns from here; nothing else names a
+ * column list.
+ */
+import {
+  array,
+  bigint,
+  boolean,
+  double,
+  Field,
+  int,
+  jsonText,
+  string,
+  struct,
+  timestamp,
+} from "./types";
+
+export type TableName = "history" | "cloudtrail" | "events";
+
+export interface PartitionKey {
+  readonly name: string;
+  /** How the value is spelled in the key, e.g. `yyyy-MM-dd`. */
+  readonly format: string;
+}
+
+export interface TableDefinition {
+  readonly name: TableName;
+  readonly description: string;
+  /** `json-lines`: gzip JSON, a record a line; `cloudtrail`: gzip `{"Records":[...]}`; `parquet`. */
+  readonly format: "json-lines" | "cloudtrail" | "parquet";
+  readonly columns: readonly Field[];
+  readonly partitionKeys: readonly PartitionKey[];
+}
+
+const athenaError = struct({
+  ErrorCategory: int,
+  ErrorType: int,
+  Retryable: boolean,
+  ErrorMessage: string,
+});
+
+/** One Athena `QueryExecution` a line, as the API returns it, plus the collector's `Audit`. */
+export const HISTORY: TableDefinition = {
+  name: "history",
+  description: "Athena query history, one QueryExecution per line as GetQueryExecution returns it",
+  format: "json-lines",
+  columns: [
+    { name: "QueryExecutionId", type: string },
+    { name: "Query", type: string },
+    { name: "StatementType", type: string },
+    { name: "SubstatementType", type: string },
+    {
+      name: "ResultConfiguration",
+      type: struct({
+        OutputLocation: string,
+        EncryptionConfiguration: struct({ EncryptionOption: string, KmsKey: string }),
+        ExpectedBucketOwner: string,
+        AclConfiguration: struct({ S3AclOption: string }),
+      }),
+    },
+    {
+      name: "ResultReuseConfiguration",
+      type: struct({
+        ResultReuseByAgeConfiguration: struct({ Enabled: boolean, MaxAgeInMinutes: int }),
+      }),
+    },
+    { name: "QueryExecutionContext", type: struct({ Database: string, Catalog: string }) },
+    {
+      name: "Status",
+      type: struct({
+        State: string,
+        StateChangeReason: string,
+        SubmissionDateTime: string,
+        CompletionDateTime: string,
+        AthenaError: athenaError,
+      }),
+    },
+    {
+      name: "Statistics",
+      type: struct({
+        EngineExecutionTimeInMillis: bigint,
+        DataScannedInBytes: bigint,
+        DataManifestLocation: string,
+        TotalExecutionTimeInMillis: bigint,
+        QueryQueueTimeInMillis: bigint,
+        ServicePreProcessingTimeInMillis: bigint,
+        QueryPlanningTimeInMillis: bigint,
+        ServiceProcessingTimeInMillis: bigint,
+        ResultReuseInformation: struct({ ReusedPreviousResult: boolean }),
+        DpuCount: double,
+      }),
+    },
+    {
+      name: "EngineVersion",
+      type: struct({ SelectedEngineVersion: string, EffectiveEngineVersion: string }),
+    },
+    { name: "ExecutionParameters", type: array(string) },
+    // `WorkGroup` stays in each line but is read through the `workgroup` partition key: Glue
+    // column names are case-insensitive, so a data column of that name would clash with it.
+    {
+      name: "Audit",
+      comment: "what the collector adds: where and when it read the record, tables referenced",
+      type: struct({
+        Region: string,
+        CollectedAt: string,
+        Source: string,
+        ReferencedTables: array(string),
+        ReferencedDatabases: array(string),
+        ParseError: string,
+      }),
+    },
+  ],
+  partitionKeys: [
+    { name: "region", format: "AWS region name" },
+    { name: "dt", format: "yyyy-MM-dd, UTC day of Status.SubmissionDateTime" },
+    { name: "workgroup", format: "Athena work group name" },
+  ],
+};
+
+const sessionIssuer = struct({
+  type: string,
+  principalId: string,
+  arn: string,
+  accountId: string,
+  userName: string,
+});
+
+/** CloudTrail management events, read where the trail writes them (columns as AWS documents). */
+export const CLOUDTRAIL: TableDefinition = {
+  name: "cloudtrail",
+  description: "CloudTrail log files in the trail's own layout",
+  format: "cloudtrail",
+  columns: [
+    { name: "eventVersion", type: string },
+    {
+      name: "userIdentity",
+      type: struct({
+        type: string,
+        principalId: string,
+        arn: string,
+        accountId: string,
+        invokedBy: string,
+        accessKeyId: string,
+        userName: string,
+        onBehalfOf: struct({ userId: string, identityStoreArn: string }),
+        sessionContext: struct({
+          attributes: struct({ mfaAuthenticated: string, creationDate: string }),
+          sessionIssuer,
+          sourceIdentity: string,
+        }),
+      }),
+    },
+    { name: "eventTime", type: string },
+    { name: "eventSource", type: string },
+    { name: "eventName", type: string },
+    { name: "awsRegion", type: string },
+    { name: "sourceIPAddress", type: string },
+    { name: "userAgent", type: string },
+    { name: "errorCode", type: string },
+    { name: "errorMessage", type: string },
+    jsonText("requestParameters"),
+    jsonText("responseElements"),
+    jsonText("additionalEventData"),
+    { name: "requestID", type: string },
+    { name: "eventID", type: string },
+    { name: "readOnly", type: string },
+    { name: "resources", type: array(struct({ arn: string, accountId: string, type: string })) },
+    { name: "eventType", type: string },
+    { name: "apiVersion", type: string },
+    { name: "recipientAccountId", type: string },
+    jsonText("serviceEventDetails"),
+    { name: "sharedEventID", type: string },
+    { name: "vpcEndpointId", type: string },
+    { name: "eventCategory", type: string },
+  ],
+  partitionKeys: [
+    { name: "account", format: "12-digit account id" },
+    { name: "region", format: "AWS region name" },
+    { name: "day", format: "yyyy/MM/dd, the folder CloudTrail delivered the file to" },
+  ],
+};
+
+/** History joined with CloudTrail: who ran each query and what it scanned. */
+export const EVENTS: TableDefinition = {
+  name: "events",
+  description: "one row per Athena query: principal from CloudTrail, statistics from history",
+  format: "parquet",
+  columns: [
+    { name: "event_time", type: timestamp, comment: "StartQueryExecution time (submission time when unattributed)" },
+    { name: "account_id", type: string },
+    { name: "principal_arn", type: string, comment: "caller ARN as CloudTrail shows it; null when unattributed" },
+    { name: "iam_principal_arn", type: string, comment: "the IAM user or role holding the permissions" },
+    { name: "principal_type", type: string, comment: "IAMUser, AssumedRole, Root, ..." },
+    { name: "session_issuer_arn", type: string },
+    { name: "user_name", type: string, comment: "IAM user name, or the assumed-role session name" },
+    { name: "on_behalf_of", type: string, comment: "IAM Identity Center user id" },
+    { name: "source_ip", type: string },
+    { name: "user_agent", type: string },
+    { name: "client_family", type: string, comment: "console, jdbc, odbc, quicksight, glue, cli, sdk, other, unknown" },
+    { name: "query_execution_id", type: string },
+    { name: "work_group", type: string },
+    { name: "catalog_name", type: string },
+    { name: "database_name", type: string },
+    { name: "query_text", type: string, comment: "from Athena history, never from CloudTrail" },
+    { name: "statement_type", type: string },
+    { name: "substatement_type", type: string },
+    { name: "state", type: string },
+    { name: "error_category", type: int },
+    { name: "error_type", type: int },
+    { name: "error_message", type: string },
+    { name: "data_scanned_bytes", type: bigint },
+    { name: "cost_usd", type: double, comment: "$5/TB, rounded up to the MB, 10 MB minimum; DDL and zero-byte queries free" },
+    { name: "engine_execution_ms", type: bigint },
+    { name: "queue_ms", type: bigint },
+    { name: "planning_ms", type: bigint },
+    { name: "total_execution_ms", type: bigint },
+    { name: "result_reused", type: boolean },
+    { name: "submitted_at", type: timestamp },
+    { name: "completed_at", type: timestamp },
+    { name: "engine_version", type: string },
+    { name: "attributed", type: boolean, comment: "a CloudTrail record named the principal" },
+    { name: "in_history", type: boolean, comment: "Athena history had the execution (bytes known)" },
+  ],
+  partitionKeys: [
+    { name: "dt", format: "yyyy-MM-dd, UTC day of event_time" },
+    { name: "region", format: "AWS region name" },
+  ],
+};
+
+export const TABLES: Readonly<Record<TableName, TableDefinition>> = {
+  history: HISTORY,
+  cloudtrail: CLOUDTRAIL,
+  events: EVENTS,
+};
+
+/** Column names (lower-case) of a table, partition keys last, as SQL sees them. */
+export function sqlColumns(table: TableDefinition): string[] {
+  return [...table.columns.map((c) => c.name.toLowerCase()), ...table.partitionKeys.map((p) => p.name)];
+}

@@ -1,0 +1,109 @@
+-- events_join: Athena history joined with CloudTrail for one UTC day D and one region.
+-- Who ran each query comes from CloudTrail (StartQueryExecution without errorCode); what it scanned
+-- comes from history. Runs unchanged on Athena (INSERT INTO events ...) and DuckDB.
+--
+-- Positional parameters, in order (queries/join/parameters.ts builds them):
+--   1 region            2-4 CloudTrail day folders D-1, D, D+1 (yyyy/MM/dd): late files land in D+1
+--   5-6 CloudTrail event-time window [D 00:00 - 1h, D+1 00:00 + 1h) ('YYYY-MM-DD HH:MM:SS')
+--   7 region            8-9 history dt D-1 .. D+1 (a query's submission and its event may straddle midnight)
+--   10 D (the dt written)  11 region (written)
+--   12-13 day window [D 00:00, D+1 00:00)   14 D (history rows that no CloudTrail record names)
+WITH trail AS (
+  SELECT
+    json_extract_scalar(responseelements, '$.queryExecutionId') AS query_execution_id,
+    -- CloudTrail writes 2024-01-01T00:00:00Z; some exports write 2024-01-01 00:00:00.
+    substr(replace(eventtime, 'T', ' '), 1, 19) AS event_time_text,
+    eventid,
+    recipientaccountid,
+    useridentity,
+    sourceipaddress,
+    useragent,
+    json_extract_scalar(requestparameters, '$.workGroup') AS requested_work_group,
+    json_extract_scalar(requestparameters, '$.queryExecutionContext.database') AS requested_database
+  FROM cloudtrail
+  WHERE region = ?
+    AND day IN (?, ?, ?)
+    AND eventsource = 'athena.amazonaws.com'
+    AND eventname = 'StartQueryExecution'
+    AND errorcode IS NULL
+    AND json_extract_scalar(responseelements, '$.queryExecutionId') IS NOT NULL
+    AND substr(replace(eventtime, 'T', ' '), 1, 19) >= ?
+    AND substr(replace(eventtime, 'T', ' '), 1, 19) < ?
+),
+started AS (
+  -- CloudTrail may deliver a record twice: keep one per execution.
+  SELECT * FROM (
+    SELECT trail.*, row_number() OVER (PARTITION BY query_execution_id ORDER BY event_time_text, eventid) AS copy_number
+    FROM trail
+  ) AS numbered_trail
+  WHERE copy_number = 1
+),
+executions AS (
+  SELECT * FROM (
+    SELECT history.*, row_number() OVER (PARTITION BY queryexecutionid ORDER BY dt, workgroup) AS copy_number
+    FROM history
+    WHERE region = ? AND dt BETWEEN ? AND ?
+  ) AS numbered_history
+  WHERE copy_number = 1
+)
+SELECT
+  CAST(coalesce(s.event_time_text, substr(replace(e.status.submissiondatetime, 'T', ' '), 1, 19)) AS timestamp) AS event_time,
+  coalesce(s.recipientaccountid, s.useridentity.accountid) AS account_id,
+  s.useridentity.arn AS principal_arn,
+  coalesce(s.useridentity.sessioncontext.sessionissuer.arn, s.useridentity.arn) AS iam_principal_arn,
+  s.useridentity.type AS principal_type,
+  s.useridentity.sessioncontext.sessionissuer.arn AS session_issuer_arn,
+  coalesce(s.useridentity.username, nullif(regexp_extract(s.useridentity.arn, 'assumed-role/[^/]+/(.+)$', 1), '')) AS user_name,
+  s.useridentity.onbehalfof.userid AS on_behalf_of,
+  s.sourceipaddress AS source_ip,
+  s.useragent AS user_agent,
+  CASE
+    WHEN s.query_execution_id IS NULL THEN NULL
+    WHEN lower(coalesce(s.useragent, '')) LIKE '%quicksight%'
+      OR lower(coalesce(s.useridentity.arn, '')) LIKE '%quicksight%' THEN 'quicksight'
+    WHEN lower(coalesce(s.useragent, '')) LIKE '%jdbc%' THEN 'jdbc'
+    WHEN lower(coalesce(s.useragent, '')) LIKE '%odbc%' THEN 'odbc'
+    WHEN lower(coalesce(s.useragent, '')) LIKE '%glue%' THEN 'glue'
+    WHEN lower(coalesce(s.useragent, '')) LIKE 'aws-cli/%' THEN 'cli'
+    WHEN lower(coalesce(s.useragent, '')) LIKE '%aws-sdk%'
+      OR lower(coalesce(s.useragent, '')) LIKE '%boto%' THEN 'sdk'
+    WHEN lower(coalesce(s.useragent, '')) LIKE 'aws-internal%'
+      OR lower(coalesce(s.useragent, '')) LIKE '%console%'
+      OR lower(coalesce(s.useragent, '')) LIKE 'mozilla/%' THEN 'console'
+    WHEN s.useragent IS NULL THEN 'unknown'
+    ELSE 'other'
+  END AS client_family,
+  coalesce(s.query_execution_id, e.queryexecutionid) AS query_execution_id,
+  coalesce(e.workgroup, s.requested_work_group) AS work_group,
+  e.queryexecutioncontext.catalog AS catalog_name,
+  coalesce(e.queryexecutioncontext.database, s.requested_database) AS database_name,
+  e.query AS query_text,
+  e.statementtype AS statement_type,
+  e.substatementtype AS substatement_type,
+  e.status.state AS state,
+  e.status.athenaerror.errorcategory AS error_category,
+  e.status.athenaerror.errortype AS error_type,
+  e.status.athenaerror.errormessage AS error_message,
+  e.statistics.datascannedinbytes AS data_scanned_bytes,
+  -- $5 per TB (2^40 bytes) scanned, rounded up to the MB, 10 MB minimum; DDL and 0-byte queries free.
+  CASE
+    WHEN e.queryexecutionid IS NULL THEN NULL
+    WHEN e.statementtype = 'DDL' OR coalesce(e.statistics.datascannedinbytes, 0) = 0 THEN 0.0E0
+    ELSE greatest(ceil(CAST(e.statistics.datascannedinbytes AS double) / 1048576), 10) * 5 / 1048576
+  END AS cost_usd,
+  e.statistics.engineexecutiontimeinmillis AS engine_execution_ms,
+  e.statistics.queryqueuetimeinmillis AS queue_ms,
+  e.statistics.queryplanningtimeinmillis AS planning_ms,
+  e.statistics.totalexecutiontimeinmillis AS total_execution_ms,
+  e.statistics.resultreuseinformation.reusedpreviousresult AS result_reused,
+  CAST(from_iso8601_timestamp(e.status.submissiondatetime) AS timestamp) AS submitted_at,
+  CAST(from_iso8601_timestamp(e.status.completiondatetime) AS timestamp) AS completed_at,
+  e.engineversion.effectiveengineversion AS engine_version,
+  s.query_execution_id IS NOT NULL AS attributed,
+  e.queryexecutionid IS NOT NULL AS in_history,
+  ? AS dt,
+  ? AS region
+FROM started AS s
+FULL OUTER JOIN executions AS e ON s.query_execution_id = e.queryexecutionid
+WHERE (s.query_execution_id IS NOT NULL AND s.event_time_text >= ? AND s.event_time_text < ?)
+   OR (s.query_execution_id IS NULL AND e.dt = ?)

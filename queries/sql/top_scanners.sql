@@ -1,0 +1,22 @@
+-- top_scanners: principals ranked by cost (then bytes) over a period.
+-- Parameters: 1 first day, 2 last day (yyyy-MM-dd, inclusive), 3 how many principals.
+SELECT *
+FROM (
+  SELECT
+    coalesce(principal_arn, '(unattributed)') AS principal,
+    max(iam_principal_arn) AS iam_principal_arn,
+    max(principal_type) AS principal_type,
+    count(*) AS queries,
+    count_if(state IN ('FAILED', 'CANCELLED')) AS failed_or_cancelled,
+    sum(coalesce(data_scanned_bytes, 0)) AS data_scanned_bytes,
+    sum(coalesce(cost_usd, 0)) AS cost_usd,
+    max(coalesce(data_scanned_bytes, 0)) AS largest_query_bytes,
+    row_number() OVER (
+      ORDER BY sum(coalesce(cost_usd, 0)) DESC, sum(coalesce(data_scanned_bytes, 0)) DESC, coalesce(principal_arn, '(unattributed)')
+    ) AS rank
+  FROM events
+  WHERE dt BETWEEN ? AND ?
+  GROUP BY coalesce(principal_arn, '(unattributed)')
+) AS ranked
+WHERE rank <= ?
+ORDER BY rank

@@ -1,0 +1,24 @@
+-- usage_by_principal: each principal's use over a long and a short window ending on the same day
+-- (the reports use 90 and 30 days), to show who is growing and who went quiet.
+-- Parameters: 1 first day of the short window, 2 first day of the long window, 3 last day.
+SELECT
+  principal,
+  count_if(recent) AS queries_short,
+  sum(CASE WHEN recent THEN data_scanned_bytes ELSE 0 END) AS data_scanned_bytes_short,
+  sum(CASE WHEN recent THEN cost_usd ELSE 0 END) AS cost_usd_short,
+  count(*) AS queries_long,
+  sum(data_scanned_bytes) AS data_scanned_bytes_long,
+  sum(cost_usd) AS cost_usd_long,
+  max(dt) AS last_active_day
+FROM (
+  SELECT
+    coalesce(principal_arn, '(unattributed)') AS principal,
+    coalesce(data_scanned_bytes, 0) AS data_scanned_bytes,
+    coalesce(cost_usd, 0) AS cost_usd,
+    dt >= ? AS recent,
+    dt
+  FROM events
+  WHERE dt BETWEEN ? AND ?
+) AS windowed
+GROUP BY principal
+ORDER BY cost_usd_long DESC, data_scanned_bytes_long DESC, principal

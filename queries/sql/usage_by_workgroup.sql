@@ -1,0 +1,23 @@
+-- usage_by_workgroup: each work group's use over a long and a short window ending on the same day.
+-- Parameters: 1 first day of the short window, 2 first day of the long window, 3 last day.
+SELECT
+  work_group,
+  count_if(recent) AS queries_short,
+  sum(CASE WHEN recent THEN data_scanned_bytes ELSE 0 END) AS data_scanned_bytes_short,
+  sum(CASE WHEN recent THEN cost_usd ELSE 0 END) AS cost_usd_short,
+  count(*) AS queries_long,
+  sum(data_scanned_bytes) AS data_scanned_bytes_long,
+  sum(cost_usd) AS cost_usd_long,
+  count(DISTINCT principal_arn) AS principals_long
+FROM (
+  SELECT
+    coalesce(work_group, '(unknown)') AS work_group,
+    principal_arn,
+    coalesce(data_scanned_bytes, 0) AS data_scanned_bytes,
+    coalesce(cost_usd, 0) AS cost_usd,
+    dt >= ? AS recent
+  FROM events
+  WHERE dt BETWEEN ? AND ?
+) AS windowed
+GROUP BY work_group
+ORDER BY cost_usd_long DESC, data_scanned_bytes_long DESC, work_group

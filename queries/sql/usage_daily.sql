@@ -1,0 +1,13 @@
+-- usage_daily: one row per day of a period: queries, principals, bytes and cost.
+-- Parameters: 1 first day, 2 last day (yyyy-MM-dd, inclusive).
+SELECT
+  dt AS day,
+  count(*) AS queries,
+  count(DISTINCT principal_arn) AS principals,
+  count_if(state IN ('FAILED', 'CANCELLED')) AS failed_or_cancelled,
+  sum(coalesce(data_scanned_bytes, 0)) AS data_scanned_bytes,
+  sum(coalesce(cost_usd, 0)) AS cost_usd
+FROM events
+WHERE dt BETWEEN ? AND ?
+GROUP BY dt
+ORDER BY dt
