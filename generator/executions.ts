@@ -92,10 +92,3 @@ export function toQueryExecution(q: SimulatedQuery, resultBucket: string): Recor
     EngineVersion: { SelectedEngineVersion: "AUTO", EffectiveEngineVersion: "Athena engine version 3" },
   };
 }
-
-/** Athena's price for a query, computed here independently of the SQL: $5/TB, per MB, 10 MB minimum. */
-export function athenaCostUsd(bytes: number, statementType: string): number {
-  if (statementType === "DDL" || bytes === 0) return 0;
-  const megabytes = Math.max(Math.ceil(bytes / 1024 ** 2), 10);
-  return (megabytes * 5) / 1024 ** 2;
-}

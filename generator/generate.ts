@@ -11,7 +11,8 @@ import { InputError } from "../queries/errors";
 import { historyDay, HistoryLine, toHistoryLine } from "../queries/history-record";
 import { cloudTrailObjectKey, DEFAULT_PREFIX, historyObjectKey } from "../queries/layout";
 import { deliver } from "./cloudtrail";
-import { athenaCostUsd, toQueryExecution } from "./executions";
+import { toQueryExecution } from "./executions";
+import { queryCostUsd } from "../queries/cost";
 import { ACCOUNT_ID, callerArn, REGIONS, roleArn } from "./org";
 import { Random } from "./random";
 import { PlannedQuery, simulateDay } from "./simulate";
@@ -94,7 +95,7 @@ function ledgerEntry(q: PlannedQuery, lateDelivered: boolean): LedgerEntry {
     state: q.state,
     statementType: q.statementType,
     bytes: q.bytes,
-    costUsd: athenaCostUsd(q.bytes, q.statementType),
+    costUsd: queryCostUsd(q.bytes, q.statementType),
     submittedAt: q.submittedAt.toISOString(),
     attributed,
     textForm: q.textForm,

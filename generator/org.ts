@@ -119,7 +119,7 @@ export const ACTORS: readonly Actor[] = [
       {
         userAgent: "aws-sdk-java/1.12.772 Linux/5.10.227 OpenJDK_64-Bit_Server_VM/25.402-b06 java/1.8.0_402 scala/2.12.18 vendor/Amazon.com_Inc. exec-env/AWS_Glue",
         sourceIp: "glue.amazonaws.com",
-        clientFamily: "sdk",
+        clientFamily: "glue",
       },
     ],
     regions: ["us-east-1"],

@@ -65,11 +65,12 @@ SELECT
     WHEN lower(coalesce(s.useragent, '')) LIKE '%odbc%' THEN 'odbc'
     WHEN lower(coalesce(s.useragent, '')) LIKE '%glue%' THEN 'glue'
     WHEN lower(coalesce(s.useragent, '')) LIKE 'aws-cli/%' THEN 'cli'
-    WHEN lower(coalesce(s.useragent, '')) LIKE '%aws-sdk%'
-      OR lower(coalesce(s.useragent, '')) LIKE '%boto%' THEN 'sdk'
+    -- The console calls as `aws-internal/3 aws-sdk-java/...`: test it before the SDKs.
     WHEN lower(coalesce(s.useragent, '')) LIKE 'aws-internal%'
       OR lower(coalesce(s.useragent, '')) LIKE '%console%'
       OR lower(coalesce(s.useragent, '')) LIKE 'mozilla/%' THEN 'console'
+    WHEN lower(coalesce(s.useragent, '')) LIKE '%aws-sdk%'
+      OR lower(coalesce(s.useragent, '')) LIKE '%boto%' THEN 'sdk'
     WHEN s.useragent IS NULL THEN 'unknown'
     ELSE 'other'
   END AS client_family,

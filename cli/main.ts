@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+/** `athena-audit`: the audit's command line. Later issues add the collector and Athena commands. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Command, InvalidArgumentError } from "commander";
+import * as cliProgress from "cli-progress";
+import { generateLake, DEFAULT_END_DAY } from "../generator/generate";
+import { parseDay } from "../queries/days";
+import { DuckDbEngine } from "../queries/duckdb/engine";
+import { AuditError } from "../queries/errors";
+import { periodEnding } from "../queries/saved";
+import { dayRange, joinDays, lakeRegions, Progress, reportLake, SILENT } from "./pipeline";
+
+function wholeNumber(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got ${value}`);
+  return n;
+}
+
+function day(value: string): string {
+  try {
+    return parseDay(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+}
+
+/** A progress bar on a terminal; plain silence when output is piped (CI logs stay readable). */
+function progressBar(): Progress {
+  if (!process.stderr.isTTY) return SILENT;
+  const bar = new cliProgress.SingleBar(
+    { format: "{label} [{bar}] {value}/{total} {detail}", stream: process.stderr, hideCursor: true, clearOnComplete: true },
+    cliProgress.Presets.shades_classic,
+  );
+  return {
+    start: (total, label) => bar.start(total, 0, { label, detail: "" }),
+    tick: (detail) => bar.increment(1, { detail }),
+    stop: () => bar.stop(),
+  };
+}
+
+const program = new Command()
+  .name("athena-audit")
+  .description("Who scanned what in your Athena data lake, what it cost, and which permissions nobody uses.");
+
+program
+  .command("demo")
+  .description("generate a lake for a fictional org, join every day, and render the reports (no AWS account needed)")
+  .option("--out <dir>", "where the reports go", "reports/demo")
+  .option("--lake <dir>", "where the generated lake goes (replaced)", ".demo-lake")
+  .option("--days <n>", "days of history to generate", wholeNumber, 90)
+  .option("--seed <n>", "random seed; the same seed gives the same lake", wholeNumber, 42)
+  .option("--end <day>", "last generated day (YYYY-MM-DD)", day, DEFAULT_END_DAY)
+  .action(async (o: { out: string; lake: string; days: number; seed: number; end: string }) => {
+    const started = Date.now();
+    const progress = progressBar();
+    fs.rmSync(o.lake, { recursive: true, force: true });
+    progress.start(o.days, "generate");
+    const ledger = generateLake({ lake: o.lake, days: o.days, seed: o.seed, endDay: o.end, onDay: (d) => progress.tick(d) });
+    progress.stop();
+    console.error(`generated ${ledger.queries.length} queries, ${ledger.cloudTrailRecords} CloudTrail records in ${ledger.cloudTrailFiles} files`);
+    const engine = await DuckDbEngine.open({ root: o.lake });
+    try {
+      const period = periodEnding(ledger.lastDay, o.days);
+      const joins = await joinDays(engine, dayRange(period), ledger.regions, progress);
+      console.error(`joined ${joins.reduce((n, s) => n + s.rows, 0)} events over ${joins.length} region-days`);
+      const files = await reportLake(engine, period, o.out, progress);
+      console.log(`reports written to ${path.resolve(o.out)} (${files.length} pages; start at ${path.join(o.out, "index.md")})`);
+    } finally {
+      await engine.close();
+    }
+    console.error(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  });
+
+program
+  .command("join")
+  .description("join history with CloudTrail for one day into the events table (embedded engine)")
+  .requiredOption("--lake <dir>", "the lake folder")
+  .requiredOption("--day <day>", "the UTC day to join (YYYY-MM-DD)", day)
+  .option("--region <region...>", "regions to join (default: every region with history)")
+  .option("--prefix <prefix>", "key prefix of the audit's tables", "athena-audit")
+  .action(async (o: { lake: string; day: string; region?: string[]; prefix: string }) => {
+    const engine = await DuckDbEngine.open({ root: o.lake, prefix: o.prefix });
+    try {
+      const regions = o.region ?? (await lakeRegions(engine));
+      for (const summary of await joinDays(engine, [o.day], regions, SILENT)) console.log(JSON.stringify(summary));
+    } finally {
+      await engine.close();
+    }
+  });
+
+program
+  .command("report")
+  .description("run the saved queries and render Markdown reports (embedded engine)")
+  .requiredOption("--lake <dir>", "the lake folder")
+  .requiredOption("--out <dir>", "where the reports go")
+  .option("--days <n>", "length of the period", wholeNumber, 90)
+  .option("--end <day>", "last day of the period (default: yesterday, UTC)", day)
+  .option("--prefix <prefix>", "key prefix of the audit's tables", "athena-audit")
+  .action(async (o: { lake: string; out: string; days: number; end?: string; prefix: string }) => {
+    const end = o.end ?? new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+    const engine = await DuckDbEngine.open({ root: o.lake, prefix: o.prefix });
+    try {
+      const files = await reportLake(engine, periodEnding(end, o.days), o.out, progressBar());
+      console.log(`reports written to ${path.resolve(o.out)} (${files.length} pages)`);
+    } finally {
+      await engine.close();
+    }
+  });
+
+program.parseAsync().catch((error: unknown) => {
+  // Our own errors already say what to fix; anything else keeps its stack for a bug report.
+  console.error(error instanceof AuditError ? `athena-audit: ${error.message}` : error);
+  process.exitCode = 1;
+});

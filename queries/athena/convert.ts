@@ -1,0 +1,56 @@
+/** Athena's result cells are text; this turns them into typed values by the column's type. */
+import type { ColumnInfo as AthenaColumn, Datum } from "@aws-sdk/client-athena";
+import { ColumnInfo, Value } from "../engine";
+
+export function columnsOf(metadata: readonly AthenaColumn[] | undefined): ColumnInfo[] {
+  return (metadata ?? []).map((c) => ({ name: c.Label ?? c.Name ?? "", type: (c.Type ?? "varchar").toLowerCase() }));
+}
+
+/** `2024-01-02 03:04:05.678` (Athena, UTC) to `2024-01-02T03:04:05.678Z`. */
+function isoTimestamp(text: string): string {
+  const [date, time = "00:00:00"] = text.split(" ");
+  const [hms, fraction = ""] = time.split(".");
+  return `${date}T${hms}.${(fraction + "000").slice(0, 3)}Z`;
+}
+
+export function toValue(text: string | undefined, type: string): Value {
+  if (text === undefined || text === null) return null;
+  switch (type) {
+    case "tinyint":
+    case "smallint":
+    case "integer":
+    case "int":
+    case "bigint":
+    case "double":
+    case "float":
+    case "real":
+    case "decimal":
+      return Number(text);
+    case "boolean":
+      return text === "true";
+    case "timestamp":
+      return isoTimestamp(text);
+    default:
+      return text;
+  }
+}
+
+export function rowOf(data: readonly Datum[], columns: readonly ColumnInfo[]): Record<string, Value> {
+  const row: Record<string, Value> = {};
+  columns.forEach((c, i) => (row[c.name] = toValue(data[i]?.VarCharValue, c.type.replace(/\(.*$/, ""))));
+  return row;
+}
+
+/** Whether a row is the header Athena puts first in a SELECT's results. */
+export function isHeaderRow(data: readonly Datum[], columns: readonly ColumnInfo[]): boolean {
+  return data.length === columns.length && data.every((d, i) => d.VarCharValue === columns[i].name);
+}
+
+/** A parameter as Athena's ExecutionParameters want it: the literal's SQL text. */
+export function toAthenaLiteral(value: string | number): string {
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new Error(`parameter ${value} is not a finite number`);
+    return String(value);
+  }
+  return `'${value.replace(/'/g, "''")}'`;
+}

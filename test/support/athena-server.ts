@@ -1,0 +1,121 @@
+/**
+ * A local HTTP server speaking Athena's AWS JSON 1.1 protocol (POST /, `X-Amz-Target:
+ * AmazonAthena.<Operation>`), for pointing the real SDK client at with AWS_ENDPOINT_URL_ATHENA.
+ * Each started query follows a script: how many polls it stays RUNNING, how it ends, what it returns.
+ */
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface ScriptedQuery {
+  /** GetQueryExecution answers RUNNING this many times before the final state; Infinity never ends. */
+  runningPolls?: number;
+  state?: "SUCCEEDED" | "FAILED" | "CANCELLED";
+  errorMessage?: string;
+  bytesScanned?: number;
+  columns?: Array<{ name: string; type: string }>;
+  rows?: Array<Array<string | null>>;
+}
+
+export interface StartedQuery {
+  id: string;
+  sql: string;
+  parameters?: string[];
+  workGroup?: string;
+  database?: string;
+  polls: number;
+  stopped: boolean;
+  script: ScriptedQuery;
+}
+
+export interface AthenaServer {
+  url: string;
+  queries: StartedQuery[];
+  calls: Record<string, number>;
+  close(): Promise<void>;
+}
+
+export async function startAthenaServer(options: { script: (sql: string) => ScriptedQuery; pageSize?: number }): Promise<AthenaServer> {
+  const queries: StartedQuery[] = [];
+  const calls: Record<string, number> = {};
+  const pageSize = options.pageSize ?? 1000;
+
+  const handle = (operation: string, input: Record<string, unknown>): [number, unknown] => {
+    const find = () => queries.find((q) => q.id === input.QueryExecutionId);
+    switch (operation) {
+      case "StartQueryExecution": {
+        const context = (input.QueryExecutionContext ?? {}) as { Database?: string };
+        const q: StartedQuery = {
+          id: `q-${String(queries.length + 1).padStart(4, "0")}`,
+          sql: String(input.QueryString),
+          parameters: input.ExecutionParameters as string[] | undefined,
+          workGroup: input.WorkGroup as string | undefined,
+          database: context.Database,
+          polls: 0,
+          stopped: false,
+          script: options.script(String(input.QueryString)),
+        };
+        queries.push(q);
+        return [200, { QueryExecutionId: q.id }];
+      }
+      case "GetQueryExecution": {
+        const q = find();
+        if (!q) return [400, { __type: "InvalidRequestException", Message: `QueryExecution ${input.QueryExecutionId} was not found` }];
+        q.polls++;
+        const running = q.polls <= (q.script.runningPolls ?? 0) && !q.stopped;
+        const state = q.stopped ? "CANCELLED" : running ? "RUNNING" : (q.script.state ?? "SUCCEEDED");
+        const status: Record<string, unknown> = { State: state, SubmissionDateTime: 1730000000.123 };
+        if (state === "FAILED") status.AthenaError = { ErrorCategory: 2, ErrorType: 1100, ErrorMessage: q.script.errorMessage };
+        if (state === "FAILED") status.StateChangeReason = q.script.errorMessage;
+        return [200, { QueryExecution: { QueryExecutionId: q.id, Query: q.sql, StatementType: "DML", Status: status, Statistics: { DataScannedInBytes: q.script.bytesScanned ?? 0 } } }];
+      }
+      case "StopQueryExecution": {
+        const q = find();
+        if (q) q.stopped = true;
+        return [200, {}];
+      }
+      case "GetQueryResults": {
+        const q = find();
+        if (!q) return [400, { __type: "InvalidRequestException", Message: "not found" }];
+        const columns = q.script.columns ?? [];
+        const all = [columns.map((c) => c.name), ...(q.script.rows ?? [])];
+        const start = input.NextToken ? Number(input.NextToken) : 0;
+        const size = Math.min(pageSize, Number(input.MaxResults ?? 1000));
+        const page = all.slice(start, start + size);
+        return [
+          200,
+          {
+            ResultSet: {
+              Rows: page.map((r) => ({ Data: r.map((v) => (v === null ? {} : { VarCharValue: v })) })),
+              ResultSetMetadata: { ColumnInfo: columns.map((c) => ({ Name: c.name, Label: c.name, Type: c.type })) },
+            },
+            NextToken: start + size < all.length ? String(start + size) : undefined,
+          },
+        ];
+      }
+      default:
+        return [400, { __type: "UnknownOperationException", Message: operation }];
+    }
+  };
+
+  const server = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (chunk) => (body += chunk));
+    req.on("end", () => {
+      const target = String(req.headers["x-amz-target"] ?? "");
+      const operation = target.replace(/^AmazonAthena\./, "");
+      calls[operation] = (calls[operation] ?? 0) + 1;
+      const [status, payload] = handle(operation, body ? (JSON.parse(body) as Record<string, unknown>) : {});
+      res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": `req-${calls[operation]}` });
+      res.end(JSON.stringify(payload));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  server.unref();
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    queries,
+    calls,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

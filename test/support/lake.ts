@@ -1,0 +1,46 @@
+/** A generated lake in a temporary folder, joined for every day, shared by a test file. */
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { generateLake, Ledger } from "../../generator/generate";
+import { daysBetween } from "../../queries/days";
+import { DuckDbEngine } from "../../queries/duckdb/engine";
+import { joinDayEmbedded, JoinSummary } from "../../queries/join/embedded";
+
+export interface JoinedLake {
+  root: string;
+  ledger: Ledger;
+  engine: DuckDbEngine;
+  summaries: JoinSummary[];
+  dispose(): Promise<void>;
+}
+
+export function tempDir(label: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `athena-audit-${label}-`));
+}
+
+export async function joinedLake(options: { days: number; seed: number; endDay?: string }): Promise<JoinedLake> {
+  const root = tempDir("lake");
+  const ledger = generateLake({ lake: root, days: options.days, seed: options.seed, endDay: options.endDay });
+  const engine = await DuckDbEngine.open({ root });
+  const summaries: JoinSummary[] = [];
+  for (const day of daysBetween(ledger.firstDay, ledger.lastDay)) {
+    for (const region of ledger.regions) summaries.push(await joinDayEmbedded(engine, day, region));
+  }
+  await engine.refresh();
+  return {
+    root,
+    ledger,
+    engine,
+    summaries,
+    async dispose() {
+      await engine.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Ledger entries the events table should hold for the generated days. */
+export function expectedEvents(ledger: Ledger) {
+  return ledger.queries.filter((q) => q.eventDay >= ledger.firstDay && q.eventDay <= ledger.lastDay);
+}
