@@ -9,7 +9,8 @@ import { parseDay } from "../queries/days";
 import { DuckDbEngine } from "../queries/duckdb/engine";
 import { AuditError } from "../queries/errors";
 import { periodEnding } from "../queries/saved";
-import { dayRange, joinDays, lakeRegions, Progress, reportLake, SILENT } from "./pipeline";
+import { historyRegions } from "../queries/lake/files";
+import { dayRange, joinDays, Progress, reportLake, SILENT } from "./pipeline";
 
 function wholeNumber(value: string): number {
   const n = Number(value);
@@ -82,7 +83,7 @@ program
   .action(async (o: { lake: string; day: string; region?: string[]; prefix: string }) => {
     const engine = await DuckDbEngine.open({ root: o.lake, prefix: o.prefix });
     try {
-      const regions = o.region ?? (await lakeRegions(engine));
+      const regions = o.region ?? historyRegions(engine.lake);
       for (const summary of await joinDays(engine, [o.day], regions, SILENT)) console.log(JSON.stringify(summary));
     } finally {
       await engine.close();

@@ -37,12 +37,6 @@ export async function reportLake(engine: DuckDbEngine, period: Period, outDir: s
   return writeReports(renderReports(outcomes, period, source), outDir);
 }
 
-/** Regions present in the lake's history, for a join with no `--region`. */
-export async function lakeRegions(engine: DuckDbEngine): Promise<string[]> {
-  const result = await engine.run("SELECT DISTINCT region FROM history ORDER BY region");
-  return result.rows.map((r) => String(r.region));
-}
-
 export function dayRange(period: Period): string[] {
   return daysBetween(period.from, period.to);
 }

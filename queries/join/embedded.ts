@@ -12,7 +12,7 @@ import { cloudTrailSql, historySql } from "../duckdb/views";
 import { cloudTrailFiles, historyFiles } from "../lake/files";
 import { checkCloudTrail, checkJsonLines, CheckedFiles } from "../lake/validate";
 import { DEFAULT_PREFIX, eventsPartitionPrefix, eventsTablePrefix } from "../layout";
-import { EVENTS } from "../schema/tables";
+import { CLOUDTRAIL, EVENTS, HISTORY } from "../schema/tables";
 import { sqlName } from "../schema/types";
 import { readSql } from "../sql-files";
 import { eventsJoinParameters } from "./parameters";
@@ -48,8 +48,8 @@ export async function joinDayEmbedded(engine: DuckDbEngine, day: string, region:
   const table = path.join(lake.root, eventsTablePrefix(prefix));
   const staging = path.join(table, `.staging-${day}-${region}-${crypto.randomUUID()}`);
   try {
-    const history = checkJsonLines(historyFiles(lake, { region, dts: window }), "QueryExecutionId", lake.root, scratch);
-    const cloudTrail = checkCloudTrail(cloudTrailFiles(lake, { region, days: window }), lake.root, scratch);
+    const history = checkJsonLines(historyFiles(lake, { region, dts: window }), "QueryExecutionId", HISTORY.columns, lake.root, scratch);
+    const cloudTrail = checkCloudTrail(cloudTrailFiles(lake, { region, days: window }), CLOUDTRAIL.columns, lake.root, scratch);
     const sql = readSql("events_join");
     const columns = EVENTS.columns.map(sqlName);
     fs.mkdirSync(staging, { recursive: true });
@@ -93,9 +93,14 @@ function replacePartition(partition: string, staging: string | undefined, table:
   const trash = path.join(table, `.trash-${crypto.randomUUID()}`);
   const existed = fs.existsSync(partition);
   if (existed) fs.renameSync(partition, trash);
-  if (staging) {
-    fs.mkdirSync(path.dirname(partition), { recursive: true });
-    fs.renameSync(staging, partition);
+  try {
+    if (staging) {
+      fs.mkdirSync(path.dirname(partition), { recursive: true });
+      fs.renameSync(staging, partition);
+    }
+  } catch (error) {
+    if (existed) fs.renameSync(trash, partition);
+    throw error;
   }
   if (existed) fs.rmSync(trash, { recursive: true, force: true });
 }

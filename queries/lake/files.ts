@@ -45,6 +45,14 @@ function filesUnder(dir: string, suffix: string): string[] {
     .sort();
 }
 
+/** Regions with history in the lake, from its folders (no file is read). */
+export function historyRegions(lake: LakeLocation): string[] {
+  const table = path.join(lake.root, historyTablePrefix(lake.prefix ?? DEFAULT_PREFIX));
+  return listDir(table)
+    .filter((d) => d.startsWith("region="))
+    .map((d) => d.slice("region=".length));
+}
+
 /** History files, optionally only those of some regions and days. */
 export function historyFiles(lake: LakeLocation, filter: { region?: string; dts?: readonly string[] } = {}): string[] {
   const table = path.join(lake.root, historyTablePrefix(lake.prefix ?? DEFAULT_PREFIX));

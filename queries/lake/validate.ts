@@ -6,6 +6,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
+import { Field } from "../schema/types";
+import { fieldsProblem } from "./shape";
 
 export interface Problem {
   file: string;
@@ -52,10 +54,10 @@ function writeCleanCopy(file: string, root: string, scratch: string, text: strin
 }
 
 /**
- * Gzip JSON lines, one object a line with the string key `idKey`. Lines that are not such objects
- * are skipped and counted.
+ * Gzip JSON lines, one object a line with the string key `idKey` and the shape of `fields`. Lines
+ * that are not such objects are skipped and counted.
  */
-export function checkJsonLines(files: readonly string[], idKey: string, root: string, scratch: string): CheckedFiles {
+export function checkJsonLines(files: readonly string[], idKey: string, fields: readonly Field[], root: string, scratch: string): CheckedFiles {
   const check = emptyCheck();
   for (const file of files) {
     const text = gunzip(file, check);
@@ -67,8 +69,9 @@ export function checkJsonLines(files: readonly string[], idKey: string, root: st
       let reason: string | undefined;
       try {
         const value = JSON.parse(line) as unknown;
-        const id = value && typeof value === "object" ? (value as Record<string, unknown>)[idKey] : undefined;
-        if (typeof id !== "string" || id === "") reason = `no ${idKey}`;
+        const record = value && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+        if (typeof record?.[idKey] !== "string" || record[idKey] === "") reason = `no ${idKey}`;
+        else reason = fieldsProblem(record, fields);
       } catch (error) {
         reason = `not JSON: ${(error as Error).message}`;
       }
@@ -84,8 +87,8 @@ export function checkJsonLines(files: readonly string[], idKey: string, root: st
   return check;
 }
 
-/** CloudTrail log files: gzip `{"Records": [...]}`; records that are not objects are dropped and counted. */
-export function checkCloudTrail(files: readonly string[], root: string, scratch: string): CheckedFiles {
+/** CloudTrail log files: gzip `{"Records": [...]}`; records that are not objects of the shape of `fields` are dropped and counted. */
+export function checkCloudTrail(files: readonly string[], fields: readonly Field[], root: string, scratch: string): CheckedFiles {
   const check = emptyCheck();
   for (const file of files) {
     const text = gunzip(file, check);
@@ -103,9 +106,14 @@ export function checkCloudTrail(files: readonly string[], root: string, scratch:
       note(check, { file, reason: "no Records array" });
       continue;
     }
-    const kept = records.filter((r) => r !== null && typeof r === "object" && !Array.isArray(r));
+    const kept: unknown[] = [];
+    records.forEach((r, index) => {
+      const reason =
+        r !== null && typeof r === "object" && !Array.isArray(r) ? fieldsProblem(r as Record<string, unknown>, fields) : "not an object";
+      if (reason) note(check, { file, reason: `record ${index}: ${reason}` });
+      else kept.push(r);
+    });
     const bad = records.length - kept.length;
-    if (bad > 0) note(check, { file, reason: `${bad} record(s) that are not objects` });
     check.records += kept.length;
     check.skippedRecords += bad;
     check.readable.push(bad === 0 ? file : writeCleanCopy(file, root, scratch, JSON.stringify({ Records: kept })));

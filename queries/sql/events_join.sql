@@ -89,7 +89,7 @@ SELECT
   -- $5 per TB (2^40 bytes) scanned, rounded up to the MB, 10 MB minimum; DDL and 0-byte queries free.
   CASE
     WHEN e.queryexecutionid IS NULL THEN NULL
-    WHEN e.statementtype = 'DDL' OR coalesce(e.statistics.datascannedinbytes, 0) = 0 THEN 0.0E0
+    WHEN e.statementtype = 'DDL' OR coalesce(e.statistics.datascannedinbytes, 0) = 0 THEN CAST(0 AS double)
     ELSE greatest(ceil(CAST(e.statistics.datascannedinbytes AS double) / 1048576), 10) * 5 / 1048576
   END AS cost_usd,
   e.statistics.engineexecutiontimeinmillis AS engine_execution_ms,

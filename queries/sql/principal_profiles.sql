@@ -19,8 +19,7 @@ FROM (
   SELECT
     events.*,
     (on_behalf_of IS NOT NULL
-      OR iam_principal_arn LIKE '%:role/aws-reserved/sso.amazonaws.com/%'
-      OR iam_principal_arn LIKE '%AWSReservedSSO\_%' ESCAPE '\'
+      OR strpos(iam_principal_arn, ':role/aws-reserved/sso.amazonaws.com/') > 0
       OR (principal_type = 'IAMUser' AND client_family = 'console')) AS human_sign
   FROM events
   WHERE dt BETWEEN ? AND ?

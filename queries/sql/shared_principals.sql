@@ -22,7 +22,7 @@ FROM (
   WHERE dt BETWEEN ? AND ?
     AND attributed
     AND on_behalf_of IS NULL
-    AND NOT iam_principal_arn LIKE '%AWSReservedSSO\_%' ESCAPE '\'
+    AND strpos(iam_principal_arn, ':role/aws-reserved/sso.amazonaws.com/') = 0
     AND client_family <> 'console'
 ) AS service_calls
 GROUP BY iam_principal_arn

@@ -52,10 +52,12 @@ const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/;
 export function formatByColumn(name: string, value: Value): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "string" && ISO_INSTANT.test(value)) return value.replace(ISO_INSTANT, "$1 $2");
-  if (/_ms$/.test(name)) return duration(value);
-  if (/bytes/.test(name)) return humanBytes(value);
-  if (/cost_usd/.test(name)) return usd(value);
-  if (/^(queries|callers|principals|events|with_|failed|rank|client_families$|source_networks|user_agents)/.test(name)) return count(value);
+  if (typeof value === "number") {
+    if (/_ms$/.test(name)) return duration(value);
+    if (/bytes/.test(name)) return humanBytes(value);
+    if (/cost_usd/.test(name)) return usd(value);
+    return Number.isInteger(value) ? count(value) : String(value);
+  }
   if (/query_text/.test(name)) return `\`${cell(value, 100).replace(/`/g, "'")}\``;
   return cell(value);
 }

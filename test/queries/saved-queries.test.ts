@@ -1,0 +1,138 @@
+import * as fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addDays } from "../../queries/days";
+import { Row } from "../../queries/engine";
+import { eventsPartitionPrefix } from "../../queries/layout";
+import { DEFAULT_OPTIONS, Period, savedQuery, savedQuerySql, SavedQueryOptions } from "../../queries/saved";
+import { ACTORS, roleArn } from "../../generator/org";
+import { LedgerEntry } from "../../generator/generate";
+import { expectedEvents, joinedLake, JoinedLake } from "../support/lake";
+
+let lake: JoinedLake;
+let period: Period;
+let entries: LedgerEntry[];
+
+beforeAll(async () => {
+  lake = await joinedLake({ days: 10, seed: 11 });
+  period = { from: lake.ledger.firstDay, to: lake.ledger.lastDay };
+  entries = expectedEvents(lake.ledger);
+});
+afterAll(() => lake?.dispose());
+
+async function run(name: string, options: Partial<SavedQueryOptions> = {}, p: Period = period): Promise<Row[]> {
+  const query = savedQuery(name);
+  return (await lake.engine.run(savedQuerySql(query), query.parameters(p, { ...DEFAULT_OPTIONS, ...options }))).rows;
+}
+
+/** Sums of the ledger grouped by a key: the independent totals the SQL must reproduce. */
+function totals(items: readonly LedgerEntry[], key: (q: LedgerEntry) => string) {
+  const out = new Map<string, { queries: number; bytes: number; cost: number; failed: number }>();
+  for (const q of items) {
+    const t = out.get(key(q)) ?? { queries: 0, bytes: 0, cost: 0, failed: 0 };
+    t.queries++;
+    t.bytes += q.bytes;
+    t.cost += q.costUsd;
+    if (q.state !== "SUCCEEDED") t.failed++;
+    out.set(key(q), t);
+  }
+  return out;
+}
+
+const principalOf = (q: LedgerEntry) => q.principalArn ?? "(unattributed)";
+
+describe("saved queries on the embedded engine, against the generator's ledger", () => {
+  it("top_scanners ranks principals by cost with their bytes, queries and failures", async () => {
+    const byPrincipal = [...totals(entries, principalOf).entries()].sort((a, b) => b[1].cost - a[1].cost || b[1].bytes - a[1].bytes);
+    const rows = await run("top_scanners", { limit: 5 });
+    expect(rows.map((r) => r.principal)).toEqual(byPrincipal.slice(0, 5).map(([p]) => p));
+    rows.forEach((row, i) => {
+      const [, t] = byPrincipal[i];
+      expect([row.queries, row.data_scanned_bytes, row.failed_or_cancelled, row.rank]).toEqual([t.queries, t.bytes, t.failed, i + 1]);
+      expect(row.cost_usd as number).toBeCloseTo(t.cost, 9);
+    });
+  });
+
+  it("heaviest_queries lists the largest scans first", async () => {
+    const heaviest = [...entries].sort((a, b) => b.bytes - a.bytes || a.id.localeCompare(b.id)).slice(0, 7);
+    const rows = await run("heaviest_queries", { limit: 7 });
+    expect(rows.map((r) => [r.query_execution_id, r.data_scanned_bytes, r.principal])).toEqual(
+      heaviest.map((q) => [q.id, q.bytes, principalOf(q)]),
+    );
+  });
+
+  it("usage_daily gives each day's queries, principals, bytes and cost", async () => {
+    const byDay = totals(entries, (q) => q.eventDay);
+    const rows = await run("usage_daily");
+    expect(rows.map((r) => r.day)).toEqual([...byDay.keys()].sort());
+    for (const row of rows) {
+      const t = byDay.get(String(row.day))!;
+      const principals = new Set(entries.filter((q) => q.eventDay === row.day && q.principalArn).map((q) => q.principalArn));
+      expect([row.queries, row.data_scanned_bytes, row.principals, row.failed_or_cancelled]).toEqual([t.queries, t.bytes, principals.size, t.failed]);
+      expect(row.cost_usd as number).toBeCloseTo(t.cost, 9);
+    }
+  });
+
+  it("usage_by_principal splits the short window from the long one", async () => {
+    const shortFrom = addDays(period.to, -3);
+    const long = totals(entries, principalOf);
+    const short = totals(entries.filter((q) => q.eventDay >= shortFrom), principalOf);
+    const rows = await run("usage_by_principal", { shortWindowDays: 4 });
+    expect(new Set(rows.map((r) => r.principal))).toEqual(new Set(long.keys()));
+    for (const row of rows) {
+      const l = long.get(String(row.principal))!;
+      const s = short.get(String(row.principal)) ?? { queries: 0, bytes: 0, cost: 0 };
+      expect([row.queries_long, row.data_scanned_bytes_long, row.queries_short, row.data_scanned_bytes_short]).toEqual([l.queries, l.bytes, s.queries, s.bytes]);
+      expect(row.cost_usd_short as number).toBeCloseTo(s.cost, 9);
+    }
+  });
+
+  it("usage_by_workgroup totals each work group", async () => {
+    const byGroup = totals(entries, (q) => q.workGroup);
+    const rows = await run("usage_by_workgroup");
+    expect(Object.fromEntries(rows.map((r) => [r.work_group, [r.queries_long, r.data_scanned_bytes_long]]))).toEqual(
+      Object.fromEntries([...byGroup.entries()].map(([g, t]) => [g, [t.queries, t.bytes]])),
+    );
+  });
+
+  it("principal_profiles tells the org's people from its services and lists how each connects", async () => {
+    const rows = await run("principal_profiles");
+    const active = new Set(entries.filter((q) => q.attributed).map((q) => q.iamPrincipalArn));
+    expect(new Set(rows.map((r) => r.iam_principal_arn))).toEqual(active);
+    for (const actor of ACTORS.filter((a) => active.has(roleArn(a)))) {
+      const row = rows.find((r) => r.iam_principal_arn === roleArn(actor))!;
+      const families = [...new Set(entries.filter((q) => q.actor === actor.key && q.attributed).map((q) => q.clientFamily))].sort();
+      expect([actor.key, row.kind, row.client_families]).toEqual([actor.key, actor.human ? "human" : "service", families.join(", ")]);
+    }
+  });
+
+  it("shared_principals finds the one role two applications share, and no other", async () => {
+    const rows = await run("shared_principals");
+    const shared = ACTORS.filter((a) => !a.human && new Set(a.clients.map((c) => c.clientFamily)).size > 1);
+    expect(rows.map((r) => r.iam_principal_arn)).toEqual(shared.map(roleArn));
+    expect(rows[0]).toMatchObject({ client_families: 2, client_family_list: "jdbc, sdk", source_networks: 2 });
+  });
+
+  it("failed_query_cost sums what failed and cancelled queries scanned, per state and principal", async () => {
+    const failed = totals(entries.filter((q) => q.state !== "SUCCEEDED"), (q) => `${q.state} ${principalOf(q)}`);
+    const rows = await run("failed_query_cost");
+    expect(rows).toHaveLength(failed.size);
+    for (const row of rows) {
+      const t = failed.get(`${row.state} ${row.principal}`)!;
+      expect([row.queries, row.data_scanned_bytes]).toEqual([t.queries, t.bytes]);
+      expect(row.cost_usd as number).toBeCloseTo(t.cost, 9);
+    }
+  });
+
+  it("data_coverage marks every joined region-day complete and a day with no events missing", async () => {
+    const rows = await run("data_coverage");
+    expect(rows).toHaveLength(10 * lake.ledger.regions.length);
+    expect(rows.every((r) => r.coverage === "complete")).toBe(true);
+    const day = addDays(period.from, 2);
+    fs.rmSync(`${lake.root}/${eventsPartitionPrefix(day, "eu-west-1")}`, { recursive: true });
+    await lake.engine.refresh();
+    const after = await run("data_coverage");
+    expect(after.filter((r) => r.coverage !== "complete")).toEqual([
+      { day, region: "eu-west-1", events: 0, with_history: 0, with_cloudtrail: 0, coverage: "missing" },
+    ]);
+  });
+});

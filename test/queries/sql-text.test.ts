@@ -1,0 +1,99 @@
+/**
+ * The saved SQL as text: it parses under the Athena dialect of node-sql-parser, every column it
+ * names exists in the table definitions, and the join writes the events columns in their order.
+ */
+import { Parser } from "node-sql-parser";
+import { describe, expect, it } from "vitest";
+import { countParameters, stripLiteralsAndComments } from "../../queries/engine";
+import { eventsJoinParameters } from "../../queries/join/parameters";
+import { DEFAULT_OPTIONS, SAVED_QUERIES, savedQuerySql } from "../../queries/saved";
+import { EVENTS, sqlColumns, TABLES } from "../../queries/schema/tables";
+import { fieldPaths, sqlName } from "../../queries/schema/types";
+import { readSql, savedSqlNames } from "../../queries/sql-files";
+
+const parser = new Parser();
+
+/** node-sql-parser's Athena grammar has no `?` placeholder: number them as `:pN` to parse. */
+function parseable(sql: string): string {
+  let n = 0;
+  return sql.replace(/'(?:[^']|'')*'|--[^\n]*|\?/g, (m) => (m === "?" ? `:p${++n}` : m));
+}
+
+const KEYWORDS = `select from where and or not as with join full outer left inner cross on group by order having
+  case when then else end is null in between like distinct over partition desc asc limit union all true false
+  cast varchar double bigint integer date timestamp interval day unnest`.split(/\s+/);
+const FUNCTIONS = `count sum max min coalesce nullif greatest ceil lower replace substr row_number count_if bool_or
+  json_extract_scalar from_iso8601_timestamp regexp_extract array_join array_sort array_agg sequence strpos`.split(/\s+/);
+
+/** Every path a query may name: columns, struct fields below them, partition keys, table names. */
+const PATHS = new Set<string>([
+  ...Object.keys(TABLES),
+  ...Object.values(TABLES).flatMap((t) => [
+    ...t.columns.flatMap((c) => fieldPaths(sqlName(c), c.type)),
+    ...t.partitionKeys.map((p) => p.name),
+  ]),
+]);
+
+/** Names the SQL defines itself: `AS alias`, CTE names, `AS t (col)`, and `FROM table alias`. */
+function definedNames(sql: string): Set<string> {
+  const names = new Set<string>();
+  for (const m of sql.matchAll(/\bas\s+([a-z_][a-z0-9_]*)(?:\s*\(\s*([a-z_][a-z0-9_]*)\s*\))?/gi)) {
+    names.add(m[1].toLowerCase());
+    if (m[2]) names.add(m[2].toLowerCase());
+  }
+  for (const m of sql.matchAll(/\b([a-z_][a-z0-9_]*)\s+as\s*\(/gi)) names.add(m[1].toLowerCase());
+  return names;
+}
+
+function unknownNames(sql: string): string[] {
+  const text = stripLiteralsAndComments(sql).toLowerCase();
+  const defined = definedNames(text);
+  const known = (name: string) => PATHS.has(name) || defined.has(name) || KEYWORDS.includes(name) || FUNCTIONS.includes(name);
+  const unknown: string[] = [];
+  for (const chain of text.match(/[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*/g) ?? []) {
+    const [head, ...rest] = chain.split(".");
+    const below = rest.join(".");
+    // `name`, `column.field...`, or `alias.column.field...` / `alias.defined_name`.
+    const ok =
+      rest.length === 0
+        ? known(chain)
+        : PATHS.has(chain) || (defined.has(head) && (PATHS.has(below) || (rest.length === 1 && defined.has(below))));
+    if (!ok) unknown.push(chain);
+  }
+  return [...new Set(unknown)];
+}
+
+describe("saved SQL text", () => {
+  it("has one file per saved query, plus the join", () => {
+    expect(savedSqlNames()).toEqual([...SAVED_QUERIES.map((q) => q.name), "events_join"].sort());
+  });
+
+  it.each(savedSqlNames())("%s parses under node-sql-parser's Athena dialect", (name) => {
+    expect(() => parser.astify(parseable(readSql(name)), { database: "athena" })).not.toThrow();
+  });
+
+  it.each(savedSqlNames())("%s names only columns the table definitions have", (name) => {
+    expect(unknownNames(readSql(name))).toEqual([]);
+  });
+
+  it("catches a misspelled column (the check can fail)", () => {
+    expect(unknownNames("SELECT e.statistics.datascanedinbytes, principal_arnn FROM events AS e")).toEqual([
+      "e.statistics.datascanedinbytes",
+      "principal_arnn",
+    ]);
+  });
+
+  it.each(SAVED_QUERIES.map((q) => [q.name, q] as const))("%s is given as many parameters as it has markers", (_name, query) => {
+    expect(query.parameters({ from: "2026-01-01", to: "2026-03-31" }, DEFAULT_OPTIONS)).toHaveLength(countParameters(savedQuerySql(query)));
+  });
+
+  it("the join is given as many parameters as it has markers", () => {
+    expect(eventsJoinParameters("2026-01-01", "us-east-1")).toHaveLength(countParameters(readSql("events_join")));
+  });
+
+  it("the join selects exactly the events columns, partition keys last, in the table's order", () => {
+    const ast = parser.astify(parseable(readSql("events_join")), { database: "athena" });
+    const select = (Array.isArray(ast) ? ast[0] : ast) as unknown as { columns: Array<{ as: string | null }> };
+    expect(select.columns.map((c) => c.as)).toEqual(sqlColumns(EVENTS));
+  });
+});

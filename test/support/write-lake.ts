@@ -1,0 +1,30 @@
+/** Writing hand-made lake files in the real layouts, for tests that control every record. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as zlib from "node:zlib";
+import { AuditInfo, historyDay, QueryExecutionLike, toHistoryLine } from "../../queries/history-record";
+import { cloudTrailObjectKey, historyObjectKey } from "../../queries/layout";
+
+export function writeGzip(file: string, text: string | Buffer): string {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, zlib.gzipSync(text));
+  return file;
+}
+
+/** One CloudTrail log file holding `records`, delivered at `deliveredAt`. */
+export function writeCloudTrail(root: string, account: string, region: string, deliveredAt: string, records: unknown[], suffix = "TESTFILE0000001"): string {
+  const key = cloudTrailObjectKey({ account, region }, new Date(deliveredAt), suffix);
+  return writeGzip(path.join(root, key), JSON.stringify({ Records: records }));
+}
+
+/** History lines through the real writer, one object per (region, dt, work group). */
+export function writeHistory(root: string, region: string, executions: QueryExecutionLike[]): string[] {
+  const byKey = new Map<string, string[]>();
+  for (const execution of executions) {
+    const audit: AuditInfo = { Region: region, CollectedAt: "2026-01-01T00:00:00.000Z", Source: "test" };
+    const line = toHistoryLine(execution, audit);
+    const key = historyObjectKey({ region, dt: historyDay(line), workGroup: String(execution.WorkGroup ?? "primary") });
+    byKey.set(key, [...(byKey.get(key) ?? []), JSON.stringify(line)]);
+  }
+  return [...byKey.entries()].map(([key, lines]) => writeGzip(path.join(root, key), lines.join("\n") + "\n"));
+}
