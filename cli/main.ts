@@ -84,7 +84,16 @@ program
     const engine = await DuckDbEngine.open({ root: o.lake, prefix: o.prefix });
     try {
       const regions = o.region ?? historyRegions(engine.lake);
-      for (const summary of await joinDays(engine, [o.day], regions, SILENT)) console.log(JSON.stringify(summary));
+      for (const summary of await joinDays(engine, [o.day], regions, SILENT)) {
+        console.log(JSON.stringify(summary));
+        for (const [source, check] of [["history", summary.history], ["CloudTrail", summary.cloudTrail]] as const) {
+          if (check.skippedFiles + check.skippedRecords === 0) continue;
+          const first = check.problems[0];
+          console.error(
+            `warning: ${summary.day} ${summary.region}: skipped ${check.skippedFiles} ${source} file(s) and ${check.skippedRecords} record(s); first: ${first.file}${first.line ? `:${first.line}` : ""}: ${first.reason}`,
+          );
+        }
+      }
     } finally {
       await engine.close();
     }
