@@ -34,7 +34,19 @@ export interface AthenaServer {
   close(): Promise<void>;
 }
 
-export async function startAthenaServer(options: { script: (sql: string) => ScriptedQuery; pageSize?: number }): Promise<AthenaServer> {
+/** Extra operations (name -> handler) and faults, for the history API and the benchmark. */
+export interface ServerExtras {
+  operations?: Record<string, (input: Record<string, unknown>) => [number, unknown]>;
+  /** Decides, per call, to answer ThrottlingException instead (quotas, or a share of calls). */
+  throttle?: (operation: string) => boolean;
+  /** Delay before each answer, in ms (the benchmark's "realistic latency"). */
+  latencyMs?: number;
+}
+
+export async function startAthenaServer(
+  options: { script?: (sql: string) => ScriptedQuery; pageSize?: number } & ServerExtras,
+): Promise<AthenaServer> {
+  const script = options.script ?? (() => ({}));
   const queries: StartedQuery[] = [];
   const calls: Record<string, number> = {};
   const pageSize = options.pageSize ?? 1000;
@@ -52,7 +64,7 @@ export async function startAthenaServer(options: { script: (sql: string) => Scri
           database: context.Database,
           polls: 0,
           stopped: false,
-          script: options.script(String(input.QueryString)),
+          script: script(String(input.QueryString)),
         };
         queries.push(q);
         return [200, { QueryExecutionId: q.id }];
@@ -92,8 +104,10 @@ export async function startAthenaServer(options: { script: (sql: string) => Scri
           },
         ];
       }
-      default:
-        return [400, { __type: "UnknownOperationException", Message: operation }];
+      default: {
+        const extra = options.operations?.[operation];
+        return extra ? extra(input) : [400, { __type: "UnknownOperationException", Message: operation }];
+      }
     }
   };
 
@@ -104,9 +118,15 @@ export async function startAthenaServer(options: { script: (sql: string) => Scri
       const target = String(req.headers["x-amz-target"] ?? "");
       const operation = target.replace(/^AmazonAthena\./, "");
       calls[operation] = (calls[operation] ?? 0) + 1;
-      const [status, payload] = handle(operation, body ? (JSON.parse(body) as Record<string, unknown>) : {});
-      res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": `req-${calls[operation]}` });
-      res.end(JSON.stringify(payload));
+      const [status, payload] = options.throttle?.(operation)
+        ? [400, { __type: "ThrottlingException", Message: "Rate exceeded" }]
+        : handle(operation, body ? (JSON.parse(body) as Record<string, unknown>) : {});
+      const answer = () => {
+        res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": `req-${calls[operation]}` });
+        res.end(JSON.stringify(payload));
+      };
+      if (options.latencyMs) setTimeout(answer, options.latencyMs);
+      else answer();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -1,0 +1,61 @@
+/**
+ * What a history collection run covers, from its Lambda input. Everything is checked before any
+ * AWS call: a bad input fails at once with a message saying what is allowed.
+ */
+import { addDays, dayOf, daysBetween, parseDay } from "../../queries/days";
+import { InputError } from "../../queries/errors";
+
+/** Athena keeps query history for about 45 days. */
+export const HISTORY_DAYS_KEPT = 45;
+
+export interface CollectRequest {
+  /** UTC days to collect, oldest first. */
+  days: string[];
+  workGroups?: string[];
+  /** Write objects even when their content has not changed. */
+  force: boolean;
+}
+
+const KEYS = new Set(["day", "from", "to", "backfillDays", "workGroups", "force"]);
+
+export function parseCollectInput(input: unknown, now: Date): CollectRequest {
+  if (input === null || input === undefined) input = {};
+  if (typeof input !== "object" || Array.isArray(input)) throw new InputError(`input must be a JSON object, got ${JSON.stringify(input)}`);
+  const event = input as Record<string, unknown>;
+  const unknown = Object.keys(event).filter((k) => !KEYS.has(k));
+  if (unknown.length > 0) throw new InputError(`unknown input key(s) ${unknown.join(", ")}; allowed: ${[...KEYS].join(", ")}`);
+  const today = dayOf(now);
+  const forms = ["day", "from", "backfillDays"].filter((k) => event[k] !== undefined);
+  if (forms.length > 1) throw new InputError(`give one of day, from/to or backfillDays, not ${forms.join(" and ")}`);
+  let from: string;
+  let to: string;
+  if (event.day !== undefined) {
+    from = to = parseDay(String(event.day), "day");
+  } else if (event.from !== undefined || event.to !== undefined) {
+    if (event.from === undefined || event.to === undefined) throw new InputError("from and to go together");
+    from = parseDay(String(event.from), "from");
+    to = parseDay(String(event.to), "to");
+    if (from > to) throw new InputError(`from (${from}) is after to (${to})`);
+  } else if (event.backfillDays !== undefined) {
+    const n = event.backfillDays;
+    if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > HISTORY_DAYS_KEPT) {
+      throw new InputError(`backfillDays must be a whole number from 1 to ${HISTORY_DAYS_KEPT}, got ${JSON.stringify(n)}`);
+    }
+    from = addDays(today, -n);
+    to = addDays(today, -1);
+  } else {
+    from = to = addDays(today, -1);
+  }
+  if (to > today) throw new InputError(`${to} is in the future (today is ${today} UTC)`);
+  const oldest = addDays(today, -HISTORY_DAYS_KEPT);
+  if (from < oldest) throw new InputError(`${from} is older than the ${HISTORY_DAYS_KEPT} days Athena keeps history (oldest: ${oldest})`);
+  let workGroups: string[] | undefined;
+  if (event.workGroups !== undefined) {
+    if (!Array.isArray(event.workGroups) || event.workGroups.length === 0 || !event.workGroups.every((w) => typeof w === "string" && w !== "")) {
+      throw new InputError("workGroups must be a non-empty list of work group names");
+    }
+    workGroups = event.workGroups as string[];
+  }
+  if (event.force !== undefined && typeof event.force !== "boolean") throw new InputError("force must be true or false");
+  return { days: daysBetween(from, to), workGroups, force: event.force === true };
+}

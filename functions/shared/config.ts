@@ -1,0 +1,78 @@
+/** The functions' configuration, read from the environment in this one place. */
+import { InputError } from "../../queries/errors";
+import { DEFAULT_PREFIX } from "../../queries/layout";
+
+export interface CollectorConfig {
+  bucket: string;
+  prefix: string;
+  /** The audit's own work group: its queries are skipped unless `skipOwnWorkGroup` is false. */
+  auditWorkGroup?: string;
+  skipOwnWorkGroup: boolean;
+  /** Work groups collected at once (ListQueryExecutions is 5 calls/s per account). */
+  workGroupConcurrency: number;
+}
+
+export interface JoinerConfig {
+  bucket: string;
+  prefix: string;
+  workGroup: string;
+  database: string;
+  regions: string[];
+  /** Delete joined history older than this many days; undefined keeps it forever. */
+  historyRetentionDays?: number;
+  queryTimeoutMs: number;
+}
+
+type Env = Record<string, string | undefined>;
+
+function required(env: Env, key: string): string {
+  const value = env[key]?.trim();
+  if (!value) throw new InputError(`environment variable ${key} is required`);
+  return value;
+}
+
+function wholeNumber(env: Env, key: string, fallback: number | undefined, min: number, max: number): number | undefined {
+  const text = env[key]?.trim();
+  if (!text) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min || n > max) throw new InputError(`${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  return n;
+}
+
+function flag(env: Env, key: string, fallback: boolean): boolean {
+  const text = env[key]?.trim().toLowerCase();
+  if (!text) return fallback;
+  if (text === "true" || text === "false") return text === "true";
+  throw new InputError(`${key} must be true or false, got ${JSON.stringify(env[key])}`);
+}
+
+export function collectorConfig(env: Env = process.env): CollectorConfig {
+  return {
+    bucket: required(env, "AUDIT_BUCKET"),
+    prefix: env.AUDIT_PREFIX?.trim() || DEFAULT_PREFIX,
+    auditWorkGroup: env.AUDIT_WORK_GROUP?.trim() || undefined,
+    skipOwnWorkGroup: flag(env, "SKIP_OWN_WORK_GROUP", true),
+    workGroupConcurrency: wholeNumber(env, "WORK_GROUP_CONCURRENCY", 3, 1, 16)!,
+  };
+}
+
+export function joinerConfig(env: Env = process.env): JoinerConfig {
+  const regions = required(env, "JOIN_REGIONS").split(",").map((r) => r.trim()).filter(Boolean);
+  for (const region of regions) {
+    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new InputError(`JOIN_REGIONS: ${JSON.stringify(region)} is not a region name`);
+  }
+  return {
+    bucket: required(env, "AUDIT_BUCKET"),
+    prefix: env.AUDIT_PREFIX?.trim() || DEFAULT_PREFIX,
+    workGroup: required(env, "AUDIT_WORK_GROUP"),
+    database: required(env, "AUDIT_DATABASE"),
+    regions,
+    historyRetentionDays: wholeNumber(env, "HISTORY_RETENTION_DAYS", undefined, 1, 36500),
+    queryTimeoutMs: wholeNumber(env, "QUERY_TIMEOUT_MS", 10 * 60_000, 1000, 15 * 60_000)!,
+  };
+}
+
+/** S3-compatible endpoints (MinIO, s3rver) want path-style addressing; AWS S3 takes either. */
+export function s3ForcePathStyle(env: Env = process.env): boolean {
+  return flag(env, "AUDIT_S3_FORCE_PATH_STYLE", false);
+}

@@ -1,0 +1,62 @@
+/** s3rver, a real S3 protocol server, on loopback for a test file; stops with it. */
+import * as fs from "node:fs";
+import * as zlib from "node:zlib";
+import * as s3 from "@aws-sdk/client-s3";
+import S3rver from "s3rver";
+import { tempDir } from "./lake";
+
+export interface LocalS3 {
+  url: string;
+  bucket: string;
+  client: s3.S3Client;
+  keys(prefix?: string): Promise<string[]>;
+  bytes(key: string): Promise<Buffer>;
+  lines(key: string): Promise<Array<Record<string, unknown>>>;
+  close(): Promise<void>;
+}
+
+export async function startS3(bucket: string): Promise<LocalS3> {
+  const directory = tempDir("s3rver");
+  const server = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory, configureBuckets: [{ name: bucket, configs: [] }] });
+  const { port } = (await server.run()) as { port: number };
+  const url = `http://127.0.0.1:${port}`;
+  const client = new s3.S3Client({ endpoint: url, forcePathStyle: true, region: "us-east-1", credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } });
+  const bytes = async (key: string) => {
+    const object = await client.send(new s3.GetObjectCommand({ Bucket: bucket, Key: key }));
+    return Buffer.from(await object.Body!.transformToByteArray());
+  };
+  return {
+    url,
+    bucket,
+    client,
+    async keys(prefix = "") {
+      const keys: string[] = [];
+      for await (const page of s3.paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: prefix })) keys.push(...(page.Contents ?? []).map((o) => o.Key!));
+      return keys.sort();
+    },
+    bytes,
+    async lines(key: string) {
+      return zlib.gunzipSync(await bytes(key)).toString().trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    },
+    async close() {
+      client.destroy();
+      await server.close();
+      fs.rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Points the SDK's standard settings at the local servers, and restores them after. */
+export function useLocalAws(endpoints: Record<string, string>): () => void {
+  const saved = { ...process.env };
+  Object.assign(process.env, {
+    AWS_REGION: "us-east-1",
+    AWS_ACCESS_KEY_ID: "S3RVER",
+    AWS_SECRET_ACCESS_KEY: "S3RVER",
+    AUDIT_S3_FORCE_PATH_STYLE: "true",
+    ...endpoints,
+  });
+  return () => {
+    process.env = saved;
+  };
+}
