@@ -1,44 +1,16 @@
 #!/usr/bin/env node
-/** `athena-audit`: the audit's command line. Later issues add the collector and Athena commands. */
+/** `athena-audit`: the audit's command line: the embedded demo, join and report, plus the AWS commands. */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { Command, InvalidArgumentError } from "commander";
-import * as cliProgress from "cli-progress";
+import { Command } from "commander";
 import { generateLake, DEFAULT_END_DAY } from "../generator/generate";
-import { parseDay } from "../queries/days";
 import { DuckDbEngine } from "../queries/duckdb/engine";
 import { AuditError } from "../queries/errors";
 import { periodEnding } from "../queries/saved";
 import { historyRegions } from "../queries/lake/files";
-import { dayRange, joinDays, Progress, reportLake, SILENT } from "./pipeline";
-
-function wholeNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got ${value}`);
-  return n;
-}
-
-function day(value: string): string {
-  try {
-    return parseDay(value);
-  } catch (error) {
-    throw new InvalidArgumentError((error as Error).message);
-  }
-}
-
-/** A progress bar on a terminal; plain silence when output is piped (CI logs stay readable). */
-function progressBar(): Progress {
-  if (!process.stderr.isTTY) return SILENT;
-  const bar = new cliProgress.SingleBar(
-    { format: "{label} [{bar}] {value}/{total} {detail}", stream: process.stderr, hideCursor: true, clearOnComplete: true },
-    cliProgress.Presets.shades_classic,
-  );
-  return {
-    start: (total, label) => bar.start(total, 0, { label, detail: "" }),
-    tick: (detail) => bar.increment(1, { detail }),
-    stop: () => bar.stop(),
-  };
-}
+import { registerAwsCommands } from "./aws-commands";
+import { day, progressBar, wholeNumber } from "./options";
+import { dayRange, joinDays, reportLake, SILENT } from "./pipeline";
 
 const program = new Command()
   .name("athena-audit")
@@ -117,6 +89,8 @@ program
       await engine.close();
     }
   });
+
+registerAwsCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   // Our own errors already say what to fix; anything else keeps its stack for a bug report.

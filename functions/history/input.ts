@@ -2,8 +2,9 @@
  * What a history collection run covers, from its Lambda input. Everything is checked before any
  * AWS call: a bad input fails at once with a message saying what is allowed.
  */
-import { addDays, dayOf, daysBetween, parseDay } from "../../queries/days";
+import { addDays, dayOf, daysBetween } from "../../queries/days";
 import { InputError } from "../../queries/errors";
+import { dayOrRange, inputObject } from "../shared/input";
 
 /** Athena keeps query history for about 45 days. */
 export const HISTORY_DAYS_KEPT = 45;
@@ -16,27 +17,16 @@ export interface CollectRequest {
   force: boolean;
 }
 
-const KEYS = new Set(["day", "from", "to", "backfillDays", "workGroups", "force"]);
+const KEYS = ["day", "from", "to", "backfillDays", "workGroups", "force"];
 
 export function parseCollectInput(input: unknown, now: Date): CollectRequest {
-  if (input === null || input === undefined) input = {};
-  if (typeof input !== "object" || Array.isArray(input)) throw new InputError(`input must be a JSON object, got ${JSON.stringify(input)}`);
-  const event = input as Record<string, unknown>;
-  const unknown = Object.keys(event).filter((k) => !KEYS.has(k));
-  if (unknown.length > 0) throw new InputError(`unknown input key(s) ${unknown.join(", ")}; allowed: ${[...KEYS].join(", ")}`);
+  const event = inputObject(input, KEYS);
   const today = dayOf(now);
-  const forms = ["day", "from", "backfillDays"].filter((k) => event[k] !== undefined);
-  if (forms.length > 1) throw new InputError(`give one of day, from/to or backfillDays, not ${forms.join(" and ")}`);
+  const range = dayOrRange(event);
   let from: string;
   let to: string;
-  if (event.day !== undefined) {
-    from = to = parseDay(String(event.day), "day");
-  } else if (event.from !== undefined || event.to !== undefined) {
-    if (event.from === undefined || event.to === undefined) throw new InputError("from and to go together");
-    from = parseDay(String(event.from), "from");
-    to = parseDay(String(event.to), "to");
-    if (from > to) throw new InputError(`from (${from}) is after to (${to})`);
-  } else if (event.backfillDays !== undefined) {
+  if (event.backfillDays !== undefined) {
+    if (range) throw new InputError("give one of day, from/to or backfillDays");
     const n = event.backfillDays;
     if (typeof n !== "number" || !Number.isInteger(n) || n < 1 || n > HISTORY_DAYS_KEPT) {
       throw new InputError(`backfillDays must be a whole number from 1 to ${HISTORY_DAYS_KEPT}, got ${JSON.stringify(n)}`);
@@ -44,7 +34,7 @@ export function parseCollectInput(input: unknown, now: Date): CollectRequest {
     from = addDays(today, -n);
     to = addDays(today, -1);
   } else {
-    from = to = addDays(today, -1);
+    ({ from, to } = range ?? { from: addDays(today, -1), to: addDays(today, -1) });
   }
   if (to > today) throw new InputError(`${to} is in the future (today is ${today} UTC)`);
   const oldest = addDays(today, -HISTORY_DAYS_KEPT);

@@ -90,6 +90,7 @@ describe("history collector", () => {
     for (const e of window) {
       expect(lines.get(e.id)?.key, e.id).toBe(historyObjectKey({ region: "us-east-1", dt: e.day, workGroup: e.workGroup }));
     }
+    expect(backfill.apiCalls.ListWorkGroups).toBe(3); // 6 work groups, 2 a page
     expect(backfill.recordsPerDay).toEqual(Object.fromEntries([...new Set(window.map((e) => e.day))].sort().map((d) => [d, window.filter((e) => e.day === d).length])));
   });
 
@@ -163,7 +164,8 @@ describe("history collector", () => {
     [{ backfillDays: 46 }, "backfillDays must be a whole number from 1 to 45"],
     [{ day: "yesterday" }, "day must be a calendar day"],
     [{ days: 3 }, "unknown input key(s) days"],
-    [{ day: "2026-11-18", from: "2026-11-10", to: "2026-11-11" }, "give one of day, from/to or backfillDays"],
+    [{ day: "2026-11-18", from: "2026-11-10", to: "2026-11-11" }, "give day or from/to, not both"],
+    [{ day: "2026-11-18", backfillDays: 3 }, "give one of day, from/to or backfillDays"],
     [{ day: "2026-11-18", workGroups: [] }, "workGroups must be a non-empty list"],
     ["2026-11-18", "input must be a JSON object"],
   ])("refuses %j before any call", (event, message) => {

@@ -14,6 +14,9 @@ export interface ScriptedQuery {
   bytesScanned?: number;
   columns?: Array<{ name: string; type: string }>;
   rows?: Array<Array<string | null>>;
+  /** Done before StartQueryExecution answers: what the query writes (or half-writes) to S3. */
+  effect?: () => Promise<void>;
+  dataManifestLocation?: string;
 }
 
 export interface StartedQuery {
@@ -44,7 +47,7 @@ export interface ServerExtras {
 }
 
 export async function startAthenaServer(
-  options: { script?: (sql: string) => ScriptedQuery; pageSize?: number } & ServerExtras,
+  options: { script?: (sql: string, parameters?: string[]) => ScriptedQuery; pageSize?: number } & ServerExtras,
 ): Promise<AthenaServer> {
   const script = options.script ?? (() => ({}));
   const queries: StartedQuery[] = [];
@@ -64,7 +67,7 @@ export async function startAthenaServer(
           database: context.Database,
           polls: 0,
           stopped: false,
-          script: script(String(input.QueryString)),
+          script: script(String(input.QueryString), input.ExecutionParameters as string[] | undefined),
         };
         queries.push(q);
         return [200, { QueryExecutionId: q.id }];
@@ -78,7 +81,8 @@ export async function startAthenaServer(
         const status: Record<string, unknown> = { State: state, SubmissionDateTime: 1730000000.123 };
         if (state === "FAILED") status.AthenaError = { ErrorCategory: 2, ErrorType: 1100, ErrorMessage: q.script.errorMessage };
         if (state === "FAILED") status.StateChangeReason = q.script.errorMessage;
-        return [200, { QueryExecution: { QueryExecutionId: q.id, Query: q.sql, StatementType: "DML", Status: status, Statistics: { DataScannedInBytes: q.script.bytesScanned ?? 0 } } }];
+        const statistics = { DataScannedInBytes: q.script.bytesScanned ?? 0, DataManifestLocation: q.script.dataManifestLocation };
+        return [200, { QueryExecution: { QueryExecutionId: q.id, Query: q.sql, StatementType: "DML", Status: status, Statistics: statistics } }];
       }
       case "StopQueryExecution": {
         const q = find();
@@ -114,13 +118,14 @@ export async function startAthenaServer(
   const server = http.createServer((req, res) => {
     let body = "";
     req.on("data", (chunk) => (body += chunk));
-    req.on("end", () => {
+    req.on("end", async () => {
       const target = String(req.headers["x-amz-target"] ?? "");
       const operation = target.replace(/^AmazonAthena\./, "");
       calls[operation] = (calls[operation] ?? 0) + 1;
       const [status, payload] = options.throttle?.(operation)
         ? [400, { __type: "ThrottlingException", Message: "Rate exceeded" }]
         : handle(operation, body ? (JSON.parse(body) as Record<string, unknown>) : {});
+      if (operation === "StartQueryExecution" && status === 200) await queries[queries.length - 1].script.effect?.();
       const answer = () => {
         res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": `req-${calls[operation]}` });
         res.end(JSON.stringify(payload));

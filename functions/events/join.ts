@@ -1,0 +1,95 @@
+/**
+ * The events joiner: for each (day, region), empty the events partition, run the join on Athena as
+ * `INSERT INTO events`, and check it. A failed insert leaves the partition empty (Athena leaves
+ * orphan files behind), and the run reports which day and region failed. Each insert writes one
+ * partition (dt, region), well under Athena's 100-partition limit per INSERT.
+ */
+import * as s3 from "@aws-sdk/client-s3";
+import { dayOf } from "../../queries/days";
+import { QueryEngine } from "../../queries/engine";
+import { AuditError } from "../../queries/errors";
+import { eventsJoinParameters } from "../../queries/join/parameters";
+import { eventsPartitionPrefix, eventsTablePrefix, historyTablePrefix } from "../../queries/layout";
+import { JoinerConfig } from "../shared/config";
+import { Logger } from "../shared/log";
+import { deleteKeys, listKeys } from "../shared/s3";
+import { expiredHistoryKeys, joinedDays } from "./retention";
+
+export interface JoinDeps {
+  engine: QueryEngine;
+  s3: s3.S3Client;
+  config: JoinerConfig;
+  /** The text of queries/sql/events_join.sql. */
+  joinSql: string;
+  log: Logger;
+  now?: Date;
+  onPartition?: (day: string, region: string, done: number, total: number) => void;
+}
+
+export interface PartitionResult {
+  day: string;
+  region: string;
+  queryId?: string;
+  bytesScanned?: number;
+  objectsReplaced: number;
+  objectsWritten: number;
+  error?: string;
+}
+
+export interface JoinEventsSummary {
+  partitions: PartitionResult[];
+  failed: number;
+  historyObjectsExpired: number;
+}
+
+async function joinPartition(day: string, region: string, deps: JoinDeps): Promise<PartitionResult> {
+  const { bucket, prefix } = deps.config;
+  const partition = eventsPartitionPrefix(day, region, prefix);
+  const objectsReplaced = await deleteKeys(deps.s3, bucket, await listKeys(deps.s3, bucket, partition));
+  try {
+    const result = await deps.engine.run(`INSERT INTO events\n${deps.joinSql}`, eventsJoinParameters(day, region));
+    const objectsWritten = (await listKeys(deps.s3, bucket, partition)).length;
+    deps.log.info("partition", { day, region, queryId: result.queryId, bytesScanned: result.bytesScanned, objectsReplaced, objectsWritten });
+    return { day, region, queryId: result.queryId, bytesScanned: result.bytesScanned, objectsReplaced, objectsWritten };
+  } catch (error) {
+    // Whatever the failed insert managed to write is removed: the partition is whole or empty.
+    const orphans = await deleteKeys(deps.s3, bucket, await listKeys(deps.s3, bucket, partition));
+    const reason = (error as Error).message;
+    deps.log.error("partition-failed", { day, region, reason, orphansRemoved: orphans });
+    return { day, region, objectsReplaced, objectsWritten: 0, error: reason };
+  }
+}
+
+async function expireHistory(deps: JoinDeps): Promise<number> {
+  const retention = deps.config.historyRetentionDays;
+  if (retention === undefined) return 0;
+  const { bucket, prefix } = deps.config;
+  const eventKeys = await listKeys(deps.s3, bucket, eventsTablePrefix(prefix));
+  let expired = 0;
+  for (const region of deps.config.regions) {
+    const joined = joinedDays(eventKeys.filter((k) => k.includes(`/region=${region}/`)));
+    const keys = await listKeys(deps.s3, bucket, `${historyTablePrefix(prefix)}region=${region}/`);
+    expired += await deleteKeys(deps.s3, bucket, expiredHistoryKeys(keys, joined, dayOf(deps.now ?? new Date()), retention));
+  }
+  deps.log.info("history-expired", { objects: expired, retentionDays: retention });
+  return expired;
+}
+
+export async function joinEvents(days: readonly string[], deps: JoinDeps): Promise<JoinEventsSummary> {
+  const partitions: PartitionResult[] = [];
+  const total = days.length * deps.config.regions.length;
+  for (const day of days) {
+    for (const region of deps.config.regions) {
+      partitions.push(await joinPartition(day, region, deps));
+      deps.onPartition?.(day, region, partitions.length, total);
+    }
+  }
+  const failed = partitions.filter((p) => p.error);
+  const summary = { partitions, failed: failed.length, historyObjectsExpired: failed.length === 0 ? await expireHistory(deps) : 0 };
+  deps.log.info("done", { partitions: partitions.length, failed: failed.length, historyObjectsExpired: summary.historyObjectsExpired });
+  if (failed.length > 0) {
+    const list = failed.map((p) => `${p.day} ${p.region}: ${p.error}`).join("; ");
+    throw new AuditError(`events join failed for ${failed.length} of ${partitions.length} partition(s): ${list}`);
+  }
+  return summary;
+}

@@ -1,0 +1,142 @@
+/**
+ * The events joiner against s3rver and the local Athena server. The server stands in for Athena's
+ * INSERT: on success it writes the partition's Parquet object; on failure it leaves an orphan file
+ * behind, as Athena does, and reports FAILED.
+ */
+import * as s3sdk from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { eventsJoinHandler } from "../../functions/events/handler";
+import { parseJoinInput } from "../../functions/events/input";
+import { joinEvents } from "../../functions/events/join";
+import { expiredHistoryKeys } from "../../functions/events/retention";
+import { joinerConfig } from "../../functions/shared/config";
+import { SILENT_LOGGER } from "../../functions/shared/log";
+import { createS3Client } from "../../functions/shared/s3";
+import { AthenaEngine } from "../../queries/athena/engine";
+import { eventsJoinParameters } from "../../queries/join/parameters";
+import { eventsPartitionPrefix, historyObjectKey } from "../../queries/layout";
+import { readSql } from "../../queries/sql-files";
+import { AthenaServer, startAthenaServer } from "../support/athena-server";
+import { LocalS3, startS3, useLocalAws } from "../support/s3";
+
+const NOW = new Date("2026-11-20T03:00:00Z");
+const JOIN_SQL = readSql("events_join");
+let s3: LocalS3;
+let athena: AthenaServer;
+let restore: () => void;
+/** Which (day, region) inserts fail, keyed `day region`. */
+const failing = new Set<string>();
+
+const put = (key: string, body = "x") => s3.client.send(new s3sdk.PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body }));
+
+beforeAll(async () => {
+  s3 = await startS3("audit-bucket");
+  athena = await startAthenaServer({
+    script: (_sql, parameters = []) => {
+      const [day, region] = [parameters[9], parameters[10]].map((p) => p.slice(1, -1));
+      const partition = eventsPartitionPrefix(day, region);
+      if (failing.has(`${day} ${region}`)) {
+        return {
+          runningPolls: 1,
+          state: "FAILED",
+          errorMessage: "HIVE_CURSOR_ERROR: Unexpected end of input stream",
+          effect: async () => void (await put(`${partition}20261120_030000_orphan_0.parquet`)),
+        };
+      }
+      return { runningPolls: 1, bytesScanned: 7_340_032, effect: async () => void (await put(`${partition}20261120_030000_${day}_0.parquet`, "PAR1")) };
+    },
+  });
+  restore = useLocalAws({
+    AWS_ENDPOINT_URL_S3: s3.url,
+    AWS_ENDPOINT_URL_ATHENA: athena.url,
+    AUDIT_BUCKET: "audit-bucket",
+    AUDIT_WORK_GROUP: "athena-audit",
+    AUDIT_DATABASE: "athena_audit",
+    JOIN_REGIONS: "us-east-1,eu-west-1",
+  });
+});
+afterAll(async () => {
+  restore?.();
+  await athena?.close();
+  await s3?.close();
+});
+beforeEach(() => {
+  failing.clear();
+  athena.queries.length = 0;
+});
+
+function deps(overrides: Partial<Parameters<typeof joinEvents>[1]> = {}) {
+  const config = joinerConfig();
+  return {
+    engine: new AthenaEngine({ workGroup: config.workGroup, database: config.database, pollMs: 5, maxPollMs: 10 }),
+    s3: createS3Client(),
+    config,
+    joinSql: JOIN_SQL,
+    log: SILENT_LOGGER,
+    now: NOW,
+    ...overrides,
+  };
+}
+
+describe("events joiner", () => {
+  it("replaces each (day, region) partition with the output of one INSERT INTO events of the join SQL", async () => {
+    const stale = `${eventsPartitionPrefix("2026-11-18", "us-east-1")}old-run_0.parquet`;
+    await put(stale);
+    const summary = await joinEvents(["2026-11-18", "2026-11-19"], deps());
+    expect(summary.partitions.map((p) => [p.day, p.region, p.objectsWritten, p.error])).toEqual([
+      ["2026-11-18", "us-east-1", 1, undefined],
+      ["2026-11-18", "eu-west-1", 1, undefined],
+      ["2026-11-19", "us-east-1", 1, undefined],
+      ["2026-11-19", "eu-west-1", 1, undefined],
+    ]);
+    expect(summary.partitions[0].objectsReplaced).toBe(1);
+    expect(await s3.keys(eventsPartitionPrefix("2026-11-18", "us-east-1"))).toEqual([
+      `${eventsPartitionPrefix("2026-11-18", "us-east-1")}20261120_030000_2026-11-18_0.parquet`,
+    ]);
+    const first = athena.queries[0];
+    expect(first.sql).toBe(`INSERT INTO events\n${JOIN_SQL}`);
+    expect(first.parameters).toEqual(eventsJoinParameters("2026-11-18", "us-east-1").map((p) => `'${p}'`));
+    expect([first.workGroup, first.database]).toEqual(["athena-audit", "athena_audit"]);
+  });
+
+  it("leaves a failed partition empty, finishes the others, and fails the run naming the day and region", async () => {
+    failing.add("2026-11-17 eu-west-1");
+    await put(`${eventsPartitionPrefix("2026-11-17", "eu-west-1")}previous_0.parquet`);
+    const run = joinEvents(["2026-11-17"], deps());
+    await expect(run).rejects.toThrow(/events join failed for 1 of 2 partition\(s\): 2026-11-17 eu-west-1: .*HIVE_CURSOR_ERROR/);
+    expect(await s3.keys(eventsPartitionPrefix("2026-11-17", "eu-west-1"))).toEqual([]);
+    expect(await s3.keys(eventsPartitionPrefix("2026-11-17", "us-east-1"))).toHaveLength(1);
+  });
+
+  it("deletes history past the retention only for days already joined", async () => {
+    const old = historyObjectKey({ region: "us-east-1", dt: "2026-08-01", workGroup: "primary" });
+    const oldNotJoined = historyObjectKey({ region: "us-east-1", dt: "2026-08-02", workGroup: "primary" });
+    const recent = historyObjectKey({ region: "us-east-1", dt: "2026-11-10", workGroup: "primary" });
+    for (const key of [old, oldNotJoined, recent]) await put(key);
+    await put(`${eventsPartitionPrefix("2026-08-01", "us-east-1")}part_0.parquet`);
+    await put(`${eventsPartitionPrefix("2026-11-10", "us-east-1")}part_0.parquet`);
+    const summary = await joinEvents(["2026-11-19"], deps({ config: { ...joinerConfig(), historyRetentionDays: 30 } }));
+    expect(summary.historyObjectsExpired).toBe(1);
+    expect(await s3.keys("athena-audit/history/")).toEqual([oldNotJoined, recent].sort());
+  });
+
+  it("works out expiry from keys alone", () => {
+    const keys = ["p/history/region=r/dt=2026-01-01/workgroup=a/history.json.gz", "p/history/region=r/dt=2026-03-01/workgroup=a/history.json.gz"];
+    expect(expiredHistoryKeys(keys, new Set(["2026-01-01", "2026-03-01"]), "2026-03-15", 30)).toEqual([keys[0]]);
+  });
+
+  it.each([
+    [{ day: "2026-11-20" }, "is not over yet"],
+    [{ from: "2026-11-10" }, "from and to go together"],
+    [{ day: "2026-11-10", from: "2026-11-01", to: "2026-11-02" }, "give day or from/to"],
+    [{ region: "us-east-1" }, "unknown input key(s) region"],
+  ])("refuses %j", (event, message) => {
+    expect(() => parseJoinInput(event, NOW)).toThrow(message);
+  });
+
+  it("runs as a Lambda handler with the SQL captured as a value, joining yesterday by default", async () => {
+    const summary = await eventsJoinHandler(JOIN_SQL)({ day: "2026-11-15" });
+    expect(summary.partitions.map((p) => p.region)).toEqual(["us-east-1", "eu-west-1"]);
+    expect(parseJoinInput({}, NOW)).toEqual(["2026-11-19"]);
+  });
+});
