@@ -2,6 +2,8 @@
  * The history collector against s3rver and a local server speaking Athena's JSON protocol, with
  * the real SDK clients pointed at them through AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_ATHENA.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { collectHistory, CollectSummary } from "../../functions/history/collect";
 import { handler } from "../../functions/history/handler";
@@ -21,6 +23,16 @@ import { LocalS3, startS3, useLocalAws } from "../support/s3";
 const NOW = new Date("2026-11-20T00:40:00Z");
 const YESTERDAY = addDays(dayOf(NOW), -1);
 const { workGroups, expected } = executionsUntil(NOW, 47, 21, ["empty-group"]);
+// The real GetQueryExecution outputs (test/fixtures, from ../shared/realdata), re-dated to yesterday
+// noon with every other field as published: an empty QueryExecutionContext, DDL, missing fields.
+const REAL = (JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "realdata-athena.json"), "utf8")) as {
+  getQueryExecution: Array<{ queryExecution: Record<string, unknown> }>;
+}).getQueryExecution.map(({ queryExecution }, i): Record<string, unknown> => {
+  const noon = Date.parse(`${addDays(dayOf(NOW), -1)}T12:00:00Z`) / 1000 + i;
+  return { ...queryExecution, WorkGroup: "primary", Status: { ...(queryExecution.Status as object), SubmissionDateTime: noon, CompletionDateTime: noon + 3 } };
+});
+workGroups.primary.push(...REAL);
+for (const e of REAL) expected.push({ id: String(e.QueryExecutionId), workGroup: "primary", day: addDays(dayOf(NOW), -1), state: "SUCCEEDED", finished: true, crossesMidnight: false });
 // The audit's own work group runs queries too; they must not be collected into the audit.
 workGroups["athena-audit"] = [{ ...workGroups.bi[0], QueryExecutionId: "own-query-0001", WorkGroup: "athena-audit" }];
 
@@ -109,6 +121,16 @@ describe("history collector", () => {
     const database = (line.QueryExecutionContext as { Database: string }).Database;
     expect(line.Audit).toMatchObject({ Region: "us-east-1", Source: "collector", CollectedAt: NOW.toISOString(), ReferencedDatabases: [database] });
     expect((line.Audit as { ReferencedTables: string[] }).ReferencedTables[0]).toMatch(new RegExp(`^${database}\\.`));
+  });
+
+  it("keeps real executions as published, including a DDL with an empty context", async () => {
+    const lines = await collected();
+    for (const real of REAL) {
+      const { line } = lines.get(String(real.QueryExecutionId))!;
+      expect([line.Query, line.StatementType, line.Statistics, line.ResultConfiguration]).toEqual([real.Query, real.StatementType, real.Statistics, real.ResultConfiguration]);
+    }
+    const ddl = lines.get("46140486-fa0a-4017-bd87-2f6b1eec0b30")!.line;
+    expect([ddl.QueryExecutionContext, (ddl.Audit as { ParseError?: string }).ParseError]).toEqual([{}, expect.any(String)]);
   });
 
   it("skips the audit's own work group and unfinished queries, and writes nothing for an empty work group", async () => {
