@@ -1,0 +1,68 @@
+/** The Glue database and tables, derived from the single table definition; Athena's own work group and the saved queries. */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { SAVED_QUERIES, savedQuerySql } from "../../queries/saved";
+import { GlueTableSpec } from "../glue";
+
+export interface AuditCatalogArgs {
+  databaseName: string;
+  tables: pulumi.Input<GlueTableSpec>[];
+  workGroupName: string;
+  resultsLocation: pulumi.Input<string>;
+  kmsKeyArn?: string;
+  bytesScannedCutoff: number;
+}
+
+export class AuditCatalog extends pulumi.ComponentResource {
+  readonly databaseName: pulumi.Output<string>;
+  readonly workGroupName: pulumi.Output<string>;
+
+  constructor(name: string, args: AuditCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("athena-audit:catalog:AuditCatalog", name, {}, opts);
+    const database = new aws.glue.CatalogDatabase(name, { name: args.databaseName, description: "Athena usage audit" }, { parent: this });
+    args.tables.forEach((input, i) => {
+      const spec = pulumi.output(input);
+      new aws.glue.CatalogTable(`${name}-table-${i}`, {
+        databaseName: database.name,
+        name: spec.name,
+        description: spec.description,
+        tableType: "EXTERNAL_TABLE",
+        parameters: spec.parameters.apply((p) => ({ ...p, EXTERNAL: "TRUE" })),
+        partitionKeys: spec.partitionKeys,
+        storageDescriptor: {
+          location: spec.location,
+          inputFormat: spec.inputFormat,
+          outputFormat: spec.outputFormat,
+          columns: spec.columns,
+          serDeInfo: { serializationLibrary: spec.serde.library, parameters: spec.serde.parameters },
+        },
+      }, { parent: this });
+    });
+    const workGroup = new aws.athena.Workgroup(name, {
+      name: args.workGroupName,
+      description: "athena-audit's own queries: the daily join and the reports",
+      forceDestroy: true,
+      configuration: {
+        enforceWorkgroupConfiguration: true,
+        publishCloudwatchMetricsEnabled: true,
+        bytesScannedCutoffPerQuery: args.bytesScannedCutoff,
+        resultConfiguration: {
+          outputLocation: args.resultsLocation,
+          encryptionConfiguration: args.kmsKeyArn ? { encryptionOption: "SSE_KMS", kmsKeyArn: args.kmsKeyArn } : { encryptionOption: "SSE_S3" },
+        },
+      },
+    }, { parent: this });
+    for (const query of SAVED_QUERIES) {
+      new aws.athena.NamedQuery(`${name}-${query.name}`, {
+        name: `athena-audit ${query.title}`,
+        description: query.description,
+        database: database.name,
+        workgroup: workGroup.name,
+        query: savedQuerySql(query),
+      }, { parent: this });
+    }
+    this.databaseName = database.name;
+    this.workGroupName = workGroup.name;
+    this.registerOutputs({ databaseName: this.databaseName, workGroupName: this.workGroupName });
+  }
+}

@@ -1,0 +1,124 @@
+/**
+ * One of the audit's Lambda functions, packaged with `aws.lambda.CallbackFunction`: its log group,
+ * a role scoped to what it does (or an existing role), a schedule, retries with a failure queue,
+ * an alarm on errors, and optionally a one-time invocation at first deployment.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { lambdaTrust, PolicyDocument, toJson } from "../policies";
+
+/** Packages the functions run with; every other dependency (DuckDB, report-only libraries) stays out. */
+export const RUNTIME_PACKAGES = ["@aws-sdk/client-athena", "@aws-sdk/client-s3", "@aws-sdk/lib-storage"];
+
+/**
+ * Files the handlers load, relative to the project folder `pulumi up` runs in: the compiled code,
+ * and node-sql-parser's Athena-only build (with its one dependency, big-integer) instead of the
+ * whole package, which ships every dialect and source maps (~90 MB).
+ */
+export const CODE_PATHS = ["dist/functions", "dist/queries", "node_modules/node-sql-parser/build/athena.js"];
+export const EXTRA_PACKAGES = ["big-integer"];
+
+export function excludedPackages(projectDir: string = process.cwd()): string[] {
+  const manifest = JSON.parse(fs.readFileSync(path.join(projectDir, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+  return Object.keys(manifest.dependencies ?? {}).filter((p) => !RUNTIME_PACKAGES.includes(p));
+}
+
+export interface AuditFunctionArgs {
+  functionName: string;
+  description: string;
+  /** Returns the handler; runs inside Lambda, so it may only `require` what the archive holds. */
+  callbackFactory: () => (event: unknown) => Promise<unknown>;
+  /** The role's permissions, given the function's log group ARN. */
+  policy: (logGroupArn: string) => pulumi.Input<PolicyDocument>;
+  /** Use this role instead of creating one. */
+  existingRoleArn?: string;
+  environment: Record<string, pulumi.Input<string>>;
+  schedule: string;
+  memoryMb: number;
+  timeoutSeconds: number;
+  /** Invoked once when the function is first created (e.g. a 45-day backfill). */
+  firstRunInput?: Record<string, unknown>;
+  kmsKeyArn?: string;
+}
+
+export class AuditFunction extends pulumi.ComponentResource {
+  readonly function: aws.lambda.Function;
+  readonly roleArn: pulumi.Output<string>;
+  readonly failureQueueArn: pulumi.Output<string>;
+
+  constructor(name: string, args: AuditFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("athena-audit:functions:AuditFunction", name, {}, opts);
+    const parent = { parent: this };
+    const logGroup = new aws.cloudwatch.LogGroup(name, { name: `/aws/lambda/${args.functionName}`, retentionInDays: 90, kmsKeyId: args.kmsKeyArn }, parent);
+    let roleArn: pulumi.Output<string>;
+    if (args.existingRoleArn) {
+      roleArn = pulumi.output(args.existingRoleArn);
+    } else {
+      const role = new aws.iam.Role(name, { assumeRolePolicy: toJson(lambdaTrust()), description: args.description }, parent);
+      new aws.iam.RolePolicy(name, { role: role.id, policy: logGroup.arn.apply((arn) => pulumi.output(args.policy(arn)).apply(toJson)) }, parent);
+      roleArn = role.arn;
+    }
+    const failures = new aws.sqs.Queue(`${name}-failures`, { messageRetentionSeconds: 14 * 86_400, sqsManagedSseEnabled: true }, parent);
+    this.function = new aws.lambda.CallbackFunction(name, {
+      name: args.functionName,
+      description: args.description,
+      role: roleArn,
+      runtime: aws.lambda.Runtime.NodeJS22dX,
+      architectures: ["arm64"],
+      memorySize: args.memoryMb,
+      timeout: args.timeoutSeconds,
+      environment: { variables: args.environment },
+      kmsKeyArn: args.kmsKeyArn,
+      callbackFactory: args.callbackFactory,
+      codePathOptions: { extraIncludePaths: CODE_PATHS, extraIncludePackages: EXTRA_PACKAGES, extraExcludePackages: excludedPackages() },
+    }, { parent: this, dependsOn: [logGroup] });
+    // Asynchronous invocations (the schedule) retry twice, then land in the failure queue.
+    new aws.lambda.FunctionEventInvokeConfig(name, {
+      functionName: this.function.name,
+      maximumRetryAttempts: 2,
+      maximumEventAgeInSeconds: 6 * 3600,
+      destinationConfig: { onFailure: { destination: failures.arn } },
+    }, parent);
+    if (!args.existingRoleArn) {
+      new aws.iam.RolePolicy(`${name}-failures`, {
+        role: roleArn.apply((arn) => arn.split("/").pop() ?? arn),
+        policy: failures.arn.apply((arn) => toJson({ Version: "2012-10-17", Statement: [{ Sid: "FailureQueue", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: arn }] })),
+      }, parent);
+    }
+    const rule = new aws.cloudwatch.EventRule(name, { description: `${args.description} (schedule)`, scheduleExpression: args.schedule }, parent);
+    new aws.cloudwatch.EventTarget(name, { rule: rule.name, arn: this.function.arn, input: "{}", retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 } }, parent);
+    new aws.lambda.Permission(name, { action: "lambda:InvokeFunction", function: this.function.name, principal: "events.amazonaws.com", sourceArn: rule.arn }, parent);
+    new aws.cloudwatch.MetricAlarm(name, {
+      alarmDescription: `${args.functionName} failed`,
+      namespace: "AWS/Lambda",
+      metricName: "Errors",
+      dimensions: { FunctionName: this.function.name },
+      statistic: "Sum",
+      period: 3600,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+    }, parent);
+    new aws.cloudwatch.MetricAlarm(`${name}-failures`, {
+      alarmDescription: `${args.functionName} gave up on an invocation (failure queue)`,
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: failures.name },
+      statistic: "Maximum",
+      period: 3600,
+      evaluationPeriods: 1,
+      threshold: 0,
+      comparisonOperator: "GreaterThanThreshold",
+      treatMissingData: "notBreaching",
+    }, parent);
+    if (args.firstRunInput) {
+      new aws.lambda.Invocation(`${name}-first-run`, { functionName: this.function.name, input: JSON.stringify(args.firstRunInput) }, parent);
+    }
+    this.roleArn = roleArn;
+    this.failureQueueArn = failures.arn;
+    this.registerOutputs({ functionName: this.function.name, roleArn });
+  }
+}

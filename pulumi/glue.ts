@@ -1,0 +1,116 @@
+/**
+ * Glue table arguments derived from the single table definition: columns, SerDe, and partition
+ * projection (no crawler, no MSCK REPAIR). Pure, so the stack tests can check them directly.
+ */
+import { CLOUDTRAIL, EVENTS, HISTORY, TableDefinition } from "../queries/schema/tables";
+import { glueType, sqlName } from "../queries/schema/types";
+import { eventsTablePrefix, historyTablePrefix } from "../queries/layout";
+import { CloudTrailSource } from "./settings";
+
+export interface GlueTableSpec {
+  name: string;
+  description: string;
+  location: string;
+  columns: Array<{ name: string; type: string; comment?: string }>;
+  partitionKeys: Array<{ name: string; type: string; comment?: string }>;
+  inputFormat: string;
+  outputFormat: string;
+  serde: { library: string; parameters?: Record<string, string> };
+  parameters: Record<string, string>;
+}
+
+const TEXT_INPUT = "org.apache.hadoop.mapred.TextInputFormat";
+const TEXT_OUTPUT = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat";
+const DAYS = "NOW-5YEARS,NOW";
+
+function columns(table: TableDefinition) {
+  return table.columns.map((c) => ({ name: sqlName(c), type: glueType(c.type), ...(c.comment ? { comment: c.comment } : {}) }));
+}
+
+function partitionKeys(table: TableDefinition) {
+  return table.partitionKeys.map((p) => ({ name: p.name, type: "string", comment: p.format }));
+}
+
+export function historyTable(bucket: string, prefix: string, regions: string[], workGroups: string[]): GlueTableSpec {
+  const location = `s3://${bucket}/${historyTablePrefix(prefix)}`;
+  return {
+    name: HISTORY.name,
+    description: HISTORY.description,
+    location,
+    columns: columns(HISTORY),
+    partitionKeys: partitionKeys(HISTORY),
+    inputFormat: TEXT_INPUT,
+    outputFormat: TEXT_OUTPUT,
+    serde: { library: "org.openx.data.jsonserde.JsonSerDe", parameters: { "case.insensitive": "true", "ignore.malformed.json": "true" } },
+    parameters: {
+      classification: "json",
+      "projection.enabled": "true",
+      "projection.region.type": "enum",
+      "projection.region.values": regions.join(","),
+      "projection.dt.type": "date",
+      "projection.dt.format": "yyyy-MM-dd",
+      "projection.dt.range": DAYS,
+      "projection.dt.interval": "1",
+      "projection.dt.interval.unit": "DAYS",
+      "projection.workgroup.type": "enum",
+      "projection.workgroup.values": workGroups.join(","),
+      "storage.location.template": `${location}region=\${region}/dt=\${dt}/workgroup=\${workgroup}/`,
+    },
+  };
+}
+
+/** The trail's own layout; organization trails put the organization id before the account. */
+export function cloudTrailTable(source: CloudTrailSource): GlueTableSpec {
+  const base = `s3://${source.bucket}/${source.prefix ? `${source.prefix}/` : ""}AWSLogs/${source.organizationId ? `${source.organizationId}/` : ""}`;
+  return {
+    name: CLOUDTRAIL.name,
+    description: CLOUDTRAIL.description,
+    location: base,
+    columns: columns(CLOUDTRAIL),
+    partitionKeys: partitionKeys(CLOUDTRAIL),
+    inputFormat: "com.amazon.emr.cloudtrail.CloudTrailInputFormat",
+    outputFormat: TEXT_OUTPUT,
+    serde: { library: "org.apache.hive.hcatalog.data.JsonSerDe" },
+    parameters: {
+      classification: "cloudtrail",
+      "projection.enabled": "true",
+      "projection.account.type": "enum",
+      "projection.account.values": source.accounts.join(","),
+      "projection.region.type": "enum",
+      "projection.region.values": source.regions.join(","),
+      "projection.day.type": "date",
+      "projection.day.format": "yyyy/MM/dd",
+      "projection.day.range": DAYS,
+      "projection.day.interval": "1",
+      "projection.day.interval.unit": "DAYS",
+      "storage.location.template": `${base}\${account}/CloudTrail/\${region}/\${day}`,
+    },
+  };
+}
+
+export function eventsTable(bucket: string, prefix: string, regions: string[]): GlueTableSpec {
+  const location = `s3://${bucket}/${eventsTablePrefix(prefix)}`;
+  return {
+    name: EVENTS.name,
+    description: EVENTS.description,
+    location,
+    columns: columns(EVENTS),
+    partitionKeys: partitionKeys(EVENTS),
+    inputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+    outputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+    serde: { library: "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe" },
+    parameters: {
+      classification: "parquet",
+      "parquet.compression": "SNAPPY",
+      "projection.enabled": "true",
+      "projection.dt.type": "date",
+      "projection.dt.format": "yyyy-MM-dd",
+      "projection.dt.range": DAYS,
+      "projection.dt.interval": "1",
+      "projection.dt.interval.unit": "DAYS",
+      "projection.region.type": "enum",
+      "projection.region.values": regions.join(","),
+      "storage.location.template": `${location}dt=\${dt}/region=\${region}/`,
+    },
+  };
+}

@@ -1,0 +1,105 @@
+/** The main stack: storage, catalog, the audit's work group, both functions, a trail if asked, reporting access. */
+import * as pulumi from "@pulumi/pulumi";
+import { readSql } from "../queries/sql-files";
+import { AuditCatalog } from "./components/catalog";
+import { AuditFunction } from "./components/function";
+import { ReportingAccess } from "./components/reporting";
+import { AuditStorage } from "./components/storage";
+import { AuditTrail, TRAIL_PREFIX, trailDeliveryStatements } from "./components/trail";
+import { cloudTrailTable, eventsTable, historyTable } from "./glue";
+import { eventsJoinerFactory, historyCollectorFactory } from "./handlers";
+import { collectorPolicy, joinerPolicy, reportingPolicy } from "./policies";
+import { MainSettings } from "./settings";
+
+export const DATABASE = "athena_audit";
+export const WORK_GROUP = "athena-audit";
+
+export interface Caller {
+  account: string;
+  partition: string;
+}
+
+export function collectorFunction(name: string, settings: { region: string; prefix: string; kmsKeyArn?: string; lambdaRoleArn?: string; schedule: string }, bucket: pulumi.Input<string>, caller: Caller, opts?: pulumi.ComponentResourceOptions): AuditFunction {
+  const functionName = `athena-audit-history-${pulumi.getStack()}`;
+  return new AuditFunction(name, {
+    functionName,
+    description: "athena-audit: copies Athena query history into the audit bucket",
+    callbackFactory: historyCollectorFactory(),
+    policy: (logGroupArn) => pulumi.output(bucket).apply((b) => collectorPolicy({ ...caller, region: settings.region, bucket: b, prefix: settings.prefix, kmsKeyArn: settings.kmsKeyArn, logGroupArn })),
+    existingRoleArn: settings.lambdaRoleArn,
+    environment: { AUDIT_BUCKET: bucket, AUDIT_PREFIX: settings.prefix, AUDIT_WORK_GROUP: WORK_GROUP },
+    schedule: settings.schedule,
+    // The collector benchmark: 100k executions in ~400 s at ~140 MB; leave room for larger days.
+    memoryMb: 512,
+    timeoutSeconds: 900,
+    firstRunInput: { backfillDays: 45 },
+    kmsKeyArn: settings.kmsKeyArn,
+  }, opts);
+}
+
+export function mainStack(s: MainSettings, caller: Caller) {
+  const trailName = `athena-audit-${pulumi.getStack()}`;
+  const trailArn = `arn:${caller.partition}:cloudtrail:${s.region}:${caller.account}:trail/${trailName}`;
+  const storage = new AuditStorage("audit", {
+    existingBucketName: s.bucketName,
+    prefix: s.prefix,
+    kmsKeyArn: s.kmsKeyArn,
+    extraStatements: s.createTrail ? (arn) => trailDeliveryStatements(arn, trailArn, caller.account) : undefined,
+  });
+  if (s.createTrail) new AuditTrail(trailName, { bucketName: storage.bucketName, kmsKeyArn: s.kmsKeyArn }, { dependsOn: storage.ready });
+  const trailSource = storage.bucketName.apply((bucket) =>
+    s.cloudTrail ?? { bucket, prefix: TRAIL_PREFIX, accounts: [caller.account], regions: s.joinRegions },
+  );
+  const catalog = new AuditCatalog("audit", {
+    databaseName: DATABASE,
+    tables: [
+      storage.bucketName.apply((b) => historyTable(b, s.prefix, s.joinRegions, s.workGroups)),
+      trailSource.apply(cloudTrailTable),
+      storage.bucketName.apply((b) => eventsTable(b, s.prefix, s.joinRegions)),
+    ],
+    workGroupName: WORK_GROUP,
+    resultsLocation: pulumi.interpolate`s3://${storage.bucketName}/${s.prefix}/query-results/`,
+    kmsKeyArn: s.kmsKeyArn,
+    bytesScannedCutoff: s.bytesScannedCutoff,
+  });
+  const collector = collectorFunction("history", { ...s, schedule: s.schedules.collector }, storage.bucketName, caller);
+  const scope = { ...caller, region: s.region, prefix: s.prefix, kmsKeyArn: s.kmsKeyArn, workGroup: WORK_GROUP, database: DATABASE };
+  const joiner = new AuditFunction("events", {
+    functionName: `athena-audit-events-${pulumi.getStack()}`,
+    description: "athena-audit: joins history with CloudTrail into the events table",
+    callbackFactory: eventsJoinerFactory(readSql("events_join")),
+    policy: (logGroupArn) =>
+      pulumi.all([storage.bucketName, trailSource]).apply(([bucket, trail]) =>
+        joinerPolicy({ ...scope, bucket, logGroupArn, trailBucket: trail.bucket, trailPrefix: trail.prefix, expireHistory: s.historyRetentionDays !== undefined }),
+      ),
+    existingRoleArn: s.lambdaRoleArn,
+    environment: {
+      AUDIT_BUCKET: storage.bucketName,
+      AUDIT_PREFIX: s.prefix,
+      AUDIT_WORK_GROUP: WORK_GROUP,
+      AUDIT_DATABASE: DATABASE,
+      JOIN_REGIONS: s.joinRegions.join(","),
+      ...(s.historyRetentionDays ? { HISTORY_RETENTION_DAYS: String(s.historyRetentionDays) } : {}),
+    },
+    schedule: s.schedules.joiner,
+    memoryMb: 256,
+    timeoutSeconds: 900,
+    kmsKeyArn: s.kmsKeyArn,
+  }, { dependsOn: [catalog] });
+  const reporting = s.githubRepository
+    ? new ReportingAccess("reports", {
+        repository: s.githubRepository,
+        existingProviderArn: s.githubOidcProviderArn,
+        policy: storage.bucketName.apply((bucket) => reportingPolicy({ ...scope, bucket })),
+      })
+    : undefined;
+  return {
+    bucket: storage.bucketName,
+    region: pulumi.output(s.region),
+    workGroup: catalog.workGroupName,
+    database: catalog.databaseName,
+    reportingRoleArn: reporting?.roleArn,
+    collectorFunction: collector.function.name,
+    joinerFunction: joiner.function.name,
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * IAM policy documents, as pure functions of names and ARNs: named actions only, resources scoped
+ * to the audit's bucket prefixes, work group, database and tables. `*` appears only where the API
+ * has no resource-level permissions (athena:ListWorkGroups).
+ */
+import { eventsTablePrefix, historyTablePrefix } from "../queries/layout";
+
+export interface PolicyDocument {
+  Version: "2012-10-17";
+  Statement: Statement[];
+}
+
+export interface Statement {
+  Sid: string;
+  Effect: "Allow" | "Deny";
+  Action: string[];
+  Resource: string | string[];
+  Principal?: Record<string, string | string[]>;
+  Condition?: Record<string, Record<string, string | string[]>>;
+}
+
+export interface Scope {
+  partition: string;
+  region: string;
+  account: string;
+  bucket: string;
+  prefix: string;
+  kmsKeyArn?: string;
+  logGroupArn: string;
+}
+
+const doc = (statements: Array<Statement | undefined>): PolicyDocument => ({
+  Version: "2012-10-17",
+  Statement: statements.filter((s): s is Statement => s !== undefined),
+});
+
+const logs = (s: Scope): Statement => ({ Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${s.logGroupArn}:*` });
+
+const kms = (s: Scope): Statement | undefined =>
+  s.kmsKeyArn ? { Sid: "AuditKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: s.kmsKeyArn } : undefined;
+
+const bucketArn = (s: Pick<Scope, "partition" | "bucket">) => `arn:${s.partition}:s3:::${s.bucket}`;
+
+/** The history collector: read every work group's history, write history objects. */
+export function collectorPolicy(s: Scope): PolicyDocument {
+  return doc([
+    { Sid: "ListWorkGroups", Effect: "Allow", Action: ["athena:ListWorkGroups"], Resource: "*" },
+    {
+      Sid: "ReadHistory",
+      Effect: "Allow",
+      Action: ["athena:ListQueryExecutions", "athena:BatchGetQueryExecution"],
+      Resource: `arn:${s.partition}:athena:${s.region}:${s.account}:workgroup/*`,
+    },
+    {
+      Sid: "WriteHistory",
+      Effect: "Allow",
+      Action: ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
+      Resource: `${bucketArn(s)}/${historyTablePrefix(s.prefix)}*`,
+    },
+    logs(s),
+    kms(s),
+  ]);
+}
+
+export interface AthenaScope extends Scope {
+  workGroup: string;
+  database: string;
+  trailBucket: string;
+  trailPrefix: string;
+  /** Delete joined history past its retention. */
+  expireHistory: boolean;
+}
+
+const glueRead = (s: AthenaScope, tables: string[]): Statement => ({
+  Sid: "Catalog",
+  Effect: "Allow",
+  Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions"],
+  Resource: [
+    `arn:${s.partition}:glue:${s.region}:${s.account}:catalog`,
+    `arn:${s.partition}:glue:${s.region}:${s.account}:database/${s.database}`,
+    ...tables.map((t) => `arn:${s.partition}:glue:${s.region}:${s.account}:table/${s.database}/${t}`),
+  ],
+});
+
+const runQueries = (s: AthenaScope): Statement => ({
+  Sid: "RunQueries",
+  Effect: "Allow",
+  Action: ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution"],
+  Resource: `arn:${s.partition}:athena:${s.region}:${s.account}:workgroup/${s.workGroup}`,
+});
+
+const results = (s: AthenaScope): Statement => ({
+  Sid: "QueryResults",
+  Effect: "Allow",
+  Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
+  Resource: `${bucketArn(s)}/${s.prefix}/query-results/*`,
+});
+
+/** The events joiner: run the join in the audit's work group, replace events partitions. */
+export function joinerPolicy(s: AthenaScope): PolicyDocument {
+  const trail = `arn:${s.partition}:s3:::${s.trailBucket}`;
+  return doc([
+    runQueries(s),
+    glueRead(s, ["history", "cloudtrail", "events"]),
+    {
+      Sid: "ListSources",
+      Effect: "Allow",
+      Action: ["s3:ListBucket", "s3:GetBucketLocation"],
+      Resource: [...new Set([bucketArn(s), trail])],
+    },
+    { Sid: "ReadHistory", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${bucketArn(s)}/${historyTablePrefix(s.prefix)}*` },
+    { Sid: "ReadCloudTrail", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${trail}/${s.trailPrefix ? `${s.trailPrefix}/` : ""}AWSLogs/*` },
+    {
+      Sid: "WriteEvents",
+      Effect: "Allow",
+      Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+      Resource: `${bucketArn(s)}/${eventsTablePrefix(s.prefix)}*`,
+    },
+    results(s),
+    s.expireHistory ? { Sid: "ExpireHistory", Effect: "Allow", Action: ["s3:DeleteObject"], Resource: `${bucketArn(s)}/${historyTablePrefix(s.prefix)}*` } : undefined,
+    logs(s),
+    kms(s),
+  ]);
+}
+
+/** The reporting role the GitHub workflow assumes: run the audit's queries and read their results. */
+export function reportingPolicy(s: Omit<AthenaScope, "logGroupArn" | "expireHistory" | "trailBucket" | "trailPrefix">): PolicyDocument {
+  const scope = { ...s, logGroupArn: "", expireHistory: false, trailBucket: s.bucket, trailPrefix: "" };
+  return doc([
+    runQueries(scope),
+    glueRead(scope, ["events"]),
+    { Sid: "ListAudit", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: bucketArn(s) },
+    { Sid: "ReadEvents", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${bucketArn(s)}/${eventsTablePrefix(s.prefix)}*` },
+    results(scope),
+    kms(scope),
+  ]);
+}
+
+/** Trust for GitHub Actions OIDC: only workflows of `repository`, only for AWS STS. */
+export function githubTrust(providerArn: string, repository: string): PolicyDocument {
+  return doc([
+    {
+      Sid: "GitHubActions",
+      Effect: "Allow",
+      Action: ["sts:AssumeRoleWithWebIdentity"],
+      Principal: { Federated: providerArn },
+      Resource: [],
+      Condition: {
+        StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+        StringLike: { "token.actions.githubusercontent.com:sub": `repo:${repository}:*` },
+      },
+    },
+  ]);
+}
+
+export function lambdaTrust(): PolicyDocument {
+  return doc([{ Sid: "Lambda", Effect: "Allow", Action: ["sts:AssumeRole"], Principal: { Service: "lambda.amazonaws.com" }, Resource: [] }]);
+}
+
+/** Bucket policy: refuse any request not made over TLS. */
+export function tlsOnlyBucketPolicy(bucketArnValue: string, extra: Statement[] = []): PolicyDocument {
+  return doc([
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: { AWS: "*" },
+      Action: ["s3:*"],
+      Resource: [bucketArnValue, `${bucketArnValue}/*`],
+      Condition: { Bool: { "aws:SecureTransport": "false" } },
+    },
+    ...extra,
+  ]);
+}
+
+/** Trust policies have no Resource: drop the empty placeholder before serialising. */
+export function toJson(policy: PolicyDocument): string {
+  return JSON.stringify({ ...policy, Statement: policy.Statement.map((s) => (Array.isArray(s.Resource) && s.Resource.length === 0 ? { ...s, Resource: undefined } : s)) });
+}

@@ -1,0 +1,170 @@
+/**
+ * The stack's configuration, read and checked once before any resource is planned. Every error
+ * names the config key (`athena-audit:<key>`) and what it allows.
+ */
+export const NAMESPACE = "athena-audit";
+
+export interface CloudTrailSource {
+  bucket: string;
+  prefix: string;
+  organizationId?: string;
+  accounts: string[];
+  regions: string[];
+}
+
+export interface Schedules {
+  collector: string;
+  joiner: string;
+}
+
+export interface MainSettings {
+  role: "main";
+  region: string;
+  /** Existing bucket to use; undefined creates one. */
+  bucketName?: string;
+  prefix: string;
+  /** Where the CloudTrail logs are; `createTrail` makes a trail writing into the audit bucket. */
+  cloudTrail?: CloudTrailSource;
+  createTrail: boolean;
+  joinRegions: string[];
+  /** Work groups whose history the Glue table projects (partition projection needs the list). */
+  workGroups: string[];
+  schedules: Schedules;
+  historyRetentionDays?: number;
+  kmsKeyArn?: string;
+  lambdaRoleArn?: string;
+  bytesScannedCutoff: number;
+  githubRepository?: string;
+  githubOidcProviderArn?: string;
+}
+
+export interface CollectorSettings {
+  role: "collector";
+  region: string;
+  mainRegion: string;
+  /** Where history goes: the main stack's bucket, by name or through a stack reference. */
+  bucketName?: string;
+  mainStack?: string;
+  prefix: string;
+  schedules: Pick<Schedules, "collector">;
+  kmsKeyArn?: string;
+  lambdaRoleArn?: string;
+}
+
+export type Settings = MainSettings | CollectorSettings;
+
+export class ConfigError extends Error {
+  constructor(key: string, problem: string) {
+    super(`${key.includes(":") ? key : `${NAMESPACE}:${key}`} ${problem}`);
+    this.name = "ConfigError";
+  }
+}
+
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
+const ACCOUNT = /^\d{12}$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const SCHEDULE = /^(cron|rate)\(.+\)$/;
+const ARN = /^arn:aws[a-z-]*:/;
+
+type Raw = Record<string, unknown>;
+
+const KNOWN = [
+  "role", "mainRegion", "bucketName", "workGroups", "mainStack", "prefix", "cloudTrail", "createTrail", "joinRegions", "schedules",
+  "historyRetentionDays", "kmsKeyArn", "lambdaRoleArn", "bytesScannedCutoff", "githubRepository", "githubOidcProviderArn",
+];
+
+function text(raw: Raw, key: string, pattern?: RegExp, allowed?: string, label = key): string | undefined {
+  const value = raw[key];
+  if (value === undefined || value === "") return undefined;
+  if (typeof value !== "string" || (pattern && !pattern.test(value))) throw new ConfigError(label, `must be ${allowed ?? "text"}, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function list(raw: unknown, key: string, pattern: RegExp, allowed: string): string[] {
+  if (!Array.isArray(raw) || raw.length === 0 || !raw.every((v) => typeof v === "string" && pattern.test(v))) {
+    throw new ConfigError(key, `must be a non-empty list of ${allowed}, got ${JSON.stringify(raw)}`);
+  }
+  return raw as string[];
+}
+
+function wholeNumber(raw: Raw, key: string, min: number, max: number): number | undefined {
+  const value = raw[key];
+  if (value === undefined || value === "") return undefined;
+  const n = typeof value === "string" ? Number(value) : value;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) throw new ConfigError(key, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+function flag(raw: Raw, key: string): boolean {
+  const value = raw[key];
+  if (value === undefined || value === "" || value === false || value === "false") return false;
+  if (value === true || value === "true") return true;
+  throw new ConfigError(key, `must be true or false, got ${JSON.stringify(value)}`);
+}
+
+function cloudTrail(raw: Raw): CloudTrailSource | undefined {
+  const value = raw.cloudTrail;
+  if (value === undefined) return undefined;
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ConfigError("cloudTrail", "must be an object { bucket, prefix?, organizationId?, accounts, regions }");
+  const t = value as Raw;
+  const bucket = text(t, "bucket", BUCKET, "an S3 bucket name", "cloudTrail.bucket");
+  if (!bucket) throw new ConfigError("cloudTrail.bucket", "is required: the bucket the trail delivers to");
+  return {
+    bucket,
+    prefix: (text(t, "prefix", undefined, undefined, "cloudTrail.prefix") ?? "").replace(/^\/+|\/+$/g, ""),
+    organizationId: text(t, "organizationId", /^o-[a-z0-9]{10,32}$/, "an organization id like o-abc123defg", "cloudTrail.organizationId"),
+    accounts: list(t.accounts, "cloudTrail.accounts", ACCOUNT, "12-digit account ids"),
+    regions: list(t.regions, "cloudTrail.regions", REGION, "region names"),
+  };
+}
+
+function schedules(raw: Raw): Schedules {
+  const value = (raw.schedules ?? {}) as Raw;
+  if (typeof value !== "object" || Array.isArray(value)) throw new ConfigError("schedules", "must be an object { collector?, joiner? }");
+  const collector = text(value, "collector", SCHEDULE, "an EventBridge schedule like cron(15 0 * * ? *)", "schedules.collector") ?? "cron(15 0 * * ? *)";
+  const joiner = text(value, "joiner", SCHEDULE, "an EventBridge schedule like cron(15 2 * * ? *)", "schedules.joiner") ?? "cron(15 2 * * ? *)";
+  return { collector, joiner };
+}
+
+/** Checks raw config (as `pulumi.Config` returns it) for a stack in `region`. */
+export function parseSettings(raw: Raw, region: string | undefined): Settings {
+  const unknown = Object.keys(raw).filter((k) => !KNOWN.includes(k));
+  if (unknown.length > 0) throw new ConfigError(unknown[0], `is not a setting; known: ${KNOWN.join(", ")}`);
+  if (!region || !REGION.test(region)) throw new ConfigError("aws:region", "must be set to the region this stack deploys to (pulumi config set aws:region ...)");
+  const role = raw.role;
+  if (role !== "main" && role !== "collector") throw new ConfigError("role", `must be "main" or "collector", got ${JSON.stringify(role)}`);
+  const prefix = text(raw, "prefix", /^[a-zA-Z0-9!_.*'()-]+(\/[a-zA-Z0-9!_.*'()-]+)*$/, "a key prefix without leading or trailing slash") ?? "athena-audit";
+  const bucketName = text(raw, "bucketName", BUCKET, "an S3 bucket name");
+  const kmsKeyArn = text(raw, "kmsKeyArn", /^arn:aws[a-z-]*:kms:/, "a KMS key ARN");
+  const lambdaRoleArn = text(raw, "lambdaRoleArn", /^arn:aws[a-z-]*:iam::\d{12}:role\//, "an IAM role ARN");
+  if (role === "collector") {
+    const mainRegion = text(raw, "mainRegion", REGION, "a region name");
+    if (!mainRegion) throw new ConfigError("mainRegion", "is required for a collector stack: the region of the main stack");
+    const mainStack = text(raw, "mainStack", /^[^/]+\/[^/]+\/[^/]+$/, "a stack reference like org/athena-audit/main");
+    if (!bucketName && !mainStack) throw new ConfigError("bucketName", "or athena-audit:mainStack is required for a collector stack: where history goes");
+    return { role, region, mainRegion, bucketName, mainStack, prefix, schedules: { collector: schedules(raw).collector }, kmsKeyArn, lambdaRoleArn };
+  }
+  const trail = cloudTrail(raw);
+  const createTrail = flag(raw, "createTrail");
+  if (!trail && !createTrail) throw new ConfigError("cloudTrail", "is required (the existing trail's bucket, accounts and regions), or set athena-audit:createTrail true");
+  if (trail && createTrail) throw new ConfigError("createTrail", "cannot be true when athena-audit:cloudTrail names an existing trail");
+  if (createTrail && bucketName) throw new ConfigError("createTrail", "needs the bucket the stack creates (its policy admits the trail); remove athena-audit:bucketName");
+  const joinRegions = raw.joinRegions === undefined ? [region] : list(raw.joinRegions, "joinRegions", REGION, "region names");
+  return {
+    role,
+    region,
+    bucketName,
+    prefix,
+    cloudTrail: trail,
+    createTrail,
+    joinRegions,
+    workGroups: raw.workGroups === undefined ? ["primary"] : list(raw.workGroups, "workGroups", /^[a-zA-Z0-9._-]{1,128}$/, "Athena work group names"),
+    schedules: schedules(raw),
+    historyRetentionDays: wholeNumber(raw, "historyRetentionDays", 1, 36500),
+    kmsKeyArn,
+    lambdaRoleArn,
+    bytesScannedCutoff: wholeNumber(raw, "bytesScannedCutoff", 10_485_760, Number.MAX_SAFE_INTEGER) ?? 100 * 1024 ** 3,
+    githubRepository: text(raw, "githubRepository", /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "owner/repository"),
+    githubOidcProviderArn: text(raw, "githubOidcProviderArn", ARN, "an IAM OIDC provider ARN"),
+  };
+}

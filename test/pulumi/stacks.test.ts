@@ -1,0 +1,191 @@
+/**
+ * Both stack kinds, planned by the compiled program under Pulumi's mocks in a plain Node process
+ * (as `pulumi up` runs it): resources, safe defaults, least privilege, schedules and alarms.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { SAVED_QUERIES } from "../../queries/saved";
+import { EVENTS, HISTORY, sqlColumns } from "../../queries/schema/tables";
+import { build, ofType, Plan, plan, policies } from "./plan";
+
+const MAIN = {
+  "aws:region": "us-east-1",
+  role: "main",
+  createTrail: true,
+  joinRegions: ["us-east-1", "eu-west-1"],
+  workGroups: ["primary", "analysts"],
+  githubRepository: "northwind/athena-audit-reports",
+  historyRetentionDays: 400,
+};
+const EXISTING_TRAIL = {
+  "aws:region": "eu-west-1",
+  role: "main",
+  cloudTrail: { bucket: "org-trail-logs", prefix: "trails", organizationId: "o-abcd123456", accounts: ["111122223333"], regions: ["eu-west-1"] },
+  kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+};
+const COLLECTOR = { "aws:region": "eu-west-1", role: "collector", mainRegion: "us-east-1", bucketName: "athena-audit-main-bucket" };
+
+let main: Plan;
+let existingTrail: Plan;
+let collector: Plan;
+
+beforeAll(() => {
+  build();
+  main = plan("main", MAIN);
+  existingTrail = plan("eu", EXISTING_TRAIL);
+  collector = plan("collector", COLLECTOR);
+});
+
+const functionsOf = (p: Plan) => ofType(p, "aws:lambda/function:Function");
+
+describe("main stack", () => {
+  it("plans without error and outputs what the GitHub workflow needs", () => {
+    expect(main.error).toBeUndefined();
+    expect(main.outputs).toMatchObject({ region: "us-east-1", workGroup: "athena-audit", database: "athena_audit", bucket: expect.any(String), reportingRoleArn: expect.any(String) });
+  });
+
+  it("keeps every bucket private, encrypted and TLS-only", () => {
+    const buckets = ofType(main, "aws:s3/bucket:Bucket");
+    expect(buckets).toHaveLength(1);
+    for (const type of ["bucketPublicAccessBlock:BucketPublicAccessBlock", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "bucketPolicy:BucketPolicy"]) {
+      expect(ofType(main, `aws:s3/${type}`), type).toHaveLength(buckets.length);
+    }
+    expect(ofType(main, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")[0].inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    expect(ofType(main, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")[0].inputs).toMatchObject({ rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
+    const bucketPolicy = policies(main).find((d) => d.resource.type === "aws:s3/bucketPolicy:BucketPolicy")!;
+    expect(bucketPolicy.statements[0]).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+  });
+
+  it("encrypts with the given KMS key when there is one", () => {
+    const sse = ofType(existingTrail, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")[0];
+    expect(sse.inputs).toMatchObject({ rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: EXISTING_TRAIL.kmsKeyArn } }] });
+    expect(ofType(existingTrail, "aws:athena/workgroup:Workgroup")[0].inputs).toMatchObject({ configuration: { resultConfiguration: { encryptionConfiguration: { encryptionOption: "SSE_KMS" } } } });
+  });
+
+  it("derives the Glue tables from the table definition, with partition projection and no crawler", () => {
+    const tables = Object.fromEntries(ofType(main, "aws:glue/catalogTable:CatalogTable").map((t) => [t.inputs.name, t.inputs]));
+    expect(Object.keys(tables).sort()).toEqual(["cloudtrail", "events", "history"]);
+    const names = (t: Record<string, unknown>) => [
+      ...((t.storageDescriptor as { columns: Array<{ name: string }> }).columns.map((c) => c.name)),
+      ...(t.partitionKeys as Array<{ name: string }>).map((c) => c.name),
+    ];
+    expect(names(tables.history)).toEqual(sqlColumns(HISTORY));
+    expect(names(tables.events)).toEqual(sqlColumns(EVENTS));
+    expect(tables.history.parameters).toMatchObject({ "projection.enabled": "true", "projection.workgroup.values": "primary,analysts", "projection.region.values": "us-east-1,eu-west-1" });
+    expect(tables.cloudtrail.parameters).toMatchObject({ "projection.day.format": "yyyy/MM/dd", "storage.location.template": expect.stringMatching(/\/cloudtrail\/AWSLogs\/\$\{account\}\/CloudTrail\/\$\{region\}\/\$\{day\}$/) });
+    expect(ofType(main, "aws:glue/crawler:Crawler")).toEqual([]);
+  });
+
+  it("reads an organization trail where it is", () => {
+    const trail = ofType(existingTrail, "aws:glue/catalogTable:CatalogTable").find((t) => t.inputs.name === "cloudtrail")!;
+    expect((trail.inputs.parameters as Record<string, string>)["storage.location.template"]).toBe("s3://org-trail-logs/trails/AWSLogs/o-abcd123456/${account}/CloudTrail/${region}/${day}");
+    expect(ofType(existingTrail, "aws:cloudtrail/trail:Trail")).toEqual([]);
+  });
+
+  it("gives the audit an enforced work group with a bytes-scanned cutoff, and every saved query as a named query", () => {
+    expect(ofType(main, "aws:athena/workgroup:Workgroup")[0].inputs).toMatchObject({
+      name: "athena-audit",
+      configuration: { enforceWorkgroupConfiguration: true, bytesScannedCutoffPerQuery: 100 * 1024 ** 3 },
+    });
+    expect(ofType(main, "aws:athena/namedQuery:NamedQuery").map((q) => q.inputs.name)).toEqual(SAVED_QUERIES.map((q) => `athena-audit ${q.title}`));
+  });
+
+  it("deploys both functions on nodejs22.x with their own roles, schedules, retries, failure queues and alarms", () => {
+    const fns = functionsOf(main);
+    expect(fns.map((f) => f.inputs.name).sort()).toEqual(["athena-audit-events-main", "athena-audit-history-main"]);
+    for (const f of fns) {
+      expect(f.inputs).toMatchObject({ runtime: "nodejs22.x", handler: "__index.handler", timeout: 900 });
+      expect(String(f.inputs.role)).toMatch(/:iam\/role\/(history|events)$/);
+    }
+    expect(ofType(main, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")).toEqual([]);
+    expect(ofType(main, "aws:cloudwatch/eventRule:EventRule").map((r) => r.inputs.scheduleExpression).sort()).toEqual(["cron(15 0 * * ? *)", "cron(15 2 * * ? *)"]);
+    expect(ofType(main, "aws:cloudwatch/eventTarget:EventTarget")).toHaveLength(2);
+    expect(ofType(main, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").map((c) => c.inputs.maximumRetryAttempts)).toEqual([2, 2]);
+    expect(ofType(main, "aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(4);
+    expect(ofType(main, "aws:sqs/queue:Queue").every((q) => q.inputs.sqsManagedSseEnabled === true)).toBe(true);
+  });
+
+  it("backfills 45 days of history once, at first deployment", () => {
+    expect(ofType(main, "aws:lambda/invocation:Invocation").map((i) => JSON.parse(String(i.inputs.input)))).toEqual([{ backfillDays: 45 }]);
+  });
+
+  it("creates a multi-region trail when asked, admitted by the bucket policy for that trail only", () => {
+    expect(ofType(main, "aws:cloudtrail/trail:Trail")[0].inputs).toMatchObject({ isMultiRegionTrail: true, enableLogFileValidation: true, s3KeyPrefix: "cloudtrail" });
+    const statements = policies(main).find((d) => d.resource.type === "aws:s3/bucketPolicy:BucketPolicy")!.statements;
+    expect(statements.filter((s) => s.Sid.startsWith("CloudTrail")).map((s) => s.Condition?.StringEquals?.["aws:SourceArn"])).toEqual([
+      "arn:aws:cloudtrail:us-east-1:123456789012:trail/athena-audit-main",
+      "arn:aws:cloudtrail:us-east-1:123456789012:trail/athena-audit-main",
+    ]);
+  });
+
+  it("lets only the configured repository's workflows assume the reporting role, through OIDC", () => {
+    expect(ofType(main, "aws:iam/openIdConnectProvider:OpenIdConnectProvider")[0].inputs).toMatchObject({ url: "https://token.actions.githubusercontent.com", clientIdLists: ["sts.amazonaws.com"] });
+    const trust = policies(main).find((d) => d.resource.type === "aws:iam/role:Role" && d.resource.name === "reports")!.statements[0];
+    expect(trust.Condition).toEqual({
+      StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
+      StringLike: { "token.actions.githubusercontent.com:sub": "repo:northwind/athena-audit-reports:*" },
+    });
+    const reporting = policies(main).find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === "reports")!;
+    expect(reporting.statements.flatMap((s) => s.Action).sort()).toEqual(
+      ["athena:GetQueryExecution", "athena:GetQueryResults", "athena:StartQueryExecution", "athena:StopQueryExecution", "glue:GetDatabase", "glue:GetPartition", "glue:GetPartitions", "glue:GetTable", "glue:GetTables", "s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"].sort(),
+    );
+  });
+});
+
+describe("least privilege", () => {
+  it.each([["main", () => main], ["existing trail", () => existingTrail], ["collector", () => collector]])("%s: no allowed wildcard action, and `*` resources only where the API requires them", (_name, get) => {
+    for (const { resource, statements } of policies(get())) {
+      for (const s of statements.filter((st) => st.Effect === "Allow")) {
+        for (const action of s.Action) expect(action, `${resource.name} ${s.Sid}`).toMatch(/^[a-z0-9-]+:[A-Za-z0-9]+$/);
+        const resources = s.Resource === undefined ? [] : ([] as string[]).concat(s.Resource);
+        for (const r of resources) {
+          if (r === "*") expect(s.Action, `${resource.name} ${s.Sid}`).toEqual(["athena:ListWorkGroups"]);
+          else expect(r, `${resource.name} ${s.Sid}`).toMatch(/^arn:aws:[a-z0-9-]+:/);
+        }
+      }
+    }
+  });
+
+  it("scopes the joiner's writes to the events prefix and its deletes of history to the retention setting", () => {
+    const joiner = policies(main).find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === "events")!.statements;
+    expect(joiner.find((s) => s.Sid === "WriteEvents")?.Resource).toBe(`arn:aws:s3:::${main.outputs!.bucket}/athena-audit/events/*`);
+    expect(joiner.find((s) => s.Sid === "ExpireHistory")?.Resource).toBe(`arn:aws:s3:::${main.outputs!.bucket}/athena-audit/history/*`);
+    const eu = policies(existingTrail).find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === "events")!.statements;
+    expect(eu.find((s) => s.Sid === "ExpireHistory")).toBeUndefined();
+    expect(eu.find((s) => s.Sid === "ReadCloudTrail")?.Resource).toBe("arn:aws:s3:::org-trail-logs/trails/AWSLogs/*");
+  });
+});
+
+describe("collector stack", () => {
+  it("deploys only the history collector, writing to the main stack's bucket", () => {
+    expect(collector.error).toBeUndefined();
+    expect(functionsOf(collector).map((f) => f.inputs.name)).toEqual(["athena-audit-history-collector"]);
+    expect(functionsOf(collector)[0].inputs).toMatchObject({ environment: { variables: { AUDIT_BUCKET: "athena-audit-main-bucket" } } });
+    for (const type of ["aws:s3/bucket:Bucket", "aws:glue/catalogTable:CatalogTable", "aws:athena/workgroup:Workgroup", "aws:iam/openIdConnectProvider:OpenIdConnectProvider"]) {
+      expect(ofType(collector, type), type).toEqual([]);
+    }
+    expect(ofType(collector, "aws:cloudwatch/eventRule:EventRule")).toHaveLength(1);
+    expect(ofType(collector, "aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(2);
+  });
+
+  it("uses an existing Lambda role when given one, creating none", () => {
+    const p = plan("collector-role", { ...COLLECTOR, lambdaRoleArn: "arn:aws:iam::123456789012:role/audit-lambda" });
+    expect(ofType(p, "aws:iam/role:Role")).toEqual([]);
+    expect(functionsOf(p)[0].inputs.role).toBe("arn:aws:iam::123456789012:role/audit-lambda");
+  });
+});
+
+describe("configuration errors name the key, before any resource is planned", () => {
+  it.each([
+    [{ "aws:region": "us-east-1" }, 'athena-audit:role must be "main" or "collector"'],
+    [{ "aws:region": "us-east-1", role: "main" }, "athena-audit:cloudTrail is required"],
+    [{ "aws:region": "us-east-1", role: "collector", bucketName: "b-1" }, "athena-audit:mainRegion is required"],
+    [{ "aws:region": "us-east-1", role: "main", createTrail: true, joinRegions: ["us-east-1", "mars"] }, "athena-audit:joinRegions must be a non-empty list of region names"],
+    [{ "aws:region": "us-east-1", role: "main", createTrail: true, schedules: { joiner: "daily" } }, "athena-audit:schedules.joiner must be an EventBridge schedule"],
+    [{ "aws:region": "us-east-1", role: "main", createTrail: true, colour: "blue" }, "athena-audit:colour is not a setting"],
+    [{ role: "main", createTrail: true }, "aws:region must be set"],
+  ])("%j", (config, message) => {
+    const p = plan("bad", config);
+    expect(p.error).toContain(message);
+    expect(p.resources).toEqual([]);
+  });
+});
