@@ -34,6 +34,8 @@ export function plan(stack: string, config: Record<string, unknown>): Plan {
     cwd: ROOT,
     env: { ...process.env, PULUMI_CONFIG: JSON.stringify(pulumiConfig) },
     stdio: ["ignore", "inherit", "inherit"],
+    // A closure that fails to serialize leaves outputs unresolved: fail instead of waiting forever.
+    timeout: 90_000,
   });
   return { ...(JSON.parse(fs.readFileSync(path.join(dir, "plan.json"), "utf8")) as Omit<Plan, "dir">), dir };
 }
