@@ -44,6 +44,9 @@ export function mainStack(s: MainSettings, caller: Caller) {
     existingBucketName: s.bucketName,
     prefix: s.prefix,
     kmsKeyArn: s.kmsKeyArn,
+    // The joiner deletes history once joined and past the retention; the lifecycle is a backstop
+    // a month later for anything it did not reach (a region no longer joined, say).
+    historyExpirationDays: s.historyRetentionDays ? s.historyRetentionDays + 30 : undefined,
     extraStatements: s.createTrail ? (arn) => trailDeliveryStatements(arn, trailArn, caller.account) : undefined,
   });
   if (s.createTrail) new AuditTrail(trailName, { bucketName: storage.bucketName, kmsKeyArn: s.kmsKeyArn }, { dependsOn: storage.ready });

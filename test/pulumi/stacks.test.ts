@@ -55,6 +55,13 @@ describe("main stack", () => {
     expect(bucketPolicy.statements[0]).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
   });
 
+  it("expires query results, and history a month after the joiner's own retention", () => {
+    const rules = ofType(main, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0].inputs.rules as Array<{ id: string; expiration?: { days: number } }>;
+    expect(rules.filter((r) => r.expiration).map((r) => [r.id, r.expiration!.days])).toEqual([["query-results", 30], ["history", 430]]);
+    const eu = ofType(existingTrail, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0].inputs.rules as Array<{ id: string }>;
+    expect(eu.map((r) => r.id)).not.toContain("history");
+  });
+
   it("encrypts with the given KMS key when there is one", () => {
     const sse = ofType(existingTrail, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")[0];
     expect(sse.inputs).toMatchObject({ rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: EXISTING_TRAIL.kmsKeyArn } }] });
@@ -165,6 +172,12 @@ describe("collector stack", () => {
     }
     expect(ofType(collector, "aws:cloudwatch/eventRule:EventRule")).toHaveLength(1);
     expect(ofType(collector, "aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(2);
+  });
+
+  it("reads the bucket from the main stack through a stack reference", () => {
+    const p = plan("collector-ref", { "aws:region": "eu-west-1", role: "collector", mainRegion: "us-east-1", mainStack: "northwind/athena-audit/main" });
+    expect(ofType(p, "pulumi:pulumi:StackReference").map((r) => r.inputs.name)).toEqual(["northwind/athena-audit/main"]);
+    expect(functionsOf(p)[0].inputs).toMatchObject({ environment: { variables: { AUDIT_BUCKET: "athena-audit-main-bucket" } } });
   });
 
   it("uses an existing Lambda role when given one, creating none", () => {
