@@ -6,7 +6,7 @@ import { Period } from "../../queries/saved";
 import { count, humanBytes, percent, usd } from "./format";
 import { indexModel, pageModel, QueryOutcome } from "./pages";
 
-function templatesDirectory(): string {
+export function templatesDirectory(): string {
   const candidates = [path.join(__dirname, "..", "templates"), path.join(__dirname, "..", "..", "..", "reports", "templates")];
   const found = candidates.find((dir) => fs.existsSync(path.join(dir, "index.hbs")));
   if (!found) throw new Error(`report templates not found (looked in ${candidates.join(", ")})`);

@@ -1,0 +1,31 @@
+/** The text of a principal's unused-permissions issue, from the handlebars template. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import Handlebars from "handlebars";
+import { count } from "../format";
+import { PermissionGap } from "../findings";
+import { templatesDirectory } from "../render";
+import { Rendered } from "./plan";
+
+let template: Handlebars.TemplateDelegate | undefined;
+
+/** A policy statement denying what the unused grants allow, as a starting point for review. */
+function suggestion(gaps: readonly PermissionGap[]): string {
+  const resources = gaps.map((g) =>
+    g.grantKind === "workgroup" ? `arn:aws:athena:*:*:workgroup/${g.resource}` : g.grantKind === "database" ? `arn:aws:glue:*:*:database/${g.resource}` : `arn:aws:glue:*:*:table/${g.resource.replace(".", "/")}`,
+  );
+  const actions = [...new Set(gaps.map((g) => (g.grantKind === "workgroup" ? "athena:StartQueryExecution" : "glue:GetTable")))].sort();
+  return JSON.stringify({ Sid: "RemoveUnusedAthenaAccess", Effect: "Deny", Action: actions, Resource: resources }, null, 2);
+}
+
+export function renderIssue(principalArn: string, gaps: PermissionGap[]): Rendered {
+  if (!template) {
+    const hbs = Handlebars.create();
+    hbs.registerHelper("count", (v: number) => count(v));
+    template = hbs.compile(fs.readFileSync(path.join(templatesDirectory(), "issue.hbs"), "utf8"), { noEscape: true, strict: true });
+  }
+  const first = gaps[0];
+  const body = template({ ...first, principalArn, gaps, suggestion: suggestion(gaps) }).trim();
+  const name = principalArn.split(/[:/]/).pop();
+  return { title: `Unused Athena permissions: ${name} (${gaps.length} grant${gaps.length === 1 ? "" : "s"})`, body };
+}

@@ -1,0 +1,103 @@
+/**
+ * Applies the issue plan on GitHub with the workflow token (Octokit from @actions/github). Server
+ * errors are retried; a rate limit stops the run and reports what was done and what was not, so
+ * nothing is lost: the fingerprints let the next run pick up where this one stopped.
+ */
+import * as github from "@actions/github";
+import * as retryPlugin from "@octokit/plugin-retry";
+import { PermissionGap } from "../findings";
+import { Action, LABEL, OpenIssue, planSync } from "./plan";
+import { renderIssue } from "./render";
+
+export interface SyncOptions {
+  owner: string;
+  repo: string;
+  token: string;
+  /** GitHub's API URL (GITHUB_API_URL in Actions). */
+  baseUrl?: string;
+  dryRun: boolean;
+  maxNew: number;
+  log: (line: string) => void;
+  /** First back-off for retried server errors, in ms. */
+  retryBaseMs?: number;
+}
+
+export interface SyncReport {
+  planned: Action[];
+  done: Action[];
+  notDone: Array<{ action: Action; reason: string }>;
+  unchanged: number;
+  deferred: string[];
+}
+
+type Octokit = ReturnType<typeof github.getOctokit>;
+
+async function openIssues(octokit: Octokit, owner: string, repo: string): Promise<OpenIssue[]> {
+  const issues = await octokit.paginate(octokit.rest.issues.listForRepo, { owner, repo, state: "open", labels: LABEL, per_page: 100 });
+  return issues.filter((i) => !i.pull_request).map((i) => ({ number: i.number, title: i.title, body: i.body ?? "" }));
+}
+
+async function apply(octokit: Octokit, owner: string, repo: string, action: Action): Promise<void> {
+  switch (action.kind) {
+    case "create":
+      await octokit.rest.issues.create({ owner, repo, title: action.title, body: action.body, labels: [LABEL] });
+      return;
+    case "update":
+      await octokit.rest.issues.update({ owner, repo, issue_number: action.number, title: action.title, body: action.body });
+      return;
+    case "close":
+      await octokit.rest.issues.createComment({ owner, repo, issue_number: action.number, body: action.comment });
+      await octokit.rest.issues.update({ owner, repo, issue_number: action.number, state: "closed", state_reason: "completed" });
+  }
+}
+
+function describe(action: Action): string {
+  return action.kind === "create" ? `open "${action.title}"` : action.kind === "update" ? `update #${action.number} "${action.title}"` : `close #${action.number}`;
+}
+
+function rateLimited(error: unknown): string | undefined {
+  const e = error as { status?: number; response?: { headers?: Record<string, string> } };
+  const headers = e.response?.headers ?? {};
+  if (e.status === 429 || (e.status === 403 && headers["x-ratelimit-remaining"] === "0")) {
+    const reset = Number(headers["x-ratelimit-reset"]);
+    return `GitHub rate limit reached${Number.isFinite(reset) ? ` (resets ${new Date(reset * 1000).toISOString()})` : ""}`;
+  }
+  return undefined;
+}
+
+export async function syncIssues(findings: readonly PermissionGap[], options: SyncOptions): Promise<SyncReport> {
+  const octokit = github.getOctokit(
+    options.token,
+    // Server errors are retried; a rate limit (403/429) is not: waiting it out would outlast the job.
+    { baseUrl: options.baseUrl, retry: { retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] } },
+    retryPlugin.retry,
+  );
+  const window = findings[0] ? `${findings[0].windowFrom} to ${findings[0].windowTo}` : "the latest window";
+  const plan = planSync(findings, await openIssues(octokit, options.owner, options.repo), renderIssue, options.maxNew, () =>
+    `These grants were used again, or are no longer held, in ${window}. Closing.`,
+  );
+  const report: SyncReport = { planned: plan.actions, done: [], notDone: [], unchanged: plan.unchanged, deferred: plan.deferred };
+  for (const principal of plan.deferred) options.log(`deferred (cap of ${options.maxNew} new issues a run): ${principal}`);
+  let stop: string | undefined;
+  for (const action of plan.actions) {
+    if (options.dryRun) {
+      options.log(`would ${describe(action)}`);
+      continue;
+    }
+    if (stop) {
+      report.notDone.push({ action, reason: stop });
+      continue;
+    }
+    try {
+      await apply(octokit, options.owner, options.repo, action);
+      report.done.push(action);
+      options.log(describe(action));
+    } catch (error) {
+      stop = rateLimited(error);
+      const reason = stop ?? (error as Error).message;
+      report.notDone.push({ action, reason });
+      options.log(`could not ${describe(action)}: ${reason}`);
+    }
+  }
+  return report;
+}

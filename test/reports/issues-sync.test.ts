@@ -1,0 +1,115 @@
+/** The unused-permissions issue sync against a local server speaking GitHub's REST API. */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { PermissionGap } from "../../reports/lib/findings";
+import { fingerprint, LABEL } from "../../reports/lib/issues/plan";
+import { syncIssues, SyncOptions } from "../../reports/lib/issues/sync";
+import { GitHubServer, startGitHubServer } from "../support/github-server";
+
+const gap = (principal: string, resource: string, extra: Partial<PermissionGap> = {}): PermissionGap => ({
+  principalArn: `arn:aws:iam::210987654321:role/${principal}`,
+  principalType: "AssumedRole",
+  grantKind: resource.includes(".") ? "table" : "database",
+  resource,
+  accessPath: "iam",
+  lastUsed: null,
+  principalQueries: 12,
+  principalLastActive: "2026-10-30",
+  windowFrom: "2026-08-03",
+  windowTo: "2026-10-31",
+  confidence: "high",
+  coverageNote: "History and CloudTrail cover all 90 days.",
+  ...extra,
+});
+
+const FINDINGS = [gap("reporting-app", "finance.ledger"), gap("reporting-app", "hr"), gap("churn-scoring-lambda", "finance"), gap("etl-nightly-glue", "hr.headcount")];
+
+let server: GitHubServer;
+const lines: string[] = [];
+const options = (extra: Partial<SyncOptions> = {}): SyncOptions => ({
+  owner: "northwind",
+  repo: "data-platform",
+  token: "ghs_local",
+  baseUrl: server.url,
+  dryRun: false,
+  maxNew: 10,
+  log: (l) => lines.push(l),
+  retryBaseMs: 1,
+  ...extra,
+});
+const open = () => server.issues.filter((i) => i.state === "open");
+
+beforeEach(async () => {
+  server = await startGitHubServer("northwind", "data-platform", 2);
+  lines.length = 0;
+});
+afterEach(() => server.close());
+
+describe("issues sync", () => {
+  it("opens one labelled issue per principal, listing its unused grants, with a hidden fingerprint", async () => {
+    const report = await syncIssues(FINDINGS, options());
+    expect(report.done.map((a) => a.kind)).toEqual(["create", "create", "create"]);
+    expect(open().map((i) => i.labels)).toEqual([[LABEL], [LABEL], [LABEL]]);
+    const reporting = open().find((i) => i.title.includes("reporting-app"))!;
+    expect(reporting.title).toBe("Unused Athena permissions: reporting-app (2 grants)");
+    expect(reporting.body).toContain("| table | `finance.ledger` | iam | never in the evidence |");
+    expect(reporting.body).toContain("| database | `hr` | iam | never in the evidence |");
+    expect(reporting.body).toContain("between 2026-08-03 and 2026-10-31");
+    expect(reporting.body).toContain(`<!-- athena-audit:fingerprint=${fingerprint("arn:aws:iam::210987654321:role/reporting-app")} -->`);
+    expect(reporting.body).toContain('"Resource": [\n    "arn:aws:glue:*:*:database/hr",\n    "arn:aws:glue:*:*:table/finance/ledger"\n  ]');
+  });
+
+  it("changes nothing when run again with the same findings, reading the label's issues across pages", async () => {
+    await syncIssues(FINDINGS, options());
+    const writes = () => server.requests.filter((r) => !r.startsWith("GET")).length;
+    const before = writes();
+    const report = await syncIssues(FINDINGS, options());
+    expect([report.planned, report.unchanged, writes() - before]).toEqual([[], 3, 0]);
+    expect(server.requests.filter((r) => r.startsWith("GET") && r.includes("page=2")).length).toBeGreaterThan(0);
+  });
+
+  it("updates the issue whose findings changed, and closes the one whose grants were used or removed", async () => {
+    await syncIssues(FINDINGS, options());
+    const changed = [gap("reporting-app", "finance.ledger", { lastUsed: "2026-05-01" }), gap("churn-scoring-lambda", "finance")];
+    const report = await syncIssues(changed, options());
+    expect(report.done.map((a) => a.kind).sort()).toEqual(["close", "update"]);
+    expect(open().map((i) => i.title).sort()).toEqual(["Unused Athena permissions: churn-scoring-lambda (1 grant)", "Unused Athena permissions: reporting-app (1 grant)"]);
+    const closed = server.issues.find((i) => i.title.includes("etl-nightly-glue"))!;
+    expect([closed.state, closed.state_reason, closed.comments[0]]).toEqual(["closed", "completed", "These grants were used again, or are no longer held, in 2026-08-03 to 2026-10-31. Closing."]);
+    expect(open().find((i) => i.title.includes("reporting-app"))!.body).toContain("| 2026-05-01 |");
+  });
+
+  it("opens at most the cap of new issues a run, and the rest on the next", async () => {
+    const first = await syncIssues(FINDINGS, options({ maxNew: 2 }));
+    expect([open().length, first.deferred.length]).toEqual([2, 1]);
+    const second = await syncIssues(FINDINGS, options({ maxNew: 2 }));
+    expect([open().length, second.deferred]).toEqual([3, []]);
+  });
+
+  it("writes nothing on a dry run, and says what it would do", async () => {
+    const report = await syncIssues(FINDINGS, options({ dryRun: true }));
+    expect(server.requests.every((r) => r.startsWith("GET"))).toBe(true);
+    expect(report.done).toEqual([]);
+    expect(lines.filter((l) => l.startsWith("would open"))).toHaveLength(3);
+  });
+
+  it("retries server errors", async () => {
+    server.fail(2, 502, {}, "POST");
+    const report = await syncIssues(FINDINGS, options());
+    expect([report.done.length, report.notDone.length, open().length]).toEqual([3, 0, 3]);
+  });
+
+  it("stops at a rate limit, reports what it did not do, and finishes on the next run without duplicates", async () => {
+    await syncIssues(FINDINGS.slice(0, 2), options());
+    server.fail(1, 403, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1800000000" }, "POST");
+    const limited = await syncIssues(FINDINGS, options());
+    expect(limited.notDone.map((n) => n.reason)).toEqual(Array(limited.notDone.length).fill("GitHub rate limit reached (resets 2027-01-15T08:00:00.000Z)"));
+    expect(limited.notDone.length).toBeGreaterThan(0);
+    const after = await syncIssues(FINDINGS, options());
+    expect(after.notDone).toEqual([]);
+    expect(open().map((i) => i.title).sort()).toEqual([
+      "Unused Athena permissions: churn-scoring-lambda (1 grant)",
+      "Unused Athena permissions: etl-nightly-glue (1 grant)",
+      "Unused Athena permissions: reporting-app (2 grants)",
+    ]);
+  });
+});

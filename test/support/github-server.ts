@@ -1,0 +1,91 @@
+/**
+ * A local server answering the GitHub REST endpoints the issue sync uses: list issues (by state and
+ * label, paginated with Link headers), create, update, comment. Faults can be queued per request.
+ */
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface FakeIssue {
+  number: number;
+  title: string;
+  body: string;
+  state: "open" | "closed";
+  state_reason?: string;
+  labels: string[];
+  comments: string[];
+  pull_request?: object;
+}
+
+export interface GitHubServer {
+  url: string;
+  issues: FakeIssue[];
+  requests: string[];
+  /** Answer the next matching requests with this status and headers instead. */
+  fail(times: number, status: number, headers?: Record<string, string>, method?: string): void;
+  close(): Promise<void>;
+}
+
+export async function startGitHubServer(owner: string, repo: string, pageSize = 2): Promise<GitHubServer> {
+  const issues: FakeIssue[] = [];
+  const requests: string[] = [];
+  const faults: Array<{ status: number; headers: Record<string, string>; method?: string }> = [];
+  const base = `/repos/${owner}/${repo}/issues`;
+  const view = (i: FakeIssue) => ({ ...i, labels: i.labels.map((name) => ({ name })), comments: i.comments.length, html_url: `https://github.com/${owner}/${repo}/issues/${i.number}` });
+
+  const server = http.createServer((req, res) => {
+    let raw = "";
+    req.on("data", (c) => (raw += c));
+    req.on("end", () => {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      requests.push(`${req.method} ${url.pathname}${url.search}`);
+      const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
+        res.writeHead(status, { "content-type": "application/json", ...headers });
+        res.end(JSON.stringify(payload));
+      };
+      const fault = faults.findIndex((f) => !f.method || f.method === req.method);
+      if (fault >= 0) {
+        const [f] = faults.splice(fault, 1);
+        return send(f.status, { message: f.status === 403 ? "API rate limit exceeded" : "Server Error" }, f.headers);
+      }
+      const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+      const number = Number(/\/issues\/(\d+)/.exec(url.pathname)?.[1]);
+      const issue = issues.find((i) => i.number === number);
+      if (req.method === "GET" && url.pathname === base) {
+        const label = url.searchParams.get("labels");
+        const state = url.searchParams.get("state") ?? "open";
+        const matching = issues.filter((i) => (state === "all" || i.state === state) && (!label || i.labels.includes(label)));
+        const page = Number(url.searchParams.get("page") ?? 1);
+        const size = Math.min(pageSize, Number(url.searchParams.get("per_page") ?? 30));
+        const slice = matching.slice((page - 1) * size, page * size);
+        const next: Record<string, string> = page * size < matching.length ? { link: `<http://${req.headers.host}${base}?${new URLSearchParams({ ...Object.fromEntries(url.searchParams), page: String(page + 1) })}>; rel="next"` } : {};
+        return send(200, slice.map(view), next);
+      }
+      if (req.method === "POST" && url.pathname === base) {
+        const created: FakeIssue = { number: issues.length + 1, title: String(body.title), body: String(body.body ?? ""), state: "open", labels: (body.labels as string[]) ?? [], comments: [] };
+        issues.push(created);
+        return send(201, view(created));
+      }
+      if (!issue) return send(404, { message: "Not Found" });
+      if (req.method === "PATCH" && url.pathname === `${base}/${number}`) {
+        Object.assign(issue, Object.fromEntries(Object.entries(body).filter(([k]) => ["title", "body", "state", "state_reason"].includes(k))));
+        return send(200, view(issue));
+      }
+      if (req.method === "POST" && url.pathname === `${base}/${number}/comments`) {
+        issue.comments.push(String(body.body));
+        return send(201, { id: issue.comments.length, body: body.body });
+      }
+      return send(404, { message: "Not Found" });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  server.unref();
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    issues,
+    requests,
+    fail: (times, status, headers = {}, method) => {
+      for (let i = 0; i < times; i++) faults.push({ status, headers, method });
+    },
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
