@@ -10,7 +10,9 @@ import { periodEnding } from "../queries/saved";
 import { historyRegions } from "../queries/lake/files";
 import { registerAwsCommands } from "./aws-commands";
 import { day, progressBar, wholeNumber } from "./options";
-import { dayRange, joinDays, reportLake, SILENT } from "./pipeline";
+import { fail } from "./actions";
+import { dayRange, joinDays, lakeSource, reportPeriod, SILENT } from "./pipeline";
+import { registerReportCommands } from "./report-commands";
 
 const program = new Command()
   .name("athena-audit")
@@ -37,8 +39,8 @@ program
       const period = periodEnding(ledger.lastDay, o.days);
       const joins = await joinDays(engine, dayRange(period), ledger.regions, progress);
       console.error(`joined ${joins.reduce((n, s) => n + s.rows, 0)} events over ${joins.length} region-days`);
-      const files = await reportLake(engine, period, o.out, progress);
-      console.log(`reports written to ${path.resolve(o.out)} (${files.length} pages; start at ${path.join(o.out, "index.md")})`);
+      const pages = await reportPeriod(engine, period, o.out, { source: lakeSource(engine), concurrency: 1, redact: true, progress });
+      console.log(`reports written to ${path.resolve(o.out)} (${pages.length} pages; start at ${path.join(o.out, "index.md")})`);
     } finally {
       await engine.close();
     }
@@ -71,29 +73,12 @@ program
     }
   });
 
-program
-  .command("report")
-  .description("run the saved queries and render Markdown reports (embedded engine)")
-  .requiredOption("--lake <dir>", "the lake folder")
-  .requiredOption("--out <dir>", "where the reports go")
-  .option("--days <n>", "length of the period", wholeNumber, 90)
-  .option("--end <day>", "last day of the period (default: yesterday, UTC)", day)
-  .option("--prefix <prefix>", "key prefix of the audit's tables", "athena-audit")
-  .action(async (o: { lake: string; out: string; days: number; end?: string; prefix: string }) => {
-    const end = o.end ?? new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
-    const engine = await DuckDbEngine.open({ root: o.lake, prefix: o.prefix });
-    try {
-      const files = await reportLake(engine, periodEnding(end, o.days), o.out, progressBar());
-      console.log(`reports written to ${path.resolve(o.out)} (${files.length} pages)`);
-    } finally {
-      await engine.close();
-    }
-  });
-
 registerAwsCommands(program);
+registerReportCommands(program);
 
 program.parseAsync().catch((error: unknown) => {
   // Our own errors already say what to fix; anything else keeps its stack for a bug report.
   console.error(error instanceof AuditError ? `athena-audit: ${error.message}` : error);
+  fail(error instanceof Error ? error.message : String(error));
   process.exitCode = 1;
 });

@@ -3,8 +3,9 @@ import * as path from "node:path";
 import { daysBetween } from "../queries/days";
 import { DuckDbEngine } from "../queries/duckdb/engine";
 import { joinDayEmbedded, JoinSummary } from "../queries/join/embedded";
-import { DEFAULT_OPTIONS, Period } from "../queries/saved";
-import { renderReports, writeReports } from "../reports/lib/render";
+import { QueryEngine } from "../queries/engine";
+import { DEFAULT_OPTIONS, Period, SAVED_QUERIES } from "../queries/saved";
+import { RenderedReport, renderReports, writeReports } from "../reports/lib/render";
 import { runSavedQueries } from "../reports/lib/run";
 
 export interface Progress {
@@ -29,12 +30,26 @@ export async function joinDays(engine: DuckDbEngine, days: readonly string[], re
   return summaries;
 }
 
-export async function reportLake(engine: DuckDbEngine, period: Period, outDir: string, progress: Progress): Promise<string[]> {
-  progress.start(9, "report");
-  const outcomes = await runSavedQueries(engine, period, DEFAULT_OPTIONS, undefined, 1, (q) => progress.tick(q.name));
-  progress.stop();
-  const source = `Embedded engine (DuckDB) over the lake \`${path.basename(engine.lake.root)}\`.`;
-  return writeReports(renderReports(outcomes, period, source), outDir);
+export interface ReportOptions {
+  /** Where the numbers come from, for the index page. */
+  source: string;
+  concurrency: number;
+  redact: boolean;
+  progress: Progress;
+}
+
+/** Runs every saved query for the period on `engine` and writes the Markdown pages; returns them. */
+export async function reportPeriod(engine: QueryEngine, period: Period, outDir: string, options: ReportOptions): Promise<RenderedReport[]> {
+  options.progress.start(SAVED_QUERIES.length, "report");
+  const outcomes = await runSavedQueries(engine, period, DEFAULT_OPTIONS, SAVED_QUERIES, options.concurrency, (q) => options.progress.tick(q.name));
+  options.progress.stop();
+  const reports = renderReports(outcomes, period, options.source, { redact: options.redact });
+  writeReports(reports, outDir);
+  return reports;
+}
+
+export function lakeSource(engine: DuckDbEngine): string {
+  return `Embedded engine (DuckDB) over the lake \`${path.basename(engine.lake.root)}\`.`;
 }
 
 export function dayRange(period: Period): string[] {

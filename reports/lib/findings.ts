@@ -32,3 +32,30 @@ export function byPrincipal(findings: readonly PermissionGap[]): Map<string, Per
   }
   return groups;
 }
+
+/** A permission_gaps row (snake_case columns) or a findings-file entry, checked; names what is wrong. */
+export function toPermissionGap(row: Record<string, unknown>, where: string): PermissionGap {
+  const pick = (camel: string, snake: string) => row[camel] ?? row[snake];
+  const text = (camel: string, snake: string, optional = false): string => {
+    const v = pick(camel, snake);
+    if (typeof v === "string" && v !== "") return v;
+    if (optional && (v === null || v === undefined)) return null as unknown as string;
+    throw new Error(`${where}: ${snake} must be text, got ${JSON.stringify(v)}`);
+  };
+  const confidence = text("confidence", "confidence");
+  if (confidence !== "high" && confidence !== "low") throw new Error(`${where}: confidence must be high or low, got ${JSON.stringify(confidence)}`);
+  return {
+    principalArn: text("principalArn", "principal_arn"),
+    principalType: text("principalType", "principal_type"),
+    grantKind: text("grantKind", "grant_kind"),
+    resource: text("resource", "resource"),
+    accessPath: text("accessPath", "access_path"),
+    lastUsed: text("lastUsed", "last_used", true),
+    principalQueries: Number(pick("principalQueries", "principal_queries") ?? 0),
+    principalLastActive: text("principalLastActive", "principal_last_active", true),
+    windowFrom: text("windowFrom", "window_from"),
+    windowTo: text("windowTo", "window_to"),
+    confidence,
+    coverageNote: text("coverageNote", "coverage_note"),
+  };
+}

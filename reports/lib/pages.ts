@@ -1,7 +1,8 @@
 /** Page models: saved-query results turned into what the templates print. Pure, so tests can pin them. */
 import { QueryResult, Row } from "../../queries/engine";
-import { Period, SavedQuery } from "../../queries/saved";
+import { DEFAULT_OPTIONS, Period, SavedQuery } from "../../queries/saved";
 import { queryCostUsd } from "../../queries/cost";
+import { redactSql } from "./redact";
 import { formatByColumn, humanBytes, mermaidXyChart, shortArn, usd } from "./format";
 
 export interface QueryOutcome {
@@ -30,17 +31,28 @@ const LABELS: Record<string, string> = {
   largest_query_bytes: "Largest query",
   query_execution_id: "Query id",
   total_execution_ms: "Run time",
-  data_scanned_bytes_short: "Scanned (short)",
-  cost_usd_short: "Cost (short)",
-  data_scanned_bytes_long: "Scanned (long)",
-  cost_usd_long: "Cost (long)",
+  queries_short: `Queries (last ${DEFAULT_OPTIONS.shortWindowDays} d)`,
+  data_scanned_bytes_short: `Scanned (last ${DEFAULT_OPTIONS.shortWindowDays} d)`,
+  cost_usd_short: `Cost (last ${DEFAULT_OPTIONS.shortWindowDays} d)`,
+  queries_long: "Queries (period)",
+  data_scanned_bytes_long: "Scanned (period)",
+  cost_usd_long: "Cost (period)",
+  principals_long: "Principals (period)",
 };
 
 export function columnLabel(name: string): string {
   return LABELS[name] ?? name.charAt(0).toUpperCase() + name.slice(1).replace(/_/g, " ");
 }
 
-function shown(name: string, value: Row[string]): string {
+export interface RenderOptions {
+  /** Mask literals in query text (on by default: reports reach more people than the data). */
+  redact: boolean;
+}
+
+export const DEFAULT_RENDER: RenderOptions = { redact: true };
+
+function shown(name: string, value: Row[string], options: RenderOptions): string {
+  if (name === "query_text" && typeof value === "string" && options.redact) return formatByColumn(name, redactSql(value));
   return /principal/.test(name) && typeof value === "string" ? formatByColumn(name, shortArn(value)) : formatByColumn(name, value);
 }
 
@@ -73,7 +85,7 @@ export function footnote(result: QueryResult): string {
     : "Computed on the embedded engine (DuckDB): nothing billed";
 }
 
-export function pageModel(outcome: QueryOutcome, period: Period): PageModel {
+export function pageModel(outcome: QueryOutcome, period: Period, options: RenderOptions = DEFAULT_RENDER): PageModel {
   const { query, result } = outcome;
   const columns = result.columns.map((c) => c.name);
   return {
@@ -83,7 +95,7 @@ export function pageModel(outcome: QueryOutcome, period: Period): PageModel {
     description: query.description,
     period,
     headers: columns.map(columnLabel),
-    rows: result.rows.map((row) => columns.map((c) => shown(c, row[c]))),
+    rows: result.rows.map((row) => columns.map((c) => shown(c, row[c], options))),
     chart: chartFor(query.name, result.rows),
     footnote: footnote(result),
   };

@@ -8,9 +8,9 @@ const TOKENS = /'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\/|\b\d+(?:
 export function redactSql(sql: string): string {
   let out = "";
   for (const token of sql.match(TOKENS) ?? []) {
-    if (token.startsWith("'")) out += "'***'";
+    if (token.startsWith("'")) out += "'?'";
     else if (token.startsWith("--") || token.startsWith("/*")) out += " ";
-    else if (/^\d/.test(token)) out += "0";
+    else if (/^\d/.test(token)) out += "?";
     else if (/^\s+$/.test(token)) out += " ";
     else out += token;
   }

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import Handlebars from "handlebars";
 import { Period } from "../../queries/saved";
 import { count, humanBytes, percent, usd } from "./format";
-import { indexModel, pageModel, QueryOutcome } from "./pages";
+import { DEFAULT_RENDER, indexModel, pageModel, QueryOutcome, RenderOptions } from "./pages";
 
 export function templatesDirectory(): string {
   const candidates = [path.join(__dirname, "..", "templates"), path.join(__dirname, "..", "..", "..", "reports", "templates")];
@@ -28,7 +28,7 @@ export interface RenderedReport {
 }
 
 /** The pages as text, in a stable order: index first, then one page per query. */
-export function renderReports(outcomes: readonly QueryOutcome[], period: Period, source: string): RenderedReport[] {
+export function renderReports(outcomes: readonly QueryOutcome[], period: Period, source: string, options: RenderOptions = DEFAULT_RENDER): RenderedReport[] {
   // Markdown, not HTML: cells are made table-safe by the format helpers, so no HTML escaping.
   const hbs = environment();
   const dir = templatesDirectory();
@@ -38,7 +38,7 @@ export function renderReports(outcomes: readonly QueryOutcome[], period: Period,
   return [
     { file: "index.md", content: index(indexModel(outcomes, period, source)) },
     ...outcomes.map((o) => {
-      const model = pageModel(o, period);
+      const model = pageModel(o, period, options);
       return { file: model.file, content: page(model) };
     }),
   ];

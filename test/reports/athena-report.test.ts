@@ -1,0 +1,64 @@
+/**
+ * The report path on the Athena engine, end to end: the real SDK client against a local server
+ * speaking Athena's JSON protocol, which answers by running the same SQL on DuckDB over a generated
+ * lake. The pages must equal the embedded engine's, but for the source line and the footnotes.
+ */
+import * as fs from "node:fs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AthenaEngine } from "../../queries/athena/engine";
+import { Period, SAVED_QUERIES } from "../../queries/saved";
+import { reportPeriod } from "../../cli/pipeline";
+import { SILENT } from "../../cli/pipeline";
+import { duckdbScript } from "../support/athena-duckdb";
+import { AthenaServer, startAthenaServer } from "../support/athena-server";
+import { joinedLake, JoinedLake, tempDir } from "../support/lake";
+import { useLocalAws } from "../support/s3";
+
+let lake: JoinedLake;
+let server: AthenaServer;
+let restore: () => void;
+let period: Period;
+
+beforeAll(async () => {
+  lake = await joinedLake({ days: 5, seed: 13 });
+  period = { from: lake.ledger.firstDay, to: lake.ledger.lastDay };
+  server = await startAthenaServer({ script: duckdbScript(lake.engine), pageSize: 7 });
+  restore = useLocalAws({ AWS_ENDPOINT_URL_ATHENA: server.url });
+});
+afterAll(async () => {
+  restore?.();
+  await server?.close();
+  await lake?.dispose();
+});
+
+const withoutProvenance = (text: string) => text.split("\n").filter((l) => !l.startsWith("<sub>") && !/^(Embedded engine|Amazon Athena)/.test(l)).join("\n");
+
+describe("report --engine athena", () => {
+  it("renders the same pages as the embedded engine, running every saved query in the audit's work group", async () => {
+    const athena = new AthenaEngine({ workGroup: "athena-audit", database: "athena_audit", pollMs: 2, maxPollMs: 5 });
+    const outA = tempDir("report-athena");
+    const outB = tempDir("report-duckdb");
+    const viaAthena = await reportPeriod(athena, period, outA, { source: "Amazon Athena", concurrency: 4, redact: true, progress: SILENT });
+    const viaDuckDb = await reportPeriod(lake.engine, period, outB, { source: "Embedded engine", concurrency: 1, redact: true, progress: SILENT });
+    await athena.close();
+    expect(server.queries.map((q) => q.workGroup)).toEqual(SAVED_QUERIES.map(() => "athena-audit"));
+    expect(server.calls.GetQueryResults).toBeGreaterThan(SAVED_QUERIES.length); // several pages each
+    expect(viaAthena.map((r) => r.file)).toEqual(viaDuckDb.map((r) => r.file));
+    viaAthena.forEach((page, i) => expect(withoutProvenance(page.content), page.file).toBe(withoutProvenance(viaDuckDb[i].content)));
+    expect(viaAthena[1].content).toContain("This report's query scanned 0 B ($0.00) on Athena");
+    expect(fs.readdirSync(outA).sort()).toEqual(viaAthena.map((r) => r.file).sort());
+  });
+
+  it("writes the index to the Actions job summary", async () => {
+    const summary = `${tempDir("summary")}/summary.md`;
+    fs.writeFileSync(summary, "");
+    const undo = useLocalAws({ GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary, AWS_ENDPOINT_URL_ATHENA: server.url });
+    try {
+      const { jobSummary } = await import("../../cli/actions");
+      await jobSummary("# Athena usage audit: test\n");
+    } finally {
+      undo();
+    }
+    expect(fs.readFileSync(summary, "utf8")).toContain("# Athena usage audit: test");
+  });
+});

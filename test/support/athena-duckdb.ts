@@ -1,0 +1,43 @@
+/**
+ * A scripted answer for the local Athena server that runs the query on DuckDB: ExecutionParameters
+ * arrive as SQL literals (as Athena receives them) and go back to values; rows go out as Athena's
+ * text cells with Athena's type names. So the Athena engine can be tested end to end on real SQL.
+ */
+import { DuckDbEngine } from "../../queries/duckdb/engine";
+import { ScriptedQuery } from "./athena-server";
+
+const ATHENA_TYPES: Array<[RegExp, string]> = [
+  [/^(big|huge)int$/, "bigint"],
+  [/^(integer|int|smallint|tinyint)$/, "integer"],
+  [/^(double|float|real|decimal.*)$/, "double"],
+  [/^boolean$/, "boolean"],
+  [/^timestamp/, "timestamp"],
+  [/^date$/, "date"],
+];
+
+function fromLiteral(literal: string): string | number {
+  return literal.startsWith("'") ? literal.slice(1, -1).replace(/''/g, "'") : Number(literal);
+}
+
+function cell(value: unknown, type: string): string | null {
+  if (value === null || value === undefined) return null;
+  if (type === "timestamp") return String(value).replace("T", " ").replace("Z", "");
+  return String(value);
+}
+
+export function duckdbScript(engine: DuckDbEngine): (sql: string, parameters?: string[]) => ScriptedQuery {
+  return (sql, parameters = []) => {
+    const script: ScriptedQuery = { runningPolls: 1 };
+    script.effect = async () => {
+      try {
+        const result = await engine.run(sql, parameters.map(fromLiteral));
+        script.columns = result.columns.map((c) => ({ name: c.name, type: ATHENA_TYPES.find(([re]) => re.test(c.type))?.[1] ?? "varchar" }));
+        script.rows = result.rows.map((row) => script.columns!.map((c) => cell(row[c.name], c.type)));
+      } catch (error) {
+        script.state = "FAILED";
+        script.errorMessage = (error as Error).message;
+      }
+    };
+    return script;
+  };
+}
