@@ -23,6 +23,21 @@ const TEXT_INPUT = "org.apache.hadoop.mapred.TextInputFormat";
 const TEXT_OUTPUT = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat";
 const DAYS = "NOW-5YEARS,NOW";
 
+/** Partition projection of a day column (`yyyy-MM-dd`, or the trail's `yyyy/MM/dd`). */
+function dayProjection(column: string, format: string): Record<string, string> {
+  return {
+    [`projection.${column}.type`]: "date",
+    [`projection.${column}.format`]: format,
+    [`projection.${column}.range`]: DAYS,
+    [`projection.${column}.interval`]: "1",
+    [`projection.${column}.interval.unit`]: "DAYS",
+  };
+}
+
+function enumProjection(column: string, values: readonly string[]): Record<string, string> {
+  return { [`projection.${column}.type`]: "enum", [`projection.${column}.values`]: values.join(",") };
+}
+
 function columns(table: TableDefinition) {
   return table.columns.map((c) => ({ name: sqlName(c), type: glueType(c.type), ...(c.comment ? { comment: c.comment } : {}) }));
 }
@@ -45,15 +60,9 @@ export function historyTable(bucket: string, prefix: string, regions: string[], 
     parameters: {
       classification: "json",
       "projection.enabled": "true",
-      "projection.region.type": "enum",
-      "projection.region.values": regions.join(","),
-      "projection.dt.type": "date",
-      "projection.dt.format": "yyyy-MM-dd",
-      "projection.dt.range": DAYS,
-      "projection.dt.interval": "1",
-      "projection.dt.interval.unit": "DAYS",
-      "projection.workgroup.type": "enum",
-      "projection.workgroup.values": workGroups.join(","),
+      ...enumProjection("region", regions),
+      ...dayProjection("dt", "yyyy-MM-dd"),
+      ...enumProjection("workgroup", workGroups),
       "storage.location.template": `${location}region=\${region}/dt=\${dt}/workgroup=\${workgroup}/`,
     },
   };
@@ -74,15 +83,9 @@ export function cloudTrailTable(source: CloudTrailSource): GlueTableSpec {
     parameters: {
       classification: "cloudtrail",
       "projection.enabled": "true",
-      "projection.account.type": "enum",
-      "projection.account.values": source.accounts.join(","),
-      "projection.region.type": "enum",
-      "projection.region.values": source.regions.join(","),
-      "projection.day.type": "date",
-      "projection.day.format": "yyyy/MM/dd",
-      "projection.day.range": DAYS,
-      "projection.day.interval": "1",
-      "projection.day.interval.unit": "DAYS",
+      ...enumProjection("account", source.accounts),
+      ...enumProjection("region", source.regions),
+      ...dayProjection("day", "yyyy/MM/dd"),
       "storage.location.template": `${base}\${account}/CloudTrail/\${region}/\${day}`,
     },
   };
@@ -103,13 +106,8 @@ export function eventsTable(bucket: string, prefix: string, regions: string[]): 
       classification: "parquet",
       "parquet.compression": "SNAPPY",
       "projection.enabled": "true",
-      "projection.dt.type": "date",
-      "projection.dt.format": "yyyy-MM-dd",
-      "projection.dt.range": DAYS,
-      "projection.dt.interval": "1",
-      "projection.dt.interval.unit": "DAYS",
-      "projection.region.type": "enum",
-      "projection.region.values": regions.join(","),
+      ...dayProjection("dt", "yyyy-MM-dd"),
+      ...enumProjection("region", regions),
       "storage.location.template": `${location}dt=\${dt}/region=\${region}/`,
     },
   };

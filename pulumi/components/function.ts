@@ -90,30 +90,21 @@ export class AuditFunction extends pulumi.ComponentResource {
     const rule = new aws.cloudwatch.EventRule(name, { description: `${args.description} (schedule)`, scheduleExpression: args.schedule }, parent);
     new aws.cloudwatch.EventTarget(name, { rule: rule.name, arn: this.function.arn, input: "{}", retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 } }, parent);
     new aws.lambda.Permission(name, { action: "lambda:InvokeFunction", function: this.function.name, principal: "events.amazonaws.com", sourceArn: rule.arn }, parent);
-    new aws.cloudwatch.MetricAlarm(name, {
-      alarmDescription: `${args.functionName} failed`,
-      namespace: "AWS/Lambda",
-      metricName: "Errors",
-      dimensions: { FunctionName: this.function.name },
-      statistic: "Sum",
-      period: 3600,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-    }, parent);
-    new aws.cloudwatch.MetricAlarm(`${name}-failures`, {
-      alarmDescription: `${args.functionName} gave up on an invocation (failure queue)`,
-      namespace: "AWS/SQS",
-      metricName: "ApproximateNumberOfMessagesVisible",
-      dimensions: { QueueName: failures.name },
-      statistic: "Maximum",
-      period: 3600,
-      evaluationPeriods: 1,
-      threshold: 0,
-      comparisonOperator: "GreaterThanThreshold",
-      treatMissingData: "notBreaching",
-    }, parent);
+    const alarm = (suffix: string, description: string, namespace: string, metricName: string, dimensions: Record<string, pulumi.Input<string>>, statistic: string) =>
+      new aws.cloudwatch.MetricAlarm(`${name}${suffix}`, {
+        alarmDescription: `${args.functionName} ${description}`,
+        namespace,
+        metricName,
+        dimensions,
+        statistic,
+        period: 3600,
+        evaluationPeriods: 1,
+        threshold: 0,
+        comparisonOperator: "GreaterThanThreshold",
+        treatMissingData: "notBreaching",
+      }, parent);
+    alarm("", "failed", "AWS/Lambda", "Errors", { FunctionName: this.function.name }, "Sum");
+    alarm("-failures", "gave up on an invocation (failure queue)", "AWS/SQS", "ApproximateNumberOfMessagesVisible", { QueueName: failures.name }, "Maximum");
     if (args.firstRunInput) {
       new aws.lambda.Invocation(`${name}-first-run`, { functionName: this.function.name, input: JSON.stringify(args.firstRunInput) }, parent);
     }
