@@ -33,6 +33,15 @@ export function eventsPartitionPrefix(dt: string, region: string, prefix = DEFAU
   return `${eventsTablePrefix(prefix)}dt=${dt}/region=${region}/`;
 }
 
+export function grantsTablePrefix(prefix = DEFAULT_PREFIX): string {
+  return `${prefix}/grants/`;
+}
+
+/** One snapshot object a day: a rerun replaces it. */
+export function grantsObjectKey(dt: string, prefix = DEFAULT_PREFIX): string {
+  return `${grantsTablePrefix(prefix)}dt=${dt}/grants.json.gz`;
+}
+
 export interface CloudTrailFolder {
   account: string;
   region: string;

@@ -67,7 +67,8 @@ export function principalsOf(pages: readonly Details[]): PrincipalPolicies[] {
   }
   const principals: PrincipalPolicies[] = [];
   const collect = (arn: string, type: "user" | "role", name: string, createDate: unknown, inline: Inline[], attached: Attached[], boundaryArn?: string) => {
-    const p: PrincipalPolicies = { arn, type, name, createDate: createDate ? String(createDate) : undefined, policies: [], problems: [] };
+    const created = createDate instanceof Date ? createDate.toISOString() : createDate ? String(createDate) : undefined;
+    const p: PrincipalPolicies = { arn, type, name, createDate: created, policies: [], problems: [] };
     for (const i of inline) {
       try {
         p.policies.push({ id: `${arn}#${i.PolicyName}`, document: policyDocument(i.PolicyDocument) });
