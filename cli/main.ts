@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { generateLake, DEFAULT_END_DAY } from "../generator/generate";
+import { writeGrantsSnapshot } from "../generator/grants";
 import { DuckDbEngine } from "../queries/duckdb/engine";
 import { AuditError } from "../queries/errors";
 import { periodEnding } from "../queries/saved";
@@ -33,7 +34,8 @@ program
     progress.start(o.days, "generate");
     const ledger = generateLake({ lake: o.lake, days: o.days, seed: o.seed, endDay: o.end, onDay: (d) => progress.tick(d) });
     progress.stop();
-    console.error(`generated ${ledger.queries.length} queries, ${ledger.cloudTrailRecords} CloudTrail records in ${ledger.cloudTrailFiles} files`);
+    const grants = await writeGrantsSnapshot(o.lake, ledger.lastDay);
+    console.error(`generated ${ledger.queries.length} queries, ${ledger.cloudTrailRecords} CloudTrail records in ${ledger.cloudTrailFiles} files, ${grants} grants`);
     const engine = await DuckDbEngine.open({ root: o.lake });
     try {
       const period = periodEnding(ledger.lastDay, o.days);

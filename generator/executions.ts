@@ -11,6 +11,8 @@ export interface SimulatedQuery {
   sourceIp: string;
   workGroup: string;
   database: string;
+  /** Tables the query reads (`database.table`), as the collector's parser would find them. */
+  tables: string[];
   text: string;
   statementType: "DML" | "DDL";
   substatementType: string;
@@ -32,8 +34,7 @@ const FAILURES = [
 ];
 
 /** A plausible query on `database`, with literals a report would need to redact. */
-export function queryText(rng: Random, database: string, tables: readonly string[], day: string): string {
-  const table = rng.pick(tables);
+export function queryText(rng: Random, database: string, table: string, day: string): string {
   const shapes = [
     `SELECT region, count(*) AS n, sum(amount) AS total\nFROM ${database}.${table}\nWHERE event_date >= DATE '${day}' AND status = 'complete'\nGROUP BY region\nORDER BY total DESC`,
     `SELECT *\nFROM "${database}"."${table}"\nWHERE customer_id = ${rng.int(10000, 99999)}\nLIMIT 100`,
@@ -43,8 +44,8 @@ export function queryText(rng: Random, database: string, tables: readonly string
   return rng.pick(shapes);
 }
 
-export function ddlText(rng: Random, database: string, tables: readonly string[]): string {
-  return rng.pick([`SHOW PARTITIONS ${database}.${rng.pick(tables)}`, `MSCK REPAIR TABLE ${database}.${rng.pick(tables)}`, `DESCRIBE ${database}.${rng.pick(tables)}`]);
+export function ddlText(rng: Random, database: string, table: string): string {
+  return rng.pick([`SHOW PARTITIONS ${database}.${table}`, `MSCK REPAIR TABLE ${database}.${table}`, `DESCRIBE ${database}.${table}`]);
 }
 
 /** The QueryExecution as `GetQueryExecution` returns it through SDK v3 (timestamps as Dates). */

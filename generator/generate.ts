@@ -45,6 +45,8 @@ export interface LedgerEntry {
   sourceIp: string | null;
   workGroup: string;
   database: string;
+  /** Tables it read (`database.table`); none for DDL. */
+  tables: string[];
   state: string;
   statementType: string;
   bytes: number;
@@ -92,6 +94,7 @@ function ledgerEntry(q: PlannedQuery, lateDelivered: boolean): LedgerEntry {
     sourceIp: attributed ? q.sourceIp : null,
     workGroup: q.workGroup,
     database: q.database,
+    tables: q.tables,
     state: q.state,
     statementType: q.statementType,
     bytes: q.bytes,
@@ -149,6 +152,8 @@ export function generateLake(options: GenerateOptions): Ledger {
           Region: region,
           CollectedAt: `${addDays(dayOf(q.submittedAt), 1)}T01:00:00.000Z`,
           Source: "generator",
+          ReferencedTables: q.tables,
+          ReferencedDatabases: [...new Set(q.tables.map((t) => t.split(".")[0]))],
         });
         const key = historyObjectKey({ region, dt: historyDay(line), workGroup: q.workGroup }, prefix);
         const lines = history.get(key) ?? [];

@@ -37,6 +37,8 @@ export interface Actor {
   regions: readonly string[];
   workGroups: readonly string[];
   databases: readonly string[];
+  /** Tables the actor reads, per database (default: all of them). */
+  tables?: Readonly<Record<string, readonly string[]>>;
   /** Mean queries a weekday (weekends get a quarter). */
   perDay: number;
   /** UTC hours the actor works in, [from, to). */

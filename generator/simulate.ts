@@ -41,7 +41,7 @@ function callerFor(actor: Actor, rng: Random): { caller: Caller; clientIndex: nu
 function planQuery(actor: Actor, region: string, submittedAt: Date, rng: Random, day: string): PlannedQuery {
   const { caller, clientIndex } = callerFor(actor, rng);
   const database = rng.pick(actor.databases);
-  const tables = DATABASES[database];
+  const table = rng.pick(actor.tables?.[database] ?? DATABASES[database]);
   const ddl = rng.chance(0.04);
   const state = rng.weighted([["SUCCEEDED", 90], ["FAILED", 6], ["CANCELLED", 4]] as const);
   const reused = !ddl && state === "SUCCEEDED" && rng.chance(actor.reuse ?? 0);
@@ -62,7 +62,8 @@ function planQuery(actor: Actor, region: string, submittedAt: Date, rng: Random,
     sourceIp: caller.sourceIp,
     workGroup: rng.pick(actor.workGroups),
     database,
-    text: ddl ? ddlText(rng, database, tables) : queryText(rng, database, tables, addDays(day, -rng.int(1, 30))),
+    tables: ddl ? [] : [`${database}.${table}`],
+    text: ddl ? ddlText(rng, database, table) : queryText(rng, database, table, addDays(day, -rng.int(1, 30))),
     statementType: ddl ? "DDL" : "DML",
     substatementType: ddl ? "SHOW" : "SELECT",
     state,

@@ -2,7 +2,7 @@
  * The saved analytics queries: what each answers and how its positional parameters derive from a
  * reporting period. The SQL itself lives in `queries/sql/<name>.sql`.
  */
-import { addDays, parseDay } from "./days";
+import { addDays, daysBetween, parseDay } from "./days";
 import { QueryParameter } from "./engine";
 import { InputError } from "./errors";
 import { readSql } from "./sql-files";
@@ -85,6 +85,12 @@ export const SAVED_QUERIES: readonly SavedQuery[] = [
     title: "Cost of failed and cancelled queries",
     description: "Athena bills failed and cancelled queries for what they scanned.",
     parameters: range,
+  },
+  {
+    name: "permission_gaps",
+    title: "Permission gaps",
+    description: "Grants each principal holds but did not use in the period, and how sure that is.",
+    parameters: (p) => [p.to, p.from, p.to, p.from, p.to, p.from, p.to, p.from, p.to, daysBetween(p.from, p.to).length, p.from],
   },
   {
     name: "data_coverage",

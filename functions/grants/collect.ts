@@ -4,17 +4,18 @@
  * groups, decides every principal's access with iam-simulate, and writes the day's snapshot to the
  * grants table. Principals that cannot be evaluated are written too, as `unevaluated` rows.
  */
-import * as zlib from "node:zlib";
 import * as athena from "@aws-sdk/client-athena";
 import * as glue from "@aws-sdk/client-glue";
 import * as iam from "@aws-sdk/client-iam";
 import * as s3 from "@aws-sdk/client-s3";
 import { dayOf } from "../../queries/days";
-import { toIsoTimestamp } from "../../queries/history-record";
 import { grantsObjectKey } from "../../queries/layout";
 import { Logger } from "../shared/log";
 import { principalsOf } from "./authz";
 import { Catalog, CatalogTable, evaluateGrants } from "./evaluate";
+import { grantRows, grantsObject } from "./rows";
+
+export type { GrantRow } from "./rows";
 
 export interface GrantsDeps {
   iam: iam.IAMClient;
@@ -36,18 +37,6 @@ export interface GrantsSummary {
   unevaluated: Array<{ principalArn: string; reason: string }>;
   catalog: { workGroups: number; databases: number; tables: number };
   apiCalls: Record<string, number>;
-}
-
-export interface GrantRow {
-  principal_arn: string;
-  principal_type: string;
-  principal_created: string | null;
-  grant_kind: string;
-  resource: string;
-  access_path: string;
-  certainty: string;
-  condition_keys: string[];
-  note: string | null;
 }
 
 const ARN = /^arn:([^:]+):iam::(\d{12}):/;
@@ -85,35 +74,10 @@ export async function collectGrants(deps: GrantsDeps): Promise<GrantsSummary> {
   const [, partition = "aws", account = ""] = ARN.exec(principals[0]?.arn ?? "") ?? [];
   const catalog: Catalog = { partition, account, ...(await readCatalog(deps, calls)) };
   const { grants, unevaluated } = await evaluateGrants(principals, catalog);
-  const created = new Map(principals.map((p) => [p.arn, p.createDate ? toIsoTimestamp(p.createDate) : null]));
-  const rows: GrantRow[] = [
-    ...grants.map((g) => ({
-      principal_arn: g.principalArn,
-      principal_type: g.principalType,
-      principal_created: created.get(g.principalArn) ?? null,
-      grant_kind: g.grantKind,
-      resource: g.resource,
-      access_path: g.accessPath,
-      certainty: g.certainty,
-      condition_keys: g.conditionKeys,
-      note: null,
-    })),
-    ...unevaluated.map((u) => ({
-      principal_arn: u.principalArn,
-      principal_type: principals.find((p) => p.arn === u.principalArn)?.type ?? "unknown",
-      principal_created: created.get(u.principalArn) ?? null,
-      grant_kind: "unevaluated",
-      resource: "",
-      access_path: "iam",
-      certainty: "unevaluated",
-      condition_keys: [],
-      note: u.reason,
-    })),
-  ].sort((a, b) => `${a.principal_arn} ${a.grant_kind} ${a.resource}`.localeCompare(`${b.principal_arn} ${b.grant_kind} ${b.resource}`));
+  const rows = grantRows(principals, grants, unevaluated);
   const snapshot = dayOf(deps.now ?? new Date());
   const key = grantsObjectKey(snapshot, deps.prefix);
-  const body = zlib.gzipSync(rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
-  await deps.s3.send(new s3.PutObjectCommand({ Bucket: deps.bucket, Key: key, Body: body, ContentType: "application/x-ndjson" }));
+  await deps.s3.send(new s3.PutObjectCommand({ Bucket: deps.bucket, Key: key, Body: grantsObject(rows), ContentType: "application/x-ndjson" }));
   calls.PutObject = 1;
   for (const u of unevaluated) deps.log.error("unevaluated-principal", { principalArn: u.principalArn, reason: u.reason });
   const summary: GrantsSummary = {

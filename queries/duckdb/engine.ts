@@ -5,9 +5,9 @@
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { ColumnInfo, QueryEngine, QueryParameter, QueryResult, Row, Value } from "../engine";
 import { QueryFailedError } from "../errors";
-import { assertLake, cloudTrailFiles, eventsFiles, historyFiles, LakeLocation } from "../lake/files";
+import { assertLake, cloudTrailFiles, eventsFiles, grantsFiles, historyFiles, LakeLocation } from "../lake/files";
 import { COMPAT_MACROS, SESSION_SETTINGS } from "./compat";
-import { cloudTrailSql, eventsSql, historySql } from "./views";
+import { cloudTrailSql, eventsColumnsProbe, eventsSql, grantsSql, historySql } from "./views";
 
 /** Converts DuckDB's JS values to the engine-neutral cell form. */
 function toValue(value: unknown, type: string): Value {
@@ -41,10 +41,13 @@ export class DuckDbEngine implements QueryEngine {
 
   /** Re-reads which files the lake holds (after a join wrote a partition, say). */
   async refresh(): Promise<void> {
+    const events = eventsFiles(this.lake);
+    const present = events.length > 0 ? new Set((await this.run(eventsColumnsProbe(events))).rows.map((r) => String(r.column_name))) : undefined;
     await this.defineViews(this.connection, {
       history: historySql(historyFiles(this.lake)),
       cloudtrail: cloudTrailSql(cloudTrailFiles(this.lake)),
-      events: eventsSql(eventsFiles(this.lake)),
+      events: eventsSql(events, present),
+      grants: grantsSql(grantsFiles(this.lake)),
     });
   }
 

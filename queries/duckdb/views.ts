@@ -2,7 +2,7 @@
  * DuckDB views over a lake's files, derived from the table definitions, so the saved SQL sees the
  * same tables, columns and partition keys as on Athena.
  */
-import { CLOUDTRAIL, EVENTS, HISTORY, TableDefinition } from "../schema/tables";
+import { CLOUDTRAIL, EVENTS, GRANTS, HISTORY, TableDefinition } from "../schema/tables";
 import { duckType, sqlName } from "../schema/types";
 
 export function sqlString(text: string): string {
@@ -51,10 +51,34 @@ FROM (
 )`;
 }
 
-export function eventsSql(files: readonly string[]): string {
-  if (files.length === 0) return emptyTableSql(EVENTS);
-  const columns = [...EVENTS.columns.map(sqlName), ...EVENTS.partitionKeys.map((p) => p.name)];
-  return `SELECT ${columns.join(", ")}
-FROM read_parquet(${fileList(files)}, hive_partitioning = true, union_by_name = true,
+function parquetSource(files: readonly string[]): string {
+  return `read_parquet(${fileList(files)}, hive_partitioning = true, union_by_name = true,
   hive_types = {'dt': 'VARCHAR', 'region': 'VARCHAR'})`;
+}
+
+/** The statement that lists which columns the events files actually have. */
+export function eventsColumnsProbe(files: readonly string[]): string {
+  return `DESCRIBE SELECT * FROM ${parquetSource(files)}`;
+}
+
+/**
+ * The events view. Columns the files lack (written before a column was added) read as NULL, as
+ * Athena reads them, so old partitions keep working after an upgrade.
+ */
+export function eventsSql(files: readonly string[], present?: ReadonlySet<string>): string {
+  if (files.length === 0) return emptyTableSql(EVENTS);
+  const columns = [
+    ...EVENTS.columns.map((c) => (!present || present.has(sqlName(c)) ? sqlName(c) : `CAST(NULL AS ${duckType(c.type)}) AS ${sqlName(c)}`)),
+    ...EVENTS.partitionKeys.map((p) => p.name),
+  ];
+  return `SELECT ${columns.join(", ")}
+FROM ${parquetSource(files)}`;
+}
+
+export function grantsSql(files: readonly string[]): string {
+  if (files.length === 0) return emptyTableSql(GRANTS);
+  const columns = GRANTS.columns.map((c) => `"${c.name}" AS ${sqlName(c)}`);
+  return `SELECT ${columns.join(", ")}, dt
+FROM read_json(${fileList(files)}, columns = ${columnsSpec(GRANTS)}, format = 'newline_delimited',
+  hive_partitioning = true, hive_types_autocast = false)`;
 }

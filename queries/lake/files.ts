@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { cloudTrailDay } from "../days";
 import { LakeError } from "../errors";
-import { DEFAULT_PREFIX, eventsTablePrefix, historyTablePrefix } from "../layout";
+import { DEFAULT_PREFIX, eventsTablePrefix, grantsTablePrefix, historyTablePrefix } from "../layout";
 
 export interface LakeLocation {
   /** The local folder standing for the bucket. */
@@ -99,4 +99,8 @@ export function cloudTrailFiles(lake: LakeLocation, filter: { region?: string; d
 
 export function eventsFiles(lake: LakeLocation): string[] {
   return filesUnder(path.join(lake.root, eventsTablePrefix(lake.prefix ?? DEFAULT_PREFIX)), ".parquet");
+}
+
+export function grantsFiles(lake: LakeLocation): string[] {
+  return filesUnder(path.join(lake.root, grantsTablePrefix(lake.prefix ?? DEFAULT_PREFIX)), ".json.gz");
 }

@@ -202,6 +202,7 @@ export const EVENTS: TableDefinition = {
     { name: "work_group", type: string },
     { name: "catalog_name", type: string },
     { name: "database_name", type: string },
+    { name: "referenced_tables", type: array(string), comment: "database.table the query read, parsed from its SQL by the collector" },
     { name: "query_text", type: string, comment: "from Athena history, never from CloudTrail" },
     { name: "statement_type", type: string },
     { name: "substatement_type", type: string },

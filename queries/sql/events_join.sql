@@ -78,6 +78,7 @@ SELECT
   coalesce(e.workgroup, s.requested_work_group) AS work_group,
   e.queryexecutioncontext.catalog AS catalog_name,
   coalesce(e.queryexecutioncontext.database, s.requested_database) AS database_name,
+  e.audit.referencedtables AS referenced_tables,
   e.query AS query_text,
   e.statementtype AS statement_type,
   e.substatementtype AS substatement_type,

@@ -44,6 +44,7 @@ describe("daily join on the embedded engine", () => {
           state: row.state,
           bytes: row.data_scanned_bytes,
           workGroup: row.work_group,
+          tables: row.referenced_tables,
           attributed: row.attributed,
         },
         q.id,
@@ -55,6 +56,7 @@ describe("daily join on the embedded engine", () => {
         state: q.state,
         bytes: q.bytes,
         workGroup: q.workGroup,
+        tables: JSON.stringify(q.tables),
         attributed: q.attributed,
       });
       expect(row.cost_usd as number).toBeCloseTo(q.costUsd, 12);

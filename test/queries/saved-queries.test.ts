@@ -4,7 +4,8 @@ import { addDays } from "../../queries/days";
 import { Row } from "../../queries/engine";
 import { eventsPartitionPrefix } from "../../queries/layout";
 import { DEFAULT_OPTIONS, Period, savedQuery, savedQuerySql, SavedQueryOptions } from "../../queries/saved";
-import { ACTORS, roleArn } from "../../generator/org";
+import { declaredGrants } from "../../generator/iam";
+import { ACTORS, DATABASES, roleArn } from "../../generator/org";
 import { LedgerEntry } from "../../generator/generate";
 import { expectedEvents, joinedLake, JoinedLake } from "../support/lake";
 
@@ -121,6 +122,28 @@ describe("saved queries on the embedded engine, against the generator's ledger",
       expect([row.queries, row.data_scanned_bytes]).toEqual([t.queries, t.bytes]);
       expect(row.cost_usd as number).toBeCloseTo(t.cost, 9);
     }
+  });
+
+  it("permission_gaps names exactly the grants the generator declared and the ledger never used, and none it used", async () => {
+    const granted = declaredGrants(period.to).flatMap((g) => [
+      ...g.workGroups.map((w) => `${g.principalArn} workgroup ${w}`),
+      ...g.databases.map((d) => `${g.principalArn} database ${d}`),
+      ...g.databases.flatMap((d) => DATABASES[d].map((t) => `${g.principalArn} table ${d}.${t}`)),
+    ]);
+    const used = new Set(
+      entries.filter((q) => q.attributed).flatMap((q) => [
+        `${q.iamPrincipalArn} workgroup ${q.workGroup}`,
+        ...q.tables.flatMap((t) => [`${q.iamPrincipalArn} table ${t}`, `${q.iamPrincipalArn} database ${t.split(".")[0]}`]),
+      ]),
+    );
+    const expected = granted.filter((g) => !used.has(g)).sort();
+    const rows = await run("permission_gaps");
+    expect(rows.map((r) => `${r.principal_arn} ${r.grant_kind} ${r.resource}`).sort()).toEqual(expected);
+    expect(expected.some((g) => g.includes("user/old-contractor"))).toBe(true);
+    const confidence = Object.fromEntries(rows.map((r) => [String(r.principal_arn).split("/").pop(), r.confidence]));
+    expect([confidence["new-analyst"], confidence["old-contractor"]]).toEqual(["low", "high"]);
+    const contractor = rows.find((r) => String(r.principal_arn).endsWith("user/old-contractor"))!;
+    expect([contractor.principal_queries, contractor.last_used, contractor.window_from, contractor.window_to]).toEqual([0, null, period.from, period.to]);
   });
 
   it("data_coverage marks every joined region-day complete and a day with no events missing", async () => {

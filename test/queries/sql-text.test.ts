@@ -23,7 +23,7 @@ const KEYWORDS = `select from where and or not as with join full outer left inne
   case when then else end is null in between like distinct over partition desc asc limit union all true false
   cast varchar double bigint integer date timestamp interval day unnest`.split(/\s+/);
 const FUNCTIONS = `count sum max min coalesce nullif greatest ceil lower replace substr row_number count_if bool_or
-  json_extract_scalar from_iso8601_timestamp regexp_extract array_join array_sort array_agg sequence strpos`.split(/\s+/);
+  json_extract_scalar from_iso8601_timestamp regexp_extract array_join array_sort array_agg sequence strpos split_part`.split(/\s+/);
 
 /** Every path a query may name: columns, struct fields below them, partition keys, table names. */
 const PATHS = new Set<string>([
@@ -53,11 +53,11 @@ function unknownNames(sql: string): string[] {
   for (const chain of text.match(/[a-z_][a-z0-9_]*(?:\.[a-z_][a-z0-9_]*)*/g) ?? []) {
     const [head, ...rest] = chain.split(".");
     const below = rest.join(".");
-    // `name`, `column.field...`, or `alias.column.field...` / `alias.defined_name`.
+    // `name`, `column.field...`, or `alias.column.field...` / `table.column` / `alias.defined_name`.
     const ok =
       rest.length === 0
         ? known(chain)
-        : PATHS.has(chain) || (defined.has(head) && (PATHS.has(below) || (rest.length === 1 && defined.has(below))));
+        : PATHS.has(chain) || ((defined.has(head) || head in TABLES) && (PATHS.has(below) || (rest.length === 1 && defined.has(below))));
     if (!ok) unknown.push(chain);
   }
   return [...new Set(unknown)];

@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { generateLake, Ledger } from "../../generator/generate";
+import { writeGrantsSnapshot } from "../../generator/grants";
 import { daysBetween } from "../../queries/days";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { joinDayEmbedded, JoinSummary } from "../../queries/join/embedded";
@@ -22,6 +23,7 @@ export function tempDir(label: string): string {
 export async function joinedLake(options: { days: number; seed: number; endDay?: string }): Promise<JoinedLake> {
   const root = tempDir("lake");
   const ledger = generateLake({ lake: root, days: options.days, seed: options.seed, endDay: options.endDay });
+  await writeGrantsSnapshot(root, ledger.lastDay);
   const engine = await DuckDbEngine.open({ root });
   const summaries: JoinSummary[] = [];
   for (const day of daysBetween(ledger.firstDay, ledger.lastDay)) {

@@ -1,0 +1,54 @@
+/** Grants-table rows from an evaluation, in a stable order: shared by the collector and the demo. */
+import * as zlib from "node:zlib";
+import { toIsoTimestamp } from "../../queries/history-record";
+import { PrincipalPolicies } from "./authz";
+import { Grant, Unevaluated } from "./evaluate";
+
+export interface GrantRow {
+  principal_arn: string;
+  principal_type: string;
+  principal_created: string | null;
+  grant_kind: string;
+  resource: string;
+  access_path: string;
+  certainty: string;
+  condition_keys: string[];
+  note: string | null;
+}
+
+export function grantRows(principals: readonly PrincipalPolicies[], grants: readonly Grant[], unevaluated: readonly Unevaluated[]): GrantRow[] {
+  const byArn = new Map(principals.map((p) => [p.arn, p]));
+  const created = (arn: string) => {
+    const date = byArn.get(arn)?.createDate;
+    return date ? toIsoTimestamp(date) : null;
+  };
+  return [
+    ...grants.map((g) => ({
+      principal_arn: g.principalArn,
+      principal_type: g.principalType,
+      principal_created: created(g.principalArn),
+      grant_kind: g.grantKind,
+      resource: g.resource,
+      access_path: g.accessPath,
+      certainty: g.certainty,
+      condition_keys: g.conditionKeys,
+      note: null,
+    })),
+    ...unevaluated.map((u) => ({
+      principal_arn: u.principalArn,
+      principal_type: byArn.get(u.principalArn)?.type ?? "unknown",
+      principal_created: created(u.principalArn),
+      grant_kind: "unevaluated",
+      resource: "",
+      access_path: "iam",
+      certainty: "unevaluated",
+      condition_keys: [],
+      note: u.reason,
+    })),
+  ].sort((a, b) => `${a.principal_arn} ${a.grant_kind} ${a.resource}`.localeCompare(`${b.principal_arn} ${b.grant_kind} ${b.resource}`));
+}
+
+/** The snapshot object's bytes: gzip JSON lines. */
+export function grantsObject(rows: readonly GrantRow[]): Buffer {
+  return zlib.gzipSync(rows.map((r) => JSON.stringify(r)).join("\n") + "\n");
+}
