@@ -2,9 +2,9 @@
  * Glue table arguments derived from the single table definition: columns, SerDe, and partition
  * projection (no crawler, no MSCK REPAIR). Pure, so the stack tests can check them directly.
  */
-import { CLOUDTRAIL, EVENTS, HISTORY, TableDefinition } from "../queries/schema/tables";
+import { CLOUDTRAIL, EVENTS, GRANTS, HISTORY, TableDefinition } from "../queries/schema/tables";
 import { glueType, sqlName } from "../queries/schema/types";
-import { eventsTablePrefix, historyTablePrefix } from "../queries/layout";
+import { eventsTablePrefix, grantsTablePrefix, historyTablePrefix } from "../queries/layout";
 import { CloudTrailSource } from "./settings";
 
 export interface GlueTableSpec {
@@ -110,5 +110,20 @@ export function eventsTable(bucket: string, prefix: string, regions: string[]): 
       ...enumProjection("region", regions),
       "storage.location.template": `${location}dt=\${dt}/region=\${region}/`,
     },
+  };
+}
+
+export function grantsTable(bucket: string, prefix: string): GlueTableSpec {
+  const location = `s3://${bucket}/${grantsTablePrefix(prefix)}`;
+  return {
+    name: GRANTS.name,
+    description: GRANTS.description,
+    location,
+    columns: columns(GRANTS),
+    partitionKeys: partitionKeys(GRANTS),
+    inputFormat: TEXT_INPUT,
+    outputFormat: TEXT_OUTPUT,
+    serde: { library: "org.openx.data.jsonserde.JsonSerDe", parameters: { "ignore.malformed.json": "true" } },
+    parameters: { classification: "json", "projection.enabled": "true", ...dayProjection("dt", "yyyy-MM-dd"), "storage.location.template": `${location}dt=\${dt}/` },
   };
 }

@@ -21,3 +21,11 @@ export function eventsJoinerFactory(joinSql: string): () => Handler {
     return module.eventsJoinHandler(joinSql);
   };
 }
+
+export function grantsCollectorFactory(): () => Handler {
+  return () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const module = require("./dist/functions/grants/handler") as { handler: Handler };
+    return module.handler;
+  };
+}

@@ -2,13 +2,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readSql } from "../queries/sql-files";
 import { AuditCatalog } from "./components/catalog";
-import { AuditFunction } from "./components/function";
+import { AuditFunction, GRANTS_RUNTIME_PACKAGES } from "./components/function";
 import { ReportingAccess } from "./components/reporting";
 import { AuditStorage } from "./components/storage";
 import { AuditTrail, TRAIL_PREFIX, trailDeliveryStatements } from "./components/trail";
-import { cloudTrailTable, eventsTable, historyTable } from "./glue";
-import { eventsJoinerFactory, historyCollectorFactory } from "./handlers";
-import { collectorPolicy, joinerPolicy, reportingPolicy } from "./policies";
+import { cloudTrailTable, eventsTable, grantsTable, historyTable } from "./glue";
+import { eventsJoinerFactory, grantsCollectorFactory, historyCollectorFactory } from "./handlers";
+import { collectorPolicy, grantsPolicy, joinerPolicy, reportingPolicy } from "./policies";
 import { MainSettings } from "./settings";
 
 export const DATABASE = "athena_audit";
@@ -59,6 +59,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
       storage.bucketName.apply((b) => historyTable(b, s.prefix, s.joinRegions, s.workGroups)),
       trailSource.apply(cloudTrailTable),
       storage.bucketName.apply((b) => eventsTable(b, s.prefix, s.joinRegions)),
+      storage.bucketName.apply((b) => grantsTable(b, s.prefix)),
     ],
     workGroupName: WORK_GROUP,
     resultsLocation: pulumi.interpolate`s3://${storage.bucketName}/${s.prefix}/query-results/`,
@@ -89,6 +90,20 @@ export function mainStack(s: MainSettings, caller: Caller) {
     timeoutSeconds: 900,
     kmsKeyArn: s.kmsKeyArn,
   }, { dependsOn: [catalog] });
+  const grants = new AuditFunction("grants", {
+    functionName: `athena-audit-grants-${pulumi.getStack()}`,
+    description: "athena-audit: evaluates what each principal may query into the grants table",
+    callbackFactory: grantsCollectorFactory(),
+    policy: (logGroupArn) => storage.bucketName.apply((bucket) => grantsPolicy({ ...caller, region: s.region, bucket, prefix: s.prefix, kmsKeyArn: s.kmsKeyArn, logGroupArn })),
+    existingRoleArn: s.lambdaRoleArn,
+    environment: { AUDIT_BUCKET: storage.bucketName, AUDIT_PREFIX: s.prefix },
+    schedule: s.schedules.grants,
+    memoryMb: 1024,
+    timeoutSeconds: 900,
+    firstRunInput: {},
+    kmsKeyArn: s.kmsKeyArn,
+    runtimePackages: GRANTS_RUNTIME_PACKAGES,
+  });
   const reporting = s.githubRepository
     ? new ReportingAccess("reports", {
         repository: s.githubRepository,
@@ -104,5 +119,6 @@ export function mainStack(s: MainSettings, caller: Caller) {
     reportingRoleArn: reporting?.roleArn,
     collectorFunction: collector.function.name,
     joinerFunction: joiner.function.name,
+    grantsFunction: grants.function.name,
   };
 }

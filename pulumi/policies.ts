@@ -3,7 +3,7 @@
  * to the audit's bucket prefixes, work group, database and tables. `*` appears only where the API
  * has no resource-level permissions (athena:ListWorkGroups).
  */
-import { eventsTablePrefix, historyTablePrefix } from "../queries/layout";
+import { eventsTablePrefix, grantsTablePrefix, historyTablePrefix } from "../queries/layout";
 
 export interface PolicyDocument {
   Version: "2012-10-17";
@@ -123,14 +123,33 @@ export function joinerPolicy(s: AthenaScope): PolicyDocument {
   ]);
 }
 
+/** The grants collector: read IAM in one sweep, the Glue catalog and work groups; write grants snapshots. */
+export function grantsPolicy(s: Scope): PolicyDocument {
+  const glue = `arn:${s.partition}:glue:${s.region}:${s.account}`;
+  return doc([
+    // Neither call supports resource-level permissions: AWS requires "*".
+    { Sid: "ReadIam", Effect: "Allow", Action: ["iam:GetAccountAuthorizationDetails"], Resource: "*" },
+    { Sid: "ListWorkGroups", Effect: "Allow", Action: ["athena:ListWorkGroups"], Resource: "*" },
+    { Sid: "ReadCatalog", Effect: "Allow", Action: ["glue:GetDatabases", "glue:GetTables"], Resource: [`${glue}:catalog`, `${glue}:database/*`, `${glue}:table/*/*`] },
+    { Sid: "WriteGrants", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${bucketArn(s)}/${grantsTablePrefix(s.prefix)}*` },
+    logs(s),
+    kms(s),
+  ]);
+}
+
 /** The reporting role the GitHub workflow assumes: run the audit's queries and read their results. */
 export function reportingPolicy(s: Omit<AthenaScope, "logGroupArn" | "expireHistory" | "trailBucket" | "trailPrefix">): PolicyDocument {
   const scope = { ...s, logGroupArn: "", expireHistory: false, trailBucket: s.bucket, trailPrefix: "" };
   return doc([
     runQueries(scope),
-    glueRead(scope, ["events"]),
+    glueRead(scope, ["events", "grants"]),
     { Sid: "ListAudit", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: bucketArn(s) },
-    { Sid: "ReadEvents", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${bucketArn(s)}/${eventsTablePrefix(s.prefix)}*` },
+    {
+      Sid: "ReadEventsAndGrants",
+      Effect: "Allow",
+      Action: ["s3:GetObject"],
+      Resource: [`${bucketArn(s)}/${eventsTablePrefix(s.prefix)}*`, `${bucketArn(s)}/${grantsTablePrefix(s.prefix)}*`],
+    },
     results(scope),
     kms(scope),
   ]);

@@ -15,6 +15,7 @@ export interface CloudTrailSource {
 export interface Schedules {
   collector: string;
   joiner: string;
+  grants: string;
 }
 
 export interface MainSettings {
@@ -120,10 +121,11 @@ function cloudTrail(raw: Raw): CloudTrailSource | undefined {
 
 function schedules(raw: Raw): Schedules {
   const value = (raw.schedules ?? {}) as Raw;
-  if (typeof value !== "object" || Array.isArray(value)) throw new ConfigError("schedules", "must be an object { collector?, joiner? }");
+  if (typeof value !== "object" || Array.isArray(value)) throw new ConfigError("schedules", "must be an object { collector?, joiner?, grants? }");
   const collector = text(value, "collector", SCHEDULE, "an EventBridge schedule like cron(15 0 * * ? *)", "schedules.collector") ?? "cron(15 0 * * ? *)";
   const joiner = text(value, "joiner", SCHEDULE, "an EventBridge schedule like cron(15 2 * * ? *)", "schedules.joiner") ?? "cron(15 2 * * ? *)";
-  return { collector, joiner };
+  const grants = text(value, "grants", SCHEDULE, "an EventBridge schedule like cron(0 1 * * ? *)", "schedules.grants") ?? "cron(0 1 * * ? *)";
+  return { collector, joiner, grants };
 }
 
 /** Checks raw config (as `pulumi.Config` returns it) for a stack in `region`. */

@@ -20,9 +20,12 @@ export const RUNTIME_PACKAGES = ["@aws-sdk/client-athena", "@aws-sdk/client-s3",
 export const CODE_PATHS = ["dist/functions", "dist/queries", "node_modules/node-sql-parser/build/athena.js"];
 export const EXTRA_PACKAGES = ["big-integer"];
 
-export function excludedPackages(projectDir: string = process.cwd()): string[] {
+/** The grants collector also reads IAM and Glue and evaluates policies. */
+export const GRANTS_RUNTIME_PACKAGES = [...RUNTIME_PACKAGES, "@aws-sdk/client-iam", "@aws-sdk/client-glue", "@cloud-copilot/iam-simulate"];
+
+export function excludedPackages(runtime: readonly string[] = RUNTIME_PACKAGES, projectDir: string = process.cwd()): string[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(projectDir, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
-  return Object.keys(manifest.dependencies ?? {}).filter((p) => !RUNTIME_PACKAGES.includes(p));
+  return Object.keys(manifest.dependencies ?? {}).filter((p) => !runtime.includes(p));
 }
 
 export interface AuditFunctionArgs {
@@ -41,6 +44,8 @@ export interface AuditFunctionArgs {
   /** Invoked once when the function is first created (e.g. a 45-day backfill). */
   firstRunInput?: Record<string, unknown>;
   kmsKeyArn?: string;
+  /** Dependencies the archive carries (default: the AWS SDK clients the collectors use). */
+  runtimePackages?: readonly string[];
 }
 
 export class AuditFunction extends pulumi.ComponentResource {
@@ -72,7 +77,7 @@ export class AuditFunction extends pulumi.ComponentResource {
       environment: { variables: args.environment },
       kmsKeyArn: args.kmsKeyArn,
       callbackFactory: args.callbackFactory,
-      codePathOptions: { extraIncludePaths: CODE_PATHS, extraIncludePackages: EXTRA_PACKAGES, extraExcludePackages: excludedPackages() },
+      codePathOptions: { extraIncludePaths: CODE_PATHS, extraIncludePackages: EXTRA_PACKAGES, extraExcludePackages: excludedPackages(args.runtimePackages) },
     }, { parent: this, dependsOn: [logGroup] });
     // Asynchronous invocations (the schedule) retry twice, then land in the failure queue.
     new aws.lambda.FunctionEventInvokeConfig(name, {

@@ -15,11 +15,16 @@ import { eventsPartitionPrefix } from "../../queries/layout";
 import { historyOperations } from "../support/athena-history";
 import { AthenaServer, startAthenaServer } from "../support/athena-server";
 import { executionsUntil } from "../support/executions";
+import { IamServer, startIamServer } from "../support/iam-server";
+import { authorizationDetails, LAKE_BUCKET } from "../../generator/iam";
+import { DATABASES } from "../../generator/org";
+import { grantsObjectKey } from "../../queries/layout";
 import { LocalS3, startS3 } from "../support/s3";
 import { build, dirSize, ofType, Plan, plan } from "./plan";
 
 const run = promisify(execFile);
 const SIZE_BUDGET = 40 * 1024 ** 2;
+const GRANTS_SIZE_BUDGET = 80 * 1024 ** 2;
 const NOW = new Date();
 const YESTERDAY = addDays(dayOf(NOW), -1);
 const { workGroups, expected } = executionsUntil(NOW, 2, 5);
@@ -27,13 +32,19 @@ const { workGroups, expected } = executionsUntil(NOW, 2, 5);
 let main: Plan;
 let s3: LocalS3;
 let athena: AthenaServer;
+let iam: IamServer;
 
 beforeAll(async () => {
   build();
   main = plan("main", { "aws:region": "us-east-1", role: "main", createTrail: true, joinRegions: ["us-east-1"] });
   s3 = await startS3(String(main.outputs!.bucket));
+  iam = await startIamServer(authorizationDetails(YESTERDAY), 3);
   athena = await startAthenaServer({
-    operations: historyOperations({ workGroups }),
+    operations: {
+      ...historyOperations({ workGroups }),
+      "AWSGlue.GetDatabases": () => [200, { DatabaseList: Object.keys(DATABASES).map((Name) => ({ Name })) }],
+      "AWSGlue.GetTables": (input) => [200, { TableList: DATABASES[String(input.DatabaseName)].map((Name) => ({ Name, StorageDescriptor: { Location: `s3://${LAKE_BUCKET}/${input.DatabaseName}/${Name}/` } })) }],
+    },
     script: (_sql, parameters = []) => {
       const [day, region] = [parameters[9], parameters[10]].map((p) => p.slice(1, -1));
       const key = `${eventsPartitionPrefix(day, region)}${day}_0.parquet`;
@@ -42,6 +53,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  await iam?.close();
   await athena?.close();
   await s3?.close();
 });
@@ -67,6 +79,8 @@ async function invoke(name: string, event: unknown): Promise<Record<string, unkn
       AWS_SECRET_ACCESS_KEY: "S3RVER",
       AWS_ENDPOINT_URL_S3: s3.url,
       AWS_ENDPOINT_URL_ATHENA: athena.url,
+      AWS_ENDPOINT_URL_GLUE: athena.url,
+      AWS_ENDPOINT_URL_IAM: iam.url,
       AUDIT_S3_FORCE_PATH_STYLE: "true",
     },
   });
@@ -75,15 +89,24 @@ async function invoke(name: string, event: unknown): Promise<Record<string, unkn
 }
 
 describe("Lambda archives", () => {
-  it.each(["history", "events"])("%s: carries the serialized handler, the compiled code and the AWS SDK, and nothing heavy", (name) => {
+  it.each([
+    ["history", SIZE_BUDGET, ["@cloud-copilot", "@aws-sdk/client-iam"]],
+    ["events", SIZE_BUDGET, ["@cloud-copilot", "@aws-sdk/client-iam"]],
+    ["grants", GRANTS_SIZE_BUDGET, []],
+  ] as const)("%s: carries the serialized handler, the compiled code and the AWS SDK, and nothing heavy", (name, budget, alsoUnwanted) => {
     const { dir, files } = archive(name);
     expect(files).toContain("__index.js");
     expect(fs.existsSync(path.join(dir, "dist/functions/history/handler.js"))).toBe(true);
     expect(fs.existsSync(path.join(dir, "node_modules/@aws-sdk/client-athena"))).toBe(true);
-    for (const unwanted of ["@duckdb", "handlebars", "commander", "cli-progress", "@pulumi", "vitest", "s3rver", "typescript", "node-sql-parser/index.js"]) {
+    for (const unwanted of ["@duckdb", "handlebars", "commander", "cli-progress", "@pulumi", "vitest", "s3rver", "typescript", "node-sql-parser/index.js", "@actions", ...alsoUnwanted]) {
       expect(fs.existsSync(path.join(dir, "node_modules", unwanted)), unwanted).toBe(false);
     }
-    expect(dirSize(dir)).toBeLessThan(SIZE_BUDGET);
+    expect(dirSize(dir)).toBeLessThan(budget);
+  });
+
+  it("grants: carries the IAM and Glue clients and iam-simulate", () => {
+    const { dir } = archive("grants");
+    for (const wanted of ["@aws-sdk/client-iam", "@aws-sdk/client-glue", "@cloud-copilot/iam-simulate"]) expect(fs.existsSync(path.join(dir, "node_modules", wanted)), wanted).toBe(true);
   });
 
   it("history collector: the handler loaded from the archive collects yesterday into the bucket", async () => {
@@ -102,5 +125,14 @@ describe("Lambda archives", () => {
     expect(summary).toMatchObject({ failed: 0, partitions: [{ day: YESTERDAY, region: "us-east-1", objectsWritten: 1 }] });
     expect(athena.queries.at(-1)?.sql.startsWith("INSERT INTO events\n-- events_join")).toBe(true);
     expect(athena.queries.at(-1)?.workGroup).toBe("athena-audit");
+  });
+
+  it("grants collector: the handler loaded from the archive writes today's grants snapshot", async () => {
+    const summary = await invoke("grants", {});
+    expect(summary).toMatchObject({ principals: 9, unevaluated: [], key: grantsObjectKey(dayOf(new Date())) });
+    const rows = await s3.lines(String(summary.key));
+    expect(rows.filter((r) => String(r.principal_arn).endsWith("user/old-contractor")).map((r) => `${r.grant_kind}:${r.resource}`)).toEqual([
+      "database:sales", "table:sales.customers", "table:sales.orders", "table:sales.refunds", "workgroup:primary",
+    ]);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { SAVED_QUERIES } from "../../queries/saved";
-import { EVENTS, HISTORY, sqlColumns } from "../../queries/schema/tables";
+import { EVENTS, GRANTS, HISTORY, sqlColumns } from "../../queries/schema/tables";
 import { build, ofType, Plan, plan, policies } from "./plan";
 
 const MAIN = {
@@ -70,13 +70,14 @@ describe("main stack", () => {
 
   it("derives the Glue tables from the table definition, with partition projection and no crawler", () => {
     const tables = Object.fromEntries(ofType(main, "aws:glue/catalogTable:CatalogTable").map((t) => [t.inputs.name, t.inputs]));
-    expect(Object.keys(tables).sort()).toEqual(["cloudtrail", "events", "history"]);
+    expect(Object.keys(tables).sort()).toEqual(["cloudtrail", "events", "grants", "history"]);
     const names = (t: Record<string, unknown>) => [
       ...((t.storageDescriptor as { columns: Array<{ name: string }> }).columns.map((c) => c.name)),
       ...(t.partitionKeys as Array<{ name: string }>).map((c) => c.name),
     ];
     expect(names(tables.history)).toEqual(sqlColumns(HISTORY));
     expect(names(tables.events)).toEqual(sqlColumns(EVENTS));
+    expect(names(tables.grants)).toEqual(sqlColumns(GRANTS));
     expect(tables.history.parameters).toMatchObject({ "projection.enabled": "true", "projection.workgroup.values": "primary,analysts", "projection.region.values": "us-east-1,eu-west-1" });
     expect(tables.cloudtrail.parameters).toMatchObject({ "projection.day.format": "yyyy/MM/dd", "storage.location.template": expect.stringMatching(/\/cloudtrail\/AWSLogs\/\$\{account\}\/CloudTrail\/\$\{region\}\/\$\{day\}$/) });
     expect(ofType(main, "aws:glue/crawler:Crawler")).toEqual([]);
@@ -96,23 +97,24 @@ describe("main stack", () => {
     expect(ofType(main, "aws:athena/namedQuery:NamedQuery").map((q) => q.inputs.name)).toEqual(SAVED_QUERIES.map((q) => `athena-audit ${q.title}`));
   });
 
-  it("deploys both functions on nodejs22.x with their own roles, schedules, retries, failure queues and alarms", () => {
+  it("deploys the three functions on nodejs22.x with their own roles, schedules, retries, failure queues and alarms", () => {
     const fns = functionsOf(main);
-    expect(fns.map((f) => f.inputs.name).sort()).toEqual(["athena-audit-events-main", "athena-audit-history-main"]);
+    expect(fns.map((f) => f.inputs.name).sort()).toEqual(["athena-audit-events-main", "athena-audit-grants-main", "athena-audit-history-main"]);
     for (const f of fns) {
       expect(f.inputs).toMatchObject({ runtime: "nodejs22.x", handler: "__index.handler", timeout: 900 });
-      expect(String(f.inputs.role)).toMatch(/:iam\/role\/(history|events)$/);
+      expect(String(f.inputs.role)).toMatch(/:iam\/role\/(history|events|grants)$/);
     }
     expect(ofType(main, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")).toEqual([]);
-    expect(ofType(main, "aws:cloudwatch/eventRule:EventRule").map((r) => r.inputs.scheduleExpression).sort()).toEqual(["cron(15 0 * * ? *)", "cron(15 2 * * ? *)"]);
-    expect(ofType(main, "aws:cloudwatch/eventTarget:EventTarget")).toHaveLength(2);
-    expect(ofType(main, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").map((c) => c.inputs.maximumRetryAttempts)).toEqual([2, 2]);
-    expect(ofType(main, "aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(4);
+    expect(ofType(main, "aws:cloudwatch/eventRule:EventRule").map((r) => r.inputs.scheduleExpression).sort()).toEqual(["cron(0 1 * * ? *)", "cron(15 0 * * ? *)", "cron(15 2 * * ? *)"]);
+    expect(ofType(main, "aws:cloudwatch/eventTarget:EventTarget")).toHaveLength(3);
+    expect(ofType(main, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").map((c) => c.inputs.maximumRetryAttempts)).toEqual([2, 2, 2]);
+    expect(ofType(main, "aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(6);
     expect(ofType(main, "aws:sqs/queue:Queue").every((q) => q.inputs.sqsManagedSseEnabled === true)).toBe(true);
   });
 
-  it("backfills 45 days of history once, at first deployment", () => {
-    expect(ofType(main, "aws:lambda/invocation:Invocation").map((i) => JSON.parse(String(i.inputs.input)))).toEqual([{ backfillDays: 45 }]);
+  it("backfills 45 days of history, and takes a first grants snapshot, once at first deployment", () => {
+    const inputs = ofType(main, "aws:lambda/invocation:Invocation").map((i) => String(i.inputs.input)).sort();
+    expect(inputs).toEqual([JSON.stringify({ backfillDays: 45 }), "{}"]);
   });
 
   it("creates a multi-region trail when asked, admitted by the bucket policy for that trail only", () => {
@@ -145,7 +147,8 @@ describe("least privilege", () => {
         for (const action of s.Action) expect(action, `${resource.name} ${s.Sid}`).toMatch(/^[a-z0-9-]+:[A-Za-z0-9]+$/);
         const resources = s.Resource === undefined ? [] : ([] as string[]).concat(s.Resource);
         for (const r of resources) {
-          if (r === "*") expect(s.Action, `${resource.name} ${s.Sid}`).toEqual(["athena:ListWorkGroups"]);
+          // Only calls AWS authorizes on "*" alone (no resource-level permissions) may name it.
+          if (r === "*") expect([["athena:ListWorkGroups"], ["iam:GetAccountAuthorizationDetails"]], `${resource.name} ${s.Sid}`).toContainEqual(s.Action);
           else expect(r, `${resource.name} ${s.Sid}`).toMatch(/^arn:aws:[a-z0-9-]+:/);
         }
       }
