@@ -38,92 +38,72 @@ function enumProjection(column: string, values: readonly string[]): Record<strin
   return { [`projection.${column}.type`]: "enum", [`projection.${column}.values`]: values.join(",") };
 }
 
-function columns(table: TableDefinition) {
-  return table.columns.map((c) => ({ name: sqlName(c), type: glueType(c.type), ...(c.comment ? { comment: c.comment } : {}) }));
-}
+type Storage = Pick<GlueTableSpec, "inputFormat" | "outputFormat" | "serde">;
 
-function partitionKeys(table: TableDefinition) {
-  return table.partitionKeys.map((p) => ({ name: p.name, type: "string", comment: p.format }));
+const JSON_LINES = (serdeParameters: Record<string, string>): Storage => ({
+  inputFormat: TEXT_INPUT,
+  outputFormat: TEXT_OUTPUT,
+  serde: { library: "org.openx.data.jsonserde.JsonSerDe", parameters: serdeParameters },
+});
+
+/** A table's spec: columns and partition keys from its definition, storage and projection as given. */
+function spec(table: TableDefinition, location: string, storage: Storage, parameters: Record<string, string>): GlueTableSpec {
+  return {
+    name: table.name,
+    description: table.description,
+    location,
+    columns: table.columns.map((c) => ({ name: sqlName(c), type: glueType(c.type), ...(c.comment ? { comment: c.comment } : {}) })),
+    partitionKeys: table.partitionKeys.map((p) => ({ name: p.name, type: "string", comment: p.format })),
+    ...storage,
+    parameters: { "projection.enabled": "true", ...parameters },
+  };
 }
 
 export function historyTable(bucket: string, prefix: string, regions: string[], workGroups: string[]): GlueTableSpec {
   const location = `s3://${bucket}/${historyTablePrefix(prefix)}`;
-  return {
-    name: HISTORY.name,
-    description: HISTORY.description,
-    location,
-    columns: columns(HISTORY),
-    partitionKeys: partitionKeys(HISTORY),
-    inputFormat: TEXT_INPUT,
-    outputFormat: TEXT_OUTPUT,
-    serde: { library: "org.openx.data.jsonserde.JsonSerDe", parameters: { "case.insensitive": "true", "ignore.malformed.json": "true" } },
-    parameters: {
-      classification: "json",
-      "projection.enabled": "true",
-      ...enumProjection("region", regions),
-      ...dayProjection("dt", "yyyy-MM-dd"),
-      ...enumProjection("workgroup", workGroups),
-      "storage.location.template": `${location}region=\${region}/dt=\${dt}/workgroup=\${workgroup}/`,
-    },
-  };
+  return spec(HISTORY, location, JSON_LINES({ "case.insensitive": "true", "ignore.malformed.json": "true" }), {
+    classification: "json",
+    ...enumProjection("region", regions),
+    ...dayProjection("dt", "yyyy-MM-dd"),
+    ...enumProjection("workgroup", workGroups),
+    "storage.location.template": `${location}region=\${region}/dt=\${dt}/workgroup=\${workgroup}/`,
+  });
 }
 
 /** The trail's own layout; organization trails put the organization id before the account. */
 export function cloudTrailTable(source: CloudTrailSource): GlueTableSpec {
   const base = `s3://${source.bucket}/${source.prefix ? `${source.prefix}/` : ""}AWSLogs/${source.organizationId ? `${source.organizationId}/` : ""}`;
-  return {
-    name: CLOUDTRAIL.name,
-    description: CLOUDTRAIL.description,
-    location: base,
-    columns: columns(CLOUDTRAIL),
-    partitionKeys: partitionKeys(CLOUDTRAIL),
-    inputFormat: "com.amazon.emr.cloudtrail.CloudTrailInputFormat",
-    outputFormat: TEXT_OUTPUT,
-    serde: { library: "org.apache.hive.hcatalog.data.JsonSerDe" },
-    parameters: {
-      classification: "cloudtrail",
-      "projection.enabled": "true",
-      ...enumProjection("account", source.accounts),
-      ...enumProjection("region", source.regions),
-      ...dayProjection("day", "yyyy/MM/dd"),
-      "storage.location.template": `${base}\${account}/CloudTrail/\${region}/\${day}`,
-    },
-  };
+  const storage: Storage = { inputFormat: "com.amazon.emr.cloudtrail.CloudTrailInputFormat", outputFormat: TEXT_OUTPUT, serde: { library: "org.apache.hive.hcatalog.data.JsonSerDe" } };
+  return spec(CLOUDTRAIL, base, storage, {
+    classification: "cloudtrail",
+    ...enumProjection("account", source.accounts),
+    ...enumProjection("region", source.regions),
+    ...dayProjection("day", "yyyy/MM/dd"),
+    "storage.location.template": `${base}\${account}/CloudTrail/\${region}/\${day}`,
+  });
 }
 
 export function eventsTable(bucket: string, prefix: string, regions: string[]): GlueTableSpec {
   const location = `s3://${bucket}/${eventsTablePrefix(prefix)}`;
-  return {
-    name: EVENTS.name,
-    description: EVENTS.description,
-    location,
-    columns: columns(EVENTS),
-    partitionKeys: partitionKeys(EVENTS),
+  const storage: Storage = {
     inputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
     outputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
     serde: { library: "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe" },
-    parameters: {
-      classification: "parquet",
-      "parquet.compression": "SNAPPY",
-      "projection.enabled": "true",
-      ...dayProjection("dt", "yyyy-MM-dd"),
-      ...enumProjection("region", regions),
-      "storage.location.template": `${location}dt=\${dt}/region=\${region}/`,
-    },
   };
+  return spec(EVENTS, location, storage, {
+    classification: "parquet",
+    "parquet.compression": "SNAPPY",
+    ...dayProjection("dt", "yyyy-MM-dd"),
+    ...enumProjection("region", regions),
+    "storage.location.template": `${location}dt=\${dt}/region=\${region}/`,
+  });
 }
 
 export function grantsTable(bucket: string, prefix: string): GlueTableSpec {
   const location = `s3://${bucket}/${grantsTablePrefix(prefix)}`;
-  return {
-    name: GRANTS.name,
-    description: GRANTS.description,
-    location,
-    columns: columns(GRANTS),
-    partitionKeys: partitionKeys(GRANTS),
-    inputFormat: TEXT_INPUT,
-    outputFormat: TEXT_OUTPUT,
-    serde: { library: "org.openx.data.jsonserde.JsonSerDe", parameters: { "ignore.malformed.json": "true" } },
-    parameters: { classification: "json", "projection.enabled": "true", ...dayProjection("dt", "yyyy-MM-dd"), "storage.location.template": `${location}dt=\${dt}/` },
-  };
+  return spec(GRANTS, location, JSON_LINES({ "ignore.malformed.json": "true" }), {
+    classification: "json",
+    ...dayProjection("dt", "yyyy-MM-dd"),
+    "storage.location.template": `${location}dt=\${dt}/`,
+  });
 }
