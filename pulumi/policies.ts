@@ -124,7 +124,7 @@ export function joinerPolicy(s: AthenaScope): PolicyDocument {
 }
 
 /** The grants collector: read IAM in one sweep, the Glue catalog and work groups; write grants snapshots. */
-export function grantsPolicy(s: Scope): PolicyDocument {
+export function grantsPolicy(s: Scope & { lakeFormation: boolean }): PolicyDocument {
   const glue = `arn:${s.partition}:glue:${s.region}:${s.account}`;
   return doc([
     // Neither call supports resource-level permissions: AWS requires "*".
@@ -132,6 +132,7 @@ export function grantsPolicy(s: Scope): PolicyDocument {
     { Sid: "ListWorkGroups", Effect: "Allow", Action: ["athena:ListWorkGroups"], Resource: "*" },
     { Sid: "ReadCatalog", Effect: "Allow", Action: ["glue:GetDatabases", "glue:GetTables"], Resource: [`${glue}:catalog`, `${glue}:database/*`, `${glue}:table/*/*`] },
     { Sid: "WriteGrants", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${bucketArn(s)}/${grantsTablePrefix(s.prefix)}*` },
+    s.lakeFormation ? { Sid: "ReadLakeFormation", Effect: "Allow", Action: ["lakeformation:ListPermissions"], Resource: "*" } : undefined,
     logs(s),
     kms(s),
   ]);

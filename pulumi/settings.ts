@@ -37,6 +37,8 @@ export interface MainSettings {
   bytesScannedCutoff: number;
   githubRepository?: string;
   githubOidcProviderArn?: string;
+  /** Read Lake Formation permissions as a second access path. */
+  lakeFormation: boolean;
 }
 
 export interface CollectorSettings {
@@ -71,7 +73,7 @@ type Raw = Record<string, unknown>;
 
 const KNOWN = [
   "role", "mainRegion", "bucketName", "workGroups", "mainStack", "prefix", "cloudTrail", "createTrail", "joinRegions", "schedules",
-  "historyRetentionDays", "kmsKeyArn", "lambdaRoleArn", "bytesScannedCutoff", "githubRepository", "githubOidcProviderArn",
+  "historyRetentionDays", "kmsKeyArn", "lambdaRoleArn", "bytesScannedCutoff", "githubRepository", "githubOidcProviderArn", "lakeFormation",
 ];
 
 function text(raw: Raw, key: string, pattern?: RegExp, allowed?: string, label = key): string | undefined {
@@ -168,5 +170,6 @@ export function parseSettings(raw: Raw, region: string | undefined): Settings {
     bytesScannedCutoff: wholeNumber(raw, "bytesScannedCutoff", 10_485_760, Number.MAX_SAFE_INTEGER) ?? 100 * 1024 ** 3,
     githubRepository: text(raw, "githubRepository", /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "owner/repository"),
     githubOidcProviderArn: text(raw, "githubOidcProviderArn", ARN, "an IAM OIDC provider ARN"),
+    lakeFormation: flag(raw, "lakeFormation"),
   };
 }

@@ -7,18 +7,22 @@
 import * as athena from "@aws-sdk/client-athena";
 import * as glue from "@aws-sdk/client-glue";
 import * as iam from "@aws-sdk/client-iam";
+import * as lakeformation from "@aws-sdk/client-lakeformation";
 import * as s3 from "@aws-sdk/client-s3";
 import { dayOf } from "../../queries/days";
 import { grantsObjectKey } from "../../queries/layout";
 import { Logger } from "../shared/log";
 import { principalsOf } from "./authz";
 import { Catalog, CatalogTable, evaluateGrants } from "./evaluate";
+import { lakeFormationGrants } from "./lake-formation";
 import { grantRows, grantsObject } from "./rows";
 
 export type { GrantRow } from "./rows";
 
 export interface GrantsDeps {
   iam: iam.IAMClient;
+  /** Set when the account uses Lake Formation: its grants are read too. */
+  lakeFormation?: lakeformation.LakeFormationClient;
   glue: glue.GlueClient;
   athena: athena.AthenaClient;
   s3: s3.S3Client;
@@ -73,7 +77,9 @@ export async function collectGrants(deps: GrantsDeps): Promise<GrantsSummary> {
   const principals = principalsOf(pages as Parameters<typeof principalsOf>[0]);
   const [, partition = "aws", account = ""] = ARN.exec(principals[0]?.arn ?? "") ?? [];
   const catalog: Catalog = { partition, account, ...(await readCatalog(deps, calls)) };
-  const { grants, unevaluated } = await evaluateGrants(principals, catalog);
+  const evaluated = await evaluateGrants(principals, catalog);
+  const grants = deps.lakeFormation ? [...evaluated.grants, ...(await lakeFormationGrants(deps.lakeFormation, catalog, calls))] : evaluated.grants;
+  const unevaluated = evaluated.unevaluated;
   const rows = grantRows(principals, grants, unevaluated);
   const snapshot = dayOf(deps.now ?? new Date());
   const key = grantsObjectKey(snapshot, deps.prefix);

@@ -29,7 +29,8 @@ export interface Grant {
   principalType: "user" | "role";
   grantKind: "workgroup" | "database" | "table";
   resource: string;
-  accessPath: "iam";
+  /** `iam`, `lake-formation`, `lake-formation (columns)`. */
+  accessPath: string;
   certainty: "allowed" | "conditional";
   /** The condition keys a conditional grant depends on. */
   conditionKeys: string[];

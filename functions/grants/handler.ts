@@ -2,6 +2,7 @@
 import * as athenaClient from "@aws-sdk/client-athena";
 import * as glueClient from "@aws-sdk/client-glue";
 import * as iamClient from "@aws-sdk/client-iam";
+import * as lakeFormationClient from "@aws-sdk/client-lakeformation";
 import * as config from "../shared/config";
 import * as logging from "../shared/log";
 import * as s3 from "../shared/s3";
@@ -14,6 +15,7 @@ export async function handler(): Promise<collect.GrantsSummary> {
     const retry = { retryMode: "adaptive", maxAttempts: 8 } as const;
     return await collect.collectGrants({
       iam: new iamClient.IAMClient(retry),
+      lakeFormation: config.lakeFormationEnabled() ? new lakeFormationClient.LakeFormationClient(retry) : undefined,
       glue: new glueClient.GlueClient(retry),
       athena: new athenaClient.AthenaClient(retry),
       s3: s3.createS3Client(),

@@ -45,7 +45,7 @@ export function grantRows(principals: readonly PrincipalPolicies[], grants: read
       condition_keys: [],
       note: u.reason,
     })),
-  ].sort((a, b) => `${a.principal_arn} ${a.grant_kind} ${a.resource}`.localeCompare(`${b.principal_arn} ${b.grant_kind} ${b.resource}`));
+  ].sort((a, b) => `${a.principal_arn} ${a.grant_kind} ${a.resource} ${a.access_path}`.localeCompare(`${b.principal_arn} ${b.grant_kind} ${b.resource} ${b.access_path}`));
 }
 
 /** The snapshot object's bytes: gzip JSON lines. */

@@ -72,6 +72,11 @@ export function joinerConfig(env: Env = process.env): JoinerConfig {
   };
 }
 
+/** Whether the grants collector also reads Lake Formation permissions (LAKE_FORMATION=true). */
+export function lakeFormationEnabled(env: Env = process.env): boolean {
+  return flag(env, "LAKE_FORMATION", false);
+}
+
 /** S3-compatible endpoints (MinIO, s3rver) want path-style addressing; AWS S3 takes either. */
 export function s3ForcePathStyle(env: Env = process.env): boolean {
   return flag(env, "AUDIT_S3_FORCE_PATH_STYLE", false);

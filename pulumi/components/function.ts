@@ -21,7 +21,7 @@ export const CODE_PATHS = ["dist/functions", "dist/queries", "node_modules/node-
 export const EXTRA_PACKAGES = ["big-integer"];
 
 /** The grants collector also reads IAM and Glue and evaluates policies. */
-export const GRANTS_RUNTIME_PACKAGES = [...RUNTIME_PACKAGES, "@aws-sdk/client-iam", "@aws-sdk/client-glue", "@cloud-copilot/iam-simulate"];
+export const GRANTS_RUNTIME_PACKAGES = [...RUNTIME_PACKAGES, "@aws-sdk/client-iam", "@aws-sdk/client-glue", "@aws-sdk/client-lakeformation", "@cloud-copilot/iam-simulate"];
 
 export function excludedPackages(runtime: readonly string[] = RUNTIME_PACKAGES, projectDir: string = process.cwd()): string[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(projectDir, "package.json"), "utf8")) as { dependencies?: Record<string, string> };

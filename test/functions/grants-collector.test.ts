@@ -4,6 +4,8 @@
  * AWS_ENDPOINT_URL_IAM / _GLUE / _ATHENA / _S3. IAM answers from the real cloudsplaining dump.
  */
 import * as fs from "node:fs";
+import * as http from "node:http";
+import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GrantRow } from "../../functions/grants/collect";
@@ -29,6 +31,14 @@ let s3: LocalS3;
 let iam: IamServer;
 let catalog: AthenaServer;
 let restore: () => void;
+let lakeFormation: http.Server;
+let lakeFormationCalls = 0;
+const LF = [
+  { Principal: { DataLakePrincipalIdentifier: "arn:aws:iam::200611803367:role/fp3-deny-iam-role" }, Resource: { Database: { Name: "finance" } }, Permissions: ["DESCRIBE"] },
+  { Principal: { DataLakePrincipalIdentifier: "arn:aws:iam::200611803367:role/fp3-deny-iam-role" }, Resource: { Table: { DatabaseName: "sales", TableWildcard: {} } }, Permissions: ["SELECT"] },
+  { Principal: { DataLakePrincipalIdentifier: "arn:aws:iam::200611803367:user/fp3-deny-iam-user" }, Resource: { TableWithColumns: { DatabaseName: "finance", Name: "ledger", ColumnNames: ["amount"] } }, Permissions: ["SELECT"] },
+  { Principal: { DataLakePrincipalIdentifier: "IAM_ALLOWED_PRINCIPALS" }, Resource: { Database: { Name: "sales" } }, Permissions: ["ALL"] },
+];
 let rows: GrantRow[];
 let summary: Awaited<ReturnType<typeof handler>>;
 
@@ -49,12 +59,34 @@ beforeAll(async () => {
       },
     },
   });
-  restore = useLocalAws({ AWS_ENDPOINT_URL_S3: s3.url, AWS_ENDPOINT_URL_IAM: iam.url, AWS_ENDPOINT_URL_GLUE: catalog.url, AWS_ENDPOINT_URL_ATHENA: catalog.url, AUDIT_BUCKET: "audit-bucket" });
+  // Lake Formation speaks REST-JSON: POST /ListPermissions, paged with NextToken (two entries a page).
+  lakeFormation = http.createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      lakeFormationCalls++;
+      const { items, next } = page(LF, (JSON.parse(body || "{}") as { NextToken?: string }).NextToken);
+      res.writeHead(req.url === "/ListPermissions" ? 200 : 404, { "content-type": "application/json" });
+      res.end(JSON.stringify({ PrincipalResourcePermissions: items, NextToken: next }));
+    });
+  });
+  await new Promise<void>((resolve) => lakeFormation.listen(0, "127.0.0.1", resolve));
+  const lfUrl = `http://127.0.0.1:${(lakeFormation.address() as AddressInfo).port}`;
+  restore = useLocalAws({
+    AWS_ENDPOINT_URL_S3: s3.url,
+    AWS_ENDPOINT_URL_IAM: iam.url,
+    AWS_ENDPOINT_URL_GLUE: catalog.url,
+    AWS_ENDPOINT_URL_ATHENA: catalog.url,
+    AWS_ENDPOINT_URL_LAKEFORMATION: lfUrl,
+    LAKE_FORMATION: "true",
+    AUDIT_BUCKET: "audit-bucket",
+  });
   summary = await handler();
   rows = (await s3.lines(summary.key)) as unknown as GrantRow[];
 });
 afterAll(async () => {
   restore?.();
+  await new Promise((resolve) => lakeFormation?.close(resolve));
   await catalog?.close();
   await iam?.close();
   await s3?.close();
@@ -82,6 +114,18 @@ describe("grants collector", () => {
     ]);
     expect(grantsOf("AWSServiceRoleForSupport")).toEqual(["database:finance", "database:sales"]);
     expect(rows.find((r) => r.principal_arn.endsWith("/fn4-exploitableNotAction-user"))?.principal_created).toBe("2023-03-09T10:41:36.000Z");
+  });
+
+  it("adds Lake Formation grants when enabled: database DESCRIBE, table wildcards and column grants", () => {
+    expect([summary.apiCalls.ListPermissions, lakeFormationCalls]).toEqual([2, 2]);
+    const lf = rows.filter((r) => r.access_path.startsWith("lake-formation")).map((r) => `${r.principal_arn.split("/").pop()} ${r.grant_kind}:${r.resource} ${r.access_path}`);
+    expect(lf).toEqual([
+      "fp3-deny-iam-role database:finance lake-formation",
+      "fp3-deny-iam-role table:sales.customers lake-formation",
+      "fp3-deny-iam-role table:sales.orders lake-formation",
+      "fp3-deny-iam-role table:sales.refunds lake-formation",
+      "fp3-deny-iam-user table:finance.ledger lake-formation (columns)",
+    ]);
   });
 
   it("reports a principal it cannot evaluate, as a row and in the summary", () => {

@@ -15,6 +15,7 @@ const MAIN = {
   workGroups: ["primary", "analysts"],
   githubRepository: "northwind/athena-audit-reports",
   historyRetentionDays: 400,
+  lakeFormation: true,
 };
 const EXISTING_TRAIL = {
   "aws:region": "eu-west-1",
@@ -148,11 +149,17 @@ describe("least privilege", () => {
         const resources = s.Resource === undefined ? [] : ([] as string[]).concat(s.Resource);
         for (const r of resources) {
           // Only calls AWS authorizes on "*" alone (no resource-level permissions) may name it.
-          if (r === "*") expect([["athena:ListWorkGroups"], ["iam:GetAccountAuthorizationDetails"]], `${resource.name} ${s.Sid}`).toContainEqual(s.Action);
+          if (r === "*") expect([["athena:ListWorkGroups"], ["iam:GetAccountAuthorizationDetails"], ["lakeformation:ListPermissions"]], `${resource.name} ${s.Sid}`).toContainEqual(s.Action);
           else expect(r, `${resource.name} ${s.Sid}`).toMatch(/^arn:aws:[a-z0-9-]+:/);
         }
       }
     }
+  });
+
+  it("reads Lake Formation only where it is enabled", () => {
+    const grantsPolicyOf = (p: Plan) => policies(p).find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === "grants")!.statements.map((s) => s.Sid);
+    expect(grantsPolicyOf(main)).toContain("ReadLakeFormation");
+    expect(grantsPolicyOf(existingTrail)).not.toContain("ReadLakeFormation");
   });
 
   it("scopes the joiner's writes to the events prefix and its deletes of history to the retention setting", () => {

@@ -5,6 +5,7 @@ import { Row } from "../../queries/engine";
 import { eventsPartitionPrefix } from "../../queries/layout";
 import { DEFAULT_OPTIONS, Period, savedQuery, savedQuerySql, SavedQueryOptions } from "../../queries/saved";
 import { declaredGrants } from "../../generator/iam";
+import { toPermissionGap } from "../../reports/lib/findings";
 import { ACTORS, DATABASES, roleArn } from "../../generator/org";
 import { LedgerEntry } from "../../generator/generate";
 import { expectedEvents, joinedLake, JoinedLake } from "../support/lake";
@@ -144,6 +145,25 @@ describe("saved queries on the embedded engine, against the generator's ledger",
     expect([confidence["new-analyst"], confidence["old-contractor"]]).toEqual(["low", "high"]);
     const contractor = rows.find((r) => String(r.principal_arn).endsWith("user/old-contractor"))!;
     expect([contractor.principal_queries, contractor.last_used, contractor.window_from, contractor.window_to]).toEqual([0, null, period.from, period.to]);
+  });
+
+  it("permission_gaps rows are the findings the issue sync consumes", async () => {
+    const findings = (await run("permission_gaps")).map((row, i) => toPermissionGap(row, `row ${i}`));
+    const contractor = findings.find((f) => f.principalArn.endsWith("user/old-contractor") && f.grantKind === "workgroup")!;
+    expect(contractor).toEqual({
+      principalArn: contractor.principalArn,
+      principalType: "user",
+      grantKind: "workgroup",
+      resource: "primary",
+      accessPath: "iam",
+      lastUsed: null,
+      principalQueries: 0,
+      principalLastActive: null,
+      windowFrom: period.from,
+      windowTo: period.to,
+      confidence: "high",
+      coverageNote: "History and CloudTrail cover 10 day(s) of the window; principal created 2024-02-01",
+    });
   });
 
   it("data_coverage marks every joined region-day complete and a day with no events missing", async () => {
