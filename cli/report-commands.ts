@@ -7,7 +7,7 @@ import { addDays, dayOf } from "../queries/days";
 import { DuckDbEngine } from "../queries/duckdb/engine";
 import { QueryEngine } from "../queries/engine";
 import { InputError } from "../queries/errors";
-import { periodEnding } from "../queries/saved";
+import { DEFAULT_OPTIONS, periodEnding, SAVED_QUERIES, savedQuerySql } from "../queries/saved";
 import { PermissionGap, toPermissionGap } from "../reports/lib/findings";
 import { syncIssues } from "../reports/lib/issues/sync";
 import { group, jobSummary } from "./actions";
@@ -97,7 +97,6 @@ function readFindings(file: string): PermissionGap[] {
 
 /** Findings from the saved permission_gaps query, or undefined while that query does not exist. */
 async function queryFindings(o: EngineOptions, days: number): Promise<PermissionGap[] | undefined> {
-  const { SAVED_QUERIES, savedQuerySql, DEFAULT_OPTIONS } = await import("../queries/saved");
   const query = SAVED_QUERIES.find((q) => q.name === "permission_gaps");
   if (!query) return undefined;
   const { engine } = await openEngine(o);

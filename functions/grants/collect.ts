@@ -17,8 +17,6 @@ import { Catalog, CatalogTable, evaluateGrants } from "./evaluate";
 import { lakeFormationGrants } from "./lake-formation";
 import { grantRows, grantsObject } from "./rows";
 
-export type { GrantRow } from "./rows";
-
 export interface GrantsDeps {
   iam: iam.IAMClient;
   /** Set when the account uses Lake Formation: its grants are read too. */

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as athena from "@aws-sdk/client-athena";
 import * as s3 from "@aws-sdk/client-s3";
-import { addDays, dayOf } from "../../queries/days";
+import { dayOf } from "../../queries/days";
 import { AuditError } from "../../queries/errors";
 import { historyDay, toHistoryLine } from "../../queries/history-record";
 import { historyObjectKey } from "../../queries/layout";
@@ -187,7 +187,7 @@ export async function collectHistory(request: CollectRequest, deps: CollectDeps)
     const summary: CollectSummary = {
       region,
       from: request.days[0],
-      to: addDays(request.days[0], request.days.length - 1),
+      to: request.days[request.days.length - 1],
       workGroups: results.map((r) => r.summary),
       skippedWorkGroups: all.filter((w) => !wanted.includes(w)),
       recordsPerDay,

@@ -8,7 +8,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GrantRow } from "../../functions/grants/collect";
+import { GrantRow } from "../../functions/grants/rows";
 import { handler } from "../../functions/grants/handler";
 import { grantsObjectKey } from "../../queries/layout";
 import { GRANTS } from "../../queries/schema/tables";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Period, SAVED_QUERIES } from "../../queries/saved";
-import { cell, duration, formatByColumn, humanBytes, mermaidXyChart, shortArn, usd } from "../../reports/lib/format";
+import { cell, duration, formatByColumn, percent, humanBytes, mermaidXyChart, shortArn, usd } from "../../reports/lib/format";
 import { QueryOutcome } from "../../reports/lib/pages";
 import { renderReports, writeReports } from "../../reports/lib/render";
 import { runSavedQueries } from "../../reports/lib/run";
@@ -21,6 +21,7 @@ describe("format helpers", () => {
     expect([duration(850), duration(12_340), duration(245_000), duration(7_620_000)]).toEqual(["850 ms", "12.3 s", "4 min 05 s", "2 h 07 min"]);
     expect(shortArn("arn:aws:sts::123456789012:assumed-role/Analyst/carol@example.com")).toBe("Analyst/carol@example.com");
     expect(cell("SELECT a | b\n  FROM t", 12)).toBe("SELECT a \\| …");
+    expect([percent(53, 609), percent(0, 0), percent(1, 3)]).toEqual(["8.7%", "0%", "33.3%"]);
     // Number formats apply to numbers only: a list column named like a count stays text.
     expect([formatByColumn("client_families", "glue, sdk"), formatByColumn("client_families", 2), formatByColumn("queries", 12345)]).toEqual(["glue, sdk", "2", "12,345"]);
   });
