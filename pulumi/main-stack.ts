@@ -74,7 +74,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
     callbackFactory: eventsJoinerFactory(readSql("events_join")),
     policy: (logGroupArn) =>
       pulumi.all([storage.bucketName, trailSource]).apply(([bucket, trail]) =>
-        joinerPolicy({ ...scope, bucket, logGroupArn, trailBucket: trail.bucket, trailPrefix: trail.prefix, expireHistory: s.historyRetentionDays !== undefined }),
+        joinerPolicy({ ...scope, bucket, logGroupArn, trailBucket: trail.bucket, trailPrefix: trail.prefix, trailKmsKeyArn: trail.kmsKeyArn, expireHistory: s.historyRetentionDays !== undefined }),
       ),
     existingRoleArn: s.lambdaRoleArn,
     environment: {

@@ -44,6 +44,15 @@ const bucketArn = (s: Pick<Scope, "partition" | "bucket">) => `arn:${s.partition
 /** The history collector: read every work group's history, write history objects. */
 export function collectorPolicy(s: Scope): PolicyDocument {
   return doc([
+    // Listing the history prefix first tells the collector which objects exist: without
+    // s3:ListBucket, S3 answers 403 (not 404) for a key that is not there yet.
+    {
+      Sid: "ListHistory",
+      Effect: "Allow",
+      Action: ["s3:ListBucket"],
+      Resource: bucketArn(s),
+      Condition: { StringLike: { "s3:prefix": [`${historyTablePrefix(s.prefix)}*`] } },
+    },
     { Sid: "ListWorkGroups", Effect: "Allow", Action: ["athena:ListWorkGroups"], Resource: "*" },
     {
       Sid: "ReadHistory",
@@ -67,20 +76,21 @@ export interface AthenaScope extends Scope {
   database: string;
   trailBucket: string;
   trailPrefix: string;
+  /** The key an existing trail encrypts its log files with (SSE-KMS), if any. */
+  trailKmsKeyArn?: string;
   /** Delete joined history past its retention. */
   expireHistory: boolean;
 }
 
-const glueRead = (s: AthenaScope, tables: string[]): Statement => ({
-  Sid: "Catalog",
-  Effect: "Allow",
-  Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetTables", "glue:GetPartition", "glue:GetPartitions"],
-  Resource: [
-    `arn:${s.partition}:glue:${s.region}:${s.account}:catalog`,
-    `arn:${s.partition}:glue:${s.region}:${s.account}:database/${s.database}`,
-    ...tables.map((t) => `arn:${s.partition}:glue:${s.region}:${s.account}:table/${s.database}/${t}`),
-  ],
-});
+const glueArns = (s: AthenaScope, tables: string[]) => [
+  `arn:${s.partition}:glue:${s.region}:${s.account}:catalog`,
+  `arn:${s.partition}:glue:${s.region}:${s.account}:database/${s.database}`,
+  ...tables.map((t) => `arn:${s.partition}:glue:${s.region}:${s.account}:table/${s.database}/${t}`),
+];
+
+// Athena reads the table definitions with the caller's permissions. Every audit table uses
+// partition projection, so Athena never lists partitions (no glue:GetPartitions).
+const glueRead = (s: AthenaScope, tables: string[]): Statement => ({ Sid: "Catalog", Effect: "Allow", Action: ["glue:GetDatabase", "glue:GetTable"], Resource: glueArns(s, tables) });
 
 const runQueries = (s: AthenaScope): Statement => ({
   Sid: "RunQueries",
@@ -92,7 +102,8 @@ const runQueries = (s: AthenaScope): Statement => ({
 const results = (s: AthenaScope): Statement => ({
   Sid: "QueryResults",
   Effect: "Allow",
-  Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
+  // Athena writes each query's results here and GetQueryResults reads them back, as the caller.
+  Action: ["s3:GetObject", "s3:PutObject"],
   Resource: `${bucketArn(s)}/${s.prefix}/query-results/*`,
 });
 
@@ -113,10 +124,13 @@ export function joinerPolicy(s: AthenaScope): PolicyDocument {
     {
       Sid: "WriteEvents",
       Effect: "Allow",
-      Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "s3:AbortMultipartUpload"],
+      Action: ["s3:PutObject", "s3:DeleteObject"],
       Resource: `${bucketArn(s)}/${eventsTablePrefix(s.prefix)}*`,
     },
+    // INSERT INTO a partitioned table registers the partitions it wrote.
+    { Sid: "RegisterEventsPartitions", Effect: "Allow", Action: ["glue:GetPartition", "glue:BatchCreatePartition"], Resource: glueArns(s, ["events"]) },
     results(s),
+    s.trailKmsKeyArn && s.trailKmsKeyArn !== s.kmsKeyArn ? { Sid: "TrailKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: s.trailKmsKeyArn } : undefined,
     s.expireHistory ? { Sid: "ExpireHistory", Effect: "Allow", Action: ["s3:DeleteObject"], Resource: `${bucketArn(s)}/${historyTablePrefix(s.prefix)}*` } : undefined,
     logs(s),
     kms(s),

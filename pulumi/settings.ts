@@ -10,6 +10,8 @@ export interface CloudTrailSource {
   organizationId?: string;
   accounts: string[];
   regions: string[];
+  /** The KMS key the trail encrypts its log files with, when it uses SSE-KMS: Athena decrypts with it as the joiner. */
+  kmsKeyArn?: string;
 }
 
 export interface Schedules {
@@ -108,7 +110,7 @@ function flag(raw: Raw, key: string): boolean {
 function cloudTrail(raw: Raw): CloudTrailSource | undefined {
   const value = raw.cloudTrail;
   if (value === undefined) return undefined;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ConfigError("cloudTrail", "must be an object { bucket, prefix?, organizationId?, accounts, regions }");
+  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ConfigError("cloudTrail", "must be an object { bucket, prefix?, organizationId?, accounts, regions, kmsKeyArn? }");
   const t = value as Raw;
   const bucket = text(t, "bucket", BUCKET, "an S3 bucket name", "cloudTrail.bucket");
   if (!bucket) throw new ConfigError("cloudTrail.bucket", "is required: the bucket the trail delivers to");
@@ -118,6 +120,7 @@ function cloudTrail(raw: Raw): CloudTrailSource | undefined {
     organizationId: text(t, "organizationId", /^o-[a-z0-9]{10,32}$/, "an organization id like o-abc123defg", "cloudTrail.organizationId"),
     accounts: list(t.accounts, "cloudTrail.accounts", ACCOUNT, "12-digit account ids"),
     regions: list(t.regions, "cloudTrail.regions", REGION, "region names"),
+    kmsKeyArn: text(t, "kmsKeyArn", /^arn:aws[a-z-]*:kms:/, "a KMS key ARN", "cloudTrail.kmsKeyArn"),
   };
 }
 

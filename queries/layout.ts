@@ -16,8 +16,13 @@ export function historyTablePrefix(prefix = DEFAULT_PREFIX): string {
   return `${prefix}/history/`;
 }
 
+/** Every work group's history of one (region, day): what one listing shows the collector. */
+export function historyDayPrefix(p: Omit<HistoryPartition, "workGroup">, prefix = DEFAULT_PREFIX): string {
+  return `${historyTablePrefix(prefix)}region=${p.region}/dt=${p.dt}/`;
+}
+
 export function historyPartitionPrefix(p: HistoryPartition, prefix = DEFAULT_PREFIX): string {
-  return `${historyTablePrefix(prefix)}region=${p.region}/dt=${p.dt}/workgroup=${p.workGroup}/`;
+  return `${historyDayPrefix(p, prefix)}workgroup=${p.workGroup}/`;
 }
 
 /** One object per (region, dt, work group): a rerun overwrites it instead of adding a copy. */

@@ -10,8 +10,9 @@ import * as s3 from "@aws-sdk/client-s3";
 import { dayOf } from "../../queries/days";
 import { AuditError } from "../../queries/errors";
 import { historyDay, toHistoryLine } from "../../queries/history-record";
-import { historyObjectKey } from "../../queries/layout";
+import { historyDayPrefix, historyObjectKey } from "../../queries/layout";
 import { mapLimit } from "../shared/concurrency";
+import { listKeys } from "../shared/s3";
 import { CollectorConfig } from "../shared/config";
 import { Logger } from "../shared/log";
 import { CollectRequest } from "./input";
@@ -88,11 +89,27 @@ async function batchGet(client: athena.AthenaClient, ids: readonly string[], cal
   return ids.map((id) => found.get(id)).filter((e): e is athena.QueryExecution => e !== undefined);
 }
 
+/** The history keys already written for a day, listed once per day and shared by the work groups. */
+type ExistingKeys = (dt: string) => Promise<Set<string>>;
+
+function existingKeysLister(deps: CollectDeps, region: string, calls: Calls): ExistingKeys {
+  const days = new Map<string, Promise<Set<string>>>();
+  return (dt) => {
+    let keys = days.get(dt);
+    if (!keys) {
+      count(calls, "ListObjectsV2");
+      keys = listKeys(deps.s3, deps.config.bucket, historyDayPrefix({ region, dt }, deps.config.prefix)).then((list) => new Set(list));
+      days.set(dt, keys);
+    }
+    return keys;
+  };
+}
+
 async function collectWorkGroup(
   name: string,
   region: string,
   request: CollectRequest,
-  deps: CollectDeps & { now: Date },
+  deps: CollectDeps & { now: Date; existingKeys: ExistingKeys },
   scratch: string,
   calls: Calls,
 ): Promise<{ summary: WorkGroupSummary; outcomes: string[] }> {
@@ -103,8 +120,11 @@ async function collectWorkGroup(
   const writerFor = (dt: string) => {
     let writer = writers.get(dt);
     if (!writer) {
-      count(calls, "HeadObject");
-      writer = HistoryObjectWriter.open(deps.s3, deps.config.bucket, historyObjectKey({ region, dt, workGroup: name }, deps.config.prefix), scratch, deps.now);
+      const key = historyObjectKey({ region, dt, workGroup: name }, deps.config.prefix);
+      writer = deps.existingKeys(dt).then((keys) => {
+        if (keys.has(key)) count(calls, "HeadObject");
+        return HistoryObjectWriter.open(deps.s3, deps.config.bucket, key, scratch, deps.now, keys.has(key));
+      });
       writers.set(dt, writer);
     }
     return writer;
@@ -148,7 +168,7 @@ async function collectWorkGroup(
       if (window.pageSeen(submissions)) break;
     }
   } catch (error) {
-    for (const writer of writers.values()) (await writer).abandon();
+    for (const writer of writers.values()) await writer.then((w) => w.abandon(), () => undefined);
     throw error;
   }
   const outcomes: string[] = [];
@@ -172,10 +192,11 @@ export async function collectHistory(request: CollectRequest, deps: CollectDeps)
   if (missing.length > 0) deps.log.error("unknown-work-groups", { workGroups: missing });
   deps.log.info("start", { region, from: request.days[0], to: request.days[request.days.length - 1], workGroups: wanted.length });
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "athena-audit-history-"));
+  const existingKeys = existingKeysLister(deps, region, calls);
   let done = 0;
   try {
     const results = await mapLimit(wanted, deps.config.workGroupConcurrency, async (name) => {
-      const result = await collectWorkGroup(name, region, request, { ...deps, now }, scratch, calls);
+      const result = await collectWorkGroup(name, region, request, { ...deps, now, existingKeys }, scratch, calls);
       deps.onWorkGroup?.(name, ++done, wanted.length);
       return result;
     });

@@ -1,5 +1,6 @@
 /** S3 steps the functions share: a client, listing a prefix, deleting keys in batches. */
 import * as s3 from "@aws-sdk/client-s3";
+import { AuditError } from "../../queries/errors";
 import { s3ForcePathStyle } from "./config";
 
 export function createS3Client(): s3.S3Client {
@@ -29,13 +30,19 @@ export async function deleteKeys(client: s3.S3Client, bucket: string, keys: read
   return keys.length;
 }
 
-/** The object's user metadata, or undefined when there is no such object. */
+/**
+ * The user metadata of an object a listing showed, or undefined when it has gone since. Call it
+ * only for listed keys: for a missing key S3 answers 403, not 404, unless the caller may list the
+ * bucket, and a 403 must not be mistaken for "not there".
+ */
 export async function headMetadata(client: s3.S3Client, bucket: string, key: string): Promise<Record<string, string> | undefined> {
   try {
     const head = await client.send(new s3.HeadObjectCommand({ Bucket: bucket, Key: key }));
     return head.Metadata ?? {};
   } catch (error) {
-    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 404) return undefined;
+    if (status === 403) throw new AuditError(`S3 refused HeadObject on s3://${bucket}/${key} (403 Access Denied): the role needs s3:GetObject on it`, { cause: error });
     throw error;
   }
 }

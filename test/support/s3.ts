@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as zlib from "node:zlib";
 import * as s3 from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
+import { S3FrontOptions, startS3Front } from "./iam/s3-front";
 import { tempDir } from "./lake";
 
 export interface LocalS3 {
@@ -15,11 +16,18 @@ export interface LocalS3 {
   close(): Promise<void>;
 }
 
-export async function startS3(bucket: string): Promise<LocalS3> {
+/**
+ * s3rver on loopback with `bucket` (and `more` buckets). With `iam`, callers reach it through the
+ * IAM-aware front (see iam/s3-front.ts): each role's calls are checked and recorded, and S3's 403
+ * answers are modelled. The harness's own client always uses the S3RVER key.
+ */
+export async function startS3(bucket: string, options: { more?: string[]; iam?: Omit<S3FrontOptions, "target"> } = {}): Promise<LocalS3> {
   const directory = tempDir("s3rver");
-  const server = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory, configureBuckets: [{ name: bucket, configs: [] }] });
+  const buckets = [bucket, ...(options.more ?? [])].map((name) => ({ name, configs: [] }));
+  const server = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory, configureBuckets: buckets });
   const { port } = (await server.run()) as { port: number };
-  const url = `http://127.0.0.1:${port}`;
+  const front = options.iam ? await startS3Front({ ...options.iam, target: `http://127.0.0.1:${port}` }) : undefined;
+  const url = front?.url ?? `http://127.0.0.1:${port}`;
   const client = new s3.S3Client({ endpoint: url, forcePathStyle: true, region: "us-east-1", credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } });
   const bytes = async (key: string) => {
     const object = await client.send(new s3.GetObjectCommand({ Bucket: bucket, Key: key }));
@@ -40,6 +48,7 @@ export async function startS3(bucket: string): Promise<LocalS3> {
     },
     async close() {
       client.destroy();
+      await front?.close();
       await server.close();
       fs.rmSync(directory, { recursive: true, force: true });
     },

@@ -1,0 +1,236 @@
+/**
+ * The IAM contract: the code runs as each role the Pulumi plan deploys, against local servers that
+ * record every call (and what AWS services do on the caller's behalf) as IAM requests, and S3
+ * refuses what AWS would refuse. Every request must be allowed by that role's planned policy;
+ * every allowed action must have been needed (or be justified in the README); removing any needed
+ * action from a role must make the check fail.
+ */
+import * as s3sdk from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventsJoinHandler } from "../../functions/events/handler";
+import { handler as grantsHandler } from "../../functions/grants/handler";
+import { handler as historyHandler } from "../../functions/history/handler";
+import { headMetadata } from "../../functions/shared/s3";
+import { reportPeriod, SILENT } from "../../cli/pipeline";
+import { AthenaEngine } from "../../queries/athena/engine";
+import { addDays, dayOf } from "../../queries/days";
+import { eventsPartitionPrefix, historyDayPrefix, historyObjectKey } from "../../queries/layout";
+import { SAVED_QUERIES } from "../../queries/saved";
+import { readSql } from "../../queries/sql-files";
+import { duckdbScript } from "../support/athena-duckdb";
+import { ScriptedQuery } from "../support/athena-server";
+import { executionsUntil } from "../support/executions";
+import { checkContract, ContractReport } from "../support/iam/contract";
+import { lambdaRuntimeRequests } from "../support/iam/on-behalf";
+import { ACCOUNT, planModel, PlanModel } from "../support/iam/plan-model";
+import { CallLog } from "../support/iam/recorder";
+import { IamRequest, PolicyDocument, Principal } from "../support/iam/simulate";
+import { startWorld, World } from "../support/iam/world";
+import { JoinedLake, joinedLake, tempDir } from "../support/lake";
+import { useLocalAws } from "../support/s3";
+import { build, plan } from "./plan";
+
+const NOW = new Date();
+const TODAY = dayOf(NOW);
+const YESTERDAY = addDays(TODAY, -1);
+const AUDIT_KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0b5e1d2c-0000-4000-8000-000000000001`;
+const TRAIL_KEY = `arn:aws:kms:us-east-1:${ACCOUNT}:key/0b5e1d2c-0000-4000-8000-000000000002`;
+const TRAIL_BUCKET = "northwind-org-trail";
+const { workGroups, expected } = executionsUntil(NOW, 2, 11);
+
+interface Variant {
+  name: string;
+  stack: string;
+  region: string;
+  config: Record<string, unknown>;
+  trailKeys?: Record<string, string>;
+}
+
+const VARIANTS: Variant[] = [
+  { name: "main", stack: "main", region: "us-east-1", config: { "aws:region": "us-east-1", role: "main", createTrail: true, githubRepository: "northwind/audit-reports" } },
+  {
+    name: "org",
+    stack: "org",
+    region: "us-east-1",
+    config: {
+      "aws:region": "us-east-1",
+      role: "main",
+      cloudTrail: { bucket: TRAIL_BUCKET, prefix: "org-trail", organizationId: "o-abc123defg", accounts: [ACCOUNT], regions: ["us-east-1"], kmsKeyArn: TRAIL_KEY },
+      kmsKeyArn: AUDIT_KEY,
+      lakeFormation: true,
+      historyRetentionDays: 30,
+      githubRepository: "northwind/audit-reports",
+    },
+    trailKeys: { [TRAIL_BUCKET]: TRAIL_KEY },
+  },
+  { name: "collector", stack: "collector-eu", region: "eu-west-1", config: { "aws:region": "eu-west-1", role: "collector", mainRegion: "us-east-1", bucketName: "athena-audit-audit-org", kmsKeyArn: AUDIT_KEY } },
+];
+
+/** Allowed but not exercised by these runs, each for a reason the README gives. */
+const JUSTIFIED: Record<string, string> = {
+  // lib-storage switches to a multipart upload above 5 MB; with SSE-KMS each part needs kms:Decrypt.
+  "history:kms:Decrypt": "multipart uploads of history objects over 5 MB",
+  "grants:kms:Decrypt": "multipart uploads of grants snapshots over 5 MB",
+  "history:s3:AbortMultipartUpload": "a failed multipart upload of a history object over 5 MB is aborted",
+};
+
+let world: World;
+let lake: JoinedLake;
+const models: Record<string, PlanModel> = {};
+const reports: Record<string, ContractReport> = {};
+const logs: Record<string, { log: CallLog; roles: Map<string, Principal>; extra: IamRequest[] }> = {};
+let mode: "ok" | "fail" | "hang" = "ok";
+let insertBucket = "";
+
+const put = (bucket: string, key: string, body = "x") => world.s3.client.send(new s3sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+const keysIn = async (bucket: string, prefix: string) =>
+  ((await world.s3.client.send(new s3sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!);
+
+function script(duck: (sql: string, parameters?: string[]) => ScriptedQuery) {
+  return (sql: string, parameters: string[] = []): ScriptedQuery => {
+    if (mode === "hang") return { runningPolls: Infinity };
+    if (!sql.startsWith("INSERT INTO events")) return duck(sql, parameters);
+    // Athena's INSERT: the partition's object (or, on failure, an orphan), written as Athena would.
+    const [day, region] = [parameters[9], parameters[10]].map((p) => p.slice(1, -1));
+    const key = `${eventsPartitionPrefix(day, region)}${day}_${mode}_0.parquet`;
+    const effect = async () => void (await put(insertBucket, key, "PAR1"));
+    return mode === "fail" ? { runningPolls: 1, state: "FAILED", errorMessage: "HIVE_CURSOR_ERROR: Unexpected end of input stream", effect } : { runningPolls: 1, effect };
+  };
+}
+
+async function asRole<T>(variant: Variant, role: string, env: Record<string, string>, run: () => Promise<T>): Promise<T> {
+  const restore = useLocalAws({ ...env, AWS_REGION: variant.region, AWS_ACCESS_KEY_ID: `${variant.name}-${role}`, AWS_SECRET_ACCESS_KEY: "local-secret" });
+  try {
+    return await run();
+  } finally {
+    restore();
+  }
+}
+
+async function exercise(variant: Variant): Promise<void> {
+  const model = models[variant.name];
+  const { env, log } = await world.endpoints(variant.name, { partition: "aws", region: variant.region, account: ACCOUNT }, model.catalog);
+  const roles = new Map([...model.roles].map(([role, p]) => [`${variant.name}-${role}`, { ...p, accessKeyId: `${variant.name}-${role}` }]));
+  for (const [key, principal] of roles) world.principals.set(key, principal);
+  Object.assign(world.bucketKeys, model.bucketKeys);
+  Object.assign(world.bucketPolicies, model.bucketPolicies);
+  const extra = Object.values(model.functions).flatMap((fn) => lambdaRuntimeRequests(fn).map((r) => ({ ...r, principal: `${variant.name}-${fn.role}` })));
+  logs[variant.name] = { log, roles, extra };
+  const fn = (name: string) => ({ ...env, ...model.functions[name].environment });
+
+  // History collector: the first write of each object (nothing there yet), then a rerun over yesterday.
+  const first = await asRole(variant, model.functions.history.role, fn("history"), () => historyHandler({ backfillDays: 2 }));
+  const wanted = new Set(expected.filter((e) => e.finished && e.day === YESTERDAY).map((e) => e.workGroup));
+  expect(first.objectsWritten).toBeGreaterThan(0);
+  const written = await keysIn(model.bucket, historyDayPrefix({ region: variant.region, dt: YESTERDAY }));
+  expect(written.map((k) => /workgroup=([^/]+)\//.exec(k)?.[1]).sort()).toEqual([...wanted].sort());
+  const rerun = await asRole(variant, model.functions.history.role, fn("history"), () => historyHandler({ day: YESTERDAY }));
+  expect(rerun.objectsUnchanged).toBe(wanted.size);
+  if (!model.functions.events) return;
+
+  // Events joiner: a good day, a failed insert (orphans removed), a query that never ends (stopped).
+  insertBucket = model.bucket;
+  const old = addDays(TODAY, -40);
+  await put(model.bucket, historyObjectKey({ region: variant.region, dt: old, workGroup: "primary" }));
+  await put(model.bucket, `${eventsPartitionPrefix(old, variant.region)}old.parquet`);
+  const joiner = eventsJoinHandler(readSql("events_join"));
+  const joined = await asRole(variant, model.functions.events.role, fn("events"), () => joiner({ day: YESTERDAY }));
+  expect(joined.failed).toBe(0);
+  mode = "fail";
+  await expect(asRole(variant, model.functions.events.role, fn("events"), () => joiner({ day: YESTERDAY }))).rejects.toThrow(/HIVE_CURSOR_ERROR/);
+  mode = "hang";
+  await expect(asRole(variant, model.functions.events.role, { ...fn("events"), QUERY_TIMEOUT_MS: "1000" }, () => joiner({ day: YESTERDAY }))).rejects.toThrow(/stopped/);
+  mode = "ok";
+
+  // Grants collector.
+  const grants = await asRole(variant, model.functions.grants.role, fn("grants"), () => grantsHandler());
+  expect(await keysIn(model.bucket, grants.key)).toEqual([grants.key]);
+
+  // The reporting role: every saved query on Athena, and a query stopped at its time limit.
+  const period = { from: lake.ledger.firstDay, to: lake.ledger.lastDay };
+  await asRole(variant, "reports", env, async () => {
+    const engine = new AthenaEngine({ workGroup: model.workGroup, database: model.catalog!.database, pollMs: 2, maxPollMs: 5 });
+    const pages = await reportPeriod(engine, period, tempDir("contract-report"), { source: "Amazon Athena", concurrency: 2, redact: true, progress: SILENT });
+    expect(pages).toHaveLength(SAVED_QUERIES.length + 1);
+    mode = "hang";
+    const slow = new AthenaEngine({ workGroup: model.workGroup, database: model.catalog!.database, pollMs: 2, maxPollMs: 5, timeoutMs: 20 });
+    await expect(slow.run("SELECT count(*) FROM events")).rejects.toThrow(/stopped/);
+    mode = "ok";
+  });
+}
+
+beforeAll(async () => {
+  build();
+  for (const v of VARIANTS) models[v.name] = planModel(plan(v.stack, v.config), v.region, v.trailKeys);
+  lake = await joinedLake({ days: 3, seed: 7 });
+  world = await startWorld({
+    buckets: [...new Set([...Object.values(models).map((m) => m.bucket), TRAIL_BUCKET])],
+    workGroups,
+    lastDay: YESTERDAY,
+    script: script(duckdbScript(lake.engine)),
+  });
+  for (const v of VARIANTS) {
+    await exercise(v);
+    reports[v.name] = await checkContract(logs[v.name].log, logs[v.name].roles, logs[v.name].extra, world.bucketPolicies);
+  }
+}, 300_000);
+
+afterAll(async () => {
+  await world?.close();
+  await lake?.dispose();
+});
+
+const justified = (variant: string, report: ContractReport) =>
+  Object.fromEntries(Object.entries(report.unused).map(([role, actions]) => [role, actions.filter((a) => !JUSTIFIED[`${role.slice(variant.length + 1)}:${a}`])]).filter(([, a]) => a.length > 0));
+
+describe.each(VARIANTS.map((v) => v.name))("IAM contract, %s stack", (variant) => {
+  it("allows every call the code makes and every call AWS makes on its behalf", () => {
+    expect(reports[variant].denied).toEqual([]);
+  });
+
+  it("allows nothing that no call needed (beyond the README's justified list)", () => {
+    expect(justified(variant, reports[variant])).toEqual({});
+  });
+});
+
+function withoutAction(policy: PolicyDocument, action: string): PolicyDocument {
+  const statements = policy.Statement.map((s) => ({ ...s, Action: (s.Action as string[]).filter((a) => a !== action) })).filter((s) => s.Action.length > 0);
+  return { ...policy, Statement: statements };
+}
+
+describe("the contract can fail", () => {
+  it.each(["main", "org"])("%s: removing any needed action from any role is caught, naming the call", async (variant) => {
+    const { log, roles, extra } = logs[variant];
+    for (const [key, role] of roles) {
+      for (const action of new Set(role.policy!.Statement.flatMap((s) => s.Action as string[]))) {
+        if (JUSTIFIED[`${key.slice(variant.length + 1)}:${action}`]) continue;
+        const weakened = new Map(roles).set(key, { ...role, policy: withoutAction(role.policy!, action) });
+        const report = await checkContract(log, weakened, extra, world.bucketPolicies);
+        expect(report.denied.some((d) => d.startsWith(`${key}: `) && d.includes(` needs ${action} on `)), `${key} without ${action}`).toBe(true);
+      }
+    }
+  });
+});
+
+describe("S3's answers for a missing key", () => {
+  const probe = (name: string, actions: string[]): Principal => ({
+    accessKeyId: name,
+    arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
+    account: ACCOUNT,
+    policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: ["arn:aws:s3:::athena-audit-audit-main", "arn:aws:s3:::athena-audit-audit-main/*"] }] },
+  });
+  const client = (key: string) => new s3sdk.S3Client({ endpoint: world.s3.url, forcePathStyle: true, region: "us-east-1", credentials: { accessKeyId: key, secretAccessKey: "x" } });
+
+  it("answers 403 without s3:ListBucket and 404 with it, as AWS does", async () => {
+    world.principals.set("probe-read", probe("probe-read", ["s3:GetObject"]));
+    world.principals.set("probe-list", probe("probe-list", ["s3:GetObject", "s3:ListBucket"]));
+    const status = async (key: string) =>
+      client(key).send(new s3sdk.HeadObjectCommand({ Bucket: "athena-audit-audit-main", Key: "athena-audit/history/nothing-here" })).then(() => 200, (e: { $metadata: { httpStatusCode: number } }) => e.$metadata.httpStatusCode);
+    expect(await status("probe-read")).toBe(403);
+    expect(await status("probe-list")).toBe(404);
+  });
+
+  it("the collector's S3 helper reports a 403 as refused, never as 'not there'", async () => {
+    await expect(headMetadata(client("probe-read"), "athena-audit-audit-main", "athena-audit/history/nothing-here")).rejects.toThrow(/403 Access Denied.*s3:GetObject/);
+  });
+});

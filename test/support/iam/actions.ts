@@ -1,0 +1,67 @@
+/**
+ * Each API operation the audit calls, as the IAM action and resource AWS authorizes it against
+ * (the Service Authorization Reference's resource types), for the recording proxies.
+ */
+import { athenaQueryRequests, athenaResultRequests, CatalogModel } from "./on-behalf";
+import { OperationMapper, Request } from "./recorder";
+
+export interface AccountScope {
+  partition: string;
+  region: string;
+  account: string;
+}
+
+/** Athena and Glue (both JSON 1.1, served by the same local server). */
+export function athenaAndGlueMapper(scope: AccountScope, model?: CatalogModel): OperationMapper {
+  const workGroupOf = new Map<string, string>();
+  const arn = (service: string, suffix: string) => `arn:${scope.partition}:${service}:${scope.region}:${scope.account}:${suffix}`;
+  const workGroup = (name: unknown) => arn("athena", `workgroup/${String(name ?? "primary")}`);
+  return (operation, input, output) => {
+    const [prefix, name] = operation.split(".");
+    const call = `${prefix === "AWSGlue" ? "Glue" : "Athena"} ${name}`;
+    const one = (action: string, resource: string): Request => ({ action, resource, call });
+    const id = String(input.QueryExecutionId ?? output.QueryExecutionId ?? "");
+    switch (operation) {
+      case "AmazonAthena.ListWorkGroups":
+        // No resource-level permissions: AWS authorizes it against "*".
+        return [one("athena:ListWorkGroups", "*")];
+      case "AmazonAthena.ListQueryExecutions":
+        return [one("athena:ListQueryExecutions", workGroup(input.WorkGroup))];
+      case "AmazonAthena.BatchGetQueryExecution": {
+        const groups = new Set(((output.QueryExecutions ?? []) as Array<{ WorkGroup?: string }>).map((e) => e.WorkGroup ?? "primary"));
+        return [...groups].map((g) => one("athena:BatchGetQueryExecution", workGroup(g)));
+      }
+      case "AmazonAthena.StartQueryExecution": {
+        workGroupOf.set(id, String(input.WorkGroup ?? "primary"));
+        const behalf = model ? athenaQueryRequests(model, String(input.QueryString), id) : [];
+        return [one("athena:StartQueryExecution", workGroup(input.WorkGroup)), ...behalf];
+      }
+      case "AmazonAthena.GetQueryExecution":
+      case "AmazonAthena.StopQueryExecution":
+        return [one(`athena:${name}`, workGroup(workGroupOf.get(id)))];
+      case "AmazonAthena.GetQueryResults":
+        return [one("athena:GetQueryResults", workGroup(workGroupOf.get(id))), ...(model ? athenaResultRequests(model, id) : [])];
+      case "AWSGlue.GetDatabases": {
+        const names = ((output.DatabaseList ?? []) as Array<{ Name: string }>).map((d) => d.Name);
+        return [arn("glue", "catalog"), ...names.map((n) => arn("glue", `database/${n}`))].map((r) => one("glue:GetDatabases", r));
+      }
+      case "AWSGlue.GetTables": {
+        const db = String(input.DatabaseName);
+        const names = ((output.TableList ?? []) as Array<{ Name: string }>).map((t) => t.Name);
+        return [arn("glue", "catalog"), arn("glue", `database/${db}`), ...names.map((n) => arn("glue", `table/${db}/${n}`))].map((r) => one("glue:GetTables", r));
+      }
+      default:
+        throw new Error(`the IAM contract does not know ${operation}: add it to test/support/iam/actions.ts`);
+    }
+  };
+}
+
+export const iamMapper: OperationMapper = (operation) => {
+  if (operation !== "GetAccountAuthorizationDetails") throw new Error(`the IAM contract does not know IAM ${operation}`);
+  return [{ action: "iam:GetAccountAuthorizationDetails", resource: "*", call: "IAM GetAccountAuthorizationDetails" }];
+};
+
+export const lakeFormationMapper: OperationMapper = (operation) => {
+  if (operation !== "ListPermissions") throw new Error(`the IAM contract does not know Lake Formation ${operation}`);
+  return [{ action: "lakeformation:ListPermissions", resource: "*", call: "Lake Formation ListPermissions" }];
+};

@@ -1,0 +1,102 @@
+/**
+ * The local AWS an IAM contract run talks to: s3rver behind the IAM-aware front (every bucket the
+ * stacks name), one Athena/Glue JSON server (history API, Glue catalog, scripted queries), IAM and
+ * Lake Formation servers, and, per stack variant, recording proxies that map each call to IAM
+ * requests with that variant's catalog. Callers are named by access key id: `<variant>-<role>`.
+ */
+import * as http from "node:http";
+import { authorizationDetails, LAKE_BUCKET } from "../../../generator/iam";
+import { DATABASES } from "../../../generator/org";
+import { historyOperations } from "../athena-history";
+import { AthenaServer, ScriptedQuery, startAthenaServer } from "../athena-server";
+import { startIamServer } from "../iam-server";
+import { LocalS3, startS3 } from "../s3";
+import { AccountScope, athenaAndGlueMapper, iamMapper, lakeFormationMapper } from "./actions";
+import { CatalogModel } from "./on-behalf";
+import { CallLog, listen, readBody, startRecordingProxy } from "./recorder";
+import { PolicyDocument, Principal } from "./simulate";
+
+export interface World {
+  s3: LocalS3;
+  athena: AthenaServer;
+  principals: Map<string, Principal>;
+  bucketPolicies: Record<string, PolicyDocument>;
+  bucketKeys: Record<string, string>;
+  /** The endpoints a variant's code is pointed at, and the log its calls land in. */
+  endpoints(variant: string, scope: AccountScope, catalog?: CatalogModel): Promise<{ env: Record<string, string>; log: CallLog }>;
+  close(): Promise<void>;
+}
+
+const LF_PERMISSIONS = [
+  { Principal: { DataLakePrincipalIdentifier: "arn:aws:iam::210987654321:role/reporting-app" }, Resource: { Database: { Name: "sales" } }, Permissions: ["DESCRIBE"] },
+];
+
+export async function startWorld(options: {
+  buckets: string[];
+  workGroups: Record<string, Array<Record<string, unknown>>>;
+  lastDay: string;
+  script: (sql: string, parameters?: string[]) => ScriptedQuery;
+}): Promise<World> {
+  const log = new CallLog(); // the front's own log; each variant's calls are copied into its log
+  const principals = new Map<string, Principal>();
+  const bucketPolicies: Record<string, PolicyDocument> = {};
+  const bucketKeys: Record<string, string> = {};
+  const [first, ...more] = options.buckets;
+  const s3 = await startS3(first, { more, iam: { log, principals, bucketPolicies, bucketKeys } });
+  const athena = await startAthenaServer({
+    operations: {
+      ...historyOperations({ workGroups: options.workGroups }),
+      "AWSGlue.GetDatabases": () => [200, { DatabaseList: Object.keys(DATABASES).map((Name) => ({ Name })) }],
+      "AWSGlue.GetTables": (input) => [200, { TableList: DATABASES[String(input.DatabaseName)].map((Name) => ({ Name, StorageDescriptor: { Location: `s3://${LAKE_BUCKET}/${input.DatabaseName}/${Name}/` } })) }],
+    },
+    script: options.script,
+  });
+  const iam = await startIamServer(authorizationDetails(options.lastDay), 5);
+  const lakeFormation = await listen(
+    http.createServer((req, res) => {
+      void readBody(req).then(() => {
+        res.writeHead(req.url === "/ListPermissions" ? 200 : 404, { "content-type": "application/json" });
+        res.end(JSON.stringify({ PrincipalResourcePermissions: LF_PERMISSIONS }));
+      });
+    }),
+  );
+  const proxies: Array<{ close(): Promise<void> }> = [];
+  return {
+    s3,
+    athena,
+    principals,
+    bucketPolicies,
+    bucketKeys,
+    async endpoints(variant, scope, catalog) {
+      const variantLog = new CallLog();
+      // S3 calls reach the shared front; keep this variant's (by key prefix) in its log.
+      const record = log.record.bind(log);
+      log.record = (call) => {
+        record(call);
+        if (call.principal.startsWith(`${variant}-`)) variantLog.record(call);
+      };
+      const athenaProxy = await startRecordingProxy({ service: "athena", target: athena.url, log: variantLog, map: athenaAndGlueMapper(scope, catalog) });
+      const iamProxy = await startRecordingProxy({ service: "iam", target: iam.url, log: variantLog, map: iamMapper });
+      const lfProxy = await startRecordingProxy({ service: "lakeformation", target: lakeFormation.url, log: variantLog, map: lakeFormationMapper });
+      proxies.push(athenaProxy, iamProxy, lfProxy);
+      return {
+        log: variantLog,
+        env: {
+          AWS_ENDPOINT_URL_S3: s3.url,
+          AWS_ENDPOINT_URL_ATHENA: athenaProxy.url,
+          AWS_ENDPOINT_URL_GLUE: athenaProxy.url,
+          AWS_ENDPOINT_URL_IAM: iamProxy.url,
+          AWS_ENDPOINT_URL_LAKEFORMATION: lfProxy.url,
+          AUDIT_S3_FORCE_PATH_STYLE: "true",
+        },
+      };
+    },
+    async close() {
+      for (const p of proxies) await p.close();
+      await lakeFormation.close();
+      await iam.close();
+      await athena.close();
+      await s3.close();
+    },
+  };
+}
