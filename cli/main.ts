@@ -3,6 +3,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
+import { version } from "../package.json";
 import { generateLake, DEFAULT_END_DAY } from "../generator/generate";
 import { writeGrantsSnapshot } from "../generator/grants";
 import { DuckDbEngine } from "../queries/duckdb/engine";
@@ -17,6 +18,7 @@ import { registerReportCommands } from "./report-commands";
 
 const program = new Command()
   .name("athena-audit")
+  .version(version)
   .description("Who scanned what in your Athena data lake, what it cost, and which permissions nobody uses.");
 
 program

@@ -1,31 +1,50 @@
 /**
- * The functions' entry points as Lambda sees them. Each factory runs inside Lambda and loads the
- * compiled handler from the archive (`dist/...`, added by the function component), so the closure
+ * The functions' entry points as Lambda sees them. Each factory runs inside Lambda and loads its
+ * handler from the one-file bundle `dist/lambda/<name>/index.js` that `scripts/bundle.mjs` builds
+ * (the function component puts that folder, and nothing else, beside the closure), so the closure
  * Pulumi serializes holds nothing but these few lines and the values they capture.
  */
 type Handler = (event: unknown) => Promise<unknown>;
+export type HandlerFactory = () => Handler;
 
-export function historyCollectorFactory(): () => Handler {
-  return () => {
+/** A bundle's folder under `dist/lambda/`, as scripts/bundle.mjs names it. */
+export type LambdaBundle = "history" | "events" | "grants";
+
+// Which bundle each factory requires, for the function component to package. Kept beside the
+// factories, not on them: a property on the function would be serialized into the closure too.
+const bundles = new WeakMap<HandlerFactory, LambdaBundle>();
+
+function register(factory: HandlerFactory, bundle: LambdaBundle): HandlerFactory {
+  bundles.set(factory, bundle);
+  return factory;
+}
+
+/** The bundle a factory from this module loads; undefined for any other function. */
+export function bundleOf(factory: HandlerFactory): LambdaBundle | undefined {
+  return bundles.get(factory);
+}
+
+export function historyCollectorFactory(): HandlerFactory {
+  return register(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const module = require("./dist/functions/history/handler") as { handler: Handler };
+    const module = require("./dist/lambda/history") as { handler: Handler };
     return module.handler;
-  };
+  }, "history");
 }
 
 /** The join's SQL is read when the program runs and travels in the closure as a string. */
-export function eventsJoinerFactory(joinSql: string): () => Handler {
-  return () => {
+export function eventsJoinerFactory(joinSql: string): HandlerFactory {
+  return register(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const module = require("./dist/functions/events/handler") as { eventsJoinHandler: (sql: string) => Handler };
+    const module = require("./dist/lambda/events") as { eventsJoinHandler: (sql: string) => Handler };
     return module.eventsJoinHandler(joinSql);
-  };
+  }, "events");
 }
 
-export function grantsCollectorFactory(): () => Handler {
-  return () => {
+export function grantsCollectorFactory(): HandlerFactory {
+  return register(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const module = require("./dist/functions/grants/handler") as { handler: Handler };
+    const module = require("./dist/lambda/grants") as { handler: Handler };
     return module.handler;
-  };
+  }, "grants");
 }

@@ -2,7 +2,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readSql } from "../queries/sql-files";
 import { AuditCatalog } from "./components/catalog";
-import { AuditFunction, GRANTS_RUNTIME_PACKAGES } from "./components/function";
+import { AuditFunction } from "./components/function";
 import { ReportingAccess } from "./components/reporting";
 import { AuditStorage } from "./components/storage";
 import { AuditTrail, TRAIL_PREFIX, trailDeliveryStatements } from "./components/trail";
@@ -102,7 +102,6 @@ export function mainStack(s: MainSettings, caller: Caller) {
     timeoutSeconds: 900,
     firstRunInput: {},
     kmsKeyArn: s.kmsKeyArn,
-    runtimePackages: GRANTS_RUNTIME_PACKAGES,
   });
   const reporting = s.githubRepository
     ? new ReportingAccess("reports", {

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { InputError } from "./errors";
 
-/** `queries/sql` beside this file in the source tree, or two levels up from `dist/queries`. */
+/** `queries/sql` beside this file in the source tree, or two levels up from `dist/queries` (compiled) and `dist/cli` (the CLI bundle). */
 export function sqlDirectory(): string {
   const candidates = [path.join(__dirname, "sql"), path.join(__dirname, "..", "..", "queries", "sql")];
   const found = candidates.find((dir) => fs.existsSync(dir));

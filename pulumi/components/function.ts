@@ -1,5 +1,6 @@
 /**
- * One of the audit's Lambda functions, packaged with `aws.lambda.CallbackFunction`: its log group,
+ * One of the audit's Lambda functions, packaged with `aws.lambda.CallbackFunction` (the serialized
+ * closure plus its esbuild bundle, nothing from node_modules): its log group,
  * a role scoped to what it does (or an existing role), a schedule, retries with a failure queue,
  * an alarm on errors, and optionally a one-time invocation at first deployment.
  */
@@ -7,32 +8,39 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { bundleOf, HandlerFactory, LambdaBundle } from "../handlers";
 import { lambdaTrust, PolicyDocument, toJson } from "../policies";
 
-/** Packages the functions run with; every other dependency (DuckDB, report-only libraries) stays out. */
-export const RUNTIME_PACKAGES = ["@aws-sdk/client-athena", "@aws-sdk/client-s3", "@aws-sdk/lib-storage"];
+/**
+ * The folder holding a function's bundle (`index.js`, plus data files a bundled library reads from
+ * disk), relative to the project folder `pulumi up` runs in. scripts/bundle.mjs writes it.
+ */
+export function bundleDirectory(bundle: LambdaBundle): string {
+  return `dist/lambda/${bundle}`;
+}
 
 /**
- * Files the handlers load, relative to the project folder `pulumi up` runs in: the compiled code,
- * and node-sql-parser's Athena-only build (with its one dependency, big-integer) instead of the
- * whole package, which ships every dialect and source maps (~90 MB).
+ * Every dependency in package.json. The bundle already holds the code a function runs (the AWS SDK
+ * included), so the archive must carry no node_modules: all of them are excluded.
  */
-export const CODE_PATHS = ["dist/functions", "dist/queries", "node_modules/node-sql-parser/build/athena.js"];
-export const EXTRA_PACKAGES = ["big-integer"];
-
-/** The grants collector also reads IAM and Glue and evaluates policies. */
-export const GRANTS_RUNTIME_PACKAGES = [...RUNTIME_PACKAGES, "@aws-sdk/client-iam", "@aws-sdk/client-glue", "@aws-sdk/client-lakeformation", "@cloud-copilot/iam-simulate"];
-
-export function excludedPackages(runtime: readonly string[] = RUNTIME_PACKAGES, projectDir: string = process.cwd()): string[] {
+export function excludedPackages(projectDir: string = process.cwd()): string[] {
   const manifest = JSON.parse(fs.readFileSync(path.join(projectDir, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
-  return Object.keys(manifest.dependencies ?? {}).filter((p) => !runtime.includes(p));
+  return Object.keys(manifest.dependencies ?? {});
+}
+
+function codePathOptions(factory: HandlerFactory, name: string): pulumi.runtime.CodePathOptions {
+  const bundle = bundleOf(factory);
+  if (!bundle) throw new Error(`function ${name}: its callbackFactory must come from pulumi/handlers.ts, which knows the bundle it loads`);
+  const dir = bundleDirectory(bundle);
+  if (!fs.existsSync(path.join(dir, "index.js"))) throw new Error(`function ${name}: ${dir}/index.js is missing; run \`npm run build\` first`);
+  return { extraIncludePaths: [dir], extraExcludePackages: excludedPackages() };
 }
 
 export interface AuditFunctionArgs {
   functionName: string;
   description: string;
-  /** Returns the handler; runs inside Lambda, so it may only `require` what the archive holds. */
-  callbackFactory: () => (event: unknown) => Promise<unknown>;
+  /** Returns the handler; runs inside Lambda, so it may only `require` its bundle (see pulumi/handlers.ts). */
+  callbackFactory: HandlerFactory;
   /** The role's permissions, given the function's log group ARN. */
   policy: (logGroupArn: string) => pulumi.Input<PolicyDocument>;
   /** Use this role instead of creating one. */
@@ -44,8 +52,6 @@ export interface AuditFunctionArgs {
   /** Invoked once when the function is first created (e.g. a 45-day backfill). */
   firstRunInput?: Record<string, unknown>;
   kmsKeyArn?: string;
-  /** Dependencies the archive carries (default: the AWS SDK clients the collectors use). */
-  runtimePackages?: readonly string[];
 }
 
 export class AuditFunction extends pulumi.ComponentResource {
@@ -77,7 +83,7 @@ export class AuditFunction extends pulumi.ComponentResource {
       environment: { variables: args.environment },
       kmsKeyArn: args.kmsKeyArn,
       callbackFactory: args.callbackFactory,
-      codePathOptions: { extraIncludePaths: CODE_PATHS, extraIncludePackages: EXTRA_PACKAGES, extraExcludePackages: excludedPackages(args.runtimePackages) },
+      codePathOptions: codePathOptions(args.callbackFactory, name),
     }, { parent: this, dependsOn: [logGroup] });
     // Asynchronous invocations (the schedule) retry twice, then land in the failure queue.
     new aws.lambda.FunctionEventInvokeConfig(name, {

@@ -6,8 +6,13 @@ import { Period } from "../../queries/saved";
 import { count, humanBytes, percent, usd } from "./format";
 import { DEFAULT_RENDER, indexModel, pageModel, QueryOutcome, RenderOptions } from "./pages";
 
+/** `reports/templates` from the source (`reports/lib`), from compiled output (`dist/reports/lib`), or from the CLI bundle (`dist/cli`). */
 export function templatesDirectory(): string {
-  const candidates = [path.join(__dirname, "..", "templates"), path.join(__dirname, "..", "..", "..", "reports", "templates")];
+  const candidates = [
+    path.join(__dirname, "..", "templates"),
+    path.join(__dirname, "..", "..", "..", "reports", "templates"),
+    path.join(__dirname, "..", "..", "reports", "templates"),
+  ];
   const found = candidates.find((dir) => fs.existsSync(path.join(dir, "index.hbs")));
   if (!found) throw new Error(`report templates not found (looked in ${candidates.join(", ")})`);
   return found;
