@@ -1,4 +1,5 @@
 /** Option parsers and the progress bar the commands share. */
+import * as path from "node:path";
 import { InvalidArgumentError } from "commander";
 import * as cliProgress from "cli-progress";
 import { parseDay } from "../queries/days";
@@ -16,6 +17,31 @@ export function day(value: string): string {
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
   }
+}
+
+/** Where the stacks' report folders live, relative to the repository root (the working directory). */
+export const REPORTS_ROOT = "reports";
+
+/** Folders under reports/ that hold the product itself, so no stack may take their name. */
+const RESERVED_STACKS = new Set(["demo", "lib", "templates"]);
+
+/**
+ * A stack's name names its report folder, reports/<name>, and scopes its issues. It comes from a
+ * repository variable, so it is checked here, once, for everyone: one path segment of letters,
+ * digits, '.', '_' and '-' that starts with a letter or digit (no '..', no '/', not absolute, not
+ * empty), and not a folder reports/ already uses.
+ */
+export function stackName(value: string): string {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value)) {
+    throw new InvalidArgumentError(`a stack name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit (it names the folder ${REPORTS_ROOT}/<stack>); got ${JSON.stringify(value)}`);
+  }
+  if (RESERVED_STACKS.has(value.toLowerCase())) throw new InvalidArgumentError(`${REPORTS_ROOT}/${value} holds the product's own files; pick another stack name`);
+  return value;
+}
+
+/** reports/<stack>, for a checked stack name. */
+export function stackReportsDir(stack: string): string {
+  return path.join(REPORTS_ROOT, stackName(stack));
 }
 
 /** A progress bar on a terminal; plain silence when output is piped (CI logs stay readable). */

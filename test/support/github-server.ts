@@ -20,6 +20,8 @@ export interface GitHubServer {
   url: string;
   issues: FakeIssue[];
   requests: string[];
+  /** The Authorization header of each request, in the same order: who made it. */
+  authorizations: string[];
   /** Answer the next matching requests with this status and headers instead. */
   fail(times: number, status: number, headers?: Record<string, string>, method?: string): void;
   close(): Promise<void>;
@@ -28,6 +30,7 @@ export interface GitHubServer {
 export async function startGitHubServer(owner: string, repo: string, pageSize = 2): Promise<GitHubServer> {
   const issues: FakeIssue[] = [];
   const requests: string[] = [];
+  const authorizations: string[] = [];
   const faults: Array<{ status: number; headers: Record<string, string>; method?: string }> = [];
   const base = `/repos/${owner}/${repo}/issues`;
   const view = (i: FakeIssue) => ({ ...i, labels: i.labels.map((name) => ({ name })), comments: i.comments.length, html_url: `https://github.com/${owner}/${repo}/issues/${i.number}` });
@@ -38,6 +41,7 @@ export async function startGitHubServer(owner: string, repo: string, pageSize = 
     req.on("end", () => {
       const url = new URL(req.url ?? "/", "http://localhost");
       requests.push(`${req.method} ${url.pathname}${url.search}`);
+      authorizations.push(String(req.headers.authorization ?? ""));
       const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
         res.writeHead(status, { "content-type": "application/json", ...headers });
         res.end(JSON.stringify(payload));
@@ -83,6 +87,7 @@ export async function startGitHubServer(owner: string, repo: string, pageSize = 
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     issues,
     requests,
+    authorizations,
     fail: (times, status, headers = {}, method) => {
       for (let i = 0; i < times; i++) faults.push({ status, headers, method });
     },

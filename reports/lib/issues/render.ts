@@ -5,7 +5,7 @@ import Handlebars from "handlebars";
 import { count } from "../format";
 import { PermissionGap } from "../findings";
 import { templatesDirectory } from "../render";
-import { Rendered } from "./plan";
+import { DEFAULT_STACK, Rendered } from "./plan";
 
 let template: Handlebars.TemplateDelegate | undefined;
 
@@ -18,7 +18,7 @@ function suggestion(gaps: readonly PermissionGap[]): string {
   return JSON.stringify({ Sid: "RemoveUnusedAthenaAccess", Effect: "Deny", Action: actions, Resource: resources }, null, 2);
 }
 
-export function renderIssue(principalArn: string, gaps: PermissionGap[]): Rendered {
+export function renderIssue(principalArn: string, gaps: PermissionGap[], stack: string = DEFAULT_STACK): Rendered {
   if (!template) {
     const hbs = Handlebars.create();
     hbs.registerHelper("count", (v: number) => count(v));
@@ -27,5 +27,8 @@ export function renderIssue(principalArn: string, gaps: PermissionGap[]): Render
   const first = gaps[0];
   const body = template({ ...first, principalArn, gaps, suggestion: suggestion(gaps) }).trim();
   const name = principalArn.split(/[:/]/).pop();
-  return { title: `Unused Athena permissions: ${name} (${gaps.length} grant${gaps.length === 1 ? "" : "s"})`, body };
+  // The same principal can hold grants in several stacks; the title tells their issues apart. The
+  // default stack's titles stay as they were before stacks, so upgrading renames nothing.
+  const where = stack === DEFAULT_STACK ? "" : ` (${stack})`;
+  return { title: `Unused Athena permissions${where}: ${name} (${gaps.length} grant${gaps.length === 1 ? "" : "s"})`, body };
 }

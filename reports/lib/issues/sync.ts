@@ -6,7 +6,7 @@
 import * as github from "@actions/github";
 import * as retryPlugin from "@octokit/plugin-retry";
 import { PermissionGap } from "../findings";
-import { Action, LABEL, OpenIssue, planSync } from "./plan";
+import { Action, DEFAULT_STACK, LABEL, OpenIssue, planSync } from "./plan";
 import { renderIssue } from "./render";
 
 export interface SyncOptions {
@@ -17,6 +17,8 @@ export interface SyncOptions {
   baseUrl?: string;
   dryRun: boolean;
   maxNew: number;
+  /** The stack the findings come from (default `main`): only its issues are touched. */
+  stack?: string;
   log: (line: string) => void;
   /** First back-off for retried server errors, in ms. */
   retryBaseMs?: number;
@@ -73,8 +75,13 @@ export async function syncIssues(findings: readonly PermissionGap[], options: Sy
     retryPlugin.retry,
   );
   const window = findings[0] ? `${findings[0].windowFrom} to ${findings[0].windowTo}` : "the latest window";
-  const plan = planSync(findings, await openIssues(octokit, options.owner, options.repo), renderIssue, options.maxNew, () =>
-    `These grants were used again, or are no longer held, in ${window}. Closing.`,
+  const plan = planSync(
+    findings,
+    await openIssues(octokit, options.owner, options.repo),
+    renderIssue,
+    options.maxNew,
+    () => `These grants were used again, or are no longer held, in ${window}. Closing.`,
+    options.stack ?? DEFAULT_STACK,
   );
   const report: SyncReport = { planned: plan.actions, done: [], notDone: [], unchanged: plan.unchanged, deferred: plan.deferred };
   for (const principal of plan.deferred) options.log(`deferred (cap of ${options.maxNew} new issues a run): ${principal}`);
