@@ -13,11 +13,8 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { Command, InvalidArgumentError } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SILENT, reportPeriod } from "../cli/pipeline";
-import { stackName, stackReportsDir } from "../cli/options";
-import { registerReportCommands } from "../cli/report-commands";
 import { addDays, dayOf } from "../queries/days";
 import { DEFAULT_OPTIONS, periodEnding, SAVED_QUERIES, savedQuerySql } from "../queries/saved";
 import { humanBytes } from "../reports/lib/format";
@@ -204,27 +201,6 @@ afterAll(async () => {
 });
 
 const withoutProvenance = (text: string) => text.split("\n").filter((l) => !l.startsWith("<sub>") && !/^(Embedded engine|Amazon Athena)/.test(l)).join("\n");
-
-describe("stack names", () => {
-  it.each(["../x", "..", ".", "a/b", "/etc", "", " main", "main\n", "a\\b", "lib", "templates", "Demo", "x".repeat(65)])("refuses %j", (name) => {
-    expect(() => stackName(name)).toThrow(InvalidArgumentError);
-  });
-
-  it.each(["main", "eu", "prod-eu-west-1", "collector_2", "a..b"])("accepts %j, as one folder under reports/", (name) => {
-    expect(stackReportsDir(name)).toBe(`reports/${name}`);
-  });
-
-  it("report --stack and issues sync --stack refuse a bad name before doing anything; --stack and --out exclude each other", async () => {
-    const parse = (args: string[]) => {
-      const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
-      registerReportCommands(program);
-      return program.parseAsync(args, { from: "user" });
-    };
-    await expect(parse(["report", "--engine", "athena", "--stack", "../x"])).rejects.toThrow(/argument '..\/x' is invalid. a stack name is/);
-    await expect(parse(["issues", "sync", "--stack", "../x"])).rejects.toThrow(/argument '..\/x' is invalid/);
-    await expect(parse(["report", "--stack", "main", "--out", "/tmp/x"])).rejects.toThrow(/cannot be used with/);
-  });
-});
 
 describe("the reports workflow, run as written", () => {
   it("skips with a notice when ATHENA_AUDIT_STACKS is unset, and refuses a variable it cannot use", async () => {
