@@ -7,6 +7,7 @@ import { version } from "../package.json";
 import { generateLake, DEFAULT_END_DAY } from "../generator/generate";
 import { writeGrantsSnapshot } from "../generator/grants";
 import { DuckDbEngine } from "../queries/duckdb/engine";
+import { DEFAULT_PREFIX, PRODUCT } from "../queries/names";
 import { AuditError } from "../queries/errors";
 import { periodEnding } from "../queries/saved";
 import { historyRegions } from "../queries/lake/files";
@@ -17,7 +18,7 @@ import { dayRange, joinDays, lakeSource, reportPeriod, SILENT } from "./pipeline
 import { registerReportCommands } from "./report-commands";
 
 const program = new Command()
-  .name("athena-audit")
+  .name(PRODUCT)
   .version(version)
   .description("Who scanned what in your Athena data lake, what it cost, and which permissions nobody uses.");
 
@@ -57,7 +58,7 @@ program
   .requiredOption("--lake <dir>", "the lake folder")
   .requiredOption("--day <day>", "the UTC day to join (YYYY-MM-DD)", day)
   .option("--region <region...>", "regions to join (default: every region with history)")
-  .option("--prefix <prefix>", "key prefix of the audit's tables", "athena-audit")
+  .option("--prefix <prefix>", "key prefix of the audit's tables", DEFAULT_PREFIX)
   .action(async (o: { lake: string; day: string; region?: string[]; prefix: string }) => {
     const engine = await DuckDbEngine.open({ root: o.lake, prefix: o.prefix });
     try {
@@ -80,9 +81,19 @@ program
 registerAwsCommands(program);
 registerReportCommands(program);
 
+/** One line for an expected failure (ours, or AWS refusing a call); undefined for a bug. */
+function expectedFailure(error: unknown): string | undefined {
+  if (error instanceof AuditError) return error.message;
+  // An AWS service's answer (access denied, a missing bucket, throttled past retries): what to fix is in it.
+  const service = error as { $metadata?: unknown; name?: string; message?: string };
+  if (service?.$metadata && service.name) return `AWS answered ${service.name}: ${service.message ?? ""}`.trim();
+  return undefined;
+}
+
 program.parseAsync().catch((error: unknown) => {
-  // Our own errors already say what to fix; anything else keeps its stack for a bug report.
-  console.error(error instanceof AuditError ? `athena-audit: ${error.message}` : error);
-  fail(error instanceof Error ? error.message : String(error));
+  const expected = expectedFailure(error);
+  // Expected failures get one line that says what to fix; anything else keeps its stack for a bug report.
+  console.error(expected ? `${PRODUCT}: ${expected}` : error);
+  fail(expected ?? (error instanceof Error ? error.message : String(error)));
   process.exitCode = 1;
 });

@@ -7,7 +7,8 @@ import { AthenaEngine } from "../queries/athena/engine";
 import { addDays, dayOf } from "../queries/days";
 import { DuckDbEngine } from "../queries/duckdb/engine";
 import { QueryEngine } from "../queries/engine";
-import { InputError } from "../queries/errors";
+import { AuditError, InputError } from "../queries/errors";
+import { DEFAULT_DATABASE, DEFAULT_PREFIX, DEFAULT_WORK_GROUP } from "../queries/names";
 import { DEFAULT_OPTIONS, periodEnding, SAVED_QUERIES, savedQuerySql } from "../queries/saved";
 import { PermissionGap, toPermissionGap } from "../reports/lib/findings";
 import { DEFAULT_STACK } from "../reports/lib/issues/plan";
@@ -28,9 +29,9 @@ function withEngineOptions(command: Command): Command {
   return command
     .addOption(new Option("--engine <engine>", "where the queries run").choices(["duckdb", "athena"]).default("duckdb"))
     .option("--lake <dir>", "the lake folder (embedded engine)")
-    .option("--prefix <prefix>", "key prefix of the audit's tables (embedded engine)", "athena-audit")
-    .option("--work-group <name>", "the audit's work group (Athena)", "athena-audit")
-    .option("--database <name>", "the audit's Glue database (Athena)", "athena_audit");
+    .option("--prefix <prefix>", "key prefix of the audit's tables (embedded engine)", DEFAULT_PREFIX)
+    .option("--work-group <name>", "the audit's work group (Athena)", DEFAULT_WORK_GROUP)
+    .option("--database <name>", "the audit's Glue database (Athena)", DEFAULT_DATABASE);
 }
 
 async function openEngine(o: EngineOptions): Promise<{ engine: QueryEngine; source: string }> {
@@ -98,7 +99,7 @@ export function registerReportCommands(program: Command): void {
       const [owner, name] = repo.split("/");
       const report = await syncIssues(findings, { owner, repo: name, token, baseUrl: process.env.GITHUB_API_URL, dryRun: o.dryRun === true, maxNew: o.maxNew, stack: o.stack, log: console.log });
       console.log(JSON.stringify({ done: report.done.length, unchanged: report.unchanged, deferred: report.deferred.length, notDone: report.notDone.length }));
-      if (report.notDone.length > 0) throw new Error(`${report.notDone.length} issue change(s) not made: ${report.notDone[0].reason}; the next run will retry them`);
+      if (report.notDone.length > 0) throw new AuditError(`${report.notDone.length} issue change(s) not made: ${report.notDone[0].reason}; the next run will retry them`);
     });
 }
 

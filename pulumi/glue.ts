@@ -4,7 +4,7 @@
  */
 import { CLOUDTRAIL, EVENTS, GRANTS, HISTORY, TableDefinition } from "../queries/schema/tables";
 import { glueType, sqlName } from "../queries/schema/types";
-import { eventsTablePrefix, grantsTablePrefix, historyTablePrefix } from "../queries/layout";
+import { cloudTrailAccountPath, cloudTrailRoot, eventsPartitionPrefix, eventsTablePrefix, grantsPartitionPrefix, grantsTablePrefix, historyPartitionPrefix, historyTablePrefix } from "../queries/layout";
 import { CloudTrailSource } from "./settings";
 
 export interface GlueTableSpec {
@@ -66,20 +66,20 @@ export function historyTable(bucket: string, prefix: string, regions: string[], 
     ...enumProjection("region", regions),
     ...dayProjection("dt", "yyyy-MM-dd"),
     ...enumProjection("workgroup", workGroups),
-    "storage.location.template": `${location}region=\${region}/dt=\${dt}/workgroup=\${workgroup}/`,
+    "storage.location.template": `s3://${bucket}/${historyPartitionPrefix({ region: "${region}", dt: "${dt}", workGroup: "${workgroup}" }, prefix)}`,
   });
 }
 
 /** The trail's own layout; organization trails put the organization id before the account. */
 export function cloudTrailTable(source: CloudTrailSource): GlueTableSpec {
-  const base = `s3://${source.bucket}/${source.prefix ? `${source.prefix}/` : ""}AWSLogs/${source.organizationId ? `${source.organizationId}/` : ""}`;
+  const base = `s3://${source.bucket}/${cloudTrailRoot(source.prefix, source.organizationId)}`;
   const storage: Storage = { inputFormat: "com.amazon.emr.cloudtrail.CloudTrailInputFormat", outputFormat: TEXT_OUTPUT, serde: { library: "org.apache.hive.hcatalog.data.JsonSerDe" } };
   return spec(CLOUDTRAIL, base, storage, {
     classification: "cloudtrail",
     ...enumProjection("account", source.accounts),
     ...enumProjection("region", source.regions),
     ...dayProjection("day", "yyyy/MM/dd"),
-    "storage.location.template": `${base}\${account}/CloudTrail/\${region}/\${day}`,
+    "storage.location.template": `${base}${cloudTrailAccountPath("${account}", "${region}", "${day}")}`,
   });
 }
 
@@ -95,7 +95,7 @@ export function eventsTable(bucket: string, prefix: string, regions: string[]): 
     "parquet.compression": "SNAPPY",
     ...dayProjection("dt", "yyyy-MM-dd"),
     ...enumProjection("region", regions),
-    "storage.location.template": `${location}dt=\${dt}/region=\${region}/`,
+    "storage.location.template": `s3://${bucket}/${eventsPartitionPrefix("${dt}", "${region}", prefix)}`,
   });
 }
 
@@ -104,6 +104,6 @@ export function grantsTable(bucket: string, prefix: string): GlueTableSpec {
   return spec(GRANTS, location, JSON_LINES({ "ignore.malformed.json": "true" }), {
     classification: "json",
     ...dayProjection("dt", "yyyy-MM-dd"),
-    "storage.location.template": `${location}dt=\${dt}/`,
+    "storage.location.template": `s3://${bucket}/${grantsPartitionPrefix("${dt}", prefix)}`,
   });
 }

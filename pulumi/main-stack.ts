@@ -1,5 +1,6 @@
 /** The main stack: storage, catalog, the audit's work group, both functions, a trail if asked, reporting access. */
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_DATABASE as DATABASE, DEFAULT_WORK_GROUP as WORK_GROUP, PRODUCT, resourceName } from "../queries/names";
 import { readSql } from "../queries/sql-files";
 import { AuditCatalog } from "./components/catalog";
 import { AuditFunction } from "./components/function";
@@ -11,8 +12,6 @@ import { eventsJoinerFactory, grantsCollectorFactory, historyCollectorFactory } 
 import { collectorPolicy, grantsPolicy, joinerPolicy, reportingPolicy } from "./policies";
 import { MainSettings } from "./settings";
 
-export const DATABASE = "athena_audit";
-export const WORK_GROUP = "athena-audit";
 
 export interface Caller {
   account: string;
@@ -20,10 +19,10 @@ export interface Caller {
 }
 
 export function collectorFunction(name: string, settings: { region: string; prefix: string; kmsKeyArn?: string; lambdaRoleArn?: string; schedule: string }, bucket: pulumi.Input<string>, caller: Caller, opts?: pulumi.ComponentResourceOptions): AuditFunction {
-  const functionName = `athena-audit-history-${pulumi.getStack()}`;
+  const functionName = resourceName("history", pulumi.getStack());
   return new AuditFunction(name, {
     functionName,
-    description: "athena-audit: copies Athena query history into the audit bucket",
+    description: `${PRODUCT}: copies Athena query history into the audit bucket`,
     callbackFactory: historyCollectorFactory(),
     policy: (logGroupArn) => pulumi.output(bucket).apply((b) => collectorPolicy({ ...caller, region: settings.region, bucket: b, prefix: settings.prefix, kmsKeyArn: settings.kmsKeyArn, logGroupArn })),
     existingRoleArn: settings.lambdaRoleArn,
@@ -38,7 +37,7 @@ export function collectorFunction(name: string, settings: { region: string; pref
 }
 
 export function mainStack(s: MainSettings, caller: Caller) {
-  const trailName = `athena-audit-${pulumi.getStack()}`;
+  const trailName = `${PRODUCT}-${pulumi.getStack()}`;
   const trailArn = `arn:${caller.partition}:cloudtrail:${s.region}:${caller.account}:trail/${trailName}`;
   const storage = new AuditStorage("audit", {
     existingBucketName: s.bucketName,
@@ -69,8 +68,8 @@ export function mainStack(s: MainSettings, caller: Caller) {
   const collector = collectorFunction("history", { ...s, schedule: s.schedules.collector }, storage.bucketName, caller);
   const scope = { ...caller, region: s.region, prefix: s.prefix, kmsKeyArn: s.kmsKeyArn, workGroup: WORK_GROUP, database: DATABASE };
   const joiner = new AuditFunction("events", {
-    functionName: `athena-audit-events-${pulumi.getStack()}`,
-    description: "athena-audit: joins history with CloudTrail into the events table",
+    functionName: resourceName("events", pulumi.getStack()),
+    description: `${PRODUCT}: joins history with CloudTrail into the events table`,
     callbackFactory: eventsJoinerFactory(readSql("events_join")),
     policy: (logGroupArn) =>
       pulumi.all([storage.bucketName, trailSource]).apply(([bucket, trail]) =>
@@ -91,8 +90,8 @@ export function mainStack(s: MainSettings, caller: Caller) {
     kmsKeyArn: s.kmsKeyArn,
   }, { dependsOn: [catalog] });
   const grants = new AuditFunction("grants", {
-    functionName: `athena-audit-grants-${pulumi.getStack()}`,
-    description: "athena-audit: evaluates what each principal may query into the grants table",
+    functionName: resourceName("grants", pulumi.getStack()),
+    description: `${PRODUCT}: evaluates what each principal may query into the grants table`,
     callbackFactory: grantsCollectorFactory(),
     policy: (logGroupArn) => storage.bucketName.apply((bucket) => grantsPolicy({ ...caller, region: s.region, bucket, prefix: s.prefix, kmsKeyArn: s.kmsKeyArn, logGroupArn, lakeFormation: s.lakeFormation })),
     existingRoleArn: s.lambdaRoleArn,

@@ -3,7 +3,7 @@
  * to the audit's bucket prefixes, work group, database and tables. `*` appears only where the API
  * has no resource-level permissions (athena:ListWorkGroups).
  */
-import { eventsTablePrefix, grantsTablePrefix, historyTablePrefix } from "../queries/layout";
+import { cloudTrailRoot, eventsTablePrefix, grantsTablePrefix, historyTablePrefix } from "../queries/layout";
 
 export interface PolicyDocument {
   Version: "2012-10-17";
@@ -120,7 +120,7 @@ export function joinerPolicy(s: AthenaScope): PolicyDocument {
       Resource: [...new Set([bucketArn(s), trail])],
     },
     { Sid: "ReadHistory", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${bucketArn(s)}/${historyTablePrefix(s.prefix)}*` },
-    { Sid: "ReadCloudTrail", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${trail}/${s.trailPrefix ? `${s.trailPrefix}/` : ""}AWSLogs/*` },
+    { Sid: "ReadCloudTrail", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${trail}/${cloudTrailRoot(s.trailPrefix)}*` },
     {
       Sid: "WriteEvents",
       Effect: "Allow",

@@ -2,7 +2,10 @@
  * The stack's configuration, read and checked once before any resource is planned. Every error
  * names the config key (`athena-audit:<key>`) and what it allows.
  */
-export const NAMESPACE = "athena-audit";
+import { InputError } from "../queries/errors";
+import { ACCOUNT_PATTERN as ACCOUNT, DEFAULT_PREFIX, ORGANIZATION_PATTERN, PRODUCT, REGION_PATTERN as REGION } from "../queries/names";
+
+export const NAMESPACE = PRODUCT;
 
 export interface CloudTrailSource {
   bucket: string;
@@ -58,15 +61,13 @@ export interface CollectorSettings {
 
 export type Settings = MainSettings | CollectorSettings;
 
-export class ConfigError extends Error {
+/** A stack setting the program cannot use; the message starts with the full config key. */
+export class ConfigError extends InputError {
   constructor(key: string, problem: string) {
     super(`${key.includes(":") ? key : `${NAMESPACE}:${key}`} ${problem}`);
-    this.name = "ConfigError";
   }
 }
 
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d$/;
-const ACCOUNT = /^\d{12}$/;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 const SCHEDULE = /^(cron|rate)\(.+\)$/;
 const ARN = /^arn:aws[a-z-]*:/;
@@ -117,7 +118,7 @@ function cloudTrail(raw: Raw): CloudTrailSource | undefined {
   return {
     bucket,
     prefix: (text(t, "prefix", undefined, undefined, "cloudTrail.prefix") ?? "").replace(/^\/+|\/+$/g, ""),
-    organizationId: text(t, "organizationId", /^o-[a-z0-9]{10,32}$/, "an organization id like o-abc123defg", "cloudTrail.organizationId"),
+    organizationId: text(t, "organizationId", ORGANIZATION_PATTERN, "an organization id like o-abc123defg", "cloudTrail.organizationId"),
     accounts: list(t.accounts, "cloudTrail.accounts", ACCOUNT, "12-digit account ids"),
     regions: list(t.regions, "cloudTrail.regions", REGION, "region names"),
     kmsKeyArn: text(t, "kmsKeyArn", /^arn:aws[a-z-]*:kms:/, "a KMS key ARN", "cloudTrail.kmsKeyArn"),
@@ -140,7 +141,7 @@ export function parseSettings(raw: Raw, region: string | undefined): Settings {
   if (!region || !REGION.test(region)) throw new ConfigError("aws:region", "must be set to the region this stack deploys to (pulumi config set aws:region ...)");
   const role = raw.role;
   if (role !== "main" && role !== "collector") throw new ConfigError("role", `must be "main" or "collector", got ${JSON.stringify(role)}`);
-  const prefix = text(raw, "prefix", /^[a-zA-Z0-9!_.*'()-]+(\/[a-zA-Z0-9!_.*'()-]+)*$/, "a key prefix without leading or trailing slash") ?? "athena-audit";
+  const prefix = text(raw, "prefix", /^[a-zA-Z0-9!_.*'()-]+(\/[a-zA-Z0-9!_.*'()-]+)*$/, "a key prefix without leading or trailing slash") ?? DEFAULT_PREFIX;
   const bucketName = text(raw, "bucketName", BUCKET, "an S3 bucket name");
   const kmsKeyArn = text(raw, "kmsKeyArn", /^arn:aws[a-z-]*:kms:/, "a KMS key ARN");
   const lambdaRoleArn = text(raw, "lambdaRoleArn", /^arn:aws[a-z-]*:iam::\d{12}:role\//, "an IAM role ARN");

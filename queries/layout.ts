@@ -3,8 +3,9 @@
  * which mirrors the keys one to one). This is public interface: users query these files directly.
  */
 import { cloudTrailDay } from "./days";
+import { ACCOUNT_PATTERN, DEFAULT_PREFIX } from "./names";
 
-export const DEFAULT_PREFIX = "athena-audit";
+export { DEFAULT_PREFIX };
 
 export interface HistoryPartition {
   region: string;
@@ -42,9 +43,13 @@ export function grantsTablePrefix(prefix = DEFAULT_PREFIX): string {
   return `${prefix}/grants/`;
 }
 
+export function grantsPartitionPrefix(dt: string, prefix = DEFAULT_PREFIX): string {
+  return `${grantsTablePrefix(prefix)}dt=${dt}/`;
+}
+
 /** One snapshot object a day: a rerun replaces it. */
 export function grantsObjectKey(dt: string, prefix = DEFAULT_PREFIX): string {
-  return `${grantsTablePrefix(prefix)}dt=${dt}/grants.json.gz`;
+  return `${grantsPartitionPrefix(dt, prefix)}grants.json.gz`;
 }
 
 export interface CloudTrailFolder {
@@ -55,11 +60,27 @@ export interface CloudTrailFolder {
   organizationId?: string;
 }
 
+/**
+ * The CloudTrail key layout, written once: `[<trail prefix>/]AWSLogs/[<org id>/]<account>/CloudTrail/<region>/<yyyy>/<MM>/<dd>/<file>`.
+ * The lake reader, the DuckDB views, the Glue table, the roles and the trail's bucket policy all
+ * build on these.
+ */
+export const CLOUDTRAIL_ROOT = "AWSLogs";
+
+/** `[<trail prefix>/]AWSLogs/[<org id>/]`: where a trail's account folders start. */
+export function cloudTrailRoot(trailPrefix = "", organizationId?: string): string {
+  const base = trailPrefix ? `${trailPrefix.replace(/\/+$/, "")}/` : "";
+  return `${base}${CLOUDTRAIL_ROOT}/${organizationId ? `${organizationId}/` : ""}`;
+}
+
+/** `<account>/CloudTrail/<region>/<day>` below the root, with each part given (or a placeholder). */
+export function cloudTrailAccountPath(account: string, region: string, day: string): string {
+  return `${account}/CloudTrail/${region}/${day}`;
+}
+
 /** `[<prefix>/]AWSLogs/[<org>/]<account>/CloudTrail/<region>/<yyyy>/<MM>/<dd>/` */
 export function cloudTrailFolder(f: CloudTrailFolder, trailPrefix = ""): string {
-  const org = f.organizationId ? `${f.organizationId}/` : "";
-  const base = trailPrefix ? `${trailPrefix.replace(/\/+$/, "")}/` : "";
-  return `${base}AWSLogs/${org}${f.account}/CloudTrail/${f.region}/${cloudTrailDay(f.day)}/`;
+  return `${cloudTrailRoot(trailPrefix, f.organizationId)}${cloudTrailAccountPath(f.account, f.region, cloudTrailDay(f.day))}/`;
 }
 
 /** The key CloudTrail gives a log file delivered at `deliveredAt`. */
@@ -75,8 +96,18 @@ export function cloudTrailObjectKey(
   return `${folder}${f.account}_CloudTrail_${f.region}_${stamp}_${uniqueSuffix}.json.gz`;
 }
 
+/** An account folder's name, and an organization folder's, below `AWSLogs/`. */
+export const ACCOUNT_FOLDER = ACCOUNT_PATTERN;
+export const ORGANIZATION_FOLDER = /^o-[a-z0-9]+$/;
+
+/**
+ * A CloudTrail folder path as a regular expression (no anchors, `/` separators): groups 1 account,
+ * 2 region, 3 `yyyy/MM/dd`. Used by the key parser here and by the DuckDB view's `regexp_extract`.
+ */
+export const CLOUDTRAIL_FOLDER_PATTERN = `${CLOUDTRAIL_ROOT}/(?:o-[a-z0-9]+/)?(\\d{12})/CloudTrail/([^/]+)/(\\d{4}/\\d{2}/\\d{2})/`;
+
 /** Partition values of a CloudTrail key, or undefined when the key is not a CloudTrail log file. */
 export function parseCloudTrailKey(key: string): { account: string; region: string; day: string } | undefined {
-  const m = /AWSLogs\/(?:o-[a-z0-9]+\/)?(\d{12})\/CloudTrail\/([^/]+)\/(\d{4})\/(\d{2})\/(\d{2})\/[^/]+\.json\.gz$/.exec(key);
-  return m ? { account: m[1], region: m[2], day: `${m[3]}-${m[4]}-${m[5]}` } : undefined;
+  const m = new RegExp(`${CLOUDTRAIL_FOLDER_PATTERN}[^/]+\\.json\\.gz$`).exec(key);
+  return m ? { account: m[1], region: m[2], day: m[3].replace(/\//g, "-") } : undefined;
 }

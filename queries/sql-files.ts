@@ -1,13 +1,13 @@
 /** The saved SQL texts in `queries/sql/`, read the same way from source and from compiled output. */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { InputError } from "./errors";
+import { AuditError, InputError } from "./errors";
 
 /** `queries/sql` beside this file in the source tree, or two levels up from `dist/queries` (compiled) and `dist/cli` (the CLI bundle). */
 export function sqlDirectory(): string {
   const candidates = [path.join(__dirname, "sql"), path.join(__dirname, "..", "..", "queries", "sql")];
   const found = candidates.find((dir) => fs.existsSync(dir));
-  if (!found) throw new Error(`saved SQL folder not found (looked in ${candidates.join(", ")})`);
+  if (!found) throw new AuditError(`saved SQL folder not found (looked in ${candidates.join(", ")})`);
   return found;
 }
 

@@ -5,29 +5,23 @@
 import * as athenaEngine from "../../queries/athena/engine";
 import * as sqlFiles from "../../queries/sql-files";
 import * as config from "../shared/config";
-import * as logging from "../shared/log";
+import { lambdaHandler } from "../shared/handler";
 import * as s3 from "../shared/s3";
 import * as input from "./input";
 import * as join from "./join";
 
 /** Builds the handler around the join's SQL text, so a packager can capture the text as a value. */
 export function eventsJoinHandler(joinSql: string): (event: unknown) => Promise<join.JoinEventsSummary> {
-  return async (event: unknown) => {
-    const log = logging.jsonLogger("events-joiner");
+  return lambdaHandler("events-joiner", async (event: unknown, log) => {
+    const days = input.parseJoinInput(event, new Date());
+    const settings = config.joinerConfig();
+    const engine = new athenaEngine.AthenaEngine({ workGroup: settings.workGroup, database: settings.database, timeoutMs: settings.queryTimeoutMs });
     try {
-      const days = input.parseJoinInput(event, new Date());
-      const settings = config.joinerConfig();
-      const engine = new athenaEngine.AthenaEngine({ workGroup: settings.workGroup, database: settings.database, timeoutMs: settings.queryTimeoutMs });
-      try {
-        return await join.joinEvents(days, { engine, s3: s3.createS3Client(), config: settings, joinSql, log });
-      } finally {
-        await engine.close();
-      }
-    } catch (error) {
-      log.error("failed", { reason: (error as Error).message });
-      throw error;
+      return await join.joinEvents(days, { engine, s3: s3.createS3Client(), config: settings, joinSql, log });
+    } finally {
+      await engine.close();
     }
-  };
+  });
 }
 
 export const handler = (event: unknown) => eventsJoinHandler(sqlFiles.readSql("events_join"))(event);

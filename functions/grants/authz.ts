@@ -4,6 +4,8 @@
  * users) and its permission boundary. The JavaScript SDK v3 returns documents URL-encoded; dumps
  * written by the CLI or boto3 are already decoded: both are accepted.
  */
+import { AuditError } from "../../queries/errors";
+
 export interface PolicyDocument {
   Version?: string;
   Statement: unknown;
@@ -42,10 +44,10 @@ interface Details {
 /** A policy document as IAM returned it: an object, JSON text, or URL-encoded JSON text. */
 export function policyDocument(raw: unknown): PolicyDocument {
   if (raw && typeof raw === "object") return raw as PolicyDocument;
-  if (typeof raw !== "string") throw new Error("no policy document");
+  if (typeof raw !== "string") throw new AuditError("no policy document");
   const text = raw.trimStart().startsWith("{") ? raw : decodeURIComponent(raw);
   const doc = JSON.parse(text) as PolicyDocument;
-  if (!doc || typeof doc !== "object" || doc.Statement === undefined) throw new Error("policy document without Statement");
+  if (!doc || typeof doc !== "object" || doc.Statement === undefined) throw new AuditError("policy document without Statement");
   return doc;
 }
 

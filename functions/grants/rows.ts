@@ -1,20 +1,13 @@
 /** Grants-table rows from an evaluation, in a stable order: shared by the collector and the demo. */
 import * as zlib from "node:zlib";
 import { toIsoTimestamp } from "../../queries/history-record";
+import { GRANTS } from "../../queries/schema/tables";
+import { RowOf } from "../../queries/schema/types";
 import { PrincipalPolicies } from "./authz";
 import { Grant, Unevaluated } from "./evaluate";
 
-export interface GrantRow {
-  principal_arn: string;
-  principal_type: string;
-  principal_created: string | null;
-  grant_kind: string;
-  resource: string;
-  access_path: string;
-  certainty: string;
-  condition_keys: string[];
-  note: string | null;
-}
+/** A grants-table row, typed from the table definition. */
+export type GrantRow = RowOf<typeof GRANTS>;
 
 export function grantRows(principals: readonly PrincipalPolicies[], grants: readonly Grant[], unevaluated: readonly Unevaluated[]): GrantRow[] {
   const byArn = new Map(principals.map((p) => [p.arn, p]));

@@ -11,7 +11,7 @@ import { dayOf } from "../../queries/days";
 import { AuditError } from "../../queries/errors";
 import { historyDay, toHistoryLine } from "../../queries/history-record";
 import { historyDayPrefix, historyObjectKey } from "../../queries/layout";
-import { mapLimit } from "../shared/concurrency";
+import { mapLimit } from "../../queries/concurrency";
 import { listKeys } from "../shared/s3";
 import { CollectorConfig } from "../shared/config";
 import { Logger } from "../shared/log";

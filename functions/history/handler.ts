@@ -5,23 +5,16 @@
  */
 import * as athenaEngine from "../../queries/athena/engine";
 import * as config from "../shared/config";
-import * as logging from "../shared/log";
+import { lambdaHandler } from "../shared/handler";
 import * as s3 from "../shared/s3";
 import * as collect from "./collect";
 import * as input from "./input";
 
-export async function handler(event: unknown): Promise<collect.CollectSummary> {
-  const log = logging.jsonLogger("history-collector");
-  try {
-    const request = input.parseCollectInput(event, new Date());
-    return await collect.collectHistory(request, {
-      athena: athenaEngine.createAthenaClient(),
-      s3: s3.createS3Client(),
-      config: config.collectorConfig(),
-      log,
-    });
-  } catch (error) {
-    log.error("failed", { reason: (error as Error).message });
-    throw error;
-  }
-}
+export const handler = lambdaHandler("history-collector", (event: unknown, log) =>
+  collect.collectHistory(input.parseCollectInput(event, new Date()), {
+    athena: athenaEngine.createAthenaClient(),
+    s3: s3.createS3Client(),
+    config: config.collectorConfig(),
+    log,
+  }),
+);

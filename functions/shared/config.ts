@@ -1,6 +1,6 @@
 /** The functions' configuration, read from the environment in this one place. */
 import { InputError } from "../../queries/errors";
-import { DEFAULT_PREFIX } from "../../queries/layout";
+import { DEFAULT_PREFIX, REGION_PATTERN } from "../../queries/names";
 
 export interface CollectorConfig {
   bucket: string;
@@ -59,7 +59,7 @@ export function collectorConfig(env: Env = process.env): CollectorConfig {
 export function joinerConfig(env: Env = process.env): JoinerConfig {
   const regions = required(env, "JOIN_REGIONS").split(",").map((r) => r.trim()).filter(Boolean);
   for (const region of regions) {
-    if (!/^[a-z]{2}(-[a-z]+)+-\d$/.test(region)) throw new InputError(`JOIN_REGIONS: ${JSON.stringify(region)} is not a region name`);
+    if (!REGION_PATTERN.test(region)) throw new InputError(`JOIN_REGIONS: ${JSON.stringify(region)} is not a region name`);
   }
   return {
     bucket: required(env, "AUDIT_BUCKET"),

@@ -24,7 +24,7 @@ export async function deleteKeys(client: s3.S3Client, bucket: string, keys: read
       new s3.DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
     );
     if (result.Errors && result.Errors.length > 0) {
-      throw new Error(`could not delete ${result.Errors.length} object(s) in ${bucket}, first ${result.Errors[0].Key}: ${result.Errors[0].Message}`);
+      throw new AuditError(`could not delete ${result.Errors.length} object(s) in ${bucket}, first ${result.Errors[0].Key}: ${result.Errors[0].Message}`);
     }
   }
   return keys.length;

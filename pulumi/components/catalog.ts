@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { SAVED_QUERIES, savedQuerySql } from "../../queries/saved";
 import { GlueTableSpec } from "../glue";
+import { PRODUCT } from "../../queries/names";
 
 export interface AuditCatalogArgs {
   databaseName: string;
@@ -18,7 +19,7 @@ export class AuditCatalog extends pulumi.ComponentResource {
   readonly workGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: AuditCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("athena-audit:catalog:AuditCatalog", name, {}, opts);
+    super(`${PRODUCT}:catalog:AuditCatalog`, name, {}, opts);
     const database = new aws.glue.CatalogDatabase(name, { name: args.databaseName, description: "Athena usage audit" }, { parent: this });
     args.tables.forEach((input, i) => {
       const spec = pulumi.output(input);
@@ -40,7 +41,7 @@ export class AuditCatalog extends pulumi.ComponentResource {
     });
     const workGroup = new aws.athena.Workgroup(name, {
       name: args.workGroupName,
-      description: "athena-audit's own queries: the daily join and the reports",
+      description: `${PRODUCT}'s own queries: the daily join and the reports`,
       forceDestroy: true,
       configuration: {
         enforceWorkgroupConfiguration: true,
@@ -54,7 +55,7 @@ export class AuditCatalog extends pulumi.ComponentResource {
     }, { parent: this });
     for (const query of SAVED_QUERIES) {
       new aws.athena.NamedQuery(`${name}-${query.name}`, {
-        name: `athena-audit ${query.title}`,
+        name: `${PRODUCT} ${query.title}`,
         description: query.description,
         database: database.name,
         workgroup: workGroup.name,

@@ -8,8 +8,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { AuditError } from "../../queries/errors";
 import { bundleOf, HandlerFactory, LambdaBundle } from "../handlers";
 import { lambdaTrust, PolicyDocument, toJson } from "../policies";
+import { PRODUCT } from "../../queries/names";
 
 /**
  * The folder holding a function's bundle (`index.js`, plus data files a bundled library reads from
@@ -30,9 +32,9 @@ export function excludedPackages(projectDir: string = process.cwd()): string[] {
 
 function codePathOptions(factory: HandlerFactory, name: string): pulumi.runtime.CodePathOptions {
   const bundle = bundleOf(factory);
-  if (!bundle) throw new Error(`function ${name}: its callbackFactory must come from pulumi/handlers.ts, which knows the bundle it loads`);
+  if (!bundle) throw new AuditError(`function ${name}: its callbackFactory must come from pulumi/handlers.ts, which knows the bundle it loads`);
   const dir = bundleDirectory(bundle);
-  if (!fs.existsSync(path.join(dir, "index.js"))) throw new Error(`function ${name}: ${dir}/index.js is missing; run \`npm run build\` first`);
+  if (!fs.existsSync(path.join(dir, "index.js"))) throw new AuditError(`function ${name}: ${dir}/index.js is missing; run \`npm run build\` first`);
   return { extraIncludePaths: [dir], extraExcludePackages: excludedPackages() };
 }
 
@@ -60,7 +62,7 @@ export class AuditFunction extends pulumi.ComponentResource {
   readonly failureQueueArn: pulumi.Output<string>;
 
   constructor(name: string, args: AuditFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("athena-audit:functions:AuditFunction", name, {}, opts);
+    super(`${PRODUCT}:functions:AuditFunction`, name, {}, opts);
     const parent = { parent: this };
     const logGroup = new aws.cloudwatch.LogGroup(name, { name: `/aws/lambda/${args.functionName}`, retentionInDays: 90, kmsKeyId: args.kmsKeyArn }, parent);
     let roleArn: pulumi.Output<string>;

@@ -6,6 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { githubTrust, PolicyDocument, toJson } from "../policies";
+import { PRODUCT } from "../../queries/names";
 
 export interface ReportingAccessArgs {
   repository: string;
@@ -17,7 +18,7 @@ export class ReportingAccess extends pulumi.ComponentResource {
   readonly roleArn: pulumi.Output<string>;
 
   constructor(name: string, args: ReportingAccessArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("athena-audit:reporting:ReportingAccess", name, {}, opts);
+    super(`${PRODUCT}:reporting:ReportingAccess`, name, {}, opts);
     const providerArn = args.existingProviderArn
       ? pulumi.output(args.existingProviderArn)
       : new aws.iam.OpenIdConnectProvider(name, {
@@ -25,7 +26,7 @@ export class ReportingAccess extends pulumi.ComponentResource {
           clientIdLists: ["sts.amazonaws.com"],
         }, { parent: this }).arn;
     const role = new aws.iam.Role(name, {
-      description: `athena-audit reports, assumable only by ${args.repository}'s workflows`,
+      description: `${PRODUCT} reports, assumable only by ${args.repository}'s workflows`,
       assumeRolePolicy: providerArn.apply((arn) => toJson(githubTrust(arn, args.repository))),
       maxSessionDuration: 3600,
     }, { parent: this });

@@ -3,6 +3,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { historyTablePrefix } from "../../queries/layout";
 import { Statement, tlsOnlyBucketPolicy, toJson } from "../policies";
+import { PRODUCT } from "../../queries/names";
 
 export interface AuditStorageArgs {
   /** An existing bucket to use as it is (the stack does not change its settings). */
@@ -22,7 +23,7 @@ export class AuditStorage extends pulumi.ComponentResource {
   readonly ready: pulumi.Resource[] = [];
 
   constructor(name: string, args: AuditStorageArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("athena-audit:storage:AuditStorage", name, {}, opts);
+    super(`${PRODUCT}:storage:AuditStorage`, name, {}, opts);
     if (args.existingBucketName) {
       this.bucketName = pulumi.output(args.existingBucketName);
       this.bucketArn = pulumi.interpolate`arn:aws:s3:::${args.existingBucketName}`;

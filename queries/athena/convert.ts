@@ -1,6 +1,7 @@
 /** Athena's result cells are text; this turns them into typed values by the column's type. */
 import type { ColumnInfo as AthenaColumn, Datum } from "@aws-sdk/client-athena";
 import { ColumnInfo, Value } from "../engine";
+import { InputError } from "../errors";
 
 export function columnsOf(metadata: readonly AthenaColumn[] | undefined): ColumnInfo[] {
   return (metadata ?? []).map((c) => ({ name: c.Label ?? c.Name ?? "", type: (c.Type ?? "varchar").toLowerCase() }));
@@ -49,7 +50,7 @@ export function isHeaderRow(data: readonly Datum[], columns: readonly ColumnInfo
 /** A parameter as Athena's ExecutionParameters want it: the literal's SQL text. */
 export function toAthenaLiteral(value: string | number): string {
   if (typeof value === "number") {
-    if (!Number.isFinite(value)) throw new Error(`parameter ${value} is not a finite number`);
+    if (!Number.isFinite(value)) throw new InputError(`parameter ${value} is not a finite number`);
     return String(value);
   }
   return `'${value.replace(/'/g, "''")}'`;

@@ -2,6 +2,7 @@
  * DuckDB views over a lake's files, derived from the table definitions, so the saved SQL sees the
  * same tables, columns and partition keys as on Athena.
  */
+import { CLOUDTRAIL_FOLDER_PATTERN } from "../layout";
 import { CLOUDTRAIL, EVENTS, GRANTS, HISTORY, TableDefinition } from "../schema/tables";
 import { duckType, sqlName } from "../schema/types";
 
@@ -34,14 +35,12 @@ FROM read_json(${fileList(files)}, columns = ${columnsSpec(HISTORY)}, format = '
   hive_partitioning = true, hive_types_autocast = false, maximum_object_size = 67108864)`;
 }
 
-const CLOUDTRAIL_PATH = "AWSLogs/(?:o-[a-z0-9]+/)?(\\d{12})/CloudTrail/([^/]+)/(\\d{4}/\\d{2}/\\d{2})/";
-
 export function cloudTrailSql(files: readonly string[]): string {
   if (files.length === 0) return emptyTableSql(CLOUDTRAIL);
   const recordType = duckType({ kind: "struct", fields: CLOUDTRAIL.columns });
   const columns = CLOUDTRAIL.columns.map((c) => `record."${c.name}" AS ${sqlName(c)}`);
   const partitions = CLOUDTRAIL.partitionKeys.map(
-    (p, i) => `regexp_extract(filename, ${sqlString(CLOUDTRAIL_PATH)}, ${i + 1}) AS ${p.name}`,
+    (p, i) => `regexp_extract(filename, ${sqlString(CLOUDTRAIL_FOLDER_PATTERN)}, ${i + 1}) AS ${p.name}`,
   );
   return `SELECT ${columns.join(", ")}, ${partitions.join(", ")}
 FROM (

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { cloudTrailDay } from "../days";
 import { LakeError } from "../errors";
-import { DEFAULT_PREFIX, eventsTablePrefix, grantsTablePrefix, historyTablePrefix } from "../layout";
+import { ACCOUNT_FOLDER, cloudTrailRoot, DEFAULT_PREFIX, eventsTablePrefix, grantsTablePrefix, historyTablePrefix, ORGANIZATION_FOLDER } from "../layout";
 
 export interface LakeLocation {
   /** The local folder standing for the bucket. */
@@ -69,10 +69,10 @@ export function historyFiles(lake: LakeLocation, filter: { region?: string; dts?
 function accountFolders(awsLogs: string): string[] {
   const folders: string[] = [];
   for (const entry of listDir(awsLogs)) {
-    if (/^\d{12}$/.test(entry)) folders.push(path.join(awsLogs, entry));
-    else if (/^o-[a-z0-9]+$/.test(entry)) {
+    if (ACCOUNT_FOLDER.test(entry)) folders.push(path.join(awsLogs, entry));
+    else if (ORGANIZATION_FOLDER.test(entry)) {
       for (const account of listDir(path.join(awsLogs, entry))) {
-        if (/^\d{12}$/.test(account)) folders.push(path.join(awsLogs, entry, account));
+        if (ACCOUNT_FOLDER.test(account)) folders.push(path.join(awsLogs, entry, account));
       }
     }
   }
@@ -81,7 +81,7 @@ function accountFolders(awsLogs: string): string[] {
 
 /** CloudTrail log files, optionally only those of a region and some day folders. */
 export function cloudTrailFiles(lake: LakeLocation, filter: { region?: string; days?: readonly string[] } = {}): string[] {
-  const awsLogs = path.join(lake.root, lake.trailPrefix ?? "", "AWSLogs");
+  const awsLogs = path.join(lake.root, cloudTrailRoot(lake.trailPrefix));
   const files: string[] = [];
   for (const account of accountFolders(awsLogs)) {
     const trail = path.join(account, "CloudTrail");

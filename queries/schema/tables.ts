@@ -230,23 +230,23 @@ export const EVENTS: TableDefinition = {
 };
 
 /** What each principal may query, one row per (principal, work group | database | table, access path), a snapshot a day. */
-export const GRANTS: TableDefinition = {
+export const GRANTS = {
   name: "grants",
   description: "Athena access each IAM user and role holds, evaluated from its policies with iam-simulate",
   format: "json-lines",
   columns: [
     { name: "principal_arn", type: string },
     { name: "principal_type", type: string, comment: "user or role" },
-    { name: "principal_created", type: string, comment: "when IAM created the principal (ISO-8601)" },
+    { name: "principal_created", type: string, nullable: true, comment: "when IAM created the principal (ISO-8601)" },
     { name: "grant_kind", type: string, comment: "workgroup, database, table; unevaluated when its policies could not be evaluated" },
     { name: "resource", type: string, comment: "work group, database, or database.table" },
     { name: "access_path", type: string, comment: "iam" },
     { name: "certainty", type: string, comment: "allowed, conditional, or unevaluated" },
     { name: "condition_keys", type: array(string), comment: "what a conditional grant depends on" },
-    { name: "note", type: string, comment: "why a principal could not be evaluated" },
+    { name: "note", type: string, nullable: true, comment: "why a principal could not be evaluated" },
   ],
   partitionKeys: [{ name: "dt", format: "yyyy-MM-dd, the day of the snapshot" }],
-};
+} as const satisfies TableDefinition;
 
 export const TABLES: Readonly<Record<TableName, TableDefinition>> = {
   history: HISTORY,

@@ -17,23 +17,42 @@ export interface Field {
   /** Read as raw JSON text (CloudTrail's free-form request/response documents). */
   readonly json?: boolean;
   readonly comment?: string;
+  /** The value may be absent (null) in a row; typed rows (`RowOf`) say so. */
+  readonly nullable?: boolean;
 }
 
-export const string: ColumnType = { kind: "string" };
-export const bigint: ColumnType = { kind: "bigint" };
-export const int: ColumnType = { kind: "int" };
-export const double: ColumnType = { kind: "double" };
-export const boolean: ColumnType = { kind: "boolean" };
-export const timestamp: ColumnType = { kind: "timestamp" };
+// Literal types (not widened to ColumnType), so a row type can be derived from a definition.
+export const string = { kind: "string" } as const;
+export const bigint = { kind: "bigint" } as const;
+export const int = { kind: "int" } as const;
+export const double = { kind: "double" } as const;
+export const boolean = { kind: "boolean" } as const;
+export const timestamp = { kind: "timestamp" } as const;
 
 /** A struct from `{ Key: type }` in source-document key order. */
 export function struct(fields: Record<string, ColumnType>): ColumnType {
   return { kind: "struct", fields: Object.entries(fields).map(([name, type]) => ({ name, type })) };
 }
 
-export function array(of: ColumnType): ColumnType {
+export function array<T extends ColumnType>(of: T): { readonly kind: "array"; readonly of: T } {
   return { kind: "array", of };
 }
+
+/** The TypeScript value of a column type in a JSON row (timestamps as ISO-8601 text). */
+export type ValueOf<T extends ColumnType> = T extends { kind: "string" | "timestamp" }
+  ? string
+  : T extends { kind: "bigint" | "int" | "double" }
+    ? number
+    : T extends { kind: "boolean" }
+      ? boolean
+      : T extends { kind: "array"; of: infer O extends ColumnType }
+        ? Array<ValueOf<O>>
+        : Record<string, unknown>;
+
+/** A row of a table whose definition kept its literal types (`as const satisfies TableDefinition`). */
+export type RowOf<T extends { readonly columns: readonly Field[] }> = {
+  -readonly [F in T["columns"][number] as F["name"]]: F extends { nullable: true } ? ValueOf<F["type"]> | null : ValueOf<F["type"]>;
+};
 
 /** Free-form JSON document, stored as its JSON text. */
 export function jsonText(name: string, comment?: string): Field {

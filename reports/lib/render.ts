@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Handlebars from "handlebars";
+import { AuditError } from "../../queries/errors";
 import { Period } from "../../queries/saved";
 import { count, humanBytes, percent, usd } from "./format";
 import { DEFAULT_RENDER, indexModel, pageModel, QueryOutcome, RenderOptions } from "./pages";
@@ -14,7 +15,7 @@ export function templatesDirectory(): string {
     path.join(__dirname, "..", "..", "reports", "templates"),
   ];
   const found = candidates.find((dir) => fs.existsSync(path.join(dir, "index.hbs")));
-  if (!found) throw new Error(`report templates not found (looked in ${candidates.join(", ")})`);
+  if (!found) throw new AuditError(`report templates not found (looked in ${candidates.join(", ")})`);
   return found;
 }
 

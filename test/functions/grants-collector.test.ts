@@ -81,7 +81,7 @@ beforeAll(async () => {
     LAKE_FORMATION: "true",
     AUDIT_BUCKET: "audit-bucket",
   });
-  summary = await handler();
+  summary = await handler({});
   rows = (await s3.lines(summary.key)) as unknown as GrantRow[];
 });
 afterAll(async () => {

@@ -143,7 +143,7 @@ async function exercise(variant: Variant): Promise<void> {
   mode = "ok";
 
   // Grants collector.
-  const grants = await asRole(variant, model.functions.grants.role, fn("grants"), () => grantsHandler());
+  const grants = await asRole(variant, model.functions.grants.role, fn("grants"), () => grantsHandler({}));
   expect(await keysIn(model.bucket, grants.key)).toEqual([grants.key]);
 
   // The reporting role: every saved query on Athena, and a query stopped at its time limit.

@@ -5,6 +5,7 @@
  * stack's findings never close or rewrite another's.
  */
 import * as crypto from "node:crypto";
+import { InputError } from "../../../queries/errors";
 import { byPrincipal, PermissionGap } from "../findings";
 
 export const LABEL = "athena-audit:unused-permissions";
@@ -59,7 +60,7 @@ export function planSync(
   stack: string = DEFAULT_STACK,
 ): SyncPlan {
   // The stack goes into the marker, which must read back the same (the CLI checks names earlier).
-  if (!/^[A-Za-z0-9._-]+$/.test(stack)) throw new Error(`stack name ${JSON.stringify(stack)} cannot go into an issue marker`);
+  if (!/^[A-Za-z0-9._-]+$/.test(stack)) throw new InputError(`stack name ${JSON.stringify(stack)} cannot go into an issue marker`);
   const existing = new Map<string, OpenIssue>();
   for (const issue of open) {
     const found = markerOf(issue.body);
