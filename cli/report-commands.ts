@@ -9,7 +9,7 @@ import { DuckDbEngine } from "../queries/duckdb/engine";
 import { QueryEngine } from "../queries/engine";
 import { AuditError, InputError } from "../queries/errors";
 import { DEFAULT_DATABASE, DEFAULT_PREFIX, DEFAULT_WORK_GROUP } from "../queries/names";
-import { DEFAULT_OPTIONS, periodEnding, SAVED_QUERIES, savedQuerySql } from "../queries/saved";
+import { periodEnding, runSavedQuery, SAVED_QUERIES } from "../queries/saved";
 import { PermissionGap, toPermissionGap } from "../reports/lib/findings";
 import { DEFAULT_STACK } from "../reports/lib/issues/plan";
 import { syncIssues } from "../reports/lib/issues/sync";
@@ -115,7 +115,7 @@ async function queryFindings(o: EngineOptions, days: number): Promise<Permission
   if (!query) return undefined;
   const { engine } = await openEngine(o);
   try {
-    const result = await engine.run(savedQuerySql(query), query.parameters(periodEnding(yesterday(), days), DEFAULT_OPTIONS));
+    const result = await runSavedQuery(engine, query, periodEnding(yesterday(), days));
     return result.rows.map((row, i) => toPermissionGap(row, `permission_gaps row ${i + 1}`));
   } finally {
     await engine.close();

@@ -1,7 +1,10 @@
-/** The one small interface both engines implement: run SQL with positional parameters. */
+/** The one small interface both engines implement: run SQL with named parameters. */
 
-/** A positional `?` parameter: strings become SQL string literals, numbers numeric literals. */
+/** A parameter's value: strings become SQL string literals, numbers numeric literals. */
 export type QueryParameter = string | number;
+
+/** Values by the names the SQL gives them (`:window_from` -> `{ window_from: "2026-10-01" }`); see parameters.ts. */
+export type QueryParameters = Readonly<Record<string, QueryParameter>>;
 
 /** A typed cell: timestamps as ISO-8601 UTC strings, dates as YYYY-MM-DD, integers as numbers. */
 export type Value = string | number | boolean | null;
@@ -25,16 +28,10 @@ export interface QueryResult {
 
 export interface QueryEngine {
   readonly kind: "athena" | "duckdb";
-  run(sql: string, parameters?: readonly QueryParameter[]): Promise<QueryResult>;
+  /**
+   * Runs SQL whose parameters are named (`:name`) with a value for each name. `queryName` (a saved
+   * query's, say) goes into the message when a parameter is missing or not in the SQL.
+   */
+  run(sql: string, parameters?: QueryParameters, queryName?: string): Promise<QueryResult>;
   close(): Promise<void>;
-}
-
-/** Counts the `?` markers outside string literals and comments: the parameters a SQL text takes. */
-export function countParameters(sql: string): number {
-  return stripLiteralsAndComments(sql).split("?").length - 1;
-}
-
-/** SQL text with string literals, quoted identifiers and comments blanked out. */
-export function stripLiteralsAndComments(sql: string): string {
-  return sql.replace(/'(?:[^']|'')*'|"(?:[^"]|"")*"|--[^\n]*|\/\*[\s\S]*?\*\//g, " ");
 }

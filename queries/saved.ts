@@ -1,10 +1,15 @@
 /**
- * The saved analytics queries: what each answers and how its positional parameters derive from a
- * reporting period. The SQL itself lives in `queries/sql/<name>.sql`.
+ * The saved analytics queries: what each answers, the named parameters it takes for a reporting
+ * period, and the columns it returns. The SQL itself lives in `queries/sql/<name>.sql`.
+ *
+ * One registry entry holds everything TypeScript knows about a query, so adding one means a SQL
+ * file and an entry here; the pages, the findings and the tests read the entry.
  */
 import { addDays, daysBetween, parseDay } from "./days";
-import { QueryParameter } from "./engine";
+import { QueryEngine, QueryParameters, QueryResult } from "./engine";
 import { InputError } from "./errors";
+import { positionalSql } from "./parameters";
+import { SavedColumn } from "./saved-columns";
 import { readSql } from "./sql-files";
 
 /** A reporting period: whole UTC days, both ends included. */
@@ -25,80 +30,197 @@ export interface SavedQueryOptions {
 export const DEFAULT_OPTIONS: SavedQueryOptions = { limit: 20, shortWindowDays: 30, minClientFamilies: 2 };
 
 export interface SavedQuery {
-  name: string;
-  title: string;
-  description: string;
-  parameters(period: Period, options: SavedQueryOptions): QueryParameter[];
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  /** A value for each parameter its SQL names. */
+  parameters(period: Period, options: SavedQueryOptions): QueryParameters;
+  /** What it returns, in order. */
+  readonly columns: readonly SavedColumn[];
 }
 
-const range = (p: Period): QueryParameter[] => [p.from, p.to];
-const shortStart = (p: Period, o: SavedQueryOptions): string => {
+type Definition = Omit<SavedQuery, "name">;
+
+/** The entries named by their keys, keeping their literal column types for typed rows. */
+function registry<const D extends Record<string, Definition>>(definitions: D): { readonly [K in keyof D & string]: D[K] & { readonly name: K } } {
+  return Object.fromEntries(Object.entries(definitions).map(([name, definition]) => [name, { ...definition, name }])) as {
+    readonly [K in keyof D & string]: D[K] & { readonly name: K };
+  };
+}
+
+/** The period's days, compared with the `dt` partition so Athena prunes partitions. */
+const periodWindow = (p: Period) => ({ window_from: p.from, window_to: p.to });
+const shortWindow = (p: Period, o: SavedQueryOptions) => {
   const start = addDays(p.to, 1 - o.shortWindowDays);
-  return start > p.from ? start : p.from;
+  return { short_window_from: start > p.from ? start : p.from, ...periodWindow(p) };
 };
 
-export const SAVED_QUERIES: readonly SavedQuery[] = [
-  {
-    name: "top_scanners",
+const principal = { name: "principal", type: "varchar", comment: "caller ARN, or (unattributed)" } as const;
+const queries = { name: "queries", type: "bigint" } as const;
+const bytes = { name: "data_scanned_bytes", type: "bigint" } as const;
+const cost = { name: "cost_usd", type: "double" } as const;
+const rank = { name: "rank", type: "bigint" } as const;
+const iamPrincipal = { name: "iam_principal_arn", type: "varchar", nullable: true } as const;
+/** The short and the long window of the usage reports. */
+const shortAndLong = [
+  { name: "queries_short", type: "bigint" },
+  { name: "data_scanned_bytes_short", type: "bigint" },
+  { name: "cost_usd_short", type: "double" },
+  { name: "queries_long", type: "bigint" },
+  { name: "data_scanned_bytes_long", type: "bigint" },
+  { name: "cost_usd_long", type: "double" },
+] as const;
+
+/** Every saved query by name, in the order the reports list them. */
+export const SAVED = registry({
+  top_scanners: {
     title: "Top scanners",
     description: "Principals ranked by what their queries cost.",
-    parameters: (p, o) => [...range(p), o.limit],
+    parameters: (p, o) => ({ ...periodWindow(p), limit: o.limit }),
+    columns: [
+      principal,
+      iamPrincipal,
+      { name: "principal_type", type: "varchar", nullable: true },
+      queries,
+      { name: "failed_or_cancelled", type: "bigint" },
+      bytes,
+      cost,
+      { name: "largest_query_bytes", type: "bigint" },
+      rank,
+    ],
   },
-  {
-    name: "heaviest_queries",
+  heaviest_queries: {
     title: "Heaviest queries",
     description: "The single queries that scanned the most.",
-    parameters: (p, o) => [...range(p), o.limit],
+    parameters: (p, o) => ({ ...periodWindow(p), limit: o.limit }),
+    columns: [
+      { name: "query_execution_id", type: "varchar" },
+      { name: "event_time", type: "timestamp", nullable: true },
+      principal,
+      { name: "work_group", type: "varchar", nullable: true },
+      { name: "database_name", type: "varchar", nullable: true },
+      { name: "state", type: "varchar", nullable: true },
+      bytes,
+      { ...cost, nullable: true },
+      { name: "total_execution_ms", type: "bigint", nullable: true },
+      { name: "query_text", type: "varchar", nullable: true },
+      { name: "region", type: "varchar" },
+      rank,
+    ],
   },
-  {
-    name: "usage_daily",
+  usage_daily: {
     title: "Usage over time",
     description: "Queries, principals, bytes and cost per day.",
-    parameters: range,
+    parameters: periodWindow,
+    columns: [
+      { name: "day", type: "varchar" },
+      queries,
+      { name: "principals", type: "bigint" },
+      { name: "failed_or_cancelled", type: "bigint" },
+      bytes,
+      cost,
+    ],
   },
-  {
-    name: "usage_by_principal",
+  usage_by_principal: {
     title: "Usage by principal",
     description: "Each principal's use over the short and the long window.",
-    parameters: (p, o) => [shortStart(p, o), p.from, p.to],
+    parameters: shortWindow,
+    columns: [principal, ...shortAndLong, { name: "last_active_day", type: "varchar" }],
   },
-  {
-    name: "usage_by_workgroup",
+  usage_by_workgroup: {
     title: "Usage by work group",
     description: "Each work group's use over the short and the long window.",
-    parameters: (p, o) => [shortStart(p, o), p.from, p.to],
+    parameters: shortWindow,
+    columns: [{ name: "work_group", type: "varchar", comment: "or (unknown)" }, ...shortAndLong, { name: "principals_long", type: "bigint" }],
   },
-  {
-    name: "principal_profiles",
+  principal_profiles: {
     title: "Principal profiles",
     description: "Humans and services: how each IAM user or role reaches Athena, and what it reads.",
-    parameters: range,
+    parameters: periodWindow,
+    columns: [
+      iamPrincipal,
+      { name: "principal_type", type: "varchar", nullable: true },
+      { name: "kind", type: "varchar", values: ["human", "service"] },
+      { name: "callers", type: "bigint" },
+      { name: "client_families", type: "varchar", comment: "comma-separated, sorted" },
+      { name: "work_groups", type: "varchar" },
+      { name: "databases", type: "varchar" },
+      queries,
+      bytes,
+      cost,
+      { name: "first_active_day", type: "varchar" },
+      { name: "last_active_day", type: "varchar" },
+    ],
   },
-  {
-    name: "shared_principals",
+  shared_principals: {
     title: "Shared principals",
     description: "Service users and roles that several applications use.",
-    parameters: (p, o) => [...range(p), o.minClientFamilies],
+    parameters: (p, o) => ({ ...periodWindow(p), min_client_families: o.minClientFamilies }),
+    columns: [
+      iamPrincipal,
+      { name: "client_families", type: "bigint" },
+      { name: "client_family_list", type: "varchar" },
+      { name: "source_networks", type: "bigint", comment: "IPv4 /24s, or the AWS service calling" },
+      { name: "source_network_list", type: "varchar" },
+      { name: "user_agents", type: "bigint" },
+      queries,
+      cost,
+    ],
   },
-  {
-    name: "failed_query_cost",
+  failed_query_cost: {
     title: "Cost of failed and cancelled queries",
     description: "Athena bills failed and cancelled queries for what they scanned.",
-    parameters: range,
+    parameters: periodWindow,
+    columns: [
+      { name: "state", type: "varchar", values: ["FAILED", "CANCELLED"] },
+      principal,
+      queries,
+      bytes,
+      cost,
+      { name: "example_error", type: "varchar", nullable: true },
+    ],
   },
-  {
-    name: "permission_gaps",
+  permission_gaps: {
     title: "Permission gaps",
     description: "Grants each principal holds but did not use in the period, and how sure that is.",
-    parameters: (p) => [p.to, p.from, p.to, p.from, p.to, p.from, p.to, p.from, p.to, daysBetween(p.from, p.to).length, p.from],
+    parameters: (p) => ({ ...periodWindow(p), window_days: daysBetween(p.from, p.to).length }),
+    // One row per principal and unused grant: the findings the reports and the issue sync consume.
+    columns: [
+      { name: "principal_arn", type: "varchar" },
+      { name: "principal_type", type: "varchar" },
+      { name: "grant_kind", type: "varchar", values: ["workgroup", "database", "table"] },
+      { name: "resource", type: "varchar", comment: "`primary`, `finance`, `finance.ledger`" },
+      { name: "access_path", type: "varchar", comment: "how the principal holds it: `iam`, `iam (conditional)`, `lake-formation`" },
+      { name: "last_used", type: "varchar", nullable: true, comment: "YYYY-MM-DD; null if never in the evidence" },
+      { name: "principal_queries", type: "bigint", comment: "the principal's own use of Athena in the window" },
+      { name: "principal_last_active", type: "varchar", nullable: true },
+      { name: "window_from", type: "varchar" },
+      { name: "window_to", type: "varchar" },
+      {
+        name: "confidence",
+        type: "varchar",
+        values: ["high", "low"],
+        comment: "high when history and CloudTrail cover every day of the window and the principal is older than it",
+      },
+      { name: "coverage_note", type: "varchar" },
+    ],
   },
-  {
-    name: "data_coverage",
+  data_coverage: {
     title: "Data coverage",
     description: "Which days and regions the evidence covers, and what is missing.",
-    parameters: (p) => [...range(p), ...range(p), ...range(p)],
+    parameters: periodWindow,
+    columns: [
+      { name: "day", type: "varchar" },
+      { name: "region", type: "varchar" },
+      { name: "events", type: "bigint" },
+      { name: "with_history", type: "bigint" },
+      { name: "with_cloudtrail", type: "bigint" },
+      { name: "coverage", type: "varchar", values: ["complete", "missing", "no history", "no cloudtrail"] },
+    ],
   },
-];
+});
+
+export const SAVED_QUERIES: readonly SavedQuery[] = Object.values(SAVED);
 
 export function savedQuery(name: string): SavedQuery {
   const found = SAVED_QUERIES.find((q) => q.name === name);
@@ -106,8 +228,25 @@ export function savedQuery(name: string): SavedQuery {
   return found;
 }
 
+/** The query's SQL as written, with named parameters: what the engines run. */
 export function savedQuerySql(query: SavedQuery): string {
   return readSql(query.name);
+}
+
+/**
+ * The text of the query's Athena named query. Athena takes no named parameters, so it is the `?`
+ * form, headed by a comment listing the parameters in the order the console asks for them.
+ */
+export function namedQuerySql(query: SavedQuery): string {
+  const { sql, names } = positionalSql(savedQuerySql(query), query.name);
+  if (names.length === 0) return sql;
+  const order = names.map((name, i) => `--   ${i + 1}. ${name}`);
+  return [`-- Parameters, in the order the console asks for them (text in quotes: '2026-10-31'):`, ...order, sql].join("\n");
+}
+
+/** Runs a saved query for a period on an engine. */
+export function runSavedQuery(engine: QueryEngine, query: SavedQuery, period: Period, options: SavedQueryOptions = DEFAULT_OPTIONS): Promise<QueryResult> {
+  return engine.run(savedQuerySql(query), query.parameters(period, options), query.name);
 }
 
 /** The period of `days` days ending on `to`, validated. */

@@ -16,7 +16,8 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SILENT, reportPeriod } from "../cli/pipeline";
 import { addDays, dayOf } from "../queries/days";
-import { DEFAULT_OPTIONS, periodEnding, SAVED_QUERIES, savedQuerySql } from "../queries/saved";
+import { periodEnding, runSavedQuery, SAVED, SAVED_QUERIES } from "../queries/saved";
+import { savedRows } from "../queries/saved-columns";
 import { humanBytes } from "../reports/lib/format";
 import { duckdbScript } from "./support/athena-duckdb";
 import { AthenaServer, startAthenaServer } from "./support/athena-server";
@@ -171,11 +172,10 @@ beforeAll(async () => {
   dir = tempDir("workflow");
   origin = freshOrigin(ROOT, dir);
   github = await startGitHubServer(OWNER, REPO);
-  const query = SAVED_QUERIES.find((q) => q.name === "permission_gaps")!;
   for (const s of STACKS) {
     s.lake = await joinedLake({ days: DAYS, seed: s.seed, endDay: yesterday });
     s.athena = await startAthenaServer({ script: duckdbScript(s.lake.engine) });
-    const arns = (await s.lake.engine.run(savedQuerySql(query), query.parameters(period, DEFAULT_OPTIONS))).rows.map((r) => String(r.principal_arn));
+    const arns = savedRows(SAVED.permission_gaps, await runSavedQuery(s.lake.engine, SAVED.permission_gaps, period)).map((r) => r.principal_arn);
     s.arns = [...new Set(arns)].sort();
     s.gaps = new Map(s.arns.map((arn) => [nameOf(arn), arns.filter((a) => a === arn).length]));
   }

@@ -47,7 +47,7 @@ async function joinPartition(day: string, region: string, deps: JoinDeps): Promi
   const partition = eventsPartitionPrefix(day, region, prefix);
   const objectsReplaced = await deleteKeys(deps.s3, bucket, await listKeys(deps.s3, bucket, partition));
   try {
-    const result = await deps.engine.run(`INSERT INTO events\n${deps.joinSql}`, eventsJoinParameters(day, region));
+    const result = await deps.engine.run(`INSERT INTO events\n${deps.joinSql}`, eventsJoinParameters(day, region), "events_join");
     const objectsWritten = (await listKeys(deps.s3, bucket, partition)).length;
     deps.log.info("partition", { day, region, queryId: result.queryId, bytesScanned: result.bytesScanned, objectsReplaced, objectsWritten });
     return { day, region, queryId: result.queryId, bytesScanned: result.bytesScanned, objectsReplaced, objectsWritten };

@@ -1,7 +1,7 @@
 /** The Glue database and tables, derived from the single table definition; Athena's own work group and the saved queries. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { SAVED_QUERIES, savedQuerySql } from "../../queries/saved";
+import { namedQuerySql, SAVED_QUERIES } from "../../queries/saved";
 import { GlueTableSpec } from "../glue";
 import { PRODUCT } from "../../queries/names";
 
@@ -59,7 +59,7 @@ export class AuditCatalog extends pulumi.ComponentResource {
         description: query.description,
         database: database.name,
         workgroup: workGroup.name,
-        query: savedQuerySql(query),
+        query: namedQuerySql(query),
       }, { parent: this });
     }
     this.databaseName = database.name;

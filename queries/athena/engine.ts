@@ -1,10 +1,12 @@
 /**
- * The production engine: Amazon Athena. Starts a query with positional parameters in the audit's
- * work group, polls with backoff, stops it at the time limit, and pages through typed results.
+ * The production engine: Amazon Athena. Starts a query in the audit's work group with its named
+ * parameters bound to `?` markers and ExecutionParameters, polls with backoff, stops it at the time
+ * limit, and pages through typed results.
  */
 import * as athena from "@aws-sdk/client-athena";
-import { QueryEngine, QueryParameter, QueryResult, Row } from "../engine";
+import { QueryEngine, QueryParameters, QueryResult, Row } from "../engine";
 import { QueryFailedError, QueryTimeoutError } from "../errors";
+import { bindParameters } from "../parameters";
 import { columnsOf, isHeaderRow, rowOf, toAthenaLiteral } from "./convert";
 
 export interface AthenaEngineOptions {
@@ -37,11 +39,12 @@ export class AthenaEngine implements QueryEngine {
     this.client = options.client ?? createAthenaClient();
   }
 
-  async run(sql: string, parameters: readonly QueryParameter[] = []): Promise<QueryResult> {
+  async run(sql: string, parameters: QueryParameters = {}, queryName?: string): Promise<QueryResult> {
+    const bound = bindParameters(sql, parameters, queryName);
     const started = await this.client.send(
       new athena.StartQueryExecutionCommand({
-        QueryString: sql,
-        ExecutionParameters: parameters.length > 0 ? parameters.map(toAthenaLiteral) : undefined,
+        QueryString: bound.sql,
+        ExecutionParameters: bound.values.length > 0 ? bound.values.map(toAthenaLiteral) : undefined,
         WorkGroup: this.options.workGroup,
         QueryExecutionContext: { Database: this.options.database, Catalog: this.options.catalog },
       }),

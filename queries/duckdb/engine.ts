@@ -3,9 +3,10 @@
  * compatibility macros installed, so the saved Athena SQL runs unchanged.
  */
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import { ColumnInfo, QueryEngine, QueryParameter, QueryResult, Row, Value } from "../engine";
+import { ColumnInfo, QueryEngine, QueryParameters, QueryResult, Row, Value } from "../engine";
 import { QueryFailedError } from "../errors";
 import { assertLake, cloudTrailFiles, eventsFiles, grantsFiles, historyFiles, LakeLocation } from "../lake/files";
+import { bindParameters } from "../parameters";
 import { COMPAT_MACROS, SESSION_SETTINGS } from "./compat";
 import { cloudTrailSql, eventsColumnsProbe, eventsSql, grantsSql, historySql } from "./views";
 
@@ -51,8 +52,8 @@ export class DuckDbEngine implements QueryEngine {
     });
   }
 
-  async run(sql: string, parameters: readonly QueryParameter[] = []): Promise<QueryResult> {
-    return runOn(this.connection, sql, parameters);
+  async run(sql: string, parameters: QueryParameters = {}, queryName?: string): Promise<QueryResult> {
+    return runOn(this.connection, sql, parameters, queryName);
   }
 
   /**
@@ -86,14 +87,15 @@ export class DuckDbEngine implements QueryEngine {
 export class ScopedConnection {
   constructor(private readonly connection: DuckDBConnection) {}
 
-  run(sql: string, parameters: readonly QueryParameter[] = []): Promise<QueryResult> {
-    return runOn(this.connection, sql, parameters);
+  run(sql: string, parameters: QueryParameters = {}, queryName?: string): Promise<QueryResult> {
+    return runOn(this.connection, sql, parameters, queryName);
   }
 
   /** Materialises `sql` and writes `columns` of its rows to `file`; returns the row count. */
-  async writeParquet(sql: string, parameters: readonly QueryParameter[], columns: readonly string[], file: string): Promise<number> {
+  async writeParquet(sql: string, parameters: QueryParameters, columns: readonly string[], file: string, queryName?: string): Promise<number> {
+    const bound = bindParameters(sql, parameters, queryName);
     try {
-      await this.connection.run(`CREATE OR REPLACE TEMP TABLE staged AS ${sql}`, [...parameters]);
+      await this.connection.run(`CREATE OR REPLACE TEMP TABLE staged AS ${bound.sql}`, bound.values);
       const path = file.replace(/'/g, "''");
       await this.connection.run(
         `COPY (SELECT ${columns.join(", ")} FROM staged) TO '${path}' (FORMAT parquet, COMPRESSION zstd)`,
@@ -112,10 +114,12 @@ async function prepareSession(connection: DuckDBConnection): Promise<void> {
   for (const setting of SESSION_SETTINGS) await connection.run(setting);
 }
 
-async function runOn(connection: DuckDBConnection, sql: string, parameters: readonly QueryParameter[]): Promise<QueryResult> {
+async function runOn(connection: DuckDBConnection, sql: string, parameters: QueryParameters, queryName: string | undefined): Promise<QueryResult> {
+  // Bound before the try: a parameter mistake is the caller's input, not a failed query.
+  const bound = bindParameters(sql, parameters, queryName);
   let reader;
   try {
-    reader = await connection.runAndReadAll(sql, [...parameters]);
+    reader = await connection.runAndReadAll(bound.sql, bound.values);
   } catch (error) {
     throw new QueryFailedError(`embedded query failed: ${(error as Error).message}`, undefined, { cause: error });
   }

@@ -57,10 +57,10 @@ export async function joinDayEmbedded(engine: DuckDbEngine, day: string, region:
     const counts = await engine.withTables(
       { history: historySql(history.readable), cloudtrail: cloudTrailSql(cloudTrail.readable) },
       async (scoped) => {
-        const rows = await scoped.writeParquet(sql, eventsJoinParameters(day, region), columns, file);
+        const rows = await scoped.writeParquet(sql, eventsJoinParameters(day, region), columns, file, "events_join");
         const tally = await scoped.run(
-          "SELECT count_if(NOT attributed) AS unattributed, count_if(NOT in_history) AS without_history FROM read_parquet(?)",
-          [file],
+          "SELECT count_if(NOT attributed) AS unattributed, count_if(NOT in_history) AS without_history FROM read_parquet(:file)",
+          { file },
         );
         const t = tally.rows[0];
         return { rows, unattributed: Number(t.unattributed ?? 0), withoutHistory: Number(t.without_history ?? 0) };

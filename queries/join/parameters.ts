@@ -1,31 +1,49 @@
 /**
- * Parameters of `events_join.sql` for one day and region, in the order its `?` markers appear.
- * Partition filters are plain parameters (not a CTE) so Athena's partition projection can prune.
+ * The named parameters of `events_join.sql` for one day D and region. The partition filters are
+ * parameters (not values the SQL derives from D) so Athena's partition projection can prune.
  */
 import { addDays, cloudTrailDay, parseDay } from "../days";
+import { QueryParameters } from "../engine";
 
 function at(day: string, time: string): string {
   return `${day} ${time}`;
 }
 
-export function eventsJoinParameters(day: string, region: string): string[] {
+export interface EventsJoinParameters extends QueryParameters {
+  /** The region read and written. */
+  region: string;
+  /** D: the `dt` written, and the day of history rows that no CloudTrail record names. */
+  day: string;
+  /** History `dt` D-1 .. D+1: a query's submission and its CloudTrail event may straddle midnight. */
+  day_before: string;
+  day_after: string;
+  /** CloudTrail folders D-1, D, D+1 (`yyyy/MM/dd`): files delivered after midnight land in D+1. */
+  trail_day_before: string;
+  trail_day: string;
+  trail_day_after: string;
+  /** CloudTrail event times read, [D 00:00 - 1h, D+1 00:00 + 1h), as `YYYY-MM-DD HH:MM:SS`. */
+  event_time_from: string;
+  event_time_to: string;
+  /** The events that belong to D, [D 00:00, D+1 00:00). */
+  day_start: string;
+  day_end: string;
+}
+
+export function eventsJoinParameters(day: string, region: string): EventsJoinParameters {
   parseDay(day);
   const before = addDays(day, -1);
   const after = addDays(day, 1);
-  return [
+  return {
     region,
-    cloudTrailDay(before),
-    cloudTrailDay(day),
-    cloudTrailDay(after),
-    at(before, "23:00:00"),
-    at(after, "01:00:00"),
-    region,
-    before,
-    after,
     day,
-    region,
-    at(day, "00:00:00"),
-    at(after, "00:00:00"),
-    day,
-  ];
+    day_before: before,
+    day_after: after,
+    trail_day_before: cloudTrailDay(before),
+    trail_day: cloudTrailDay(day),
+    trail_day_after: cloudTrailDay(after),
+    event_time_from: at(before, "23:00:00"),
+    event_time_to: at(after, "01:00:00"),
+    day_start: at(day, "00:00:00"),
+    day_end: at(after, "00:00:00"),
+  };
 }

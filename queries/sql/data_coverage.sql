@@ -1,13 +1,12 @@
 -- data_coverage: for every day and region of a period, whether the evidence is whole.
 -- Read from the events table only (CloudTrail is too large to scan for this): a day whose events
 -- all lack history, or all lack a CloudTrail principal, shows which source was missing when it was joined.
--- Parameters: 1-2 first and last day for the calendar, 3-4 the same for regions, 5-6 the same for counts.
 WITH calendar AS (
   SELECT CAST(CAST(calendar_day AS date) AS varchar) AS day
-  FROM UNNEST(sequence(CAST(? AS date), CAST(? AS date), INTERVAL '1' DAY)) AS days (calendar_day)
+  FROM UNNEST(sequence(CAST(:window_from AS date), CAST(:window_to AS date), INTERVAL '1' DAY)) AS days (calendar_day)
 ),
 regions AS (
-  SELECT DISTINCT region FROM events WHERE dt BETWEEN ? AND ?
+  SELECT DISTINCT region FROM events WHERE dt BETWEEN :window_from AND :window_to
 ),
 counts AS (
   SELECT
@@ -17,7 +16,7 @@ counts AS (
     count_if(in_history) AS with_history,
     count_if(attributed) AS with_cloudtrail
   FROM events
-  WHERE dt BETWEEN ? AND ?
+  WHERE dt BETWEEN :window_from AND :window_to
   GROUP BY dt, region
 )
 SELECT

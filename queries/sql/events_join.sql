@@ -1,13 +1,7 @@
 -- events_join: Athena history joined with CloudTrail for one UTC day D and one region.
 -- Who ran each query comes from CloudTrail (StartQueryExecution without errorCode); what it scanned
 -- comes from history. Runs unchanged on Athena (INSERT INTO events ...) and DuckDB.
---
--- Positional parameters, in order (queries/join/parameters.ts builds them):
---   1 region            2-4 CloudTrail day folders D-1, D, D+1 (yyyy/MM/dd): late files land in D+1
---   5-6 CloudTrail event-time window [D 00:00 - 1h, D+1 00:00 + 1h) ('YYYY-MM-DD HH:MM:SS')
---   7 region            8-9 history dt D-1 .. D+1 (a query's submission and its event may straddle midnight)
---   10 D (the dt written)  11 region (written)
---   12-13 day window [D 00:00, D+1 00:00)   14 D (history rows that no CloudTrail record names)
+-- queries/join/parameters.ts derives the parameters from D and the region.
 WITH trail AS (
   SELECT
     json_extract_scalar(responseelements, '$.queryExecutionId') AS query_execution_id,
@@ -21,14 +15,15 @@ WITH trail AS (
     json_extract_scalar(requestparameters, '$.workGroup') AS requested_work_group,
     json_extract_scalar(requestparameters, '$.queryExecutionContext.database') AS requested_database
   FROM cloudtrail
-  WHERE region = ?
-    AND day IN (?, ?, ?)
+  WHERE region = :region
+    -- Files delivered after midnight land in D+1's folder.
+    AND day IN (:trail_day_before, :trail_day, :trail_day_after)
     AND eventsource = 'athena.amazonaws.com'
     AND eventname = 'StartQueryExecution'
     AND errorcode IS NULL
     AND json_extract_scalar(responseelements, '$.queryExecutionId') IS NOT NULL
-    AND substr(replace(eventtime, 'T', ' '), 1, 19) >= ?
-    AND substr(replace(eventtime, 'T', ' '), 1, 19) < ?
+    AND substr(replace(eventtime, 'T', ' '), 1, 19) >= :event_time_from
+    AND substr(replace(eventtime, 'T', ' '), 1, 19) < :event_time_to
 ),
 started AS (
   -- CloudTrail may deliver a record twice: keep one per execution.
@@ -42,7 +37,8 @@ executions AS (
   SELECT * FROM (
     SELECT history.*, row_number() OVER (PARTITION BY queryexecutionid ORDER BY dt, workgroup) AS copy_number
     FROM history
-    WHERE region = ? AND dt BETWEEN ? AND ?
+    -- D-1 .. D+1: a query's submission and its CloudTrail event may straddle midnight.
+    WHERE region = :region AND dt BETWEEN :day_before AND :day_after
   ) AS numbered_history
   WHERE copy_number = 1
 )
@@ -103,9 +99,10 @@ SELECT
   e.engineversion.effectiveengineversion AS engine_version,
   s.query_execution_id IS NOT NULL AS attributed,
   e.queryexecutionid IS NOT NULL AS in_history,
-  ? AS dt,
-  ? AS region
+  :day AS dt,
+  :region AS region
 FROM started AS s
 FULL OUTER JOIN executions AS e ON s.query_execution_id = e.queryexecutionid
-WHERE (s.query_execution_id IS NOT NULL AND s.event_time_text >= ? AND s.event_time_text < ?)
-   OR (s.query_execution_id IS NULL AND e.dt = ?)
+-- A row belongs to the day of its CloudTrail event; history that no record names, to its own day.
+WHERE (s.query_execution_id IS NOT NULL AND s.event_time_text >= :day_start AND s.event_time_text < :day_end)
+   OR (s.query_execution_id IS NULL AND e.dt = :day)

@@ -1,5 +1,4 @@
 -- failed_query_cost: what failed and cancelled queries scanned and cost (Athena bills them too).
--- Parameters: 1 first day, 2 last day (yyyy-MM-dd, inclusive).
 SELECT
   state,
   coalesce(principal_arn, '(unattributed)') AS principal,
@@ -8,7 +7,7 @@ SELECT
   sum(coalesce(cost_usd, 0)) AS cost_usd,
   max(error_message) AS example_error
 FROM events
-WHERE dt BETWEEN ? AND ?
+WHERE dt BETWEEN :window_from AND :window_to
   AND state IN ('FAILED', 'CANCELLED')
 GROUP BY state, coalesce(principal_arn, '(unattributed)')
 ORDER BY cost_usd DESC, queries DESC, state, principal

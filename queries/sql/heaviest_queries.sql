@@ -1,5 +1,4 @@
 -- heaviest_queries: the queries that scanned the most over a period.
--- Parameters: 1 first day, 2 last day (yyyy-MM-dd, inclusive), 3 how many queries.
 SELECT *
 FROM (
   SELECT
@@ -16,8 +15,8 @@ FROM (
     region,
     row_number() OVER (ORDER BY data_scanned_bytes DESC, query_execution_id) AS rank
   FROM events
-  WHERE dt BETWEEN ? AND ?
+  WHERE dt BETWEEN :window_from AND :window_to
     AND data_scanned_bytes IS NOT NULL
 ) AS ranked
-WHERE rank <= ?
+WHERE rank <= :limit
 ORDER BY rank

@@ -3,11 +3,9 @@
 -- how sure the finding is. Principals with Athena access that ran nothing show up with all grants.
 -- Confidence is high only when events with both history and CloudTrail exist for every day of the
 -- window and the principal is older than the window.
--- Parameters: 1 window end (the grants snapshot taken on or before it), 2 window start,
---   3 window end (use up to then), 4-5 window start and end (activity), 6-7 the same (coverage),
---   8-9 window start and end (printed), 10 days in the window, 11 window start.
 WITH snapshot AS (
-  SELECT max(dt) AS dt FROM grants WHERE dt <= ?
+  -- The last grants snapshot taken on or before the window's end.
+  SELECT max(dt) AS dt FROM grants WHERE dt <= :window_to
 ),
 granted AS (
   SELECT grants.*
@@ -22,7 +20,7 @@ reads AS (
   WHERE events.attributed
 ),
 used AS (
-  SELECT principal_arn, grant_kind, resource, max(dt) AS last_used, max(dt) >= ? AS used_in_window
+  SELECT principal_arn, grant_kind, resource, max(dt) AS last_used, max(dt) >= :window_from AS used_in_window
   FROM (
     SELECT iam_principal_arn AS principal_arn, 'workgroup' AS grant_kind, work_group AS resource, dt FROM events WHERE attributed
     UNION ALL
@@ -30,19 +28,19 @@ used AS (
     UNION ALL
     SELECT iam_principal_arn, 'database', split_part(table_name, '.', 1), dt FROM reads
   ) AS uses
-  WHERE dt <= ?
+  WHERE dt <= :window_to
   GROUP BY principal_arn, grant_kind, resource
 ),
 activity AS (
   SELECT iam_principal_arn AS principal_arn, count(*) AS queries, max(dt) AS last_active
   FROM events
-  WHERE dt BETWEEN ? AND ? AND attributed
+  WHERE dt BETWEEN :window_from AND :window_to AND attributed
   GROUP BY iam_principal_arn
 ),
 coverage AS (
   SELECT count(DISTINCT dt) AS covered_days
   FROM events
-  WHERE dt BETWEEN ? AND ? AND attributed AND in_history
+  WHERE dt BETWEEN :window_from AND :window_to AND attributed AND in_history
 )
 SELECT
   granted.principal_arn,
@@ -53,10 +51,10 @@ SELECT
   used.last_used,
   coalesce(activity.queries, 0) AS principal_queries,
   activity.last_active AS principal_last_active,
-  ? AS window_from,
-  ? AS window_to,
+  :window_from AS window_from,
+  :window_to AS window_to,
   CASE
-    WHEN coverage.covered_days >= ? AND substr(coalesce(granted.principal_created, '0000'), 1, 10) <= ? THEN 'high'
+    WHEN coverage.covered_days >= :window_days AND substr(coalesce(granted.principal_created, '0000'), 1, 10) <= :window_from THEN 'high'
     ELSE 'low'
   END AS confidence,
   'History and CloudTrail cover ' || CAST(coverage.covered_days AS varchar) || ' day(s) of the window'

@@ -1,7 +1,6 @@
 -- principal_profiles: what kind of caller each IAM user or role is, and how it reaches Athena.
 -- A principal counts as human when a person's signs show (IAM user at the console, an Identity
 -- Center session, an AWSReservedSSO_ role); otherwise it is a service.
--- Parameters: 1 first day, 2 last day (yyyy-MM-dd, inclusive).
 SELECT
   iam_principal_arn,
   max(principal_type) AS principal_type,
@@ -22,7 +21,7 @@ FROM (
       OR strpos(iam_principal_arn, ':role/aws-reserved/sso.amazonaws.com/') > 0
       OR (principal_type = 'IAMUser' AND client_family = 'console')) AS human_sign
   FROM events
-  WHERE dt BETWEEN ? AND ?
+  WHERE dt BETWEEN :window_from AND :window_to
     AND attributed
 ) AS attributed_events
 GROUP BY iam_principal_arn

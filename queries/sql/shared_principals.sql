@@ -1,7 +1,6 @@
 -- shared_principals: service users and roles that several applications use (many client families or
 -- source networks), a sign that one credential serves more than one purpose.
 -- Source network: the /24 of an IPv4 address, or the caller's name when AWS calls for a service.
--- Parameters: 1 first day, 2 last day (yyyy-MM-dd, inclusive), 3 least client families to report.
 SELECT
   iam_principal_arn,
   count(DISTINCT client_family) AS client_families,
@@ -19,12 +18,12 @@ FROM (
     cost_usd,
     coalesce(nullif(regexp_extract(source_ip, '^(\d+\.\d+\.\d+)\.\d+$', 1), '') || '.0/24', source_ip) AS source_network
   FROM events
-  WHERE dt BETWEEN ? AND ?
+  WHERE dt BETWEEN :window_from AND :window_to
     AND attributed
     AND on_behalf_of IS NULL
     AND strpos(iam_principal_arn, ':role/aws-reserved/sso.amazonaws.com/') = 0
     AND client_family <> 'console'
 ) AS service_calls
 GROUP BY iam_principal_arn
-HAVING count(DISTINCT client_family) >= ?
+HAVING count(DISTINCT client_family) >= :min_client_families
 ORDER BY client_families DESC, source_networks DESC, iam_principal_arn

@@ -1,5 +1,4 @@
 -- top_scanners: principals ranked by cost (then bytes) over a period.
--- Parameters: 1 first day, 2 last day (yyyy-MM-dd, inclusive), 3 how many principals.
 SELECT *
 FROM (
   SELECT
@@ -15,8 +14,8 @@ FROM (
       ORDER BY sum(coalesce(cost_usd, 0)) DESC, sum(coalesce(data_scanned_bytes, 0)) DESC, coalesce(principal_arn, '(unattributed)')
     ) AS rank
   FROM events
-  WHERE dt BETWEEN ? AND ?
+  WHERE dt BETWEEN :window_from AND :window_to
   GROUP BY coalesce(principal_arn, '(unattributed)')
 ) AS ranked
-WHERE rank <= ?
+WHERE rank <= :limit
 ORDER BY rank

@@ -1,6 +1,5 @@
 -- usage_by_principal: each principal's use over a long and a short window ending on the same day
 -- (the reports use 90 and 30 days), to show who is growing and who went quiet.
--- Parameters: 1 first day of the short window, 2 first day of the long window, 3 last day.
 SELECT
   principal,
   count_if(recent) AS queries_short,
@@ -15,10 +14,10 @@ FROM (
     coalesce(principal_arn, '(unattributed)') AS principal,
     coalesce(data_scanned_bytes, 0) AS data_scanned_bytes,
     coalesce(cost_usd, 0) AS cost_usd,
-    dt >= ? AS recent,
+    dt >= :short_window_from AS recent,
     dt
   FROM events
-  WHERE dt BETWEEN ? AND ?
+  WHERE dt BETWEEN :window_from AND :window_to
 ) AS windowed
 GROUP BY principal
 ORDER BY cost_usd_long DESC, data_scanned_bytes_long DESC, principal

@@ -1,5 +1,4 @@
 -- usage_by_workgroup: each work group's use over a long and a short window ending on the same day.
--- Parameters: 1 first day of the short window, 2 first day of the long window, 3 last day.
 SELECT
   work_group,
   count_if(recent) AS queries_short,
@@ -15,9 +14,9 @@ FROM (
     principal_arn,
     coalesce(data_scanned_bytes, 0) AS data_scanned_bytes,
     coalesce(cost_usd, 0) AS cost_usd,
-    dt >= ? AS recent
+    dt >= :short_window_from AS recent
   FROM events
-  WHERE dt BETWEEN ? AND ?
+  WHERE dt BETWEEN :window_from AND :window_to
 ) AS windowed
 GROUP BY work_group
 ORDER BY cost_usd_long DESC, data_scanned_bytes_long DESC, work_group

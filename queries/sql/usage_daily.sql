@@ -1,5 +1,4 @@
 -- usage_daily: one row per day of a period: queries, principals, bytes and cost.
--- Parameters: 1 first day, 2 last day (yyyy-MM-dd, inclusive).
 SELECT
   dt AS day,
   count(*) AS queries,
@@ -8,6 +7,6 @@ SELECT
   sum(coalesce(data_scanned_bytes, 0)) AS data_scanned_bytes,
   sum(coalesce(cost_usd, 0)) AS cost_usd
 FROM events
-WHERE dt BETWEEN ? AND ?
+WHERE dt BETWEEN :window_from AND :window_to
 GROUP BY dt
 ORDER BY dt

@@ -1,28 +1,13 @@
 /**
  * A permission-gap finding: one grant a principal holds but did not use in the window, as the
- * permission-gaps query returns it (one row per principal and grant). The reports and the issue
- * sync consume this shape.
+ * permission_gaps query returns it (one row per principal and grant), with camelCase keys. The
+ * reports, the issue sync and its template consume this shape; the query's declared columns (in
+ * queries/saved.ts) define it, so a column added there is a field here.
  */
-export interface PermissionGap {
-  principalArn: string;
-  principalType: string;
-  /** `workgroup`, `database` or `table`. */
-  grantKind: string;
-  /** `primary`, `finance`, `finance.ledger`. */
-  resource: string;
-  /** How the principal holds it: `iam`, `iam (conditional)`, `lake-formation`. */
-  accessPath: string;
-  /** When the grant was last used (YYYY-MM-DD), or null if never in the evidence. */
-  lastUsed: string | null;
-  /** The principal's own use of Athena in the window. */
-  principalQueries: number;
-  principalLastActive: string | null;
-  windowFrom: string;
-  windowTo: string;
-  /** `high` when history and CloudTrail cover every day of the window and the principal is older than it. */
-  confidence: "high" | "low";
-  coverageNote: string;
-}
+import { SAVED } from "../../queries/saved";
+import { camelCase, CamelRow, SavedColumn } from "../../queries/saved-columns";
+
+export type PermissionGap = CamelRow<typeof SAVED.permission_gaps>;
 
 /** Findings grouped by principal, principals and grants in a stable order. */
 export function byPrincipal(findings: readonly PermissionGap[]): Map<string, PermissionGap[]> {
@@ -33,29 +18,36 @@ export function byPrincipal(findings: readonly PermissionGap[]): Map<string, Per
   return groups;
 }
 
-/** A permission_gaps row (snake_case columns) or a findings-file entry, checked; names what is wrong. */
+/** One cell, checked against its declared column; `where` and the column name say what is wrong. */
+function checked(column: SavedColumn, value: unknown, where: string): unknown {
+  if (column.nullable && (value === null || value === undefined)) return null;
+  if (column.type === "bigint" || column.type === "double") {
+    // A missing count reads as none (a hand-written findings file may leave it out).
+    const n = Number(value ?? 0);
+    if (!Number.isFinite(n)) throw new Error(`${where}: ${column.name} must be a number, got ${JSON.stringify(value)}`);
+    return n;
+  }
+  if (column.type === "boolean") {
+    if (typeof value !== "boolean") throw new Error(`${where}: ${column.name} must be true or false, got ${JSON.stringify(value)}`);
+    return value;
+  }
+  if (typeof value !== "string" || value === "") throw new Error(`${where}: ${column.name} must be text, got ${JSON.stringify(value)}`);
+  if (column.values && !column.values.includes(value)) {
+    const choices = `${column.values.slice(0, -1).join(", ")} or ${column.values[column.values.length - 1]}`;
+    throw new Error(`${where}: ${column.name} must be ${choices}, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+/**
+ * A permission_gaps row (its declared snake_case columns) or a findings-file entry (the same
+ * names in camelCase, as `--findings` reads them), checked; names what is wrong.
+ */
 export function toPermissionGap(row: Record<string, unknown>, where: string): PermissionGap {
-  const pick = (camel: string, snake: string) => row[camel] ?? row[snake];
-  const text = (camel: string, snake: string, optional = false): string => {
-    const v = pick(camel, snake);
-    if (typeof v === "string" && v !== "") return v;
-    if (optional && (v === null || v === undefined)) return null as unknown as string;
-    throw new Error(`${where}: ${snake} must be text, got ${JSON.stringify(v)}`);
-  };
-  const confidence = text("confidence", "confidence");
-  if (confidence !== "high" && confidence !== "low") throw new Error(`${where}: confidence must be high or low, got ${JSON.stringify(confidence)}`);
-  return {
-    principalArn: text("principalArn", "principal_arn"),
-    principalType: text("principalType", "principal_type"),
-    grantKind: text("grantKind", "grant_kind"),
-    resource: text("resource", "resource"),
-    accessPath: text("accessPath", "access_path"),
-    lastUsed: text("lastUsed", "last_used", true),
-    principalQueries: Number(pick("principalQueries", "principal_queries") ?? 0),
-    principalLastActive: text("principalLastActive", "principal_last_active", true),
-    windowFrom: text("windowFrom", "window_from"),
-    windowTo: text("windowTo", "window_to"),
-    confidence,
-    coverageNote: text("coverageNote", "coverage_note"),
-  };
+  const gap: Record<string, unknown> = {};
+  for (const column of SAVED.permission_gaps.columns) {
+    const key = camelCase(column.name);
+    gap[key] = checked(column, row[key] ?? row[column.name], where);
+  }
+  return gap as PermissionGap;
 }

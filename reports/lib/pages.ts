@@ -1,6 +1,7 @@
 /** Page models: saved-query results turned into what the templates print. Pure, so tests can pin them. */
 import { QueryResult, Row } from "../../queries/engine";
-import { DEFAULT_OPTIONS, Period, SavedQuery } from "../../queries/saved";
+import { DEFAULT_OPTIONS, Period, SAVED, SavedQuery } from "../../queries/saved";
+import { SavedRow, savedRows } from "../../queries/saved-columns";
 import { queryCostUsd } from "../../queries/cost";
 import { redactSql } from "./redact";
 import { formatByColumn, humanBytes, mermaidXyChart, shortArn, usd } from "./format";
@@ -22,7 +23,10 @@ export interface PageModel {
   footnote: string;
 }
 
-const LABELS: Record<string, string> = {
+/** Any saved query's column name: a label for a column no query returns fails to compile. */
+type SavedColumnName = (typeof SAVED)[keyof typeof SAVED]["columns"][number]["name"];
+
+const LABELS: Partial<Record<SavedColumnName, string>> = {
   data_scanned_bytes: "Scanned",
   cost_usd: "Cost",
   iam_principal_arn: "IAM principal",
@@ -41,7 +45,7 @@ const LABELS: Record<string, string> = {
 };
 
 export function columnLabel(name: string): string {
-  return LABELS[name] ?? name.charAt(0).toUpperCase() + name.slice(1).replace(/_/g, " ");
+  return LABELS[name as SavedColumnName] ?? name.charAt(0).toUpperCase() + name.slice(1).replace(/_/g, " ");
 }
 
 export interface RenderOptions {
@@ -56,28 +60,34 @@ function shown(name: string, value: Row[string], options: RenderOptions): string
   return /principal/.test(name) && typeof value === "string" ? formatByColumn(name, shortArn(value)) : formatByColumn(name, value);
 }
 
-function chartFor(name: string, rows: readonly Row[]): string | undefined {
-  if (name === "usage_daily" && rows.length > 0) {
-    return mermaidXyChart({
-      title: "Cost per day (USD)",
-      xLabels: rows.map((r) => String(r.day).slice(5)),
-      yTitle: "USD",
-      series: rows.map((r) => Number(r.cost_usd ?? 0)),
-      kind: "line",
-    });
-  }
-  if (name === "top_scanners" && rows.length > 0) {
-    const top = rows.slice(0, 10);
-    return mermaidXyChart({
-      title: "Cost by principal (USD), top 10",
-      xLabels: top.map((r) => shortArn(r.principal).split("/").pop() ?? ""),
-      yTitle: "USD",
-      series: top.map((r) => Number(r.cost_usd ?? 0)),
-      kind: "bar",
-    });
-  }
-  return undefined;
+function dailyChart(rows: readonly SavedRow<typeof SAVED.usage_daily>[]): string | undefined {
+  if (rows.length === 0) return undefined;
+  return mermaidXyChart({
+    title: "Cost per day (USD)",
+    xLabels: rows.map((r) => r.day.slice(5)),
+    yTitle: "USD",
+    series: rows.map((r) => r.cost_usd),
+    kind: "line",
+  });
 }
+
+function scannersChart(rows: readonly SavedRow<typeof SAVED.top_scanners>[]): string | undefined {
+  if (rows.length === 0) return undefined;
+  const top = rows.slice(0, 10);
+  return mermaidXyChart({
+    title: "Cost by principal (USD), top 10",
+    xLabels: top.map((r) => shortArn(r.principal).split("/").pop() ?? ""),
+    yTitle: "USD",
+    series: top.map((r) => r.cost_usd),
+    kind: "bar",
+  });
+}
+
+/** The pages with a chart above their table. */
+const CHARTS = new Map<string, (result: QueryResult) => string | undefined>([
+  [SAVED.usage_daily.name, (result) => dailyChart(savedRows(SAVED.usage_daily, result))],
+  [SAVED.top_scanners.name, (result) => scannersChart(savedRows(SAVED.top_scanners, result))],
+]);
 
 export function footnote(result: QueryResult): string {
   return result.queryId
@@ -96,7 +106,7 @@ export function pageModel(outcome: QueryOutcome, period: Period, options: Render
     period,
     headers: columns.map(columnLabel),
     rows: result.rows.map((row) => columns.map((c) => shown(c, row[c], options))),
-    chart: chartFor(query.name, result.rows),
+    chart: CHARTS.get(query.name)?.(result),
     footnote: footnote(result),
   };
 }
@@ -105,34 +115,34 @@ export interface IndexModel {
   period: Period;
   source: string;
   totals: { queries: number; bytes: number; cost: number; principals: number; failed: number; failedCost: number };
-  coverage: { complete: number; total: number; gaps: Row[] };
+  coverage: { complete: number; total: number; gaps: SavedRow<typeof SAVED.data_coverage>[] };
   chart?: string;
   pages: Pick<PageModel, "title" | "file" | "description">[];
 }
 
-function sum(rows: readonly Row[], key: string): number {
-  return rows.reduce((total, r) => total + Number(r[key] ?? 0), 0);
+function sum<R>(rows: readonly R[], value: (row: R) => number): number {
+  return rows.reduce((total, r) => total + value(r), 0);
 }
 
 export function indexModel(outcomes: readonly QueryOutcome[], period: Period, source: string): IndexModel {
-  const rowsOf = (name: string) => outcomes.find((o) => o.query.name === name)?.result.rows ?? [];
-  const daily = rowsOf("usage_daily");
-  const failed = rowsOf("failed_query_cost");
-  const coverage = rowsOf("data_coverage");
-  const principals = new Set(rowsOf("usage_by_principal").map((r) => r.principal).filter((p) => p !== "(unattributed)"));
+  const rowsOf = <Q extends SavedQuery>(query: Q) => savedRows(query, outcomes.find((o) => o.query.name === query.name)?.result ?? { rows: [] });
+  const daily = rowsOf(SAVED.usage_daily);
+  const failed = rowsOf(SAVED.failed_query_cost);
+  const coverage = rowsOf(SAVED.data_coverage);
+  const principals = new Set(rowsOf(SAVED.usage_by_principal).map((r) => r.principal).filter((p) => p !== "(unattributed)"));
   return {
     period,
     source,
     totals: {
-      queries: sum(daily, "queries"),
-      bytes: sum(daily, "data_scanned_bytes"),
-      cost: sum(daily, "cost_usd"),
+      queries: sum(daily, (r) => r.queries),
+      bytes: sum(daily, (r) => r.data_scanned_bytes),
+      cost: sum(daily, (r) => r.cost_usd),
       principals: principals.size,
-      failed: sum(failed, "queries"),
-      failedCost: sum(failed, "cost_usd"),
+      failed: sum(failed, (r) => r.queries),
+      failedCost: sum(failed, (r) => r.cost_usd),
     },
     coverage: { complete: coverage.filter((r) => r.coverage === "complete").length, total: coverage.length, gaps: coverage.filter((r) => r.coverage !== "complete") },
-    chart: chartFor("usage_daily", daily),
+    chart: dailyChart(daily),
     pages: outcomes.map((o) => ({ title: o.query.title, file: `${o.query.name}.md`, description: o.query.description })),
   };
 }

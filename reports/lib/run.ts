@@ -1,7 +1,7 @@
 /** Runs the saved queries for a period on an engine, a bounded number at a time. */
 import { mapLimit } from "../../queries/concurrency";
 import { QueryEngine } from "../../queries/engine";
-import { DEFAULT_OPTIONS, Period, SAVED_QUERIES, SavedQuery, SavedQueryOptions, savedQuerySql } from "../../queries/saved";
+import { DEFAULT_OPTIONS, Period, runSavedQuery, SAVED_QUERIES, SavedQuery, SavedQueryOptions } from "../../queries/saved";
 import { QueryOutcome } from "./pages";
 
 export async function runSavedQueries(
@@ -13,7 +13,7 @@ export async function runSavedQueries(
   onDone?: (query: SavedQuery) => void,
 ): Promise<QueryOutcome[]> {
   return mapLimit(queries, concurrency, async (query) => {
-    const outcome = { query, result: await engine.run(savedQuerySql(query), query.parameters(period, options)) };
+    const outcome = { query, result: await runSavedQuery(engine, query, period, options) };
     onDone?.(query);
     return outcome;
   });

@@ -14,9 +14,11 @@ import { SILENT_LOGGER } from "../../functions/shared/log";
 import { createS3Client } from "../../functions/shared/s3";
 import { AthenaEngine } from "../../queries/athena/engine";
 import { eventsJoinParameters } from "../../queries/join/parameters";
+import { positionalSql } from "../../queries/parameters";
 import { eventsPartitionPrefix, historyObjectKey } from "../../queries/layout";
 import { readSql } from "../../queries/sql-files";
 import { AthenaServer, startAthenaServer } from "../support/athena-server";
+import { joinedPartition, receivedParameters } from "../support/execution-parameters";
 import { LocalS3, startS3, useLocalAws } from "../support/s3";
 
 const NOW = new Date("2026-11-20T03:00:00Z");
@@ -33,7 +35,7 @@ beforeAll(async () => {
   s3 = await startS3("audit-bucket");
   athena = await startAthenaServer({
     script: (_sql, parameters = []) => {
-      const [day, region] = [parameters[9], parameters[10]].map((p) => p.slice(1, -1));
+      const { day, region } = joinedPartition(parameters);
       const partition = eventsPartitionPrefix(day, region);
       if (failing.has(`${day} ${region}`)) {
         return {
@@ -94,8 +96,11 @@ describe("events joiner", () => {
       `${eventsPartitionPrefix("2026-11-18", "us-east-1")}20261120_030000_2026-11-18_0.parquet`,
     ]);
     const first = athena.queries[0];
-    expect(first.sql).toBe(`INSERT INTO events\n${JOIN_SQL}`);
-    expect(first.parameters).toEqual(eventsJoinParameters("2026-11-18", "us-east-1").map((p) => `'${p}'`));
+    // Athena takes `?` markers: the named SQL arrives in that form, each name's value at each of its markers.
+    expect(first.sql).toBe(`INSERT INTO events\n${positionalSql(JOIN_SQL).sql}`);
+    expect(first.sql).not.toMatch(/:day\b|:region\b/);
+    expect(receivedParameters(JOIN_SQL, first.parameters)).toEqual(eventsJoinParameters("2026-11-18", "us-east-1"));
+    expect(first.parameters?.filter((p) => p === "'us-east-1'")).toHaveLength(3);
     expect([first.workGroup, first.database]).toEqual(["athena-audit", "athena_audit"]);
   });
 

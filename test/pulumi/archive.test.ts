@@ -16,6 +16,7 @@ import { addDays, dayOf } from "../../queries/days";
 import { eventsPartitionPrefix } from "../../queries/layout";
 import { historyOperations } from "../support/athena-history";
 import { AthenaServer, startAthenaServer } from "../support/athena-server";
+import { joinedPartition } from "../support/execution-parameters";
 import { executionsUntil } from "../support/executions";
 import { IamServer, startIamServer } from "../support/iam-server";
 import { authorizationDetails, LAKE_BUCKET } from "../../generator/iam";
@@ -57,7 +58,7 @@ beforeAll(async () => {
       "AWSGlue.GetTables": (input) => [200, { TableList: DATABASES[String(input.DatabaseName)].map((Name) => ({ Name, StorageDescriptor: { Location: `s3://${LAKE_BUCKET}/${input.DatabaseName}/${Name}/` } })) }],
     },
     script: (_sql, parameters = []) => {
-      const [day, region] = [parameters[9], parameters[10]].map((p) => p.slice(1, -1));
+      const { day, region } = joinedPartition(parameters);
       const key = `${eventsPartitionPrefix(day, region)}${day}_0.parquet`;
       return { runningPolls: 1, effect: async () => void (await s3.client.send(new s3sdk.PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: "PAR1" }))) };
     },

@@ -18,6 +18,7 @@ import { eventsPartitionPrefix, historyDayPrefix, historyObjectKey } from "../..
 import { SAVED_QUERIES } from "../../queries/saved";
 import { readSql } from "../../queries/sql-files";
 import { duckdbScript } from "../support/athena-duckdb";
+import { joinedPartition } from "../support/execution-parameters";
 import { ScriptedQuery } from "../support/athena-server";
 import { executionsUntil } from "../support/executions";
 import { checkContract, ContractReport } from "../support/iam/contract";
@@ -91,7 +92,7 @@ function script(duck: (sql: string, parameters?: string[]) => ScriptedQuery) {
     if (mode === "hang") return { runningPolls: Infinity };
     if (!sql.startsWith("INSERT INTO events")) return duck(sql, parameters);
     // Athena's INSERT: the partition's object (or, on failure, an orphan), written as Athena would.
-    const [day, region] = [parameters[9], parameters[10]].map((p) => p.slice(1, -1));
+    const { day, region } = joinedPartition(parameters);
     const key = `${eventsPartitionPrefix(day, region)}${day}_${mode}_0.parquet`;
     const effect = async () => void (await put(insertBucket, key, "PAR1"));
     return mode === "fail" ? { runningPolls: 1, state: "FAILED", errorMessage: "HIVE_CURSOR_ERROR: Unexpected end of input stream", effect } : { runningPolls: 1, effect };

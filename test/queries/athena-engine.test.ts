@@ -5,7 +5,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AthenaEngine } from "../../queries/athena/engine";
 import { QueryFailedError, QueryTimeoutError } from "../../queries/errors";
-import { savedQuery, savedQuerySql, DEFAULT_OPTIONS } from "../../queries/saved";
+import { positionalSql } from "../../queries/parameters";
+import { runSavedQuery, SAVED } from "../../queries/saved";
+import { readSql } from "../../queries/sql-files";
 import { AthenaServer, ScriptedQuery, startAthenaServer } from "../support/athena-server";
 
 let server: AthenaServer;
@@ -33,22 +35,31 @@ afterEach(() => {
 const engine = (timeoutMs = 5_000) => new AthenaEngine({ workGroup: "athena-audit", database: "athena_audit", pollMs: 5, maxPollMs: 20, timeoutMs });
 
 describe("Athena engine", () => {
-  it("starts the query in the audit's work group with parameters as SQL literals", async () => {
+  it("starts the query in the audit's work group with its named parameters as `?` markers and SQL literals", async () => {
     script = () => ({ columns: [{ name: "n", type: "bigint" }], rows: [["1"]] });
-    const query = savedQuery("top_scanners");
-    await engine().run(savedQuerySql(query), query.parameters({ from: "2026-10-01", to: "2026-10-31" }, DEFAULT_OPTIONS));
+    await runSavedQuery(engine(), SAVED.top_scanners, { from: "2026-10-01", to: "2026-10-31" });
     expect(server.queries[0]).toMatchObject({
       workGroup: "athena-audit",
       database: "athena_audit",
       parameters: ["'2026-10-01'", "'2026-10-31'", "20"],
     });
-    expect(server.queries[0].sql).toBe(savedQuerySql(query));
+    expect(server.queries[0].sql).toMatch(/WHERE dt BETWEEN \? AND \?\n[\s\S]*WHERE rank <= \?\n/);
+    expect(server.queries[0].sql).toBe(positionalSql(readSql("top_scanners")).sql);
   });
 
-  it("escapes quotes inside string parameters", async () => {
+  it("escapes quotes inside string parameters, and gives a name used twice its value twice", async () => {
     script = () => ({});
-    await engine().run("SELECT ?", ["O'Brien"]);
-    expect(server.queries[0].parameters).toEqual(["'O''Brien'"]);
+    await engine().run("SELECT :name, :n, :name", { name: "O'Brien", n: 3 });
+    expect(server.queries[0].sql).toBe("SELECT ?, ?, ?");
+    expect(server.queries[0].parameters).toEqual(["'O''Brien'", "3", "'O''Brien'"]);
+  });
+
+  it("refuses a missing or misspelt parameter before starting anything, naming it and the query", async () => {
+    await expect(runSavedQuery(engine(), { ...SAVED.top_scanners, parameters: () => ({ window_from: "2026-10-01", window_to: "2026-10-31" }) }, { from: "", to: "" })).rejects.toThrow(
+      "query top_scanners: no value for parameter :limit",
+    );
+    await expect(engine().run("SELECT :limit", { limt: 3 })).rejects.toThrow(/no parameter :limt \(it takes :limit\)/);
+    expect(server.queries).toHaveLength(0);
   });
 
   it("polls until the query finishes and pages through every result row, typed, without the header", async () => {

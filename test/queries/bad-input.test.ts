@@ -71,7 +71,7 @@ describe("bad input", () => {
     expect(summary.cloudTrail.problems[0]).toMatchObject({ file: trailFile });
     expect(summary.cloudTrail.problems[0].reason).toMatch(/unreadable gzip/);
 
-    const rows = new Map((await engine.run("SELECT * FROM events WHERE dt = ? AND region = ?", [day, region])).rows.map((r) => [r.query_execution_id, r]));
+    const rows = new Map((await engine.run("SELECT * FROM events WHERE dt = :day AND region = :region", { day, region })).rows.map((r) => [r.query_execution_id, r]));
     for (const q of expected) {
       const row = rows.get(q.id);
       if (q.id === brokenId) {

@@ -1,13 +1,14 @@
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays } from "../../queries/days";
-import { Row } from "../../queries/engine";
 import { eventsPartitionPrefix } from "../../queries/layout";
-import { DEFAULT_OPTIONS, Period, savedQuery, savedQuerySql, SavedQueryOptions } from "../../queries/saved";
+import { DEFAULT_OPTIONS, Period, runSavedQuery, SAVED, SAVED_QUERIES, SavedQuery, SavedQueryOptions } from "../../queries/saved";
+import { SavedRow, savedRows } from "../../queries/saved-columns";
 import { declaredGrants } from "../../generator/iam";
 import { toPermissionGap } from "../../reports/lib/findings";
 import { ACTORS, DATABASES, roleArn } from "../../generator/org";
 import { LedgerEntry } from "../../generator/generate";
+import { athenaType } from "../support/athena-duckdb";
 import { expectedEvents, joinedLake, JoinedLake } from "../support/lake";
 
 let lake: JoinedLake;
@@ -21,9 +22,9 @@ beforeAll(async () => {
 });
 afterAll(() => lake?.dispose());
 
-async function run(name: string, options: Partial<SavedQueryOptions> = {}, p: Period = period): Promise<Row[]> {
-  const query = savedQuery(name);
-  return (await lake.engine.run(savedQuerySql(query), query.parameters(p, { ...DEFAULT_OPTIONS, ...options }))).rows;
+/** A saved query's rows, typed by its declared columns (checked below): a misspelt column does not compile. */
+async function run<Q extends SavedQuery>(query: Q, options: Partial<SavedQueryOptions> = {}, p: Period = period): Promise<SavedRow<Q>[]> {
+  return savedRows(query, await runSavedQuery(lake.engine, query, p, { ...DEFAULT_OPTIONS, ...options }));
 }
 
 /** Sums of the ledger grouped by a key: the independent totals the SQL must reproduce. */
@@ -42,21 +43,35 @@ function totals(items: readonly LedgerEntry[], key: (q: LedgerEntry) => string) 
 
 const principalOf = (q: LedgerEntry) => q.principalArn ?? "(unattributed)";
 
+describe("saved queries return what they declare", () => {
+  it.each(SAVED_QUERIES.map((q) => [q.name, q] as const))("%s returns exactly its declared columns, in order, with their types", async (_name, query) => {
+    const result = await runSavedQuery(lake.engine, query, period);
+    expect(result.columns.map((c) => `${c.name} ${athenaType(c.type)}`)).toEqual(query.columns.map((c) => `${c.name} ${c.type}`));
+    // Rows to look at, so the checks below can fail.
+    expect(result.rows.length).toBeGreaterThan(0);
+    for (const column of query.columns) {
+      const cells = result.rows.map((row) => row[column.name]);
+      if (!column.nullable) expect(cells, `${column.name} is declared never null`).not.toContain(null);
+      if (column.values) expect(cells.filter((v) => v !== null && !column.values!.includes(String(v))), `${column.name} values`).toEqual([]);
+    }
+  });
+});
+
 describe("saved queries on the embedded engine, against the generator's ledger", () => {
   it("top_scanners ranks principals by cost with their bytes, queries and failures", async () => {
     const byPrincipal = [...totals(entries, principalOf).entries()].sort((a, b) => b[1].cost - a[1].cost || b[1].bytes - a[1].bytes);
-    const rows = await run("top_scanners", { limit: 5 });
+    const rows = await run(SAVED.top_scanners, { limit: 5 });
     expect(rows.map((r) => r.principal)).toEqual(byPrincipal.slice(0, 5).map(([p]) => p));
     rows.forEach((row, i) => {
       const [, t] = byPrincipal[i];
       expect([row.queries, row.data_scanned_bytes, row.failed_or_cancelled, row.rank]).toEqual([t.queries, t.bytes, t.failed, i + 1]);
-      expect(row.cost_usd as number).toBeCloseTo(t.cost, 9);
+      expect(row.cost_usd).toBeCloseTo(t.cost, 9);
     });
   });
 
   it("heaviest_queries lists the largest scans first", async () => {
     const heaviest = [...entries].sort((a, b) => b.bytes - a.bytes || a.id.localeCompare(b.id)).slice(0, 7);
-    const rows = await run("heaviest_queries", { limit: 7 });
+    const rows = await run(SAVED.heaviest_queries, { limit: 7 });
     expect(rows.map((r) => [r.query_execution_id, r.data_scanned_bytes, r.principal])).toEqual(
       heaviest.map((q) => [q.id, q.bytes, principalOf(q)]),
     );
@@ -64,13 +79,13 @@ describe("saved queries on the embedded engine, against the generator's ledger",
 
   it("usage_daily gives each day's queries, principals, bytes and cost", async () => {
     const byDay = totals(entries, (q) => q.eventDay);
-    const rows = await run("usage_daily");
+    const rows = await run(SAVED.usage_daily);
     expect(rows.map((r) => r.day)).toEqual([...byDay.keys()].sort());
     for (const row of rows) {
-      const t = byDay.get(String(row.day))!;
+      const t = byDay.get(row.day)!;
       const principals = new Set(entries.filter((q) => q.eventDay === row.day && q.principalArn).map((q) => q.principalArn));
       expect([row.queries, row.data_scanned_bytes, row.principals, row.failed_or_cancelled]).toEqual([t.queries, t.bytes, principals.size, t.failed]);
-      expect(row.cost_usd as number).toBeCloseTo(t.cost, 9);
+      expect(row.cost_usd).toBeCloseTo(t.cost, 9);
     }
   });
 
@@ -78,26 +93,26 @@ describe("saved queries on the embedded engine, against the generator's ledger",
     const shortFrom = addDays(period.to, -3);
     const long = totals(entries, principalOf);
     const short = totals(entries.filter((q) => q.eventDay >= shortFrom), principalOf);
-    const rows = await run("usage_by_principal", { shortWindowDays: 4 });
+    const rows = await run(SAVED.usage_by_principal, { shortWindowDays: 4 });
     expect(new Set(rows.map((r) => r.principal))).toEqual(new Set(long.keys()));
     for (const row of rows) {
-      const l = long.get(String(row.principal))!;
-      const s = short.get(String(row.principal)) ?? { queries: 0, bytes: 0, cost: 0 };
+      const l = long.get(row.principal)!;
+      const s = short.get(row.principal) ?? { queries: 0, bytes: 0, cost: 0 };
       expect([row.queries_long, row.data_scanned_bytes_long, row.queries_short, row.data_scanned_bytes_short]).toEqual([l.queries, l.bytes, s.queries, s.bytes]);
-      expect(row.cost_usd_short as number).toBeCloseTo(s.cost, 9);
+      expect(row.cost_usd_short).toBeCloseTo(s.cost, 9);
     }
   });
 
   it("usage_by_workgroup totals each work group", async () => {
     const byGroup = totals(entries, (q) => q.workGroup);
-    const rows = await run("usage_by_workgroup");
+    const rows = await run(SAVED.usage_by_workgroup);
     expect(Object.fromEntries(rows.map((r) => [r.work_group, [r.queries_long, r.data_scanned_bytes_long]]))).toEqual(
       Object.fromEntries([...byGroup.entries()].map(([g, t]) => [g, [t.queries, t.bytes]])),
     );
   });
 
   it("principal_profiles tells the org's people from its services and lists how each connects", async () => {
-    const rows = await run("principal_profiles");
+    const rows = await run(SAVED.principal_profiles);
     const active = new Set(entries.filter((q) => q.attributed).map((q) => q.iamPrincipalArn));
     expect(new Set(rows.map((r) => r.iam_principal_arn))).toEqual(active);
     for (const actor of ACTORS.filter((a) => active.has(roleArn(a)))) {
@@ -108,7 +123,7 @@ describe("saved queries on the embedded engine, against the generator's ledger",
   });
 
   it("shared_principals finds the one role two applications share, and no other", async () => {
-    const rows = await run("shared_principals");
+    const rows = await run(SAVED.shared_principals);
     const shared = ACTORS.filter((a) => !a.human && new Set(a.clients.map((c) => c.clientFamily)).size > 1);
     expect(rows.map((r) => r.iam_principal_arn)).toEqual(shared.map(roleArn));
     expect(rows[0]).toMatchObject({ client_families: 2, client_family_list: "jdbc, sdk", source_networks: 2 });
@@ -116,12 +131,12 @@ describe("saved queries on the embedded engine, against the generator's ledger",
 
   it("failed_query_cost sums what failed and cancelled queries scanned, per state and principal", async () => {
     const failed = totals(entries.filter((q) => q.state !== "SUCCEEDED"), (q) => `${q.state} ${principalOf(q)}`);
-    const rows = await run("failed_query_cost");
+    const rows = await run(SAVED.failed_query_cost);
     expect(rows).toHaveLength(failed.size);
     for (const row of rows) {
       const t = failed.get(`${row.state} ${row.principal}`)!;
       expect([row.queries, row.data_scanned_bytes]).toEqual([t.queries, t.bytes]);
-      expect(row.cost_usd as number).toBeCloseTo(t.cost, 9);
+      expect(row.cost_usd).toBeCloseTo(t.cost, 9);
     }
   });
 
@@ -138,17 +153,17 @@ describe("saved queries on the embedded engine, against the generator's ledger",
       ]),
     );
     const expected = granted.filter((g) => !used.has(g)).sort();
-    const rows = await run("permission_gaps");
+    const rows = await run(SAVED.permission_gaps);
     expect(rows.map((r) => `${r.principal_arn} ${r.grant_kind} ${r.resource}`).sort()).toEqual(expected);
     expect(expected.some((g) => g.includes("user/old-contractor"))).toBe(true);
-    const confidence = Object.fromEntries(rows.map((r) => [String(r.principal_arn).split("/").pop(), r.confidence]));
-    expect([confidence["new-analyst"], confidence["old-contractor"]]).toEqual(["low", "high"]);
-    const contractor = rows.find((r) => String(r.principal_arn).endsWith("user/old-contractor"))!;
+    const confidence = new Map(rows.map((r) => [r.principal_arn.split("/").pop(), r.confidence]));
+    expect([confidence.get("new-analyst"), confidence.get("old-contractor")]).toEqual(["low", "high"]);
+    const contractor = rows.find((r) => r.principal_arn.endsWith("user/old-contractor"))!;
     expect([contractor.principal_queries, contractor.last_used, contractor.window_from, contractor.window_to]).toEqual([0, null, period.from, period.to]);
   });
 
   it("permission_gaps rows are the findings the issue sync consumes", async () => {
-    const findings = (await run("permission_gaps")).map((row, i) => toPermissionGap(row, `row ${i}`));
+    const findings = (await run(SAVED.permission_gaps)).map((row, i) => toPermissionGap(row, `row ${i}`));
     const contractor = findings.find((f) => f.principalArn.endsWith("user/old-contractor") && f.grantKind === "workgroup")!;
     expect(contractor).toEqual({
       principalArn: contractor.principalArn,
@@ -167,13 +182,13 @@ describe("saved queries on the embedded engine, against the generator's ledger",
   });
 
   it("data_coverage marks every joined region-day complete and a day with no events missing", async () => {
-    const rows = await run("data_coverage");
+    const rows = await run(SAVED.data_coverage);
     expect(rows).toHaveLength(10 * lake.ledger.regions.length);
     expect(rows.every((r) => r.coverage === "complete")).toBe(true);
     const day = addDays(period.from, 2);
     fs.rmSync(`${lake.root}/${eventsPartitionPrefix(day, "eu-west-1")}`, { recursive: true });
     await lake.engine.refresh();
-    const after = await run("data_coverage");
+    const after = await run(SAVED.data_coverage);
     expect(after.filter((r) => r.coverage !== "complete")).toEqual([
       { day, region: "eu-west-1", events: 0, with_history: 0, with_cloudtrail: 0, coverage: "missing" },
     ]);

@@ -4,8 +4,8 @@
  */
 import { Parser } from "node-sql-parser";
 import { describe, expect, it } from "vitest";
-import { countParameters, stripLiteralsAndComments } from "../../queries/engine";
 import { eventsJoinParameters } from "../../queries/join/parameters";
+import { parameterNames, positionalSql, stripLiteralsAndComments } from "../../queries/parameters";
 import { DEFAULT_OPTIONS, SAVED_QUERIES, savedQuerySql } from "../../queries/saved";
 import { EVENTS, sqlColumns, TABLES } from "../../queries/schema/tables";
 import { fieldPaths, sqlName } from "../../queries/schema/types";
@@ -13,11 +13,6 @@ import { readSql, savedSqlNames } from "../../queries/sql-files";
 
 const parser = new Parser();
 
-/** node-sql-parser's Athena grammar has no `?` placeholder: number them as `:pN` to parse. */
-function parseable(sql: string): string {
-  let n = 0;
-  return sql.replace(/'(?:[^']|'')*'|--[^\n]*|\?/g, (m) => (m === "?" ? `:p${++n}` : m));
-}
 
 const KEYWORDS = `select from where and or not as with join full outer left inner cross on group by order having
   case when then else end is null in between like distinct over partition desc asc limit union all true false
@@ -46,7 +41,8 @@ function definedNames(sql: string): Set<string> {
 }
 
 function unknownNames(sql: string): string[] {
-  const text = stripLiteralsAndComments(sql).toLowerCase();
+  // Parameters are not columns: checked against the text Athena runs, with `?` in their place.
+  const text = stripLiteralsAndComments(positionalSql(sql).sql).toLowerCase();
   const defined = definedNames(text);
   const known = (name: string) => PATHS.has(name) || defined.has(name) || KEYWORDS.includes(name) || FUNCTIONS.includes(name);
   const unknown: string[] = [];
@@ -68,8 +64,9 @@ describe("saved SQL text", () => {
     expect(savedSqlNames()).toEqual([...SAVED_QUERIES.map((q) => q.name), "events_join"].sort());
   });
 
+  // The grammar reads `:name` as a parameter (it has no `?`), so the files parse as written.
   it.each(savedSqlNames())("%s parses under node-sql-parser's Athena dialect", (name) => {
-    expect(() => parser.astify(parseable(readSql(name)), { database: "athena" })).not.toThrow();
+    expect(() => parser.astify(readSql(name), { database: "athena" })).not.toThrow();
   });
 
   it.each(savedSqlNames())("%s names only columns the table definitions have", (name) => {
@@ -83,16 +80,24 @@ describe("saved SQL text", () => {
     ]);
   });
 
-  it.each(SAVED_QUERIES.map((q) => [q.name, q] as const))("%s is given as many parameters as it has markers", (_name, query) => {
-    expect(query.parameters({ from: "2026-01-01", to: "2026-03-31" }, DEFAULT_OPTIONS)).toHaveLength(countParameters(savedQuerySql(query)));
+  it.each(SAVED_QUERIES.map((q) => [q.name, q] as const))("%s is given a value for exactly the parameters its SQL names", (_name, query) => {
+    const given = Object.keys(query.parameters({ from: "2026-01-01", to: "2026-03-31" }, DEFAULT_OPTIONS));
+    expect(given.sort()).toEqual(parameterNames(savedQuerySql(query)).sort());
   });
 
-  it("the join is given as many parameters as it has markers", () => {
-    expect(eventsJoinParameters("2026-01-01", "us-east-1")).toHaveLength(countParameters(readSql("events_join")));
+  it("the join is given a value for exactly the parameters its SQL names, its region once for three markers", () => {
+    const sql = readSql("events_join");
+    expect(Object.keys(eventsJoinParameters("2026-01-01", "us-east-1")).sort()).toEqual(parameterNames(sql).sort());
+    expect(positionalSql(sql).names.filter((n) => n === "region")).toHaveLength(3);
+  });
+
+  it.each(savedSqlNames())("%s explains no parameter by its position", (name) => {
+    expect(readSql(name)).not.toMatch(/--.*\b(parameters?:|positional)/i);
+    expect(positionalSql(readSql(name)).names.length).toBeGreaterThan(0);
   });
 
   it("the join selects exactly the events columns, partition keys last, in the table's order", () => {
-    const ast = parser.astify(parseable(readSql("events_join")), { database: "athena" });
+    const ast = parser.astify(readSql("events_join"), { database: "athena" });
     const select = (Array.isArray(ast) ? ast[0] : ast) as unknown as { columns: Array<{ as: string | null }> };
     expect(select.columns.map((c) => c.as)).toEqual(sqlColumns(EVENTS));
   });

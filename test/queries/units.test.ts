@@ -44,10 +44,19 @@ describe("days and the join's parameters", () => {
   });
 
   it("reads CloudTrail folders D-1..D+1 and history D-1..D+1 for day D", () => {
-    expect(eventsJoinParameters("2024-03-01", "eu-west-1")).toEqual([
-      "eu-west-1", "2024/02/29", "2024/03/01", "2024/03/02", "2024-02-29 23:00:00", "2024-03-02 01:00:00",
-      "eu-west-1", "2024-02-29", "2024-03-02", "2024-03-01", "eu-west-1", "2024-03-01 00:00:00", "2024-03-02 00:00:00", "2024-03-01",
-    ]);
+    expect(eventsJoinParameters("2024-03-01", "eu-west-1")).toEqual({
+      region: "eu-west-1",
+      day: "2024-03-01",
+      day_before: "2024-02-29",
+      day_after: "2024-03-02",
+      trail_day_before: "2024/02/29",
+      trail_day: "2024/03/01",
+      trail_day_after: "2024/03/02",
+      event_time_from: "2024-02-29 23:00:00",
+      event_time_to: "2024-03-02 01:00:00",
+      day_start: "2024-03-01 00:00:00",
+      day_end: "2024-03-02 00:00:00",
+    });
   });
 });
 

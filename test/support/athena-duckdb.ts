@@ -5,6 +5,7 @@
  */
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { ScriptedQuery } from "./athena-server";
+import { namedFromPositional } from "./execution-parameters";
 
 const ATHENA_TYPES: Array<[RegExp, string]> = [
   [/^(big|huge)int$/, "bigint"],
@@ -15,8 +16,9 @@ const ATHENA_TYPES: Array<[RegExp, string]> = [
   [/^date$/, "date"],
 ];
 
-function fromLiteral(literal: string): string | number {
-  return literal.startsWith("'") ? literal.slice(1, -1).replace(/''/g, "'") : Number(literal);
+/** Athena's name for a DuckDB result type (DuckDB sums a bigint to a hugeint; Athena keeps bigint). */
+export function athenaType(duckType: string): string {
+  return ATHENA_TYPES.find(([re]) => re.test(duckType))?.[1] ?? "varchar";
 }
 
 function cell(value: unknown, type: string): string | null {
@@ -30,8 +32,9 @@ export function duckdbScript(engine: DuckDbEngine): (sql: string, parameters?: s
     const script: ScriptedQuery = { runningPolls: 1 };
     script.effect = async () => {
       try {
-        const result = await engine.run(sql, parameters.map(fromLiteral));
-        script.columns = result.columns.map((c) => ({ name: c.name, type: ATHENA_TYPES.find(([re]) => re.test(c.type))?.[1] ?? "varchar" }));
+        const named = namedFromPositional(sql, parameters);
+        const result = await engine.run(named.sql, named.parameters);
+        script.columns = result.columns.map((c) => ({ name: c.name, type: athenaType(c.type) }));
         script.rows = result.rows.map((row) => script.columns!.map((c) => cell(row[c.name], c.type)));
       } catch (error) {
         script.state = "FAILED";

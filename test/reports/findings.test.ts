@@ -1,0 +1,52 @@
+/** Findings read from permission_gaps rows (snake_case) and from a `--findings` file (camelCase), checked against the declared columns. */
+import { describe, expect, it } from "vitest";
+import { PermissionGap, toPermissionGap } from "../../reports/lib/findings";
+
+const camel: PermissionGap = {
+  principalArn: "arn:aws:iam::210987654321:user/old-contractor",
+  principalType: "user",
+  grantKind: "database",
+  resource: "finance",
+  accessPath: "iam (conditional)",
+  lastUsed: null,
+  principalQueries: 0,
+  principalLastActive: null,
+  windowFrom: "2026-08-03",
+  windowTo: "2026-10-31",
+  confidence: "high",
+  coverageNote: "History and CloudTrail cover 90 day(s) of the window",
+};
+
+// The same finding as the query returns it, written out by hand.
+const snake = {
+  principal_arn: "arn:aws:iam::210987654321:user/old-contractor",
+  principal_type: "user",
+  grant_kind: "database",
+  resource: "finance",
+  access_path: "iam (conditional)",
+  last_used: null,
+  principal_queries: 0,
+  principal_last_active: null,
+  window_from: "2026-08-03",
+  window_to: "2026-10-31",
+  confidence: "high",
+  coverage_note: "History and CloudTrail cover 90 day(s) of the window",
+};
+
+describe("permission-gap findings", () => {
+  it("reads a query row and a findings-file entry to the same finding", () => {
+    expect(toPermissionGap(snake, "row 1")).toEqual(camel);
+    expect(toPermissionGap({ ...camel }, "file[0]")).toEqual(camel);
+    expect(toPermissionGap({ ...camel, lastUsed: "2026-09-01", principalQueries: "12" }, "file[0]")).toMatchObject({ lastUsed: "2026-09-01", principalQueries: 12 });
+  });
+
+  it.each([
+    [{ ...snake, confidence: "medium" }, 'row 1: confidence must be high or low, got "medium"'],
+    [{ ...snake, grant_kind: "unevaluated" }, 'row 1: grant_kind must be workgroup, database or table, got "unevaluated"'],
+    [{ ...snake, principal_arn: undefined }, "row 1: principal_arn must be text, got undefined"],
+    [{ ...snake, window_to: "" }, 'row 1: window_to must be text, got ""'],
+    [{ ...snake, principal_queries: "many" }, 'row 1: principal_queries must be a number, got "many"'],
+  ])("refuses %j, naming the column", (row, message) => {
+    expect(() => toPermissionGap(row, "row 1")).toThrow(message);
+  });
+});
