@@ -11,7 +11,7 @@ import * as path from "node:path";
 import { build, dirSize, filesUnder, plan, zippedSize } from "../test/pulumi/plan";
 
 /** The issue's targets for the zipped archive; Lambda's own limit is 50 MB. */
-const ZIPPED_TARGET: Record<string, number> = { history: 1024 ** 2, events: 1024 ** 2, grants: 3 * 1024 ** 2 };
+const ZIPPED_TARGET: Record<string, number> = { history: 1024 ** 2, join: 1024 ** 2, grants: 3 * 1024 ** 2 };
 const REQUIRE_TARGET_MS = 100;
 
 // Timed inside the child around `require` only, so Node's own start-up is not counted.
@@ -47,7 +47,7 @@ function main(): void {
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd());
-  console.log(`zipped sizes: deflated files plus zip headers (see zippedSize). Targets: history and events ≤ 1 MB, grants ≤ 3 MB, require ≤ ${REQUIRE_TARGET_MS} ms: ${met ? "met" : "NOT met"}.`);
+  console.log(`zipped sizes: deflated files plus zip headers (see zippedSize). Targets: history and join ≤ 1 MB, grants ≤ 3 MB, require ≤ ${REQUIRE_TARGET_MS} ms: ${met ? "met" : "NOT met"}.`);
   fs.rmSync(main.dir, { recursive: true, force: true });
 }
 

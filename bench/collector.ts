@@ -8,9 +8,9 @@ import { fork } from "node:child_process";
 import * as path from "node:path";
 import { collectHistory } from "../functions/history/collect";
 import { parseCollectInput } from "../functions/history/input";
-import { collectorConfig } from "../functions/shared/config";
-import { SILENT_LOGGER } from "../functions/shared/log";
-import { createS3Client } from "../functions/shared/s3";
+import { collectorConfig } from "../functions/runtime/config";
+import { SILENT_LOGGER } from "../functions/runtime/log";
+import { createS3Client } from "../functions/runtime/s3";
 import { createAthenaClient } from "../queries/athena/engine";
 
 interface Ready {

@@ -1,12 +1,12 @@
-/** The commands that run the collector and joiner code against real AWS (credentials and region from the SDK chain). */
+/** The commands that run the history collector's and the daily join's code against real AWS (credentials and region from the SDK chain). */
 import { Command } from "commander";
-import { parseJoinInput } from "../functions/events/input";
-import { joinEvents } from "../functions/events/join";
+import { parseJoinInput } from "../functions/join/input";
+import { joinEvents } from "../functions/join/join";
 import { collectHistory } from "../functions/history/collect";
 import { parseCollectInput } from "../functions/history/input";
-import { collectorConfig, joinerConfig } from "../functions/shared/config";
-import { jsonLogger, Logger } from "../functions/shared/log";
-import { createS3Client } from "../functions/shared/s3";
+import { collectorConfig, joinConfig } from "../functions/runtime/config";
+import { jsonLogger, Logger } from "../functions/runtime/log";
+import { createS3Client } from "../functions/runtime/s3";
 import { AthenaEngine, createAthenaClient } from "../queries/athena/engine";
 import { readSql } from "../queries/sql-files";
 import { day, progressBar, wholeNumber } from "./options";
@@ -62,10 +62,10 @@ export function registerAwsCommands(program: Command): void {
     });
 
   withDayOptions(program.command("join-events"))
-    .description("join history with CloudTrail into the events table on Athena (the joiner Lambda's code)")
+    .description("join history with CloudTrail into the events table on Athena (the join Lambda's code)")
     .action(async (o: DayOptions) => {
       const days = parseJoinInput(definedOnly(o), new Date());
-      const config = joinerConfig();
+      const config = joinConfig();
       const progress = progressBar();
       progress.start(days.length * config.regions.length, "partitions");
       const engine = new AthenaEngine({ workGroup: config.workGroup, database: config.database, timeoutMs: config.queryTimeoutMs });
@@ -75,7 +75,7 @@ export function registerAwsCommands(program: Command): void {
           s3: createS3Client(),
           config,
           joinSql: readSql("events_join"),
-          log: cliLogger("events-joiner"),
+          log: cliLogger("join"),
           onPartition: (d, region) => progress.tick(`${d} ${region}`),
         });
         console.log(JSON.stringify(summary, null, 2));

@@ -25,7 +25,7 @@ const program = new Command()
 program
   .command("demo")
   .description("generate a lake for a fictional org, join every day, and render the reports (no AWS account needed)")
-  .option("--out <dir>", "where the reports go", "reports/demo")
+  .option("--out <dir>", "where the reports go", "reports/published/demo")
   .option("--lake <dir>", "where the generated lake goes (replaced)", ".demo-lake")
   .option("--days <n>", "days of history to generate", wholeNumber, 90)
   .option("--seed <n>", "random seed; the same seed gives the same lake", wholeNumber, 42)

@@ -20,26 +20,26 @@ export function day(value: string): string {
 }
 
 /** Where the stacks' report folders live, relative to the repository root (the working directory). */
-export const REPORTS_ROOT = "reports";
+export const REPORTS_ROOT = "reports/published";
 
-/** Folders under reports/ that hold the product itself, so no stack may take their name. */
-const RESERVED_STACKS = new Set(["demo", "lib", "templates"]);
+/** The demo's pages live beside the stacks' (reports/published/demo), so no stack may take its name. */
+const RESERVED_STACKS = new Set(["demo"]);
 
 /**
- * A stack's name names its report folder, reports/<name>, and scopes its issues. It comes from a
+ * A stack's name names its report folder, reports/published/<name>, and scopes its issues. It comes from a
  * repository variable, so it is checked here, once, for everyone: one path segment of letters,
  * digits, '.', '_' and '-' that starts with a letter or digit (no '..', no '/', not absolute, not
- * empty), and not a folder reports/ already uses.
+ * empty), and not the demo's folder.
  */
 export function stackName(value: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value)) {
     throw new InvalidArgumentError(`a stack name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit (it names the folder ${REPORTS_ROOT}/<stack>); got ${JSON.stringify(value)}`);
   }
-  if (RESERVED_STACKS.has(value.toLowerCase())) throw new InvalidArgumentError(`${REPORTS_ROOT}/${value} holds the product's own files; pick another stack name`);
+  if (RESERVED_STACKS.has(value.toLowerCase())) throw new InvalidArgumentError(`${REPORTS_ROOT}/${value} holds the demo's pages; pick another stack name`);
   return value;
 }
 
-/** reports/<stack>, for a checked stack name. */
+/** reports/published/<stack>, for a checked stack name. */
 export function stackReportsDir(stack: string): string {
   return path.join(REPORTS_ROOT, stackName(stack));
 }

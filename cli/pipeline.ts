@@ -5,8 +5,8 @@ import { DuckDbEngine } from "../queries/duckdb/engine";
 import { joinDayEmbedded, JoinSummary } from "../queries/join/embedded";
 import { QueryEngine } from "../queries/engine";
 import { DEFAULT_OPTIONS, Period, SAVED_QUERIES } from "../queries/saved";
-import { RenderedReport, renderReports, writeReports } from "../reports/lib/render";
-import { runSavedQueries } from "../reports/lib/run";
+import { RenderedReport, renderReports, writeReports } from "../reports/pages/render";
+import { runSavedQueries } from "../reports/pages/run";
 
 export interface Progress {
   start(total: number, label: string): void;

@@ -10,9 +10,9 @@ import { QueryEngine } from "../queries/engine";
 import { AuditError, InputError } from "../queries/errors";
 import { DEFAULT_DATABASE, DEFAULT_PREFIX, DEFAULT_WORK_GROUP } from "../queries/names";
 import { periodEnding, runSavedQuery, SAVED_QUERIES } from "../queries/saved";
-import { PermissionGap, toPermissionGap } from "../reports/lib/findings";
-import { DEFAULT_STACK } from "../reports/lib/issues/plan";
-import { syncIssues } from "../reports/lib/issues/sync";
+import { PermissionGap, toPermissionGap } from "../reports/issues/findings";
+import { DEFAULT_STACK } from "../reports/issues/plan";
+import { syncIssues } from "../reports/issues/sync";
 import { group, inActions, jobSummary } from "./actions";
 import { day, progressBar, stackName, stackReportsDir, wholeNumber } from "./options";
 import { lakeSource, reportPeriod } from "./pipeline";
@@ -54,8 +54,8 @@ function stepOutputs(outputs: Record<string, string>): void {
 
 export function registerReportCommands(program: Command): void {
   withEngineOptions(program.command("report"))
-    .description("run the saved queries and render Markdown reports into reports/<stack> or --out (index plus one page per query)")
-    .addOption(new Option("--stack <name>", "render into reports/<name>; the name must stay one folder under reports/").argParser(stackName).conflicts("out"))
+    .description("run the saved queries and render Markdown reports into reports/published/<stack> or --out (index plus one page per query)")
+    .addOption(new Option("--stack <name>", "render into reports/published/<name>; the name must stay one folder there").argParser(stackName).conflicts("out"))
     .option("--out <dir>", "where the reports go, any folder (instead of --stack)")
     .option("--days <n>", "length of the period", wholeNumber, 90)
     .option("--end <day>", "last day of the period (default: yesterday, UTC)", day)
@@ -63,7 +63,7 @@ export function registerReportCommands(program: Command): void {
     .option("--no-redact", "show query text as it is (by default literals are masked)")
     .action(async (o: EngineOptions & { stack?: string; out?: string; days: number; end?: string; concurrency: number; redact: boolean }) => {
       const out = o.stack ? stackReportsDir(o.stack) : o.out;
-      if (!out) throw new InputError("report needs --stack <name> (writes reports/<name>) or --out <dir>");
+      if (!out) throw new InputError("report needs --stack <name> (writes reports/published/<name>) or --out <dir>");
       const period = periodEnding(o.end ?? yesterday(), o.days);
       const { engine, source } = await openEngine(o);
       try {

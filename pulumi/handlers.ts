@@ -8,7 +8,7 @@ type Handler = (event: unknown) => Promise<unknown>;
 export type HandlerFactory = () => Handler;
 
 /** A bundle's folder under `dist/lambda/`, as scripts/bundle.mjs names it. */
-export type LambdaBundle = "history" | "events" | "grants";
+export type LambdaBundle = "history" | "join" | "grants";
 
 // Which bundle each factory requires, for the function component to package. Kept beside the
 // factories, not on them: a property on the function would be serialized into the closure too.
@@ -33,12 +33,12 @@ export function historyCollectorFactory(): HandlerFactory {
 }
 
 /** The join's SQL is read when the program runs and travels in the closure as a string. */
-export function eventsJoinerFactory(joinSql: string): HandlerFactory {
+export function joinFactory(joinSql: string): HandlerFactory {
   return register(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const module = require("./dist/lambda/events") as { eventsJoinHandler: (sql: string) => Handler };
-    return module.eventsJoinHandler(joinSql);
-  }, "events");
+    const module = require("./dist/lambda/join") as { joinHandler: (sql: string) => Handler };
+    return module.joinHandler(joinSql);
+  }, "join");
 }
 
 export function grantsCollectorFactory(): HandlerFactory {

@@ -8,8 +8,8 @@ import { ReportingAccess } from "./components/reporting";
 import { AuditStorage } from "./components/storage";
 import { AuditTrail, TRAIL_PREFIX, trailDeliveryStatements } from "./components/trail";
 import { cloudTrailTable, eventsTable, grantsTable, historyTable } from "./glue";
-import { eventsJoinerFactory, grantsCollectorFactory, historyCollectorFactory } from "./handlers";
-import { collectorPolicy, grantsPolicy, joinerPolicy, reportingPolicy } from "./policies";
+import { joinFactory, grantsCollectorFactory, historyCollectorFactory } from "./handlers";
+import { collectorPolicy, grantsPolicy, joinPolicy, reportingPolicy } from "./policies";
 import { MainSettings } from "./settings";
 
 
@@ -43,7 +43,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
     existingBucketName: s.bucketName,
     prefix: s.prefix,
     kmsKeyArn: s.kmsKeyArn,
-    // The joiner deletes history once joined and past the retention; the lifecycle is a backstop
+    // The join deletes history once joined and past the retention; the lifecycle is a backstop
     // a month later for anything it did not reach (a region no longer joined, say).
     historyExpirationDays: s.historyRetentionDays ? s.historyRetentionDays + 30 : undefined,
     extraStatements: s.createTrail ? (arn) => trailDeliveryStatements(arn, trailArn, caller.account) : undefined,
@@ -67,13 +67,13 @@ export function mainStack(s: MainSettings, caller: Caller) {
   });
   const collector = collectorFunction("history", { ...s, schedule: s.schedules.collector }, storage.bucketName, caller);
   const scope = { ...caller, region: s.region, prefix: s.prefix, kmsKeyArn: s.kmsKeyArn, workGroup: WORK_GROUP, database: DATABASE };
-  const joiner = new AuditFunction("events", {
-    functionName: resourceName("events", pulumi.getStack()),
+  const join = new AuditFunction("join", {
+    functionName: resourceName("join", pulumi.getStack()),
     description: `${PRODUCT}: joins history with CloudTrail into the events table`,
-    callbackFactory: eventsJoinerFactory(readSql("events_join")),
+    callbackFactory: joinFactory(readSql("events_join")),
     policy: (logGroupArn) =>
       pulumi.all([storage.bucketName, trailSource]).apply(([bucket, trail]) =>
-        joinerPolicy({ ...scope, bucket, logGroupArn, trailBucket: trail.bucket, trailPrefix: trail.prefix, trailKmsKeyArn: trail.kmsKeyArn, expireHistory: s.historyRetentionDays !== undefined }),
+        joinPolicy({ ...scope, bucket, logGroupArn, trailBucket: trail.bucket, trailPrefix: trail.prefix, trailKmsKeyArn: trail.kmsKeyArn, expireHistory: s.historyRetentionDays !== undefined }),
       ),
     existingRoleArn: s.lambdaRoleArn,
     environment: {
@@ -84,7 +84,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
       JOIN_REGIONS: s.joinRegions.join(","),
       ...(s.historyRetentionDays ? { HISTORY_RETENTION_DAYS: String(s.historyRetentionDays) } : {}),
     },
-    schedule: s.schedules.joiner,
+    schedule: s.schedules.join,
     memoryMb: 256,
     timeoutSeconds: 900,
     kmsKeyArn: s.kmsKeyArn,
@@ -116,7 +116,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
     database: catalog.databaseName,
     reportingRoleArn: reporting?.roleArn,
     collectorFunction: collector.function.name,
-    joinerFunction: joiner.function.name,
+    joinFunction: join.function.name,
     grantsFunction: grants.function.name,
   };
 }

@@ -107,8 +107,8 @@ const results = (s: AthenaScope): Statement => ({
   Resource: `${bucketArn(s)}/${s.prefix}/query-results/*`,
 });
 
-/** The events joiner: run the join in the audit's work group, replace events partitions. */
-export function joinerPolicy(s: AthenaScope): PolicyDocument {
+/** The daily join: run the join in the audit's work group, replace events partitions. */
+export function joinPolicy(s: AthenaScope): PolicyDocument {
   const trail = `arn:${s.partition}:s3:::${s.trailBucket}`;
   return doc([
     runQueries(s),

@@ -13,13 +13,13 @@ export interface CloudTrailSource {
   organizationId?: string;
   accounts: string[];
   regions: string[];
-  /** The KMS key the trail encrypts its log files with, when it uses SSE-KMS: Athena decrypts with it as the joiner. */
+  /** The KMS key the trail encrypts its log files with, when it uses SSE-KMS: Athena decrypts with it as the join. */
   kmsKeyArn?: string;
 }
 
 export interface Schedules {
   collector: string;
-  joiner: string;
+  join: string;
   grants: string;
 }
 
@@ -127,11 +127,13 @@ function cloudTrail(raw: Raw): CloudTrailSource | undefined {
 
 function schedules(raw: Raw): Schedules {
   const value = (raw.schedules ?? {}) as Raw;
-  if (typeof value !== "object" || Array.isArray(value)) throw new ConfigError("schedules", "must be an object { collector?, joiner?, grants? }");
+  if (typeof value !== "object" || Array.isArray(value)) throw new ConfigError("schedules", "must be an object { collector?, join?, grants? }");
+  // Renamed with the daily join (was "joiner"): say so rather than ignore the old key.
+  if (value.joiner !== undefined) throw new ConfigError("schedules.joiner", "was renamed: use athena-audit:schedules.join");
   const collector = text(value, "collector", SCHEDULE, "an EventBridge schedule like cron(15 0 * * ? *)", "schedules.collector") ?? "cron(15 0 * * ? *)";
-  const joiner = text(value, "joiner", SCHEDULE, "an EventBridge schedule like cron(15 2 * * ? *)", "schedules.joiner") ?? "cron(15 2 * * ? *)";
+  const join = text(value, "join", SCHEDULE, "an EventBridge schedule like cron(15 2 * * ? *)", "schedules.join") ?? "cron(15 2 * * ? *)";
   const grants = text(value, "grants", SCHEDULE, "an EventBridge schedule like cron(0 1 * * ? *)", "schedules.grants") ?? "cron(0 1 * * ? *)";
-  return { collector, joiner, grants };
+  return { collector, join, grants };
 }
 
 /** Checks raw config (as `pulumi.Config` returns it) for a stack in `region`. */

@@ -18,7 +18,7 @@ import { SILENT, reportPeriod } from "../cli/pipeline";
 import { addDays, dayOf } from "../queries/days";
 import { periodEnding, runSavedQuery, SAVED, SAVED_QUERIES } from "../queries/saved";
 import { savedRows } from "../queries/saved-columns";
-import { humanBytes } from "../reports/lib/format";
+import { humanBytes } from "../reports/pages/format";
 import { duckdbScript } from "./support/athena-duckdb";
 import { AthenaServer, startAthenaServer } from "./support/athena-server";
 import { GitHubServer, startGitHubServer } from "./support/github-server";
@@ -225,7 +225,7 @@ describe("the reports workflow, run as written", () => {
   const job = (stack: string) => first.reports.find((r) => r.stack === stack)!;
   const BAD = { ...STACKS[0], name: "../x" };
 
-  it("renders, commits and pushes each stack's reports into reports/<stack>, a rejected push rebasing onto the other's", async () => {
+  it("renders, commits and pushes each stack's reports into reports/published/<stack>, a rejected push rebasing onto the other's", async () => {
     const start = head();
     // Every job checks out before any pushes, as parallel matrix jobs do: eu's push finds main's.
     const workspaces = new Map([...STACKS, BAD].map((s, n) => [s.name, checkout(origin, path.join(dir, `round1-${n}`, "repo"))]));
@@ -236,20 +236,20 @@ describe("the reports workflow, run as written", () => {
     const subjects = git(origin, "log", "--format=%s", `${start}..main`).split("\n");
     expect(subjects).toEqual([`athena-audit reports (eu): ${period.from} to ${period.to}`, `athena-audit reports (main): ${period.from} to ${period.to}`]);
     expect(git(origin, "rev-list", "--merges", `${start}..main`)).toBe("");
-    expect(git(origin, "diff", "--name-only", start, "main").split("\n").every((f) => /^reports\/(main|eu)\/[a-z_]+\.md$/.test(f))).toBe(true);
+    expect(git(origin, "diff", "--name-only", start, "main").split("\n").every((f) => /^reports\/published\/(main|eu)\/[a-z_]+\.md$/.test(f))).toBe(true);
 
     for (const s of STACKS) {
-      const pages = git(origin, "ls-tree", "--name-only", "main", `reports/${s.name}/`).split("\n").map((f) => path.basename(f));
+      const pages = git(origin, "ls-tree", "--name-only", "main", `reports/published/${s.name}/`).split("\n").map((f) => path.basename(f));
       expect(pages.sort()).toEqual(["index.md", ...SAVED_QUERIES.map((q) => `${q.name}.md`)].sort());
       // The headline against the generator's ledger, then every page against the embedded engine.
-      const index = show(`reports/${s.name}/index.md`);
+      const index = show(`reports/published/${s.name}/index.md`);
       const queries = s.lake.ledger.queries.filter((q) => q.eventDay >= period.from && q.eventDay <= period.to);
       expect(index).toContain(`# Athena usage audit: ${period.from} to ${period.to}`);
       expect(index).toContain(`| Queries | ${queries.length.toLocaleString("en-US")} |`);
       expect(index).toContain(`| Data scanned | ${humanBytes(queries.reduce((n, q) => n + q.bytes, 0))} |`);
       expect(index).toContain(`Amazon Athena, work group \`${s.workGroup}\`, database \`${s.database}\`.`);
       const embedded = await reportPeriod(s.lake.engine, period, fs.mkdtempSync(path.join(dir, "embedded-")), { source: "Embedded engine", concurrency: 1, redact: true, progress: SILENT });
-      for (const page of embedded) expect(withoutProvenance(show(`reports/${s.name}/${page.file}`)), `${s.name}/${page.file}`).toBe(withoutProvenance(page.content));
+      for (const page of embedded) expect(withoutProvenance(show(`reports/published/${s.name}/${page.file}`)), `${s.name}/${page.file}`).toBe(withoutProvenance(page.content));
       // Each stack's queries ran in its own account's work group and database, and nowhere else.
       expect(new Set(s.athena.queries.map((q) => `${q.workGroup}/${q.database}`))).toEqual(new Set([`${s.workGroup}/${s.database}`]));
       expect(s.athena.queries).toHaveLength(SAVED_QUERIES.length + 1); // the pages, then the issue sync's findings

@@ -11,7 +11,7 @@ import * as lakeformation from "@aws-sdk/client-lakeformation";
 import * as s3 from "@aws-sdk/client-s3";
 import { dayOf } from "../../queries/days";
 import { grantsObjectKey } from "../../queries/layout";
-import { Logger } from "../shared/log";
+import { Logger } from "../runtime/log";
 import { principalsOf } from "./authz";
 import { Catalog, CatalogTable, evaluateGrants } from "./evaluate";
 import { lakeFormationGrants } from "./lake-formation";

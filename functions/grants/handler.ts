@@ -3,9 +3,9 @@ import * as athenaClient from "@aws-sdk/client-athena";
 import * as glueClient from "@aws-sdk/client-glue";
 import * as iamClient from "@aws-sdk/client-iam";
 import * as lakeFormationClient from "@aws-sdk/client-lakeformation";
-import * as config from "../shared/config";
-import { lambdaHandler } from "../shared/handler";
-import * as s3 from "../shared/s3";
+import * as config from "../runtime/config";
+import { lambdaHandler } from "../runtime/handler";
+import * as s3 from "../runtime/s3";
 import * as collect from "./collect";
 
 const RETRY = { retryMode: "adaptive", maxAttempts: 8 } as const;

@@ -4,9 +4,9 @@
  * `workGroups` and `force`. A failure is thrown, so Lambda retries and alarms see it.
  */
 import * as athenaEngine from "../../queries/athena/engine";
-import * as config from "../shared/config";
-import { lambdaHandler } from "../shared/handler";
-import * as s3 from "../shared/s3";
+import * as config from "../runtime/config";
+import { lambdaHandler } from "../runtime/handler";
+import * as s3 from "../runtime/s3";
 import * as collect from "./collect";
 import * as input from "./input";
 

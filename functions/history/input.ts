@@ -4,7 +4,7 @@
  */
 import { addDays, dayOf, daysBetween } from "../../queries/days";
 import { InputError } from "../../queries/errors";
-import { dayOrRange, inputObject } from "../shared/input";
+import { dayOrRange, inputObject } from "../runtime/input";
 
 /** Athena keeps query history for about 45 days. */
 export const HISTORY_DAYS_KEPT = 45;

@@ -12,7 +12,7 @@ import * as path from "node:path";
 import * as zlib from "node:zlib";
 import * as s3 from "@aws-sdk/client-s3";
 import * as storage from "@aws-sdk/lib-storage";
-import { headMetadata } from "../shared/s3";
+import { headMetadata } from "../runtime/s3";
 
 export type Outcome = "written" | "unchanged";
 

@@ -5,12 +5,12 @@ import { stackName, stackReportsDir } from "../../cli/options";
 import { registerReportCommands } from "../../cli/report-commands";
 
 describe("stack names", () => {
-  it.each(["../x", "..", ".", "a/b", "/etc", "", " main", "main\n", "a\\b", "lib", "templates", "Demo", "x".repeat(65)])("refuses %j", (name) => {
+  it.each(["../x", "..", ".", "a/b", "/etc", "", " main", "main\n", "a\\b", "Demo", "demo", "x".repeat(65)])("refuses %j", (name) => {
     expect(() => stackName(name)).toThrow(InvalidArgumentError);
   });
 
-  it.each(["main", "eu", "prod-eu-west-1", "collector_2", "a..b"])("accepts %j, as one folder under reports/", (name) => {
-    expect(stackReportsDir(name)).toBe(`reports/${name}`);
+  it.each(["main", "eu", "prod-eu-west-1", "collector_2", "a..b", "lib", "templates"])("accepts %j, as one folder under reports/published/", (name) => {
+    expect(stackReportsDir(name)).toBe(`reports/published/${name}`);
   });
 
   it("report --stack and issues sync --stack refuse a bad name before doing anything; --stack and --out exclude each other", async () => {

@@ -9,9 +9,9 @@ import { collectHistory, CollectSummary } from "../../functions/history/collect"
 import { handler } from "../../functions/history/handler";
 import { parseCollectInput } from "../../functions/history/input";
 import { createAthenaClient } from "../../queries/athena/engine";
-import { collectorConfig } from "../../functions/shared/config";
-import { SILENT_LOGGER } from "../../functions/shared/log";
-import { createS3Client } from "../../functions/shared/s3";
+import { collectorConfig } from "../../functions/runtime/config";
+import { SILENT_LOGGER } from "../../functions/runtime/log";
+import { createS3Client } from "../../functions/runtime/s3";
 import { addDays, dayOf } from "../../queries/days";
 import { historyObjectKey } from "../../queries/layout";
 import { Random } from "../../generator/random";
@@ -23,7 +23,7 @@ import { LocalS3, startS3, useLocalAws } from "../support/s3";
 const NOW = new Date("2026-11-20T00:40:00Z");
 const YESTERDAY = addDays(dayOf(NOW), -1);
 const { workGroups, expected } = executionsUntil(NOW, 47, 21, ["empty-group"]);
-// The real GetQueryExecution outputs (test/fixtures, from ../shared/realdata), re-dated to yesterday
+// The real GetQueryExecution outputs (test/fixtures, from ../runtime/realdata), re-dated to yesterday
 // noon with every other field as published: an empty QueryExecutionContext, DDL, missing fields.
 const REAL = (JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "realdata-athena.json"), "utf8")) as {
   getQueryExecution: Array<{ queryExecution: Record<string, unknown> }>;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { queryReferences } from "../../functions/history/references";
 import { PagingWindow } from "../../functions/history/window";
-import { collectorConfig, joinerConfig } from "../../functions/shared/config";
+import { collectorConfig, joinConfig } from "../../functions/runtime/config";
 import { mapLimit } from "../../queries/concurrency";
 
 describe("paging window", () => {
@@ -48,7 +48,7 @@ describe("configuration", () => {
     expect(() => collectorConfig({})).toThrow("environment variable AUDIT_BUCKET is required");
     expect(() => collectorConfig({ AUDIT_BUCKET: "b", WORK_GROUP_CONCURRENCY: "40" })).toThrow("WORK_GROUP_CONCURRENCY must be a whole number from 1 to 16");
     expect(() => collectorConfig({ AUDIT_BUCKET: "b", SKIP_OWN_WORK_GROUP: "yes" })).toThrow("SKIP_OWN_WORK_GROUP must be true or false");
-    expect(() => joinerConfig({ AUDIT_BUCKET: "b", AUDIT_WORK_GROUP: "w", AUDIT_DATABASE: "d", JOIN_REGIONS: "us-east-1,mars" })).toThrow('JOIN_REGIONS: "mars" is not a region name');
+    expect(() => joinConfig({ AUDIT_BUCKET: "b", AUDIT_WORK_GROUP: "w", AUDIT_DATABASE: "d", JOIN_REGIONS: "us-east-1,mars" })).toThrow('JOIN_REGIONS: "mars" is not a region name');
   });
 
   it("has safe defaults", () => {

@@ -122,7 +122,7 @@ const NEVER_BUNDLED = ["@duckdb/node-api", "handlebars", "commander", "cli-progr
 describe("Lambda archives", () => {
   it.each([
     ["history", 1 * MB, ["@aws-sdk/client-s3", "@aws-sdk/client-athena", "@aws-sdk/lib-storage", "node-sql-parser"], ["@cloud-copilot/iam-simulate", "@aws-sdk/client-iam"]],
-    ["events", 1 * MB, ["@aws-sdk/client-s3", "@aws-sdk/client-athena"], ["@cloud-copilot/iam-simulate", "@aws-sdk/client-iam"]],
+    ["join", 1 * MB, ["@aws-sdk/client-s3", "@aws-sdk/client-athena"], ["@cloud-copilot/iam-simulate", "@aws-sdk/client-iam"]],
     ["grants", 3 * MB, ["@aws-sdk/client-s3", "@aws-sdk/client-iam", "@aws-sdk/client-glue", "@aws-sdk/client-lakeformation", "@cloud-copilot/iam-simulate"], []],
   ] as const)("%s: holds the serialized handler and its bundle only, within %d bytes zipped", (name, zippedBudget, wanted, alsoUnwanted) => {
     const { dir } = archive(name);
@@ -151,7 +151,7 @@ describe("Lambda archives", () => {
   });
 
   it("the archives sit where no node_modules can be found, so the invocations below prove they are self-contained", () => {
-    for (const name of ["history", "events", "grants"]) {
+    for (const name of ["history", "join", "grants"]) {
       expect(() => createRequire(path.join(archive(name).dir, "__index.js")).resolve("@aws-sdk/client-s3")).toThrow();
     }
   });
@@ -167,8 +167,8 @@ describe("Lambda archives", () => {
     expect(lines[0].Audit).toMatchObject({ Source: "collector", ReferencedTables: expect.any(Array) });
   });
 
-  it("events joiner: the handler loaded from the archive replaces yesterday's partition with one INSERT", async () => {
-    const summary = await invoke("events", { day: YESTERDAY });
+  it("daily join: the handler loaded from the archive replaces yesterday's partition with one INSERT", async () => {
+    const summary = await invoke("join", { day: YESTERDAY });
     expect(summary).toMatchObject({ failed: 0, partitions: [{ day: YESTERDAY, region: "us-east-1", objectsWritten: 1 }] });
     expect(athena.queries.at(-1)?.sql.startsWith("INSERT INTO events\n-- events_join")).toBe(true);
     expect(athena.queries.at(-1)?.workGroup).toBe("athena-audit");
@@ -185,7 +185,7 @@ describe("Lambda archives", () => {
 
   it("every S3 call the archived handlers made was one their planned role allows", () => {
     expect(s3Calls.calls.length).toBeGreaterThan(0);
-    expect(new Set(s3Calls.calls.map((c) => c.principal))).toEqual(new Set(["history", "events", "grants"]));
+    expect(new Set(s3Calls.calls.map((c) => c.principal))).toEqual(new Set(["history", "join", "grants"]));
     expect(s3Calls.calls.filter((c) => c.denied).map((c) => `${c.principal}: ${c.denied}`)).toEqual([]);
   });
 });

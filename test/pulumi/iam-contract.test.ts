@@ -7,10 +7,10 @@
  */
 import * as s3sdk from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { eventsJoinHandler } from "../../functions/events/handler";
+import { joinHandler } from "../../functions/join/handler";
 import { handler as grantsHandler } from "../../functions/grants/handler";
 import { handler as historyHandler } from "../../functions/history/handler";
-import { headMetadata } from "../../functions/shared/s3";
+import { headMetadata } from "../../functions/runtime/s3";
 import { reportPeriod, SILENT } from "../../cli/pipeline";
 import { AthenaEngine } from "../../queries/athena/engine";
 import { addDays, dayOf } from "../../queries/days";
@@ -127,20 +127,20 @@ async function exercise(variant: Variant): Promise<void> {
   expect(written.map((k) => /workgroup=([^/]+)\//.exec(k)?.[1]).sort()).toEqual([...wanted].sort());
   const rerun = await asRole(variant, model.functions.history.role, fn("history"), () => historyHandler({ day: YESTERDAY }));
   expect(rerun.objectsUnchanged).toBe(wanted.size);
-  if (!model.functions.events) return;
+  if (!model.functions.join) return;
 
-  // Events joiner: a good day, a failed insert (orphans removed), a query that never ends (stopped).
+  // Daily join: a good day, a failed insert (orphans removed), a query that never ends (stopped).
   insertBucket = model.bucket;
   const old = addDays(TODAY, -40);
   await put(model.bucket, historyObjectKey({ region: variant.region, dt: old, workGroup: "primary" }));
   await put(model.bucket, `${eventsPartitionPrefix(old, variant.region)}old.parquet`);
-  const joiner = eventsJoinHandler(readSql("events_join"));
-  const joined = await asRole(variant, model.functions.events.role, fn("events"), () => joiner({ day: YESTERDAY }));
+  const join = joinHandler(readSql("events_join"));
+  const joined = await asRole(variant, model.functions.join.role, fn("join"), () => join({ day: YESTERDAY }));
   expect(joined.failed).toBe(0);
   mode = "fail";
-  await expect(asRole(variant, model.functions.events.role, fn("events"), () => joiner({ day: YESTERDAY }))).rejects.toThrow(/HIVE_CURSOR_ERROR/);
+  await expect(asRole(variant, model.functions.join.role, fn("join"), () => join({ day: YESTERDAY }))).rejects.toThrow(/HIVE_CURSOR_ERROR/);
   mode = "hang";
-  await expect(asRole(variant, model.functions.events.role, { ...fn("events"), QUERY_TIMEOUT_MS: "1000" }, () => joiner({ day: YESTERDAY }))).rejects.toThrow(/stopped/);
+  await expect(asRole(variant, model.functions.join.role, { ...fn("join"), QUERY_TIMEOUT_MS: "1000" }, () => join({ day: YESTERDAY }))).rejects.toThrow(/stopped/);
   mode = "ok";
 
   // Grants collector.

@@ -56,7 +56,7 @@ describe("main stack", () => {
     expect(bucketPolicy.statements[0]).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
   });
 
-  it("expires query results, and history a month after the joiner's own retention", () => {
+  it("expires query results, and history a month after the join's own retention", () => {
     const rules = ofType(main, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0].inputs.rules as Array<{ id: string; expiration?: { days: number } }>;
     expect(rules.filter((r) => r.expiration).map((r) => [r.id, r.expiration!.days])).toEqual([["query-results", 30], ["history", 430]]);
     const eu = ofType(existingTrail, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0].inputs.rules as Array<{ id: string }>;
@@ -100,10 +100,10 @@ describe("main stack", () => {
 
   it("deploys the three functions on nodejs22.x with their own roles, schedules, retries, failure queues and alarms", () => {
     const fns = functionsOf(main);
-    expect(fns.map((f) => f.inputs.name).sort()).toEqual(["athena-audit-events-main", "athena-audit-grants-main", "athena-audit-history-main"]);
+    expect(fns.map((f) => f.inputs.name).sort()).toEqual(["athena-audit-grants-main", "athena-audit-history-main", "athena-audit-join-main"]);
     for (const f of fns) {
       expect(f.inputs).toMatchObject({ runtime: "nodejs22.x", handler: "__index.handler", timeout: 900 });
-      expect(String(f.inputs.role)).toMatch(/:iam\/role\/(history|events|grants)$/);
+      expect(String(f.inputs.role)).toMatch(/:iam\/role\/(history|join|grants)$/);
     }
     expect(ofType(main, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")).toEqual([]);
     expect(ofType(main, "aws:cloudwatch/eventRule:EventRule").map((r) => r.inputs.scheduleExpression).sort()).toEqual(["cron(0 1 * * ? *)", "cron(15 0 * * ? *)", "cron(15 2 * * ? *)"]);
@@ -163,11 +163,11 @@ describe("least privilege", () => {
     expect(grantsPolicyOf(existingTrail)).not.toContain("ReadLakeFormation");
   });
 
-  it("scopes the joiner's writes to the events prefix and its deletes of history to the retention setting", () => {
-    const joiner = policies(main).find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === "events")!.statements;
-    expect(joiner.find((s) => s.Sid === "WriteEvents")?.Resource).toBe(`arn:aws:s3:::${main.outputs!.bucket}/athena-audit/events/*`);
-    expect(joiner.find((s) => s.Sid === "ExpireHistory")?.Resource).toBe(`arn:aws:s3:::${main.outputs!.bucket}/athena-audit/history/*`);
-    const eu = policies(existingTrail).find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === "events")!.statements;
+  it("scopes the join's writes to the events prefix and its deletes of history to the retention setting", () => {
+    const join = policies(main).find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === "join")!.statements;
+    expect(join.find((s) => s.Sid === "WriteEvents")?.Resource).toBe(`arn:aws:s3:::${main.outputs!.bucket}/athena-audit/events/*`);
+    expect(join.find((s) => s.Sid === "ExpireHistory")?.Resource).toBe(`arn:aws:s3:::${main.outputs!.bucket}/athena-audit/history/*`);
+    const eu = policies(existingTrail).find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === "join")!.statements;
     expect(eu.find((s) => s.Sid === "ExpireHistory")).toBeUndefined();
     expect(eu.find((s) => s.Sid === "ReadCloudTrail")?.Resource).toBe("arn:aws:s3:::org-trail-logs/trails/AWSLogs/*");
   });
@@ -204,7 +204,8 @@ describe("configuration errors name the key, before any resource is planned", ()
     [{ "aws:region": "us-east-1", role: "main" }, "athena-audit:cloudTrail is required"],
     [{ "aws:region": "us-east-1", role: "collector", bucketName: "b-1" }, "athena-audit:mainRegion is required"],
     [{ "aws:region": "us-east-1", role: "main", createTrail: true, joinRegions: ["us-east-1", "mars"] }, "athena-audit:joinRegions must be a non-empty list of region names"],
-    [{ "aws:region": "us-east-1", role: "main", createTrail: true, schedules: { joiner: "daily" } }, "athena-audit:schedules.joiner must be an EventBridge schedule"],
+    [{ "aws:region": "us-east-1", role: "main", createTrail: true, schedules: { join: "daily" } }, "athena-audit:schedules.join must be an EventBridge schedule"],
+    [{ "aws:region": "us-east-1", role: "main", createTrail: true, schedules: { joiner: "cron(15 2 * * ? *)" } }, "athena-audit:schedules.joiner was renamed: use athena-audit:schedules.join"],
     [{ "aws:region": "us-east-1", role: "main", createTrail: true, colour: "blue" }, "athena-audit:colour is not a setting"],
     [{ role: "main", createTrail: true }, "aws:region must be set"],
   ])("%j", (config, message) => {

@@ -1,5 +1,5 @@
 /**
- * Real public records (test/fixtures/realdata-athena.json, copied from ../shared/realdata/) through
+ * Real public records (test/fixtures/realdata-athena.json, copied from ../runtime/realdata/) through
  * the join: a Panther StartQueryExecution with a real multi-line query, the Athena docs' records
  * (successful, failed, ***OMITTED***), and GetQueryExecution outputs in three timestamp encodings.
  */

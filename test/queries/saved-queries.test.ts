@@ -5,7 +5,7 @@ import { eventsPartitionPrefix } from "../../queries/layout";
 import { DEFAULT_OPTIONS, Period, runSavedQuery, SAVED, SAVED_QUERIES, SavedQuery, SavedQueryOptions } from "../../queries/saved";
 import { SavedRow, savedRows } from "../../queries/saved-columns";
 import { declaredGrants } from "../../generator/iam";
-import { toPermissionGap } from "../../reports/lib/findings";
+import { toPermissionGap } from "../../reports/issues/findings";
 import { ACTORS, DATABASES, roleArn } from "../../generator/org";
 import { LedgerEntry } from "../../generator/generate";
 import { athenaType } from "../support/athena-duckdb";

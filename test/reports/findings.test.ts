@@ -1,6 +1,6 @@
 /** Findings read from permission_gaps rows (snake_case) and from a `--findings` file (camelCase), checked against the declared columns. */
 import { describe, expect, it } from "vitest";
-import { PermissionGap, toPermissionGap } from "../../reports/lib/findings";
+import { PermissionGap, toPermissionGap } from "../../reports/issues/findings";
 
 const camel: PermissionGap = {
   principalArn: "arn:aws:iam::210987654321:user/old-contractor",

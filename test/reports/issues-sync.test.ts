@@ -1,9 +1,9 @@
 /** The unused-permissions issue sync against a local server speaking GitHub's REST API. */
 import * as crypto from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PermissionGap } from "../../reports/lib/findings";
-import { fingerprint, LABEL } from "../../reports/lib/issues/plan";
-import { syncIssues, SyncOptions } from "../../reports/lib/issues/sync";
+import { PermissionGap } from "../../reports/issues/findings";
+import { fingerprint, LABEL } from "../../reports/issues/plan";
+import { syncIssues, SyncOptions } from "../../reports/issues/sync";
 import { GitHubServer, startGitHubServer } from "../support/github-server";
 
 const gap = (principal: string, resource: string, extra: Partial<PermissionGap> = {}): PermissionGap => ({

@@ -1,10 +1,10 @@
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Period, SAVED_QUERIES } from "../../queries/saved";
-import { cell, duration, formatByColumn, percent, humanBytes, mermaidXyChart, shortArn, usd } from "../../reports/lib/format";
-import { QueryOutcome } from "../../reports/lib/pages";
-import { renderReports, writeReports } from "../../reports/lib/render";
-import { runSavedQueries } from "../../reports/lib/run";
+import { cell, duration, formatByColumn, percent, humanBytes, mermaidXyChart, shortArn, usd } from "../../reports/pages/format";
+import { QueryOutcome } from "../../reports/pages/pages";
+import { renderReports, writeReports } from "../../reports/pages/render";
+import { runSavedQueries } from "../../reports/pages/run";
 import { joinedLake, JoinedLake, tempDir } from "../support/lake";
 
 describe("format helpers", () => {

@@ -6,9 +6,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SAVED_QUERIES } from "../../queries/saved";
-import { redactSql } from "../../reports/lib/redact";
-import { renderReports, RenderedReport } from "../../reports/lib/render";
-import { runSavedQueries } from "../../reports/lib/run";
+import { redactSql } from "../../reports/pages/redact";
+import { renderReports, RenderedReport } from "../../reports/pages/render";
+import { runSavedQueries } from "../../reports/pages/run";
 import { joinedLake, JoinedLake } from "../support/lake";
 
 let lake: JoinedLake;

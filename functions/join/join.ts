@@ -1,5 +1,5 @@
 /**
- * The events joiner: for each (day, region), empty the events partition, run the join on Athena as
+ * The daily join: for each (day, region), empty the events partition, run the join on Athena as
  * `INSERT INTO events`, and check it. A failed insert leaves the partition empty (Athena leaves
  * orphan files behind), and the run reports which day and region failed. Each insert writes one
  * partition (dt, region), well under Athena's 100-partition limit per INSERT.
@@ -10,15 +10,15 @@ import { QueryEngine } from "../../queries/engine";
 import { AuditError } from "../../queries/errors";
 import { eventsJoinParameters } from "../../queries/join/parameters";
 import { eventsPartitionPrefix, eventsTablePrefix, historyTablePrefix } from "../../queries/layout";
-import { JoinerConfig } from "../shared/config";
-import { Logger } from "../shared/log";
-import { deleteKeys, listKeys } from "../shared/s3";
+import { JoinConfig } from "../runtime/config";
+import { Logger } from "../runtime/log";
+import { deleteKeys, listKeys } from "../runtime/s3";
 import { expiredHistoryKeys, joinedDays } from "./retention";
 
 export interface JoinDeps {
   engine: QueryEngine;
   s3: s3.S3Client;
-  config: JoinerConfig;
+  config: JoinConfig;
   /** The text of queries/sql/events_join.sql. */
   joinSql: string;
   log: Logger;

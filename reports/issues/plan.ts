@@ -5,8 +5,8 @@
  * stack's findings never close or rewrite another's.
  */
 import * as crypto from "node:crypto";
-import { InputError } from "../../../queries/errors";
-import { byPrincipal, PermissionGap } from "../findings";
+import { InputError } from "../../queries/errors";
+import { byPrincipal, PermissionGap } from "./findings";
 
 export const LABEL = "athena-audit:unused-permissions";
 /** The stack of issues opened before there were stacks (their marker names none). */

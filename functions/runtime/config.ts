@@ -12,7 +12,7 @@ export interface CollectorConfig {
   workGroupConcurrency: number;
 }
 
-export interface JoinerConfig {
+export interface JoinConfig {
   bucket: string;
   prefix: string;
   workGroup: string;
@@ -56,7 +56,7 @@ export function collectorConfig(env: Env = process.env): CollectorConfig {
   };
 }
 
-export function joinerConfig(env: Env = process.env): JoinerConfig {
+export function joinConfig(env: Env = process.env): JoinConfig {
   const regions = required(env, "JOIN_REGIONS").split(",").map((r) => r.trim()).filter(Boolean);
   for (const region of regions) {
     if (!REGION_PATTERN.test(region)) throw new InputError(`JOIN_REGIONS: ${JSON.stringify(region)} is not a region name`);

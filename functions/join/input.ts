@@ -1,7 +1,7 @@
-/** Which days the events joiner covers, from its Lambda input: `{}` (yesterday), `{ day }` or `{ from, to }`. */
+/** Which days the daily join covers, from its Lambda input: `{}` (yesterday), `{ day }` or `{ from, to }`. */
 import { addDays, dayOf, daysBetween } from "../../queries/days";
 import { InputError } from "../../queries/errors";
-import { dayOrRange, inputObject } from "../shared/input";
+import { dayOrRange, inputObject } from "../runtime/input";
 
 export const MAX_JOIN_DAYS = 400;
 

@@ -1,20 +1,20 @@
 /**
- * Lambda entry point of the events joiner (main region, daily after the collectors). Input: `{}`
+ * Lambda entry point of the daily join (main region, daily after the collectors). Input: `{}`
  * (yesterday), `{ "day": "YYYY-MM-DD" }` or `{ "from", "to" }`; the regions come from JOIN_REGIONS.
  */
 import * as athenaEngine from "../../queries/athena/engine";
 import * as sqlFiles from "../../queries/sql-files";
-import * as config from "../shared/config";
-import { lambdaHandler } from "../shared/handler";
-import * as s3 from "../shared/s3";
+import * as config from "../runtime/config";
+import { lambdaHandler } from "../runtime/handler";
+import * as s3 from "../runtime/s3";
 import * as input from "./input";
 import * as join from "./join";
 
 /** Builds the handler around the join's SQL text, so a packager can capture the text as a value. */
-export function eventsJoinHandler(joinSql: string): (event: unknown) => Promise<join.JoinEventsSummary> {
-  return lambdaHandler("events-joiner", async (event: unknown, log) => {
+export function joinHandler(joinSql: string): (event: unknown) => Promise<join.JoinEventsSummary> {
+  return lambdaHandler("join", async (event: unknown, log) => {
     const days = input.parseJoinInput(event, new Date());
-    const settings = config.joinerConfig();
+    const settings = config.joinConfig();
     const engine = new athenaEngine.AthenaEngine({ workGroup: settings.workGroup, database: settings.database, timeoutMs: settings.queryTimeoutMs });
     try {
       return await join.joinEvents(days, { engine, s3: s3.createS3Client(), config: settings, joinSql, log });
@@ -24,4 +24,4 @@ export function eventsJoinHandler(joinSql: string): (event: unknown) => Promise<
   });
 }
 
-export const handler = (event: unknown) => eventsJoinHandler(sqlFiles.readSql("events_join"))(event);
+export const handler = (event: unknown) => joinHandler(sqlFiles.readSql("events_join"))(event);

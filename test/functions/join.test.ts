@@ -1,17 +1,17 @@
 /**
- * The events joiner against s3rver and the local Athena server. The server stands in for Athena's
+ * The daily join against s3rver and the local Athena server. The server stands in for Athena's
  * INSERT: on success it writes the partition's Parquet object; on failure it leaves an orphan file
  * behind, as Athena does, and reports FAILED.
  */
 import * as s3sdk from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { eventsJoinHandler } from "../../functions/events/handler";
-import { parseJoinInput } from "../../functions/events/input";
-import { joinEvents } from "../../functions/events/join";
-import { expiredHistoryKeys } from "../../functions/events/retention";
-import { joinerConfig } from "../../functions/shared/config";
-import { SILENT_LOGGER } from "../../functions/shared/log";
-import { createS3Client } from "../../functions/shared/s3";
+import { joinHandler } from "../../functions/join/handler";
+import { parseJoinInput } from "../../functions/join/input";
+import { joinEvents } from "../../functions/join/join";
+import { expiredHistoryKeys } from "../../functions/join/retention";
+import { joinConfig } from "../../functions/runtime/config";
+import { SILENT_LOGGER } from "../../functions/runtime/log";
+import { createS3Client } from "../../functions/runtime/s3";
 import { AthenaEngine } from "../../queries/athena/engine";
 import { eventsJoinParameters } from "../../queries/join/parameters";
 import { positionalSql } from "../../queries/parameters";
@@ -68,7 +68,7 @@ beforeEach(() => {
 });
 
 function deps(overrides: Partial<Parameters<typeof joinEvents>[1]> = {}) {
-  const config = joinerConfig();
+  const config = joinConfig();
   return {
     engine: new AthenaEngine({ workGroup: config.workGroup, database: config.database, pollMs: 5, maxPollMs: 10 }),
     s3: createS3Client(),
@@ -80,7 +80,7 @@ function deps(overrides: Partial<Parameters<typeof joinEvents>[1]> = {}) {
   };
 }
 
-describe("events joiner", () => {
+describe("daily join", () => {
   it("replaces each (day, region) partition with the output of one INSERT INTO events of the join SQL", async () => {
     const stale = `${eventsPartitionPrefix("2026-11-18", "us-east-1")}old-run_0.parquet`;
     await put(stale);
@@ -120,7 +120,7 @@ describe("events joiner", () => {
     for (const key of [old, oldNotJoined, recent]) await put(key);
     await put(`${eventsPartitionPrefix("2026-08-01", "us-east-1")}part_0.parquet`);
     await put(`${eventsPartitionPrefix("2026-11-10", "us-east-1")}part_0.parquet`);
-    const summary = await joinEvents(["2026-11-19"], deps({ config: { ...joinerConfig(), historyRetentionDays: 30 } }));
+    const summary = await joinEvents(["2026-11-19"], deps({ config: { ...joinConfig(), historyRetentionDays: 30 } }));
     expect(summary.historyObjectsExpired).toBe(1);
     expect(await s3.keys("athena-audit/history/")).toEqual([oldNotJoined, recent].sort());
   });
@@ -140,7 +140,7 @@ describe("events joiner", () => {
   });
 
   it("runs as a Lambda handler with the SQL captured as a value, joining yesterday by default", async () => {
-    const summary = await eventsJoinHandler(JOIN_SQL)({ day: "2026-11-15" });
+    const summary = await joinHandler(JOIN_SQL)({ day: "2026-11-15" });
     expect(summary.partitions.map((p) => p.region)).toEqual(["us-east-1", "eu-west-1"]);
     expect(parseJoinInput({}, NOW)).toEqual(["2026-11-19"]);
   });

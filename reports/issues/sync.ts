@@ -5,7 +5,7 @@
  */
 import * as github from "@actions/github";
 import * as retryPlugin from "@octokit/plugin-retry";
-import { PermissionGap } from "../findings";
+import { PermissionGap } from "./findings";
 import { Action, DEFAULT_STACK, LABEL, OpenIssue, planSync } from "./plan";
 import { renderIssue } from "./render";
 

@@ -2,9 +2,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Handlebars from "handlebars";
-import { count } from "../format";
-import { PermissionGap } from "../findings";
-import { templatesDirectory } from "../render";
+import { count } from "../pages/format";
+import { PermissionGap } from "./findings";
+import { templatesDirectory } from "../pages/render";
 import { DEFAULT_STACK, Rendered } from "./plan";
 
 let template: Handlebars.TemplateDelegate | undefined;

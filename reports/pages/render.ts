@@ -7,7 +7,7 @@ import { Period } from "../../queries/saved";
 import { count, humanBytes, percent, usd } from "./format";
 import { DEFAULT_RENDER, indexModel, pageModel, QueryOutcome, RenderOptions } from "./pages";
 
-/** `reports/templates` from the source (`reports/lib`), from compiled output (`dist/reports/lib`), or from the CLI bundle (`dist/cli`). */
+/** `reports/templates` from the source (`reports/pages`), from compiled output (`dist/reports/pages`), or from the CLI bundle (`dist/cli`). */
 export function templatesDirectory(): string {
   const candidates = [
     path.join(__dirname, "..", "templates"),
