@@ -21,7 +21,11 @@ process.stdout.write(String(Number(process.hrtime.bigint() - t) / 1e6));`;
 function coldRequireMs(dir: string, runs: number): number {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
-    const out = execFileSync(process.execPath, ["-e", TIMED_REQUIRE, path.join(dir, "__index.js")], { cwd: dir, env: { PATH: process.env.PATH }, encoding: "utf8" });
+    const out = execFileSync(process.execPath, ["-e", TIMED_REQUIRE, path.join(dir, "__index.js")], {
+      cwd: dir,
+      env: { PATH: process.env.PATH },
+      encoding: "utf8",
+    });
     times.push(Number(out));
   }
   times.sort((a, b) => a - b);
@@ -43,11 +47,27 @@ function main(): void {
     const ms = coldRequireMs(archive.dir, runs);
     const target = ZIPPED_TARGET[archive.name];
     met &&= (target === undefined || zipped <= target) && ms <= REQUIRE_TARGET_MS;
-    rows.push([archive.name, String(filesUnder(archive.dir).length), mb(dirSize(archive.dir)), mb(zipped), target ? mb(target) : "-", `${ms.toFixed(1)} ms`]);
+    rows.push([
+      archive.name,
+      String(filesUnder(archive.dir).length),
+      mb(dirSize(archive.dir)),
+      mb(zipped),
+      target ? mb(target) : "-",
+      `${ms.toFixed(1)} ms`,
+    ]);
   }
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  for (const row of rows) console.log(row.map((cell, i) => cell.padEnd(widths[i])).join("  ").trimEnd());
-  console.log(`zipped sizes: deflated files plus zip headers (see zippedSize). Targets: history and join ≤ 1 MB, grants ≤ 3 MB, require ≤ ${REQUIRE_TARGET_MS} ms: ${met ? "met" : "NOT met"}.`);
+  for (const row of rows)
+    console.log(
+      row
+        .map((cell, i) => cell.padEnd(widths[i]))
+        .join("  ")
+        .trimEnd(),
+    );
+  console.log(
+    "zipped sizes: deflated files plus zip headers (see zippedSize). " +
+      `Targets: history and join ≤ 1 MB, grants ≤ 3 MB, require ≤ ${REQUIRE_TARGET_MS} ms: ${met ? "met" : "NOT met"}.`,
+  );
   fs.rmSync(main.dir, { recursive: true, force: true });
 }
 

@@ -53,7 +53,9 @@ async function main(): Promise<void> {
   const seconds = (Date.now() - started) / 1000;
   clearInterval(sampler);
   child.send("stop");
-  const server = await new Promise<{ calls: Record<string, number>; throttled: number }>((resolve) => child.once("message", (m) => resolve(m as never)));
+  const server = await new Promise<{ calls: Record<string, number>; throttled: number }>((resolve) =>
+    child.once("message", (m) => resolve(m as never)),
+  );
   const listMinimum = ready.perWorkGroup.reduce((n, c) => n + Math.ceil(c / 50), 0);
   const floorSeconds = (listMinimum - 10) / 5;
   const records = Object.values(summary.recordsPerDay).reduce((a, b) => a + b, 0);

@@ -45,7 +45,7 @@ async function main(): Promise<void> {
   const rng = new Random(3);
   const template = simulateDay({ day: "2026-11-01", region: "us-east-1" }, rng).queries.slice(0, 200);
   const span = 43 * 86_400_000;
-  const workGroups: Record<string, Array<Record<string, unknown>>> = {};
+  const workGroups: Record<string, Record<string, unknown>[]> = {};
   for (let i = 0; i < executions; i++) {
     const q = { ...template[i % template.length], id: rng.uuid(), workGroup: `wg-${i % workGroupCount}` };
     q.submittedAt = new Date(now.getTime() - 86_400_000 - Math.floor((i / executions) * span));
@@ -55,16 +55,23 @@ async function main(): Promise<void> {
   const buckets = tokenBuckets();
   const athena = await startAthenaServer({ operations: historyOperations({ workGroups }), throttle: buckets.throttle, latencyMs });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "athena-audit-bench-s3-"));
-  const s3 = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory: dir, configureBuckets: [{ name: "bench-bucket", configs: [] }] });
+  const s3 = new S3rver({
+    port: 0,
+    address: "127.0.0.1",
+    silent: true,
+    directory: dir,
+    configureBuckets: [{ name: "bench-bucket", configs: [] }],
+  });
   const { port } = (await s3.run()) as { port: number };
   process.send?.({ athena: athena.url, s3: `http://127.0.0.1:${port}`, perWorkGroup: Object.values(workGroups).map((w) => w.length) });
-  process.on("message", async () => {
+  const stop = async () => {
     process.send?.({ calls: athena.calls, throttled: buckets.throttled() });
     await athena.close();
     await s3.close();
     fs.rmSync(dir, { recursive: true, force: true });
     process.exit(0);
-  });
+  };
+  process.on("message", () => void stop());
 }
 
 void main();

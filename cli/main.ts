@@ -38,7 +38,10 @@ program
     const ledger = generateLake({ lake: o.lake, days: o.days, seed: o.seed, endDay: o.end, onDay: (d) => progress.tick(d) });
     progress.stop();
     const grants = await writeGrantsSnapshot(o.lake, ledger.lastDay);
-    console.error(`generated ${ledger.queries.length} queries, ${ledger.cloudTrailRecords} CloudTrail records in ${ledger.cloudTrailFiles} files, ${grants} grants`);
+    console.error(
+      `generated ${ledger.queries.length} queries, ` +
+        `${ledger.cloudTrailRecords} CloudTrail records in ${ledger.cloudTrailFiles} files, ${grants} grants`,
+    );
     const engine = await DuckDbEngine.open({ root: o.lake });
     try {
       const period = periodEnding(ledger.lastDay, o.days);
@@ -65,11 +68,15 @@ program
       const regions = o.region ?? historyRegions(engine.lake);
       for (const summary of await joinDays(engine, [o.day], regions, SILENT)) {
         console.log(JSON.stringify(summary));
-        for (const [source, check] of [["history", summary.history], ["CloudTrail", summary.cloudTrail]] as const) {
+        for (const [source, check] of [
+          ["history", summary.history],
+          ["CloudTrail", summary.cloudTrail],
+        ] as const) {
           if (check.skippedFiles + check.skippedRecords === 0) continue;
           const first = check.problems[0];
           console.error(
-            `warning: ${summary.day} ${summary.region}: skipped ${check.skippedFiles} ${source} file(s) and ${check.skippedRecords} record(s); first: ${first.file}${first.line ? `:${first.line}` : ""}: ${first.reason}`,
+            `warning: ${summary.day} ${summary.region}: skipped ${check.skippedFiles} ${source} file(s) and ` +
+              `${check.skippedRecords} record(s); first: ${first.file}${first.line ? `:${first.line}` : ""}: ${first.reason}`,
           );
         }
       }

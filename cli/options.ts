@@ -33,9 +33,13 @@ const RESERVED_STACKS = new Set(["demo"]);
  */
 export function stackName(value: string): string {
   if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(value)) {
-    throw new InvalidArgumentError(`a stack name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit (it names the folder ${REPORTS_ROOT}/<stack>); got ${JSON.stringify(value)}`);
+    throw new InvalidArgumentError(
+      "a stack name is 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit " +
+        `(it names the folder ${REPORTS_ROOT}/<stack>); got ${JSON.stringify(value)}`,
+    );
   }
-  if (RESERVED_STACKS.has(value.toLowerCase())) throw new InvalidArgumentError(`${REPORTS_ROOT}/${value} holds the demo's pages; pick another stack name`);
+  if (RESERVED_STACKS.has(value.toLowerCase()))
+    throw new InvalidArgumentError(`${REPORTS_ROOT}/${value} holds the demo's pages; pick another stack name`);
   return value;
 }
 

@@ -16,7 +16,12 @@ export interface Progress {
 
 export const SILENT: Progress = { start: () => undefined, tick: () => undefined, stop: () => undefined };
 
-export async function joinDays(engine: DuckDbEngine, days: readonly string[], regions: readonly string[], progress: Progress): Promise<JoinSummary[]> {
+export async function joinDays(
+  engine: DuckDbEngine,
+  days: readonly string[],
+  regions: readonly string[],
+  progress: Progress,
+): Promise<JoinSummary[]> {
   const summaries: JoinSummary[] = [];
   progress.start(days.length * regions.length, "join");
   for (const day of days) {
@@ -41,7 +46,9 @@ export interface ReportOptions {
 /** Runs every saved query for the period on `engine` and writes the Markdown pages; returns them. */
 export async function reportPeriod(engine: QueryEngine, period: Period, outDir: string, options: ReportOptions): Promise<RenderedReport[]> {
   options.progress.start(SAVED_QUERIES.length, "report");
-  const outcomes = await runSavedQueries(engine, period, DEFAULT_OPTIONS, SAVED_QUERIES, options.concurrency, (q) => options.progress.tick(q.name));
+  const outcomes = await runSavedQueries(engine, period, DEFAULT_OPTIONS, SAVED_QUERIES, options.concurrency, (q) =>
+    options.progress.tick(q.name),
+  );
   options.progress.stop();
   const reports = renderReports(outcomes, period, options.source, { redact: options.redact });
   writeReports(reports, outDir);

@@ -29,15 +29,25 @@ export function userIdentity(caller: Caller, rng: Random): Record<string, unknow
       sessionContext: { attributes: { creationDate: "2026-01-05T08:00:00Z", mfaAuthenticated: "true" } },
     };
   }
-  const roleId = `AROA${actor.key.toUpperCase().replace(/[^A-Z]/g, "").padEnd(17, "X").slice(0, 17)}`;
+  const roleId = `AROA${actor.key
+    .toUpperCase()
+    .replace(/[^A-Z]/g, "")
+    .padEnd(17, "X")
+    .slice(0, 17)}`;
   const identity: Record<string, unknown> = {
     type: "AssumedRole",
-    principalId: `${roleId}:${session}`,
+    principalId: `${roleId}:${session ?? ""}`,
     arn: callerArn(actor, session),
     accountId: ACCOUNT_ID,
     accessKeyId: `ASIA${rng.hex(16).toUpperCase()}`,
     sessionContext: {
-      sessionIssuer: { type: "Role", principalId: roleId, arn: roleArn(actor), accountId: ACCOUNT_ID, userName: actor.name.split("/").pop() },
+      sessionIssuer: {
+        type: "Role",
+        principalId: roleId,
+        arn: roleArn(actor),
+        accountId: ACCOUNT_ID,
+        userName: actor.name.split("/").pop(),
+      },
       webIdFederationData: {},
       attributes: { creationDate: "2026-01-05T08:00:00Z", mfaAuthenticated: "false" },
     },
@@ -91,7 +101,11 @@ export function startQueryExecutionRecord(r: StartQueryRecord, rng: Random): Clo
     managementEvent: true,
     recipientAccountId: ACCOUNT_ID,
     eventCategory: "Management",
-    tlsDetails: { tlsVersion: "TLSv1.3", cipherSuite: "TLS_AES_128_GCM_SHA256", clientProvidedHostHeader: `athena.${r.region}.amazonaws.com` },
+    tlsDetails: {
+      tlsVersion: "TLSv1.3",
+      cipherSuite: "TLS_AES_128_GCM_SHA256",
+      clientProvidedHostHeader: `athena.${r.region}.amazonaws.com`,
+    },
   };
   if (r.errorCode) {
     record.errorCode = r.errorCode;
@@ -100,7 +114,7 @@ export function startQueryExecutionRecord(r: StartQueryRecord, rng: Random): Clo
   return record;
 }
 
-const NOISE: ReadonlyArray<readonly [string, string, boolean]> = [
+const NOISE: readonly (readonly [string, string, boolean])[] = [
   ["sts.amazonaws.com", "AssumeRole", false],
   ["ec2.amazonaws.com", "DescribeInstances", true],
   ["kms.amazonaws.com", "Decrypt", true],
@@ -134,7 +148,9 @@ export function noiseRecord(caller: Caller, region: string, at: Date, rng: Rando
     sourceIPAddress: caller.sourceIp,
     userAgent: caller.userAgent,
     requestParameters: params,
-    responseElements: readOnly ? null : { credentials: { accessKeyId: `ASIA${rng.hex(16).toUpperCase()}`, expiration: "Jan 1, 2027, 12:00:00 AM" } },
+    responseElements: readOnly
+      ? null
+      : { credentials: { accessKeyId: `ASIA${rng.hex(16).toUpperCase()}`, expiration: "Jan 1, 2027, 12:00:00 AM" } },
     requestID: rng.uuid(),
     eventID: rng.uuid(),
     readOnly,
@@ -162,7 +178,7 @@ export interface LogFile {
  */
 export function deliver(
   region: string,
-  records: ReadonlyArray<{ at: Date; record: CloudTrailRecord }>,
+  records: readonly { at: Date; record: CloudTrailRecord }[],
   windowMinutes: number,
   rng: Random,
 ): LogFile[] {

@@ -36,9 +36,11 @@ const FAILURES = [
 /** A plausible query on `database`, with literals a report would need to redact. */
 export function queryText(rng: Random, database: string, table: string, day: string): string {
   const shapes = [
-    `SELECT region, count(*) AS n, sum(amount) AS total\nFROM ${database}.${table}\nWHERE event_date >= DATE '${day}' AND status = 'complete'\nGROUP BY region\nORDER BY total DESC`,
+    `SELECT region, count(*) AS n, sum(amount) AS total\nFROM ${database}.${table}\n` +
+      `WHERE event_date >= DATE '${day}' AND status = 'complete'\nGROUP BY region\nORDER BY total DESC`,
     `SELECT *\nFROM "${database}"."${table}"\nWHERE customer_id = ${rng.int(10000, 99999)}\nLIMIT 100`,
-    `WITH recent AS (\n  SELECT user_id, max(ts) AS last_seen FROM ${table} WHERE dt > '${day}' GROUP BY user_id\n)\nSELECT count(*) FROM recent WHERE last_seen > now() - interval '7' day`,
+    `WITH recent AS (\n  SELECT user_id, max(ts) AS last_seen FROM ${table} WHERE dt > '${day}' GROUP BY user_id\n)\n` +
+      "SELECT count(*) FROM recent WHERE last_seen > now() - interval '7' day",
     `SELECT date_trunc('week', created_at) AS week, approx_distinct(email) FROM ${database}.${table} GROUP BY 1`,
   ];
   return rng.pick(shapes);

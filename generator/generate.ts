@@ -117,7 +117,10 @@ export function generateLake(options: GenerateOptions): Ledger {
   const rng = new Random(options.seed ?? 42);
   const calendar = daysBetween(firstDay, lastDay);
   // Two trail outages, so some history has no CloudTrail record to name its principal.
-  const outages = new Map([[calendar[Math.floor(days * 0.23)], [13, 15] as const], [calendar[Math.floor(days * 0.68)], [2, 3] as const]]);
+  const outages = new Map([
+    [calendar[Math.floor(days * 0.23)], [13, 15] as const],
+    [calendar[Math.floor(days * 0.68)], [2, 3] as const],
+  ]);
   const history = new Map<string, HistoryLine[]>();
   const ledger: Ledger = {
     firstDay,
@@ -143,7 +146,9 @@ export function generateLake(options: GenerateOptions): Ledger {
         ledger.cloudTrailRecords += file.records.length;
         ledger.cloudTrailFiles++;
       }
-      const recordOf = new Map(simulated.records.map((r) => [(r.record.responseElements as { queryExecutionId?: string } | null)?.queryExecutionId, r.record]));
+      const recordOf = new Map(
+        simulated.records.map((r) => [(r.record.responseElements as { queryExecutionId?: string } | null)?.queryExecutionId, r.record]),
+      );
       for (const q of simulated.queries) {
         const record = recordOf.get(q.id);
         const lateDelivered = record !== undefined && folderOf.get(record) !== dayOf(q.eventAt);

@@ -9,7 +9,7 @@ import { authorizationDetails, orgCatalog } from "./iam";
 import { MAIN_REGION } from "./org";
 
 export async function writeGrantsSnapshot(lake: string, day: string, prefix = DEFAULT_PREFIX): Promise<number> {
-  const principals = principalsOf([authorizationDetails(day) as Parameters<typeof principalsOf>[0][number]]);
+  const principals = principalsOf([authorizationDetails(day)]);
   const { grants, unevaluated } = await evaluateGrants(principals, orgCatalog(MAIN_REGION));
   const rows = grantRows(principals, grants, unevaluated);
   const file = path.join(lake, grantsObjectKey(day, prefix));

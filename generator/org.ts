@@ -81,7 +81,9 @@ export const ACTORS: readonly Actor[] = [
     name: "bob",
     clients: [
       {
-        userAgent: "aws-cli/2.22.4 md/awscrt#0.22.0 ua/2.0 os/linux#6.1.0 md/arch#x86_64 lang/python#3.12.6 md/pyimpl#CPython cfg/retry-mode#standard md/installer#exe md/distrib#debian.12 command/athena.start-query-execution",
+        userAgent:
+          "aws-cli/2.22.4 md/awscrt#0.22.0 ua/2.0 os/linux#6.1.0 md/arch#x86_64 lang/python#3.12.6 md/pyimpl#CPython " +
+          "cfg/retry-mode#standard md/installer#exe md/distrib#debian.12 command/athena.start-query-execution",
         sourceIp: { network: "198.51.100" },
         clientFamily: "cli",
       },
@@ -101,7 +103,11 @@ export const ACTORS: readonly Actor[] = [
     type: "AssumedRole",
     name: "aws-reserved/sso.amazonaws.com/AWSReservedSSO_DataAnalyst_5f3e2a1b0c9d8e7f",
     sessions: ["carol@northwind.example", "dave@northwind.example", "erin@northwind.example"],
-    identityCenterUsers: ["9067a5a2c4-5b1e0f2a-8c1d-4b7e-a3f0-2d6c9e8b1a40", "9067a5a2c4-7d3c2b1a-0e9f-4a8b-b7c6-5d4e3f2a1b09", "9067a5a2c4-1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"],
+    identityCenterUsers: [
+      "9067a5a2c4-5b1e0f2a-8c1d-4b7e-a3f0-2d6c9e8b1a40",
+      "9067a5a2c4-7d3c2b1a-0e9f-4a8b-b7c6-5d4e3f2a1b09",
+      "9067a5a2c4-1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+    ],
     clients: [CONSOLE],
     regions: ["us-east-1", "eu-west-1"],
     workGroups: ["analysts"],
@@ -119,7 +125,9 @@ export const ACTORS: readonly Actor[] = [
     sessions: ["GlueJobRunnerSession"],
     clients: [
       {
-        userAgent: "aws-sdk-java/1.12.772 Linux/5.10.227 OpenJDK_64-Bit_Server_VM/25.402-b06 java/1.8.0_402 scala/2.12.18 vendor/Amazon.com_Inc. exec-env/AWS_Glue",
+        userAgent:
+          "aws-sdk-java/1.12.772 Linux/5.10.227 OpenJDK_64-Bit_Server_VM/25.402-b06 java/1.8.0_402 scala/2.12.18 " +
+          "vendor/Amazon.com_Inc. exec-env/AWS_Glue",
         sourceIp: "glue.amazonaws.com",
         clientFamily: "glue",
       },
@@ -161,7 +169,9 @@ export const ACTORS: readonly Actor[] = [
         clientFamily: "jdbc",
       },
       {
-        userAgent: "Boto3/1.35.36 md/Botocore#1.35.36 ua/2.0 os/linux#5.10.225 md/arch#x86_64 lang/python#3.11.10 md/pyimpl#CPython cfg/retry-mode#legacy Botocore/1.35.36",
+        userAgent:
+          "Boto3/1.35.36 md/Botocore#1.35.36 ua/2.0 os/linux#5.10.225 md/arch#x86_64 lang/python#3.11.10 md/pyimpl#CPython " +
+          "cfg/retry-mode#legacy Botocore/1.35.36",
         sourceIp: { network: "10.40.7" },
         clientFamily: "sdk",
       },
@@ -182,7 +192,8 @@ export const ACTORS: readonly Actor[] = [
     sessions: ["churn-scoring"],
     clients: [
       {
-        userAgent: "aws-sdk-js/3.654.0 ua/2.1 os/linux#5.10.226 lang/js md/nodejs#20.17.0 api/athena#3.654.0 exec-env/AWS_Lambda_nodejs20.x",
+        userAgent:
+          "aws-sdk-js/3.654.0 ua/2.1 os/linux#5.10.226 lang/js md/nodejs#20.17.0 api/athena#3.654.0 exec-env/AWS_Lambda_nodejs20.x",
         sourceIp: { network: "52.212.40" },
         clientFamily: "sdk",
       },
@@ -199,14 +210,12 @@ export const ACTORS: readonly Actor[] = [
 ];
 
 export function roleArn(actor: Actor): string {
-  return actor.type === "IAMUser"
-    ? `arn:aws:iam::${ACCOUNT_ID}:user/${actor.name}`
-    : `arn:aws:iam::${ACCOUNT_ID}:role/${actor.name}`;
+  return actor.type === "IAMUser" ? `arn:aws:iam::${ACCOUNT_ID}:user/${actor.name}` : `arn:aws:iam::${ACCOUNT_ID}:role/${actor.name}`;
 }
 
 /** The caller ARN CloudTrail shows: the user, or `assumed-role/<role name>/<session>`. */
 export function callerArn(actor: Actor, session: string | undefined): string {
   if (actor.type === "IAMUser") return roleArn(actor);
-  const roleName = actor.name.split("/").pop();
-  return `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${roleName}/${session}`;
+  const roleName = actor.name.split("/").pop() ?? actor.name;
+  return `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${roleName}/${session ?? ""}`;
 }

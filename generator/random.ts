@@ -29,7 +29,7 @@ export class Random {
   }
 
   /** Picks by weight: `[[item, weight], ...]`. */
-  weighted<T>(choices: ReadonlyArray<readonly [T, number]>): T {
+  weighted<T>(choices: readonly (readonly [T, number])[]): T {
     const total = choices.reduce((sum, [, w]) => sum + w, 0);
     let r = this.next() * total;
     for (const [item, w] of choices) {

@@ -43,7 +43,11 @@ function planQuery(actor: Actor, region: string, submittedAt: Date, rng: Random,
   const database = rng.pick(actor.databases);
   const table = rng.pick(actor.tables?.[database] ?? DATABASES[database]);
   const ddl = rng.chance(0.04);
-  const state = rng.weighted([["SUCCEEDED", 90], ["FAILED", 6], ["CANCELLED", 4]] as const);
+  const state = rng.weighted([
+    ["SUCCEEDED", 90],
+    ["FAILED", 6],
+    ["CANCELLED", 4],
+  ] as const);
   const reused = !ddl && state === "SUCCEEDED" && rng.chance(actor.reuse ?? 0);
   let bytes = ddl || reused ? 0 : Math.max(1, Math.round(rng.logNormal(actor.medianBytes, actor.spread)));
   if (state !== "SUCCEEDED") bytes = rng.chance(0.3) ? 0 : Math.round(bytes * rng.next() * 0.5);
@@ -76,7 +80,11 @@ function planQuery(actor: Actor, region: string, submittedAt: Date, rng: Random,
     planningMs,
     eventAt,
     caller,
-    textForm: rng.weighted([["omitted", 7], ["queryString", 2], ["query", 1]] as const),
+    textForm: rng.weighted([
+      ["omitted", 7],
+      ["queryString", 2],
+      ["query", 1],
+    ] as const),
     midnightCrossing: completedAt.toISOString().slice(0, 10) !== submittedAt.toISOString().slice(0, 10),
     straddle: eventAt.toISOString().slice(0, 10) !== submittedAt.toISOString().slice(0, 10),
     trailGap: false,
@@ -147,7 +155,10 @@ export function simulateDay(options: DayOptions, rng: Random): SimulatedDay {
     const q = rng.pick(queries);
     const at = new Date(Math.floor((q.eventAt.getTime() - 5000) / 1000) * 1000);
     if (at.getTime() >= dayStart && !inOutage(at)) {
-      records.push({ at, record: startQueryExecutionRecord({ ...q, at, textForm: "queryString", errorCode: "InvalidRequestException" }, rng) });
+      records.push({
+        at,
+        record: startQueryExecutionRecord({ ...q, at, textForm: "queryString", errorCode: "InvalidRequestException" }, rng),
+      });
       failedCalls++;
     }
   }

@@ -4,15 +4,24 @@
  */
 import { CLOUDTRAIL, EVENTS, GRANTS, HISTORY, TableDefinition } from "../queries/schema/tables";
 import { glueType, sqlName } from "../queries/schema/types";
-import { cloudTrailAccountPath, cloudTrailRoot, eventsPartitionPrefix, eventsTablePrefix, grantsPartitionPrefix, grantsTablePrefix, historyPartitionPrefix, historyTablePrefix } from "../queries/layout";
+import {
+  cloudTrailAccountPath,
+  cloudTrailRoot,
+  eventsPartitionPrefix,
+  eventsTablePrefix,
+  grantsPartitionPrefix,
+  grantsTablePrefix,
+  historyPartitionPrefix,
+  historyTablePrefix,
+} from "../queries/layout";
 import { CloudTrailSource } from "./settings";
 
 export interface GlueTableSpec {
   name: string;
   description: string;
   location: string;
-  columns: Array<{ name: string; type: string; comment?: string }>;
-  partitionKeys: Array<{ name: string; type: string; comment?: string }>;
+  columns: { name: string; type: string; comment?: string }[];
+  partitionKeys: { name: string; type: string; comment?: string }[];
   inputFormat: string;
   outputFormat: string;
   serde: { library: string; parameters?: Record<string, string> };
@@ -73,7 +82,11 @@ export function historyTable(bucket: string, prefix: string, regions: string[], 
 /** The trail's own layout; organization trails put the organization id before the account. */
 export function cloudTrailTable(source: CloudTrailSource): GlueTableSpec {
   const base = `s3://${source.bucket}/${cloudTrailRoot(source.prefix, source.organizationId)}`;
-  const storage: Storage = { inputFormat: "com.amazon.emr.cloudtrail.CloudTrailInputFormat", outputFormat: TEXT_OUTPUT, serde: { library: "org.apache.hive.hcatalog.data.JsonSerDe" } };
+  const storage: Storage = {
+    inputFormat: "com.amazon.emr.cloudtrail.CloudTrailInputFormat",
+    outputFormat: TEXT_OUTPUT,
+    serde: { library: "org.apache.hive.hcatalog.data.JsonSerDe" },
+  };
   return spec(CLOUDTRAIL, base, storage, {
     classification: "cloudtrail",
     ...enumProjection("account", source.accounts),

@@ -26,7 +26,7 @@ export function bundleOf(factory: HandlerFactory): LambdaBundle | undefined {
 
 export function historyCollectorFactory(): HandlerFactory {
   return register(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved inside Lambda, where the bundle sits beside the closure
     const module = require("./dist/lambda/history") as { handler: Handler };
     return module.handler;
   }, "history");
@@ -35,7 +35,7 @@ export function historyCollectorFactory(): HandlerFactory {
 /** The join's SQL is read when the program runs and travels in the closure as a string. */
 export function joinFactory(joinSql: string): HandlerFactory {
   return register(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved inside Lambda, where the bundle sits beside the closure
     const module = require("./dist/lambda/join") as { joinHandler: (sql: string) => Handler };
     return module.joinHandler(joinSql);
   }, "join");
@@ -43,7 +43,7 @@ export function joinFactory(joinSql: string): HandlerFactory {
 
 export function grantsCollectorFactory(): HandlerFactory {
   return register(() => {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved inside Lambda, where the bundle sits beside the closure
     const module = require("./dist/lambda/grants") as { handler: Handler };
     return module.handler;
   }, "grants");

@@ -12,28 +12,47 @@ import { joinFactory, grantsCollectorFactory, historyCollectorFactory } from "./
 import { collectorPolicy, grantsPolicy, joinPolicy, reportingPolicy } from "./policies";
 import { MainSettings } from "./settings";
 
-
 export interface Caller {
   account: string;
   partition: string;
 }
 
-export function collectorFunction(name: string, settings: { region: string; prefix: string; kmsKeyArn?: string; lambdaRoleArn?: string; schedule: string }, bucket: pulumi.Input<string>, caller: Caller, opts?: pulumi.ComponentResourceOptions): AuditFunction {
+export function collectorFunction(
+  name: string,
+  settings: { region: string; prefix: string; kmsKeyArn?: string; lambdaRoleArn?: string; schedule: string },
+  bucket: pulumi.Input<string>,
+  caller: Caller,
+  opts?: pulumi.ComponentResourceOptions,
+): AuditFunction {
   const functionName = resourceName("history", pulumi.getStack());
-  return new AuditFunction(name, {
-    functionName,
-    description: `${PRODUCT}: copies Athena query history into the audit bucket`,
-    callbackFactory: historyCollectorFactory(),
-    policy: (logGroupArn) => pulumi.output(bucket).apply((b) => collectorPolicy({ ...caller, region: settings.region, bucket: b, prefix: settings.prefix, kmsKeyArn: settings.kmsKeyArn, logGroupArn })),
-    existingRoleArn: settings.lambdaRoleArn,
-    environment: { AUDIT_BUCKET: bucket, AUDIT_PREFIX: settings.prefix, AUDIT_WORK_GROUP: WORK_GROUP },
-    schedule: settings.schedule,
-    // The collector benchmark: 100k executions in ~400 s at ~140 MB; leave room for larger days.
-    memoryMb: 512,
-    timeoutSeconds: 900,
-    firstRunInput: { backfillDays: 45 },
-    kmsKeyArn: settings.kmsKeyArn,
-  }, opts);
+  return new AuditFunction(
+    name,
+    {
+      functionName,
+      description: `${PRODUCT}: copies Athena query history into the audit bucket`,
+      callbackFactory: historyCollectorFactory(),
+      policy: (logGroupArn) =>
+        pulumi.output(bucket).apply((b) =>
+          collectorPolicy({
+            ...caller,
+            region: settings.region,
+            bucket: b,
+            prefix: settings.prefix,
+            kmsKeyArn: settings.kmsKeyArn,
+            logGroupArn,
+          }),
+        ),
+      existingRoleArn: settings.lambdaRoleArn,
+      environment: { AUDIT_BUCKET: bucket, AUDIT_PREFIX: settings.prefix, AUDIT_WORK_GROUP: WORK_GROUP },
+      schedule: settings.schedule,
+      // The collector benchmark: 100k executions in ~400 s at ~140 MB; leave room for larger days.
+      memoryMb: 512,
+      timeoutSeconds: 900,
+      firstRunInput: { backfillDays: 45 },
+      kmsKeyArn: settings.kmsKeyArn,
+    },
+    opts,
+  );
 }
 
 export function mainStack(s: MainSettings, caller: Caller) {
@@ -49,8 +68,8 @@ export function mainStack(s: MainSettings, caller: Caller) {
     extraStatements: s.createTrail ? (arn) => trailDeliveryStatements(arn, trailArn, caller.account) : undefined,
   });
   if (s.createTrail) new AuditTrail(trailName, { bucketName: storage.bucketName, kmsKeyArn: s.kmsKeyArn }, { dependsOn: storage.ready });
-  const trailSource = storage.bucketName.apply((bucket) =>
-    s.cloudTrail ?? { bucket, prefix: TRAIL_PREFIX, accounts: [caller.account], regions: s.joinRegions },
+  const trailSource = storage.bucketName.apply(
+    (bucket) => s.cloudTrail ?? { bucket, prefix: TRAIL_PREFIX, accounts: [caller.account], regions: s.joinRegions },
   );
   const catalog = new AuditCatalog("audit", {
     databaseName: DATABASE,
@@ -67,33 +86,56 @@ export function mainStack(s: MainSettings, caller: Caller) {
   });
   const collector = collectorFunction("history", { ...s, schedule: s.schedules.collector }, storage.bucketName, caller);
   const scope = { ...caller, region: s.region, prefix: s.prefix, kmsKeyArn: s.kmsKeyArn, workGroup: WORK_GROUP, database: DATABASE };
-  const join = new AuditFunction("join", {
-    functionName: resourceName("join", pulumi.getStack()),
-    description: `${PRODUCT}: joins history with CloudTrail into the events table`,
-    callbackFactory: joinFactory(readSql("events_join")),
-    policy: (logGroupArn) =>
-      pulumi.all([storage.bucketName, trailSource]).apply(([bucket, trail]) =>
-        joinPolicy({ ...scope, bucket, logGroupArn, trailBucket: trail.bucket, trailPrefix: trail.prefix, trailKmsKeyArn: trail.kmsKeyArn, expireHistory: s.historyRetentionDays !== undefined }),
-      ),
-    existingRoleArn: s.lambdaRoleArn,
-    environment: {
-      AUDIT_BUCKET: storage.bucketName,
-      AUDIT_PREFIX: s.prefix,
-      AUDIT_WORK_GROUP: WORK_GROUP,
-      AUDIT_DATABASE: DATABASE,
-      JOIN_REGIONS: s.joinRegions.join(","),
-      ...(s.historyRetentionDays ? { HISTORY_RETENTION_DAYS: String(s.historyRetentionDays) } : {}),
+  const join = new AuditFunction(
+    "join",
+    {
+      functionName: resourceName("join", pulumi.getStack()),
+      description: `${PRODUCT}: joins history with CloudTrail into the events table`,
+      callbackFactory: joinFactory(readSql("events_join")),
+      policy: (logGroupArn) =>
+        pulumi.all([storage.bucketName, trailSource]).apply(([bucket, trail]) =>
+          joinPolicy({
+            ...scope,
+            bucket,
+            logGroupArn,
+            trailBucket: trail.bucket,
+            trailPrefix: trail.prefix,
+            trailKmsKeyArn: trail.kmsKeyArn,
+            expireHistory: s.historyRetentionDays !== undefined,
+          }),
+        ),
+      existingRoleArn: s.lambdaRoleArn,
+      environment: {
+        AUDIT_BUCKET: storage.bucketName,
+        AUDIT_PREFIX: s.prefix,
+        AUDIT_WORK_GROUP: WORK_GROUP,
+        AUDIT_DATABASE: DATABASE,
+        JOIN_REGIONS: s.joinRegions.join(","),
+        ...(s.historyRetentionDays ? { HISTORY_RETENTION_DAYS: String(s.historyRetentionDays) } : {}),
+      },
+      schedule: s.schedules.join,
+      memoryMb: 256,
+      timeoutSeconds: 900,
+      kmsKeyArn: s.kmsKeyArn,
     },
-    schedule: s.schedules.join,
-    memoryMb: 256,
-    timeoutSeconds: 900,
-    kmsKeyArn: s.kmsKeyArn,
-  }, { dependsOn: [catalog] });
+    { dependsOn: [catalog] },
+  );
   const grants = new AuditFunction("grants", {
     functionName: resourceName("grants", pulumi.getStack()),
     description: `${PRODUCT}: evaluates what each principal may query into the grants table`,
     callbackFactory: grantsCollectorFactory(),
-    policy: (logGroupArn) => storage.bucketName.apply((bucket) => grantsPolicy({ ...caller, region: s.region, bucket, prefix: s.prefix, kmsKeyArn: s.kmsKeyArn, logGroupArn, lakeFormation: s.lakeFormation })),
+    policy: (logGroupArn) =>
+      storage.bucketName.apply((bucket) =>
+        grantsPolicy({
+          ...caller,
+          region: s.region,
+          bucket,
+          prefix: s.prefix,
+          kmsKeyArn: s.kmsKeyArn,
+          logGroupArn,
+          lakeFormation: s.lakeFormation,
+        }),
+      ),
     existingRoleArn: s.lambdaRoleArn,
     environment: { AUDIT_BUCKET: storage.bucketName, AUDIT_PREFIX: s.prefix, LAKE_FORMATION: String(s.lakeFormation) },
     schedule: s.schedules.grants,

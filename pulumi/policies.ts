@@ -29,12 +29,17 @@ export interface Scope {
   logGroupArn: string;
 }
 
-const doc = (statements: Array<Statement | undefined>): PolicyDocument => ({
+const doc = (statements: (Statement | undefined)[]): PolicyDocument => ({
   Version: "2012-10-17",
   Statement: statements.filter((s): s is Statement => s !== undefined),
 });
 
-const logs = (s: Scope): Statement => ({ Sid: "Logs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${s.logGroupArn}:*` });
+const logs = (s: Scope): Statement => ({
+  Sid: "Logs",
+  Effect: "Allow",
+  Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+  Resource: `${s.logGroupArn}:*`,
+});
 
 const kms = (s: Scope): Statement | undefined =>
   s.kmsKeyArn ? { Sid: "AuditKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: s.kmsKeyArn } : undefined;
@@ -90,7 +95,12 @@ const glueArns = (s: AthenaScope, tables: string[]) => [
 
 // Athena reads the table definitions with the caller's permissions. Every audit table uses
 // partition projection, so Athena never lists partitions (no glue:GetPartitions).
-const glueRead = (s: AthenaScope, tables: string[]): Statement => ({ Sid: "Catalog", Effect: "Allow", Action: ["glue:GetDatabase", "glue:GetTable"], Resource: glueArns(s, tables) });
+const glueRead = (s: AthenaScope, tables: string[]): Statement => ({
+  Sid: "Catalog",
+  Effect: "Allow",
+  Action: ["glue:GetDatabase", "glue:GetTable"],
+  Resource: glueArns(s, tables),
+});
 
 const runQueries = (s: AthenaScope): Statement => ({
   Sid: "RunQueries",
@@ -128,10 +138,19 @@ export function joinPolicy(s: AthenaScope): PolicyDocument {
       Resource: `${bucketArn(s)}/${eventsTablePrefix(s.prefix)}*`,
     },
     // INSERT INTO a partitioned table registers the partitions it wrote.
-    { Sid: "RegisterEventsPartitions", Effect: "Allow", Action: ["glue:GetPartition", "glue:BatchCreatePartition"], Resource: glueArns(s, ["events"]) },
+    {
+      Sid: "RegisterEventsPartitions",
+      Effect: "Allow",
+      Action: ["glue:GetPartition", "glue:BatchCreatePartition"],
+      Resource: glueArns(s, ["events"]),
+    },
     results(s),
-    s.trailKmsKeyArn && s.trailKmsKeyArn !== s.kmsKeyArn ? { Sid: "TrailKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: s.trailKmsKeyArn } : undefined,
-    s.expireHistory ? { Sid: "ExpireHistory", Effect: "Allow", Action: ["s3:DeleteObject"], Resource: `${bucketArn(s)}/${historyTablePrefix(s.prefix)}*` } : undefined,
+    s.trailKmsKeyArn && s.trailKmsKeyArn !== s.kmsKeyArn
+      ? { Sid: "TrailKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: s.trailKmsKeyArn }
+      : undefined,
+    s.expireHistory
+      ? { Sid: "ExpireHistory", Effect: "Allow", Action: ["s3:DeleteObject"], Resource: `${bucketArn(s)}/${historyTablePrefix(s.prefix)}*` }
+      : undefined,
     logs(s),
     kms(s),
   ]);
@@ -144,7 +163,12 @@ export function grantsPolicy(s: Scope & { lakeFormation: boolean }): PolicyDocum
     // Neither call supports resource-level permissions: AWS requires "*".
     { Sid: "ReadIam", Effect: "Allow", Action: ["iam:GetAccountAuthorizationDetails"], Resource: "*" },
     { Sid: "ListWorkGroups", Effect: "Allow", Action: ["athena:ListWorkGroups"], Resource: "*" },
-    { Sid: "ReadCatalog", Effect: "Allow", Action: ["glue:GetDatabases", "glue:GetTables"], Resource: [`${glue}:catalog`, `${glue}:database/*`, `${glue}:table/*/*`] },
+    {
+      Sid: "ReadCatalog",
+      Effect: "Allow",
+      Action: ["glue:GetDatabases", "glue:GetTables"],
+      Resource: [`${glue}:catalog`, `${glue}:database/*`, `${glue}:table/*/*`],
+    },
     { Sid: "WriteGrants", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${bucketArn(s)}/${grantsTablePrefix(s.prefix)}*` },
     s.lakeFormation ? { Sid: "ReadLakeFormation", Effect: "Allow", Action: ["lakeformation:ListPermissions"], Resource: "*" } : undefined,
     logs(s),
@@ -188,7 +212,9 @@ export function githubTrust(providerArn: string, repository: string): PolicyDocu
 }
 
 export function lambdaTrust(): PolicyDocument {
-  return doc([{ Sid: "Lambda", Effect: "Allow", Action: ["sts:AssumeRole"], Principal: { Service: "lambda.amazonaws.com" }, Resource: [] }]);
+  return doc([
+    { Sid: "Lambda", Effect: "Allow", Action: ["sts:AssumeRole"], Principal: { Service: "lambda.amazonaws.com" }, Resource: [] },
+  ]);
 }
 
 /** Bucket policy: refuse any request not made over TLS. */
@@ -208,5 +234,8 @@ export function tlsOnlyBucketPolicy(bucketArnValue: string, extra: Statement[] =
 
 /** Trust policies have no Resource: drop the empty placeholder before serialising. */
 export function toJson(policy: PolicyDocument): string {
-  return JSON.stringify({ ...policy, Statement: policy.Statement.map((s) => (Array.isArray(s.Resource) && s.Resource.length === 0 ? { ...s, Resource: undefined } : s)) });
+  return JSON.stringify({
+    ...policy,
+    Statement: policy.Statement.map((s) => (Array.isArray(s.Resource) && s.Resource.length === 0 ? { ...s, Resource: undefined } : s)),
+  });
 }

@@ -75,14 +75,30 @@ const ARN = /^arn:aws[a-z-]*:/;
 type Raw = Record<string, unknown>;
 
 const KNOWN = [
-  "role", "mainRegion", "bucketName", "workGroups", "mainStack", "prefix", "cloudTrail", "createTrail", "joinRegions", "schedules",
-  "historyRetentionDays", "kmsKeyArn", "lambdaRoleArn", "bytesScannedCutoff", "githubRepository", "githubOidcProviderArn", "lakeFormation",
+  "role",
+  "mainRegion",
+  "bucketName",
+  "workGroups",
+  "mainStack",
+  "prefix",
+  "cloudTrail",
+  "createTrail",
+  "joinRegions",
+  "schedules",
+  "historyRetentionDays",
+  "kmsKeyArn",
+  "lambdaRoleArn",
+  "bytesScannedCutoff",
+  "githubRepository",
+  "githubOidcProviderArn",
+  "lakeFormation",
 ];
 
 function text(raw: Raw, key: string, pattern?: RegExp, allowed?: string, label = key): string | undefined {
   const value = raw[key];
   if (value === undefined || value === "") return undefined;
-  if (typeof value !== "string" || (pattern && !pattern.test(value))) throw new ConfigError(label, `must be ${allowed ?? "text"}, got ${JSON.stringify(value)}`);
+  if (typeof value !== "string" || (pattern && !pattern.test(value)))
+    throw new ConfigError(label, `must be ${allowed ?? "text"}, got ${JSON.stringify(value)}`);
   return value;
 }
 
@@ -97,7 +113,8 @@ function wholeNumber(raw: Raw, key: string, min: number, max: number): number | 
   const value = raw[key];
   if (value === undefined || value === "") return undefined;
   const n = typeof value === "string" ? Number(value) : value;
-  if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) throw new ConfigError(key, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
+  if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max)
+    throw new ConfigError(key, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
   return n;
 }
 
@@ -111,7 +128,8 @@ function flag(raw: Raw, key: string): boolean {
 function cloudTrail(raw: Raw): CloudTrailSource | undefined {
   const value = raw.cloudTrail;
   if (value === undefined) return undefined;
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new ConfigError("cloudTrail", "must be an object { bucket, prefix?, organizationId?, accounts, regions, kmsKeyArn? }");
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new ConfigError("cloudTrail", "must be an object { bucket, prefix?, organizationId?, accounts, regions, kmsKeyArn? }");
   const t = value as Raw;
   const bucket = text(t, "bucket", BUCKET, "an S3 bucket name", "cloudTrail.bucket");
   if (!bucket) throw new ConfigError("cloudTrail.bucket", "is required: the bucket the trail delivers to");
@@ -127,12 +145,15 @@ function cloudTrail(raw: Raw): CloudTrailSource | undefined {
 
 function schedules(raw: Raw): Schedules {
   const value = (raw.schedules ?? {}) as Raw;
-  if (typeof value !== "object" || Array.isArray(value)) throw new ConfigError("schedules", "must be an object { collector?, join?, grants? }");
+  if (typeof value !== "object" || Array.isArray(value))
+    throw new ConfigError("schedules", "must be an object { collector?, join?, grants? }");
   // Renamed with the daily join (was "joiner"): say so rather than ignore the old key.
   if (value.joiner !== undefined) throw new ConfigError("schedules.joiner", "was renamed: use athena-audit:schedules.join");
-  const collector = text(value, "collector", SCHEDULE, "an EventBridge schedule like cron(15 0 * * ? *)", "schedules.collector") ?? "cron(15 0 * * ? *)";
+  const collector =
+    text(value, "collector", SCHEDULE, "an EventBridge schedule like cron(15 0 * * ? *)", "schedules.collector") ?? "cron(15 0 * * ? *)";
   const join = text(value, "join", SCHEDULE, "an EventBridge schedule like cron(15 2 * * ? *)", "schedules.join") ?? "cron(15 2 * * ? *)";
-  const grants = text(value, "grants", SCHEDULE, "an EventBridge schedule like cron(0 1 * * ? *)", "schedules.grants") ?? "cron(0 1 * * ? *)";
+  const grants =
+    text(value, "grants", SCHEDULE, "an EventBridge schedule like cron(0 1 * * ? *)", "schedules.grants") ?? "cron(0 1 * * ? *)";
   return { collector, join, grants };
 }
 
@@ -140,10 +161,13 @@ function schedules(raw: Raw): Schedules {
 export function parseSettings(raw: Raw, region: string | undefined): Settings {
   const unknown = Object.keys(raw).filter((k) => !KNOWN.includes(k));
   if (unknown.length > 0) throw new ConfigError(unknown[0], `is not a setting; known: ${KNOWN.join(", ")}`);
-  if (!region || !REGION.test(region)) throw new ConfigError("aws:region", "must be set to the region this stack deploys to (pulumi config set aws:region ...)");
+  if (!region || !REGION.test(region))
+    throw new ConfigError("aws:region", "must be set to the region this stack deploys to (pulumi config set aws:region ...)");
   const role = raw.role;
   if (role !== "main" && role !== "collector") throw new ConfigError("role", `must be "main" or "collector", got ${JSON.stringify(role)}`);
-  const prefix = text(raw, "prefix", /^[a-zA-Z0-9!_.*'()-]+(\/[a-zA-Z0-9!_.*'()-]+)*$/, "a key prefix without leading or trailing slash") ?? DEFAULT_PREFIX;
+  const prefix =
+    text(raw, "prefix", /^[a-zA-Z0-9!_.*'()-]+(\/[a-zA-Z0-9!_.*'()-]+)*$/, "a key prefix without leading or trailing slash") ??
+    DEFAULT_PREFIX;
   const bucketName = text(raw, "bucketName", BUCKET, "an S3 bucket name");
   const kmsKeyArn = text(raw, "kmsKeyArn", /^arn:aws[a-z-]*:kms:/, "a KMS key ARN");
   const lambdaRoleArn = text(raw, "lambdaRoleArn", /^arn:aws[a-z-]*:iam::\d{12}:role\//, "an IAM role ARN");
@@ -151,14 +175,33 @@ export function parseSettings(raw: Raw, region: string | undefined): Settings {
     const mainRegion = text(raw, "mainRegion", REGION, "a region name");
     if (!mainRegion) throw new ConfigError("mainRegion", "is required for a collector stack: the region of the main stack");
     const mainStack = text(raw, "mainStack", /^[^/]+\/[^/]+\/[^/]+$/, "a stack reference like org/athena-audit/main");
-    if (!bucketName && !mainStack) throw new ConfigError("bucketName", "or athena-audit:mainStack is required for a collector stack: where history goes");
-    return { role, region, mainRegion, bucketName, mainStack, prefix, schedules: { collector: schedules(raw).collector }, kmsKeyArn, lambdaRoleArn };
+    if (!bucketName && !mainStack)
+      throw new ConfigError("bucketName", "or athena-audit:mainStack is required for a collector stack: where history goes");
+    return {
+      role,
+      region,
+      mainRegion,
+      bucketName,
+      mainStack,
+      prefix,
+      schedules: { collector: schedules(raw).collector },
+      kmsKeyArn,
+      lambdaRoleArn,
+    };
   }
   const trail = cloudTrail(raw);
   const createTrail = flag(raw, "createTrail");
-  if (!trail && !createTrail) throw new ConfigError("cloudTrail", "is required (the existing trail's bucket, accounts and regions), or set athena-audit:createTrail true");
+  if (!trail && !createTrail)
+    throw new ConfigError(
+      "cloudTrail",
+      "is required (the existing trail's bucket, accounts and regions), or set athena-audit:createTrail true",
+    );
   if (trail && createTrail) throw new ConfigError("createTrail", "cannot be true when athena-audit:cloudTrail names an existing trail");
-  if (createTrail && bucketName) throw new ConfigError("createTrail", "needs the bucket the stack creates (its policy admits the trail); remove athena-audit:bucketName");
+  if (createTrail && bucketName)
+    throw new ConfigError(
+      "createTrail",
+      "needs the bucket the stack creates (its policy admits the trail); remove athena-audit:bucketName",
+    );
   const joinRegions = raw.joinRegions === undefined ? [region] : list(raw.joinRegions, "joinRegions", REGION, "region names");
   return {
     role,
@@ -168,7 +211,8 @@ export function parseSettings(raw: Raw, region: string | undefined): Settings {
     cloudTrail: trail,
     createTrail,
     joinRegions,
-    workGroups: raw.workGroups === undefined ? ["primary"] : list(raw.workGroups, "workGroups", /^[a-zA-Z0-9._-]{1,128}$/, "Athena work group names"),
+    workGroups:
+      raw.workGroups === undefined ? ["primary"] : list(raw.workGroups, "workGroups", /^[a-zA-Z0-9._-]{1,128}$/, "Athena work group names"),
     schedules: schedules(raw),
     historyRetentionDays: wholeNumber(raw, "historyRetentionDays", 1, 36500),
     kmsKeyArn,

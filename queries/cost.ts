@@ -1,4 +1,7 @@
-/** Athena's price for one query: $5 per TB (2^40 bytes) scanned, billed per MB with a 10 MB minimum; DDL and queries that scan nothing are free. */
+/**
+ * Athena's price for one query: $5 per TB (2^40 bytes) scanned, billed per MB with a 10 MB minimum;
+ * DDL and queries that scan nothing are free.
+ */
 export const USD_PER_TB = 5;
 const MB = 1024 ** 2;
 

@@ -8,7 +8,7 @@ const MS_PER_DAY = 86_400_000;
 export function parseDay(value: string, what = "day"): string {
   const m = DAY.exec(value);
   const date = m ? new Date(Date.UTC(+m[1], +m[2] - 1, +m[3])) : undefined;
-  if (!date || date.toISOString().slice(0, 10) !== value) {
+  if (date?.toISOString().slice(0, 10) !== value) {
     throw new InputError(`${what} must be a calendar day as YYYY-MM-DD, got ${JSON.stringify(value)}`);
   }
   return value;

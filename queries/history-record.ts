@@ -28,8 +28,7 @@ export interface HistoryLine extends QueryExecutionLike {
   Audit: AuditInfo;
 }
 
-const ISO_LIKE =
-  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/;
+const ISO_LIKE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /**
  * An instant in any encoding real Athena outputs use: a `Date` (SDK v3), ISO-8601 with `Z` or an
@@ -47,7 +46,7 @@ export function toIsoTimestamp(value: unknown): string {
       const millis = Number(((m[7] ?? "") + "000").slice(0, 3));
       const utc = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], millis);
       const zone = m[8] && m[8] !== "Z" ? m[8].replace(":", "") : "+0000";
-      const offsetMinutes = (zone[0] === "-" ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5)));
+      const offsetMinutes = (zone.startsWith("-") ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5)));
       const date = new Date(utc - offsetMinutes * 60_000);
       if (!Number.isNaN(date.getTime())) return date.toISOString();
     }
@@ -63,7 +62,7 @@ export function toHistoryLine(execution: QueryExecutionLike, audit: AuditInfo): 
   const id = execution.QueryExecutionId;
   if (typeof id !== "string" || id === "") throw new InputError("QueryExecution without QueryExecutionId");
   const status = execution.Status;
-  if (!status || status.SubmissionDateTime === undefined) {
+  if (status?.SubmissionDateTime === undefined) {
     throw new InputError(`QueryExecution ${id} has no Status.SubmissionDateTime`);
   }
   const normalised = { ...status, SubmissionDateTime: toIsoTimestamp(status.SubmissionDateTime) };

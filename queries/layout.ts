@@ -84,12 +84,7 @@ export function cloudTrailFolder(f: CloudTrailFolder, trailPrefix = ""): string 
 }
 
 /** The key CloudTrail gives a log file delivered at `deliveredAt`. */
-export function cloudTrailObjectKey(
-  f: Omit<CloudTrailFolder, "day">,
-  deliveredAt: Date,
-  uniqueSuffix: string,
-  trailPrefix = "",
-): string {
+export function cloudTrailObjectKey(f: Omit<CloudTrailFolder, "day">, deliveredAt: Date, uniqueSuffix: string, trailPrefix = ""): string {
   const iso = deliveredAt.toISOString();
   const stamp = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 13)}${iso.slice(14, 16)}Z`;
   const folder = cloudTrailFolder({ ...f, day: iso.slice(0, 10) }, trailPrefix);

@@ -42,7 +42,9 @@ export interface SavedQuery {
 type Definition = Omit<SavedQuery, "name">;
 
 /** The entries named by their keys, keeping their literal column types for typed rows. */
-function registry<const D extends Record<string, Definition>>(definitions: D): { readonly [K in keyof D & string]: D[K] & { readonly name: K } } {
+function registry<const D extends Record<string, Definition>>(
+  definitions: D,
+): { readonly [K in keyof D & string]: D[K] & { readonly name: K } } {
   return Object.fromEntries(Object.entries(definitions).map(([name, definition]) => [name, { ...definition, name }])) as {
     readonly [K in keyof D & string]: D[K] & { readonly name: K };
   };
@@ -131,7 +133,11 @@ export const SAVED = registry({
     title: "Usage by work group",
     description: "Each work group's use over the short and the long window.",
     parameters: shortWindow,
-    columns: [{ name: "work_group", type: "varchar", comment: "or (unknown)" }, ...shortAndLong, { name: "principals_long", type: "bigint" }],
+    columns: [
+      { name: "work_group", type: "varchar", comment: "or (unknown)" },
+      ...shortAndLong,
+      { name: "principals_long", type: "bigint" },
+    ],
   },
   principal_profiles: {
     title: "Principal profiles",
@@ -245,7 +251,12 @@ export function namedQuerySql(query: SavedQuery): string {
 }
 
 /** Runs a saved query for a period on an engine. */
-export function runSavedQuery(engine: QueryEngine, query: SavedQuery, period: Period, options: SavedQueryOptions = DEFAULT_OPTIONS): Promise<QueryResult> {
+export function runSavedQuery(
+  engine: QueryEngine,
+  query: SavedQuery,
+  period: Period,
+  options: SavedQueryOptions = DEFAULT_OPTIONS,
+): Promise<QueryResult> {
   return engine.run(savedQuerySql(query), query.parameters(period, options), query.name);
 }
 

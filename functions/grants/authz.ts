@@ -35,10 +35,29 @@ interface Attached {
   PolicyArn?: string;
 }
 interface Details {
-  UserDetailList?: Array<{ Arn?: string; UserName?: string; CreateDate?: unknown; UserPolicyList?: Inline[]; AttachedManagedPolicies?: Attached[]; GroupList?: string[]; PermissionsBoundary?: { PermissionsBoundaryArn?: string } }>;
-  RoleDetailList?: Array<{ Arn?: string; RoleName?: string; CreateDate?: unknown; RolePolicyList?: Inline[]; AttachedManagedPolicies?: Attached[]; PermissionsBoundary?: { PermissionsBoundaryArn?: string } }>;
-  GroupDetailList?: Array<{ GroupName?: string; GroupPolicyList?: Inline[]; AttachedManagedPolicies?: Attached[] }>;
-  Policies?: Array<{ Arn?: string; DefaultVersionId?: string; PolicyVersionList?: Array<{ Document?: unknown; VersionId?: string; IsDefaultVersion?: boolean }> }>;
+  UserDetailList?: {
+    Arn?: string;
+    UserName?: string;
+    CreateDate?: unknown;
+    UserPolicyList?: Inline[];
+    AttachedManagedPolicies?: Attached[];
+    GroupList?: string[];
+    PermissionsBoundary?: { PermissionsBoundaryArn?: string };
+  }[];
+  RoleDetailList?: {
+    Arn?: string;
+    RoleName?: string;
+    CreateDate?: unknown;
+    RolePolicyList?: Inline[];
+    AttachedManagedPolicies?: Attached[];
+    PermissionsBoundary?: { PermissionsBoundaryArn?: string };
+  }[];
+  GroupDetailList?: { GroupName?: string; GroupPolicyList?: Inline[]; AttachedManagedPolicies?: Attached[] }[];
+  Policies?: {
+    Arn?: string;
+    DefaultVersionId?: string;
+    PolicyVersionList?: { Document?: unknown; VersionId?: string; IsDefaultVersion?: boolean }[];
+  }[];
 }
 
 /** A policy document as IAM returned it: an object, JSON text, or URL-encoded JSON text. */
@@ -57,7 +76,8 @@ export function principalsOf(pages: readonly Details[]): PrincipalPolicies[] {
   const groups = new Map<string, { inline: Inline[]; attached: Attached[] }>();
   for (const page of pages) {
     for (const p of page.Policies ?? []) {
-      const version = p.PolicyVersionList?.find((v) => v.IsDefaultVersion) ?? p.PolicyVersionList?.find((v) => v.VersionId === p.DefaultVersionId);
+      const version =
+        p.PolicyVersionList?.find((v) => v.IsDefaultVersion) ?? p.PolicyVersionList?.find((v) => v.VersionId === p.DefaultVersionId);
       if (!p.Arn) continue;
       try {
         managed.set(p.Arn, policyDocument(version?.Document));
@@ -65,17 +85,27 @@ export function principalsOf(pages: readonly Details[]): PrincipalPolicies[] {
         managed.set(p.Arn, error as Error);
       }
     }
-    for (const g of page.GroupDetailList ?? []) if (g.GroupName) groups.set(g.GroupName, { inline: g.GroupPolicyList ?? [], attached: g.AttachedManagedPolicies ?? [] });
+    for (const g of page.GroupDetailList ?? [])
+      if (g.GroupName) groups.set(g.GroupName, { inline: g.GroupPolicyList ?? [], attached: g.AttachedManagedPolicies ?? [] });
   }
   const principals: PrincipalPolicies[] = [];
-  const collect = (arn: string, type: "user" | "role", name: string, createDate: unknown, inline: Inline[], attached: Attached[], boundaryArn?: string) => {
-    const created = createDate instanceof Date ? createDate.toISOString() : createDate ? String(createDate) : undefined;
+  const collect = (
+    arn: string,
+    type: "user" | "role",
+    name: string,
+    createDate: unknown,
+    inline: Inline[],
+    attached: Attached[],
+    boundaryArn?: string,
+  ) => {
+    const created =
+      createDate instanceof Date ? createDate.toISOString() : typeof createDate === "string" && createDate !== "" ? createDate : undefined;
     const p: PrincipalPolicies = { arn, type, name, createDate: created, policies: [], problems: [] };
     for (const i of inline) {
       try {
-        p.policies.push({ id: `${arn}#${i.PolicyName}`, document: policyDocument(i.PolicyDocument) });
+        p.policies.push({ id: `${arn}#${i.PolicyName ?? "inline"}`, document: policyDocument(i.PolicyDocument) });
       } catch (error) {
-        p.problems.push(`inline policy ${i.PolicyName}: ${(error as Error).message}`);
+        p.problems.push(`inline policy ${i.PolicyName ?? "(no name)"}: ${(error as Error).message}`);
       }
     }
     const addManaged = (policyArn: string | undefined, into: (n: NamedPolicy) => void) => {
@@ -93,7 +123,15 @@ export function principalsOf(pages: readonly Details[]): PrincipalPolicies[] {
   for (const page of pages) {
     for (const u of page.UserDetailList ?? []) {
       if (!u.Arn || !u.UserName) continue;
-      const p = collect(u.Arn, "user", u.UserName, u.CreateDate, u.UserPolicyList ?? [], u.AttachedManagedPolicies ?? [], u.PermissionsBoundary?.PermissionsBoundaryArn);
+      const p = collect(
+        u.Arn,
+        "user",
+        u.UserName,
+        u.CreateDate,
+        u.UserPolicyList ?? [],
+        u.AttachedManagedPolicies ?? [],
+        u.PermissionsBoundary?.PermissionsBoundaryArn,
+      );
       for (const groupName of u.GroupList ?? []) {
         const g = groups.get(groupName);
         if (!g) {
@@ -108,7 +146,16 @@ export function principalsOf(pages: readonly Details[]): PrincipalPolicies[] {
       }
     }
     for (const r of page.RoleDetailList ?? []) {
-      if (r.Arn && r.RoleName) collect(r.Arn, "role", r.RoleName, r.CreateDate, r.RolePolicyList ?? [], r.AttachedManagedPolicies ?? [], r.PermissionsBoundary?.PermissionsBoundaryArn);
+      if (r.Arn && r.RoleName)
+        collect(
+          r.Arn,
+          "role",
+          r.RoleName,
+          r.CreateDate,
+          r.RolePolicyList ?? [],
+          r.AttachedManagedPolicies ?? [],
+          r.PermissionsBoundary?.PermissionsBoundaryArn,
+        );
     }
   }
   return principals;

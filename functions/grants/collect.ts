@@ -36,7 +36,7 @@ export interface GrantsSummary {
   principals: number;
   grants: number;
   conditional: number;
-  unevaluated: Array<{ principalArn: string; reason: string }>;
+  unevaluated: { principalArn: string; reason: string }[];
   catalog: { workGroups: number; databases: number; tables: number };
   apiCalls: Record<string, number>;
 }
@@ -68,20 +68,27 @@ async function readCatalog(deps: GrantsDeps, calls: Record<string, number>): Pro
 export async function collectGrants(deps: GrantsDeps): Promise<GrantsSummary> {
   const calls: Record<string, number> = {};
   const pages: iam.GetAccountAuthorizationDetailsCommandOutput[] = [];
-  for await (const page of iam.paginateGetAccountAuthorizationDetails({ client: deps.iam }, { Filter: ["User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"] })) {
+  for await (const page of iam.paginateGetAccountAuthorizationDetails(
+    { client: deps.iam },
+    { Filter: ["User", "Role", "Group", "LocalManagedPolicy", "AWSManagedPolicy"] },
+  )) {
     calls.GetAccountAuthorizationDetails = (calls.GetAccountAuthorizationDetails ?? 0) + 1;
     pages.push(page);
   }
-  const principals = principalsOf(pages as Parameters<typeof principalsOf>[0]);
+  const principals = principalsOf(pages);
   const [, partition = "aws", account = ""] = ARN.exec(principals[0]?.arn ?? "") ?? [];
   const catalog: Catalog = { partition, account, ...(await readCatalog(deps, calls)) };
   const evaluated = await evaluateGrants(principals, catalog);
-  const grants = deps.lakeFormation ? [...evaluated.grants, ...(await lakeFormationGrants(deps.lakeFormation, catalog, calls))] : evaluated.grants;
+  const grants = deps.lakeFormation
+    ? [...evaluated.grants, ...(await lakeFormationGrants(deps.lakeFormation, catalog, calls))]
+    : evaluated.grants;
   const unevaluated = evaluated.unevaluated;
   const rows = grantRows(principals, grants, unevaluated);
   const snapshot = dayOf(deps.now ?? new Date());
   const key = grantsObjectKey(snapshot, deps.prefix);
-  await deps.s3.send(new s3.PutObjectCommand({ Bucket: deps.bucket, Key: key, Body: grantsObject(rows), ContentType: "application/x-ndjson" }));
+  await deps.s3.send(
+    new s3.PutObjectCommand({ Bucket: deps.bucket, Key: key, Body: grantsObject(rows), ContentType: "application/x-ndjson" }),
+  );
   calls.PutObject = 1;
   for (const u of unevaluated) deps.log.error("unevaluated-principal", { principalArn: u.principalArn, reason: u.reason });
   const summary: GrantsSummary = {

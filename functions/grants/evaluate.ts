@@ -59,7 +59,10 @@ function conditionKeys(conditions: unknown): string[] {
   const keys = new Set<string>();
   const walk = (node: unknown) => {
     if (!node || typeof node !== "object") return;
-    if (Array.isArray(node)) return node.forEach(walk);
+    if (Array.isArray(node)) {
+      node.forEach(walk);
+      return;
+    }
     const record = node as Record<string, unknown>;
     if (typeof record.key === "string") keys.add(record.key);
     Object.values(record).forEach(walk);
@@ -70,11 +73,18 @@ function conditionKeys(conditions: unknown): string[] {
 
 async function decide(principal: PrincipalPolicies, catalog: Catalog, check: Check): Promise<Outcome> {
   const simulation = {
-    request: { principal: principal.arn.split("#")[0], action: check.action, resource: { resource: check.resource, accountId: catalog.account }, contextVariables: {} },
+    request: {
+      principal: principal.arn.split("#")[0],
+      action: check.action,
+      resource: { resource: check.resource, accountId: catalog.account },
+      contextVariables: {},
+    },
     identityPolicies: principal.policies.map((p) => ({ policyId: p.id, policy: p.document })),
     serviceControlPolicies: [],
     resourceControlPolicies: [],
-    ...(principal.boundary ? { permissionBoundaryPolicies: [{ policyId: principal.boundary.id, policy: principal.boundary.document }] } : {}),
+    ...(principal.boundary
+      ? { permissionBoundaryPolicies: [{ policyId: principal.boundary.id, policy: principal.boundary.document }] }
+      : {}),
   } as unknown as simulator.Simulation;
   const answer = await simulator.runSimulation(simulation, { simulationMode: "Discovery" } as never);
   if (answer.resultType === "error") return { error: JSON.stringify(answer.errors).slice(0, 500) };
@@ -84,11 +94,22 @@ async function decide(principal: PrincipalPolicies, catalog: Catalog, check: Che
   return { allowed: true, conditionKeys: conditionKeys(analysis.conditions) };
 }
 
-export async function evaluateGrants(principals: readonly PrincipalPolicies[], catalog: Catalog): Promise<{ grants: Grant[]; unevaluated: Unevaluated[] }> {
+export async function evaluateGrants(
+  principals: readonly PrincipalPolicies[],
+  catalog: Catalog,
+): Promise<{ grants: Grant[]; unevaluated: Unevaluated[] }> {
   const { partition, region, account } = catalog;
-  const targets: Array<{ kind: Grant["grantKind"]; resource: string; checks: Check[] }> = [
-    ...catalog.workGroups.map((w) => ({ kind: "workgroup" as const, resource: w, checks: [{ action: "athena:StartQueryExecution", resource: `arn:${partition}:athena:${region}:${account}:workgroup/${w}` }] })),
-    ...catalog.databases.map((d) => ({ kind: "database" as const, resource: d, checks: [{ action: "glue:GetDatabase", resource: `arn:${partition}:glue:${region}:${account}:database/${d}` }] })),
+  const targets: { kind: Grant["grantKind"]; resource: string; checks: Check[] }[] = [
+    ...catalog.workGroups.map((w) => ({
+      kind: "workgroup" as const,
+      resource: w,
+      checks: [{ action: "athena:StartQueryExecution", resource: `arn:${partition}:athena:${region}:${account}:workgroup/${w}` }],
+    })),
+    ...catalog.databases.map((d) => ({
+      kind: "database" as const,
+      resource: d,
+      checks: [{ action: "glue:GetDatabase", resource: `arn:${partition}:glue:${region}:${account}:database/${d}` }],
+    })),
     ...catalog.tables.map((t) => {
       const object = t.location ? s3ObjectArn(partition, t.location) : undefined;
       return {
@@ -124,7 +145,15 @@ export async function evaluateGrants(principals: readonly PrincipalPolicies[], c
       }
       if (failure) break;
       if (allowed) {
-        found.push({ principalArn: principal.arn, principalType: principal.type, grantKind: target.kind, resource: target.resource, accessPath: "iam", certainty: keys.size > 0 ? "conditional" : "allowed", conditionKeys: [...keys].sort() });
+        found.push({
+          principalArn: principal.arn,
+          principalType: principal.type,
+          grantKind: target.kind,
+          resource: target.resource,
+          accessPath: "iam",
+          certainty: keys.size > 0 ? "conditional" : "allowed",
+          conditionKeys: [...keys].sort(),
+        });
       }
     }
     if (failure) unevaluated.push({ principalArn: principal.arn, reason: failure });

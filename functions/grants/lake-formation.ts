@@ -9,11 +9,23 @@ import { Catalog, Grant } from "./evaluate";
 const DATABASE_PERMISSIONS = new Set(["DESCRIBE", "ALL", "ALTER", "CREATE_TABLE", "DROP"]);
 const TABLE_PERMISSIONS = new Set(["SELECT", "ALL"]);
 
-export async function lakeFormationGrants(client: lakeformation.LakeFormationClient, catalog: Catalog, calls: Record<string, number>): Promise<Grant[]> {
+export async function lakeFormationGrants(
+  client: lakeformation.LakeFormationClient,
+  catalog: Catalog,
+  calls: Record<string, number>,
+): Promise<Grant[]> {
   const grants = new Map<string, Grant>();
   const add = (principalArn: string, grantKind: "database" | "table", resource: string, accessPath: string) => {
-    const type = /:user\//.test(principalArn) ? "user" : "role";
-    grants.set(`${principalArn} ${grantKind} ${resource}`, { principalArn, principalType: type, grantKind, resource, accessPath, certainty: "allowed", conditionKeys: [] });
+    const type = principalArn.includes(":user/") ? "user" : "role";
+    grants.set(`${principalArn} ${grantKind} ${resource}`, {
+      principalArn,
+      principalType: type,
+      grantKind,
+      resource,
+      accessPath,
+      certainty: "allowed",
+      conditionKeys: [],
+    });
   };
   for await (const page of lakeformation.paginateListPermissions({ client }, {})) {
     calls.ListPermissions = (calls.ListPermissions ?? 0) + 1;
@@ -22,12 +34,15 @@ export async function lakeFormationGrants(client: lakeformation.LakeFormationCli
       // IAM_ALLOWED_PRINCIPALS hands control back to IAM, which the IAM evaluation already covers.
       if (!principal || !/^arn:aws[a-z-]*:iam::\d{12}:(user|role)\//.test(principal)) continue;
       const permissions = entry.Permissions ?? [];
-      const database = entry.Resource?.Database?.Name ?? entry.Resource?.Table?.DatabaseName ?? entry.Resource?.TableWithColumns?.DatabaseName;
+      const database =
+        entry.Resource?.Database?.Name ?? entry.Resource?.Table?.DatabaseName ?? entry.Resource?.TableWithColumns?.DatabaseName;
       if (!database) continue;
-      if (entry.Resource?.Database && permissions.some((p) => DATABASE_PERMISSIONS.has(p))) add(principal, "database", database, "lake-formation");
+      if (entry.Resource?.Database && permissions.some((p) => DATABASE_PERMISSIONS.has(p)))
+        add(principal, "database", database, "lake-formation");
       if (!permissions.some((p) => TABLE_PERMISSIONS.has(p))) continue;
       if (entry.Resource?.Table?.TableWildcard) {
-        for (const t of catalog.tables.filter((t) => t.database === database)) add(principal, "table", `${database}.${t.name}`, "lake-formation");
+        for (const t of catalog.tables.filter((t) => t.database === database))
+          add(principal, "table", `${database}.${t.name}`, "lake-formation");
       } else if (entry.Resource?.Table?.Name) {
         add(principal, "table", `${database}.${entry.Resource.Table.Name}`, "lake-formation");
       } else if (entry.Resource?.TableWithColumns?.Name) {

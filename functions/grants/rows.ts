@@ -9,7 +9,11 @@ import { Grant, Unevaluated } from "./evaluate";
 /** A grants-table row, typed from the table definition. */
 export type GrantRow = RowOf<typeof GRANTS>;
 
-export function grantRows(principals: readonly PrincipalPolicies[], grants: readonly Grant[], unevaluated: readonly Unevaluated[]): GrantRow[] {
+export function grantRows(
+  principals: readonly PrincipalPolicies[],
+  grants: readonly Grant[],
+  unevaluated: readonly Unevaluated[],
+): GrantRow[] {
   const byArn = new Map(principals.map((p) => [p.arn, p]));
   const created = (arn: string) => {
     const date = byArn.get(arn)?.createDate;
@@ -38,7 +42,11 @@ export function grantRows(principals: readonly PrincipalPolicies[], grants: read
       condition_keys: [],
       note: u.reason,
     })),
-  ].sort((a, b) => `${a.principal_arn} ${a.grant_kind} ${a.resource} ${a.access_path}`.localeCompare(`${b.principal_arn} ${b.grant_kind} ${b.resource} ${b.access_path}`));
+  ].sort((a, b) =>
+    `${a.principal_arn} ${a.grant_kind} ${a.resource} ${a.access_path}`.localeCompare(
+      `${b.principal_arn} ${b.grant_kind} ${b.resource} ${b.access_path}`,
+    ),
+  );
 }
 
 /** The snapshot object's bytes: gzip JSON lines. */

@@ -114,9 +114,19 @@ async function collectWorkGroup(
   calls: Calls,
 ): Promise<{ summary: WorkGroupSummary; outcomes: string[] }> {
   const days = new Set(request.days);
-  const window = new PagingWindow({ start: Date.parse(`${request.days[0]}T00:00:00Z`), slackMs: DEFAULT_SLACK_MS, quietPages: DEFAULT_QUIET_PAGES });
+  const window = new PagingWindow({
+    start: Date.parse(`${request.days[0]}T00:00:00Z`),
+    slackMs: DEFAULT_SLACK_MS,
+    quietPages: DEFAULT_QUIET_PAGES,
+  });
   const writers = new Map<string, Promise<HistoryObjectWriter>>();
-  const summary: WorkGroupSummary = { name, pages: 0, executions: 0, days: {}, skipped: { unfinished: 0, outsideWindow: 0, unreadable: 0 } };
+  const summary: WorkGroupSummary = {
+    name,
+    pages: 0,
+    executions: 0,
+    days: {},
+    skipped: { unfinished: 0, outsideWindow: 0, unreadable: 0 },
+  };
   const writerFor = (dt: string) => {
     let writer = writers.get(dt);
     if (!writer) {
@@ -158,26 +168,42 @@ async function collectWorkGroup(
             ReferencedDatabases: refs.databases,
             ...(refs.parseError ? { ParseError: refs.parseError } : {}),
           });
-          writer.write(JSON.stringify(line), `${line.Status?.SubmissionDateTime}\u0000${line.QueryExecutionId}`);
+          // toHistoryLine has made the submission time ISO-8601 text, so it sorts as text.
+          const submittedAt = typeof line.Status?.SubmissionDateTime === "string" ? line.Status.SubmissionDateTime : "";
+          writer.write(JSON.stringify(line), `${submittedAt}\u0000${line.QueryExecutionId}`);
           summary.days[historyDay(line)] = (summary.days[historyDay(line)] ?? 0) + 1;
         } catch (error) {
           summary.skipped.unreadable++;
-          deps.log.error("unreadable-execution", { workGroup: name, queryExecutionId: execution.QueryExecutionId, reason: (error as Error).message });
+          deps.log.error("unreadable-execution", {
+            workGroup: name,
+            queryExecutionId: execution.QueryExecutionId,
+            reason: (error as Error).message,
+          });
         }
       }
       if (window.pageSeen(submissions)) break;
     }
   } catch (error) {
-    for (const writer of writers.values()) await writer.then((w) => w.abandon(), () => undefined);
+    for (const writer of writers.values())
+      await writer.then(
+        (w) => w.abandon(),
+        () => undefined,
+      );
     throw error;
   }
   const outcomes: string[] = [];
-  for (const dt of [...writers.keys()].sort()) {
-    const outcome = await (await writers.get(dt)!).finish(request.force);
+  for (const [, writer] of [...writers].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const outcome = await (await writer).finish(request.force);
     if (outcome === "written") count(calls, "PutObject");
     outcomes.push(outcome);
   }
-  deps.log.info("work-group", { workGroup: name, pages: summary.pages, executions: summary.executions, days: summary.days, skipped: summary.skipped });
+  deps.log.info("work-group", {
+    workGroup: name,
+    pages: summary.pages,
+    executions: summary.executions,
+    days: summary.days,
+    skipped: summary.skipped,
+  });
   return { summary, outcomes };
 }
 

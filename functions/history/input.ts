@@ -41,7 +41,11 @@ export function parseCollectInput(input: unknown, now: Date): CollectRequest {
   if (from < oldest) throw new InputError(`${from} is older than the ${HISTORY_DAYS_KEPT} days Athena keeps history (oldest: ${oldest})`);
   let workGroups: string[] | undefined;
   if (event.workGroups !== undefined) {
-    if (!Array.isArray(event.workGroups) || event.workGroups.length === 0 || !event.workGroups.every((w) => typeof w === "string" && w !== "")) {
+    if (
+      !Array.isArray(event.workGroups) ||
+      event.workGroups.length === 0 ||
+      !event.workGroups.every((w) => typeof w === "string" && w !== "")
+    ) {
       throw new InputError("workGroups must be a non-empty list of work group names");
     }
     workGroups = event.workGroups as string[];

@@ -20,7 +20,7 @@ const CACHE_LIMIT = 5_000;
 function cteNames(ast: unknown): Set<string> {
   const names = new Set<string>();
   for (const statement of Array.isArray(ast) ? ast : [ast]) {
-    const withs = (statement as { with?: Array<{ name?: { value?: string } | string }> } | null)?.with ?? [];
+    const withs = (statement as { with?: { name?: { value?: string } | string }[] } | null)?.with ?? [];
     for (const w of withs) {
       const name = typeof w.name === "string" ? w.name : w.name?.value;
       if (name) names.add(name.toLowerCase());

@@ -40,7 +40,14 @@ export class HistoryObjectWriter {
   }
 
   /** `exists`: a listing showed the key, so its metadata (first collection time, content hash) is read. */
-  static async open(client: s3.S3Client, bucket: string, key: string, scratch: string, now: Date, exists: boolean): Promise<HistoryObjectWriter> {
+  static async open(
+    client: s3.S3Client,
+    bucket: string,
+    key: string,
+    scratch: string,
+    now: Date,
+    exists: boolean,
+  ): Promise<HistoryObjectWriter> {
     const existing = exists ? await headMetadata(client, bucket, key) : undefined;
     const collectedAt = existing?.["collected-at"] ?? now.toISOString();
     return new HistoryObjectWriter(client, bucket, key, path.join(scratch, `${crypto.randomUUID()}.jsonl`), existing, collectedAt);

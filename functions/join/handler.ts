@@ -15,7 +15,11 @@ export function joinHandler(joinSql: string): (event: unknown) => Promise<join.J
   return lambdaHandler("join", async (event: unknown, log) => {
     const days = input.parseJoinInput(event, new Date());
     const settings = config.joinConfig();
-    const engine = new athenaEngine.AthenaEngine({ workGroup: settings.workGroup, database: settings.database, timeoutMs: settings.queryTimeoutMs });
+    const engine = new athenaEngine.AthenaEngine({
+      workGroup: settings.workGroup,
+      database: settings.database,
+      timeoutMs: settings.queryTimeoutMs,
+    });
     try {
       return await join.joinEvents(days, { engine, s3: s3.createS3Client(), config: settings, joinSql, log });
     } finally {

@@ -49,7 +49,14 @@ async function joinPartition(day: string, region: string, deps: JoinDeps): Promi
   try {
     const result = await deps.engine.run(`INSERT INTO events\n${deps.joinSql}`, eventsJoinParameters(day, region), "events_join");
     const objectsWritten = (await listKeys(deps.s3, bucket, partition)).length;
-    deps.log.info("partition", { day, region, queryId: result.queryId, bytesScanned: result.bytesScanned, objectsReplaced, objectsWritten });
+    deps.log.info("partition", {
+      day,
+      region,
+      queryId: result.queryId,
+      bytesScanned: result.bytesScanned,
+      objectsReplaced,
+      objectsWritten,
+    });
     return { day, region, queryId: result.queryId, bytesScanned: result.bytesScanned, objectsReplaced, objectsWritten };
   } catch (error) {
     // Whatever the failed insert managed to write is removed: the partition is whole or empty.
@@ -88,7 +95,7 @@ export async function joinEvents(days: readonly string[], deps: JoinDeps): Promi
   const summary = { partitions, failed: failed.length, historyObjectsExpired: failed.length === 0 ? await expireHistory(deps) : 0 };
   deps.log.info("done", { partitions: partitions.length, failed: failed.length, historyObjectsExpired: summary.historyObjectsExpired });
   if (failed.length > 0) {
-    const list = failed.map((p) => `${p.day} ${p.region}: ${p.error}`).join("; ");
+    const list = failed.map((p) => `${p.day} ${p.region}: ${p.error ?? "unknown error"}`).join("; ");
     throw new AuditError(`events join failed for ${failed.length} of ${partitions.length} partition(s): ${list}`);
   }
   return summary;

@@ -1,7 +1,12 @@
 /** Which history objects may go: older than the retention, and only for days already joined. */
 import { addDays } from "../../queries/days";
 
-export function expiredHistoryKeys(historyKeys: readonly string[], joinedDays: ReadonlySet<string>, today: string, retentionDays: number): string[] {
+export function expiredHistoryKeys(
+  historyKeys: readonly string[],
+  joinedDays: ReadonlySet<string>,
+  today: string,
+  retentionDays: number,
+): string[] {
   const cutoff = addDays(today, -retentionDays);
   return historyKeys.filter((key) => {
     const dt = /\/dt=(\d{4}-\d{2}-\d{2})\//.exec(key)?.[1];

@@ -25,17 +25,26 @@ export interface JoinConfig {
 
 type Env = Record<string, string | undefined>;
 
-function required(env: Env, key: string): string {
+/** The variable's value, trimmed; undefined when it is unset or blank. */
+function optional(env: Env, key: string): string | undefined {
   const value = env[key]?.trim();
-  if (!value) throw new InputError(`environment variable ${key} is required`);
+  return value === "" ? undefined : value;
+}
+
+function required(env: Env, key: string): string {
+  const value = optional(env, key);
+  if (value === undefined) throw new InputError(`environment variable ${key} is required`);
   return value;
 }
 
+function wholeNumber(env: Env, key: string, fallback: number, min: number, max: number): number;
+function wholeNumber(env: Env, key: string, fallback: undefined, min: number, max: number): number | undefined;
 function wholeNumber(env: Env, key: string, fallback: number | undefined, min: number, max: number): number | undefined {
   const text = env[key]?.trim();
   if (!text) return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < min || n > max) throw new InputError(`${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new InputError(`${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`);
   return n;
 }
 
@@ -49,26 +58,29 @@ function flag(env: Env, key: string, fallback: boolean): boolean {
 export function collectorConfig(env: Env = process.env): CollectorConfig {
   return {
     bucket: required(env, "AUDIT_BUCKET"),
-    prefix: env.AUDIT_PREFIX?.trim() || DEFAULT_PREFIX,
-    auditWorkGroup: env.AUDIT_WORK_GROUP?.trim() || undefined,
+    prefix: optional(env, "AUDIT_PREFIX") ?? DEFAULT_PREFIX,
+    auditWorkGroup: optional(env, "AUDIT_WORK_GROUP"),
     skipOwnWorkGroup: flag(env, "SKIP_OWN_WORK_GROUP", true),
-    workGroupConcurrency: wholeNumber(env, "WORK_GROUP_CONCURRENCY", 3, 1, 16)!,
+    workGroupConcurrency: wholeNumber(env, "WORK_GROUP_CONCURRENCY", 3, 1, 16),
   };
 }
 
 export function joinConfig(env: Env = process.env): JoinConfig {
-  const regions = required(env, "JOIN_REGIONS").split(",").map((r) => r.trim()).filter(Boolean);
+  const regions = required(env, "JOIN_REGIONS")
+    .split(",")
+    .map((r) => r.trim())
+    .filter(Boolean);
   for (const region of regions) {
     if (!REGION_PATTERN.test(region)) throw new InputError(`JOIN_REGIONS: ${JSON.stringify(region)} is not a region name`);
   }
   return {
     bucket: required(env, "AUDIT_BUCKET"),
-    prefix: env.AUDIT_PREFIX?.trim() || DEFAULT_PREFIX,
+    prefix: optional(env, "AUDIT_PREFIX") ?? DEFAULT_PREFIX,
     workGroup: required(env, "AUDIT_WORK_GROUP"),
     database: required(env, "AUDIT_DATABASE"),
     regions,
     historyRetentionDays: wholeNumber(env, "HISTORY_RETENTION_DAYS", undefined, 1, 36500),
-    queryTimeoutMs: wholeNumber(env, "QUERY_TIMEOUT_MS", 10 * 60_000, 1000, 15 * 60_000)!,
+    queryTimeoutMs: wholeNumber(env, "QUERY_TIMEOUT_MS", 10 * 60_000, 1000, 15 * 60_000),
   };
 }
 

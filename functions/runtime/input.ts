@@ -12,18 +12,24 @@ export function inputObject(input: unknown, allowed: readonly string[]): Record<
   return event;
 }
 
+/** A day given as text; anything else (a number, an object) is refused by name, not printed as "[object Object]". */
+function dayText(value: unknown, key: string): string {
+  if (typeof value !== "string") throw new InputError(`${key} must be a day as text (YYYY-MM-DD), got ${JSON.stringify(value)}`);
+  return value;
+}
+
 /** `day`, or `from` with `to`, validated; undefined when the input names neither. */
 export function dayOrRange(event: Record<string, unknown>): { from: string; to: string } | undefined {
   const hasRange = event.from !== undefined || event.to !== undefined;
   if (event.day !== undefined) {
     if (hasRange) throw new InputError("give day or from/to, not both");
-    const day = parseDay(String(event.day), "day");
+    const day = parseDay(dayText(event.day, "day"), "day");
     return { from: day, to: day };
   }
   if (!hasRange) return undefined;
   if (event.from === undefined || event.to === undefined) throw new InputError("from and to go together");
-  const from = parseDay(String(event.from), "from");
-  const to = parseDay(String(event.to), "to");
+  const from = parseDay(dayText(event.from, "from"), "from");
+  const to = parseDay(dayText(event.to, "to"), "to");
   if (from > to) throw new InputError(`from (${from}) is after to (${to})`);
   return { from, to };
 }

@@ -24,7 +24,10 @@ export async function deleteKeys(client: s3.S3Client, bucket: string, keys: read
       new s3.DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
     );
     if (result.Errors && result.Errors.length > 0) {
-      throw new AuditError(`could not delete ${result.Errors.length} object(s) in ${bucket}, first ${result.Errors[0].Key}: ${result.Errors[0].Message}`);
+      throw new AuditError(
+        `could not delete ${result.Errors.length} object(s) in ${bucket}, ` +
+          `first ${result.Errors[0].Key ?? "(no key)"}: ${result.Errors[0].Message ?? "no reason given"}`,
+      );
     }
   }
   return keys.length;
@@ -42,7 +45,10 @@ export async function headMetadata(client: s3.S3Client, bucket: string, key: str
   } catch (error) {
     const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
     if (status === 404) return undefined;
-    if (status === 403) throw new AuditError(`S3 refused HeadObject on s3://${bucket}/${key} (403 Access Denied): the role needs s3:GetObject on it`, { cause: error });
+    if (status === 403)
+      throw new AuditError(`S3 refused HeadObject on s3://${bucket}/${key} (403 Access Denied): the role needs s3:GetObject on it`, {
+        cause: error,
+      });
     throw error;
   }
 }

@@ -23,44 +23,58 @@ export class AuditCatalog extends pulumi.ComponentResource {
     const database = new aws.glue.CatalogDatabase(name, { name: args.databaseName, description: "Athena usage audit" }, { parent: this });
     args.tables.forEach((input, i) => {
       const spec = pulumi.output(input);
-      new aws.glue.CatalogTable(`${name}-table-${i}`, {
-        databaseName: database.name,
-        name: spec.name,
-        description: spec.description,
-        tableType: "EXTERNAL_TABLE",
-        parameters: spec.parameters.apply((p) => ({ ...p, EXTERNAL: "TRUE" })),
-        partitionKeys: spec.partitionKeys,
-        storageDescriptor: {
-          location: spec.location,
-          inputFormat: spec.inputFormat,
-          outputFormat: spec.outputFormat,
-          columns: spec.columns,
-          serDeInfo: { serializationLibrary: spec.serde.library, parameters: spec.serde.parameters },
+      new aws.glue.CatalogTable(
+        `${name}-table-${i}`,
+        {
+          databaseName: database.name,
+          name: spec.name,
+          description: spec.description,
+          tableType: "EXTERNAL_TABLE",
+          parameters: spec.parameters.apply((p) => ({ ...p, EXTERNAL: "TRUE" })),
+          partitionKeys: spec.partitionKeys,
+          storageDescriptor: {
+            location: spec.location,
+            inputFormat: spec.inputFormat,
+            outputFormat: spec.outputFormat,
+            columns: spec.columns,
+            serDeInfo: { serializationLibrary: spec.serde.library, parameters: spec.serde.parameters },
+          },
         },
-      }, { parent: this });
+        { parent: this },
+      );
     });
-    const workGroup = new aws.athena.Workgroup(name, {
-      name: args.workGroupName,
-      description: `${PRODUCT}'s own queries: the daily join and the reports`,
-      forceDestroy: true,
-      configuration: {
-        enforceWorkgroupConfiguration: true,
-        publishCloudwatchMetricsEnabled: true,
-        bytesScannedCutoffPerQuery: args.bytesScannedCutoff,
-        resultConfiguration: {
-          outputLocation: args.resultsLocation,
-          encryptionConfiguration: args.kmsKeyArn ? { encryptionOption: "SSE_KMS", kmsKeyArn: args.kmsKeyArn } : { encryptionOption: "SSE_S3" },
+    const workGroup = new aws.athena.Workgroup(
+      name,
+      {
+        name: args.workGroupName,
+        description: `${PRODUCT}'s own queries: the daily join and the reports`,
+        forceDestroy: true,
+        configuration: {
+          enforceWorkgroupConfiguration: true,
+          publishCloudwatchMetricsEnabled: true,
+          bytesScannedCutoffPerQuery: args.bytesScannedCutoff,
+          resultConfiguration: {
+            outputLocation: args.resultsLocation,
+            encryptionConfiguration: args.kmsKeyArn
+              ? { encryptionOption: "SSE_KMS", kmsKeyArn: args.kmsKeyArn }
+              : { encryptionOption: "SSE_S3" },
+          },
         },
       },
-    }, { parent: this });
+      { parent: this },
+    );
     for (const query of SAVED_QUERIES) {
-      new aws.athena.NamedQuery(`${name}-${query.name}`, {
-        name: `${PRODUCT} ${query.title}`,
-        description: query.description,
-        database: database.name,
-        workgroup: workGroup.name,
-        query: namedQuerySql(query),
-      }, { parent: this });
+      new aws.athena.NamedQuery(
+        `${name}-${query.name}`,
+        {
+          name: `${PRODUCT} ${query.title}`,
+          description: query.description,
+          database: database.name,
+          workgroup: workGroup.name,
+          query: namedQuerySql(query),
+        },
+        { parent: this },
+      );
     }
     this.databaseName = database.name;
     this.workGroupName = workGroup.name;

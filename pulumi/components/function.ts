@@ -32,9 +32,11 @@ export function excludedPackages(projectDir: string = process.cwd()): string[] {
 
 function codePathOptions(factory: HandlerFactory, name: string): pulumi.runtime.CodePathOptions {
   const bundle = bundleOf(factory);
-  if (!bundle) throw new AuditError(`function ${name}: its callbackFactory must come from pulumi/handlers.ts, which knows the bundle it loads`);
+  if (!bundle)
+    throw new AuditError(`function ${name}: its callbackFactory must come from pulumi/handlers.ts, which knows the bundle it loads`);
   const dir = bundleDirectory(bundle);
-  if (!fs.existsSync(path.join(dir, "index.js"))) throw new AuditError(`function ${name}: ${dir}/index.js is missing; run \`npm run build\` first`);
+  if (!fs.existsSync(path.join(dir, "index.js")))
+    throw new AuditError(`function ${name}: ${dir}/index.js is missing; run \`npm run build\` first`);
   return { extraIncludePaths: [dir], extraExcludePackages: excludedPackages() };
 }
 
@@ -64,62 +66,121 @@ export class AuditFunction extends pulumi.ComponentResource {
   constructor(name: string, args: AuditFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super(`${PRODUCT}:functions:AuditFunction`, name, {}, opts);
     const parent = { parent: this };
-    const logGroup = new aws.cloudwatch.LogGroup(name, { name: `/aws/lambda/${args.functionName}`, retentionInDays: 90, kmsKeyId: args.kmsKeyArn }, parent);
+    const logGroup = new aws.cloudwatch.LogGroup(
+      name,
+      { name: `/aws/lambda/${args.functionName}`, retentionInDays: 90, kmsKeyId: args.kmsKeyArn },
+      parent,
+    );
     let roleArn: pulumi.Output<string>;
     if (args.existingRoleArn) {
       roleArn = pulumi.output(args.existingRoleArn);
     } else {
       const role = new aws.iam.Role(name, { assumeRolePolicy: toJson(lambdaTrust()), description: args.description }, parent);
-      new aws.iam.RolePolicy(name, { role: role.id, policy: logGroup.arn.apply((arn) => pulumi.output(args.policy(arn)).apply(toJson)) }, parent);
+      new aws.iam.RolePolicy(
+        name,
+        { role: role.id, policy: logGroup.arn.apply((arn) => pulumi.output(args.policy(arn)).apply(toJson)) },
+        parent,
+      );
       roleArn = role.arn;
     }
     const failures = new aws.sqs.Queue(`${name}-failures`, { messageRetentionSeconds: 14 * 86_400, sqsManagedSseEnabled: true }, parent);
-    this.function = new aws.lambda.CallbackFunction(name, {
-      name: args.functionName,
-      description: args.description,
-      role: roleArn,
-      runtime: aws.lambda.Runtime.NodeJS22dX,
-      architectures: ["arm64"],
-      memorySize: args.memoryMb,
-      timeout: args.timeoutSeconds,
-      environment: { variables: args.environment },
-      kmsKeyArn: args.kmsKeyArn,
-      callbackFactory: args.callbackFactory,
-      codePathOptions: codePathOptions(args.callbackFactory, name),
-    }, { parent: this, dependsOn: [logGroup] });
+    this.function = new aws.lambda.CallbackFunction(
+      name,
+      {
+        name: args.functionName,
+        description: args.description,
+        role: roleArn,
+        runtime: aws.lambda.Runtime.NodeJS22dX,
+        architectures: ["arm64"],
+        memorySize: args.memoryMb,
+        timeout: args.timeoutSeconds,
+        environment: { variables: args.environment },
+        kmsKeyArn: args.kmsKeyArn,
+        callbackFactory: args.callbackFactory,
+        codePathOptions: codePathOptions(args.callbackFactory, name),
+      },
+      { parent: this, dependsOn: [logGroup] },
+    );
     // Asynchronous invocations (the schedule) retry twice, then land in the failure queue.
-    new aws.lambda.FunctionEventInvokeConfig(name, {
-      functionName: this.function.name,
-      maximumRetryAttempts: 2,
-      maximumEventAgeInSeconds: 6 * 3600,
-      destinationConfig: { onFailure: { destination: failures.arn } },
-    }, parent);
+    new aws.lambda.FunctionEventInvokeConfig(
+      name,
+      {
+        functionName: this.function.name,
+        maximumRetryAttempts: 2,
+        maximumEventAgeInSeconds: 6 * 3600,
+        destinationConfig: { onFailure: { destination: failures.arn } },
+      },
+      parent,
+    );
     if (!args.existingRoleArn) {
-      new aws.iam.RolePolicy(`${name}-failures`, {
-        role: roleArn.apply((arn) => arn.split("/").pop() ?? arn),
-        policy: failures.arn.apply((arn) => toJson({ Version: "2012-10-17", Statement: [{ Sid: "FailureQueue", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: arn }] })),
-      }, parent);
+      new aws.iam.RolePolicy(
+        `${name}-failures`,
+        {
+          role: roleArn.apply((arn) => arn.split("/").pop() ?? arn),
+          policy: failures.arn.apply((arn) =>
+            toJson({
+              Version: "2012-10-17",
+              Statement: [{ Sid: "FailureQueue", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: arn }],
+            }),
+          ),
+        },
+        parent,
+      );
     }
-    const rule = new aws.cloudwatch.EventRule(name, { description: `${args.description} (schedule)`, scheduleExpression: args.schedule }, parent);
-    new aws.cloudwatch.EventTarget(name, { rule: rule.name, arn: this.function.arn, input: "{}", retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 } }, parent);
-    new aws.lambda.Permission(name, { action: "lambda:InvokeFunction", function: this.function.name, principal: "events.amazonaws.com", sourceArn: rule.arn }, parent);
-    const alarm = (suffix: string, description: string, namespace: string, metricName: string, dimensions: Record<string, pulumi.Input<string>>, statistic: string) =>
-      new aws.cloudwatch.MetricAlarm(`${name}${suffix}`, {
-        alarmDescription: `${args.functionName} ${description}`,
-        namespace,
-        metricName,
-        dimensions,
-        statistic,
-        period: 3600,
-        evaluationPeriods: 1,
-        threshold: 0,
-        comparisonOperator: "GreaterThanThreshold",
-        treatMissingData: "notBreaching",
-      }, parent);
+    const rule = new aws.cloudwatch.EventRule(
+      name,
+      { description: `${args.description} (schedule)`, scheduleExpression: args.schedule },
+      parent,
+    );
+    new aws.cloudwatch.EventTarget(
+      name,
+      { rule: rule.name, arn: this.function.arn, input: "{}", retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 } },
+      parent,
+    );
+    new aws.lambda.Permission(
+      name,
+      { action: "lambda:InvokeFunction", function: this.function.name, principal: "events.amazonaws.com", sourceArn: rule.arn },
+      parent,
+    );
+    const alarm = (
+      suffix: string,
+      description: string,
+      namespace: string,
+      metricName: string,
+      dimensions: Record<string, pulumi.Input<string>>,
+      statistic: string,
+    ) =>
+      new aws.cloudwatch.MetricAlarm(
+        `${name}${suffix}`,
+        {
+          alarmDescription: `${args.functionName} ${description}`,
+          namespace,
+          metricName,
+          dimensions,
+          statistic,
+          period: 3600,
+          evaluationPeriods: 1,
+          threshold: 0,
+          comparisonOperator: "GreaterThanThreshold",
+          treatMissingData: "notBreaching",
+        },
+        parent,
+      );
     alarm("", "failed", "AWS/Lambda", "Errors", { FunctionName: this.function.name }, "Sum");
-    alarm("-failures", "gave up on an invocation (failure queue)", "AWS/SQS", "ApproximateNumberOfMessagesVisible", { QueueName: failures.name }, "Maximum");
+    alarm(
+      "-failures",
+      "gave up on an invocation (failure queue)",
+      "AWS/SQS",
+      "ApproximateNumberOfMessagesVisible",
+      { QueueName: failures.name },
+      "Maximum",
+    );
     if (args.firstRunInput) {
-      new aws.lambda.Invocation(`${name}-first-run`, { functionName: this.function.name, input: JSON.stringify(args.firstRunInput) }, parent);
+      new aws.lambda.Invocation(
+        `${name}-first-run`,
+        { functionName: this.function.name, input: JSON.stringify(args.firstRunInput) },
+        parent,
+      );
     }
     this.roleArn = roleArn;
     this.failureQueueArn = failures.arn;

@@ -21,15 +21,23 @@ export class ReportingAccess extends pulumi.ComponentResource {
     super(`${PRODUCT}:reporting:ReportingAccess`, name, {}, opts);
     const providerArn = args.existingProviderArn
       ? pulumi.output(args.existingProviderArn)
-      : new aws.iam.OpenIdConnectProvider(name, {
-          url: "https://token.actions.githubusercontent.com",
-          clientIdLists: ["sts.amazonaws.com"],
-        }, { parent: this }).arn;
-    const role = new aws.iam.Role(name, {
-      description: `${PRODUCT} reports, assumable only by ${args.repository}'s workflows`,
-      assumeRolePolicy: providerArn.apply((arn) => toJson(githubTrust(arn, args.repository))),
-      maxSessionDuration: 3600,
-    }, { parent: this });
+      : new aws.iam.OpenIdConnectProvider(
+          name,
+          {
+            url: "https://token.actions.githubusercontent.com",
+            clientIdLists: ["sts.amazonaws.com"],
+          },
+          { parent: this },
+        ).arn;
+    const role = new aws.iam.Role(
+      name,
+      {
+        description: `${PRODUCT} reports, assumable only by ${args.repository}'s workflows`,
+        assumeRolePolicy: providerArn.apply((arn) => toJson(githubTrust(arn, args.repository))),
+        maxSessionDuration: 3600,
+      },
+      { parent: this },
+    );
     new aws.iam.RolePolicy(name, { role: role.id, policy: pulumi.output(args.policy).apply(toJson) }, { parent: this });
     this.roleArn = role.arn;
     this.registerOutputs({ roleArn: this.roleArn });

@@ -31,35 +31,59 @@ export class AuditStorage extends pulumi.ComponentResource {
       return;
     }
     const bucket = new aws.s3.Bucket(name, { forceDestroy: false }, { parent: this });
-    new aws.s3.BucketPublicAccessBlock(name, {
-      bucket: bucket.id,
-      blockPublicAcls: true,
-      blockPublicPolicy: true,
-      ignorePublicAcls: true,
-      restrictPublicBuckets: true,
-    }, { parent: this });
+    new aws.s3.BucketPublicAccessBlock(
+      name,
+      {
+        bucket: bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      { parent: this },
+    );
     new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this });
-    new aws.s3.BucketServerSideEncryptionConfiguration(name, {
-      bucket: bucket.id,
-      rules: [
-        {
-          applyServerSideEncryptionByDefault: args.kmsKeyArn ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn } : { sseAlgorithm: "AES256" },
-          bucketKeyEnabled: args.kmsKeyArn !== undefined,
-        },
-      ],
-    }, { parent: this });
+    new aws.s3.BucketServerSideEncryptionConfiguration(
+      name,
+      {
+        bucket: bucket.id,
+        rules: [
+          {
+            applyServerSideEncryptionByDefault: args.kmsKeyArn
+              ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: args.kmsKeyArn }
+              : { sseAlgorithm: "AES256" },
+            bucketKeyEnabled: args.kmsKeyArn !== undefined,
+          },
+        ],
+      },
+      { parent: this },
+    );
     const rules: aws.types.input.s3.BucketLifecycleConfigurationRule[] = [
       { id: "query-results", status: "Enabled", filter: { prefix: `${args.prefix}/query-results/` }, expiration: { days: 30 } },
-      { id: "abort-uploads", status: "Enabled", filter: { prefix: `${args.prefix}/` }, abortIncompleteMultipartUpload: { daysAfterInitiation: 7 } },
+      {
+        id: "abort-uploads",
+        status: "Enabled",
+        filter: { prefix: `${args.prefix}/` },
+        abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
+      },
     ];
     if (args.historyExpirationDays) {
-      rules.push({ id: "history", status: "Enabled", filter: { prefix: historyTablePrefix(args.prefix) }, expiration: { days: args.historyExpirationDays } });
+      rules.push({
+        id: "history",
+        status: "Enabled",
+        filter: { prefix: historyTablePrefix(args.prefix) },
+        expiration: { days: args.historyExpirationDays },
+      });
     }
     new aws.s3.BucketLifecycleConfiguration(name, { bucket: bucket.id, rules }, { parent: this });
-    const policy = new aws.s3.BucketPolicy(name, {
-      bucket: bucket.id,
-      policy: bucket.arn.apply((arn) => toJson(tlsOnlyBucketPolicy(arn, args.extraStatements?.(arn) ?? []))),
-    }, { parent: this });
+    const policy = new aws.s3.BucketPolicy(
+      name,
+      {
+        bucket: bucket.id,
+        policy: bucket.arn.apply((arn) => toJson(tlsOnlyBucketPolicy(arn, args.extraStatements?.(arn) ?? []))),
+      },
+      { parent: this },
+    );
     this.ready.push(policy);
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;

@@ -10,7 +10,14 @@ export { TRAIL_PREFIX };
 /** Bucket-policy statements CloudTrail needs to deliver to `bucketArn`, limited to this trail. */
 export function trailDeliveryStatements(bucketArn: string, trailArn: string, account: string): Statement[] {
   return [
-    { Sid: "CloudTrailAclCheck", Effect: "Allow", Principal: { Service: "cloudtrail.amazonaws.com" }, Action: ["s3:GetBucketAcl"], Resource: bucketArn, Condition: { StringEquals: { "aws:SourceArn": trailArn } } },
+    {
+      Sid: "CloudTrailAclCheck",
+      Effect: "Allow",
+      Principal: { Service: "cloudtrail.amazonaws.com" },
+      Action: ["s3:GetBucketAcl"],
+      Resource: bucketArn,
+      Condition: { StringEquals: { "aws:SourceArn": trailArn } },
+    },
     {
       Sid: "CloudTrailWrite",
       Effect: "Allow",
@@ -27,15 +34,19 @@ export class AuditTrail extends pulumi.ComponentResource {
 
   constructor(name: string, args: { bucketName: pulumi.Input<string>; kmsKeyArn?: string }, opts?: pulumi.ComponentResourceOptions) {
     super(`${PRODUCT}:trail:AuditTrail`, name, {}, opts);
-    const trail = new aws.cloudtrail.Trail(name, {
+    const trail = new aws.cloudtrail.Trail(
       name,
-      s3BucketName: args.bucketName,
-      s3KeyPrefix: TRAIL_PREFIX,
-      isMultiRegionTrail: true,
-      includeGlobalServiceEvents: true,
-      enableLogFileValidation: true,
-      kmsKeyId: args.kmsKeyArn,
-    }, { parent: this });
+      {
+        name,
+        s3BucketName: args.bucketName,
+        s3KeyPrefix: TRAIL_PREFIX,
+        isMultiRegionTrail: true,
+        includeGlobalServiceEvents: true,
+        enableLogFileValidation: true,
+        kmsKeyId: args.kmsKeyArn,
+      },
+      { parent: this },
+    );
     this.trailArn = trail.arn;
     this.registerOutputs({ trailArn: this.trailArn });
   }

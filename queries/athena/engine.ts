@@ -55,14 +55,15 @@ export class AthenaEngine implements QueryEngine {
     const state = execution.Status?.State;
     if (state !== "SUCCEEDED") {
       const reason = execution.Status?.AthenaError?.ErrorMessage ?? execution.Status?.StateChangeReason ?? "no reason given";
-      throw new QueryFailedError(`Athena query ${state}: ${reason}`, queryId);
+      throw new QueryFailedError(`Athena query ${state ?? "ended without a state"}: ${reason}`, queryId);
     }
     const { columns, rows } = await this.results(queryId);
     return { columns, rows, bytesScanned: execution.Statistics?.DataScannedInBytes ?? 0, queryId };
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.client.destroy();
+    return Promise.resolve();
   }
 
   private async waitFor(queryId: string): Promise<athena.QueryExecution> {

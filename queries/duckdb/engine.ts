@@ -43,7 +43,8 @@ export class DuckDbEngine implements QueryEngine {
   /** Re-reads which files the lake holds (after a join wrote a partition, say). */
   async refresh(): Promise<void> {
     const events = eventsFiles(this.lake);
-    const present = events.length > 0 ? new Set((await this.run(eventsColumnsProbe(events))).rows.map((r) => String(r.column_name))) : undefined;
+    const present =
+      events.length > 0 ? new Set((await this.run(eventsColumnsProbe(events))).rows.map((r) => String(r.column_name))) : undefined;
     await this.defineViews(this.connection, {
       history: historySql(historyFiles(this.lake)),
       cloudtrail: cloudTrailSql(cloudTrailFiles(this.lake)),
@@ -71,9 +72,10 @@ export class DuckDbEngine implements QueryEngine {
     }
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.connection.closeSync();
     this.instance.closeSync();
+    return Promise.resolve();
   }
 
   private async defineViews(connection: DuckDBConnection, views: Record<string, string>, temporary = false): Promise<void> {
@@ -92,14 +94,18 @@ export class ScopedConnection {
   }
 
   /** Materialises `sql` and writes `columns` of its rows to `file`; returns the row count. */
-  async writeParquet(sql: string, parameters: QueryParameters, columns: readonly string[], file: string, queryName?: string): Promise<number> {
+  async writeParquet(
+    sql: string,
+    parameters: QueryParameters,
+    columns: readonly string[],
+    file: string,
+    queryName?: string,
+  ): Promise<number> {
     const bound = bindParameters(sql, parameters, queryName);
     try {
       await this.connection.run(`CREATE OR REPLACE TEMP TABLE staged AS ${bound.sql}`, bound.values);
       const path = file.replace(/'/g, "''");
-      await this.connection.run(
-        `COPY (SELECT ${columns.join(", ")} FROM staged) TO '${path}' (FORMAT parquet, COMPRESSION zstd)`,
-      );
+      await this.connection.run(`COPY (SELECT ${columns.join(", ")} FROM staged) TO '${path}' (FORMAT parquet, COMPRESSION zstd)`);
       const count = await this.connection.runAndReadAll("SELECT count(*) AS n FROM staged");
       return Number(count.getRowObjectsJS()[0].n);
     } catch (error) {
@@ -114,7 +120,12 @@ async function prepareSession(connection: DuckDBConnection): Promise<void> {
   for (const setting of SESSION_SETTINGS) await connection.run(setting);
 }
 
-async function runOn(connection: DuckDBConnection, sql: string, parameters: QueryParameters, queryName: string | undefined): Promise<QueryResult> {
+async function runOn(
+  connection: DuckDBConnection,
+  sql: string,
+  parameters: QueryParameters,
+  queryName: string | undefined,
+): Promise<QueryResult> {
   // Bound before the try: a parameter mistake is the caller's input, not a failed query.
   const bound = bindParameters(sql, parameters, queryName);
   let reader;

@@ -3,7 +3,15 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { cloudTrailDay } from "../days";
 import { LakeError } from "../errors";
-import { ACCOUNT_FOLDER, cloudTrailRoot, DEFAULT_PREFIX, eventsTablePrefix, grantsTablePrefix, historyTablePrefix, ORGANIZATION_FOLDER } from "../layout";
+import {
+  ACCOUNT_FOLDER,
+  cloudTrailRoot,
+  DEFAULT_PREFIX,
+  eventsTablePrefix,
+  grantsTablePrefix,
+  historyTablePrefix,
+  ORGANIZATION_FOLDER,
+} from "../layout";
 
 export interface LakeLocation {
   /** The local folder standing for the bucket. */

@@ -57,7 +57,13 @@ function writeCleanCopy(file: string, root: string, scratch: string, text: strin
  * Gzip JSON lines, one object a line with the string key `idKey` and the shape of `fields`. Lines
  * that are not such objects are skipped and counted.
  */
-export function checkJsonLines(files: readonly string[], idKey: string, fields: readonly Field[], root: string, scratch: string): CheckedFiles {
+export function checkJsonLines(
+  files: readonly string[],
+  idKey: string,
+  fields: readonly Field[],
+  root: string,
+  scratch: string,
+): CheckedFiles {
   const check = emptyCheck();
   for (const file of files) {
     const text = gunzip(file, check);

@@ -3,18 +3,7 @@
  * engine's views, the writers and the tests derive their columns from here; nothing else names a
  * column list.
  */
-import {
-  array,
-  bigint,
-  boolean,
-  double,
-  Field,
-  int,
-  jsonText,
-  string,
-  struct,
-  timestamp,
-} from "./types";
+import { array, bigint, boolean, double, Field, int, jsonText, string, struct, timestamp } from "./types";
 
 export type TableName = "history" | "cloudtrail" | "events" | "grants";
 

@@ -46,7 +46,7 @@ export type ValueOf<T extends ColumnType> = T extends { kind: "string" | "timest
     : T extends { kind: "boolean" }
       ? boolean
       : T extends { kind: "array"; of: infer O extends ColumnType }
-        ? Array<ValueOf<O>>
+        ? ValueOf<O>[]
         : Record<string, unknown>;
 
 /** A row of a table whose definition kept its literal types (`as const satisfies TableDefinition`). */

@@ -12,7 +12,10 @@ export type PermissionGap = CamelRow<typeof SAVED.permission_gaps>;
 /** Findings grouped by principal, principals and grants in a stable order. */
 export function byPrincipal(findings: readonly PermissionGap[]): Map<string, PermissionGap[]> {
   const groups = new Map<string, PermissionGap[]>();
-  for (const f of [...findings].sort((a, b) => a.principalArn.localeCompare(b.principalArn) || a.grantKind.localeCompare(b.grantKind) || a.resource.localeCompare(b.resource))) {
+  for (const f of [...findings].sort(
+    (a, b) =>
+      a.principalArn.localeCompare(b.principalArn) || a.grantKind.localeCompare(b.grantKind) || a.resource.localeCompare(b.resource),
+  )) {
     groups.set(f.principalArn, [...(groups.get(f.principalArn) ?? []), f]);
   }
   return groups;

@@ -64,7 +64,7 @@ export function planSync(
   const existing = new Map<string, OpenIssue>();
   for (const issue of open) {
     const found = markerOf(issue.body);
-    if (found && found.stack === stack) existing.set(found.fingerprint, issue);
+    if (found?.stack === stack) existing.set(found.fingerprint, issue);
   }
   const actions: Action[] = [];
   const deferred: string[] = [];

@@ -12,7 +12,11 @@ let template: Handlebars.TemplateDelegate | undefined;
 /** A policy statement denying what the unused grants allow, as a starting point for review. */
 function suggestion(gaps: readonly PermissionGap[]): string {
   const resources = gaps.map((g) =>
-    g.grantKind === "workgroup" ? `arn:aws:athena:*:*:workgroup/${g.resource}` : g.grantKind === "database" ? `arn:aws:glue:*:*:database/${g.resource}` : `arn:aws:glue:*:*:table/${g.resource.replace(".", "/")}`,
+    g.grantKind === "workgroup"
+      ? `arn:aws:athena:*:*:workgroup/${g.resource}`
+      : g.grantKind === "database"
+        ? `arn:aws:glue:*:*:database/${g.resource}`
+        : `arn:aws:glue:*:*:table/${g.resource.replace(".", "/")}`,
   );
   const actions = [...new Set(gaps.map((g) => (g.grantKind === "workgroup" ? "athena:StartQueryExecution" : "glue:GetTable")))].sort();
   return JSON.stringify({ Sid: "RemoveUnusedAthenaAccess", Effect: "Deny", Action: actions, Resource: resources }, null, 2);
@@ -26,7 +30,7 @@ export function renderIssue(principalArn: string, gaps: PermissionGap[], stack: 
   }
   const first = gaps[0];
   const body = template({ ...first, principalArn, gaps, suggestion: suggestion(gaps) }).trim();
-  const name = principalArn.split(/[:/]/).pop();
+  const name = principalArn.split(/[:/]/).pop() ?? principalArn;
   // The same principal can hold grants in several stacks; the title tells their issues apart. The
   // default stack's titles stay as they were before stacks, so upgrading renames nothing.
   const where = stack === DEFAULT_STACK ? "" : ` (${stack})`;

@@ -27,7 +27,7 @@ export interface SyncOptions {
 export interface SyncReport {
   planned: Action[];
   done: Action[];
-  notDone: Array<{ action: Action; reason: string }>;
+  notDone: { action: Action; reason: string }[];
   unchanged: number;
   deferred: string[];
 }
@@ -54,7 +54,11 @@ async function apply(octokit: Octokit, owner: string, repo: string, action: Acti
 }
 
 function describe(action: Action): string {
-  return action.kind === "create" ? `open "${action.title}"` : action.kind === "update" ? `update #${action.number} "${action.title}"` : `close #${action.number}`;
+  return action.kind === "create"
+    ? `open "${action.title}"`
+    : action.kind === "update"
+      ? `update #${action.number} "${action.title}"`
+      : `close #${action.number}`;
 }
 
 function rateLimited(error: unknown): string | undefined {
@@ -71,7 +75,10 @@ export async function syncIssues(findings: readonly PermissionGap[], options: Sy
   const octokit = github.getOctokit(
     options.token,
     // Server errors are retried; a rate limit (403/429) is not: waiting it out would outlast the job.
-    { baseUrl: options.baseUrl, retry: { retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] } },
+    {
+      baseUrl: options.baseUrl,
+      retry: { retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+    },
     retryPlugin.retry,
   );
   const window = findings[0] ? `${findings[0].windowFrom} to ${findings[0].windowTo}` : "the latest window";

@@ -16,7 +16,9 @@ export function humanBytes(value: Value): string {
 export function usd(value: Value): string {
   const amount = Number(value ?? 0);
   if (amount === 0) return "$0.00";
-  return amount < 0.01 ? `$${amount.toFixed(4)}` : `$${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+  return amount < 0.01
+    ? `$${amount.toFixed(4)}`
+    : `$${amount.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 }
 
 export function count(value: Value): string {
@@ -53,17 +55,23 @@ export function formatByColumn(name: string, value: Value): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "string" && ISO_INSTANT.test(value)) return value.replace(ISO_INSTANT, "$1 $2");
   if (typeof value === "number") {
-    if (/_ms$/.test(name)) return duration(value);
-    if (/bytes/.test(name)) return humanBytes(value);
-    if (/cost_usd/.test(name)) return usd(value);
+    if (name.endsWith("_ms")) return duration(value);
+    if (name.includes("bytes")) return humanBytes(value);
+    if (name.includes("cost_usd")) return usd(value);
     return Number.isInteger(value) ? count(value) : String(value);
   }
-  if (/query_text/.test(name)) return `\`${cell(value, 100).replace(/`/g, "'")}\``;
+  if (name.includes("query_text")) return `\`${cell(value, 100).replace(/`/g, "'")}\``;
   return cell(value);
 }
 
 /** A Mermaid `xychart-beta` chart; GitHub renders it in Markdown. */
-export function mermaidXyChart(chart: { title: string; xLabels: readonly string[]; yTitle: string; series: readonly number[]; kind: "line" | "bar" }): string {
+export function mermaidXyChart(chart: {
+  title: string;
+  xLabels: readonly string[];
+  yTitle: string;
+  series: readonly number[];
+  kind: "line" | "bar";
+}): string {
   const labels = chart.xLabels.map((l) => `"${l.replace(/"/g, "'")}"`).join(", ");
   const values = chart.series.map((v) => Number(v.toFixed(2))).join(", ");
   return [

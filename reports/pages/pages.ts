@@ -57,7 +57,7 @@ export const DEFAULT_RENDER: RenderOptions = { redact: true };
 
 function shown(name: string, value: Row[string], options: RenderOptions): string {
   if (name === "query_text" && typeof value === "string" && options.redact) return formatByColumn(name, redactSql(value));
-  return /principal/.test(name) && typeof value === "string" ? formatByColumn(name, shortArn(value)) : formatByColumn(name, value);
+  return name.includes("principal") && typeof value === "string" ? formatByColumn(name, shortArn(value)) : formatByColumn(name, value);
 }
 
 function dailyChart(rows: readonly SavedRow<typeof SAVED.usage_daily>[]): string | undefined {
@@ -125,11 +125,16 @@ function sum<R>(rows: readonly R[], value: (row: R) => number): number {
 }
 
 export function indexModel(outcomes: readonly QueryOutcome[], period: Period, source: string): IndexModel {
-  const rowsOf = <Q extends SavedQuery>(query: Q) => savedRows(query, outcomes.find((o) => o.query.name === query.name)?.result ?? { rows: [] });
+  const rowsOf = <Q extends SavedQuery>(query: Q) =>
+    savedRows(query, outcomes.find((o) => o.query.name === query.name)?.result ?? { rows: [] });
   const daily = rowsOf(SAVED.usage_daily);
   const failed = rowsOf(SAVED.failed_query_cost);
   const coverage = rowsOf(SAVED.data_coverage);
-  const principals = new Set(rowsOf(SAVED.usage_by_principal).map((r) => r.principal).filter((p) => p !== "(unattributed)"));
+  const principals = new Set(
+    rowsOf(SAVED.usage_by_principal)
+      .map((r) => r.principal)
+      .filter((p) => p !== "(unattributed)"),
+  );
   return {
     period,
     source,
@@ -141,9 +146,12 @@ export function indexModel(outcomes: readonly QueryOutcome[], period: Period, so
       failed: sum(failed, (r) => r.queries),
       failedCost: sum(failed, (r) => r.cost_usd),
     },
-    coverage: { complete: coverage.filter((r) => r.coverage === "complete").length, total: coverage.length, gaps: coverage.filter((r) => r.coverage !== "complete") },
+    coverage: {
+      complete: coverage.filter((r) => r.coverage === "complete").length,
+      total: coverage.length,
+      gaps: coverage.filter((r) => r.coverage !== "complete"),
+    },
     chart: dailyChart(daily),
     pages: outcomes.map((o) => ({ title: o.query.title, file: `${o.query.name}.md`, description: o.query.description })),
   };
 }
-

@@ -7,7 +7,10 @@ import { Period } from "../../queries/saved";
 import { count, humanBytes, percent, usd } from "./format";
 import { DEFAULT_RENDER, indexModel, pageModel, QueryOutcome, RenderOptions } from "./pages";
 
-/** `reports/templates` from the source (`reports/pages`), from compiled output (`dist/reports/pages`), or from the CLI bundle (`dist/cli`). */
+/**
+ * `reports/templates` from the source (`reports/pages`), from compiled output (`dist/reports/pages`),
+ * or from the CLI bundle (`dist/cli`).
+ */
 export function templatesDirectory(): string {
   const candidates = [
     path.join(__dirname, "..", "templates"),
@@ -34,7 +37,12 @@ export interface RenderedReport {
 }
 
 /** The pages as text, in a stable order: index first, then one page per query. */
-export function renderReports(outcomes: readonly QueryOutcome[], period: Period, source: string, options: RenderOptions = DEFAULT_RENDER): RenderedReport[] {
+export function renderReports(
+  outcomes: readonly QueryOutcome[],
+  period: Period,
+  source: string,
+  options: RenderOptions = DEFAULT_RENDER,
+): RenderedReport[] {
   // Markdown, not HTML: cells are made table-safe by the format helpers, so no HTML escaping.
   const hbs = environment();
   const dir = templatesDirectory();

@@ -9,9 +9,12 @@ describe("stack names", () => {
     expect(() => stackName(name)).toThrow(InvalidArgumentError);
   });
 
-  it.each(["main", "eu", "prod-eu-west-1", "collector_2", "a..b", "lib", "templates"])("accepts %j, as one folder under reports/published/", (name) => {
-    expect(stackReportsDir(name)).toBe(`reports/published/${name}`);
-  });
+  it.each(["main", "eu", "prod-eu-west-1", "collector_2", "a..b", "lib", "templates"])(
+    "accepts %j, as one folder under reports/published/",
+    (name) => {
+      expect(stackReportsDir(name)).toBe(`reports/published/${name}`);
+    },
+  );
 
   it("report --stack and issues sync --stack refuse a bad name before doing anything; --stack and --out exclude each other", async () => {
     const parse = (args: string[]) => {
@@ -19,7 +22,9 @@ describe("stack names", () => {
       registerReportCommands(program);
       return program.parseAsync(args, { from: "user" });
     };
-    await expect(parse(["report", "--engine", "athena", "--stack", "../x"])).rejects.toThrow(/argument '..\/x' is invalid. a stack name is/);
+    await expect(parse(["report", "--engine", "athena", "--stack", "../x"])).rejects.toThrow(
+      /argument '..\/x' is invalid. a stack name is/,
+    );
     await expect(parse(["issues", "sync", "--stack", "../x"])).rejects.toThrow(/argument '..\/x' is invalid/);
     await expect(parse(["report", "--stack", "main", "--out", "/tmp/x"])).rejects.toThrow(/cannot be used with/);
   });

@@ -17,9 +17,19 @@ import { AthenaServer, startAthenaServer } from "../support/athena-server";
 import { IamServer, startIamServer } from "../support/iam-server";
 import { LocalS3, startS3, useLocalAws } from "../support/s3";
 
-const dump = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "cloudsplaining-example.json"), "utf8")) as Record<string, Array<Record<string, unknown>>>;
+const dump = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "cloudsplaining-example.json"), "utf8")) as Record<
+  string,
+  Record<string, unknown>[]
+>;
 // One role whose inline policy IAM cannot have meant: it must be reported, not read as "no access".
-dump.RoleDetailList.push({ Path: "/", RoleName: "garbled-role", Arn: "arn:aws:iam::200611803367:role/garbled-role", CreateDate: "2024-01-01T00:00:00Z", RolePolicyList: [{ PolicyName: "broken", PolicyDocument: "{not json" }], AttachedManagedPolicies: [] });
+dump.RoleDetailList.push({
+  Path: "/",
+  RoleName: "garbled-role",
+  Arn: "arn:aws:iam::200611803367:role/garbled-role",
+  CreateDate: "2024-01-01T00:00:00Z",
+  RolePolicyList: [{ PolicyName: "broken", PolicyDocument: "{not json" }],
+  AttachedManagedPolicies: [],
+});
 
 const DATABASES: Record<string, string[]> = { sales: ["orders", "customers", "refunds"], finance: ["ledger"] };
 const page = <T>(items: T[], token: unknown, size = 2) => {
@@ -34,9 +44,21 @@ let restore: () => void;
 let lakeFormation: http.Server;
 let lakeFormationCalls = 0;
 const LF = [
-  { Principal: { DataLakePrincipalIdentifier: "arn:aws:iam::200611803367:role/fp3-deny-iam-role" }, Resource: { Database: { Name: "finance" } }, Permissions: ["DESCRIBE"] },
-  { Principal: { DataLakePrincipalIdentifier: "arn:aws:iam::200611803367:role/fp3-deny-iam-role" }, Resource: { Table: { DatabaseName: "sales", TableWildcard: {} } }, Permissions: ["SELECT"] },
-  { Principal: { DataLakePrincipalIdentifier: "arn:aws:iam::200611803367:user/fp3-deny-iam-user" }, Resource: { TableWithColumns: { DatabaseName: "finance", Name: "ledger", ColumnNames: ["amount"] } }, Permissions: ["SELECT"] },
+  {
+    Principal: { DataLakePrincipalIdentifier: "arn:aws:iam::200611803367:role/fp3-deny-iam-role" },
+    Resource: { Database: { Name: "finance" } },
+    Permissions: ["DESCRIBE"],
+  },
+  {
+    Principal: { DataLakePrincipalIdentifier: "arn:aws:iam::200611803367:role/fp3-deny-iam-role" },
+    Resource: { Table: { DatabaseName: "sales", TableWildcard: {} } },
+    Permissions: ["SELECT"],
+  },
+  {
+    Principal: { DataLakePrincipalIdentifier: "arn:aws:iam::200611803367:user/fp3-deny-iam-user" },
+    Resource: { TableWithColumns: { DatabaseName: "finance", Name: "ledger", ColumnNames: ["amount"] } },
+    Permissions: ["SELECT"],
+  },
   { Principal: { DataLakePrincipalIdentifier: "IAM_ALLOWED_PRINCIPALS" }, Resource: { Database: { Name: "sales" } }, Permissions: ["ALL"] },
 ];
 let rows: GrantRow[];
@@ -55,14 +77,24 @@ beforeAll(async () => {
       "AWSGlue.GetTables": (input) => {
         const db = String(input.DatabaseName);
         const { items, next } = page(DATABASES[db] ?? [], input.NextToken);
-        return [200, { TableList: items.map((Name) => ({ Name, DatabaseName: db, StorageDescriptor: { Location: `s3://northwind-lake/${db}/${Name}/` } })), NextToken: next }];
+        return [
+          200,
+          {
+            TableList: items.map((Name) => ({
+              Name,
+              DatabaseName: db,
+              StorageDescriptor: { Location: `s3://northwind-lake/${db}/${Name}/` },
+            })),
+            NextToken: next,
+          },
+        ];
       },
     },
   });
   // Lake Formation speaks REST-JSON: POST /ListPermissions, paged with NextToken (two entries a page).
   lakeFormation = http.createServer((req, res) => {
     let body = "";
-    req.on("data", (c) => (body += c));
+    req.on("data", (c: Buffer) => (body += c.toString()));
     req.on("end", () => {
       lakeFormationCalls++;
       const { items, next } = page(LF, (JSON.parse(body || "{}") as { NextToken?: string }).NextToken);
@@ -110,15 +142,26 @@ describe("grants collector", () => {
     expect(summary.key).toBe(grantsObjectKey(new Date().toISOString().slice(0, 10)));
     for (const row of rows) expect(Object.keys(row)).toEqual(GRANTS.columns.map((c) => c.name));
     expect(grantsOf("fn4-exploitableNotAction-user")).toEqual([
-      "database:finance", "database:sales", "table:finance.ledger", "table:sales.customers", "table:sales.orders", "table:sales.refunds", "workgroup:analysts", "workgroup:primary",
+      "database:finance",
+      "database:sales",
+      "table:finance.ledger",
+      "table:sales.customers",
+      "table:sales.orders",
+      "table:sales.refunds",
+      "workgroup:analysts",
+      "workgroup:primary",
     ]);
     expect(grantsOf("AWSServiceRoleForSupport")).toEqual(["database:finance", "database:sales"]);
-    expect(rows.find((r) => r.principal_arn.endsWith("/fn4-exploitableNotAction-user"))?.principal_created).toBe("2023-03-09T10:41:36.000Z");
+    expect(rows.find((r) => r.principal_arn.endsWith("/fn4-exploitableNotAction-user"))?.principal_created).toBe(
+      "2023-03-09T10:41:36.000Z",
+    );
   });
 
   it("adds Lake Formation grants when enabled: database DESCRIBE, table wildcards and column grants", () => {
     expect([summary.apiCalls.ListPermissions, lakeFormationCalls]).toEqual([2, 2]);
-    const lf = rows.filter((r) => r.access_path.startsWith("lake-formation")).map((r) => `${r.principal_arn.split("/").pop()} ${r.grant_kind}:${r.resource} ${r.access_path}`);
+    const lf = rows
+      .filter((r) => r.access_path.startsWith("lake-formation"))
+      .map((r) => `${r.principal_arn.split("/").pop() ?? ""} ${r.grant_kind}:${r.resource} ${r.access_path}`);
     expect(lf).toEqual([
       "fp3-deny-iam-role database:finance lake-formation",
       "fp3-deny-iam-role table:sales.customers lake-formation",
@@ -131,7 +174,11 @@ describe("grants collector", () => {
   it("reports a principal it cannot evaluate, as a row and in the summary", () => {
     expect(summary.unevaluated.map((u) => u.principalArn)).toEqual(["arn:aws:iam::200611803367:role/garbled-role"]);
     expect(rows.filter((r) => r.grant_kind === "unevaluated")).toEqual([
-      expect.objectContaining({ principal_arn: "arn:aws:iam::200611803367:role/garbled-role", certainty: "unevaluated", note: expect.stringContaining("inline policy broken") }),
+      expect.objectContaining({
+        principal_arn: "arn:aws:iam::200611803367:role/garbled-role",
+        certainty: "unevaluated",
+        note: expect.stringContaining("inline policy broken") as unknown,
+      }),
     ]);
   });
 });

@@ -24,13 +24,23 @@ const CATALOG: Catalog = {
     { database: "finance", name: "ledger", location: "s3://northwind-lake/finance/ledger/" },
   ],
 };
-const EVERYTHING = ["workgroup:primary", "workgroup:analysts", "database:sales", "database:finance", "table:sales.orders", "table:finance.ledger"];
+const EVERYTHING = [
+  "workgroup:primary",
+  "workgroup:analysts",
+  "database:sales",
+  "database:finance",
+  "table:sales.orders",
+  "table:finance.ledger",
+];
 
 let principals: PrincipalPolicies[];
 let grants: Grant[];
-let unevaluated: Array<{ principalArn: string; reason: string }>;
+let unevaluated: { principalArn: string; reason: string }[];
 
-const of = (name: string, list: Grant[] = grants) => list.filter((g) => g.principalArn.endsWith(`/${name}`)).map((g) => `${g.grantKind}:${g.resource}${g.certainty === "conditional" ? " (conditional)" : ""}`);
+const of = (name: string, list: Grant[] = grants) =>
+  list
+    .filter((g) => g.principalArn.endsWith(`/${name}`))
+    .map((g) => `${g.grantKind}:${g.resource}${g.certainty === "conditional" ? " (conditional)" : ""}`);
 const principal = (name: string) => principals.find((p) => p.arn.endsWith(`/${name}`))!;
 
 beforeAll(async () => {
@@ -67,7 +77,13 @@ describe("grants from the cloudsplaining dump", () => {
 
   it("a permission boundary limits a principal to what both allow", async () => {
     const fn4 = principal("fn4-exploitableNotAction-user");
-    const bounded: PrincipalPolicies = { ...fn4, boundary: { id: "athena-only-boundary", document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "athena:*", Resource: "*" }] } } };
+    const bounded: PrincipalPolicies = {
+      ...fn4,
+      boundary: {
+        id: "athena-only-boundary",
+        document: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "athena:*", Resource: "*" }] },
+      },
+    };
     const result = await evaluateGrants([bounded], CATALOG);
     expect(of("fn4-exploitableNotAction-user", result.grants)).toEqual(["workgroup:primary", "workgroup:analysts"]);
   });
@@ -75,24 +91,52 @@ describe("grants from the cloudsplaining dump", () => {
   it("a grant that hangs on a condition is recorded as conditional, with its keys", async () => {
     // The dump's own condition (fn3: DateGreaterThan aws:TokenIssueTime), on Athena instead of IAM.
     const fn3 = principal("fn3-exploitableConditionConstraint-user");
-    const statement = (fn3.policies[0].document.Statement as Array<Record<string, unknown>>)[0];
-    const conditional: PrincipalPolicies = { ...fn3, policies: [{ id: "conditional", document: { Version: "2012-10-17", Statement: [{ ...statement, Action: "athena:StartQueryExecution" }] } }] };
+    const statement = (fn3.policies[0].document.Statement as Record<string, unknown>[])[0];
+    const conditional: PrincipalPolicies = {
+      ...fn3,
+      policies: [
+        { id: "conditional", document: { Version: "2012-10-17", Statement: [{ ...statement, Action: "athena:StartQueryExecution" }] } },
+      ],
+    };
     const result = await evaluateGrants([conditional], CATALOG);
-    expect(of("fn3-exploitableConditionConstraint-user", result.grants)).toEqual(["workgroup:primary (conditional)", "workgroup:analysts (conditional)"]);
+    expect(of("fn3-exploitableConditionConstraint-user", result.grants)).toEqual([
+      "workgroup:primary (conditional)",
+      "workgroup:analysts (conditional)",
+    ]);
     expect(result.grants[0].conditionKeys).toEqual(["aws:TokenIssueTime"]);
     expect(of("fn3-exploitableConditionConstraint-user")).toEqual([]);
   });
 
   it("reads URL-encoded documents the way the JavaScript SDK v3 returns them", async () => {
-    const encoded = JSON.parse(JSON.stringify(EXAMPLE)) as { Policies: Array<{ PolicyVersionList: Array<{ Document: unknown }> }> };
+    const encoded = JSON.parse(JSON.stringify(EXAMPLE)) as { Policies: { PolicyVersionList: { Document: unknown }[] }[] };
     for (const p of encoded.Policies) for (const v of p.PolicyVersionList) v.Document = encodeURIComponent(JSON.stringify(v.Document));
-    const result = await evaluateGrants(principalsOf([encoded as Dump]), CATALOG);
+    const result = await evaluateGrants(principalsOf([encoded]), CATALOG);
     expect(result.grants).toEqual(grants);
   });
 
   it("reports a principal it cannot evaluate instead of treating it as having no access", async () => {
-    const broken = principalsOf([{ RoleDetailList: [{ Arn: `arn:aws:iam::${ACCOUNT}:role/orphan`, RoleName: "orphan", AttachedManagedPolicies: [{ PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/missing` }] }] }]);
-    const bad = principalsOf([{ RoleDetailList: [{ Arn: `arn:aws:iam::${ACCOUNT}:role/garbled`, RoleName: "garbled", RolePolicyList: [{ PolicyName: "inline", PolicyDocument: "%7Bnot-json" }] }] }]);
+    const broken = principalsOf([
+      {
+        RoleDetailList: [
+          {
+            Arn: `arn:aws:iam::${ACCOUNT}:role/orphan`,
+            RoleName: "orphan",
+            AttachedManagedPolicies: [{ PolicyArn: `arn:aws:iam::${ACCOUNT}:policy/missing` }],
+          },
+        ],
+      },
+    ]);
+    const bad = principalsOf([
+      {
+        RoleDetailList: [
+          {
+            Arn: `arn:aws:iam::${ACCOUNT}:role/garbled`,
+            RoleName: "garbled",
+            RolePolicyList: [{ PolicyName: "inline", PolicyDocument: "%7Bnot-json" }],
+          },
+        ],
+      },
+    ]);
     const result = await evaluateGrants([...broken, ...bad], CATALOG);
     expect(result.grants).toEqual([]);
     expect(result.unevaluated.map((u) => [u.principalArn.split("/").pop(), u.reason.split(":")[0]])).toEqual([

@@ -25,14 +25,28 @@ const YESTERDAY = addDays(dayOf(NOW), -1);
 const { workGroups, expected } = executionsUntil(NOW, 47, 21, ["empty-group"]);
 // The real GetQueryExecution outputs (test/fixtures, from ../runtime/realdata), re-dated to yesterday
 // noon with every other field as published: an empty QueryExecutionContext, DDL, missing fields.
-const REAL = (JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "realdata-athena.json"), "utf8")) as {
-  getQueryExecution: Array<{ queryExecution: Record<string, unknown> }>;
-}).getQueryExecution.map(({ queryExecution }, i): Record<string, unknown> => {
+const REAL = (
+  JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "realdata-athena.json"), "utf8")) as {
+    getQueryExecution: { queryExecution: Record<string, unknown> }[];
+  }
+).getQueryExecution.map(({ queryExecution }, i): Record<string, unknown> => {
   const noon = Date.parse(`${addDays(dayOf(NOW), -1)}T12:00:00Z`) / 1000 + i;
-  return { ...queryExecution, WorkGroup: "primary", Status: { ...(queryExecution.Status as object), SubmissionDateTime: noon, CompletionDateTime: noon + 3 } };
+  return {
+    ...queryExecution,
+    WorkGroup: "primary",
+    Status: { ...(queryExecution.Status as object), SubmissionDateTime: noon, CompletionDateTime: noon + 3 },
+  };
 });
 workGroups.primary.push(...REAL);
-for (const e of REAL) expected.push({ id: String(e.QueryExecutionId), workGroup: "primary", day: addDays(dayOf(NOW), -1), state: "SUCCEEDED", finished: true, crossesMidnight: false });
+for (const e of REAL)
+  expected.push({
+    id: String(e.QueryExecutionId),
+    workGroup: "primary",
+    day: addDays(dayOf(NOW), -1),
+    state: "SUCCEEDED",
+    finished: true,
+    crossesMidnight: false,
+  });
 // The audit's own work group runs queries too; they must not be collected into the audit.
 workGroups["athena-audit"] = [{ ...workGroups.bi[0], QueryExecutionId: "own-query-0001", WorkGroup: "athena-audit" }];
 
@@ -41,7 +55,10 @@ let restore: () => void;
 const servers: AthenaServer[] = [];
 
 async function athenaServer(extra: Partial<HistoryDataset> = {}, throttle?: (op: string) => boolean): Promise<AthenaServer> {
-  const server = await startAthenaServer({ operations: historyOperations({ workGroups, listPageSize: 50, workGroupPageSize: 2, ...extra }), throttle });
+  const server = await startAthenaServer({
+    operations: historyOperations({ workGroups, listPageSize: 50, workGroupPageSize: 2, ...extra }),
+    throttle,
+  });
   servers.push(server);
   process.env.AWS_ENDPOINT_URL_ATHENA = server.url;
   return server;
@@ -62,8 +79,9 @@ async function collected(): Promise<Map<string, { key: string; line: Record<stri
   const found = new Map<string, { key: string; line: Record<string, unknown> }>();
   for (const key of await s3.keys("athena-audit/history/")) {
     for (const line of await s3.lines(key)) {
-      expect(found.has(String(line.QueryExecutionId)), `${line.QueryExecutionId} twice`).toBe(false);
-      found.set(String(line.QueryExecutionId), { key, line });
+      const id = String(line.QueryExecutionId);
+      expect(found.has(id), `${id} twice`).toBe(false);
+      found.set(id, { key, line });
     }
   }
   return found;
@@ -103,7 +121,9 @@ describe("history collector", () => {
       expect(lines.get(e.id)?.key, e.id).toBe(historyObjectKey({ region: "us-east-1", dt: e.day, workGroup: e.workGroup }));
     }
     expect(backfill.apiCalls.ListWorkGroups).toBe(3); // 6 work groups, 2 a page
-    expect(backfill.recordsPerDay).toEqual(Object.fromEntries([...new Set(window.map((e) => e.day))].sort().map((d) => [d, window.filter((e) => e.day === d).length])));
+    expect(backfill.recordsPerDay).toEqual(
+      Object.fromEntries([...new Set(window.map((e) => e.day))].sort().map((d) => [d, window.filter((e) => e.day === d).length])),
+    );
   });
 
   it("files queries that run past midnight under the day they were submitted", async () => {
@@ -115,11 +135,18 @@ describe("history collector", () => {
 
   it("keeps the execution as Athena returned it, with ISO timestamps and what the query references", async () => {
     const { line } = [...(await collected()).values()].find(({ line }) => String(line.Query).startsWith("SELECT region"))!;
-    expect(line.Status).toMatchObject({ SubmissionDateTime: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/) });
+    expect(line.Status).toMatchObject({
+      SubmissionDateTime: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/) as unknown,
+    });
     expect(line).toHaveProperty("Statistics.DataScannedInBytes");
     expect(line).toHaveProperty("EngineVersion.EffectiveEngineVersion", "Athena engine version 3");
     const database = (line.QueryExecutionContext as { Database: string }).Database;
-    expect(line.Audit).toMatchObject({ Region: "us-east-1", Source: "collector", CollectedAt: NOW.toISOString(), ReferencedDatabases: [database] });
+    expect(line.Audit).toMatchObject({
+      Region: "us-east-1",
+      Source: "collector",
+      CollectedAt: NOW.toISOString(),
+      ReferencedDatabases: [database],
+    });
     expect((line.Audit as { ReferencedTables: string[] }).ReferencedTables[0]).toMatch(new RegExp(`^${database}\\.`));
   });
 
@@ -127,7 +154,12 @@ describe("history collector", () => {
     const lines = await collected();
     for (const real of REAL) {
       const { line } = lines.get(String(real.QueryExecutionId))!;
-      expect([line.Query, line.StatementType, line.Statistics, line.ResultConfiguration]).toEqual([real.Query, real.StatementType, real.Statistics, real.ResultConfiguration]);
+      expect([line.Query, line.StatementType, line.Statistics, line.ResultConfiguration]).toEqual([
+        real.Query,
+        real.StatementType,
+        real.Statistics,
+        real.ResultConfiguration,
+      ]);
     }
     const ddl = lines.get("46140486-fa0a-4017-bd87-2f6b1eec0b30")!.line;
     expect([ddl.QueryExecutionContext, (ddl.Audit as { ParseError?: string }).ParseError]).toEqual([{}, expect.any(String)]);
@@ -171,7 +203,7 @@ describe("history collector", () => {
     const since = Date.parse(`${YESTERDAY}T00:00:00Z`) - 60 * 60_000;
     // Pages a work group needs to get past yesterday (and an hour of slack), plus two quiet pages.
     const bound = Object.values(workGroups).reduce((n, executions) => {
-      const recent = executions.filter((e) => Number((e.Status as { SubmissionDateTime: number }).SubmissionDateTime) * 1000 >= since).length;
+      const recent = executions.filter((e) => (e.Status as { SubmissionDateTime: number }).SubmissionDateTime * 1000 >= since).length;
       return n + Math.floor(recent / 50) + 3;
     }, 0);
     expect(server.calls.ListQueryExecutions).toBeLessThanOrEqual(bound);

@@ -42,10 +42,18 @@ beforeAll(async () => {
           runningPolls: 1,
           state: "FAILED",
           errorMessage: "HIVE_CURSOR_ERROR: Unexpected end of input stream",
-          effect: async () => void (await put(`${partition}20261120_030000_orphan_0.parquet`)),
+          effect: async () => {
+            await put(`${partition}20261120_030000_orphan_0.parquet`);
+          },
         };
       }
-      return { runningPolls: 1, bytesScanned: 7_340_032, effect: async () => void (await put(`${partition}20261120_030000_${day}_0.parquet`, "PAR1")) };
+      return {
+        runningPolls: 1,
+        bytesScanned: 7_340_032,
+        effect: async () => {
+          await put(`${partition}20261120_030000_${day}_0.parquet`, "PAR1");
+        },
+      };
     },
   });
   restore = useLocalAws({
@@ -126,7 +134,10 @@ describe("daily join", () => {
   });
 
   it("works out expiry from keys alone", () => {
-    const keys = ["p/history/region=r/dt=2026-01-01/workgroup=a/history.json.gz", "p/history/region=r/dt=2026-03-01/workgroup=a/history.json.gz"];
+    const keys = [
+      "p/history/region=r/dt=2026-01-01/workgroup=a/history.json.gz",
+      "p/history/region=r/dt=2026-03-01/workgroup=a/history.json.gz",
+    ];
     expect(expiredHistoryKeys(keys, new Set(["2026-01-01", "2026-03-01"]), "2026-03-15", 30)).toEqual([keys[0]]);
   });
 

@@ -48,7 +48,12 @@ interface Variant {
 }
 
 const VARIANTS: Variant[] = [
-  { name: "main", stack: "main", region: "us-east-1", config: { "aws:region": "us-east-1", role: "main", createTrail: true, githubRepository: "northwind/audit-reports" } },
+  {
+    name: "main",
+    stack: "main",
+    region: "us-east-1",
+    config: { "aws:region": "us-east-1", role: "main", createTrail: true, githubRepository: "northwind/audit-reports" },
+  },
   {
     name: "org",
     stack: "org",
@@ -56,7 +61,14 @@ const VARIANTS: Variant[] = [
     config: {
       "aws:region": "us-east-1",
       role: "main",
-      cloudTrail: { bucket: TRAIL_BUCKET, prefix: "org-trail", organizationId: "o-abc123defg", accounts: [ACCOUNT], regions: ["us-east-1"], kmsKeyArn: TRAIL_KEY },
+      cloudTrail: {
+        bucket: TRAIL_BUCKET,
+        prefix: "org-trail",
+        organizationId: "o-abc123defg",
+        accounts: [ACCOUNT],
+        regions: ["us-east-1"],
+        kmsKeyArn: TRAIL_KEY,
+      },
       kmsKeyArn: AUDIT_KEY,
       lakeFormation: true,
       historyRetentionDays: 30,
@@ -64,7 +76,18 @@ const VARIANTS: Variant[] = [
     },
     trailKeys: { [TRAIL_BUCKET]: TRAIL_KEY },
   },
-  { name: "collector", stack: "collector-eu", region: "eu-west-1", config: { "aws:region": "eu-west-1", role: "collector", mainRegion: "us-east-1", bucketName: "athena-audit-audit-org", kmsKeyArn: AUDIT_KEY } },
+  {
+    name: "collector",
+    stack: "collector-eu",
+    region: "eu-west-1",
+    config: {
+      "aws:region": "eu-west-1",
+      role: "collector",
+      mainRegion: "us-east-1",
+      bucketName: "athena-audit-audit-org",
+      kmsKeyArn: AUDIT_KEY,
+    },
+  },
 ];
 
 /** Allowed but not exercised by these runs, each for a reason the README gives. */
@@ -83,7 +106,8 @@ const logs: Record<string, { log: CallLog; roles: Map<string, Principal>; extra:
 let mode: "ok" | "fail" | "hang" = "ok";
 let insertBucket = "";
 
-const put = (bucket: string, key: string, body = "x") => world.s3.client.send(new s3sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+const put = (bucket: string, key: string, body = "x") =>
+  world.s3.client.send(new s3sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
 const keysIn = async (bucket: string, prefix: string) =>
   ((await world.s3.client.send(new s3sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!);
 
@@ -94,13 +118,22 @@ function script(duck: (sql: string, parameters?: string[]) => ScriptedQuery) {
     // Athena's INSERT: the partition's object (or, on failure, an orphan), written as Athena would.
     const { day, region } = joinedPartition(parameters);
     const key = `${eventsPartitionPrefix(day, region)}${day}_${mode}_0.parquet`;
-    const effect = async () => void (await put(insertBucket, key, "PAR1"));
-    return mode === "fail" ? { runningPolls: 1, state: "FAILED", errorMessage: "HIVE_CURSOR_ERROR: Unexpected end of input stream", effect } : { runningPolls: 1, effect };
+    const effect = async () => {
+      await put(insertBucket, key, "PAR1");
+    };
+    return mode === "fail"
+      ? { runningPolls: 1, state: "FAILED", errorMessage: "HIVE_CURSOR_ERROR: Unexpected end of input stream", effect }
+      : { runningPolls: 1, effect };
   };
 }
 
 async function asRole<T>(variant: Variant, role: string, env: Record<string, string>, run: () => Promise<T>): Promise<T> {
-  const restore = useLocalAws({ ...env, AWS_REGION: variant.region, AWS_ACCESS_KEY_ID: `${variant.name}-${role}`, AWS_SECRET_ACCESS_KEY: "local-secret" });
+  const restore = useLocalAws({
+    ...env,
+    AWS_REGION: variant.region,
+    AWS_ACCESS_KEY_ID: `${variant.name}-${role}`,
+    AWS_SECRET_ACCESS_KEY: "local-secret",
+  });
   try {
     return await run();
   } finally {
@@ -115,7 +148,9 @@ async function exercise(variant: Variant): Promise<void> {
   for (const [key, principal] of roles) world.principals.set(key, principal);
   Object.assign(world.bucketKeys, model.bucketKeys);
   Object.assign(world.bucketPolicies, model.bucketPolicies);
-  const extra = Object.values(model.functions).flatMap((fn) => lambdaRuntimeRequests(fn).map((r) => ({ ...r, principal: `${variant.name}-${fn.role}` })));
+  const extra = Object.values(model.functions).flatMap((fn) =>
+    lambdaRuntimeRequests(fn).map((r) => ({ ...r, principal: `${variant.name}-${fn.role}` })),
+  );
   logs[variant.name] = { log, roles, extra };
   const fn = (name: string) => ({ ...env, ...model.functions[name].environment });
 
@@ -140,7 +175,9 @@ async function exercise(variant: Variant): Promise<void> {
   mode = "fail";
   await expect(asRole(variant, model.functions.join.role, fn("join"), () => join({ day: YESTERDAY }))).rejects.toThrow(/HIVE_CURSOR_ERROR/);
   mode = "hang";
-  await expect(asRole(variant, model.functions.join.role, { ...fn("join"), QUERY_TIMEOUT_MS: "1000" }, () => join({ day: YESTERDAY }))).rejects.toThrow(/stopped/);
+  await expect(
+    asRole(variant, model.functions.join.role, { ...fn("join"), QUERY_TIMEOUT_MS: "1000" }, () => join({ day: YESTERDAY })),
+  ).rejects.toThrow(/stopped/);
   mode = "ok";
 
   // Grants collector.
@@ -151,10 +188,21 @@ async function exercise(variant: Variant): Promise<void> {
   const period = { from: lake.ledger.firstDay, to: lake.ledger.lastDay };
   await asRole(variant, "reports", env, async () => {
     const engine = new AthenaEngine({ workGroup: model.workGroup, database: model.catalog!.database, pollMs: 2, maxPollMs: 5 });
-    const pages = await reportPeriod(engine, period, tempDir("contract-report"), { source: "Amazon Athena", concurrency: 2, redact: true, progress: SILENT });
+    const pages = await reportPeriod(engine, period, tempDir("contract-report"), {
+      source: "Amazon Athena",
+      concurrency: 2,
+      redact: true,
+      progress: SILENT,
+    });
     expect(pages).toHaveLength(SAVED_QUERIES.length + 1);
     mode = "hang";
-    const slow = new AthenaEngine({ workGroup: model.workGroup, database: model.catalog!.database, pollMs: 2, maxPollMs: 5, timeoutMs: 20 });
+    const slow = new AthenaEngine({
+      workGroup: model.workGroup,
+      database: model.catalog!.database,
+      pollMs: 2,
+      maxPollMs: 5,
+      timeoutMs: 20,
+    });
     await expect(slow.run("SELECT count(*) FROM events")).rejects.toThrow(/stopped/);
     mode = "ok";
   });
@@ -182,7 +230,11 @@ afterAll(async () => {
 });
 
 const justified = (variant: string, report: ContractReport) =>
-  Object.fromEntries(Object.entries(report.unused).map(([role, actions]) => [role, actions.filter((a) => !JUSTIFIED[`${role.slice(variant.length + 1)}:${a}`])]).filter(([, a]) => a.length > 0));
+  Object.fromEntries(
+    Object.entries(report.unused)
+      .map(([role, actions]): [string, string[]] => [role, actions.filter((a) => !JUSTIFIED[`${role.slice(variant.length + 1)}:${a}`])])
+      .filter(([, a]) => a.length > 0),
+  );
 
 describe.each(VARIANTS.map((v) => v.name))("IAM contract, %s stack", (variant) => {
   it("allows every call the code makes and every call AWS makes on its behalf", () => {
@@ -195,7 +247,9 @@ describe.each(VARIANTS.map((v) => v.name))("IAM contract, %s stack", (variant) =
 });
 
 function withoutAction(policy: PolicyDocument, action: string): PolicyDocument {
-  const statements = policy.Statement.map((s) => ({ ...s, Action: (s.Action as string[]).filter((a) => a !== action) })).filter((s) => s.Action.length > 0);
+  const statements = policy.Statement.map((s) => ({ ...s, Action: (s.Action as string[]).filter((a) => a !== action) })).filter(
+    (s) => s.Action.length > 0,
+  );
   return { ...policy, Statement: statements };
 }
 
@@ -207,7 +261,10 @@ describe("the contract can fail", () => {
         if (JUSTIFIED[`${key.slice(variant.length + 1)}:${action}`]) continue;
         const weakened = new Map(roles).set(key, { ...role, policy: withoutAction(role.policy!, action) });
         const report = await checkContract(log, weakened, extra, world.bucketPolicies);
-        expect(report.denied.some((d) => d.startsWith(`${key}: `) && d.includes(` needs ${action} on `)), `${key} without ${action}`).toBe(true);
+        expect(
+          report.denied.some((d) => d.startsWith(`${key}: `) && d.includes(` needs ${action} on `)),
+          `${key} without ${action}`,
+        ).toBe(true);
       }
     }
   });
@@ -218,20 +275,41 @@ describe("S3's answers for a missing key", () => {
     accessKeyId: name,
     arn: `arn:aws:iam::${ACCOUNT}:role/${name}`,
     account: ACCOUNT,
-    policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: actions, Resource: ["arn:aws:s3:::athena-audit-audit-main", "arn:aws:s3:::athena-audit-audit-main/*"] }] },
+    policy: {
+      Version: "2012-10-17",
+      Statement: [
+        { Effect: "Allow", Action: actions, Resource: ["arn:aws:s3:::athena-audit-audit-main", "arn:aws:s3:::athena-audit-audit-main/*"] },
+      ],
+    },
   });
-  const client = (key: string) => new s3sdk.S3Client({ endpoint: world.s3.url, forcePathStyle: true, region: "us-east-1", credentials: { accessKeyId: key, secretAccessKey: "x" } });
+  const client = (key: string) =>
+    new s3sdk.S3Client({
+      endpoint: world.s3.url,
+      forcePathStyle: true,
+      region: "us-east-1",
+      credentials: { accessKeyId: key, secretAccessKey: "x" },
+    });
 
   it("answers 403 without s3:ListBucket and 404 with it, as AWS does", async () => {
     world.principals.set("probe-read", probe("probe-read", ["s3:GetObject"]));
     world.principals.set("probe-list", probe("probe-list", ["s3:GetObject", "s3:ListBucket"]));
     const status = async (key: string) =>
-      client(key).send(new s3sdk.HeadObjectCommand({ Bucket: "athena-audit-audit-main", Key: "athena-audit/history/nothing-here" })).then(() => 200, (e: { $metadata: { httpStatusCode: number } }) => e.$metadata.httpStatusCode);
+      client(key)
+        .send(new s3sdk.HeadObjectCommand({ Bucket: "athena-audit-audit-main", Key: "athena-audit/history/nothing-here" }))
+        .then(
+          () => 200,
+          (e: unknown) => {
+            if (e instanceof s3sdk.S3ServiceException) return e.$metadata.httpStatusCode;
+            throw e;
+          },
+        );
     expect(await status("probe-read")).toBe(403);
     expect(await status("probe-list")).toBe(404);
   });
 
   it("the collector's S3 helper reports a 403 as refused, never as 'not there'", async () => {
-    await expect(headMetadata(client("probe-read"), "athena-audit-audit-main", "athena-audit/history/nothing-here")).rejects.toThrow(/403 Access Denied.*s3:GetObject/);
+    await expect(headMetadata(client("probe-read"), "athena-audit-audit-main", "athena-audit/history/nothing-here")).rejects.toThrow(
+      /403 Access Denied.*s3:GetObject/,
+    );
   });
 });

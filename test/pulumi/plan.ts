@@ -15,7 +15,7 @@ export interface Plan {
   error?: string;
   outputs?: Record<string, unknown>;
   resources: PlannedResource[];
-  archives?: Array<{ name: string; dir: string; files: string[] }>;
+  archives?: { name: string; dir: string; files: string[] }[];
   dir: string;
 }
 
@@ -35,7 +35,10 @@ export const ROOT = projectRoot(__dirname);
  */
 export function build(): void {
   execFileSync(process.execPath, [path.join(ROOT, "scripts", "bundle.mjs"), "lambda"], { cwd: ROOT, stdio: "inherit" });
-  execFileSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], { cwd: ROOT, stdio: "inherit" });
+  execFileSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], {
+    cwd: ROOT,
+    stdio: "inherit",
+  });
 }
 
 export function plan(stack: string, config: Record<string, unknown>): Plan {
@@ -67,12 +70,13 @@ export interface PolicyStatement {
 }
 
 /** Every policy document the plan holds (role policies, bucket policies, trust policies), parsed. */
-export function policies(p: Plan): Array<{ resource: PlannedResource; statements: PolicyStatement[] }> {
-  const docs: Array<{ resource: PlannedResource; statements: PolicyStatement[] }> = [];
+export function policies(p: Plan): { resource: PlannedResource; statements: PolicyStatement[] }[] {
+  const docs: { resource: PlannedResource; statements: PolicyStatement[] }[] = [];
   for (const r of p.resources) {
     for (const key of ["policy", "assumeRolePolicy"]) {
       const text = r.inputs[key];
-      if (typeof text === "string") docs.push({ resource: r, statements: (JSON.parse(text) as { Statement: PolicyStatement[] }).Statement });
+      if (typeof text === "string")
+        docs.push({ resource: r, statements: (JSON.parse(text) as { Statement: PolicyStatement[] }).Statement });
     }
   }
   return docs;
@@ -83,7 +87,12 @@ export function filesUnder(dir: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile())
-    .map((entry) => path.relative(dir, path.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name)).split(path.sep).join("/"))
+    .map((entry) =>
+      path
+        .relative(dir, path.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name))
+        .split(path.sep)
+        .join("/"),
+    )
     .sort();
 }
 

@@ -50,7 +50,11 @@ pulumi.runtime.setMocks(
         const dir = path.join(out, "archives", args.name);
         archives.push(materialize(inputs.code, dir).then((files) => ({ name: args.name, dir, files })));
       }
-      const state = { ...inputs, name: inputs.name ?? args.name, arn: inputs.arn ?? `arn:aws:mock:us-east-1:123456789012:${args.type.split(":")[1]}/${args.name}` };
+      const state = {
+        ...inputs,
+        name: inputs.name ?? args.name,
+        arn: inputs.arn ?? `arn:aws:mock:us-east-1:123456789012:${args.type.split(":")[1]}/${args.name}`,
+      };
       if (args.type === "aws:s3/bucket:Bucket") {
         state.bucket = `athena-audit-${args.name}-${stack}`;
         state.arn = `arn:aws:s3:::${state.bucket}`;
@@ -59,7 +63,8 @@ pulumi.runtime.setMocks(
       return { id: `${args.name}-id`, state };
     },
     call(args) {
-      if (args.token === "aws:index/getCallerIdentity:getCallerIdentity") return { accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/deployer", userId: "AIDAEXAMPLE" };
+      if (args.token === "aws:index/getCallerIdentity:getCallerIdentity")
+        return { accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/deployer", userId: "AIDAEXAMPLE" };
       if (args.token === "aws:index/getPartition:getPartition") return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
       return args.inputs;
     },

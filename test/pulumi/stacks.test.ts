@@ -20,7 +20,13 @@ const MAIN = {
 const EXISTING_TRAIL = {
   "aws:region": "eu-west-1",
   role: "main",
-  cloudTrail: { bucket: "org-trail-logs", prefix: "trails", organizationId: "o-abcd123456", accounts: ["111122223333"], regions: ["eu-west-1"] },
+  cloudTrail: {
+    bucket: "org-trail-logs",
+    prefix: "trails",
+    organizationId: "o-abcd123456",
+    accounts: ["111122223333"],
+    regions: ["eu-west-1"],
+  },
   kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
 };
 const COLLECTOR = { "aws:region": "eu-west-1", role: "collector", mainRegion: "us-east-1", bucketName: "athena-audit-main-bucket" };
@@ -36,57 +42,107 @@ beforeAll(() => {
   collector = plan("collector", COLLECTOR);
 });
 
+/** The inputs of a planned Glue table that these tests read. */
+interface GlueTableInputs extends Record<string, unknown> {
+  name: string;
+  storageDescriptor: { columns: { name: string }[] };
+  partitionKeys: { name: string }[];
+  parameters: Record<string, string>;
+}
+
 const functionsOf = (p: Plan) => ofType(p, "aws:lambda/function:Function");
 
 describe("main stack", () => {
   it("plans without error and outputs what the GitHub workflow needs", () => {
     expect(main.error).toBeUndefined();
-    expect(main.outputs).toMatchObject({ region: "us-east-1", workGroup: "athena-audit", database: "athena_audit", bucket: expect.any(String), reportingRoleArn: expect.any(String) });
+    expect(main.outputs).toMatchObject({
+      region: "us-east-1",
+      workGroup: "athena-audit",
+      database: "athena_audit",
+      bucket: expect.any(String) as unknown,
+      reportingRoleArn: expect.any(String) as unknown,
+    });
   });
 
   it("keeps every bucket private, encrypted and TLS-only", () => {
     const buckets = ofType(main, "aws:s3/bucket:Bucket");
     expect(buckets).toHaveLength(1);
-    for (const type of ["bucketPublicAccessBlock:BucketPublicAccessBlock", "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration", "bucketPolicy:BucketPolicy"]) {
+    for (const type of [
+      "bucketPublicAccessBlock:BucketPublicAccessBlock",
+      "bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
+      "bucketPolicy:BucketPolicy",
+    ]) {
       expect(ofType(main, `aws:s3/${type}`), type).toHaveLength(buckets.length);
     }
-    expect(ofType(main, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")[0].inputs).toMatchObject({ blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
-    expect(ofType(main, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")[0].inputs).toMatchObject({ rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
+    expect(ofType(main, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")[0].inputs).toMatchObject({
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    expect(ofType(main, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")[0].inputs).toMatchObject({
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+    });
     const bucketPolicy = policies(main).find((d) => d.resource.type === "aws:s3/bucketPolicy:BucketPolicy")!;
     expect(bucketPolicy.statements[0]).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
   });
 
   it("expires query results, and history a month after the join's own retention", () => {
-    const rules = ofType(main, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0].inputs.rules as Array<{ id: string; expiration?: { days: number } }>;
-    expect(rules.filter((r) => r.expiration).map((r) => [r.id, r.expiration!.days])).toEqual([["query-results", 30], ["history", 430]]);
-    const eu = ofType(existingTrail, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0].inputs.rules as Array<{ id: string }>;
+    const rules = ofType(main, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0].inputs.rules as {
+      id: string;
+      expiration?: { days: number };
+    }[];
+    expect(rules.filter((r) => r.expiration).map((r) => [r.id, r.expiration!.days])).toEqual([
+      ["query-results", 30],
+      ["history", 430],
+    ]);
+    const eu = ofType(existingTrail, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0].inputs.rules as {
+      id: string;
+    }[];
     expect(eu.map((r) => r.id)).not.toContain("history");
   });
 
   it("encrypts with the given KMS key when there is one", () => {
     const sse = ofType(existingTrail, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")[0];
-    expect(sse.inputs).toMatchObject({ rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: EXISTING_TRAIL.kmsKeyArn } }] });
-    expect(ofType(existingTrail, "aws:athena/workgroup:Workgroup")[0].inputs).toMatchObject({ configuration: { resultConfiguration: { encryptionConfiguration: { encryptionOption: "SSE_KMS" } } } });
+    expect(sse.inputs).toMatchObject({
+      rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: EXISTING_TRAIL.kmsKeyArn } }],
+    });
+    expect(ofType(existingTrail, "aws:athena/workgroup:Workgroup")[0].inputs).toMatchObject({
+      configuration: { resultConfiguration: { encryptionConfiguration: { encryptionOption: "SSE_KMS" } } },
+    });
   });
 
   it("derives the Glue tables from the table definition, with partition projection and no crawler", () => {
-    const tables = Object.fromEntries(ofType(main, "aws:glue/catalogTable:CatalogTable").map((t) => [t.inputs.name, t.inputs]));
+    const tables = Object.fromEntries(
+      ofType(main, "aws:glue/catalogTable:CatalogTable").map((t): [string, GlueTableInputs] => [
+        t.inputs.name as string,
+        t.inputs as GlueTableInputs,
+      ]),
+    );
     expect(Object.keys(tables).sort()).toEqual(["cloudtrail", "events", "grants", "history"]);
-    const names = (t: Record<string, unknown>) => [
-      ...((t.storageDescriptor as { columns: Array<{ name: string }> }).columns.map((c) => c.name)),
-      ...(t.partitionKeys as Array<{ name: string }>).map((c) => c.name),
-    ];
+    const names = (t: GlueTableInputs) => [...t.storageDescriptor.columns.map((c) => c.name), ...t.partitionKeys.map((c) => c.name)];
     expect(names(tables.history)).toEqual(sqlColumns(HISTORY));
     expect(names(tables.events)).toEqual(sqlColumns(EVENTS));
     expect(names(tables.grants)).toEqual(sqlColumns(GRANTS));
-    expect(tables.history.parameters).toMatchObject({ "projection.enabled": "true", "projection.workgroup.values": "primary,analysts", "projection.region.values": "us-east-1,eu-west-1" });
-    expect(tables.cloudtrail.parameters).toMatchObject({ "projection.day.format": "yyyy/MM/dd", "storage.location.template": expect.stringMatching(/\/cloudtrail\/AWSLogs\/\$\{account\}\/CloudTrail\/\$\{region\}\/\$\{day\}$/) });
+    expect(tables.history.parameters).toMatchObject({
+      "projection.enabled": "true",
+      "projection.workgroup.values": "primary,analysts",
+      "projection.region.values": "us-east-1,eu-west-1",
+    });
+    expect(tables.cloudtrail.parameters).toMatchObject({
+      "projection.day.format": "yyyy/MM/dd",
+      "storage.location.template": expect.stringMatching(
+        /\/cloudtrail\/AWSLogs\/\$\{account\}\/CloudTrail\/\$\{region\}\/\$\{day\}$/,
+      ) as unknown,
+    });
     expect(ofType(main, "aws:glue/crawler:Crawler")).toEqual([]);
   });
 
   it("reads an organization trail where it is", () => {
     const trail = ofType(existingTrail, "aws:glue/catalogTable:CatalogTable").find((t) => t.inputs.name === "cloudtrail")!;
-    expect((trail.inputs.parameters as Record<string, string>)["storage.location.template"]).toBe("s3://org-trail-logs/trails/AWSLogs/o-abcd123456/${account}/CloudTrail/${region}/${day}");
+    expect((trail.inputs.parameters as Record<string, string>)["storage.location.template"]).toBe(
+      "s3://org-trail-logs/trails/AWSLogs/o-abcd123456/${account}/CloudTrail/${region}/${day}",
+    );
     expect(ofType(existingTrail, "aws:cloudtrail/trail:Trail")).toEqual([]);
   });
 
@@ -95,31 +151,49 @@ describe("main stack", () => {
       name: "athena-audit",
       configuration: { enforceWorkgroupConfiguration: true, bytesScannedCutoffPerQuery: 100 * 1024 ** 3 },
     });
-    expect(ofType(main, "aws:athena/namedQuery:NamedQuery").map((q) => q.inputs.name)).toEqual(SAVED_QUERIES.map((q) => `athena-audit ${q.title}`));
+    expect(ofType(main, "aws:athena/namedQuery:NamedQuery").map((q) => q.inputs.name)).toEqual(
+      SAVED_QUERIES.map((q) => `athena-audit ${q.title}`),
+    );
   });
 
   it("deploys the three functions on nodejs22.x with their own roles, schedules, retries, failure queues and alarms", () => {
     const fns = functionsOf(main);
-    expect(fns.map((f) => f.inputs.name).sort()).toEqual(["athena-audit-grants-main", "athena-audit-history-main", "athena-audit-join-main"]);
+    expect(fns.map((f) => f.inputs.name).sort()).toEqual([
+      "athena-audit-grants-main",
+      "athena-audit-history-main",
+      "athena-audit-join-main",
+    ]);
     for (const f of fns) {
       expect(f.inputs).toMatchObject({ runtime: "nodejs22.x", handler: "__index.handler", timeout: 900 });
       expect(String(f.inputs.role)).toMatch(/:iam\/role\/(history|join|grants)$/);
     }
     expect(ofType(main, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")).toEqual([]);
-    expect(ofType(main, "aws:cloudwatch/eventRule:EventRule").map((r) => r.inputs.scheduleExpression).sort()).toEqual(["cron(0 1 * * ? *)", "cron(15 0 * * ? *)", "cron(15 2 * * ? *)"]);
+    expect(
+      ofType(main, "aws:cloudwatch/eventRule:EventRule")
+        .map((r) => r.inputs.scheduleExpression)
+        .sort(),
+    ).toEqual(["cron(0 1 * * ? *)", "cron(15 0 * * ? *)", "cron(15 2 * * ? *)"]);
     expect(ofType(main, "aws:cloudwatch/eventTarget:EventTarget")).toHaveLength(3);
-    expect(ofType(main, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").map((c) => c.inputs.maximumRetryAttempts)).toEqual([2, 2, 2]);
+    expect(
+      ofType(main, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").map((c) => c.inputs.maximumRetryAttempts),
+    ).toEqual([2, 2, 2]);
     expect(ofType(main, "aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(6);
     expect(ofType(main, "aws:sqs/queue:Queue").every((q) => q.inputs.sqsManagedSseEnabled === true)).toBe(true);
   });
 
   it("backfills 45 days of history, and takes a first grants snapshot, once at first deployment", () => {
-    const inputs = ofType(main, "aws:lambda/invocation:Invocation").map((i) => String(i.inputs.input)).sort();
+    const inputs = ofType(main, "aws:lambda/invocation:Invocation")
+      .map((i) => String(i.inputs.input))
+      .sort();
     expect(inputs).toEqual([JSON.stringify({ backfillDays: 45 }), "{}"]);
   });
 
   it("creates a multi-region trail when asked, admitted by the bucket policy for that trail only", () => {
-    expect(ofType(main, "aws:cloudtrail/trail:Trail")[0].inputs).toMatchObject({ isMultiRegionTrail: true, enableLogFileValidation: true, s3KeyPrefix: "cloudtrail" });
+    expect(ofType(main, "aws:cloudtrail/trail:Trail")[0].inputs).toMatchObject({
+      isMultiRegionTrail: true,
+      enableLogFileValidation: true,
+      s3KeyPrefix: "cloudtrail",
+    });
     const statements = policies(main).find((d) => d.resource.type === "aws:s3/bucketPolicy:BucketPolicy")!.statements;
     expect(statements.filter((s) => s.Sid.startsWith("CloudTrail")).map((s) => s.Condition?.StringEquals?.["aws:SourceArn"])).toEqual([
       "arn:aws:cloudtrail:us-east-1:123456789012:trail/athena-audit-main",
@@ -128,7 +202,10 @@ describe("main stack", () => {
   });
 
   it("lets only the configured repository's workflows assume the reporting role, through OIDC", () => {
-    expect(ofType(main, "aws:iam/openIdConnectProvider:OpenIdConnectProvider")[0].inputs).toMatchObject({ url: "https://token.actions.githubusercontent.com", clientIdLists: ["sts.amazonaws.com"] });
+    expect(ofType(main, "aws:iam/openIdConnectProvider:OpenIdConnectProvider")[0].inputs).toMatchObject({
+      url: "https://token.actions.githubusercontent.com",
+      clientIdLists: ["sts.amazonaws.com"],
+    });
     const trust = policies(main).find((d) => d.resource.type === "aws:iam/role:Role" && d.resource.name === "reports")!.statements[0];
     expect(trust.Condition).toEqual({
       StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
@@ -137,20 +214,40 @@ describe("main stack", () => {
     const reporting = policies(main).find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === "reports")!;
     expect(reporting.statements.flatMap((s) => s.Action).sort()).toEqual(
       // Exactly what the IAM contract test (iam-contract.test.ts) sees the reporting commands need.
-      ["athena:GetQueryExecution", "athena:GetQueryResults", "athena:StartQueryExecution", "athena:StopQueryExecution", "glue:GetDatabase", "glue:GetTable", "s3:GetBucketLocation", "s3:GetObject", "s3:GetObject", "s3:ListBucket", "s3:PutObject"].sort(),
+      [
+        "athena:GetQueryExecution",
+        "athena:GetQueryResults",
+        "athena:StartQueryExecution",
+        "athena:StopQueryExecution",
+        "glue:GetDatabase",
+        "glue:GetTable",
+        "s3:GetBucketLocation",
+        "s3:GetObject",
+        "s3:GetObject",
+        "s3:ListBucket",
+        "s3:PutObject",
+      ].sort(),
     );
   });
 });
 
 describe("least privilege", () => {
-  it.each([["main", () => main], ["existing trail", () => existingTrail], ["collector", () => collector]])("%s: no allowed wildcard action, and `*` resources only where the API requires them", (_name, get) => {
+  it.each([
+    ["main", () => main],
+    ["existing trail", () => existingTrail],
+    ["collector", () => collector],
+  ])("%s: no allowed wildcard action, and `*` resources only where the API requires them", (_name, get) => {
     for (const { resource, statements } of policies(get())) {
       for (const s of statements.filter((st) => st.Effect === "Allow")) {
         for (const action of s.Action) expect(action, `${resource.name} ${s.Sid}`).toMatch(/^[a-z0-9-]+:[A-Za-z0-9]+$/);
         const resources = s.Resource === undefined ? [] : ([] as string[]).concat(s.Resource);
         for (const r of resources) {
           // Only calls AWS authorizes on "*" alone (no resource-level permissions) may name it.
-          if (r === "*") expect([["athena:ListWorkGroups"], ["iam:GetAccountAuthorizationDetails"], ["lakeformation:ListPermissions"]], `${resource.name} ${s.Sid}`).toContainEqual(s.Action);
+          if (r === "*")
+            expect(
+              [["athena:ListWorkGroups"], ["iam:GetAccountAuthorizationDetails"], ["lakeformation:ListPermissions"]],
+              `${resource.name} ${s.Sid}`,
+            ).toContainEqual(s.Action);
           else expect(r, `${resource.name} ${s.Sid}`).toMatch(/^arn:aws:[a-z0-9-]+:/);
         }
       }
@@ -158,16 +255,23 @@ describe("least privilege", () => {
   });
 
   it("reads Lake Formation only where it is enabled", () => {
-    const grantsPolicyOf = (p: Plan) => policies(p).find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === "grants")!.statements.map((s) => s.Sid);
+    const grantsPolicyOf = (p: Plan) =>
+      policies(p)
+        .find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === "grants")!
+        .statements.map((s) => s.Sid);
     expect(grantsPolicyOf(main)).toContain("ReadLakeFormation");
     expect(grantsPolicyOf(existingTrail)).not.toContain("ReadLakeFormation");
   });
 
   it("scopes the join's writes to the events prefix and its deletes of history to the retention setting", () => {
     const join = policies(main).find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === "join")!.statements;
-    expect(join.find((s) => s.Sid === "WriteEvents")?.Resource).toBe(`arn:aws:s3:::${main.outputs!.bucket}/athena-audit/events/*`);
-    expect(join.find((s) => s.Sid === "ExpireHistory")?.Resource).toBe(`arn:aws:s3:::${main.outputs!.bucket}/athena-audit/history/*`);
-    const eu = policies(existingTrail).find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === "join")!.statements;
+    expect(join.find((s) => s.Sid === "WriteEvents")?.Resource).toBe(`arn:aws:s3:::${String(main.outputs!.bucket)}/athena-audit/events/*`);
+    expect(join.find((s) => s.Sid === "ExpireHistory")?.Resource).toBe(
+      `arn:aws:s3:::${String(main.outputs!.bucket)}/athena-audit/history/*`,
+    );
+    const eu = policies(existingTrail).find(
+      (d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === "join",
+    )!.statements;
     expect(eu.find((s) => s.Sid === "ExpireHistory")).toBeUndefined();
     expect(eu.find((s) => s.Sid === "ReadCloudTrail")?.Resource).toBe("arn:aws:s3:::org-trail-logs/trails/AWSLogs/*");
   });
@@ -178,7 +282,12 @@ describe("collector stack", () => {
     expect(collector.error).toBeUndefined();
     expect(functionsOf(collector).map((f) => f.inputs.name)).toEqual(["athena-audit-history-collector"]);
     expect(functionsOf(collector)[0].inputs).toMatchObject({ environment: { variables: { AUDIT_BUCKET: "athena-audit-main-bucket" } } });
-    for (const type of ["aws:s3/bucket:Bucket", "aws:glue/catalogTable:CatalogTable", "aws:athena/workgroup:Workgroup", "aws:iam/openIdConnectProvider:OpenIdConnectProvider"]) {
+    for (const type of [
+      "aws:s3/bucket:Bucket",
+      "aws:glue/catalogTable:CatalogTable",
+      "aws:athena/workgroup:Workgroup",
+      "aws:iam/openIdConnectProvider:OpenIdConnectProvider",
+    ]) {
       expect(ofType(collector, type), type).toEqual([]);
     }
     expect(ofType(collector, "aws:cloudwatch/eventRule:EventRule")).toHaveLength(1);
@@ -186,7 +295,12 @@ describe("collector stack", () => {
   });
 
   it("reads the bucket from the main stack through a stack reference", () => {
-    const p = plan("collector-ref", { "aws:region": "eu-west-1", role: "collector", mainRegion: "us-east-1", mainStack: "northwind/athena-audit/main" });
+    const p = plan("collector-ref", {
+      "aws:region": "eu-west-1",
+      role: "collector",
+      mainRegion: "us-east-1",
+      mainStack: "northwind/athena-audit/main",
+    });
     expect(ofType(p, "pulumi:pulumi:StackReference").map((r) => r.inputs.name)).toEqual(["northwind/athena-audit/main"]);
     expect(functionsOf(p)[0].inputs).toMatchObject({ environment: { variables: { AUDIT_BUCKET: "athena-audit-main-bucket" } } });
   });
@@ -203,9 +317,18 @@ describe("configuration errors name the key, before any resource is planned", ()
     [{ "aws:region": "us-east-1" }, 'athena-audit:role must be "main" or "collector"'],
     [{ "aws:region": "us-east-1", role: "main" }, "athena-audit:cloudTrail is required"],
     [{ "aws:region": "us-east-1", role: "collector", bucketName: "b-1" }, "athena-audit:mainRegion is required"],
-    [{ "aws:region": "us-east-1", role: "main", createTrail: true, joinRegions: ["us-east-1", "mars"] }, "athena-audit:joinRegions must be a non-empty list of region names"],
-    [{ "aws:region": "us-east-1", role: "main", createTrail: true, schedules: { join: "daily" } }, "athena-audit:schedules.join must be an EventBridge schedule"],
-    [{ "aws:region": "us-east-1", role: "main", createTrail: true, schedules: { joiner: "cron(15 2 * * ? *)" } }, "athena-audit:schedules.joiner was renamed: use athena-audit:schedules.join"],
+    [
+      { "aws:region": "us-east-1", role: "main", createTrail: true, joinRegions: ["us-east-1", "mars"] },
+      "athena-audit:joinRegions must be a non-empty list of region names",
+    ],
+    [
+      { "aws:region": "us-east-1", role: "main", createTrail: true, schedules: { join: "daily" } },
+      "athena-audit:schedules.join must be an EventBridge schedule",
+    ],
+    [
+      { "aws:region": "us-east-1", role: "main", createTrail: true, schedules: { joiner: "cron(15 2 * * ? *)" } },
+      "athena-audit:schedules.joiner was renamed: use athena-audit:schedules.join",
+    ],
     [{ "aws:region": "us-east-1", role: "main", createTrail: true, colour: "blue" }, "athena-audit:colour is not a setting"],
     [{ role: "main", createTrail: true }, "aws:region must be set"],
   ])("%j", (config, message) => {

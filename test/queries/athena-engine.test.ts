@@ -28,11 +28,11 @@ afterAll(async () => {
   await server.close();
 });
 afterEach(() => {
-  server.queries.length = 0;
-  for (const key of Object.keys(server.calls)) delete server.calls[key];
+  server.reset();
 });
 
-const engine = (timeoutMs = 5_000) => new AthenaEngine({ workGroup: "athena-audit", database: "athena_audit", pollMs: 5, maxPollMs: 20, timeoutMs });
+const engine = (timeoutMs = 5_000) =>
+  new AthenaEngine({ workGroup: "athena-audit", database: "athena_audit", pollMs: 5, maxPollMs: 20, timeoutMs });
 
 describe("Athena engine", () => {
   it("starts the query in the audit's work group with its named parameters as `?` markers and SQL literals", async () => {
@@ -55,15 +55,26 @@ describe("Athena engine", () => {
   });
 
   it("refuses a missing or misspelt parameter before starting anything, naming it and the query", async () => {
-    await expect(runSavedQuery(engine(), { ...SAVED.top_scanners, parameters: () => ({ window_from: "2026-10-01", window_to: "2026-10-31" }) }, { from: "", to: "" })).rejects.toThrow(
-      "query top_scanners: no value for parameter :limit",
-    );
+    await expect(
+      runSavedQuery(
+        engine(),
+        { ...SAVED.top_scanners, parameters: () => ({ window_from: "2026-10-01", window_to: "2026-10-31" }) },
+        { from: "", to: "" },
+      ),
+    ).rejects.toThrow("query top_scanners: no value for parameter :limit");
     await expect(engine().run("SELECT :limit", { limt: 3 })).rejects.toThrow(/no parameter :limt \(it takes :limit\)/);
     expect(server.queries).toHaveLength(0);
   });
 
   it("polls until the query finishes and pages through every result row, typed, without the header", async () => {
-    const rows = Array.from({ length: 8 }, (_, i) => [`p${i}`, String(i * 1000), String(i / 4), i % 2 === 0 ? "true" : "false", `2026-10-0${i + 1} 12:00:00.000`, i === 3 ? null : "x"]);
+    const rows = Array.from({ length: 8 }, (_, i) => [
+      `p${i}`,
+      String(i * 1000),
+      String(i / 4),
+      i % 2 === 0 ? "true" : "false",
+      `2026-10-0${i + 1} 12:00:00.000`,
+      i === 3 ? null : "x",
+    ]);
     script = () => ({
       runningPolls: 3,
       bytesScanned: 52428800,
@@ -89,7 +100,10 @@ describe("Athena engine", () => {
   });
 
   it("fails with Athena's error message and the query id", async () => {
-    script = () => ({ state: "FAILED", errorMessage: "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.athena_audit.events' does not exist" });
+    script = () => ({
+      state: "FAILED",
+      errorMessage: "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.athena_audit.events' does not exist",
+    });
     const failure = engine().run("SELECT * FROM events");
     await expect(failure).rejects.toBeInstanceOf(QueryFailedError);
     await expect(failure).rejects.toThrow(/FAILED: TABLE_NOT_FOUND.*\(query q-0001\)/);

@@ -41,7 +41,9 @@ describe("bad input", () => {
 
   it("refuses an unparseable timestamp naming the value, and a record without an id", () => {
     expect(() => toIsoTimestamp("last tuesday")).toThrow('not a timestamp: "last tuesday"');
-    expect(() => toHistoryLine({ Status: { SubmissionDateTime: 1 } }, { Region: "r", CollectedAt: "c" })).toThrow("without QueryExecutionId");
+    expect(() => toHistoryLine({ Status: { SubmissionDateTime: 1 } }, { Region: "r", CollectedAt: "c" })).toThrow(
+      "without QueryExecutionId",
+    );
   });
 
   it("skips a non-JSON history line and a corrupt CloudTrail file, counts and names them, and loads the rest of the day", async () => {
@@ -52,13 +54,17 @@ describe("bad input", () => {
     // Break one history file of the day: insert a truncated line after its first line.
     const historyFile = historyFiles({ root }, { region, dts: [day] })[0];
     const lines = (await import("node:zlib")).gunzipSync(fs.readFileSync(historyFile)).toString().trimEnd().split("\n");
-    const brokenId = JSON.parse(lines[0]).QueryExecutionId as string;
+    const brokenId = (JSON.parse(lines[0]) as { QueryExecutionId: string }).QueryExecutionId;
     writeGzip(historyFile, [lines[0].slice(0, 40), ...lines.slice(1)].join("\n") + "\n");
     // Replace one CloudTrail file of the day with bytes that are not gzip.
     const trailFile = cloudTrailFiles({ root }, { region, days: [day] })[3];
-    const lostIds = (JSON.parse((await import("node:zlib")).gunzipSync(fs.readFileSync(trailFile)).toString()).Records as Array<{ eventName: string; responseElements: { queryExecutionId?: string } | null }>)
-      .filter((r) => r.eventName === "StartQueryExecution" && r.responseElements?.queryExecutionId)
-      .map((r) => r.responseElements!.queryExecutionId!);
+    const lostIds = (
+      JSON.parse((await import("node:zlib")).gunzipSync(fs.readFileSync(trailFile)).toString()) as {
+        Records: { eventName: string; responseElements: { queryExecutionId?: string } | null }[];
+      }
+    ).Records.filter((r) => r.eventName === "StartQueryExecution" && r.responseElements?.queryExecutionId).map(
+      (r) => r.responseElements!.queryExecutionId!,
+    );
     fs.writeFileSync(trailFile, Buffer.from("this is not gzip"));
 
     const engine = await DuckDbEngine.open({ root });
@@ -71,12 +77,18 @@ describe("bad input", () => {
     expect(summary.cloudTrail.problems[0]).toMatchObject({ file: trailFile });
     expect(summary.cloudTrail.problems[0].reason).toMatch(/unreadable gzip/);
 
-    const rows = new Map((await engine.run("SELECT * FROM events WHERE dt = :day AND region = :region", { day, region })).rows.map((r) => [r.query_execution_id, r]));
+    const rows = new Map(
+      (await engine.run("SELECT * FROM events WHERE dt = :day AND region = :region", { day, region })).rows.map((r) => [
+        r.query_execution_id,
+        r,
+      ]),
+    );
     for (const q of expected) {
       const row = rows.get(q.id);
       if (q.id === brokenId) {
         // Its history line is gone: CloudTrail still names who ran it (bytes unknown), unless that file was lost too.
-        if (!lostIds.includes(q.id)) expect(row).toMatchObject({ principal_arn: q.principalArn, in_history: false, data_scanned_bytes: null });
+        if (!lostIds.includes(q.id))
+          expect(row).toMatchObject({ principal_arn: q.principalArn, in_history: false, data_scanned_bytes: null });
       } else if (lostIds.includes(q.id)) {
         expect(row, q.id).toMatchObject({ attributed: false, principal_arn: null, data_scanned_bytes: q.bytes });
       } else {
@@ -107,7 +119,10 @@ describe("bad input", () => {
     const before = fs.readFileSync(path.join(first.partition!, "part-00000.parquet"));
     // A well-shaped line the engine still cannot read (bytes beyond BIGINT) makes the query fail.
     const historyFile = historyFiles({ root }, { region: "us-east-1", dts: [ledger.lastDay] })[0];
-    writeGzip(historyFile, JSON.stringify({ QueryExecutionId: "x", Status: { State: "SUCCEEDED" }, Statistics: { DataScannedInBytes: 1e30 } }) + "\n");
+    writeGzip(
+      historyFile,
+      JSON.stringify({ QueryExecutionId: "x", Status: { State: "SUCCEEDED" }, Statistics: { DataScannedInBytes: 1e30 } }) + "\n",
+    );
     await expect(joinDayEmbedded(engine, ledger.lastDay, "us-east-1")).rejects.toThrow(/embedded query failed/);
     expect(fs.readFileSync(path.join(first.partition!, "part-00000.parquet"))).toEqual(before);
     expect(fs.readdirSync(path.dirname(path.dirname(first.partition!))).filter((d) => d.startsWith("."))).toEqual([]);

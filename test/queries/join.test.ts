@@ -110,7 +110,8 @@ describe("daily join on the embedded engine", () => {
     const day = lake.ledger.firstDay;
     const region = lake.ledger.regions[0];
     const snapshot = async () =>
-      (await lake.engine.run("SELECT * FROM events WHERE dt = :day AND region = :region ORDER BY query_execution_id", { day, region })).rows;
+      (await lake.engine.run("SELECT * FROM events WHERE dt = :day AND region = :region ORDER BY query_execution_id", { day, region }))
+        .rows;
     const before = await snapshot();
     const summary = await joinDayEmbedded(lake.engine, day, region);
     await lake.engine.refresh();

@@ -10,7 +10,13 @@ import { tempDir } from "../support/lake";
 
 describe("binding named parameters", () => {
   it("puts a `?` for each use of a name and its value there, a name used twice given twice", () => {
-    expect(bindParameters("SELECT * FROM t WHERE dt BETWEEN :from AND :to AND region = :region OR dt = :from", { to: "b", from: "a", region: "r" })).toEqual({
+    expect(
+      bindParameters("SELECT * FROM t WHERE dt BETWEEN :from AND :to AND region = :region OR dt = :from", {
+        to: "b",
+        from: "a",
+        region: "r",
+      }),
+    ).toEqual({
       sql: "SELECT * FROM t WHERE dt BETWEEN ? AND ? AND region = ? OR dt = ?",
       values: ["a", "b", "r", "a"],
     });
@@ -29,7 +35,8 @@ describe("binding named parameters", () => {
   });
 
   it("refuses a misspelt parameter, naming it, the query and what the SQL takes", () => {
-    const bind = () => bindParameters("SELECT :window_from, :window_to", { window_from: "a", window_to: "b", windwo_to: "b" }, "usage_daily");
+    const bind = () =>
+      bindParameters("SELECT :window_from, :window_to", { window_from: "a", window_to: "b", windwo_to: "b" }, "usage_daily");
     expect(bind).toThrow(InputError);
     expect(bind).toThrow("query usage_daily: the SQL has no parameter :windwo_to (it takes :window_from, :window_to)");
   });

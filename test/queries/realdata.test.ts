@@ -14,8 +14,8 @@ import { tempDir } from "../support/lake";
 import { writeCloudTrail, writeHistory } from "../support/write-lake";
 
 interface Fixture {
-  cloudtrail: Array<{ file: string; record: Record<string, unknown> }>;
-  getQueryExecution: Array<{ file: string; queryExecution: QueryExecutionLike }>;
+  cloudtrail: { file: string; record: Record<string, unknown> }[];
+  getQueryExecution: { file: string; queryExecution: QueryExecutionLike }[];
 }
 const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "realdata-athena.json"), "utf8")) as Fixture;
 const records = fixture.cloudtrail.map((c) => c.record);
@@ -32,8 +32,20 @@ beforeAll(async () => {
   const pantherQuery = (panther.requestParameters as { queryString: string }).queryString;
   // CloudTrail as delivered: the Panther record (and a Glue record, noise) in us-west-2; the docs'
   // records, the same query logged twice (text and ***OMITTED***) plus a failed call, in us-east-1.
-  writeCloudTrail(root, "123456789012", "us-west-2", "2021-10-19T05:00:00Z", records.filter((r) => r.awsRegion === "us-west-2" || r.eventSource === "glue.amazonaws.com"));
-  writeCloudTrail(root, "123456789012", "us-east-1", "2017-05-04T00:30:00Z", records.filter((r) => r.awsRegion === "us-east-1" && r.eventSource === "athena.amazonaws.com"));
+  writeCloudTrail(
+    root,
+    "123456789012",
+    "us-west-2",
+    "2021-10-19T05:00:00Z",
+    records.filter((r) => r.awsRegion === "us-west-2" || r.eventSource === "glue.amazonaws.com"),
+  );
+  writeCloudTrail(
+    root,
+    "123456789012",
+    "us-east-1",
+    "2017-05-04T00:30:00Z",
+    records.filter((r) => r.awsRegion === "us-east-1" && r.eventSource === "athena.amazonaws.com"),
+  );
   // History for the two started queries, in two of the real timestamp encodings.
   writeHistory(root, "us-west-2", [
     {
@@ -42,7 +54,11 @@ beforeAll(async () => {
       StatementType: "DML",
       WorkGroup: "Panther",
       QueryExecutionContext: { Database: "1111" },
-      Status: { State: "SUCCEEDED", SubmissionDateTime: "2021-10-19 04:50:27.812000+00:00", CompletionDateTime: "2021-10-19 04:50:31.100000+00:00" },
+      Status: {
+        State: "SUCCEEDED",
+        SubmissionDateTime: "2021-10-19 04:50:27.812000+00:00",
+        CompletionDateTime: "2021-10-19 04:50:31.100000+00:00",
+      },
       Statistics: { DataScannedInBytes: 1234567890, EngineExecutionTimeInMillis: 3100, TotalExecutionTimeInMillis: 3288 },
     },
   ]);
@@ -57,7 +73,11 @@ beforeAll(async () => {
     },
   ]);
   // Real GetQueryExecution outputs: ISO with +10:00, Python str(datetime), epoch float. No CloudTrail.
-  writeHistory(root, "ap-southeast-2", fixture.getQueryExecution.map((g) => g.queryExecution));
+  writeHistory(
+    root,
+    "ap-southeast-2",
+    fixture.getQueryExecution.map((g) => g.queryExecution),
+  );
   engine = await DuckDbEngine.open({ root });
   for (const [day, region] of [
     ["2021-10-19", "us-west-2"],

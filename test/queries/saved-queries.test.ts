@@ -44,17 +44,24 @@ function totals(items: readonly LedgerEntry[], key: (q: LedgerEntry) => string) 
 const principalOf = (q: LedgerEntry) => q.principalArn ?? "(unattributed)";
 
 describe("saved queries return what they declare", () => {
-  it.each(SAVED_QUERIES.map((q) => [q.name, q] as const))("%s returns exactly its declared columns, in order, with their types", async (_name, query) => {
-    const result = await runSavedQuery(lake.engine, query, period);
-    expect(result.columns.map((c) => `${c.name} ${athenaType(c.type)}`)).toEqual(query.columns.map((c) => `${c.name} ${c.type}`));
-    // Rows to look at, so the checks below can fail.
-    expect(result.rows.length).toBeGreaterThan(0);
-    for (const column of query.columns) {
-      const cells = result.rows.map((row) => row[column.name]);
-      if (!column.nullable) expect(cells, `${column.name} is declared never null`).not.toContain(null);
-      if (column.values) expect(cells.filter((v) => v !== null && !column.values!.includes(String(v))), `${column.name} values`).toEqual([]);
-    }
-  });
+  it.each(SAVED_QUERIES.map((q) => [q.name, q] as const))(
+    "%s returns exactly its declared columns, in order, with their types",
+    async (_name, query) => {
+      const result = await runSavedQuery(lake.engine, query, period);
+      expect(result.columns.map((c) => `${c.name} ${athenaType(c.type)}`)).toEqual(query.columns.map((c) => `${c.name} ${c.type}`));
+      // Rows to look at, so the checks below can fail.
+      expect(result.rows.length).toBeGreaterThan(0);
+      for (const column of query.columns) {
+        const cells = result.rows.map((row) => row[column.name]);
+        if (!column.nullable) expect(cells, `${column.name} is declared never null`).not.toContain(null);
+        if (column.values)
+          expect(
+            cells.filter((v) => v !== null && !column.values!.includes(String(v))),
+            `${column.name} values`,
+          ).toEqual([]);
+      }
+    },
+  );
 });
 
 describe("saved queries on the embedded engine, against the generator's ledger", () => {
@@ -84,7 +91,12 @@ describe("saved queries on the embedded engine, against the generator's ledger",
     for (const row of rows) {
       const t = byDay.get(row.day)!;
       const principals = new Set(entries.filter((q) => q.eventDay === row.day && q.principalArn).map((q) => q.principalArn));
-      expect([row.queries, row.data_scanned_bytes, row.principals, row.failed_or_cancelled]).toEqual([t.queries, t.bytes, principals.size, t.failed]);
+      expect([row.queries, row.data_scanned_bytes, row.principals, row.failed_or_cancelled]).toEqual([
+        t.queries,
+        t.bytes,
+        principals.size,
+        t.failed,
+      ]);
       expect(row.cost_usd).toBeCloseTo(t.cost, 9);
     }
   });
@@ -92,13 +104,21 @@ describe("saved queries on the embedded engine, against the generator's ledger",
   it("usage_by_principal splits the short window from the long one", async () => {
     const shortFrom = addDays(period.to, -3);
     const long = totals(entries, principalOf);
-    const short = totals(entries.filter((q) => q.eventDay >= shortFrom), principalOf);
+    const short = totals(
+      entries.filter((q) => q.eventDay >= shortFrom),
+      principalOf,
+    );
     const rows = await run(SAVED.usage_by_principal, { shortWindowDays: 4 });
     expect(new Set(rows.map((r) => r.principal))).toEqual(new Set(long.keys()));
     for (const row of rows) {
       const l = long.get(row.principal)!;
       const s = short.get(row.principal) ?? { queries: 0, bytes: 0, cost: 0 };
-      expect([row.queries_long, row.data_scanned_bytes_long, row.queries_short, row.data_scanned_bytes_short]).toEqual([l.queries, l.bytes, s.queries, s.bytes]);
+      expect([row.queries_long, row.data_scanned_bytes_long, row.queries_short, row.data_scanned_bytes_short]).toEqual([
+        l.queries,
+        l.bytes,
+        s.queries,
+        s.bytes,
+      ]);
       expect(row.cost_usd_short).toBeCloseTo(s.cost, 9);
     }
   });
@@ -130,7 +150,10 @@ describe("saved queries on the embedded engine, against the generator's ledger",
   });
 
   it("failed_query_cost sums what failed and cancelled queries scanned, per state and principal", async () => {
-    const failed = totals(entries.filter((q) => q.state !== "SUCCEEDED"), (q) => `${q.state} ${principalOf(q)}`);
+    const failed = totals(
+      entries.filter((q) => q.state !== "SUCCEEDED"),
+      (q) => `${q.state} ${principalOf(q)}`,
+    );
     const rows = await run(SAVED.failed_query_cost);
     expect(rows).toHaveLength(failed.size);
     for (const row of rows) {
@@ -147,10 +170,15 @@ describe("saved queries on the embedded engine, against the generator's ledger",
       ...g.databases.flatMap((d) => DATABASES[d].map((t) => `${g.principalArn} table ${d}.${t}`)),
     ]);
     const used = new Set(
-      entries.filter((q) => q.attributed).flatMap((q) => [
-        `${q.iamPrincipalArn} workgroup ${q.workGroup}`,
-        ...q.tables.flatMap((t) => [`${q.iamPrincipalArn} table ${t}`, `${q.iamPrincipalArn} database ${t.split(".")[0]}`]),
-      ]),
+      entries
+        .filter((q) => q.attributed)
+        .flatMap((q) => {
+          const who = q.iamPrincipalArn ?? "(unattributed)";
+          return [
+            `${who} workgroup ${q.workGroup}`,
+            ...q.tables.flatMap((t) => [`${who} table ${t}`, `${who} database ${t.split(".")[0]}`]),
+          ];
+        }),
     );
     const expected = granted.filter((g) => !used.has(g)).sort();
     const rows = await run(SAVED.permission_gaps);
@@ -159,7 +187,12 @@ describe("saved queries on the embedded engine, against the generator's ledger",
     const confidence = new Map(rows.map((r) => [r.principal_arn.split("/").pop(), r.confidence]));
     expect([confidence.get("new-analyst"), confidence.get("old-contractor")]).toEqual(["low", "high"]);
     const contractor = rows.find((r) => r.principal_arn.endsWith("user/old-contractor"))!;
-    expect([contractor.principal_queries, contractor.last_used, contractor.window_from, contractor.window_to]).toEqual([0, null, period.from, period.to]);
+    expect([contractor.principal_queries, contractor.last_used, contractor.window_from, contractor.window_to]).toEqual([
+      0,
+      null,
+      period.from,
+      period.to,
+    ]);
   });
 
   it("permission_gaps rows are the findings the issue sync consumes", async () => {

@@ -13,7 +13,6 @@ import { readSql, savedSqlNames } from "../../queries/sql-files";
 
 const parser = new Parser();
 
-
 const KEYWORDS = `select from where and or not as with join full outer left inner cross on group by order having
   case when then else end is null in between like distinct over partition desc asc limit union all true false
   cast varchar double bigint integer date timestamp interval day unnest`.split(/\s+/);
@@ -80,10 +79,13 @@ describe("saved SQL text", () => {
     ]);
   });
 
-  it.each(SAVED_QUERIES.map((q) => [q.name, q] as const))("%s is given a value for exactly the parameters its SQL names", (_name, query) => {
-    const given = Object.keys(query.parameters({ from: "2026-01-01", to: "2026-03-31" }, DEFAULT_OPTIONS));
-    expect(given.sort()).toEqual(parameterNames(savedQuerySql(query)).sort());
-  });
+  it.each(SAVED_QUERIES.map((q) => [q.name, q] as const))(
+    "%s is given a value for exactly the parameters its SQL names",
+    (_name, query) => {
+      const given = Object.keys(query.parameters({ from: "2026-01-01", to: "2026-03-31" }, DEFAULT_OPTIONS));
+      expect(given.sort()).toEqual(parameterNames(savedQuerySql(query)).sort());
+    },
+  );
 
   it("the join is given a value for exactly the parameters its SQL names, its region once for three markers", () => {
     const sql = readSql("events_join");
@@ -98,7 +100,7 @@ describe("saved SQL text", () => {
 
   it("the join selects exactly the events columns, partition keys last, in the table's order", () => {
     const ast = parser.astify(readSql("events_join"), { database: "athena" });
-    const select = (Array.isArray(ast) ? ast[0] : ast) as unknown as { columns: Array<{ as: string | null }> };
+    const select = (Array.isArray(ast) ? ast[0] : ast) as unknown as { columns: { as: string | null }[] };
     expect(select.columns.map((c) => c.as)).toEqual(sqlColumns(EVENTS));
   });
 });

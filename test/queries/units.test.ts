@@ -67,11 +67,13 @@ describe("the on-disk layout", () => {
     );
     expect(eventsPartitionPrefix("2024-03-01", "us-east-1", "audit")).toBe("audit/events/dt=2024-03-01/region=us-east-1/");
     const key = cloudTrailObjectKey({ account: "111122223333", region: "us-east-1" }, new Date("2024-03-02T00:07:31Z"), "AbCdEf0123456789");
-    expect(key).toBe("AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/02/111122223333_CloudTrail_us-east-1_20240302T0007Z_AbCdEf0123456789.json.gz");
-    expect(parseCloudTrailKey(key)).toEqual({ account: "111122223333", region: "us-east-1", day: "2024-03-02" });
-    expect(cloudTrailFolder({ account: "111122223333", region: "eu-west-1", day: "2024-03-02", organizationId: "o-abc123" }, "trail/")).toBe(
-      "trail/AWSLogs/o-abc123/111122223333/CloudTrail/eu-west-1/2024/03/02/",
+    expect(key).toBe(
+      "AWSLogs/111122223333/CloudTrail/us-east-1/2024/03/02/111122223333_CloudTrail_us-east-1_20240302T0007Z_AbCdEf0123456789.json.gz",
     );
+    expect(parseCloudTrailKey(key)).toEqual({ account: "111122223333", region: "us-east-1", day: "2024-03-02" });
+    expect(
+      cloudTrailFolder({ account: "111122223333", region: "eu-west-1", day: "2024-03-02", organizationId: "o-abc123" }, "trail/"),
+    ).toBe("trail/AWSLogs/o-abc123/111122223333/CloudTrail/eu-west-1/2024/03/02/");
   });
 });
 
@@ -87,9 +89,13 @@ describe("column types rendered for each engine", () => {
 
 describe("Athena result conversion", () => {
   it("types text cells by column type", () => {
-    expect([toValue("42", "bigint"), toValue("0.5", "double"), toValue("true", "boolean"), toValue("2024-01-02 03:04:05.6", "timestamp"), toValue(undefined, "varchar")]).toEqual([
-      42, 0.5, true, "2024-01-02T03:04:05.600Z", null,
-    ]);
+    expect([
+      toValue("42", "bigint"),
+      toValue("0.5", "double"),
+      toValue("true", "boolean"),
+      toValue("2024-01-02 03:04:05.6", "timestamp"),
+      toValue(undefined, "varchar"),
+    ]).toEqual([42, 0.5, true, "2024-01-02T03:04:05.600Z", null]);
   });
   it("makes parameters SQL literals", () => {
     expect([toAthenaLiteral("it's"), toAthenaLiteral(20)]).toEqual(["'it''s'", "20"]);

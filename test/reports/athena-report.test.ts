@@ -31,7 +31,11 @@ afterAll(async () => {
   await lake?.dispose();
 });
 
-const withoutProvenance = (text: string) => text.split("\n").filter((l) => !l.startsWith("<sub>") && !/^(Embedded engine|Amazon Athena)/.test(l)).join("\n");
+const withoutProvenance = (text: string) =>
+  text
+    .split("\n")
+    .filter((l) => !l.startsWith("<sub>") && !/^(Embedded engine|Amazon Athena)/.test(l))
+    .join("\n");
 
 describe("report --engine athena", () => {
   it("renders the same pages as the embedded engine, running every saved query in the audit's work group", async () => {
@@ -39,7 +43,12 @@ describe("report --engine athena", () => {
     const outA = tempDir("report-athena");
     const outB = tempDir("report-duckdb");
     const viaAthena = await reportPeriod(athena, period, outA, { source: "Amazon Athena", concurrency: 4, redact: true, progress: SILENT });
-    const viaDuckDb = await reportPeriod(lake.engine, period, outB, { source: "Embedded engine", concurrency: 1, redact: true, progress: SILENT });
+    const viaDuckDb = await reportPeriod(lake.engine, period, outB, {
+      source: "Embedded engine",
+      concurrency: 1,
+      redact: true,
+      progress: SILENT,
+    });
     await athena.close();
     expect(server.queries.map((q) => q.workGroup)).toEqual(SAVED_QUERIES.map(() => "athena-audit"));
     expect(server.calls.GetQueryResults).toBeGreaterThan(SAVED_QUERIES.length); // several pages each

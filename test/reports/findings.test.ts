@@ -37,7 +37,10 @@ describe("permission-gap findings", () => {
   it("reads a query row and a findings-file entry to the same finding", () => {
     expect(toPermissionGap(snake, "row 1")).toEqual(camel);
     expect(toPermissionGap({ ...camel }, "file[0]")).toEqual(camel);
-    expect(toPermissionGap({ ...camel, lastUsed: "2026-09-01", principalQueries: "12" }, "file[0]")).toMatchObject({ lastUsed: "2026-09-01", principalQueries: 12 });
+    expect(toPermissionGap({ ...camel, lastUsed: "2026-09-01", principalQueries: "12" }, "file[0]")).toMatchObject({
+      lastUsed: "2026-09-01",
+      principalQueries: 12,
+    });
   });
 
   it.each([

@@ -22,7 +22,12 @@ const gap = (principal: string, resource: string, extra: Partial<PermissionGap> 
   ...extra,
 });
 
-const FINDINGS = [gap("reporting-app", "finance.ledger"), gap("reporting-app", "hr"), gap("churn-scoring-lambda", "finance"), gap("etl-nightly-glue", "hr.headcount")];
+const FINDINGS = [
+  gap("reporting-app", "finance.ledger"),
+  gap("reporting-app", "hr"),
+  gap("churn-scoring-lambda", "finance"),
+  gap("etl-nightly-glue", "hr.headcount"),
+];
 
 let server: GitHubServer;
 const lines: string[] = [];
@@ -56,7 +61,9 @@ describe("issues sync", () => {
     expect(reporting.body).toContain("| database | `hr` | iam | never in the evidence |");
     expect(reporting.body).toContain("between 2026-08-03 and 2026-10-31");
     expect(reporting.body).toContain(`<!-- athena-audit:fingerprint=${fingerprint("arn:aws:iam::210987654321:role/reporting-app")} -->`);
-    expect(reporting.body).toContain('"Resource": [\n    "arn:aws:glue:*:*:database/hr",\n    "arn:aws:glue:*:*:table/finance/ledger"\n  ]');
+    expect(reporting.body).toContain(
+      '"Resource": [\n    "arn:aws:glue:*:*:database/hr",\n    "arn:aws:glue:*:*:table/finance/ledger"\n  ]',
+    );
   });
 
   it("changes nothing when run again with the same findings, reading the label's issues across pages", async () => {
@@ -73,9 +80,17 @@ describe("issues sync", () => {
     const changed = [gap("reporting-app", "finance.ledger", { lastUsed: "2026-05-01" }), gap("churn-scoring-lambda", "finance")];
     const report = await syncIssues(changed, options());
     expect(report.done.map((a) => a.kind).sort()).toEqual(["close", "update"]);
-    expect(open().map((i) => i.title).sort()).toEqual(["Unused Athena permissions: churn-scoring-lambda (1 grant)", "Unused Athena permissions: reporting-app (1 grant)"]);
+    expect(
+      open()
+        .map((i) => i.title)
+        .sort(),
+    ).toEqual(["Unused Athena permissions: churn-scoring-lambda (1 grant)", "Unused Athena permissions: reporting-app (1 grant)"]);
     const closed = server.issues.find((i) => i.title.includes("etl-nightly-glue"))!;
-    expect([closed.state, closed.state_reason, closed.comments[0]]).toEqual(["closed", "completed", "These grants were used again, or are no longer held, in 2026-08-03 to 2026-10-31. Closing."]);
+    expect([closed.state, closed.state_reason, closed.comments[0]]).toEqual([
+      "closed",
+      "completed",
+      "These grants were used again, or are no longer held, in 2026-08-03 to 2026-10-31. Closing.",
+    ]);
     expect(open().find((i) => i.title.includes("reporting-app"))!.body).toContain("| 2026-05-01 |");
   });
 
@@ -110,28 +125,53 @@ describe("issues sync", () => {
     expect(JSON.stringify(server.issues.slice(0, 3))).toBe(mainIssues);
     const euIssue = server.issues[3];
     expect(euIssue.title).toBe("Unused Athena permissions (eu): reporting-app (1 grant)");
-    expect(euIssue.body).toContain(`<!-- athena-audit:fingerprint=${fingerprint("arn:aws:iam::210987654321:role/reporting-app")} stack=eu -->`);
+    expect(euIssue.body).toContain(
+      `<!-- athena-audit:fingerprint=${fingerprint("arn:aws:iam::210987654321:role/reporting-app")} stack=eu -->`,
+    );
     // Main's next run neither adopts nor closes eu's issue, and eu's next run changes nothing.
     const mainAgain = await syncIssues(FINDINGS, options());
     const euAgain = await syncIssues([gap("reporting-app", "finance.ledger")], options({ stack: "eu" }));
     expect([mainAgain.planned, mainAgain.unchanged, euAgain.planned, euAgain.unchanged]).toEqual([[], 3, [], 1]);
     // eu's grants used again: only eu's issue closes.
     const euGone = await syncIssues([], options({ stack: "eu" }));
-    expect(euGone.done).toEqual([{ kind: "close", number: 4, fingerprint: fingerprint("arn:aws:iam::210987654321:role/reporting-app"), comment: expect.any(String) }]);
+    expect(euGone.done).toEqual([
+      {
+        kind: "close",
+        number: 4,
+        fingerprint: fingerprint("arn:aws:iam::210987654321:role/reporting-app"),
+        comment: expect.any(String) as unknown,
+      },
+    ]);
     expect(open().map((i) => i.number)).toEqual([1, 2, 3]);
   });
 
   it("treats issues opened before stacks (a marker without a stack) as the main stack's", async () => {
     // Written out by hand as the previous version wrote it, so a change of format shows here.
-    const legacyMarker = (arn: string) => `<!-- athena-audit:fingerprint=${crypto.createHash("sha256").update(arn).digest("hex").slice(0, 16)} -->`;
-    const legacy = (principal: string) => ({ number: server.issues.length + 1, title: `old ${principal}`, body: `old text\n\n${legacyMarker(`arn:aws:iam::210987654321:role/${principal}`)}\n`, state: "open" as const, labels: [LABEL], comments: [] });
+    const legacyMarker = (arn: string) =>
+      `<!-- athena-audit:fingerprint=${crypto.createHash("sha256").update(arn).digest("hex").slice(0, 16)} -->`;
+    const legacy = (principal: string) => ({
+      number: server.issues.length + 1,
+      title: `old ${principal}`,
+      body: `old text\n\n${legacyMarker(`arn:aws:iam::210987654321:role/${principal}`)}\n`,
+      state: "open" as const,
+      labels: [LABEL],
+      comments: [],
+    });
     server.issues.push(legacy("reporting-app"));
     server.issues.push(legacy("retired-role"));
     const eu = await syncIssues(FINDINGS, options({ stack: "eu" }));
     expect(eu.done.map((a) => a.kind)).toEqual(["create", "create", "create"]);
-    expect(server.issues.slice(0, 2).map((i) => [i.title, i.state])).toEqual([["old reporting-app", "open"], ["old retired-role", "open"]]);
+    expect(server.issues.slice(0, 2).map((i) => [i.title, i.state])).toEqual([
+      ["old reporting-app", "open"],
+      ["old retired-role", "open"],
+    ]);
     const main = await syncIssues(FINDINGS, options());
-    expect(main.done.map((a) => [a.kind, "number" in a ? a.number : undefined])).toEqual([["create", undefined], ["create", undefined], ["update", 1], ["close", 2]]);
+    expect(main.done.map((a) => [a.kind, "number" in a ? a.number : undefined])).toEqual([
+      ["create", undefined],
+      ["create", undefined],
+      ["update", 1],
+      ["close", 2],
+    ]);
     expect(server.issues[0].title).toBe("Unused Athena permissions: reporting-app (2 grants)");
     expect(server.issues[0].body.endsWith(`${legacyMarker("arn:aws:iam::210987654321:role/reporting-app")}\n`)).toBe(true);
     expect(open().filter((i) => i.title.includes("(eu)"))).toHaveLength(3);
@@ -145,11 +185,17 @@ describe("issues sync", () => {
     await syncIssues(FINDINGS.slice(0, 2), options());
     server.fail(1, 403, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1800000000" }, "POST");
     const limited = await syncIssues(FINDINGS, options());
-    expect(limited.notDone.map((n) => n.reason)).toEqual(Array(limited.notDone.length).fill("GitHub rate limit reached (resets 2027-01-15T08:00:00.000Z)"));
+    expect(limited.notDone.map((n) => n.reason)).toEqual(
+      Array(limited.notDone.length).fill("GitHub rate limit reached (resets 2027-01-15T08:00:00.000Z)"),
+    );
     expect(limited.notDone.length).toBeGreaterThan(0);
     const after = await syncIssues(FINDINGS, options());
     expect(after.notDone).toEqual([]);
-    expect(open().map((i) => i.title).sort()).toEqual([
+    expect(
+      open()
+        .map((i) => i.title)
+        .sort(),
+    ).toEqual([
       "Unused Athena permissions: churn-scoring-lambda (1 grant)",
       "Unused Athena permissions: etl-nightly-glue (1 grant)",
       "Unused Athena permissions: reporting-app (2 grants)",

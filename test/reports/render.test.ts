@@ -18,17 +18,28 @@ describe("format helpers", () => {
 
   it("prints money, durations, ARNs and table cells for people", () => {
     expect([usd(0), usd(0.0047), usd(1234.5)]).toEqual(["$0.00", "$0.0047", "$1,234.50"]);
-    expect([duration(850), duration(12_340), duration(245_000), duration(7_620_000)]).toEqual(["850 ms", "12.3 s", "4 min 05 s", "2 h 07 min"]);
+    expect([duration(850), duration(12_340), duration(245_000), duration(7_620_000)]).toEqual([
+      "850 ms",
+      "12.3 s",
+      "4 min 05 s",
+      "2 h 07 min",
+    ]);
     expect(shortArn("arn:aws:sts::123456789012:assumed-role/Analyst/carol@example.com")).toBe("Analyst/carol@example.com");
     expect(cell("SELECT a | b\n  FROM t", 12)).toBe("SELECT a \\| …");
     expect([percent(53, 609), percent(0, 0), percent(1, 3)]).toEqual(["8.7%", "0%", "33.3%"]);
     // Number formats apply to numbers only: a list column named like a count stays text.
-    expect([formatByColumn("client_families", "glue, sdk"), formatByColumn("client_families", 2), formatByColumn("queries", 12345)]).toEqual(["glue, sdk", "2", "12,345"]);
+    expect([
+      formatByColumn("client_families", "glue, sdk"),
+      formatByColumn("client_families", 2),
+      formatByColumn("queries", 12345),
+    ]).toEqual(["glue, sdk", "2", "12,345"]);
   });
 
   it("writes Mermaid xychart-beta blocks", () => {
     expect(mermaidXyChart({ title: "Cost", xLabels: ["01", "02"], yTitle: "USD", series: [1.234, 5], kind: "line" })).toBe(
-      ["```mermaid", "xychart-beta", '    title "Cost"', '    x-axis ["01", "02"]', '    y-axis "USD"', "    line [1.23, 5]", "```"].join("\n"),
+      ["```mermaid", "xychart-beta", '    title "Cost"', '    x-axis ["01", "02"]', '    y-axis "USD"', "    line [1.23, 5]", "```"].join(
+        "\n",
+      ),
     );
   });
 });

@@ -29,7 +29,9 @@ describe("report snapshots", () => {
 });
 
 describe("redaction", () => {
-  const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "realdata-athena.json"), "utf8")) as { cloudtrail: Array<{ record: { requestParameters?: { queryString?: string } } }> };
+  const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "realdata-athena.json"), "utf8")) as {
+    cloudtrail: { record: { requestParameters?: { queryString?: string } } }[];
+  };
   const panther = fixture.cloudtrail.map((c) => c.record.requestParameters?.queryString).find((q) => q?.includes("PastCount"))!;
 
   it("masks the literals of the real Panther query and keeps its shape", () => {
@@ -48,7 +50,22 @@ describe("redaction", () => {
   });
 
   it("leaves query text as it is when redaction is off", () => {
-    const heaviest = (redact: boolean) => renderReports([{ query: SAVED_QUERIES[1], result: { columns: [{ name: "query_text", type: "varchar" }], rows: [{ query_text: "SELECT 1 FROM t WHERE id = 7" }], bytesScanned: 0 } }], { from: "2026-10-01", to: "2026-10-31" }, "x", { redact })[1].content;
+    const heaviest = (redact: boolean) =>
+      renderReports(
+        [
+          {
+            query: SAVED_QUERIES[1],
+            result: {
+              columns: [{ name: "query_text", type: "varchar" }],
+              rows: [{ query_text: "SELECT 1 FROM t WHERE id = 7" }],
+              bytesScanned: 0,
+            },
+          },
+        ],
+        { from: "2026-10-01", to: "2026-10-31" },
+        "x",
+        { redact },
+      )[1].content;
     expect(heaviest(true)).toContain("`SELECT ? FROM t WHERE id = ?`");
     expect(heaviest(false)).toContain("`SELECT 1 FROM t WHERE id = 7`");
   });

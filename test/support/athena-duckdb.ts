@@ -4,10 +4,11 @@
  * text cells with Athena's type names. So the Athena engine can be tested end to end on real SQL.
  */
 import { DuckDbEngine } from "../../queries/duckdb/engine";
+import { Value } from "../../queries/engine";
 import { ScriptedQuery } from "./athena-server";
 import { namedFromPositional } from "./execution-parameters";
 
-const ATHENA_TYPES: Array<[RegExp, string]> = [
+const ATHENA_TYPES: [RegExp, string][] = [
   [/^(big|huge)int$/, "bigint"],
   [/^(integer|int|smallint|tinyint)$/, "integer"],
   [/^(double|float|real|decimal.*)$/, "double"],
@@ -21,8 +22,8 @@ export function athenaType(duckType: string): string {
   return ATHENA_TYPES.find(([re]) => re.test(duckType))?.[1] ?? "varchar";
 }
 
-function cell(value: unknown, type: string): string | null {
-  if (value === null || value === undefined) return null;
+function cell(value: Value, type: string): string | null {
+  if (value === null) return null;
   if (type === "timestamp") return String(value).replace("T", " ").replace("Z", "");
   return String(value);
 }

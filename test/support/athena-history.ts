@@ -7,7 +7,7 @@ import { Random } from "../../generator/random";
 
 export interface HistoryDataset {
   /** Executions per work group, in the wire form (timestamps as epoch seconds). */
-  workGroups: Record<string, Array<Record<string, unknown>>>;
+  workGroups: Record<string, Record<string, unknown>[]>;
   /** Share of BatchGetQueryExecution ids answered as unprocessed. */
   unprocessedShare?: number;
   /** Listing order disturbed by swapping neighbours (still roughly newest first). */
@@ -19,14 +19,16 @@ export interface HistoryDataset {
 
 /** A QueryExecution (timestamps as Date or ISO) in AWS JSON 1.1's wire form. */
 export function toWire(execution: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(execution, function (this: Record<string, unknown>, key, value: unknown) {
-    const raw = this[key];
-    return raw instanceof Date ? raw.getTime() / 1000 : value;
-  })) as Record<string, unknown>;
+  return JSON.parse(
+    JSON.stringify(execution, function (this: Record<string, unknown>, key, value: unknown) {
+      const raw = this[key];
+      return raw instanceof Date ? raw.getTime() / 1000 : value;
+    }),
+  ) as Record<string, unknown>;
 }
 
 function submitted(e: Record<string, unknown>): number {
-  return Number((e.Status as { SubmissionDateTime: number }).SubmissionDateTime);
+  return (e.Status as { SubmissionDateTime: number }).SubmissionDateTime;
 }
 
 export function historyOperations(data: HistoryDataset): Record<string, (input: Record<string, unknown>) => [number, unknown]> {
@@ -52,8 +54,8 @@ export function historyOperations(data: HistoryDataset): Record<string, (input: 
       return [200, { WorkGroups: items.map((Name) => ({ Name, State: "ENABLED" })), NextToken: next }];
     },
     ListQueryExecutions: (input) => {
-      const listing = listings[String(input.WorkGroup ?? "primary")];
-      if (!listing) return [400, { __type: "InvalidRequestException", Message: `WorkGroup ${input.WorkGroup} is not found.` }];
+      const listing = listings[typeof input.WorkGroup === "string" ? input.WorkGroup : "primary"];
+      if (!listing) return [400, { __type: "InvalidRequestException", Message: `WorkGroup ${String(input.WorkGroup)} is not found.` }];
       const { items, next } = page(listing, input, data.listPageSize ?? 50);
       return [200, { QueryExecutionIds: items, NextToken: next }];
     },
@@ -63,7 +65,8 @@ export function historyOperations(data: HistoryDataset): Record<string, (input: 
       const executions: unknown[] = [];
       const unprocessed: unknown[] = [];
       for (const id of ids) {
-        if (rng.chance(data.unprocessedShare ?? 0)) unprocessed.push({ QueryExecutionId: id, ErrorCode: "ThrottlingException", ErrorMessage: "Rate exceeded" });
+        if (rng.chance(data.unprocessedShare ?? 0))
+          unprocessed.push({ QueryExecutionId: id, ErrorCode: "ThrottlingException", ErrorMessage: "Rate exceeded" });
         else if (byId.has(id)) executions.push(byId.get(id));
       }
       return [200, { QueryExecutions: executions, UnprocessedQueryExecutionIds: unprocessed }];

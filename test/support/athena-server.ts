@@ -12,8 +12,8 @@ export interface ScriptedQuery {
   state?: "SUCCEEDED" | "FAILED" | "CANCELLED";
   errorMessage?: string;
   bytesScanned?: number;
-  columns?: Array<{ name: string; type: string }>;
-  rows?: Array<Array<string | null>>;
+  columns?: { name: string; type: string }[];
+  rows?: (string | null)[][];
   /** Done before StartQueryExecution answers: what the query writes (or half-writes) to S3. */
   effect?: () => Promise<void>;
   dataManifestLocation?: string;
@@ -33,7 +33,10 @@ export interface StartedQuery {
 export interface AthenaServer {
   url: string;
   queries: StartedQuery[];
-  calls: Record<string, number>;
+  /** Calls answered, by operation, since the start or the last reset(). */
+  readonly calls: Record<string, number>;
+  /** Forgets the queries started and the calls counted so far. */
+  reset(): void;
   close(): Promise<void>;
 }
 
@@ -51,7 +54,7 @@ export async function startAthenaServer(
 ): Promise<AthenaServer> {
   const script = options.script ?? (() => ({}));
   const queries: StartedQuery[] = [];
-  const calls: Record<string, number> = {};
+  let calls: Record<string, number> = {};
   const pageSize = options.pageSize ?? 1000;
 
   const handle = (operation: string, input: Record<string, unknown>): [number, unknown] => {
@@ -74,7 +77,8 @@ export async function startAthenaServer(
       }
       case "GetQueryExecution": {
         const q = find();
-        if (!q) return [400, { __type: "InvalidRequestException", Message: `QueryExecution ${input.QueryExecutionId} was not found` }];
+        if (!q)
+          return [400, { __type: "InvalidRequestException", Message: `QueryExecution ${String(input.QueryExecutionId)} was not found` }];
         q.polls++;
         const running = q.polls <= (q.script.runningPolls ?? 0) && !q.stopped;
         const state = q.stopped ? "CANCELLED" : running ? "RUNNING" : (q.script.state ?? "SUCCEEDED");
@@ -82,7 +86,10 @@ export async function startAthenaServer(
         if (state === "FAILED") status.AthenaError = { ErrorCategory: 2, ErrorType: 1100, ErrorMessage: q.script.errorMessage };
         if (state === "FAILED") status.StateChangeReason = q.script.errorMessage;
         const statistics = { DataScannedInBytes: q.script.bytesScanned ?? 0, DataManifestLocation: q.script.dataManifestLocation };
-        return [200, { QueryExecution: { QueryExecutionId: q.id, Query: q.sql, StatementType: "DML", Status: status, Statistics: statistics } }];
+        return [
+          200,
+          { QueryExecution: { QueryExecutionId: q.id, Query: q.sql, StatementType: "DML", Status: status, Statistics: statistics } },
+        ];
       }
       case "StopQueryExecution": {
         const q = find();
@@ -115,24 +122,26 @@ export async function startAthenaServer(
     }
   };
 
+  const respond = async (req: http.IncomingMessage, res: http.ServerResponse, body: string) => {
+    const target = String(req.headers["x-amz-target"] ?? "");
+    const operation = target.replace(/^AmazonAthena\./, "");
+    calls[operation] = (calls[operation] ?? 0) + 1;
+    const [status, payload] = options.throttle?.(operation)
+      ? [400, { __type: "ThrottlingException", Message: "Rate exceeded" }]
+      : handle(operation, body ? (JSON.parse(body) as Record<string, unknown>) : {});
+    if (operation === "StartQueryExecution" && status === 200) await queries[queries.length - 1].script.effect?.();
+    const answer = () => {
+      res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": `req-${calls[operation]}` });
+      res.end(JSON.stringify(payload));
+    };
+    if (options.latencyMs) setTimeout(answer, options.latencyMs);
+    else answer();
+  };
+
   const server = http.createServer((req, res) => {
     let body = "";
-    req.on("data", (chunk) => (body += chunk));
-    req.on("end", async () => {
-      const target = String(req.headers["x-amz-target"] ?? "");
-      const operation = target.replace(/^AmazonAthena\./, "");
-      calls[operation] = (calls[operation] ?? 0) + 1;
-      const [status, payload] = options.throttle?.(operation)
-        ? [400, { __type: "ThrottlingException", Message: "Rate exceeded" }]
-        : handle(operation, body ? (JSON.parse(body) as Record<string, unknown>) : {});
-      if (operation === "StartQueryExecution" && status === 200) await queries[queries.length - 1].script.effect?.();
-      const answer = () => {
-        res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": `req-${calls[operation]}` });
-        res.end(JSON.stringify(payload));
-      };
-      if (options.latencyMs) setTimeout(answer, options.latencyMs);
-      else answer();
-    });
+    req.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    req.on("end", () => void respond(req, res, body));
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   server.unref();
@@ -140,7 +149,13 @@ export async function startAthenaServer(
   return {
     url: `http://127.0.0.1:${port}`,
     queries,
-    calls,
+    get calls() {
+      return calls;
+    },
+    reset() {
+      queries.length = 0;
+      calls = {};
+    },
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

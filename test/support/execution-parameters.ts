@@ -18,18 +18,23 @@ export function fromLiteral(literal: string): QueryParameter {
  */
 export function receivedParameters(namedSql: string, received: readonly string[] = []): Record<string, QueryParameter> {
   const { names } = positionalSql(namedSql);
-  if (names.length !== received.length) throw new Error(`the SQL has ${names.length} markers, the server received ${received.length} values`);
+  if (names.length !== received.length)
+    throw new Error(`the SQL has ${names.length} markers, the server received ${received.length} values`);
   const values: Record<string, QueryParameter> = {};
   names.forEach((name, i) => {
     const value = fromLiteral(received[i]);
-    if (name in values && values[name] !== value) throw new Error(`:${name} received both ${JSON.stringify(values[name])} and ${JSON.stringify(value)}`);
+    if (name in values && values[name] !== value)
+      throw new Error(`:${name} received both ${JSON.stringify(values[name])} and ${JSON.stringify(value)}`);
     values[name] = value;
   });
   return values;
 }
 
 /** Positional SQL as received, its markers named `:p1`, `:p2`, ... with their values: what the engines run. */
-export function namedFromPositional(sql: string, received: readonly string[] = []): { sql: string; parameters: Record<string, QueryParameter> } {
+export function namedFromPositional(
+  sql: string,
+  received: readonly string[] = [],
+): { sql: string; parameters: Record<string, QueryParameter> } {
   let n = 0;
   const named = sql.replace(new RegExp(`${LITERALS_AND_COMMENTS}|\\?`, "g"), (m) => (m === "?" ? `:p${++n}` : m));
   if (n !== received.length) throw new Error(`the SQL has ${n} markers, the server received ${received.length} values`);

@@ -19,7 +19,7 @@ export interface Expected {
 
 export function executionsUntil(now: Date, days: number, seed: number, extraWorkGroups: string[] = []) {
   const rng = new Random(seed);
-  const workGroups: Record<string, Array<Record<string, unknown>>> = Object.fromEntries(extraWorkGroups.map((w) => [w, []]));
+  const workGroups: Record<string, Record<string, unknown>[]> = Object.fromEntries(extraWorkGroups.map((w) => [w, []]));
   const expected: Expected[] = [];
   const today = dayOf(now);
   for (let d = days; d >= 0; d--) {
@@ -34,7 +34,14 @@ export function executionsUntil(now: Date, days: number, seed: number, extraWork
         delete (execution.Status as Record<string, unknown>).CompletionDateTime;
       }
       (workGroups[q.workGroup] ??= []).push(toWire(execution));
-      expected.push({ id: q.id, workGroup: q.workGroup, day: dayOf(q.submittedAt), state: q.state, finished, crossesMidnight: q.midnightCrossing });
+      expected.push({
+        id: q.id,
+        workGroup: q.workGroup,
+        day: dayOf(q.submittedAt),
+        state: q.state,
+        finished,
+        crossesMidnight: q.midnightCrossing,
+      });
     }
   }
   return { workGroups, expected };

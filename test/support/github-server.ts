@@ -31,17 +31,22 @@ export async function startGitHubServer(owner: string, repo: string, pageSize = 
   const issues: FakeIssue[] = [];
   const requests: string[] = [];
   const authorizations: string[] = [];
-  const faults: Array<{ status: number; headers: Record<string, string>; method?: string }> = [];
+  const faults: { status: number; headers: Record<string, string>; method?: string }[] = [];
   const base = `/repos/${owner}/${repo}/issues`;
-  const view = (i: FakeIssue) => ({ ...i, labels: i.labels.map((name) => ({ name })), comments: i.comments.length, html_url: `https://github.com/${owner}/${repo}/issues/${i.number}` });
+  const view = (i: FakeIssue) => ({
+    ...i,
+    labels: i.labels.map((name) => ({ name })),
+    comments: i.comments.length,
+    html_url: `https://github.com/${owner}/${repo}/issues/${i.number}`,
+  });
 
   const server = http.createServer((req, res) => {
     let raw = "";
-    req.on("data", (c) => (raw += c));
+    req.on("data", (c: Buffer) => (raw += c.toString()));
     req.on("end", () => {
       const url = new URL(req.url ?? "/", "http://localhost");
-      requests.push(`${req.method} ${url.pathname}${url.search}`);
-      authorizations.push(String(req.headers.authorization ?? ""));
+      requests.push(`${req.method ?? "GET"} ${url.pathname}${url.search}`);
+      authorizations.push(req.headers.authorization ?? "");
       const send = (status: number, payload: unknown, headers: Record<string, string> = {}) => {
         res.writeHead(status, { "content-type": "application/json", ...headers });
         res.end(JSON.stringify(payload));
@@ -49,7 +54,8 @@ export async function startGitHubServer(owner: string, repo: string, pageSize = 
       const fault = faults.findIndex((f) => !f.method || f.method === req.method);
       if (fault >= 0) {
         const [f] = faults.splice(fault, 1);
-        return send(f.status, { message: f.status === 403 ? "API rate limit exceeded" : "Server Error" }, f.headers);
+        send(f.status, { message: f.status === 403 ? "API rate limit exceeded" : "Server Error" }, f.headers);
+        return;
       }
       const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
       const number = Number(/\/issues\/(\d+)/.exec(url.pathname)?.[1]);
@@ -61,24 +67,46 @@ export async function startGitHubServer(owner: string, repo: string, pageSize = 
         const page = Number(url.searchParams.get("page") ?? 1);
         const size = Math.min(pageSize, Number(url.searchParams.get("per_page") ?? 30));
         const slice = matching.slice((page - 1) * size, page * size);
-        const next: Record<string, string> = page * size < matching.length ? { link: `<http://${req.headers.host}${base}?${new URLSearchParams({ ...Object.fromEntries(url.searchParams), page: String(page + 1) })}>; rel="next"` } : {};
-        return send(200, slice.map(view), next);
+        const next: Record<string, string> =
+          page * size < matching.length
+            ? {
+                link: `<http://${req.headers.host ?? "127.0.0.1"}${base}?${new URLSearchParams({ ...Object.fromEntries(url.searchParams), page: String(page + 1) }).toString()}>; rel="next"`,
+              }
+            : {};
+        send(200, slice.map(view), next);
+        return;
       }
       if (req.method === "POST" && url.pathname === base) {
-        const created: FakeIssue = { number: issues.length + 1, title: String(body.title), body: String(body.body ?? ""), state: "open", labels: (body.labels as string[]) ?? [], comments: [] };
+        const created: FakeIssue = {
+          number: issues.length + 1,
+          title: String(body.title),
+          body: typeof body.body === "string" ? body.body : "",
+          state: "open",
+          labels: (body.labels as string[]) ?? [],
+          comments: [],
+        };
         issues.push(created);
-        return send(201, view(created));
+        send(201, view(created));
+        return;
       }
-      if (!issue) return send(404, { message: "Not Found" });
+      if (!issue) {
+        send(404, { message: "Not Found" });
+        return;
+      }
       if (req.method === "PATCH" && url.pathname === `${base}/${number}`) {
-        Object.assign(issue, Object.fromEntries(Object.entries(body).filter(([k]) => ["title", "body", "state", "state_reason"].includes(k))));
-        return send(200, view(issue));
+        Object.assign(
+          issue,
+          Object.fromEntries(Object.entries(body).filter(([k]) => ["title", "body", "state", "state_reason"].includes(k))),
+        );
+        send(200, view(issue));
+        return;
       }
       if (req.method === "POST" && url.pathname === `${base}/${number}/comments`) {
         issue.comments.push(String(body.body));
-        return send(201, { id: issue.comments.length, body: body.body });
+        send(201, { id: issue.comments.length, body: body.body });
+        return;
       }
-      return send(404, { message: "Not Found" });
+      send(404, { message: "Not Found" });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));

@@ -12,7 +12,7 @@ export interface LocalS3 {
   client: s3.S3Client;
   keys(prefix?: string): Promise<string[]>;
   bytes(key: string): Promise<Buffer>;
-  lines(key: string): Promise<Array<Record<string, unknown>>>;
+  lines(key: string): Promise<Record<string, unknown>[]>;
   close(): Promise<void>;
 }
 
@@ -28,7 +28,12 @@ export async function startS3(bucket: string, options: { more?: string[]; iam?: 
   const { port } = (await server.run()) as { port: number };
   const front = options.iam ? await startS3Front({ ...options.iam, target: `http://127.0.0.1:${port}` }) : undefined;
   const url = front?.url ?? `http://127.0.0.1:${port}`;
-  const client = new s3.S3Client({ endpoint: url, forcePathStyle: true, region: "us-east-1", credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" } });
+  const client = new s3.S3Client({
+    endpoint: url,
+    forcePathStyle: true,
+    region: "us-east-1",
+    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
+  });
   const bytes = async (key: string) => {
     const object = await client.send(new s3.GetObjectCommand({ Bucket: bucket, Key: key }));
     return Buffer.from(await object.Body!.transformToByteArray());
@@ -39,12 +44,18 @@ export async function startS3(bucket: string, options: { more?: string[]; iam?: 
     client,
     async keys(prefix = "") {
       const keys: string[] = [];
-      for await (const page of s3.paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: prefix })) keys.push(...(page.Contents ?? []).map((o) => o.Key!));
+      for await (const page of s3.paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: prefix }))
+        keys.push(...(page.Contents ?? []).map((o) => o.Key!));
       return keys.sort();
     },
     bytes,
     async lines(key: string) {
-      return zlib.gunzipSync(await bytes(key)).toString().trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+      return zlib
+        .gunzipSync(await bytes(key))
+        .toString()
+        .trimEnd()
+        .split("\n")
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
     },
     async close() {
       client.destroy();

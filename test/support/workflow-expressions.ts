@@ -6,7 +6,7 @@
 export type Value = null | boolean | number | string | Value[] | { [key: string]: Value };
 export type Contexts = Record<string, Value>;
 
-const LENIENT = new WeakSet<object>();
+const LENIENT = new WeakSet();
 /** A context whose missing keys read as null, as GitHub's `vars`, `secrets`, `env` and outputs do. */
 export function lenient<T extends object>(o: T): T {
   LENIENT.add(o);
@@ -33,8 +33,11 @@ function member(target: Value, key: string, where: string): Value {
   throw new Error(`${where}: unknown property "${key}"`);
 }
 
+/** A value as text for a function or an index: a string as it is, anything else as its JSON. */
+const textOf = (v: Value) => (typeof v === "string" ? v : JSON.stringify(v));
+
 const FUNCTIONS = new Map<string, (...args: Value[]) => Value>([
-  ["fromJSON", (s) => JSON.parse(String(s)) as Value],
+  ["fromJSON", (s) => JSON.parse(textOf(s)) as Value],
   ["toJSON", (v) => JSON.stringify(v, null, 2)],
 ]);
 /** Binary operators by precedence, loosest first; the right side is evaluated only when needed. */
@@ -52,7 +55,7 @@ export function compile(text: string): Evaluator {
   const fail = (why: string): never => {
     throw new Error(`expression "${text}": ${why}`);
   };
-  const tokens: Array<{ kind: "num" | "str" | "id" | "op"; text: string }> = [];
+  const tokens: { kind: "num" | "str" | "id" | "op"; text: string }[] = [];
   TOKEN.lastIndex = 0;
   while (TOKEN.lastIndex < text.trimEnd().length) {
     const at = TOKEN.lastIndex;
@@ -79,7 +82,7 @@ export function compile(text: string): Evaluator {
     if (isOp("(")) {
       const fn = FUNCTIONS.get(token) ?? fail(`unknown function ${token}()`);
       const args: Evaluator[] = [];
-      for (i++; !isOp(")"); ) {
+      for (i++; !isOp(")");) {
         args.push(level(0));
         if (!isOp(")")) expect(",");
       }
@@ -100,7 +103,7 @@ export function compile(text: string): Evaluator {
         i++;
         const key = level(0);
         expect("]");
-        value = (c) => member(target(c), String(key(c)), `expression "${text}"`);
+        value = (c) => member(target(c), textOf(key(c)), `expression "${text}"`);
       } else return value;
     }
   };
@@ -143,7 +146,7 @@ export function interpolate(value: unknown, ctx: Contexts): Value {
 export function condition(value: unknown, ctx: Contexts): boolean {
   if (value === undefined) return true;
   if (typeof value === "boolean") return value;
-  const text = String(value).trim();
+  const text = (typeof value === "string" ? value : JSON.stringify(value)).trim();
   const whole = /^\$\{\{(.*)\}\}$/s.exec(text);
   return truthy(compile(whole ? whole[1] : text)(ctx));
 }

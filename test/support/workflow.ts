@@ -13,7 +13,7 @@ import * as yaml from "js-yaml";
 import { asText, condition, Contexts, interpolate, lenient, Value } from "./workflow-expressions";
 
 export type { Contexts, Value };
-export { lenient };
+export { asText, lenient };
 
 // ---- the workflow file -------------------------------------------------------------------------
 
@@ -51,15 +51,16 @@ export function parseWorkflow(text: string): Workflow {
 }
 
 /** The matrix entries a job runs with, or null when its `if:` skips it. Only `include` is modelled. */
-export function jobMatrix(job: Job, ctx: Contexts): Array<Record<string, Value>> | null {
+export function jobMatrix(job: Job, ctx: Contexts): Record<string, Value>[] | null {
   if (!condition(job.if, ctx)) return null;
   const matrix = job.strategy?.matrix;
   if (!matrix) return [{}];
   const unknown = Object.keys(matrix).filter((k) => k !== "include");
   if (unknown.length > 0) throw new Error(`matrix keys this runner does not model: ${unknown.join(", ")}`);
   const include = interpolate(matrix.include, ctx);
-  if (!Array.isArray(include) || include.length === 0) throw new Error(`matrix.include is not a non-empty list: ${JSON.stringify(include)}`);
-  return include as Array<Record<string, Value>>;
+  if (!Array.isArray(include) || include.length === 0)
+    throw new Error(`matrix.include is not a non-empty list: ${JSON.stringify(include)}`);
+  return include as Record<string, Value>[];
 }
 
 // ---- running a job -----------------------------------------------------------------------------
@@ -82,8 +83,8 @@ export interface JobRun {
   log: string;
 }
 
-/** A `uses:` stand-in: gets the step's evaluated `with:`, returns variables it exports to the job. */
-export type ActionStandIn = (inputs: Record<string, string>) => Record<string, string> | void;
+/** A `uses:` stand-in: gets the step's evaluated `with:`, returns variables it exports to the job (`{}` for none). */
+export type ActionStandIn = (inputs: Record<string, string>) => Record<string, string>;
 
 export interface RunOptions {
   /** The checked-out repository (the caller clones it, as actions/checkout would). */
@@ -145,8 +146,10 @@ export async function runJob(workflow: Workflow, jobId: string, base: Contexts, 
     if (step.uses) {
       const action = options.actions[step.uses.split("@")[0]];
       if (!action) throw new Error(`${name}: no stand-in for ${step.uses}`);
-      const inputs = Object.fromEntries(Object.entries(step.with ?? {}).map(([k, v]) => [k, asText(interpolate(v, ctx(stepEnv)), `${name}: with ${k}`)]));
-      env = { ...env, ...(action(inputs) ?? {}) };
+      const inputs = Object.fromEntries(
+        Object.entries(step.with ?? {}).map(([k, v]) => [k, asText(interpolate(v, ctx(stepEnv)), `${name}: with ${k}`)]),
+      );
+      env = { ...env, ...action(inputs) };
       run.steps.push({ name, outcome: "success", log: "", ms: 0 });
       continue;
     }
@@ -159,10 +162,12 @@ export async function runJob(workflow: Workflow, jobId: string, base: Contexts, 
       run.steps.push({ name, outcome: "success", log: "(stood in)", ms: Date.now() - started });
       continue;
     }
-    const files = Object.fromEntries(["GITHUB_OUTPUT", "GITHUB_ENV", "GITHUB_STEP_SUMMARY"].map((f) => [f, path.join(temp, `${f.toLowerCase()}-${n}`)]));
+    const files = Object.fromEntries(
+      ["GITHUB_OUTPUT", "GITHUB_ENV", "GITHUB_STEP_SUMMARY"].map((f) => [f, path.join(temp, `${f.toLowerCase()}-${n}`)]),
+    );
     for (const file of Object.values(files)) fs.writeFileSync(file, "");
     const script = path.join(temp, `step-${n}.sh`);
-    fs.writeFileSync(script, String(interpolate(step.run, ctx(stepEnv))));
+    fs.writeFileSync(script, asText(interpolate(step.run, ctx(stepEnv)), `${name}: run`));
     // GitHub's default shell on Linux is `bash -e {0}`; `shell: bash` adds pipefail and no rc files.
     const args = step.shell === "bash" ? ["--noprofile", "--norc", "-eo", "pipefail"] : ["-e"];
     const started = Date.now();
@@ -170,7 +175,11 @@ export async function runJob(workflow: Workflow, jobId: string, base: Contexts, 
     run.log += `--- ${name}\n${log}`;
     for (const m of log.matchAll(/^::(notice|warning|error)[^:]*::(.*)$/gm)) run.annotations.push(`${m[1]}: ${m[2]}`);
     run.summary += fs.readFileSync(files.GITHUB_STEP_SUMMARY, "utf8");
-    if (step.id) steps[step.id] = { outputs: lenient(parseFileCommand(fs.readFileSync(files.GITHUB_OUTPUT, "utf8"))), outcome: code === 0 ? "success" : "failure" };
+    if (step.id)
+      steps[step.id] = {
+        outputs: lenient(parseFileCommand(fs.readFileSync(files.GITHUB_OUTPUT, "utf8"))),
+        outcome: code === 0 ? "success" : "failure",
+      };
     env = { ...env, ...parseFileCommand(fs.readFileSync(files.GITHUB_ENV, "utf8")) };
     run.steps.push({ name, outcome: code === 0 ? "success" : "failure", log, ms: Date.now() - started });
     if (code !== 0) run.ok = false;

@@ -12,7 +12,14 @@ export function writeGzip(file: string, text: string | Buffer): string {
 }
 
 /** One CloudTrail log file holding `records`, delivered at `deliveredAt`. */
-export function writeCloudTrail(root: string, account: string, region: string, deliveredAt: string, records: unknown[], suffix = "TESTFILE0000001"): string {
+export function writeCloudTrail(
+  root: string,
+  account: string,
+  region: string,
+  deliveredAt: string,
+  records: unknown[],
+  suffix = "TESTFILE0000001",
+): string {
   const key = cloudTrailObjectKey({ account, region }, new Date(deliveredAt), suffix);
   return writeGzip(path.join(root, key), JSON.stringify({ Records: records }));
 }
@@ -23,7 +30,7 @@ export function writeHistory(root: string, region: string, executions: QueryExec
   for (const execution of executions) {
     const audit: AuditInfo = { Region: region, CollectedAt: "2026-01-01T00:00:00.000Z", Source: "test" };
     const line = toHistoryLine(execution, audit);
-    const key = historyObjectKey({ region, dt: historyDay(line), workGroup: String(execution.WorkGroup ?? "primary") });
+    const key = historyObjectKey({ region, dt: historyDay(line), workGroup: execution.WorkGroup ?? "primary" });
     byKey.set(key, [...(byKey.get(key) ?? []), JSON.stringify(line)]);
   }
   return [...byKey.entries()].map(([key, lines]) => writeGzip(path.join(root, key), lines.join("\n") + "\n"));

@@ -15,12 +15,13 @@ export interface AccountScope {
 export function athenaAndGlueMapper(scope: AccountScope, model?: CatalogModel): OperationMapper {
   const workGroupOf = new Map<string, string>();
   const arn = (service: string, suffix: string) => `arn:${scope.partition}:${service}:${scope.region}:${scope.account}:${suffix}`;
-  const workGroup = (name: unknown) => arn("athena", `workgroup/${String(name ?? "primary")}`);
+  const text = (value: unknown) => (typeof value === "string" ? value : undefined);
+  const workGroup = (name: unknown) => arn("athena", `workgroup/${text(name) ?? "primary"}`);
   return (operation, input, output) => {
     const [prefix, name] = operation.split(".");
     const call = `${prefix === "AWSGlue" ? "Glue" : "Athena"} ${name}`;
     const one = (action: string, resource: string): Request => ({ action, resource, call });
-    const id = String(input.QueryExecutionId ?? output.QueryExecutionId ?? "");
+    const id = text(input.QueryExecutionId) ?? text(output.QueryExecutionId) ?? "";
     switch (operation) {
       case "AmazonAthena.ListWorkGroups":
         // No resource-level permissions: AWS authorizes it against "*".
@@ -28,11 +29,11 @@ export function athenaAndGlueMapper(scope: AccountScope, model?: CatalogModel): 
       case "AmazonAthena.ListQueryExecutions":
         return [one("athena:ListQueryExecutions", workGroup(input.WorkGroup))];
       case "AmazonAthena.BatchGetQueryExecution": {
-        const groups = new Set(((output.QueryExecutions ?? []) as Array<{ WorkGroup?: string }>).map((e) => e.WorkGroup ?? "primary"));
+        const groups = new Set(((output.QueryExecutions ?? []) as { WorkGroup?: string }[]).map((e) => e.WorkGroup ?? "primary"));
         return [...groups].map((g) => one("athena:BatchGetQueryExecution", workGroup(g)));
       }
       case "AmazonAthena.StartQueryExecution": {
-        workGroupOf.set(id, String(input.WorkGroup ?? "primary"));
+        workGroupOf.set(id, text(input.WorkGroup) ?? "primary");
         const behalf = model ? athenaQueryRequests(model, String(input.QueryString), id) : [];
         return [one("athena:StartQueryExecution", workGroup(input.WorkGroup)), ...behalf];
       }
@@ -42,13 +43,15 @@ export function athenaAndGlueMapper(scope: AccountScope, model?: CatalogModel): 
       case "AmazonAthena.GetQueryResults":
         return [one("athena:GetQueryResults", workGroup(workGroupOf.get(id))), ...(model ? athenaResultRequests(model, id) : [])];
       case "AWSGlue.GetDatabases": {
-        const names = ((output.DatabaseList ?? []) as Array<{ Name: string }>).map((d) => d.Name);
+        const names = ((output.DatabaseList ?? []) as { Name: string }[]).map((d) => d.Name);
         return [arn("glue", "catalog"), ...names.map((n) => arn("glue", `database/${n}`))].map((r) => one("glue:GetDatabases", r));
       }
       case "AWSGlue.GetTables": {
         const db = String(input.DatabaseName);
-        const names = ((output.TableList ?? []) as Array<{ Name: string }>).map((t) => t.Name);
-        return [arn("glue", "catalog"), arn("glue", `database/${db}`), ...names.map((n) => arn("glue", `table/${db}/${n}`))].map((r) => one("glue:GetTables", r));
+        const names = ((output.TableList ?? []) as { Name: string }[]).map((t) => t.Name);
+        return [arn("glue", "catalog"), arn("glue", `database/${db}`), ...names.map((n) => arn("glue", `table/${db}/${n}`))].map((r) =>
+          one("glue:GetTables", r),
+        );
       }
       default:
         throw new Error(`the IAM contract does not know ${operation}: add it to test/support/iam/actions.ts`);

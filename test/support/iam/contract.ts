@@ -19,9 +19,15 @@ function describe(role: string, r: IamRequest, reason: string): string {
   return `${role}: ${r.call}${behalf} needs ${r.action} on ${r.resource}${context}: ${reason}`;
 }
 
-export async function checkContract(log: CallLog, roles: ReadonlyMap<string, Principal>, extra: IamRequest[] = [], bucketPolicies: Record<string, PolicyDocument> = {}): Promise<ContractReport> {
+export async function checkContract(
+  log: CallLog,
+  roles: ReadonlyMap<string, Principal>,
+  extra: IamRequest[] = [],
+  bucketPolicies: Record<string, PolicyDocument> = {},
+): Promise<ContractReport> {
   const denied: string[] = [];
-  for (const call of log.calls) if (call.denied && roles.has(call.principal)) denied.push(`${call.principal}: ${call.service} ${call.operation}: ${call.denied}`);
+  for (const call of log.calls)
+    if (call.denied && roles.has(call.principal)) denied.push(`${call.principal}: ${call.service} ${call.operation}: ${call.denied}`);
   const requests = [...log.calls.flatMap((c) => c.requests), ...extra];
   const seen = new Set<string>();
   for (const request of requests) {

@@ -53,7 +53,8 @@ export function s3KmsRequests(model: Pick<CatalogModel, "bucketKeys">, operation
   const key = model.bucketKeys[bucket];
   if (!key) return [];
   const onBehalf = `S3 (SSE-KMS) for ${call}`;
-  if (operation === "PutObject" || operation === "CreateMultipartUpload") return [{ action: "kms:GenerateDataKey", resource: key, call, onBehalf }];
+  if (operation === "PutObject" || operation === "CreateMultipartUpload")
+    return [{ action: "kms:GenerateDataKey", resource: key, call, onBehalf }];
   if (operation === "GetObject" || operation === "UploadPart") return [{ action: "kms:Decrypt", resource: key, call, onBehalf }];
   return [];
 }
@@ -73,7 +74,10 @@ export function statementTables(sql: string, model: CatalogModel): { reads: stri
   const text = sql.replace(/--[^\n]*/g, " ");
   const names = (re: RegExp) => [...new Set([...text.matchAll(re)].map((m) => m[1].toLowerCase()).filter((t) => t in model.tables))].sort();
   const qualified = `(?:"?${model.database}"?\\.)?"?([A-Za-z_][A-Za-z0-9_]*)"?`;
-  return { reads: names(new RegExp(`\\b(?:from|join)\\s+${qualified}`, "gi")), writes: names(new RegExp(`\\binsert\\s+into\\s+${qualified}`, "gi")) };
+  return {
+    reads: names(new RegExp(`\\b(?:from|join)\\s+${qualified}`, "gi")),
+    writes: names(new RegExp(`\\binsert\\s+into\\s+${qualified}`, "gi")),
+  };
 }
 
 /** What Athena checks with the caller's permissions to run `sql` (StartQueryExecution). */
@@ -102,7 +106,12 @@ export function athenaQueryRequests(model: CatalogModel, sql: string, queryId: s
   }
   const results = splitS3Url(model.results.location);
   requests.push({ action: "s3:GetBucketLocation", resource: s3Bucket(model.partition, results.bucket), call, onBehalf });
-  requests.push({ action: "s3:PutObject", resource: s3Object(model.partition, results.bucket, `${results.key}${queryId}.csv`), call, onBehalf });
+  requests.push({
+    action: "s3:PutObject",
+    resource: s3Object(model.partition, results.bucket, `${results.key}${queryId}.csv`),
+    call,
+    onBehalf,
+  });
   if (model.results.kmsKeyArn) requests.push({ action: "kms:GenerateDataKey", resource: model.results.kmsKeyArn, call, onBehalf });
   return requests.filter((r, i, all) => all.findIndex((o) => o.action === r.action && o.resource === r.resource) === i);
 }
@@ -122,7 +131,12 @@ export function athenaResultRequests(model: CatalogModel, queryId: string): Requ
 export function lambdaRuntimeRequests(fn: { name: string; logGroupArn: string; failureQueueArn: string }): Request[] {
   const onBehalf = `Lambda running ${fn.name}`;
   return [
-    { action: "logs:CreateLogStream", resource: `${fn.logGroupArn}:log-stream:2026/11/24/[$LATEST]sample`, call: `${fn.name} logs`, onBehalf },
+    {
+      action: "logs:CreateLogStream",
+      resource: `${fn.logGroupArn}:log-stream:2026/11/24/[$LATEST]sample`,
+      call: `${fn.name} logs`,
+      onBehalf,
+    },
     { action: "logs:PutLogEvents", resource: `${fn.logGroupArn}:log-stream:2026/11/24/[$LATEST]sample`, call: `${fn.name} logs`, onBehalf },
     { action: "sqs:SendMessage", resource: fn.failureQueueArn, call: `${fn.name} failed asynchronous invocation`, onBehalf },
   ];

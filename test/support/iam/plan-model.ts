@@ -40,7 +40,8 @@ const of = (plan: Plan, type: string) => plan.resources.filter((r) => r.type ===
 function realArns(plan: Plan, region: string): Map<string, string> {
   const arns = new Map<string, string>();
   const mock = (r: PlannedResource) => `arn:aws:mock:us-east-1:${ACCOUNT}:${r.type.split(":")[1]}/${r.name}`;
-  for (const r of of(plan, "aws:cloudwatch/logGroup:LogGroup")) arns.set(mock(r), `arn:aws:logs:${region}:${ACCOUNT}:log-group:${String(r.inputs.name)}`);
+  for (const r of of(plan, "aws:cloudwatch/logGroup:LogGroup"))
+    arns.set(mock(r), `arn:aws:logs:${region}:${ACCOUNT}:log-group:${String(r.inputs.name)}`);
   for (const r of of(plan, "aws:sqs/queue:Queue")) arns.set(mock(r), `arn:aws:sqs:${region}:${ACCOUNT}:${r.name}`);
   for (const r of of(plan, "aws:iam/role:Role")) arns.set(mock(r), `arn:aws:iam::${ACCOUNT}:role/${r.name}`);
   return arns;
@@ -54,7 +55,7 @@ function rewrite(text: string, arns: Map<string, string>): string {
 
 function tableLocation(r: PlannedResource): string {
   const parameters = (r.inputs.parameters ?? {}) as Record<string, string>;
-  const template = parameters["storage.location.template"] ?? String((r.inputs.storageDescriptor as { location: string }).location);
+  const template = parameters["storage.location.template"] ?? (r.inputs.storageDescriptor as { location: string }).location;
   const filled = template.replace(/\$\{(\w+)\}/g, (_, name: string) => SAMPLE[name] ?? name);
   return filled.endsWith("/") ? filled : `${filled}/`;
 }
@@ -67,7 +68,12 @@ export function planModel(plan: Plan, region: string, extraBucketKeys: Record<st
     const statements = of(plan, "aws:iam/rolePolicy:RolePolicy")
       .filter((p) => String(p.inputs.role).replace(/-id$/, "") === role.name)
       .flatMap((p) => (JSON.parse(rewrite(String(p.inputs.policy), arns)) as PolicyDocument).Statement);
-    roles.set(role.name, { accessKeyId: role.name, arn: `arn:aws:iam::${ACCOUNT}:role/${role.name}`, account: ACCOUNT, policy: { Version: "2012-10-17", Statement: statements } });
+    roles.set(role.name, {
+      accessKeyId: role.name,
+      arn: `arn:aws:iam::${ACCOUNT}:role/${role.name}`,
+      account: ACCOUNT,
+      policy: { Version: "2012-10-17", Statement: statements },
+    });
   }
   const functions: Record<string, PlannedFunction> = {};
   for (const fn of of(plan, "aws:lambda/function:Function")) {
@@ -82,26 +88,46 @@ export function planModel(plan: Plan, region: string, extraBucketKeys: Record<st
   }
   const bucketKeys: Record<string, string> = { ...extraBucketKeys };
   for (const sse of of(plan, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")) {
-    const rule = (sse.inputs.rules as Array<{ applyServerSideEncryptionByDefault: { kmsMasterKeyId?: string } }>)[0];
+    const rule = (sse.inputs.rules as { applyServerSideEncryptionByDefault: { kmsMasterKeyId?: string } }[])[0];
     if (rule.applyServerSideEncryptionByDefault.kmsMasterKeyId) bucketKeys[bucket] = rule.applyServerSideEncryptionByDefault.kmsMasterKeyId;
   }
   const bucketPolicies: Record<string, PolicyDocument> = {};
-  for (const p of of(plan, "aws:s3/bucketPolicy:BucketPolicy")) bucketPolicies[bucket] = JSON.parse(rewrite(String(p.inputs.policy), arns)) as PolicyDocument;
+  for (const p of of(plan, "aws:s3/bucketPolicy:BucketPolicy"))
+    bucketPolicies[bucket] = JSON.parse(rewrite(String(p.inputs.policy), arns)) as PolicyDocument;
   const database = of(plan, "aws:glue/catalogDatabase:CatalogDatabase")[0];
   const workGroup = of(plan, "aws:athena/workgroup:Workgroup")[0];
-  const catalog: CatalogModel | undefined = database && workGroup
-    ? (() => {
-        const result = (workGroup.inputs.configuration as { resultConfiguration: { outputLocation: string; encryptionConfiguration?: { kmsKeyArn?: string } } }).resultConfiguration;
-        return {
-          partition: "aws",
-          region,
-          account: ACCOUNT,
-          database: String(database.inputs.name),
-          tables: Object.fromEntries(of(plan, "aws:glue/catalogTable:CatalogTable").map((t) => [String(t.inputs.name), { location: tableLocation(t), partitioned: ((t.inputs.partitionKeys ?? []) as unknown[]).length > 0 }])),
-          results: { location: result.outputLocation, kmsKeyArn: result.encryptionConfiguration?.kmsKeyArn },
-          bucketKeys,
-        };
-      })()
-    : undefined;
-  return { roles, functions, catalog, bucket, workGroup: String(plan.outputs?.workGroup ?? ""), bucketKeys, bucketPolicies };
+  const catalog: CatalogModel | undefined =
+    database && workGroup
+      ? (() => {
+          const result = (
+            workGroup.inputs.configuration as {
+              resultConfiguration: { outputLocation: string; encryptionConfiguration?: { kmsKeyArn?: string } };
+            }
+          ).resultConfiguration;
+          return {
+            partition: "aws",
+            region,
+            account: ACCOUNT,
+            database: String(database.inputs.name),
+            tables: Object.fromEntries(
+              of(plan, "aws:glue/catalogTable:CatalogTable").map((t) => [
+                String(t.inputs.name),
+                { location: tableLocation(t), partitioned: ((t.inputs.partitionKeys ?? []) as unknown[]).length > 0 },
+              ]),
+            ),
+            results: { location: result.outputLocation, kmsKeyArn: result.encryptionConfiguration?.kmsKeyArn },
+            bucketKeys,
+          };
+        })()
+      : undefined;
+  const auditWorkGroup = plan.outputs?.workGroup;
+  return {
+    roles,
+    functions,
+    catalog,
+    bucket,
+    workGroup: typeof auditWorkGroup === "string" ? auditWorkGroup : "",
+    bucketKeys,
+    bucketPolicies,
+  };
 }

@@ -35,7 +35,7 @@ export class CallLog {
 
 /** The access key id in a SigV4 `Authorization` header (`Credential=AKID/date/region/service/...`). */
 export function accessKeyOf(headers: http.IncomingHttpHeaders): string {
-  return /Credential=([^/,\s]+)\//.exec(String(headers.authorization ?? ""))?.[1] ?? "anonymous";
+  return /Credential=([^/,\s]+)\//.exec(headers.authorization ?? "")?.[1] ?? "anonymous";
 }
 
 export function readBody(req: http.IncomingMessage): Promise<Buffer> {
@@ -48,7 +48,12 @@ export function readBody(req: http.IncomingMessage): Promise<Buffer> {
 }
 
 /** Sends a request on to `target` and returns the whole answer. */
-export function forward(target: string, req: http.IncomingMessage, body: Buffer, headers: http.IncomingHttpHeaders = req.headers): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+export function forward(
+  target: string,
+  req: http.IncomingMessage,
+  body: Buffer,
+  headers: http.IncomingHttpHeaders = req.headers,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   const url = new URL(req.url ?? "/", target);
   return new Promise((resolve, reject) => {
     const out = http.request(url, { method: req.method, headers: { ...headers, host: url.host } }, (res) => {

@@ -32,7 +32,13 @@ interface S3Call {
   requests: Request[];
 }
 
-const unescapeXml = (s: string) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&apos;/g, "'").replace(/&amp;/g, "&");
+const unescapeXml = (s: string) =>
+  s
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&quot;/g, '"')
+    .replace(/&apos;/g, "'")
+    .replace(/&amp;/g, "&");
 
 /** The S3 operation of a path-style request and the IAM checks S3 makes for it. */
 export function s3Call(method: string, rawUrl: string, body: Buffer, partition = "aws", bucketKeys: Record<string, string> = {}): S3Call {
@@ -44,7 +50,12 @@ export function s3Call(method: string, rawUrl: string, body: Buffer, partition =
   const objectArn = (k: string) => `${bucketArn}/${k}`;
   let operation: string;
   let requests: Request[];
-  const one = (action: string, resource: string, context?: Record<string, string>): Request => ({ action, resource, context, call: `S3 ${operation} s3://${bucket}/${key ?? (context?.["s3:prefix"] ?? "")}` });
+  const one = (action: string, resource: string, context?: Record<string, string>): Request => ({
+    action,
+    resource,
+    context,
+    call: `S3 ${operation} s3://${bucket}/${key ?? context?.["s3:prefix"] ?? ""}`,
+  });
   if (key === undefined) {
     if (method === "GET" && q.has("location")) [operation, requests] = ["GetBucketLocation", []];
     else if (method === "GET") [operation, requests] = ["ListObjectsV2", []];
@@ -57,7 +68,8 @@ export function s3Call(method: string, rawUrl: string, body: Buffer, partition =
       const keys = [...body.toString("utf8").matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => unescapeXml(m[1]));
       requests = keys.map((k) => ({ action: "s3:DeleteObject", resource: objectArn(k), call: `S3 DeleteObjects s3://${bucket}/${k}` }));
     }
-    if (requests.length === 0 && operation !== "DeleteObjects") throw new Error(`the IAM contract does not know S3 ${method} ${url.pathname}${url.search}`);
+    if (requests.length === 0 && operation !== "DeleteObjects")
+      throw new Error(`the IAM contract does not know S3 ${method} ${url.pathname}${url.search}`);
     return { operation, bucket, requests };
   }
   if (method === "HEAD") operation = "HeadObject";
@@ -85,7 +97,12 @@ export function s3Call(method: string, rawUrl: string, body: Buffer, partition =
 
 function accessDenied(res: http.ServerResponse, method: string, message: string): void {
   res.writeHead(403, { "content-type": "application/xml", "x-amz-request-id": "local-denied" });
-  res.end(method === "HEAD" ? undefined : `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>${message.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</Message><RequestId>local-denied</RequestId></Error>`);
+  res.end(
+    method === "HEAD"
+      ? undefined
+      : '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code>' +
+          `<Message>${message.replace(/&/g, "&amp;").replace(/</g, "&lt;")}</Message><RequestId>local-denied</RequestId></Error>`,
+  );
 }
 
 export async function startS3Front(options: S3FrontOptions) {
@@ -95,7 +112,10 @@ export async function startS3Front(options: S3FrontOptions) {
       const body = await readBody(req);
       const accessKeyId = accessKeyOf(req.headers);
       // s3rver knows one key; it does not check SigV4 signatures, so the caller's key is swapped for it.
-      const headers = { ...req.headers, authorization: String(req.headers.authorization ?? "").replace(/Credential=[^/]+\//, `Credential=${HARNESS_KEY}/`) };
+      const headers = {
+        ...req.headers,
+        authorization: (req.headers.authorization ?? "").replace(/Credential=[^/]+\//, `Credential=${HARNESS_KEY}/`),
+      };
       if (accessKeyId === HARNESS_KEY) {
         const answer = await forward(options.target, req, body, headers);
         res.writeHead(answer.status, answer.headers);
@@ -107,27 +127,47 @@ export async function startS3Front(options: S3FrontOptions) {
         if (!principal) throw new Error(`unknown access key ${accessKeyId}`);
         call = s3Call(req.method ?? "GET", req.url ?? "/", body, partition, options.bucketKeys);
       } catch (error) {
-        options.log.record({ principal: accessKeyId, service: "s3", operation: `${req.method} ${req.url}`, requests: [], denied: (error as Error).message });
-        return accessDenied(res, req.method ?? "GET", (error as Error).message);
+        options.log.record({
+          principal: accessKeyId,
+          service: "s3",
+          operation: `${req.method ?? "GET"} ${req.url ?? "/"}`,
+          requests: [],
+          denied: (error as Error).message,
+        });
+        accessDenied(res, req.method ?? "GET", (error as Error).message);
+        return;
       }
       const requests = call.requests.map((r) => ({ ...r, principal: accessKeyId }));
-      const record = (denied?: string) => options.log.record({ principal: accessKeyId, service: "s3", operation: call.operation, requests, denied });
+      const record = (denied?: string) =>
+        options.log.record({ principal: accessKeyId, service: "s3", operation: call.operation, requests, denied });
       for (const request of requests) {
-        const decision = await decide(principal, request, resourcePolicyOf(request.resource, principal.account, options.bucketPolicies ?? {}));
+        const decision = await decide(
+          principal,
+          request,
+          resourcePolicyOf(request.resource, principal.account, options.bucketPolicies ?? {}),
+        );
         if (!decision.allowed) {
-          const message = `User: ${principal.arn} is not authorized to perform: ${request.action} on resource: ${request.resource} (${decision.reason})`;
+          const message =
+            `User: ${principal.arn} is not authorized to perform: ${request.action} ` +
+            `on resource: ${request.resource} (${decision.reason})`;
           record(message);
-          return accessDenied(res, req.method ?? "GET", message);
+          accessDenied(res, req.method ?? "GET", message);
+          return;
         }
       }
       const answer = await forward(options.target, req, body, headers);
       if (answer.status === 404 && (call.operation === "GetObject" || call.operation === "HeadObject")) {
         const bucketArn = `arn:${partition}:s3:::${call.bucket}`;
-        const list = await decide(principal, { action: "s3:ListBucket", resource: bucketArn }, resourcePolicyOf(bucketArn, principal.account, options.bucketPolicies ?? {}));
+        const list = await decide(
+          principal,
+          { action: "s3:ListBucket", resource: bucketArn },
+          resourcePolicyOf(bucketArn, principal.account, options.bucketPolicies ?? {}),
+        );
         if (!list.allowed) {
-          const message = `${call.operation} of a missing key s3://${call.bucket}/${call.key} without s3:ListBucket on the bucket: S3 answers 403, not 404`;
+          const message = `${call.operation} of a missing key s3://${call.bucket}/${call.key ?? ""} without s3:ListBucket on the bucket: S3 answers 403, not 404`;
           record(message);
-          return accessDenied(res, req.method ?? "GET", "Access Denied");
+          accessDenied(res, req.method ?? "GET", "Access Denied");
+          return;
         }
       }
       record();

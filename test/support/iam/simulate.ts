@@ -8,7 +8,7 @@ import * as simulator from "@cloud-copilot/iam-simulate";
 
 export interface PolicyDocument {
   Version?: string;
-  Statement: Array<Record<string, unknown>>;
+  Statement: Record<string, unknown>[];
 }
 
 /** One permission check AWS makes for a call (or on the caller's behalf). */
@@ -39,9 +39,20 @@ export type Decision = { allowed: true } | { allowed: false; reason: string };
 const cache = new Map<string, Promise<Decision>>();
 
 /** Decides `request` for `principal`; `resourcePolicy` is the bucket policy for S3 requests. */
-export function decide(principal: Principal, request: Omit<IamRequest, "principal" | "call">, resourcePolicy?: PolicyDocument): Promise<Decision> {
+export function decide(
+  principal: Principal,
+  request: Omit<IamRequest, "principal" | "call">,
+  resourcePolicy?: PolicyDocument,
+): Promise<Decision> {
   if (!principal.policy) return Promise.resolve({ allowed: true });
-  const key = JSON.stringify([principal.arn, principal.policy, request.action, request.resource, request.context ?? {}, resourcePolicy ?? null]);
+  const key = JSON.stringify([
+    principal.arn,
+    principal.policy,
+    request.action,
+    request.resource,
+    request.context ?? {},
+    resourcePolicy ?? null,
+  ]);
   let decision = cache.get(key);
   if (!decision) {
     decision = simulate(principal, request, resourcePolicy);
@@ -50,7 +61,11 @@ export function decide(principal: Principal, request: Omit<IamRequest, "principa
   return decision;
 }
 
-async function simulate(principal: Principal, request: Omit<IamRequest, "principal" | "call">, resourcePolicy?: PolicyDocument): Promise<Decision> {
+async function simulate(
+  principal: Principal,
+  request: Omit<IamRequest, "principal" | "call">,
+  resourcePolicy?: PolicyDocument,
+): Promise<Decision> {
   const simulation: simulator.Simulation = {
     request: {
       principal: principal.arn,
@@ -65,7 +80,8 @@ async function simulate(principal: Principal, request: Omit<IamRequest, "princip
     ...(resourcePolicy ? { resourcePolicy } : {}),
   };
   const answer = await simulator.runSimulation(simulation, { simulationMode: "Strict" });
-  if (answer.resultType === "error") return { allowed: false, reason: `the simulator refused the request: ${JSON.stringify(answer.errors).slice(0, 300)}` };
+  if (answer.resultType === "error")
+    return { allowed: false, reason: `the simulator refused the request: ${JSON.stringify(answer.errors).slice(0, 300)}` };
   if (answer.resultType !== "single") return { allowed: false, reason: `unexpected ${answer.resultType} result` };
   return answer.overallResult === "Allowed" ? { allowed: true } : { allowed: false, reason: answer.overallResult };
 }
@@ -75,11 +91,26 @@ async function simulate(principal: Principal, request: Omit<IamRequest, "princip
  * default key policy (it delegates to IAM: "Enable IAM User Permissions"). The audit's settings
  * take existing keys, and the README asks for that statement; without any key policy KMS refuses.
  */
-export function resourcePolicyOf(resource: string, account: string, bucketPolicies: Record<string, PolicyDocument>): PolicyDocument | undefined {
+export function resourcePolicyOf(
+  resource: string,
+  account: string,
+  bucketPolicies: Record<string, PolicyDocument>,
+): PolicyDocument | undefined {
   const bucket = /^arn:[^:]+:s3:::([^/]+)/.exec(resource)?.[1];
   if (bucket) return bucketPolicies[bucket];
   if (/^arn:[^:]+:kms:/.test(resource)) {
-    return { Version: "2012-10-17", Statement: [{ Sid: "EnableIamUserPermissions", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" }] };
+    return {
+      Version: "2012-10-17",
+      Statement: [
+        {
+          Sid: "EnableIamUserPermissions",
+          Effect: "Allow",
+          Principal: { AWS: `arn:aws:iam::${account}:root` },
+          Action: "kms:*",
+          Resource: "*",
+        },
+      ],
+    };
   }
   return undefined;
 }

@@ -5,8 +5,8 @@
  * requests with that variant's catalog. Callers are named by access key id: `<variant>-<role>`.
  */
 import * as http from "node:http";
-import { authorizationDetails, LAKE_BUCKET } from "../../../generator/iam";
-import { DATABASES } from "../../../generator/org";
+import { authorizationDetails } from "../../../generator/iam";
+import { orgGlueOperations } from "../glue-catalog";
 import { historyOperations } from "../athena-history";
 import { AthenaServer, ScriptedQuery, startAthenaServer } from "../athena-server";
 import { startIamServer } from "../iam-server";
@@ -28,12 +28,16 @@ export interface World {
 }
 
 const LF_PERMISSIONS = [
-  { Principal: { DataLakePrincipalIdentifier: "arn:aws:iam::210987654321:role/reporting-app" }, Resource: { Database: { Name: "sales" } }, Permissions: ["DESCRIBE"] },
+  {
+    Principal: { DataLakePrincipalIdentifier: "arn:aws:iam::210987654321:role/reporting-app" },
+    Resource: { Database: { Name: "sales" } },
+    Permissions: ["DESCRIBE"],
+  },
 ];
 
 export async function startWorld(options: {
   buckets: string[];
-  workGroups: Record<string, Array<Record<string, unknown>>>;
+  workGroups: Record<string, Record<string, unknown>[]>;
   lastDay: string;
   script: (sql: string, parameters?: string[]) => ScriptedQuery;
 }): Promise<World> {
@@ -46,8 +50,7 @@ export async function startWorld(options: {
   const athena = await startAthenaServer({
     operations: {
       ...historyOperations({ workGroups: options.workGroups }),
-      "AWSGlue.GetDatabases": () => [200, { DatabaseList: Object.keys(DATABASES).map((Name) => ({ Name })) }],
-      "AWSGlue.GetTables": (input) => [200, { TableList: DATABASES[String(input.DatabaseName)].map((Name) => ({ Name, StorageDescriptor: { Location: `s3://${LAKE_BUCKET}/${input.DatabaseName}/${Name}/` } })) }],
+      ...orgGlueOperations(),
     },
     script: options.script,
   });
@@ -60,7 +63,7 @@ export async function startWorld(options: {
       });
     }),
   );
-  const proxies: Array<{ close(): Promise<void> }> = [];
+  const proxies: { close(): Promise<void> }[] = [];
   return {
     s3,
     athena,
@@ -75,9 +78,19 @@ export async function startWorld(options: {
         record(call);
         if (call.principal.startsWith(`${variant}-`)) variantLog.record(call);
       };
-      const athenaProxy = await startRecordingProxy({ service: "athena", target: athena.url, log: variantLog, map: athenaAndGlueMapper(scope, catalog) });
+      const athenaProxy = await startRecordingProxy({
+        service: "athena",
+        target: athena.url,
+        log: variantLog,
+        map: athenaAndGlueMapper(scope, catalog),
+      });
       const iamProxy = await startRecordingProxy({ service: "iam", target: iam.url, log: variantLog, map: iamMapper });
-      const lfProxy = await startRecordingProxy({ service: "lakeformation", target: lakeFormation.url, log: variantLog, map: lakeFormationMapper });
+      const lfProxy = await startRecordingProxy({
+        service: "lakeformation",
+        target: lakeFormation.url,
+        log: variantLog,
+        map: lakeFormationMapper,
+      });
       proxies.push(athenaProxy, iamProxy, lfProxy);
       return {
         log: variantLog,
