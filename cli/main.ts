@@ -8,9 +8,10 @@ import { generateLake, DEFAULT_END_DAY } from "../generator/generate";
 import { writeGrantsSnapshot } from "../generator/grants";
 import { DuckDbEngine } from "../queries/duckdb/engine";
 import { DEFAULT_PREFIX, PRODUCT } from "../queries/names";
-import { AuditError } from "../queries/errors";
+import { AuditError, InputError } from "../queries/errors";
 import { periodEnding } from "../queries/saved";
-import { historyRegions } from "../queries/lake/files";
+import { cloudTrailRegions, historyRegions } from "../queries/lake/files";
+import { checkLakeNames } from "../queries/lake/safety";
 import { registerAwsCommands } from "./aws-commands";
 import { day, progressBar, wholeNumber } from "./options";
 import { fail } from "./actions";
@@ -63,11 +64,22 @@ program
   .option("--region <region...>", "regions to join (default: every region with history)")
   .option("--prefix <prefix>", "key prefix of the audit's tables", DEFAULT_PREFIX)
   .action(async (o: { lake: string; day: string; region?: string[]; prefix: string }) => {
+    checkLakeNames({ prefix: o.prefix });
+    for (const region of o.region ?? []) checkLakeNames({ region });
     const engine = await DuckDbEngine.open({ root: o.lake, prefix: o.prefix });
     try {
       const regions = o.region ?? historyRegions(engine.lake);
+      // A mistyped region or prefix matches no folder: say so instead of "joining" nothing.
+      const known = [...new Set([...historyRegions(engine.lake), ...cloudTrailRegions(engine.lake)])].sort();
+      const unknown = regions.filter((r) => !known.includes(r));
+      if (regions.length === 0) {
+        throw new InputError(`the lake ${o.lake} holds no history under prefix ${o.prefix}; pass --region to join CloudTrail alone`);
+      }
+      if (unknown.length > 0)
+        throw new InputError(`no history or CloudTrail for region ${unknown.join(", ")} in ${o.lake} (it has: ${known.join(", ")})`);
       for (const summary of await joinDays(engine, [o.day], regions, SILENT)) {
         console.log(JSON.stringify(summary));
+        if (summary.kept) console.error(`warning: ${summary.day} ${summary.region}: kept the events partition as it was: ${summary.kept}`);
         for (const [source, check] of [
           ["history", summary.history],
           ["CloudTrail", summary.cloudTrail],

@@ -3,7 +3,14 @@
  * names the config key (`athena-audit:<key>`) and what it allows.
  */
 import { InputError } from "../queries/errors";
-import { ACCOUNT_PATTERN as ACCOUNT, DEFAULT_PREFIX, ORGANIZATION_PATTERN, PRODUCT, REGION_PATTERN as REGION } from "../queries/names";
+import {
+  ACCOUNT_PATTERN as ACCOUNT,
+  DEFAULT_PREFIX,
+  KEY_PREFIX_PATTERN,
+  ORGANIZATION_PATTERN,
+  PRODUCT,
+  REGION_PATTERN as REGION,
+} from "../queries/names";
 
 export const NAMESPACE = PRODUCT;
 
@@ -166,8 +173,7 @@ export function parseSettings(raw: Raw, region: string | undefined): Settings {
   const role = raw.role;
   if (role !== "main" && role !== "collector") throw new ConfigError("role", `must be "main" or "collector", got ${JSON.stringify(role)}`);
   const prefix =
-    text(raw, "prefix", /^[a-zA-Z0-9!_.*'()-]+(\/[a-zA-Z0-9!_.*'()-]+)*$/, "a key prefix without leading or trailing slash") ??
-    DEFAULT_PREFIX;
+    text(raw, "prefix", KEY_PREFIX_PATTERN, "a key prefix without leading or trailing slash, `.` or `..` segments") ?? DEFAULT_PREFIX;
   const bucketName = text(raw, "bucketName", BUCKET, "an S3 bucket name");
   const kmsKeyArn = text(raw, "kmsKeyArn", /^arn:aws[a-z-]*:kms:/, "a KMS key ARN");
   const lambdaRoleArn = text(raw, "lambdaRoleArn", /^arn:aws[a-z-]*:iam::\d{12}:role\//, "an IAM role ARN");

@@ -20,5 +20,7 @@ export function resourceName(what: string, stack: string): string {
 }
 
 export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
+/** A key prefix: `/`-separated segments of S3's safe characters, none of them `.` or `..`. */
+export const KEY_PREFIX_PATTERN = /^(?!\.{1,2}(?:\/|$))(?!.*\/\.{1,2}(?:\/|$))[a-zA-Z0-9!_.*'()-]+(\/[a-zA-Z0-9!_.*'()-]+)*$/;
 export const ACCOUNT_PATTERN = /^\d{12}$/;
 export const ORGANIZATION_PATTERN = /^o-[a-z0-9]{10,32}$/;

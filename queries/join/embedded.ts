@@ -6,10 +6,12 @@ import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { addDays, parseDay } from "../days";
+import { addDays } from "../days";
+import { LakeError } from "../errors";
 import { DuckDbEngine } from "../duckdb/engine";
 import { cloudTrailSql, historySql } from "../duckdb/views";
 import { cloudTrailFiles, historyFiles } from "../lake/files";
+import { assertInside, checkLakeNames, symlinkProblem } from "../lake/safety";
 import { checkCloudTrail, checkJsonLines, CheckedFiles } from "../lake/validate";
 import { DEFAULT_PREFIX, eventsPartitionPrefix, eventsTablePrefix } from "../layout";
 import { CLOUDTRAIL, EVENTS, HISTORY } from "../schema/tables";
@@ -32,6 +34,8 @@ export interface JoinSummary {
   cloudTrail: Omit<CheckedFiles, "readable"> & { files: number };
   /** The partition folder written (absent when the day had no rows). */
   partition?: string;
+  /** Why the existing partition was kept as it was (nothing could be read for the day). */
+  kept?: string;
 }
 
 function summarise(check: CheckedFiles): JoinSummary["history"] {
@@ -40,13 +44,19 @@ function summarise(check: CheckedFiles): JoinSummary["history"] {
 }
 
 export async function joinDayEmbedded(engine: DuckDbEngine, day: string, region: string): Promise<JoinSummary> {
-  parseDay(day);
   const lake = engine.lake;
   const prefix = lake.prefix ?? DEFAULT_PREFIX;
+  // Every name is checked before a path is built from it: `--region ../..` must never name a folder.
+  checkLakeNames({ day, region, prefix, trailPrefix: lake.trailPrefix });
   const window = [addDays(day, -1), day, addDays(day, 1)];
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "athena-audit-join-"));
   const table = path.join(lake.root, eventsTablePrefix(prefix));
+  const tableLink = fs.existsSync(table) ? symlinkProblem(lake.root, table) : undefined;
+  if (tableLink) throw new LakeError(`the events table folder ${table} is ${tableLink.replace(/: skipped$/, "")}; nothing was changed`);
+  const partition = path.join(lake.root, eventsPartitionPrefix(day, region, prefix));
   const staging = path.join(table, `.staging-${day}-${region}-${crypto.randomUUID()}`);
+  assertInside(table, partition, "the events partition");
+  assertInside(table, staging, "the staging folder");
   try {
     const history = checkJsonLines(historyFiles(lake, { region, dts: window }), "QueryExecutionId", HISTORY.columns, lake.root, scratch);
     const cloudTrail = checkCloudTrail(cloudTrailFiles(lake, { region, days: window }), CLOUDTRAIL.columns, lake.root, scratch);
@@ -66,8 +76,10 @@ export async function joinDayEmbedded(engine: DuckDbEngine, day: string, region:
         return { rows, unattributed: Number(t.unattributed ?? 0), withoutHistory: Number(t.without_history ?? 0) };
       },
     );
-    const partition = path.join(lake.root, eventsPartitionPrefix(day, region, prefix));
-    replacePartition(partition, counts.rows > 0 ? staging : undefined, table);
+    // A day with nothing readable is no evidence that the day was empty: keep what was joined before.
+    const readNothing = history.readable.length === 0 && cloudTrail.readable.length === 0;
+    const kept = readNothing && fs.existsSync(partition) ? "no history or CloudTrail file could be read for the day" : undefined;
+    if (!kept) replacePartition(partition, counts.rows > 0 ? staging : undefined, table);
     return {
       day,
       region,
@@ -77,7 +89,8 @@ export async function joinDayEmbedded(engine: DuckDbEngine, day: string, region:
       withoutHistory: counts.withoutHistory,
       history: summarise(history),
       cloudTrail: summarise(cloudTrail),
-      partition: counts.rows > 0 ? partition : undefined,
+      partition: kept ? partition : counts.rows > 0 ? partition : undefined,
+      ...(kept ? { kept } : {}),
     };
   } finally {
     fs.rmSync(staging, { recursive: true, force: true });

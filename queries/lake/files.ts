@@ -87,6 +87,12 @@ function accountFolders(awsLogs: string): string[] {
   return folders;
 }
 
+/** Regions the lake's CloudTrail folders hold, across accounts (no file is read). */
+export function cloudTrailRegions(lake: LakeLocation): string[] {
+  const awsLogs = path.join(lake.root, cloudTrailRoot(lake.trailPrefix));
+  return [...new Set(accountFolders(awsLogs).flatMap((account) => listDir(path.join(account, "CloudTrail"))))].sort();
+}
+
 /** CloudTrail log files, optionally only those of a region and some day folders. */
 export function cloudTrailFiles(lake: LakeLocation, filter: { region?: string; days?: readonly string[] } = {}): string[] {
   const awsLogs = path.join(lake.root, cloudTrailRoot(lake.trailPrefix));

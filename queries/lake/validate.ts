@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { Field } from "../schema/types";
+import { symlinkProblem } from "./safety";
 import { fieldsProblem } from "./shape";
 
 export interface Problem {
@@ -36,7 +37,13 @@ function note(check: CheckedFiles, problem: Problem): void {
   if (check.problems.length < MAX_PROBLEMS_KEPT) check.problems.push(problem);
 }
 
-function gunzip(file: string, check: CheckedFiles): string | undefined {
+function gunzip(file: string, check: CheckedFiles, root: string): string | undefined {
+  const link = symlinkProblem(root, file);
+  if (link) {
+    check.skippedFiles++;
+    note(check, { file, reason: link });
+    return undefined;
+  }
   try {
     return zlib.gunzipSync(fs.readFileSync(file)).toString("utf8");
   } catch (error) {
@@ -66,7 +73,7 @@ export function checkJsonLines(
 ): CheckedFiles {
   const check = emptyCheck();
   for (const file of files) {
-    const text = gunzip(file, check);
+    const text = gunzip(file, check, root);
     if (text === undefined) continue;
     const kept: string[] = [];
     let bad = 0;
@@ -97,7 +104,7 @@ export function checkJsonLines(
 export function checkCloudTrail(files: readonly string[], fields: readonly Field[], root: string, scratch: string): CheckedFiles {
   const check = emptyCheck();
   for (const file of files) {
-    const text = gunzip(file, check);
+    const text = gunzip(file, check, root);
     if (text === undefined) continue;
     let records: unknown;
     try {
