@@ -105,7 +105,10 @@ export class ScopedConnection {
     try {
       await this.connection.run(`CREATE OR REPLACE TEMP TABLE staged AS ${bound.sql}`, bound.values);
       const path = file.replace(/'/g, "''");
-      await this.connection.run(`COPY (SELECT ${columns.join(", ")} FROM staged) TO '${path}' (FORMAT parquet, COMPRESSION zstd)`);
+      // Ordered by every column, so the same inputs give the same bytes whatever order DuckDB produced.
+      await this.connection.run(
+        `COPY (SELECT ${columns.join(", ")} FROM staged ORDER BY ALL) TO '${path}' (FORMAT parquet, COMPRESSION zstd)`,
+      );
       const count = await this.connection.runAndReadAll("SELECT count(*) AS n FROM staged");
       return Number(count.getRowObjectsJS()[0].n);
     } catch (error) {

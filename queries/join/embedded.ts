@@ -2,7 +2,6 @@
  * The daily join on the embedded engine: reads only the partitions day D needs, skips and counts
  * unreadable input, and replaces the events partition (dt=D, region=R) whole or not at all.
  */
-import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -17,6 +16,7 @@ import { DEFAULT_PREFIX, eventsPartitionPrefix, eventsTablePrefix } from "../lay
 import { CLOUDTRAIL, EVENTS, HISTORY } from "../schema/tables";
 import { sqlName } from "../schema/types";
 import { readSql } from "../sql-files";
+import { cleanLeftovers, commitPartition, pendingFile } from "./partition";
 import { eventsJoinParameters } from "./parameters";
 
 export interface JoinSummary {
@@ -54,20 +54,31 @@ export async function joinDayEmbedded(engine: DuckDbEngine, day: string, region:
   const tableLink = fs.existsSync(table) ? symlinkProblem(lake.root, table) : undefined;
   if (tableLink) throw new LakeError(`the events table folder ${table} is ${tableLink.replace(/: skipped$/, "")}; nothing was changed`);
   const partition = path.join(lake.root, eventsPartitionPrefix(day, region, prefix));
-  const staging = path.join(table, `.staging-${day}-${region}-${crypto.randomUUID()}`);
   assertInside(table, partition, "the events partition");
-  assertInside(table, staging, "the staging folder");
+  cleanLeftovers(table);
+  let pending: string | undefined;
   try {
     const history = checkJsonLines(historyFiles(lake, { region, dts: window }), "QueryExecutionId", HISTORY.columns, lake.root, scratch);
     const cloudTrail = checkCloudTrail(cloudTrailFiles(lake, { region, days: window }), CLOUDTRAIL.columns, lake.root, scratch);
-    const sql = readSql("events_join");
-    const columns = EVENTS.columns.map(sqlName);
-    fs.mkdirSync(staging, { recursive: true });
-    const file = path.join(staging, "part-00000.parquet");
+    const summary = { day, region, history: summarise(history), cloudTrail: summarise(cloudTrail) };
+    // A day with nothing readable is no evidence that the day was empty: keep what was joined before.
+    if (history.readable.length === 0 && cloudTrail.readable.length === 0 && fs.existsSync(partition)) {
+      const kept = "no history or CloudTrail file could be read for the day";
+      return { ...summary, rows: 0, attributed: 0, unattributed: 0, withoutHistory: 0, partition, kept };
+    }
+    fs.mkdirSync(partition, { recursive: true });
+    const file = pendingFile(partition);
+    pending = file;
     const counts = await engine.withTables(
       { history: historySql(history.readable), cloudtrail: cloudTrailSql(cloudTrail.readable) },
       async (scoped) => {
-        const rows = await scoped.writeParquet(sql, eventsJoinParameters(day, region), columns, file, "events_join");
+        const rows = await scoped.writeParquet(
+          readSql("events_join"),
+          eventsJoinParameters(day, region),
+          EVENTS.columns.map(sqlName),
+          file,
+          "events_join",
+        );
         const tally = await scoped.run(
           "SELECT count_if(NOT attributed) AS unattributed, count_if(NOT in_history) AS without_history FROM read_parquet(:file)",
           { file },
@@ -76,44 +87,18 @@ export async function joinDayEmbedded(engine: DuckDbEngine, day: string, region:
         return { rows, unattributed: Number(t.unattributed ?? 0), withoutHistory: Number(t.without_history ?? 0) };
       },
     );
-    // A day with nothing readable is no evidence that the day was empty: keep what was joined before.
-    const readNothing = history.readable.length === 0 && cloudTrail.readable.length === 0;
-    const kept = readNothing && fs.existsSync(partition) ? "no history or CloudTrail file could be read for the day" : undefined;
-    if (!kept) replacePartition(partition, counts.rows > 0 ? staging : undefined, table);
+    commitPartition(partition, counts.rows > 0 ? file : undefined, table);
+    pending = undefined;
     return {
-      day,
-      region,
+      ...summary,
       rows: counts.rows,
       attributed: counts.rows - counts.unattributed,
       unattributed: counts.unattributed,
       withoutHistory: counts.withoutHistory,
-      history: summarise(history),
-      cloudTrail: summarise(cloudTrail),
-      partition: kept ? partition : counts.rows > 0 ? partition : undefined,
-      ...(kept ? { kept } : {}),
+      partition: counts.rows > 0 ? partition : undefined,
     };
   } finally {
-    fs.rmSync(staging, { recursive: true, force: true });
+    if (pending) fs.rmSync(pending, { force: true });
     fs.rmSync(scratch, { recursive: true, force: true });
   }
-}
-
-/**
- * Swaps a finished staging folder in for the partition with renames, so a reader sees the old
- * partition or the new one, never a half-written one. No staging folder means the day is empty.
- */
-function replacePartition(partition: string, staging: string | undefined, table: string): void {
-  const trash = path.join(table, `.trash-${crypto.randomUUID()}`);
-  const existed = fs.existsSync(partition);
-  if (existed) fs.renameSync(partition, trash);
-  try {
-    if (staging) {
-      fs.mkdirSync(path.dirname(partition), { recursive: true });
-      fs.renameSync(staging, partition);
-    }
-  } catch (error) {
-    if (existed) fs.renameSync(trash, partition);
-    throw error;
-  }
-  if (existed) fs.rmSync(trash, { recursive: true, force: true });
 }

@@ -3,7 +3,7 @@
  * built, input reached through a symbolic link is skipped and named, a day that read nothing keeps
  * its partition, and a mistyped region is an error, not an empty success.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -13,6 +13,7 @@ import { addDays } from "../../queries/days";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { InputError, LakeError } from "../../queries/errors";
 import { joinDayEmbedded } from "../../queries/join/embedded";
+import { LEFTOVER_AGE_MS, PARTITION_FILE } from "../../queries/join/partition";
 import { historyFiles } from "../../queries/lake/files";
 import { DEFAULT_PREFIX, eventsPartitionPrefix, eventsTablePrefix, historyPartitionPrefix } from "../../queries/layout";
 import { tempDir } from "../support/lake";
@@ -149,5 +150,80 @@ describe("athena-audit join on the command line", () => {
     const typo = cli(["join", "--lake", root, "--day", day, "--prefix", "athena-adit"]);
     expect(typo.status).toBe(1);
     expect(typo.stderr).toContain("holds no history under prefix athena-adit");
+  });
+});
+
+describe("a partition is whole at every instant", () => {
+  const sha = (file: string) => crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+  const visible = (dir: string) => fs.readdirSync(dir).filter((f) => !f.startsWith("."));
+
+  it("the same inputs give byte-identical Parquet", async () => {
+    const { root, day } = lake();
+    const file = path.join(root, eventsPartitionPrefix(day, REGION), PARTITION_FILE);
+    // Different parallelism reorders a hash join's output; the file must not change with it.
+    const joinWith = (threads: number) =>
+      withEngine(root, async (engine) => {
+        await engine.run(`SET threads = ${threads}`);
+        return joinDayEmbedded(engine, day, REGION);
+      });
+    await joinWith(1);
+    const first = sha(file);
+    await joinWith(4);
+    expect(sha(file)).toBe(first);
+  });
+
+  it("removes what killed runs left behind, once stale, and leaves a live run's files alone", async () => {
+    const { root, day } = lake();
+    const table = path.join(root, eventsTablePrefix(DEFAULT_PREFIX));
+    const partition = path.join(root, eventsPartitionPrefix(day, REGION));
+    const stale = [path.join(table, ".staging-2026-10-30-us-east-1-x"), path.join(table, ".trash-y"), path.join(partition, ".part-z.tmp")];
+    const live = path.join(table, ".staging-live");
+    for (const p of [...stale, live]) {
+      fs.mkdirSync(path.dirname(p), { recursive: true });
+      if (p.endsWith(".tmp")) fs.writeFileSync(p, "half a file");
+      else fs.mkdirSync(p);
+    }
+    const old = new Date(Date.now() - 2 * LEFTOVER_AGE_MS);
+    for (const p of stale) fs.utimesSync(p, old, old);
+    await withEngine(root, (engine) => joinDayEmbedded(engine, day, REGION));
+    expect(stale.filter((p) => fs.existsSync(p))).toEqual([]);
+    expect(fs.existsSync(live)).toBe(true);
+    expect(visible(partition)).toEqual([PARTITION_FILE]);
+  });
+
+  it("a join killed at any instant leaves the old partition or the new one, readable", async () => {
+    const { root, ledger, day } = lake();
+    const file = path.join(root, eventsPartitionPrefix(day, REGION), PARTITION_FILE);
+    await withEngine(root, (engine) => joinDayEmbedded(engine, day, REGION));
+    const before = sha(file);
+    // New evidence for the day, so the next join's file differs from the one it replaces.
+    fs.rmSync(historyFiles({ root }, { region: REGION, dts: [day] })[0]);
+    const outcomes = new Set<string>();
+    for (const delayMs of [0, 100, 250, 400, 550, 700, 900, 1200, 1600]) {
+      const child = spawn(process.execPath, [
+        path.join(ROOT, "dist", "cli", "main.js"),
+        "join",
+        "--lake",
+        root,
+        "--day",
+        day,
+        "--region",
+        REGION,
+      ]);
+      const killer = setTimeout(() => child.kill("SIGKILL"), delayMs);
+      await new Promise((resolve) => child.on("exit", resolve));
+      clearTimeout(killer);
+      expect(visible(path.dirname(file))).toEqual([PARTITION_FILE]);
+      outcomes.add(sha(file));
+      const rows = await withEngine(root, (engine) =>
+        engine.run("SELECT count(*) AS n FROM events WHERE dt = :day AND region = :region", { day, region: REGION }),
+      );
+      expect(Number(rows.rows[0].n)).toBeGreaterThan(0);
+    }
+    await withEngine(root, (engine) => joinDayEmbedded(engine, day, REGION));
+    const after = sha(file);
+    expect(after).not.toBe(before);
+    expect([...outcomes].every((o) => o === before || o === after)).toBe(true);
+    expect(ledger.queries.length).toBeGreaterThan(0);
   });
 });
