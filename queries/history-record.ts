@@ -28,28 +28,46 @@ export interface HistoryLine extends QueryExecutionLike {
   Audit: AuditInfo;
 }
 
-const ISO_LIKE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$/;
+const ISO_LIKE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+/** The instant of an ISO-like text, or undefined when a field is out of range (hour 25, 31 April, offset +25:00). */
+function isoInstant(m: RegExpExecArray): Date | undefined {
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0));
+  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
+  if (hour > 23 || minute > 59 || second > 59) return undefined;
+  const zone = m[8] && m[8].toUpperCase() !== "Z" ? m[8].replace(":", "") : "+0000";
+  const zoneHours = Number(zone.slice(1, 3));
+  const zoneMinutes = Number(zone.slice(3, 5) || "0");
+  if (zoneHours > 14 || zoneMinutes > 59) return undefined;
+  const millis = Number(((m[7] ?? "") + "000").slice(0, 3));
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, millis);
+  const offsetMinutes = (zone.startsWith("-") ? -1 : 1) * (zoneHours * 60 + zoneMinutes);
+  const date = new Date(utc - offsetMinutes * 60_000);
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
 
 /**
- * An instant in any encoding real Athena outputs use: a `Date` (SDK v3), ISO-8601 with `Z` or an
- * offset (CLI v2), epoch seconds as a number or numeric string (CLI v1), `YYYY-MM-DD HH:MM:SS[.f]`
- * with or without offset (Python `str(datetime)`). No zone means UTC.
+ * An instant in any encoding real Athena and CloudTrail outputs use: a `Date` (SDK v3), ISO-8601
+ * with `Z` or an offset, with or without seconds (CLI v2), epoch seconds as a number or numeric
+ * string (CLI v1), `YYYY-MM-DD HH:MM[:SS[.f]]` with or without offset (Python `str(datetime)`). No
+ * zone means UTC. Out-of-range fields (hour 25) are refused, never rolled over.
  */
 export function toIsoTimestamp(value: unknown): string {
   if (value instanceof Date && !Number.isNaN(value.getTime())) return value.toISOString();
-  if (typeof value === "number" && Number.isFinite(value)) return new Date(Math.round(value * 1000)).toISOString();
+  if (typeof value === "number" && Number.isFinite(value)) {
+    const date = new Date(Math.round(value * 1000));
+    if (!Number.isNaN(date.getTime())) return date.toISOString();
+  }
   if (typeof value === "string") {
     const text = value.trim();
     if (/^\d+(\.\d+)?$/.test(text)) return toIsoTimestamp(Number(text));
     const m = ISO_LIKE.exec(text);
-    if (m) {
-      const millis = Number(((m[7] ?? "") + "000").slice(0, 3));
-      const utc = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5], +m[6], millis);
-      const zone = m[8] && m[8] !== "Z" ? m[8].replace(":", "") : "+0000";
-      const offsetMinutes = (zone.startsWith("-") ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5)));
-      const date = new Date(utc - offsetMinutes * 60_000);
-      if (!Number.isNaN(date.getTime())) return date.toISOString();
-    }
+    const date = m ? isoInstant(m) : undefined;
+    if (date) return date.toISOString();
   }
   throw new InputError(`not a timestamp: ${JSON.stringify(value)}`);
 }

@@ -40,16 +40,27 @@ function listDir(dir: string): string[] {
   }
 }
 
+/**
+ * Files with `suffix` below `dir` (links followed, so the checks can name what a link leads to),
+ * hidden names left out. A folder that happens to be named `x.json.gz` is not a file to read.
+ */
 function filesUnder(dir: string, suffix: string): string[] {
   let entries: string[];
   try {
-    entries = fs.readdirSync(dir, { recursive: true }) as string[];
+    entries = fs.readdirSync(dir, { recursive: true, encoding: "utf8" });
   } catch {
     return [];
   }
   return entries
     .filter((e) => e.endsWith(suffix) && !e.split(path.sep).some((part) => part.startsWith(".")))
     .map((e) => path.join(dir, e))
+    .filter((file) => {
+      try {
+        return fs.statSync(file).isFile();
+      } catch {
+        return false; // a dangling link holds nothing to read, and the whole-lake views must not trip on it
+      }
+    })
     .sort();
 }
 
