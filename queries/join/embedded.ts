@@ -16,7 +16,9 @@ import { DEFAULT_PREFIX, eventsPartitionPrefix, eventsTablePrefix } from "../lay
 import { CLOUDTRAIL, EVENTS, HISTORY } from "../schema/tables";
 import { sqlName } from "../schema/types";
 import { readSql } from "../sql-files";
-import { cleanLeftovers, commitPartition, pendingFile } from "./partition";
+import { cleanLeftovers, cleanStaleScratch, commitPartition, pendingFile } from "./partition";
+
+const SCRATCH_PREFIX = "athena-audit-join-";
 import { eventsJoinParameters } from "./parameters";
 
 export interface JoinSummary {
@@ -49,7 +51,9 @@ export async function joinDayEmbedded(engine: DuckDbEngine, day: string, region:
   // Every name is checked before a path is built from it: `--region ../..` must never name a folder.
   checkLakeNames({ day, region, prefix, trailPrefix: lake.trailPrefix });
   const window = [addDays(day, -1), day, addDays(day, 1)];
-  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "athena-audit-join-"));
+  // A killed run cannot remove its scratch copies; the next one does, once they are stale.
+  cleanStaleScratch(os.tmpdir(), SCRATCH_PREFIX);
+  const scratch = fs.mkdtempSync(path.join(os.tmpdir(), SCRATCH_PREFIX));
   const table = path.join(lake.root, eventsTablePrefix(prefix));
   const tableLink = fs.existsSync(table) ? symlinkProblem(lake.root, table) : undefined;
   if (tableLink) throw new LakeError(`the events table folder ${table} is ${tableLink.replace(/: skipped$/, "")}; nothing was changed`);

@@ -44,6 +44,22 @@ export function cleanLeftovers(table: string, now = Date.now()): number {
   return removed;
 }
 
+/** Scratch folders (`<prefix>*` in `dir`) of runs killed long enough ago; a live run's are fresh. */
+export function cleanStaleScratch(dir: string, prefix: string, now = Date.now()): number {
+  let removed = 0;
+  for (const name of fs.readdirSync(dir).filter((n) => n.startsWith(prefix))) {
+    const full = path.join(dir, name);
+    try {
+      if (now - fs.lstatSync(full).mtimeMs <= LEFTOVER_AGE_MS) continue;
+      fs.rmSync(full, { recursive: true, force: true });
+      removed++;
+    } catch {
+      // another run removed it first
+    }
+  }
+  return removed;
+}
+
 /**
  * Makes `pending` the partition's content, or empties the partition when there is none. Files
  * another writer put there (Athena's INSERT names) are moved aside first and deleted after.

@@ -13,7 +13,7 @@ import { addDays } from "../../queries/days";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { InputError, LakeError } from "../../queries/errors";
 import { joinDayEmbedded } from "../../queries/join/embedded";
-import { LEFTOVER_AGE_MS, PARTITION_FILE } from "../../queries/join/partition";
+import { cleanStaleScratch, LEFTOVER_AGE_MS, PARTITION_FILE } from "../../queries/join/partition";
 import { historyFiles } from "../../queries/lake/files";
 import { DEFAULT_PREFIX, eventsPartitionPrefix, eventsTablePrefix, historyPartitionPrefix } from "../../queries/layout";
 import { tempDir } from "../support/lake";
@@ -225,5 +225,18 @@ describe("a partition is whole at every instant", () => {
     expect(after).not.toBe(before);
     expect([...outcomes].every((o) => o === before || o === after)).toBe(true);
     expect(ledger.queries.length).toBeGreaterThan(0);
+  });
+});
+
+describe("scratch folders of killed runs", () => {
+  it("are removed once stale, and a live run's are left alone", () => {
+    const dir = tempDir("scratch-parent");
+    roots.push(dir);
+    const [stale, live, other] = ["athena-audit-join-dead", "athena-audit-join-live", "someone-else"].map((n) => path.join(dir, n));
+    for (const p of [stale, live, other]) fs.mkdirSync(p);
+    const old = new Date(Date.now() - 2 * LEFTOVER_AGE_MS);
+    for (const p of [stale, other]) fs.utimesSync(p, old, old);
+    expect(cleanStaleScratch(dir, "athena-audit-join-")).toBe(1);
+    expect([stale, live, other].map((p) => fs.existsSync(p))).toEqual([false, true, true]);
   });
 });

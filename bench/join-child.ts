@@ -1,0 +1,32 @@
+/**
+ * One run of the join benchmark, in its own process so its peak RSS is the join's alone: opens a
+ * fresh DuckDbEngine on the lake, joins the day, and reports the times and `maxRSS` to the parent.
+ *   node join-child.js <lake> <day> <region>
+ */
+import { DuckDbEngine } from "../queries/duckdb/engine";
+import { joinDayEmbedded, JoinSummary } from "../queries/join/embedded";
+
+export interface JoinRun {
+  openMs: number;
+  joinMs: number;
+  summary: JoinSummary;
+  /** Peak resident set of this process, bytes. */
+  maxRss: number;
+}
+
+async function main(): Promise<void> {
+  const [lake, day, region] = process.argv.slice(2);
+  const started = performance.now();
+  const engine = await DuckDbEngine.open({ root: lake });
+  const opened = performance.now();
+  try {
+    const summary = await joinDayEmbedded(engine, day, region);
+    const run: JoinRun = { openMs: opened - started, joinMs: performance.now() - opened, summary, maxRss: 0 };
+    run.maxRss = process.resourceUsage().maxRSS * 1024;
+    process.send?.(run);
+  } finally {
+    await engine.close();
+  }
+}
+
+void main();

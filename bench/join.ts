@@ -1,0 +1,183 @@
+/**
+ * Benchmark (not a test): the embedded join on one big region-day against `zcat` of the same files.
+ * Generates, in a temporary folder, day D's CloudTrail (and the neighbour-day files around midnight
+ * the join reads) as gzip files of about `fileMB` each, `targetMB` in all, with N Athena queries and
+ * their history; then, `runs` times, times `gzip -dc` of every file the join reads and the join itself
+ * (a fresh engine in a child process each run, open time included), and prints the medians, their
+ * ratio against the issue's targets, rows, attribution and the join's peak RSS.
+ *   npm run bench:join -- [targetMB] [fileMB] [runs] [neighbourHours]   (default 100 0.5 3 1)
+ */
+import { execFileSync, fork, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as zlib from "node:zlib";
+import { pipeline } from "node:stream/promises";
+import { Writable } from "node:stream";
+import { addDays } from "../queries/days";
+import { cloudTrailFiles, historyFiles, LakeLocation } from "../queries/lake/files";
+import type { JoinRun } from "./join-child";
+import { writeBigDay } from "./join-lake";
+
+const DAY = "2026-10-14";
+const REGION = "us-east-1";
+/** The issue's targets: join ≤ 1.5× zcat with 0.5 MB files, ≤ 2× with ~40 MB files; RSS ≤ 600 MB. */
+const RATIO_TARGET_SMALL = 1.5;
+const RATIO_TARGET_LARGE = 2;
+const RSS_TARGET = 600 * 1024 ** 2;
+
+const MB = 1024 ** 2;
+const mb = (bytes: number) => `${(bytes / MB).toFixed(1)} MB`;
+const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+function hasGzip(): boolean {
+  try {
+    execFileSync("gzip", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** `gzip -dc` of every file, output to /dev/null, in batches that keep the argument list short. */
+async function zcat(files: readonly string[], useGzip: boolean): Promise<number> {
+  const started = performance.now();
+  if (useGzip) {
+    const sink = fs.openSync(os.devNull, "w");
+    try {
+      for (let i = 0; i < files.length; i += 500) {
+        const child = spawn("gzip", ["-dc", ...files.slice(i, i + 500)], { stdio: ["ignore", sink, "inherit"] });
+        const code = await new Promise<number | null>((resolve) => child.once("close", resolve));
+        if (code !== 0) throw new Error(`gzip -dc exited with ${String(code)}`);
+      }
+    } finally {
+      fs.closeSync(sink);
+    }
+  } else {
+    const discard = () => new Writable({ write: (_chunk, _encoding, done) => done() });
+    for (const file of files) await pipeline(fs.createReadStream(file), zlib.createGunzip(), discard());
+  }
+  return performance.now() - started;
+}
+
+/** One join in a child process, wall time measured around the whole child too. */
+async function join(lake: string): Promise<JoinRun & { childMs: number }> {
+  const started = performance.now();
+  const child = fork(path.join(__dirname, "join-child.js"), [lake, DAY, REGION], { stdio: ["ignore", "inherit", "inherit", "ipc"] });
+  let run: JoinRun | undefined;
+  child.on("message", (m) => (run = m as JoinRun));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  if (code !== 0 || !run) throw new Error(`the join child exited with ${String(code)}`);
+  return { ...run, childMs: performance.now() - started };
+}
+
+function argument(index: number, fallback: number, what: string, valid: (n: number) => boolean): number {
+  const text = process.argv[index];
+  const value = text === undefined ? fallback : Number(text);
+  if (!Number.isFinite(value) || !valid(value)) throw new Error(`${what}: got ${text}`);
+  return value;
+}
+
+/** The saved SQL beside the compiled queries (tsc copies no .sql), where `readSql` looks for it. */
+function copySavedSql(): void {
+  const compiled = path.join(__dirname, "..", "queries", "sql");
+  fs.cpSync(path.join(__dirname, "..", "..", "..", "queries", "sql"), compiled, { recursive: true });
+}
+
+async function main(): Promise<void> {
+  const positive = (n: number) => n > 0;
+  const whole = (n: number) => Number.isInteger(n) && n >= 1;
+  const targetMB = argument(2, 100, "targetMB must be a number > 0", positive);
+  const fileMB = argument(3, 0.5, "fileMB must be a number > 0", positive);
+  const runs = argument(4, 3, "runs must be a whole number ≥ 1", whole);
+  const neighbourHours = argument(5, 1, "neighbourHours must be from 0 to 24", (n) => n >= 0 && n <= 24);
+  copySavedSql();
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), "athena-audit-bench-join-"));
+  try {
+    const generating = performance.now();
+    const made = await writeBigDay({
+      lake: root,
+      day: DAY,
+      region: REGION,
+      targetBytes: targetMB * MB,
+      fileBytes: fileMB * MB,
+      neighbourHours,
+      queryShare: 0.07,
+      seed: 11,
+    });
+    console.log(
+      `generated in ${seconds(performance.now() - generating)}: ${made.cloudTrailFiles} CloudTrail files ` +
+        `(${mb(made.cloudTrailBytes)} gzip, ${mb(made.cloudTrailRawBytes)} JSON, ${made.records} records, ` +
+        `${DAY} ±${neighbourHours} h), ${made.historyFiles} history files (${mb(made.historyBytes)} gzip) for ${made.queries} queries`,
+    );
+    const lake: LakeLocation = { root };
+    const window = [addDays(DAY, -1), DAY, addDays(DAY, 1)];
+    const files = [...cloudTrailFiles(lake, { region: REGION, days: window }), ...historyFiles(lake, { region: REGION, dts: window })];
+    const useGzip = hasGzip();
+    const zcats: number[] = [];
+    const joins: (JoinRun & { childMs: number })[] = [];
+    for (let i = 0; i < runs; i++) {
+      zcats.push(await zcat(files, useGzip));
+      fs.rmSync(path.join(root, "athena-audit", "events"), { recursive: true, force: true });
+      joins.push(await join(root));
+      const last = joins[joins.length - 1];
+      console.log(
+        `run ${i + 1}: zcat ${seconds(zcats[i])}, join ${seconds(last.openMs + last.joinMs)} ` +
+          `(open ${seconds(last.openMs)}, join ${seconds(last.joinMs)}, child ${seconds(last.childMs)}), peak RSS ${mb(last.maxRss)}`,
+      );
+    }
+    const summary = joins[joins.length - 1].summary;
+    const zcatMs = median(zcats);
+    const joinMs = median(joins.map((j) => j.openMs + j.joinMs));
+    const peakRss = Math.max(...joins.map((j) => j.maxRss));
+    const ratio = joinMs / zcatMs;
+    const ratioTarget = fileMB >= 10 ? RATIO_TARGET_LARGE : RATIO_TARGET_SMALL;
+    const attributedAll = summary.attributed === made.queries && summary.rows === made.queries;
+    const lines: [string, string][] = [
+      [
+        "files read",
+        `${files.length} (${made.cloudTrailFiles} CloudTrail of ${mb(made.cloudTrailBytes / made.cloudTrailFiles)} on average, ` +
+          `${made.historyFiles} history)`,
+      ],
+      [
+        "size",
+        `${mb(made.cloudTrailBytes + made.historyBytes)} compressed, ${mb(made.cloudTrailRawBytes + made.historyRawBytes)} uncompressed`,
+      ],
+      ["records", `${summary.cloudTrail.records} CloudTrail (generated ${made.records}), ${summary.history.records} history`],
+      ["rows joined", String(summary.rows)],
+      [
+        "attributed",
+        `${summary.attributed} of N = ${made.queries} (unattributed ${summary.unattributed}, without history ${summary.withoutHistory})` +
+          (attributedAll ? ": met" : ": NOT MET"),
+      ],
+      ["zcat (median)", `${seconds(zcatMs)} (${useGzip ? "gzip -dc > /dev/null" : "Node zlib streaming; gzip not installed"})`],
+      [
+        "join (median)",
+        `${seconds(joinMs)} (open ${seconds(median(joins.map((j) => j.openMs)))} + ` +
+          `join ${seconds(median(joins.map((j) => j.joinMs)))})`,
+      ],
+      [
+        "join / zcat",
+        `${ratio.toFixed(2)}× (target ≤ ${ratioTarget}× with ${fileMB >= 10 ? "~40" : "0.5"} MB files: ` +
+          `${ratio <= ratioTarget ? "met" : "NOT MET"})`,
+      ],
+      ["join peak RSS", `${mb(peakRss)} (max of ${runs} runs; target ≤ ${mb(RSS_TARGET)}: ${peakRss <= RSS_TARGET ? "met" : "NOT MET"})`],
+    ];
+    const width = Math.max(...lines.map(([k]) => k.length));
+    for (const [key, value] of lines) console.log(`${key.padEnd(width)}  ${value}`);
+    const { cloudTrail, history } = summary;
+    if (cloudTrail.skippedRecords || history.skippedRecords || cloudTrail.skippedFiles || history.skippedFiles) {
+      console.log(`skipped (first problems): ${JSON.stringify([...cloudTrail.problems.slice(0, 3), ...history.problems.slice(0, 3)])}`);
+    }
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
+
+void main();
