@@ -16,10 +16,11 @@ import { DEFAULT_PREFIX, eventsPartitionPrefix, eventsTablePrefix } from "../lay
 import { CLOUDTRAIL, EVENTS, HISTORY } from "../schema/tables";
 import { sqlName } from "../schema/types";
 import { readSql } from "../sql-files";
+import { eventsJoinParameters } from "./parameters";
 import { cleanLeftovers, cleanStaleScratch, commitPartition, pendingFile } from "./partition";
 
+/** The embedded join's scratch folders in the OS temp dir (cleaned copies of damaged input). */
 const SCRATCH_PREFIX = "athena-audit-join-";
-import { eventsJoinParameters } from "./parameters";
 
 export interface JoinSummary {
   day: string;
