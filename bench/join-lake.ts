@@ -12,10 +12,11 @@ import * as zlib from "node:zlib";
 import { addDays, dayOf } from "../queries/days";
 import { toHistoryLine } from "../queries/history-record";
 import { cloudTrailObjectKey, historyObjectKey } from "../queries/layout";
-import { Caller, CloudTrailRecord, noiseRecord, startQueryExecutionRecord } from "../generator/cloudtrail";
+import { CloudTrailRecord, noiseRecord, startQueryExecutionRecord } from "../generator/cloudtrail";
 import { queryText, SimulatedQuery, toQueryExecution } from "../generator/executions";
 import { ACCOUNT_ID, ACTORS, Actor, DATABASES } from "../generator/org";
 import { Random } from "../generator/random";
+import { callerFor } from "../generator/simulate";
 
 export interface BigDayOptions {
   lake: string;
@@ -74,15 +75,10 @@ class GzipFile {
   }
 }
 
-function callerFor(actor: Actor, rng: Random): { caller: Caller; clientIndex: number } {
-  const clientIndex = rng.int(0, actor.clients.length - 1);
-  const client = actor.clients[clientIndex];
-  const sourceIp = typeof client.sourceIp === "string" ? client.sourceIp : `${client.sourceIp.network}.${rng.int(2, 250)}`;
-  const session = actor.sessions ? rng.pick(actor.sessions) : undefined;
-  return { caller: { actor, session, userAgent: client.userAgent, sourceIp }, clientIndex };
-}
-
-/** One query called at `eventAt` (whole second) and stamped by Athena within the same second. */
+/**
+ * One query called at `eventAt` (whole second) and stamped by Athena within the same second. Unlike
+ * the generator's planQuery, no DDL, reuse or midnight straddle: every query must land in day D.
+ */
 function plannedQuery(actor: Actor, region: string, eventAt: Date, day: string, rng: Random) {
   const { caller, clientIndex } = callerFor(actor, rng);
   const database = rng.pick(actor.databases);

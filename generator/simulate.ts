@@ -30,7 +30,8 @@ export interface SimulatedDay {
 
 const MS_HOUR = 3_600_000;
 
-function callerFor(actor: Actor, rng: Random): { caller: Caller; clientIndex: number } {
+/** Which of the actor's clients makes a call, from where, in which session. */
+export function callerFor(actor: Actor, rng: Random): { caller: Caller; clientIndex: number } {
   const clientIndex = rng.int(0, actor.clients.length - 1);
   const client = actor.clients[clientIndex];
   const sourceIp = typeof client.sourceIp === "string" ? client.sourceIp : `${client.sourceIp.network}.${rng.int(2, 250)}`;

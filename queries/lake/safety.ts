@@ -43,6 +43,18 @@ export function assertInside(folder: string, candidate: string, what: string): v
   }
 }
 
+const realRoots = new Map<string, string>();
+
+/** The lake root's own real path, resolved once: every input file of a day is compared with it. */
+function realRoot(root: string): string {
+  let real = realRoots.get(root);
+  if (real === undefined) {
+    real = fs.realpathSync(root);
+    realRoots.set(root, real);
+  }
+  return real;
+}
+
 /** Why `file` (below `root`) may not be read, when it or a folder on its way is a symbolic link. */
 export function symlinkProblem(root: string, file: string): string | undefined {
   let real: string;
@@ -51,6 +63,6 @@ export function symlinkProblem(root: string, file: string): string | undefined {
   } catch (error) {
     return `cannot resolve: ${(error as Error).message}`;
   }
-  const expected = path.join(fs.realpathSync(root), path.relative(root, file));
+  const expected = path.join(realRoot(root), path.relative(root, file));
   return real === expected ? undefined : `reached through a symbolic link (it leads to ${real}): skipped`;
 }
