@@ -91,6 +91,16 @@ export function cloudTrailObjectKey(f: Omit<CloudTrailFolder, "day">, deliveredA
   return `${folder}${f.account}_CloudTrail_${f.region}_${stamp}_${uniqueSuffix}.json.gz`;
 }
 
+const DELIVERY_STAMP = /_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_[^/\\]*\.json\.gz$/;
+
+/** When CloudTrail delivered a log file, from the stamp in its name (minute precision); undefined for other names. */
+export function cloudTrailDeliveredAt(file: string): Date | undefined {
+  const m = DELIVERY_STAMP.exec(file);
+  if (!m) return undefined;
+  const at = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:00Z`);
+  return Number.isNaN(at.getTime()) ? undefined : at;
+}
+
 /** An account folder's name, and an organization folder's, below `AWSLogs/`. */
 export const ACCOUNT_FOLDER = ACCOUNT_PATTERN;
 export const ORGANIZATION_FOLDER = /^o-[a-z0-9]+$/;

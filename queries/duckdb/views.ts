@@ -31,18 +31,37 @@ export function historySql(files: readonly string[]): string {
   if (files.length === 0) return emptyTableSql(HISTORY);
   const columns = HISTORY.columns.map((c) => `"${c.name}" AS ${sqlName(c)}`);
   return `SELECT ${columns.join(", ")}, region, dt, workgroup
-FROM read_json(${fileList(files)}, columns = ${columnsSpec(HISTORY)}, format = 'newline_delimited',
+FROM read_json(${fileList(files)}, columns = ${columnsSpec(HISTORY)}, format = 'newline_delimited', records = true,
   hive_partitioning = true, hive_types_autocast = false, maximum_object_size = 67108864)`;
+}
+
+/** The partition keys of CloudTrail, from each file's path (the trail's own folder layout). */
+function cloudTrailPartitions(): string {
+  return CLOUDTRAIL.partitionKeys
+    .map((p, i) => `regexp_extract(filename, ${sqlString(CLOUDTRAIL_FOLDER_PATTERN)}, ${i + 1}) AS ${p.name}`)
+    .join(", ");
+}
+
+/**
+ * CloudTrail records one per line, as the embedded join's reader writes them for a day, in folders
+ * named like the trail's (so the path still gives account, region and day).
+ */
+export function cloudTrailLinesSql(files: readonly string[]): string {
+  if (files.length === 0) return emptyTableSql(CLOUDTRAIL);
+  const columns = CLOUDTRAIL.columns.map((c) => `"${c.name}" AS ${sqlName(c)}`);
+  return `SELECT ${columns.join(", ")}, ${cloudTrailPartitions()}
+FROM (
+  SELECT * REPLACE (replace(filename, '\\', '/') AS filename)
+  FROM read_json(${fileList(files)}, columns = ${columnsSpec(CLOUDTRAIL)}, format = 'newline_delimited', records = true,
+    filename = true, maximum_object_size = 67108864)
+)`;
 }
 
 export function cloudTrailSql(files: readonly string[]): string {
   if (files.length === 0) return emptyTableSql(CLOUDTRAIL);
   const recordType = duckType({ kind: "struct", fields: CLOUDTRAIL.columns });
   const columns = CLOUDTRAIL.columns.map((c) => `record."${c.name}" AS ${sqlName(c)}`);
-  const partitions = CLOUDTRAIL.partitionKeys.map(
-    (p, i) => `regexp_extract(filename, ${sqlString(CLOUDTRAIL_FOLDER_PATTERN)}, ${i + 1}) AS ${p.name}`,
-  );
-  return `SELECT ${columns.join(", ")}, ${partitions.join(", ")}
+  return `SELECT ${columns.join(", ")}, ${cloudTrailPartitions()}
 FROM (
   SELECT unnest("Records") AS record, replace(filename, '\\', '/') AS filename
   FROM read_json(${fileList(files)}, columns = {'Records': ${sqlString(`${recordType}[]`)}}, format = 'unstructured',
@@ -78,6 +97,6 @@ export function grantsSql(files: readonly string[]): string {
   if (files.length === 0) return emptyTableSql(GRANTS);
   const columns = GRANTS.columns.map((c) => `"${c.name}" AS ${sqlName(c)}`);
   return `SELECT ${columns.join(", ")}, dt
-FROM read_json(${fileList(files)}, columns = ${columnsSpec(GRANTS)}, format = 'newline_delimited',
+FROM read_json(${fileList(files)}, columns = ${columnsSpec(GRANTS)}, format = 'newline_delimited', records = true,
   hive_partitioning = true, hive_types_autocast = false)`;
 }

@@ -8,15 +8,17 @@ import * as path from "node:path";
 import { addDays } from "../days";
 import { LakeError } from "../errors";
 import { DuckDbEngine } from "../duckdb/engine";
-import { cloudTrailSql, historySql } from "../duckdb/views";
+import { cloudTrailLinesSql, historySql } from "../duckdb/views";
 import { cloudTrailFiles, historyFiles } from "../lake/files";
 import { assertInside, checkLakeNames, symlinkProblem } from "../lake/safety";
-import { checkCloudTrail, checkJsonLines, CheckedFiles } from "../lake/validate";
-import { DEFAULT_PREFIX, eventsPartitionPrefix, eventsTablePrefix } from "../layout";
-import { CLOUDTRAIL, EVENTS, HISTORY } from "../schema/tables";
+import { CheckedFiles } from "../lake/checked";
+import { readHistory } from "../lake/read-history";
+import { readCloudTrail } from "../lake/read-trail";
+import { cloudTrailDeliveredAt, DEFAULT_PREFIX, eventsPartitionPrefix, eventsTablePrefix } from "../layout";
+import { EVENTS } from "../schema/tables";
 import { sqlName } from "../schema/types";
 import { readSql } from "../sql-files";
-import { eventsJoinParameters } from "./parameters";
+import { eventsJoinParameters, filesForWindow } from "./parameters";
 import { cleanLeftovers, cleanStaleScratch, commitPartition, pendingFile } from "./partition";
 
 /** The embedded join's scratch folders in the OS temp dir (cleaned copies of damaged input). */
@@ -33,8 +35,8 @@ export interface JoinSummary {
   unattributed: number;
   /** CloudTrail records with no history row (principal known, bytes unknown). */
   withoutHistory: number;
-  history: Omit<CheckedFiles, "readable"> & { files: number };
-  cloudTrail: Omit<CheckedFiles, "readable"> & { files: number };
+  history: CheckedFiles & { files: number };
+  cloudTrail: CheckedFiles & { files: number };
   /** The partition folder written (absent when the day had no rows). */
   partition?: string;
   /** Why the existing partition was kept as it was (nothing could be read for the day). */
@@ -42,8 +44,7 @@ export interface JoinSummary {
 }
 
 function summarise(check: CheckedFiles): JoinSummary["history"] {
-  const { readable, ...rest } = check;
-  return { ...rest, files: readable.length + check.skippedFiles };
+  return { ...check, files: check.filesRead + check.skippedFiles };
 }
 
 export async function joinDayEmbedded(engine: DuckDbEngine, day: string, region: string): Promise<JoinSummary> {
@@ -52,6 +53,7 @@ export async function joinDayEmbedded(engine: DuckDbEngine, day: string, region:
   // Every name is checked before a path is built from it: `--region ../..` must never name a folder.
   checkLakeNames({ day, region, prefix, trailPrefix: lake.trailPrefix });
   const window = [addDays(day, -1), day, addDays(day, 1)];
+  const parameters = eventsJoinParameters(day, region);
   // A killed run cannot remove its scratch copies; the next one does, once they are stale.
   cleanStaleScratch(os.tmpdir(), SCRATCH_PREFIX);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), SCRATCH_PREFIX));
@@ -63,11 +65,13 @@ export async function joinDayEmbedded(engine: DuckDbEngine, day: string, region:
   cleanLeftovers(table);
   let pending: string | undefined;
   try {
-    const history = checkJsonLines(historyFiles(lake, { region, dts: window }), "QueryExecutionId", HISTORY.columns, lake.root, scratch);
-    const cloudTrail = checkCloudTrail(cloudTrailFiles(lake, { region, days: window }), CLOUDTRAIL.columns, lake.root, scratch);
-    const summary = { day, region, history: summarise(history), cloudTrail: summarise(cloudTrail) };
+    const reading = { root: lake.root, scratch };
+    const history = await readHistory(historyFiles(lake, { region, dts: window }), reading);
+    const trailFiles = filesForWindow(cloudTrailFiles(lake, { region, days: window }), parameters, cloudTrailDeliveredAt);
+    const cloudTrail = await readCloudTrail(trailFiles, reading);
+    const summary = { day, region, history: summarise(history.check), cloudTrail: summarise(cloudTrail.check) };
     // A day with nothing readable is no evidence that the day was empty: keep what was joined before.
-    if (history.readable.length === 0 && cloudTrail.readable.length === 0 && fs.existsSync(partition)) {
+    if (history.check.filesRead === 0 && cloudTrail.check.filesRead === 0 && fs.existsSync(partition)) {
       const kept = "no history or CloudTrail file could be read for the day";
       return { ...summary, rows: 0, attributed: 0, unattributed: 0, withoutHistory: 0, partition, kept };
     }
@@ -75,15 +79,9 @@ export async function joinDayEmbedded(engine: DuckDbEngine, day: string, region:
     const file = pendingFile(partition);
     pending = file;
     const counts = await engine.withTables(
-      { history: historySql(history.readable), cloudtrail: cloudTrailSql(cloudTrail.readable) },
+      { history: historySql(history.outputs), cloudtrail: cloudTrailLinesSql(cloudTrail.outputs) },
       async (scoped) => {
-        const rows = await scoped.writeParquet(
-          readSql("events_join"),
-          eventsJoinParameters(day, region),
-          EVENTS.columns.map(sqlName),
-          file,
-          "events_join",
-        );
+        const rows = await scoped.writeParquet(readSql("events_join"), parameters, EVENTS.columns.map(sqlName), file, "events_join");
         const tally = await scoped.run(
           "SELECT count_if(NOT attributed) AS unattributed, count_if(NOT in_history) AS without_history FROM read_parquet(:file)",
           { file },

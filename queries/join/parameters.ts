@@ -47,3 +47,30 @@ export function eventsJoinParameters(day: string, region: string): EventsJoinPar
     day_end: at(after, "00:00:00"),
   };
 }
+
+/** Clocks differ a little: a file stamped slightly before an event it holds is still read. */
+const CLOCK_SKEW_MS = 15 * 60_000;
+/**
+ * CloudTrail delivers within about 15 minutes, typically 5 (not guaranteed): files delivered up to
+ * this long after the window's end are read too. A record delivered later than that is not read:
+ * its query shows as unattributed, and is counted so in the day's summary.
+ */
+export const DELIVERY_ALLOWANCE_MS = 2 * 3_600_000;
+
+/**
+ * The CloudTrail files of the neighbour days that can hold events of the join's window: a file
+ * holds nothing newer than its delivery stamp, and (within the allowance) nothing much older.
+ * Files whose names carry no stamp are always read.
+ */
+export function filesForWindow(
+  files: readonly string[],
+  parameters: EventsJoinParameters,
+  deliveredAt: (file: string) => Date | undefined,
+): string[] {
+  const from = Date.parse(`${parameters.event_time_from.replace(" ", "T")}Z`) - CLOCK_SKEW_MS;
+  const to = Date.parse(`${parameters.event_time_to.replace(" ", "T")}Z`) + DELIVERY_ALLOWANCE_MS;
+  return files.filter((file) => {
+    const at = deliveredAt(file)?.getTime();
+    return at === undefined || (at >= from && at < to);
+  });
+}

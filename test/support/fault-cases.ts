@@ -44,6 +44,27 @@ export const recordCases: RecordCase[] = [
     },
     expected: "removed",
   },
+  {
+    name: "invalid UTF-8 bytes inside one CloudTrail record",
+    kind: "cloudtrail",
+    corrupt: (r) => {
+      const [head, tail] = JSON.stringify(set(r, (n) => (n.userAgent = "MARK"))).split("MARK");
+      return Buffer.concat([Buffer.from(head), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(tail)]);
+    },
+    expected: "removed",
+  },
+  {
+    name: "an event name spelled with \\u escapes",
+    kind: "cloudtrail",
+    corrupt: (r) => Buffer.from(JSON.stringify(r).replace('"StartQueryExecution"', '"\\u0053tart\\u0051ueryExecution"')),
+    expected: "same",
+  },
+  {
+    name: "a CloudTrail record with its keys in another order",
+    kind: "cloudtrail",
+    corrupt: (r) => Object.fromEntries(Object.entries(r).reverse()),
+    expected: "same",
+  },
   // timestamps
   {
     name: "SubmissionDateTime without seconds (2026-10-25T16:04Z)",

@@ -109,7 +109,10 @@ export function findRecord(
   throw new Error(`no ${kind} record of ${day} fits`);
 }
 
-/** Rewrites record `index` of `file`: `change` gives the new record (object, or raw text/bytes for history), or undefined to delete it. */
+/**
+ * Rewrites record `index` of `file`: `change` gives the new record (an object, raw text for history, raw
+ * bytes for either), or undefined to delete it.
+ */
 export function editRecord(file: string, kind: Kind, index: number, change: (record: TrailRecord) => unknown): void {
   if (kind === "history") {
     const lines: (string | Buffer)[] = historyLines(file);
@@ -123,7 +126,14 @@ export function editRecord(file: string, kind: Kind, index: number, change: (rec
   const next = change(records[index] as TrailRecord);
   if (next === undefined) records.splice(index, 1);
   else records[index] = next;
-  writeTrailRecords(file, records);
+  if (!Buffer.isBuffer(next)) {
+    writeTrailRecords(file, records);
+    return;
+  }
+  // Raw bytes for one record: the document is written around them.
+  const parts = records.map((r) => (Buffer.isBuffer(r) ? r : Buffer.from(JSON.stringify(r))));
+  const commas = parts.flatMap((part, i) => (i === 0 ? [part] : [Buffer.from(","), part]));
+  writeGz(file, Buffer.concat([Buffer.from('{"Records":['), ...commas, Buffer.from("]}")]));
 }
 
 /** The same path in another copy of the lake. */
