@@ -15,7 +15,7 @@ export interface Problem {
 export interface CheckedFiles {
   /** Files read, whole or with some records skipped. */
   filesRead: number;
-  /** Records read (history lines; CloudTrail records, of every kind). */
+  /** Records read and not skipped (history lines; CloudTrail records of every kind, parsed or not). */
   records: number;
   skippedFiles: number;
   skippedRecords: number;
@@ -43,6 +43,8 @@ export interface FileOutcome {
   bad: Omit<Problem, "file">[];
   /** Remarks that cost no record (garbage after the gzip data, a byte-order mark). */
   remarks: string[];
+  /** The copy of its kept records the engine reads (absent when none were kept). */
+  copy?: string;
 }
 
 export function skippedFile(file: string, reason: string): FileOutcome {

@@ -1,0 +1,63 @@
+/** Inflating lake files: small ones in one call, big ones (or ones that inflate big) streamed, damage salvaged by member. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as zlib from "node:zlib";
+import { afterAll, describe, expect, it } from "vitest";
+import { ChunkReader, inflateFile, UnreadableFile } from "../../queries/lake/gzip";
+import { tempDir } from "../support/lake";
+
+const dir = tempDir("gzip");
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+class Collect implements ChunkReader {
+  chunks: Buffer[] = [];
+  push(chunk: Buffer): void {
+    this.chunks.push(chunk);
+  }
+  text(): string {
+    return Buffer.concat(this.chunks).toString();
+  }
+}
+
+function file(name: string, bytes: Buffer): string {
+  const at = path.join(dir, name);
+  fs.writeFileSync(at, bytes);
+  return at;
+}
+
+describe("inflateFile", () => {
+  it("inflates a small file in one chunk", async () => {
+    const { reader, garbageBytes } = await inflateFile(file("small.gz", zlib.gzipSync("a\nb\n")), () => new Collect());
+    expect(reader.chunks).toHaveLength(1);
+    expect(reader.text()).toBe("a\nb\n");
+    expect(garbageBytes).toBeUndefined();
+  });
+
+  it("streams a small file that inflates past 32 MB, in chunks, every byte there", async () => {
+    const big = Buffer.alloc(40 << 20, "x");
+    const compressed = zlib.gzipSync(big);
+    expect(compressed.length).toBeLessThan(1 << 20);
+    const { reader } = await inflateFile(file("bomb.gz", compressed), () => new Collect());
+    expect(reader.chunks.length).toBeGreaterThan(1);
+    expect(reader.chunks.reduce((n, c) => n + c.length, 0)).toBe(big.length);
+  });
+
+  it("salvages the members before garbage into a fresh reader, and counts the garbage", async () => {
+    const bytes = Buffer.concat([zlib.gzipSync("one\n"), zlib.gzipSync("two\n"), Buffer.from("trailing junk")]);
+    const made: Collect[] = [];
+    const { reader, garbageBytes } = await inflateFile(file("junk.gz", bytes), () => {
+      made.push(new Collect());
+      return made[made.length - 1];
+    });
+    expect(reader.text()).toBe("one\ntwo\n");
+    expect(garbageBytes).toBe("trailing junk".length);
+    expect(reader).toBe(made[made.length - 1]);
+  });
+
+  it("refuses a file that is not gzip, or is cut short in its first member, naming why", async () => {
+    await expect(inflateFile(file("plain.gz", Buffer.from("plain text")), () => new Collect())).rejects.toThrow(UnreadableFile);
+    const cut = zlib.gzipSync("a".repeat(1000) + Math.random().toString());
+    await expect(inflateFile(file("cut.gz", cut.subarray(0, cut.length - 12)), () => new Collect())).rejects.toThrow(/unreadable gzip/);
+    await expect(inflateFile(path.join(dir, "missing.gz"), () => new Collect())).rejects.toThrow(/unreadable: .*ENOENT/);
+  });
+});
