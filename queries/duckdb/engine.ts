@@ -1,12 +1,14 @@
 /**
  * The embedded engine: DuckDB over a local lake folder, with the audit's tables as views and the
- * compatibility macros installed, so the saved Athena SQL runs unchanged.
+ * compatibility macros installed, so the saved Athena SQL runs unchanged. A table's files are listed
+ * and its view bound only when a query names it.
  */
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { ColumnInfo, QueryEngine, QueryParameters, QueryResult, Row, Value } from "../engine";
 import { QueryFailedError } from "../errors";
 import { assertLake, cloudTrailFiles, eventsFiles, grantsFiles, historyFiles, LakeLocation } from "../lake/files";
-import { bindParameters } from "../parameters";
+import { bindParameters, LITERALS_AND_COMMENTS } from "../parameters";
+import { TableName, TABLES } from "../schema/tables";
 import { COMPAT_MACROS, SESSION_SETTINGS } from "./compat";
 import { cloudTrailSql, eventsColumnsProbe, eventsSql, grantsSql, historySql } from "./views";
 
@@ -19,8 +21,30 @@ function toValue(value: unknown, type: string): Value {
   return JSON.stringify(value, (_k, v: unknown) => (typeof v === "bigint" ? Number(v) : v));
 }
 
+/** The lake's tables, from their definitions: each is a view over its files, defined when a query names it. */
+const LAKE_TABLES = Object.values(TABLES).map((t) => ({ name: t.name, named: new RegExp(`\\b${t.name}\\b`, "i") }));
+const LITERALS = new RegExp(LITERALS_AND_COMMENTS, "g");
+
+/**
+ * The SQL's code and quoted identifiers (`"events"` names a table), without string literals and
+ * comments: saved queries say "CloudTrail" and "history" in both, and binding those views at 100k
+ * files costs seconds. The parameter binder reads the same spans the same way.
+ */
+function codeOf(sql: string): string {
+  return sql.replace(LITERALS, (span) => (span.startsWith('"') ? span : " "));
+}
+
+/**
+ * The lake views live in their own schema, on the search path of the engine's connection only: a
+ * scoped connection sees its temp views and main (the macros), never a lake-wide view it was not
+ * given, whether or not the engine has bound one.
+ */
+const LAKE_SCHEMA = "lake";
+
 export class DuckDbEngine implements QueryEngine {
   readonly kind = "duckdb" as const;
+  /** Lake views defined since the last refresh (or being defined), by table. */
+  private readonly views = new Map<TableName, Promise<void>>();
 
   private constructor(
     readonly lake: LakeLocation,
@@ -28,44 +52,44 @@ export class DuckDbEngine implements QueryEngine {
     private readonly connection: DuckDBConnection,
   ) {}
 
-  /** Opens a lake folder (which must exist) with its tables as views. */
+  /**
+   * Opens a lake folder (which must exist). Nothing is listed yet: listing and binding the whole
+   * lake costs seconds and a gigabyte at 100k files, and many commands read one table or none.
+   */
   static async open(lake: LakeLocation): Promise<DuckDbEngine> {
     assertLake(lake);
     const instance = await DuckDBInstance.create(":memory:");
     const connection = await instance.connect();
     await prepareSession(connection);
+    // Macros go to main before the search path changes, so scoped connections see them too.
     for (const macro of COMPAT_MACROS) await connection.run(macro);
-    const engine = new DuckDbEngine(lake, instance, connection);
-    await engine.refresh();
-    return engine;
+    await connection.run(`CREATE SCHEMA ${LAKE_SCHEMA}`);
+    await connection.run(`SET search_path = 'main,${LAKE_SCHEMA}'`);
+    return new DuckDbEngine(lake, instance, connection);
   }
 
-  /** Re-reads which files the lake holds (after a join wrote a partition, say). */
-  async refresh(): Promise<void> {
-    const events = eventsFiles(this.lake);
-    const present =
-      events.length > 0 ? new Set((await this.run(eventsColumnsProbe(events))).rows.map((r) => String(r.column_name))) : undefined;
-    await this.defineViews(this.connection, {
-      history: historySql(historyFiles(this.lake)),
-      cloudtrail: cloudTrailSql(cloudTrailFiles(this.lake)),
-      events: eventsSql(events, present),
-      grants: grantsSql(grantsFiles(this.lake)),
-    });
+  /** Forgets which files the lake holds (after a join wrote a partition, say): the next query re-lists them. */
+  refresh(): Promise<void> {
+    this.views.clear();
+    return Promise.resolve();
   }
 
   async run(sql: string, parameters: QueryParameters = {}, queryName?: string): Promise<QueryResult> {
+    const code = codeOf(sql);
+    await Promise.all(LAKE_TABLES.filter((t) => t.named.test(code)).map((t) => this.lakeView(t.name)));
     return runOn(this.connection, sql, parameters, queryName);
   }
 
   /**
    * Runs `work` on a separate connection where the named tables are temporary views with the given
-   * bodies (e.g. only the partitions a join reads); the lake-wide views stay as they are.
+   * bodies (e.g. only the partitions a join reads). It lists nothing: a lake table it was not given
+   * does not exist there.
    */
   async withTables<T>(tables: Record<string, string>, work: (scoped: ScopedConnection) => Promise<T>): Promise<T> {
     const connection = await this.instance.connect();
     try {
       await prepareSession(connection);
-      await this.defineViews(connection, tables, true);
+      for (const [name, body] of Object.entries(tables)) await connection.run(`CREATE OR REPLACE TEMP VIEW ${name} AS ${body}`);
       return await work(new ScopedConnection(connection));
     } finally {
       connection.closeSync();
@@ -78,9 +102,40 @@ export class DuckDbEngine implements QueryEngine {
     return Promise.resolve();
   }
 
-  private async defineViews(connection: DuckDBConnection, views: Record<string, string>, temporary = false): Promise<void> {
-    for (const [name, body] of Object.entries(views)) {
-      await connection.run(`CREATE OR REPLACE ${temporary ? "TEMP " : ""}VIEW ${name} AS ${body}`);
+  /** Defines a lake view once per refresh; concurrent queries share the definition, a failed one is retried. */
+  private lakeView(name: TableName): Promise<void> {
+    const cached = this.views.get(name);
+    if (cached) return cached;
+    const defined = this.lakeViewSql(name).then(async (body) => {
+      try {
+        await this.connection.run(`CREATE OR REPLACE VIEW ${LAKE_SCHEMA}.${name} AS ${body}`);
+      } catch (error) {
+        // Binding can read a file (CloudTrail's first): the query that named the table fails, as the user's.
+        throw new QueryFailedError(`embedded query failed: ${name} view: ${(error as Error).message}`, undefined, { cause: error });
+      }
+    });
+    this.views.set(name, defined);
+    void defined.catch(() => {
+      if (this.views.get(name) === defined) this.views.delete(name);
+    });
+    return defined;
+  }
+
+  private async lakeViewSql(name: TableName): Promise<string> {
+    switch (name) {
+      case "history":
+        return historySql(historyFiles(this.lake));
+      case "cloudtrail":
+        return cloudTrailSql(cloudTrailFiles(this.lake));
+      case "grants":
+        return grantsSql(grantsFiles(this.lake));
+      case "events": {
+        const files = eventsFiles(this.lake);
+        if (files.length === 0) return eventsSql(files);
+        // Straight to the connection: the probe reads files, not views, and run() would wait on this very definition.
+        const described = await runOn(this.connection, eventsColumnsProbe(files), {}, undefined);
+        return eventsSql(files, new Set(described.rows.map((r) => String(r.column_name))));
+      }
     }
   }
 }

@@ -32,6 +32,15 @@ export function assertLake(lake: LakeLocation): void {
   if (!stat.isDirectory()) throw new LakeError(`lake ${lake.root} is not a folder`);
 }
 
+/**
+ * Appends `items` to `into` one by one: `into.push(...items)` passes each item as an argument on
+ * the stack and overflows it above about 125k (one CloudTrail folder can hold more files than that).
+ */
+function append<T>(into: T[], items: readonly T[]): T[] {
+  for (const item of items) into.push(item);
+  return into;
+}
+
 function listDir(dir: string): string[] {
   try {
     return fs.readdirSync(dir).sort();
@@ -43,6 +52,7 @@ function listDir(dir: string): string[] {
 /**
  * Files with `suffix` below `dir` (links followed, so the checks can name what a link leads to),
  * hidden names left out. A folder that happens to be named `x.json.gz` is not a file to read.
+ * Listed by name: with `withFileTypes` (3x faster) Node would not descend into linked folders.
  */
 function filesUnder(dir: string, suffix: string): string[] {
   let entries: string[];
@@ -79,7 +89,7 @@ export function historyFiles(lake: LakeLocation, filter: { region?: string; dts?
   const files: string[] = [];
   for (const region of regions) {
     const days = filter.dts ? filter.dts.map((d) => `dt=${d}`) : listDir(path.join(table, region));
-    for (const day of days) files.push(...filesUnder(path.join(table, region, day), ".json.gz"));
+    for (const day of days) append(files, filesUnder(path.join(table, region, day), ".json.gz"));
   }
   return files;
 }
@@ -113,10 +123,10 @@ export function cloudTrailFiles(lake: LakeLocation, filter: { region?: string; d
     const regions = filter.region ? [filter.region] : listDir(trail);
     for (const region of regions) {
       if (!filter.days) {
-        files.push(...filesUnder(path.join(trail, region), ".json.gz"));
+        append(files, filesUnder(path.join(trail, region), ".json.gz"));
         continue;
       }
-      for (const day of filter.days) files.push(...filesUnder(path.join(trail, region, cloudTrailDay(day)), ".json.gz"));
+      for (const day of filter.days) append(files, filesUnder(path.join(trail, region, cloudTrailDay(day)), ".json.gz"));
     }
   }
   return files;
