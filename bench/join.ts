@@ -5,7 +5,10 @@
  * their history; then, `runs` times, times `gzip -dc` of every file the join reads and the join itself
  * (a fresh engine in a child process each run, open time included), and prints the medians, their
  * ratio against the issue's targets, rows, attribution and the join's peak RSS.
- *   npm run bench:join -- [targetMB] [fileMB] [runs] [neighbourHours]   (default 100 0.5 3 1)
+ * With `otherFiles` > 0 it then adds that many CloudTrail files to other days' folders (bytes that
+ * are not gzip, so opening one would be counted) and joins once more: a big lake must cost the day
+ * nothing and none of them may be opened.
+ *   npm run bench:join -- [targetMB] [fileMB] [runs] [neighbourHours] [otherFiles]   (default 100 0.5 3 1 0)
  */
 import { execFileSync, fork, spawn } from "node:child_process";
 import * as fs from "node:fs";
@@ -15,6 +18,8 @@ import * as zlib from "node:zlib";
 import { pipeline } from "node:stream/promises";
 import { Writable } from "node:stream";
 import { addDays } from "../queries/days";
+import { eventsJoinParameters, filesForWindow } from "../queries/join/parameters";
+import { cloudTrailDeliveredAt, cloudTrailObjectKey } from "../queries/layout";
 import { cloudTrailFiles, historyFiles, LakeLocation } from "../queries/lake/files";
 import type { JoinRun } from "./join-child";
 import { writeBigDay } from "./join-lake";
@@ -97,6 +102,7 @@ async function main(): Promise<void> {
   const fileMB = argument(3, 0.5, "fileMB must be a number > 0", positive);
   const runs = argument(4, 3, "runs must be a whole number ≥ 1", whole);
   const neighbourHours = argument(5, 1, "neighbourHours must be from 0 to 24", (n) => n >= 0 && n <= 24);
+  const otherFiles = argument(6, 0, "otherFiles must be a whole number ≥ 0", (n) => Number.isInteger(n) && n >= 0);
   copySavedSql();
   const root = fs.mkdtempSync(path.join(os.tmpdir(), "athena-audit-bench-join-"));
   try {
@@ -118,7 +124,12 @@ async function main(): Promise<void> {
     );
     const lake: LakeLocation = { root };
     const window = [addDays(DAY, -1), DAY, addDays(DAY, 1)];
-    const files = [...cloudTrailFiles(lake, { region: REGION, days: window }), ...historyFiles(lake, { region: REGION, dts: window })];
+    const trail = filesForWindow(
+      cloudTrailFiles(lake, { region: REGION, days: window }),
+      eventsJoinParameters(DAY, REGION),
+      cloudTrailDeliveredAt,
+    );
+    const files = [...trail, ...historyFiles(lake, { region: REGION, dts: window })];
     const useGzip = hasGzip();
     const zcats: number[] = [];
     const joins: (JoinRun & { childMs: number })[] = [];
@@ -175,9 +186,32 @@ async function main(): Promise<void> {
     if (cloudTrail.skippedRecords || history.skippedRecords || cloudTrail.skippedFiles || history.skippedFiles) {
       console.log(`skipped (first problems): ${JSON.stringify([...cloudTrail.problems.slice(0, 3), ...history.problems.slice(0, 3)])}`);
     }
+    if (otherFiles > 0) await bigLake(root, otherFiles, joinMs);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
+}
+
+/** `count` CloudTrail files in other days' folders (not gzip: opening one would be counted), then one more join. */
+async function bigLake(root: string, count: number, dayJoinMs: number): Promise<void> {
+  const started = performance.now();
+  const days = 60;
+  for (let i = 0; i < count; i++) {
+    // Days D-63 .. D-4 (each 5-minute window): none can hold D's window.
+    const dayStart = Date.parse(`${addDays(DAY, -4 - (i % days))}T00:00:00Z`);
+    const deliveredAt = new Date(dayStart + (Math.floor(i / days) % 288) * 300_000);
+    const key = cloudTrailObjectKey({ account: "210987654321", region: REGION }, deliveredAt, `OTHER${String(i).padStart(11, "0")}`);
+    if (i < days) fs.mkdirSync(path.dirname(path.join(root, key)), { recursive: true });
+    fs.writeFileSync(path.join(root, key), "not gzip");
+  }
+  console.log(`added ${count} CloudTrail files in ${days} other days' folders in ${seconds(performance.now() - started)}`);
+  fs.rmSync(path.join(root, "athena-audit", "events"), { recursive: true, force: true });
+  const run = await join(root);
+  const opened = run.summary.cloudTrail.skippedFiles;
+  console.log(
+    `big lake: join ${seconds(run.openMs + run.joinMs)} (the day alone: ${seconds(dayJoinMs)}), peak RSS ${mb(run.maxRss)}, ` +
+      `other days' files opened: ${opened}${opened === 0 ? " (met)" : " (NOT MET)"}`,
+  );
 }
 
 void main();
