@@ -148,7 +148,7 @@ export class ScopedConnection {
     return runOn(this.connection, sql, parameters, queryName);
   }
 
-  /** Materialises `sql` and writes `columns` of its rows to `file`; returns the row count. */
+  /** Writes `columns` of `sql`'s rows to `file`, in one pass; returns the row count. */
   async writeParquet(
     sql: string,
     parameters: QueryParameters,
@@ -157,19 +157,19 @@ export class ScopedConnection {
     queryName?: string,
   ): Promise<number> {
     const bound = bindParameters(sql, parameters, queryName);
+    const path = file.replace(/'/g, "''");
     try {
-      await this.connection.run(`CREATE OR REPLACE TEMP TABLE staged AS ${bound.sql}`, bound.values);
-      const path = file.replace(/'/g, "''");
       // Ordered by every column, so the same inputs give the same bytes whatever order DuckDB produced.
-      await this.connection.run(
-        `COPY (SELECT ${columns.join(", ")} FROM staged ORDER BY ALL) TO '${path}' (FORMAT parquet, COMPRESSION zstd)`,
+      const copied = await this.connection.runAndReadAll(
+        // (Newlines around the query: its last line may end in a comment.)
+        `COPY (SELECT ${columns.join(", ")} FROM (\n${bound.sql.replace(/;\s*$/, "")}\n) AS result ORDER BY ALL)
+          TO '${path}' (FORMAT parquet, COMPRESSION zstd)`,
+        bound.values,
       );
-      const count = await this.connection.runAndReadAll("SELECT count(*) AS n FROM staged");
-      return Number(count.getRowObjectsJS()[0].n);
+      // COPY answers with the number of rows it wrote.
+      return Number(copied.getRows()[0][0]);
     } catch (error) {
       throw new QueryFailedError(`embedded query failed: ${(error as Error).message}`, undefined, { cause: error });
-    } finally {
-      await this.connection.run("DROP TABLE IF EXISTS staged");
     }
   }
 }

@@ -66,9 +66,12 @@ export async function joinDayEmbedded(engine: DuckDbEngine, day: string, region:
   let pending: string | undefined;
   try {
     const reading = { root: lake.root, scratch };
-    const history = await readHistory(historyFiles(lake, { region, dts: window }), reading);
     const trailFiles = filesForWindow(cloudTrailFiles(lake, { region, days: window }), parameters, cloudTrailDeliveredAt);
-    const cloudTrail = await readCloudTrail(trailFiles, reading);
+    // Side by side: one parses while the other's files inflate on libuv's threads.
+    const [history, cloudTrail] = await Promise.all([
+      readHistory(historyFiles(lake, { region, dts: window }), reading),
+      readCloudTrail(trailFiles, reading),
+    ]);
     const summary = { day, region, history: summarise(history.check), cloudTrail: summarise(cloudTrail.check) };
     // A day with nothing readable is no evidence that the day was empty: keep what was joined before.
     if (history.check.filesRead === 0 && cloudTrail.check.filesRead === 0 && fs.existsSync(partition)) {

@@ -6,26 +6,9 @@
 import * as fs from "node:fs";
 import * as zlib from "node:zlib";
 import { pipeline } from "node:stream/promises";
-import { promisify } from "node:util";
 
 /** Decompressed chunk size: big enough that per-chunk work is noise, small enough to stream. */
 const CHUNK_BYTES = 1 << 20;
-/** Compressed files up to this size are inflated in one call (CloudTrail's 5-minute files are smaller). */
-const WHOLE_FILE_BYTES = 1 << 20;
-/** ...unless they inflate past this: then they stream like big files. */
-const WHOLE_OUTPUT_BYTES = 32 << 20;
-const gunzip = promisify(zlib.gunzip);
-
-/** A small file's bytes inflated in one call (no stream to run); undefined when it is big or inflates big. */
-async function inflateWhole(file: string): Promise<Buffer | undefined> {
-  if ((await fs.promises.stat(file)).size > WHOLE_FILE_BYTES) return undefined;
-  try {
-    return await gunzip(await fs.promises.readFile(file), { maxOutputLength: WHOLE_OUTPUT_BYTES });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ERR_BUFFER_TOO_LARGE") return undefined;
-    throw error;
-  }
-}
 
 export interface ChunkReader {
   push(chunk: Buffer): void;
@@ -48,16 +31,14 @@ export interface Inflated<R> {
 export async function inflateFile<R extends ChunkReader>(file: string, start: () => R): Promise<Inflated<R>> {
   let reader = start();
   try {
-    const whole = await inflateWhole(file);
-    if (whole) reader.push(whole);
-    else
-      await pipeline(
-        fs.createReadStream(file, { highWaterMark: CHUNK_BYTES }),
-        zlib.createGunzip({ chunkSize: CHUNK_BYTES }),
-        async (source) => {
-          for await (const chunk of source as AsyncIterable<Buffer>) reader.push(chunk);
-        },
-      );
+    // Streamed even when small: zlib's one-call form copies its output once more and costs more here.
+    await pipeline(
+      fs.createReadStream(file, { highWaterMark: CHUNK_BYTES }),
+      zlib.createGunzip({ chunkSize: CHUNK_BYTES }),
+      async (source) => {
+        for await (const chunk of source as AsyncIterable<Buffer>) reader.push(chunk);
+      },
+    );
     return { reader };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "";

@@ -1,20 +1,17 @@
 /**
  * Reading a day's files of one table, each once, streaming: a file that cannot be read is skipped
- * and named, a file's bad records are skipped and counted, and its good records are written as it
- * goes to a JSON-lines copy in `scratch` (same relative path, so the folders still name the
- * partitions), which is what the engine reads. Nothing is held per file but the chunk in hand.
+ * and named, a file's bad records are skipped and counted, and its good records go to JSON-lines
+ * copies in `scratch` (copies.ts), which are what the engine reads.
  */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { mapLimit } from "../concurrency";
 import { CheckedFiles, FileOutcome, Problem, skippedFile, tally } from "./checked";
+import { FolderCopies, KeptLines } from "./copies";
 import { ChunkReader, inflateFile, UnreadableFile } from "./gzip";
 import { symlinkProblem } from "./safety";
 
 /** Files in flight: decompression runs on libuv's threads while this one parses. */
 const DEFAULT_CONCURRENCY = 4;
-/** Kept lines are written in batches of about this many characters. */
-const WRITE_BATCH = 1 << 20;
 
 export interface ReadOptions {
   /** The lake root: every file must lie below it, reached without symbolic links. */
@@ -29,43 +26,6 @@ export interface DayFiles {
   check: CheckedFiles;
   /** The copies, in input order, for the engine. */
   outputs: string[];
-}
-
-/** One input file's good records, written to its copy as they come. */
-export class KeptLines {
-  count = 0;
-  private pending = "";
-  private fd: number | undefined;
-
-  constructor(readonly file: string) {
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    this.fd = fs.openSync(file, "w");
-  }
-
-  add(line: string): void {
-    this.count++;
-    this.pending += `${line}\n`;
-    if (this.pending.length >= WRITE_BATCH) this.flush();
-  }
-
-  /** Flushes and closes; the copy stays. */
-  close(): void {
-    this.flush();
-    if (this.fd !== undefined) fs.closeSync(this.fd);
-    this.fd = undefined;
-  }
-
-  /** Closes and removes the copy. */
-  discard(): void {
-    this.pending = "";
-    this.close();
-    fs.rmSync(this.file, { force: true });
-  }
-
-  private flush(): void {
-    if (this.pending && this.fd !== undefined) fs.writeSync(this.fd, this.pending);
-    this.pending = "";
-  }
 }
 
 /** Reads one file's decompressed bytes into `kept`. */
@@ -85,10 +45,12 @@ export interface FileReader extends ChunkReader {
 /** Ways to read a file, tried in turn while one is unsure. */
 export type ReaderFactory = (kept: KeptLines) => FileReader;
 
-async function readOne(file: string, options: ReadOptions, table: string, readers: readonly ReaderFactory[]): Promise<FileOutcome> {
+/** What reading a file gave, and its records still held in memory (see copies.ts). */
+type FileRead = FileOutcome & { text?: string };
+
+async function readOne(file: string, copy: string, options: ReadOptions, readers: readonly ReaderFactory[]): Promise<FileRead> {
   const link = symlinkProblem(options.root, file);
   if (link) return skippedFile(file, link);
-  const copy = path.join(options.scratch, table, path.relative(options.root, file)).replace(/\.gz$/, "");
   let current: FileReader | undefined;
   try {
     for (const [attempt, reader] of readers.entries()) {
@@ -99,17 +61,14 @@ async function readOne(file: string, options: ReadOptions, table: string, reader
       });
       const read = inflated.reader;
       const frame = read.end();
-      read.kept.close();
+      if (frame || (attempt < readers.length - 1 && read.unsure?.())) read.kept.discard();
       if (attempt < readers.length - 1 && read.unsure?.()) continue;
-      if (frame) {
-        read.kept.discard();
-        return skippedFile(file, frame);
-      }
+      if (frame) return skippedFile(file, frame);
       const remarks = [
         ...(inflated.garbageBytes ? [`${inflated.garbageBytes} bytes of garbage after the gzip data ignored`] : []),
         ...(read.hadBom() ? ["UTF-8 byte-order mark ignored"] : []),
       ];
-      return { file, records: read.records(), bad: read.bad, remarks, copy: read.kept.count > 0 ? copy : undefined };
+      return { file, records: read.records(), bad: read.bad, remarks, ...read.kept.close() };
     }
     throw new Error("no reader given");
   } catch (error) {
@@ -126,6 +85,13 @@ export async function readDayFiles(
   table: string,
   readers: readonly ReaderFactory[],
 ): Promise<DayFiles> {
-  const outcomes = await mapLimit(files, options.concurrency ?? DEFAULT_CONCURRENCY, (file) => readOne(file, options, table, readers));
-  return { check: tally(outcomes), outputs: outcomes.flatMap((o) => (o.copy ? [o.copy] : [])) };
+  const folders = new FolderCopies();
+  const outcomes = await mapLimit(files, options.concurrency ?? DEFAULT_CONCURRENCY, async (file, index) => {
+    const copy = path.join(options.scratch, table, path.relative(options.root, file)).replace(/\.gz$/, "");
+    const { text, ...outcome } = await readOne(file, copy, options, readers);
+    folders.put(index, path.dirname(copy), text);
+    return outcome;
+  });
+  const spilled = outcomes.flatMap((o) => (o.copy ? [o.copy] : []));
+  return { check: tally(outcomes), outputs: [...folders.close(), ...spilled] };
 }

@@ -7,7 +7,8 @@ import { isUtf8 } from "node:buffer";
 import { HISTORY } from "../schema/tables";
 import { ByteOrderMark } from "./bom";
 import { isRecord, parseJson } from "./checked";
-import { DayFiles, FileReader, KeptLines, readDayFiles, ReadOptions } from "./read-files";
+import { KeptLines } from "./copies";
+import { DayFiles, FileReader, readDayFiles, ReadOptions } from "./read-files";
 import { fieldsProblem, repairHistory } from "./shape";
 
 const NEWLINE = 0x0a;

@@ -10,7 +10,8 @@
 import { isUtf8 } from "node:buffer";
 import { CLOUDTRAIL } from "../schema/tables";
 import { isRecord, parseJson } from "./checked";
-import { DayFiles, FileReader, KeptLines, readDayFiles, ReadOptions } from "./read-files";
+import { KeptLines } from "./copies";
+import { DayFiles, FileReader, readDayFiles, ReadOptions } from "./read-files";
 import { fieldsProblem, repairCloudTrail } from "./shape";
 import { TrailSplitter } from "./trail-fast";
 import { TrailScanner, TrailScannerEvents } from "./trail-scanner";

@@ -26,19 +26,16 @@ function file(name: string, bytes: Buffer): string {
 }
 
 describe("inflateFile", () => {
-  it("inflates a small file in one chunk", async () => {
+  it("inflates a small file", async () => {
     const { reader, garbageBytes } = await inflateFile(file("small.gz", zlib.gzipSync("a\nb\n")), () => new Collect());
-    expect(reader.chunks).toHaveLength(1);
     expect(reader.text()).toBe("a\nb\n");
     expect(garbageBytes).toBeUndefined();
   });
 
-  it("streams a small file that inflates past 32 MB, in chunks, every byte there", async () => {
+  it("streams a file that inflates to 40 MB in chunks of at most 1 MB, every byte there", async () => {
     const big = Buffer.alloc(40 << 20, "x");
-    const compressed = zlib.gzipSync(big);
-    expect(compressed.length).toBeLessThan(1 << 20);
-    const { reader } = await inflateFile(file("bomb.gz", compressed), () => new Collect());
-    expect(reader.chunks.length).toBeGreaterThan(1);
+    const { reader } = await inflateFile(file("bomb.gz", zlib.gzipSync(big)), () => new Collect());
+    expect(Math.max(...reader.chunks.map((c) => c.length))).toBeLessThanOrEqual(1 << 20);
     expect(reader.chunks.reduce((n, c) => n + c.length, 0)).toBe(big.length);
   });
 
