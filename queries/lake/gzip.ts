@@ -7,8 +7,16 @@ import * as fs from "node:fs";
 import * as zlib from "node:zlib";
 import { pipeline } from "node:stream/promises";
 
-/** Decompressed chunk size: big enough that per-chunk work is noise, small enough to stream. */
+/** Largest decompressed chunk: big enough that per-chunk work is noise, small enough to stream. */
 const CHUNK_BYTES = 1 << 20;
+/** Smallest buffers: a day can mean thousands of files of a few kilobytes, each given its own. */
+const MIN_BUFFER_BYTES = 64 << 10;
+
+/** Buffers sized to the file: compressed reads up to its size, inflated chunks up to ~16 times that. */
+function bufferSizes(compressed: number): { read: number; inflated: number } {
+  const clamp = (n: number) => Math.min(CHUNK_BYTES, Math.max(MIN_BUFFER_BYTES, n));
+  return { read: clamp(compressed), inflated: clamp(compressed * 16) };
+}
 
 export interface ChunkReader {
   push(chunk: Buffer): void;
@@ -32,9 +40,10 @@ export async function inflateFile<R extends ChunkReader>(file: string, start: ()
   let reader = start();
   try {
     // Streamed even when small: zlib's one-call form copies its output once more and costs more here.
+    const sizes = bufferSizes((await fs.promises.stat(file)).size);
     await pipeline(
-      fs.createReadStream(file, { highWaterMark: CHUNK_BYTES }),
-      zlib.createGunzip({ chunkSize: CHUNK_BYTES }),
+      fs.createReadStream(file, { highWaterMark: sizes.read }),
+      zlib.createGunzip({ chunkSize: sizes.inflated }),
       async (source) => {
         for await (const chunk of source as AsyncIterable<Buffer>) reader.push(chunk);
       },
