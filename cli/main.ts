@@ -8,12 +8,13 @@ import { generateLake, DEFAULT_END_DAY } from "../generator/generate";
 import { writeGrantsSnapshot } from "../generator/grants";
 import { DuckDbEngine } from "../queries/duckdb/engine";
 import { DEFAULT_PREFIX, PRODUCT } from "../queries/names";
+import { TbDefinition } from "../queries/cost";
 import { AuditError, InputError } from "../queries/errors";
 import { periodEnding } from "../queries/saved";
 import { cloudTrailRegions, historyRegions } from "../queries/lake/files";
 import { checkLakeNames } from "../queries/lake/safety";
 import { registerAwsCommands } from "./aws-commands";
-import { day, progressBar, wholeNumber } from "./options";
+import { day, progressBar, tbOption, wholeNumber } from "./options";
 import { fail } from "./actions";
 import { dayRange, joinDays, lakeSource, reportPeriod, SILENT } from "./pipeline";
 import { registerReportCommands } from "./report-commands";
@@ -31,12 +32,13 @@ program
   .option("--days <n>", "days of history to generate", wholeNumber, 90)
   .option("--seed <n>", "random seed; the same seed gives the same lake", wholeNumber, 42)
   .option("--end <day>", "last generated day (YYYY-MM-DD)", day, DEFAULT_END_DAY)
-  .action(async (o: { out: string; lake: string; days: number; seed: number; end: string }) => {
+  .addOption(tbOption())
+  .action(async (o: { out: string; lake: string; days: number; seed: number; end: string; tb: TbDefinition }) => {
     const started = Date.now();
     const progress = progressBar();
     fs.rmSync(o.lake, { recursive: true, force: true });
     progress.start(o.days, "generate");
-    const ledger = generateLake({ lake: o.lake, days: o.days, seed: o.seed, endDay: o.end, onDay: (d) => progress.tick(d) });
+    const ledger = generateLake({ lake: o.lake, days: o.days, seed: o.seed, endDay: o.end, tb: o.tb, onDay: (d) => progress.tick(d) });
     progress.stop();
     const grants = await writeGrantsSnapshot(o.lake, ledger.lastDay);
     console.error(
@@ -46,9 +48,15 @@ program
     const engine = await DuckDbEngine.open({ root: o.lake });
     try {
       const period = periodEnding(ledger.lastDay, o.days);
-      const joins = await joinDays(engine, dayRange(period), ledger.regions, progress);
+      const joins = await joinDays(engine, dayRange(period), ledger.regions, progress, o.tb);
       console.error(`joined ${joins.reduce((n, s) => n + s.rows, 0)} events over ${joins.length} region-days`);
-      const pages = await reportPeriod(engine, period, o.out, { source: lakeSource(engine), concurrency: 1, redact: true, progress });
+      const pages = await reportPeriod(engine, period, o.out, {
+        source: lakeSource(engine),
+        concurrency: 1,
+        redact: true,
+        progress,
+        tb: o.tb,
+      });
       console.log(`reports written to ${path.resolve(o.out)} (${pages.length} pages; start at ${path.join(o.out, "index.md")})`);
     } finally {
       await engine.close();
@@ -63,7 +71,8 @@ program
   .requiredOption("--day <day>", "the UTC day to join (YYYY-MM-DD)", day)
   .option("--region <region...>", "regions to join (default: every region with history)")
   .option("--prefix <prefix>", "key prefix of the audit's tables", DEFAULT_PREFIX)
-  .action(async (o: { lake: string; day: string; region?: string[]; prefix: string }) => {
+  .addOption(tbOption())
+  .action(async (o: { lake: string; day: string; region?: string[]; prefix: string; tb: TbDefinition }) => {
     checkLakeNames({ prefix: o.prefix });
     for (const region of o.region ?? []) checkLakeNames({ region });
     const engine = await DuckDbEngine.open({ root: o.lake, prefix: o.prefix });
@@ -77,7 +86,7 @@ program
       }
       if (unknown.length > 0)
         throw new InputError(`no history or CloudTrail for region ${unknown.join(", ")} in ${o.lake} (it has: ${known.join(", ")})`);
-      for (const summary of await joinDays(engine, [o.day], regions, SILENT)) {
+      for (const summary of await joinDays(engine, [o.day], regions, SILENT, o.tb)) {
         console.log(JSON.stringify(summary));
         if (summary.kept) console.error(`warning: ${summary.day} ${summary.region}: kept the events partition as it was: ${summary.kept}`);
         for (const [source, check] of [

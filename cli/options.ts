@@ -1,7 +1,8 @@
 /** Option parsers and the progress bar the commands share. */
 import * as path from "node:path";
-import { InvalidArgumentError } from "commander";
+import { InvalidArgumentError, Option } from "commander";
 import * as cliProgress from "cli-progress";
+import { DEFAULT_TB, TB_DEFINITION_NAMES } from "../queries/cost";
 import { parseDay } from "../queries/days";
 import { Progress, SILENT } from "./pipeline";
 
@@ -17,6 +18,16 @@ export function day(value: string): string {
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
   }
+}
+
+/**
+ * `--tb binary|decimal`: what a TB is in Athena's $5 per TB (queries/cost.ts), for the commands that
+ * join (the cost they write) and report (the rules every footnote states, checked against the events).
+ */
+export function tbOption(): Option {
+  return new Option("--tb <definition>", "what a TB is in Athena's $5 per TB: binary (2^40 bytes, MB = 2^20) or decimal (10^12, MB = 10^6)")
+    .choices(TB_DEFINITION_NAMES)
+    .default(DEFAULT_TB);
 }
 
 /** Where the stacks' report folders live, relative to the repository root (the working directory). */

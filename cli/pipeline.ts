@@ -1,10 +1,13 @@
 /** The embedded steps the CLI runs: join days, run the saved queries, render reports. */
 import * as path from "node:path";
+import { DEFAULT_TB, TbDefinition } from "../queries/cost";
 import { daysBetween } from "../queries/days";
 import { DuckDbEngine } from "../queries/duckdb/engine";
 import { joinDayEmbedded, JoinSummary } from "../queries/join/embedded";
 import { QueryEngine } from "../queries/engine";
+import { InputError } from "../queries/errors";
 import { DEFAULT_OPTIONS, Period, SAVED_QUERIES } from "../queries/saved";
+import { billingMismatch } from "../reports/pages/billing";
 import { RenderedReport, renderReports, writeReports } from "../reports/pages/render";
 import { runSavedQueries } from "../reports/pages/run";
 
@@ -21,12 +24,13 @@ export async function joinDays(
   days: readonly string[],
   regions: readonly string[],
   progress: Progress,
+  tb: TbDefinition = DEFAULT_TB,
 ): Promise<JoinSummary[]> {
   const summaries: JoinSummary[] = [];
   progress.start(days.length * regions.length, "join");
   for (const day of days) {
     for (const region of regions) {
-      summaries.push(await joinDayEmbedded(engine, day, region));
+      summaries.push(await joinDayEmbedded(engine, day, region, tb));
       progress.tick(`${day} ${region}`);
     }
   }
@@ -41,6 +45,8 @@ export interface ReportOptions {
   concurrency: number;
   redact: boolean;
   progress: Progress;
+  /** The TB definition the pages say the costs follow; refused when the joined events were costed with another. */
+  tb?: TbDefinition;
 }
 
 /** Runs every saved query for the period on `engine` and writes the Markdown pages; returns them. */
@@ -50,7 +56,10 @@ export async function reportPeriod(engine: QueryEngine, period: Period, outDir: 
     options.progress.tick(q.name),
   );
   options.progress.stop();
-  const reports = renderReports(outcomes, period, options.source, { redact: options.redact });
+  const tb = options.tb ?? DEFAULT_TB;
+  const mismatch = billingMismatch(outcomes, tb);
+  if (mismatch) throw new InputError(mismatch);
+  const reports = renderReports(outcomes, period, options.source, { redact: options.redact, tb });
   writeReports(reports, outDir);
   return reports;
 }

@@ -4,6 +4,7 @@ import * as path from "node:path";
 import * as core from "@actions/core";
 import { Command, Option } from "commander";
 import { AthenaEngine } from "../queries/athena/engine";
+import { TbDefinition } from "../queries/cost";
 import { addDays, dayOf } from "../queries/days";
 import { DuckDbEngine } from "../queries/duckdb/engine";
 import { QueryEngine } from "../queries/engine";
@@ -14,7 +15,7 @@ import { PermissionGap, toPermissionGap } from "../reports/issues/findings";
 import { DEFAULT_STACK } from "../reports/issues/plan";
 import { syncIssues } from "../reports/issues/sync";
 import { group, inActions, jobSummary } from "./actions";
-import { day, progressBar, stackName, stackReportsDir, wholeNumber } from "./options";
+import { day, progressBar, stackName, stackReportsDir, tbOption, wholeNumber } from "./options";
 import { lakeSource, reportPeriod } from "./pipeline";
 
 interface EngineOptions {
@@ -70,8 +71,19 @@ export function registerReportCommands(program: Command): void {
     .option("--end <day>", "last day of the period (default: yesterday, UTC)", day)
     .option("--concurrency <n>", "queries at once (Athena)", wholeNumber, 4)
     .option("--no-redact", "show query text as it is (by default literals are masked)")
+    .addOption(tbOption())
     .action(
-      async (o: EngineOptions & { stack?: string; out?: string; days: number; end?: string; concurrency: number; redact: boolean }) => {
+      async (
+        o: EngineOptions & {
+          stack?: string;
+          out?: string;
+          days: number;
+          end?: string;
+          concurrency: number;
+          redact: boolean;
+          tb: TbDefinition;
+        },
+      ) => {
         const out = o.stack ? stackReportsDir(o.stack) : o.out;
         if (!out) throw new InputError("report needs --stack <name> (writes reports/published/<name>) or --out <dir>");
         const period = periodEnding(o.end ?? yesterday(), o.days);
@@ -83,6 +95,7 @@ export function registerReportCommands(program: Command): void {
               concurrency: o.engine === "athena" ? o.concurrency : 1,
               redact: o.redact,
               progress: progressBar(),
+              tb: o.tb,
             }),
           );
           await jobSummary(reports[0].content);

@@ -50,25 +50,37 @@ export function ddlText(rng: Random, database: string, table: string): string {
   return rng.pick([`SHOW PARTITIONS ${database}.${table}`, `MSCK REPAIR TABLE ${database}.${table}`, `DESCRIBE ${database}.${table}`]);
 }
 
+/** The AthenaError of a failed query (category 1 system, 2 user, 3 other); none for the others. */
+export function failureOf(q: SimulatedQuery): { category: number; type: number; message: string } | undefined {
+  if (q.state !== "FAILED") return undefined;
+  const failure = FAILURES[q.text.length % FAILURES.length];
+  return { ...failure, message: failure.message.replace("%s", q.database) };
+}
+
+/** `Statistics.TotalExecutionTimeInMillis`: queue, planning, engine, and a little service time. */
+export function totalExecutionMs(q: SimulatedQuery): number {
+  return q.queueMs + q.planningMs + q.engineMs + 40;
+}
+
 /** The QueryExecution as `GetQueryExecution` returns it through SDK v3 (timestamps as Dates). */
 export function toQueryExecution(q: SimulatedQuery, resultBucket: string): Record<string, unknown> {
-  const failure = q.state === "FAILED" ? FAILURES[q.text.length % FAILURES.length] : undefined;
+  const failure = failureOf(q);
   const status: Record<string, unknown> = {
     State: q.state,
     SubmissionDateTime: q.submittedAt,
     CompletionDateTime: q.completedAt,
   };
   if (failure) {
-    status.StateChangeReason = failure.message.replace("%s", q.database);
+    status.StateChangeReason = failure.message;
     status.AthenaError = {
       ErrorCategory: failure.category,
       ErrorType: failure.type,
       Retryable: failure.category === 3,
-      ErrorMessage: failure.message.replace("%s", q.database),
+      ErrorMessage: failure.message,
     };
   }
   if (q.state === "CANCELLED") status.StateChangeReason = "Query cancelled by user";
-  const total = q.queueMs + q.planningMs + q.engineMs + 40;
+  const total = totalExecutionMs(q);
   return {
     QueryExecutionId: q.id,
     Query: q.text,

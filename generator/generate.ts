@@ -11,8 +11,8 @@ import { InputError } from "../queries/errors";
 import { historyDay, HistoryLine, toHistoryLine } from "../queries/history-record";
 import { cloudTrailObjectKey, DEFAULT_PREFIX, historyObjectKey } from "../queries/layout";
 import { deliver } from "./cloudtrail";
-import { toQueryExecution } from "./executions";
-import { queryCostUsd } from "../queries/cost";
+import { failureOf, toQueryExecution, totalExecutionMs } from "./executions";
+import { DEFAULT_TB, queryCostUsd, TbDefinition } from "../queries/cost";
 import { ACCOUNT_ID, callerArn, REGIONS, roleArn } from "./org";
 import { Random } from "./random";
 import { PlannedQuery, simulateDay } from "./simulate";
@@ -27,6 +27,8 @@ export interface GenerateOptions {
   trailPrefix?: string;
   /** Minutes of events per CloudTrail file (real trails: about 5). */
   deliveryWindowMinutes?: number;
+  /** The TB definition the ledger's costs are billed with (queries/cost.ts); join with the same one. */
+  tb?: TbDefinition;
   onDay?: (day: string, index: number, total: number) => void;
 }
 
@@ -49,8 +51,15 @@ export interface LedgerEntry {
   tables: string[];
   state: string;
   statementType: string;
+  /** Athena's AthenaError of a failed query: ErrorCategory (1 system, 2 user, 3 other), ErrorType, message. */
+  errorCategory: number | null;
+  errorType: number | null;
+  errorMessage: string | null;
   bytes: number;
+  /** What Athena bills for it under the ledger's TB definition (queries/cost.ts): 0 when failed, DDL or nothing scanned. */
   costUsd: number;
+  engineMs: number;
+  totalMs: number;
   submittedAt: string;
   attributed: boolean;
   textForm: string;
@@ -65,6 +74,8 @@ export interface Ledger {
   lastDay: string;
   accountId: string;
   regions: string[];
+  /** The TB definition `costUsd` is billed with. */
+  tb: TbDefinition;
   queries: LedgerEntry[];
   failedCalls: number;
   cloudTrailRecords: number;
@@ -79,8 +90,9 @@ function writeGzip(file: string, text: string): void {
   fs.writeFileSync(file, zlib.gzipSync(text, { level: 6 }));
 }
 
-function ledgerEntry(q: PlannedQuery, lateDelivered: boolean): LedgerEntry {
+function ledgerEntry(q: PlannedQuery, lateDelivered: boolean, tb: TbDefinition): LedgerEntry {
   const attributed = !q.trailGap;
+  const failure = failureOf(q);
   return {
     id: q.id,
     region: q.region,
@@ -97,8 +109,13 @@ function ledgerEntry(q: PlannedQuery, lateDelivered: boolean): LedgerEntry {
     tables: q.tables,
     state: q.state,
     statementType: q.statementType,
+    errorCategory: failure?.category ?? null,
+    errorType: failure?.type ?? null,
+    errorMessage: failure?.message ?? null,
     bytes: q.bytes,
-    costUsd: queryCostUsd(q.bytes, q.statementType),
+    costUsd: queryCostUsd({ bytesScanned: q.bytes, statementType: q.statementType, state: q.state }, tb),
+    engineMs: q.engineMs,
+    totalMs: totalExecutionMs(q),
     submittedAt: q.submittedAt.toISOString(),
     attributed,
     textForm: q.textForm,
@@ -127,6 +144,7 @@ export function generateLake(options: GenerateOptions): Ledger {
     lastDay,
     accountId: ACCOUNT_ID,
     regions: [...REGIONS],
+    tb: options.tb ?? DEFAULT_TB,
     queries: [],
     failedCalls: 0,
     cloudTrailRecords: 0,
@@ -152,7 +170,7 @@ export function generateLake(options: GenerateOptions): Ledger {
       for (const q of simulated.queries) {
         const record = recordOf.get(q.id);
         const lateDelivered = record !== undefined && folderOf.get(record) !== dayOf(q.eventAt);
-        ledger.queries.push(ledgerEntry(q, lateDelivered));
+        ledger.queries.push(ledgerEntry(q, lateDelivered, ledger.tb));
         const line = toHistoryLine(toQueryExecution(q, "northwind-athena-results"), {
           Region: region,
           CollectedAt: `${addDays(dayOf(q.submittedAt), 1)}T01:00:00.000Z`,

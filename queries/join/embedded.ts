@@ -5,6 +5,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { DEFAULT_TB, TbDefinition } from "../cost";
 import { addDays } from "../days";
 import { LakeError } from "../errors";
 import { DuckDbEngine } from "../duckdb/engine";
@@ -47,13 +48,19 @@ function summarise(check: CheckedFiles): JoinSummary["history"] {
   return { ...check, files: check.filesRead + check.skippedFiles };
 }
 
-export async function joinDayEmbedded(engine: DuckDbEngine, day: string, region: string): Promise<JoinSummary> {
+/** Joins day D in `region`; `tb` is the TB definition the cost column is billed with (queries/cost.ts). */
+export async function joinDayEmbedded(
+  engine: DuckDbEngine,
+  day: string,
+  region: string,
+  tb: TbDefinition = DEFAULT_TB,
+): Promise<JoinSummary> {
   const lake = engine.lake;
   const prefix = lake.prefix ?? DEFAULT_PREFIX;
   // Every name is checked before a path is built from it: `--region ../..` must never name a folder.
   checkLakeNames({ day, region, prefix, trailPrefix: lake.trailPrefix });
   const window = [addDays(day, -1), day, addDays(day, 1)];
-  const parameters = eventsJoinParameters(day, region);
+  const parameters = eventsJoinParameters(day, region, tb);
   // A killed run cannot remove its scratch copies; the next one does, once they are stale.
   cleanStaleScratch(os.tmpdir(), SCRATCH_PREFIX);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), SCRATCH_PREFIX));

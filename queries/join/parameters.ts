@@ -2,6 +2,7 @@
  * The named parameters of `events_join.sql` for one day D and region. The partition filters are
  * parameters (not values the SQL derives from D) so Athena's partition projection can prune.
  */
+import { BillingParameters, billingParameters, DEFAULT_TB, TbDefinition } from "../cost";
 import { addDays, cloudTrailDay, parseDay } from "../days";
 import { QueryParameters } from "../engine";
 
@@ -9,7 +10,8 @@ function at(day: string, time: string): string {
   return `${day} ${time}`;
 }
 
-export interface EventsJoinParameters extends QueryParameters {
+/** The price parameters (`billing_*`) come from queries/cost.ts: the unit the TB definition picks, $ per TB, the minimum. */
+export interface EventsJoinParameters extends QueryParameters, BillingParameters {
   /** The region read and written. */
   region: string;
   /** D: the `dt` written, and the day of history rows that no CloudTrail record names. */
@@ -29,7 +31,7 @@ export interface EventsJoinParameters extends QueryParameters {
   day_end: string;
 }
 
-export function eventsJoinParameters(day: string, region: string): EventsJoinParameters {
+export function eventsJoinParameters(day: string, region: string, tb: TbDefinition = DEFAULT_TB): EventsJoinParameters {
   parseDay(day);
   const before = addDays(day, -1);
   const after = addDays(day, 1);
@@ -45,6 +47,7 @@ export function eventsJoinParameters(day: string, region: string): EventsJoinPar
     event_time_to: at(after, "01:00:00"),
     day_start: at(day, "00:00:00"),
     day_end: at(after, "00:00:00"),
+    ...billingParameters(tb),
   };
 }
 

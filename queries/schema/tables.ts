@@ -200,7 +200,12 @@ export const EVENTS: TableDefinition = {
     { name: "error_type", type: int },
     { name: "error_message", type: string },
     { name: "data_scanned_bytes", type: bigint },
-    { name: "cost_usd", type: double, comment: "$5/TB, rounded up to the MB, 10 MB minimum; DDL and zero-byte queries free" },
+    {
+      name: "cost_usd",
+      type: double,
+      comment:
+        "Athena's billing rules (queries/cost.ts): failed, DDL and zero-byte queries free; else $5/TB, rounded up to the MB, 10 MB minimum",
+    },
     { name: "engine_execution_ms", type: bigint },
     { name: "queue_ms", type: bigint },
     { name: "planning_ms", type: bigint },

@@ -1,7 +1,7 @@
 -- events_join: Athena history joined with CloudTrail for one UTC day D and one region.
 -- Who ran each query comes from CloudTrail (StartQueryExecution without errorCode); what it scanned
 -- comes from history. Runs unchanged on Athena (INSERT INTO events ...) and DuckDB.
--- queries/join/parameters.ts derives the parameters from D and the region.
+-- queries/join/parameters.ts derives the parameters from D, the region and the TB definition (billing).
 WITH trail AS (
   SELECT
     json_extract_scalar(responseelements, '$.queryExecutionId') AS query_execution_id,
@@ -83,11 +83,19 @@ SELECT
   e.status.athenaerror.errortype AS error_type,
   e.status.athenaerror.errormessage AS error_message,
   e.statistics.datascannedinbytes AS data_scanned_bytes,
-  -- $5 per TB (2^40 bytes) scanned, rounded up to the MB, 10 MB minimum; DDL and 0-byte queries free.
+  -- Athena's billing rules, exactly as queries/cost.ts defines them (the price and the unit are its
+  -- billing parameters): failed queries, DDL (partition management is DDL) and queries that scanned
+  -- nothing are free; any other query, cancelled ones included, pays for what it scanned, rounded up
+  -- to whole MB with a minimum, per TB. Unknown without history.
   CASE
     WHEN e.queryexecutionid IS NULL THEN NULL
-    WHEN e.statementtype = 'DDL' OR coalesce(e.statistics.datascannedinbytes, 0) = 0 THEN CAST(0 AS double)
-    ELSE greatest(ceil(CAST(e.statistics.datascannedinbytes AS double) / 1048576), 10) * 5 / 1048576
+    WHEN e.status.state = 'FAILED' THEN CAST(0 AS double)
+    WHEN e.statementtype = 'DDL' THEN CAST(0 AS double)
+    WHEN coalesce(e.statistics.datascannedinbytes, 0) <= 0 THEN CAST(0 AS double)
+    ELSE greatest(
+        ceil(CAST(e.statistics.datascannedinbytes AS double) / CAST(:billing_mb_bytes AS double)),
+        CAST(:billing_minimum_mb AS double)
+      ) * CAST(:billing_mb_bytes AS double) * CAST(:billing_usd_per_tb AS double) / CAST(:billing_tb_bytes AS double)
   END AS cost_usd,
   e.statistics.engineexecutiontimeinmillis AS engine_execution_ms,
   e.statistics.queryqueuetimeinmillis AS queue_ms,

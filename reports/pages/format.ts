@@ -55,6 +55,8 @@ export function formatByColumn(name: string, value: Value): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "string" && ISO_INSTANT.test(value)) return value.replace(ISO_INSTANT, "$1 $2");
   if (typeof value === "number") {
+    // A code (Athena's ErrorType 1301), not a quantity: no thousands separator.
+    if (name.endsWith("_type")) return String(value);
     if (name.endsWith("_ms")) return duration(value);
     if (name.includes("bytes")) return humanBytes(value);
     if (name.includes("cost_usd")) return usd(value);

@@ -2,6 +2,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Handlebars from "handlebars";
+import { billingRulesText } from "../../queries/cost";
 import { AuditError } from "../../queries/errors";
 import { Period } from "../../queries/saved";
 import { count, humanBytes, percent, usd } from "./format";
@@ -49,11 +50,14 @@ export function renderReports(
   const compile = (name: string) => hbs.compile(fs.readFileSync(path.join(dir, `${name}.hbs`), "utf8"), { noEscape: true, strict: true });
   const index = compile("index");
   const page = compile("report");
+  // Every page states the billing rules and the TB definition its costs follow (report.hbs prints
+  // `billing`; the index's context carries it for index.hbs too).
+  const billing = billingRulesText(options.tb);
   return [
-    { file: "index.md", content: index(indexModel(outcomes, period, source)) },
+    { file: "index.md", content: index({ ...indexModel(outcomes, period, source), billing }) },
     ...outcomes.map((o) => {
       const model = pageModel(o, period, options);
-      return { file: model.file, content: page(model) };
+      return { file: model.file, content: page({ ...model, billing }) };
     }),
   ];
 }

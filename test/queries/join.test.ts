@@ -64,6 +64,27 @@ describe("daily join on the embedded engine", () => {
     }
   });
 
+  it("writes the cost Athena bills for each state and statement type: failed and DDL free, cancelled billed", async () => {
+    const rows = await eventsById();
+    const kinds = new Map<string, { queries: number; scanned: number; ledger: number; joined: number }>();
+    for (const q of expectedEvents(lake.ledger)) {
+      const kind = `${q.state} ${q.statementType}`;
+      const k = kinds.get(kind) ?? { queries: 0, scanned: 0, ledger: 0, joined: 0 };
+      k.queries++;
+      k.scanned += q.bytes;
+      k.ledger += q.costUsd;
+      k.joined += rows.get(q.id)!.cost_usd as number;
+      kinds.set(kind, k);
+    }
+    for (const [kind, k] of kinds) expect(k.joined, kind).toBeCloseTo(k.ledger, 9);
+    // Failed queries scanned data and pay nothing; cancelled ones pay for theirs; DDL pays nothing.
+    expect(kinds.get("FAILED DML")?.scanned).toBeGreaterThan(0);
+    expect(kinds.get("FAILED DML")?.joined).toBe(0);
+    expect(kinds.get("CANCELLED DML")?.joined).toBeGreaterThan(0);
+    expect(kinds.get("SUCCEEDED DDL")?.joined).toBe(0);
+    expect(kinds.get("SUCCEEDED DML")?.joined).toBeGreaterThan(0);
+  });
+
   it.each([
     ["midnight-crossing", (q: JoinedLake["ledger"]["queries"][number]) => q.midnightCrossing],
     ["event before midnight, submission after", (q: JoinedLake["ledger"]["queries"][number]) => q.straddle],

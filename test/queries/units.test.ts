@@ -1,6 +1,17 @@
 /** Pure pieces, checked against hand-worked values. */
 import { describe, expect, it } from "vitest";
-import { queryCostUsd } from "../../queries/cost";
+import {
+  BillableQuery,
+  billingParameters,
+  billingRulesText,
+  DEFAULT_TB,
+  notBilledBecause,
+  parseTbDefinition,
+  queryCostUsd,
+  TbDefinition,
+  tbDefinitionsFor,
+} from "../../queries/cost";
+import { InputError } from "../../queries/errors";
 import { addDays, daysBetween } from "../../queries/days";
 import { toIsoTimestamp } from "../../queries/history-record";
 import { eventsJoinParameters } from "../../queries/join/parameters";
@@ -8,16 +19,109 @@ import { cloudTrailObjectKey, historyObjectKey, parseCloudTrailKey, eventsPartit
 import { glueType, duckType, struct, string, bigint, array } from "../../queries/schema/types";
 import { toAthenaLiteral, toValue } from "../../queries/athena/convert";
 
-describe("Athena pricing", () => {
-  it.each([
-    [0, "DML", 0],
-    [1, "DML", (10 * 5) / 1048576], // 10 MB minimum
-    [10 * 1048576, "DML", (10 * 5) / 1048576],
-    [10 * 1048576 + 1, "DML", (11 * 5) / 1048576], // rounded up to the next MB
-    [2 ** 40, "DML", 5], // one TB is $5
-    [5 * 2 ** 40, "DDL", 0], // DDL is free
-  ])("%d bytes of %s cost $%d", (bytes, type, usd) => {
-    expect(queryCostUsd(bytes, type)).toBe(usd);
+const MIB = 2 ** 20;
+const TIB = 2 ** 40;
+
+describe("Athena's billing rules, worked by hand", () => {
+  const dml = (bytesScanned: number | null, state = "SUCCEEDED") => ({ bytesScanned, statementType: "DML", state });
+
+  it.each<[string, BillableQuery, TbDefinition, number]>([
+    // $5 per TB: a TB of either kind costs exactly $5 under its own definition.
+    ["a binary TB (2^40 bytes) is $5", dml(TIB), "binary", 5],
+    ["a decimal TB (10^12 bytes) is $5", dml(1e12), "decimal", 5],
+    // 10^12 bytes = 953,674.316 MiB, billed as 953,675 MiB at $5 per 2^20 MiB.
+    ["10^12 bytes under the binary definition", dml(1e12), "binary", 4768375 / 1048576],
+    // 2^40 bytes = 1,099,511.63 MB, billed as 1,099,512 MB at $5 per 10^6 MB.
+    ["2^40 bytes under the decimal definition", dml(TIB), "decimal", 5.49756],
+    // Rounded up to the MB: 10 MB and one byte is billed as 11 MB.
+    ["10 MiB + 1 byte is 11 MiB", dml(10 * MIB + 1), "binary", 55 / 1048576],
+    ["10 MB + 1 byte is 11 MB", dml(1e7 + 1), "decimal", 0.000055],
+    // 10 MB minimum per query.
+    ["1 byte is billed as 10 MiB", dml(1), "binary", 50 / 1048576],
+    ["1 byte is billed as 10 MB", dml(1), "decimal", 0.00005],
+    ["exactly 10 MiB is 10 MiB", dml(10 * MIB), "binary", 50 / 1048576],
+    // 10,000,001 bytes: 9.54 MiB (the minimum, 10) but 10.000001 MB (rounded up, 11).
+    ["10,000,001 bytes: the binary minimum", dml(1e7 + 1), "binary", 50 / 1048576],
+    // Failed queries are free, whatever they scanned.
+    ["a failed query that scanned a TB", dml(TIB, "FAILED"), "binary", 0],
+    ["a failed query that scanned a decimal TB", dml(1e12, "FAILED"), "decimal", 0],
+    // Cancelled queries pay for what they scanned until cancelled, rounded and with the minimum.
+    ["a cancelled query that scanned 10 MiB + 1", dml(10 * MIB + 1, "CANCELLED"), "binary", 55 / 1048576],
+    ["a cancelled query that scanned 1 byte", dml(1, "CANCELLED"), "decimal", 0.00005],
+    ["a cancelled query that scanned nothing", dml(0, "CANCELLED"), "binary", 0],
+    // DDL is free, partition management included: Athena reports MSCK REPAIR TABLE and
+    // ALTER TABLE ADD PARTITION as StatementType DDL.
+    ["DDL that scanned 5 TB", { bytesScanned: 5 * TIB, statementType: "DDL", state: "SUCCEEDED" }, "binary", 0],
+    ["MSCK REPAIR TABLE (DDL) that scanned 3 GB", { bytesScanned: 3e9, statementType: "DDL", state: "SUCCEEDED" }, "decimal", 0],
+    ["a cancelled DDL statement", { bytesScanned: 1e6, statementType: "DDL", state: "CANCELLED" }, "binary", 0],
+    // Nothing scanned, nothing billed (EXPLAIN, result reuse); no statistics at all, likewise.
+    ["a query that scanned nothing", dml(0), "binary", 0],
+    ["a query with no statistics", dml(null), "decimal", 0],
+    // Anything else is billed for what it scanned: EXPLAIN ANALYZE (UTILITY) runs the query.
+    // 1 GiB = 1,024 MiB exactly; 1,073.74 MB -> 1,074 MB.
+    [
+      "EXPLAIN ANALYZE (UTILITY) that scanned 1 GiB",
+      { bytesScanned: 2 ** 30, statementType: "UTILITY", state: "SUCCEEDED" },
+      "binary",
+      0.0048828125,
+    ],
+    [
+      "EXPLAIN ANALYZE (UTILITY) that scanned 1 GiB",
+      { bytesScanned: 2 ** 30, statementType: "UTILITY", state: "SUCCEEDED" },
+      "decimal",
+      0.00537,
+    ],
+  ])("%s (%j, %s) costs $%d", (_label, query, tb, usd) => {
+    expect(queryCostUsd(query, tb)).toBe(usd);
+  });
+
+  it("names the rule that makes a query free, failure first", () => {
+    expect([
+      notBilledBecause({ bytesScanned: TIB, statementType: "DDL", state: "FAILED" }),
+      notBilledBecause({ bytesScanned: TIB, statementType: "DDL", state: "SUCCEEDED" }),
+      notBilledBecause({ bytesScanned: 0, statementType: "DML", state: "CANCELLED" }),
+      notBilledBecause({ bytesScanned: 1, statementType: "DML", state: "CANCELLED" }),
+      notBilledBecause({ bytesScanned: 1, statementType: "UTILITY", state: "SUCCEEDED" }),
+    ]).toEqual(["failed", "ddl", "nothing scanned", undefined, undefined]);
+  });
+
+  it("defaults to the binary TB, takes either definition by name, and refuses anything else naming the setting", () => {
+    expect([DEFAULT_TB, parseTbDefinition(undefined), parseTbDefinition(" Decimal "), parseTbDefinition("binary")]).toEqual([
+      "binary",
+      "binary",
+      "decimal",
+      "binary",
+    ]);
+    expect(queryCostUsd(dml(TIB))).toBe(5);
+    expect(() => parseTbDefinition("TiB", "--tb")).toThrow('--tb must be binary or decimal, got "TiB"');
+    expect(() => parseTbDefinition("1e12")).toThrow(InputError);
+  });
+
+  it("gives the join the unit, the price and the minimum as parameters", () => {
+    expect(billingParameters("binary")).toEqual({
+      billing_mb_bytes: MIB,
+      billing_tb_bytes: TIB,
+      billing_minimum_mb: 10,
+      billing_usd_per_tb: 5,
+    });
+    expect(billingParameters("decimal")).toEqual({
+      billing_mb_bytes: 1e6,
+      billing_tb_bytes: 1e12,
+      billing_minimum_mb: 10,
+      billing_usd_per_tb: 5,
+    });
+  });
+
+  it("states the rules and the TB definition in words, and tells the definitions apart from a billed cost", () => {
+    expect(billingRulesText("binary")).toBe(
+      "Costs follow Athena's billing rules: $5 per TB scanned (binary units: 1 TB = 2^40 bytes, 1 MB = 2^20 bytes), each query " +
+        "rounded up to the MB with a 10 MB minimum; cancelled queries are billed for what they scanned; failed queries, DDL " +
+        "(partition management included) and queries that scanned nothing are free.",
+    );
+    expect(billingRulesText("decimal")).toContain("(decimal units: 1 TB = 10^12 bytes, 1 MB = 10^6 bytes)");
+    expect(tbDefinitionsFor(2 ** 30, 0.0048828125)).toEqual(["binary"]);
+    expect(tbDefinitionsFor(2 ** 30, 0.00537)).toEqual(["decimal"]);
+    expect([tbDefinitionsFor(2 ** 30, 0.004), tbDefinitionsFor(0, 0), tbDefinitionsFor(5, 0)]).toEqual([[], [], []]);
   });
 });
 
@@ -56,7 +160,13 @@ describe("days and the join's parameters", () => {
       event_time_to: "2024-03-02 01:00:00",
       day_start: "2024-03-01 00:00:00",
       day_end: "2024-03-02 00:00:00",
+      // The price in binary units unless told otherwise.
+      billing_mb_bytes: 2 ** 20,
+      billing_tb_bytes: 2 ** 40,
+      billing_minimum_mb: 10,
+      billing_usd_per_tb: 5,
     });
+    expect(eventsJoinParameters("2024-03-01", "eu-west-1", "decimal")).toMatchObject({ billing_mb_bytes: 1e6, billing_tb_bytes: 1e12 });
   });
 });
 

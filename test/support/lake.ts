@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { generateLake, Ledger } from "../../generator/generate";
+import { TbDefinition } from "../../queries/cost";
 import { writeGrantsSnapshot } from "../../generator/grants";
 import { daysBetween } from "../../queries/days";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
@@ -20,14 +21,15 @@ export function tempDir(label: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `athena-audit-${label}-`));
 }
 
-export async function joinedLake(options: { days: number; seed: number; endDay?: string }): Promise<JoinedLake> {
+/** `tb`: the TB definition both the generator's ledger and the join bill with (default binary). */
+export async function joinedLake(options: { days: number; seed: number; endDay?: string; tb?: TbDefinition }): Promise<JoinedLake> {
   const root = tempDir("lake");
-  const ledger = generateLake({ lake: root, days: options.days, seed: options.seed, endDay: options.endDay });
+  const ledger = generateLake({ lake: root, days: options.days, seed: options.seed, endDay: options.endDay, tb: options.tb });
   await writeGrantsSnapshot(root, ledger.lastDay);
   const engine = await DuckDbEngine.open({ root });
   const summaries: JoinSummary[] = [];
   for (const day of daysBetween(ledger.firstDay, ledger.lastDay)) {
-    for (const region of ledger.regions) summaries.push(await joinDayEmbedded(engine, day, region));
+    for (const region of ledger.regions) summaries.push(await joinDayEmbedded(engine, day, region, ledger.tb));
   }
   await engine.refresh();
   return {

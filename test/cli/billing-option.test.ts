@@ -1,0 +1,58 @@
+/** `--tb`: the TB definition the commands that join and report bill with, checked by the command line. */
+import { execFileSync, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Command } from "commander";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { tbOption } from "../../cli/options";
+import { registerReportCommands } from "../../cli/report-commands";
+import { generateLake } from "../../generator/generate";
+import { writeGrantsSnapshot } from "../../generator/grants";
+import { billingRulesText } from "../../queries/cost";
+import { daysBetween } from "../../queries/days";
+import { tempDir } from "../support/lake";
+
+const ROOT = path.join(__dirname, "..", "..");
+const cli = (args: string[]) => spawnSync(process.execPath, [path.join(ROOT, "dist", "cli", "main.js"), ...args], { encoding: "utf8" });
+
+describe("--tb", () => {
+  it("defaults to binary and takes only binary or decimal, before anything runs", async () => {
+    expect(tbOption().defaultValue).toBe("binary");
+    const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+    registerReportCommands(program);
+    await expect(program.parseAsync(["report", "--out", "/nonexistent", "--tb", "TiB"], { from: "user" })).rejects.toThrow(
+      /argument 'TiB' is invalid. Allowed choices are binary, decimal/,
+    );
+  });
+
+  describe("through the command", () => {
+    let lake: string;
+    let out: string;
+    let days: string[];
+    beforeAll(async () => {
+      execFileSync(process.execPath, [path.join(ROOT, "scripts", "bundle.mjs"), "cli"], { cwd: ROOT });
+      lake = tempDir("tb-lake");
+      out = tempDir("tb-out");
+      const ledger = generateLake({ lake, days: 2, seed: 17, tb: "decimal" });
+      await writeGrantsSnapshot(lake, ledger.lastDay);
+      days = daysBetween(ledger.firstDay, ledger.lastDay);
+    });
+    afterAll(() => {
+      for (const dir of [lake, out]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    });
+
+    it("joins in decimal units, refuses to report them as binary, and reports them as decimal", () => {
+      for (const day of days) {
+        const joined = cli(["join", "--lake", lake, "--day", day, "--tb", "decimal"]);
+        expect(joined.status, joined.stderr).toBe(0);
+      }
+      const report = ["report", "--lake", lake, "--out", out, "--days", "2", "--end", days[1]];
+      const wrong = cli(report);
+      expect(wrong.status).not.toBe(0);
+      expect(wrong.stderr).toContain("were costed in decimal units: 1 TB = 10^12 bytes, 1 MB = 10^6 bytes, not binary units");
+      const right = cli([...report, "--tb", "decimal"]);
+      expect(right.status, right.stderr).toBe(0);
+      expect(fs.readFileSync(path.join(out, "top_scanners.md"), "utf8")).toContain(billingRulesText("decimal"));
+    });
+  });
+});
