@@ -5,7 +5,7 @@
  * One registry entry holds everything TypeScript knows about a query, so adding one means a SQL
  * file and an entry here; the pages, the findings and the tests read the entry.
  */
-import { addDays, daysBetween, parseDay } from "./days";
+import { addDays, parseDay } from "./days";
 import { QueryEngine, QueryParameters, QueryResult } from "./engine";
 import { InputError } from "./errors";
 import { positionalSql } from "./parameters";
@@ -173,23 +173,32 @@ export const SAVED = registry({
       cost,
     ],
   },
-  failed_query_cost: {
-    title: "Cost of failed and cancelled queries",
-    description: "Athena bills failed and cancelled queries for what they scanned.",
+  failed_and_cancelled: {
+    title: "Failed and cancelled queries",
+    description: "Cancelled queries are billed for what they scanned; failed ones are free but took time. By error type and principal.",
     parameters: periodWindow,
     columns: [
-      { name: "state", type: "varchar", values: ["FAILED", "CANCELLED"] },
+      { name: "state", type: "varchar", values: ["CANCELLED", "FAILED"] },
+      {
+        name: "error_category",
+        type: "varchar",
+        nullable: true,
+        comment: "system, user or other (Athena's ErrorCategory); none if cancelled",
+      },
+      { name: "error_type", type: "bigint", nullable: true, comment: "Athena's ErrorType code (see its error catalog)" },
       principal,
       queries,
       bytes,
-      cost,
-      { name: "example_error", type: "varchar", nullable: true },
+      { ...cost, comment: "billed: what cancelled queries scanned; failed queries are free" },
+      { name: "engine_execution_ms", type: "bigint", comment: "summed over the queries" },
+      { name: "total_execution_ms", type: "bigint", comment: "summed over the queries" },
+      { name: "example_error", type: "varchar", nullable: true, comment: "one message of this error type" },
     ],
   },
   permission_gaps: {
     title: "Permission gaps",
     description: "Grants each principal holds but did not use in the period, and how sure that is.",
-    parameters: (p) => ({ ...periodWindow(p), window_days: daysBetween(p.from, p.to).length }),
+    parameters: periodWindow,
     // One row per principal and unused grant: the findings the reports and the issue sync consume.
     columns: [
       { name: "principal_arn", type: "varchar" },
@@ -205,10 +214,10 @@ export const SAVED = registry({
       {
         name: "confidence",
         type: "varchar",
-        values: ["high", "low"],
-        comment: "high when history and CloudTrail cover every day of the window and the principal is older than it",
+        values: ["high", "medium", "low"],
+        comment: "high: every day complete for the grant and no unattributed query touched it; low: one did, or the principal is new",
       },
-      { name: "coverage_note", type: "varchar" },
+      { name: "reason", type: "varchar", comment: "why this confidence, in words" },
     ],
   },
   data_coverage: {
@@ -218,10 +227,15 @@ export const SAVED = registry({
     columns: [
       { name: "day", type: "varchar" },
       { name: "region", type: "varchar" },
+      { name: "history_queries", type: "bigint", comment: "queries the history table holds for the day" },
       { name: "events", type: "bigint" },
       { name: "with_history", type: "bigint" },
       { name: "with_cloudtrail", type: "bigint" },
-      { name: "coverage", type: "varchar", values: ["complete", "missing", "no history", "no cloudtrail"] },
+      { name: "unattributed", type: "bigint", comment: "queries in history that no CloudTrail record names" },
+      { name: "without_history", type: "bigint", comment: "CloudTrail starts with no history" },
+      { name: "gap_hours", type: "varchar", nullable: true, comment: "UTC hours with history but no CloudTrail record, `13,14`" },
+      { name: "work_groups_not_joined", type: "varchar", nullable: true, comment: "work groups with history the join did not see" },
+      { name: "coverage", type: "varchar", values: ["complete", "partial", "missing"] },
     ],
   },
 });

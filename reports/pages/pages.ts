@@ -2,7 +2,8 @@
 import { QueryResult, Row } from "../../queries/engine";
 import { DEFAULT_OPTIONS, Period, SAVED, SavedQuery } from "../../queries/saved";
 import { SavedRow, savedRows } from "../../queries/saved-columns";
-import { queryCostUsd } from "../../queries/cost";
+import { DEFAULT_TB, queryCostUsd, TbDefinition } from "../../queries/cost";
+import { coverageCalendar, coverageHeadline, coverageSummary, CoverageSummary } from "./coverage";
 import { redactSql } from "./redact";
 import { formatByColumn, humanBytes, mermaidXyChart, shortArn, usd } from "./format";
 
@@ -35,6 +36,7 @@ const LABELS: Partial<Record<SavedColumnName, string>> = {
   largest_query_bytes: "Largest query",
   query_execution_id: "Query id",
   total_execution_ms: "Run time",
+  engine_execution_ms: "Engine time",
   queries_short: `Queries (last ${DEFAULT_OPTIONS.shortWindowDays} d)`,
   data_scanned_bytes_short: `Scanned (last ${DEFAULT_OPTIONS.shortWindowDays} d)`,
   cost_usd_short: `Cost (last ${DEFAULT_OPTIONS.shortWindowDays} d)`,
@@ -51,6 +53,8 @@ export function columnLabel(name: string): string {
 export interface RenderOptions {
   /** Mask literals in query text (on by default: reports reach more people than the data). */
   redact: boolean;
+  /** The TB definition costs are billed with (queries/cost.ts); the join must have used the same. Default binary. */
+  tb?: TbDefinition;
 }
 
 export const DEFAULT_RENDER: RenderOptions = { redact: true };
@@ -89,14 +93,37 @@ const CHARTS = new Map<string, (result: QueryResult) => string | undefined>([
   [SAVED.top_scanners.name, (result) => scannersChart(savedRows(SAVED.top_scanners, result))],
 ]);
 
-export function footnote(result: QueryResult): string {
-  return result.queryId
-    ? `This report's query scanned ${humanBytes(result.bytesScanned)} (${usd(queryCostUsd(result.bytesScanned))}) on Athena`
-    : "Computed on the embedded engine (DuckDB): nothing billed";
+/** Where the page was computed, and what its own query cost (a succeeded SELECT, billed as any other). */
+export function footnote(result: QueryResult, tb: TbDefinition = DEFAULT_TB): string {
+  if (!result.queryId) return "Computed on the embedded engine (DuckDB): nothing billed";
+  const cost = queryCostUsd({ bytesScanned: result.bytesScanned, statementType: "DML", state: "SUCCEEDED" }, tb);
+  return `This report's query scanned ${humanBytes(result.bytesScanned)} (${usd(cost)}) on Athena`;
+}
+
+/** Coverage shows only its exceptions, in words, under a calendar of every region-day. */
+function coveragePage(result: QueryResult): Pick<PageModel, "headers" | "rows" | "chart"> {
+  const rows = savedRows(SAVED.data_coverage, result);
+  const summary = coverageSummary(rows);
+  return {
+    headers: ["Day", "Region", "Coverage", "What is missing"],
+    rows: summary.exceptions.map((e) => [e.day, e.region, e.coverage, e.detail]),
+    chart: `${coverageHeadline(summary)}.\n\n${coverageCalendar(rows)}`,
+  };
 }
 
 export function pageModel(outcome: QueryOutcome, period: Period, options: RenderOptions = DEFAULT_RENDER): PageModel {
   const { query, result } = outcome;
+  if (query.name === SAVED.data_coverage.name) {
+    return {
+      name: query.name,
+      file: `${query.name}.md`,
+      title: query.title,
+      description: query.description,
+      period,
+      ...coveragePage(result),
+      footnote: footnote(result, options.tb),
+    };
+  }
   const columns = result.columns.map((c) => c.name);
   return {
     name: query.name,
@@ -107,7 +134,7 @@ export function pageModel(outcome: QueryOutcome, period: Period, options: Render
     headers: columns.map(columnLabel),
     rows: result.rows.map((row) => columns.map((c) => shown(c, row[c], options))),
     chart: CHARTS.get(query.name)?.(result),
-    footnote: footnote(result),
+    footnote: footnote(result, options.tb),
   };
 }
 
@@ -115,7 +142,7 @@ export interface IndexModel {
   period: Period;
   source: string;
   totals: { queries: number; bytes: number; cost: number; principals: number; failed: number; failedCost: number };
-  coverage: { complete: number; total: number; gaps: SavedRow<typeof SAVED.data_coverage>[] };
+  coverage: CoverageSummary & { headline: string };
   chart?: string;
   pages: Pick<PageModel, "title" | "file" | "description">[];
 }
@@ -128,7 +155,7 @@ export function indexModel(outcomes: readonly QueryOutcome[], period: Period, so
   const rowsOf = <Q extends SavedQuery>(query: Q) =>
     savedRows(query, outcomes.find((o) => o.query.name === query.name)?.result ?? { rows: [] });
   const daily = rowsOf(SAVED.usage_daily);
-  const failed = rowsOf(SAVED.failed_query_cost);
+  const failed = rowsOf(SAVED.failed_and_cancelled);
   const coverage = rowsOf(SAVED.data_coverage);
   const principals = new Set(
     rowsOf(SAVED.usage_by_principal)
@@ -146,11 +173,7 @@ export function indexModel(outcomes: readonly QueryOutcome[], period: Period, so
       failed: sum(failed, (r) => r.queries),
       failedCost: sum(failed, (r) => r.cost_usd),
     },
-    coverage: {
-      complete: coverage.filter((r) => r.coverage === "complete").length,
-      total: coverage.length,
-      gaps: coverage.filter((r) => r.coverage !== "complete"),
-    },
+    coverage: { ...coverageSummary(coverage), headline: coverageHeadline(coverageSummary(coverage)) },
     chart: dailyChart(daily),
     pages: outcomes.map((o) => ({ title: o.query.title, file: `${o.query.name}.md`, description: o.query.description })),
   };

@@ -10,6 +10,7 @@ import { ACTORS, DATABASES, roleArn } from "../../generator/org";
 import { LedgerEntry } from "../../generator/generate";
 import { athenaType } from "../support/athena-duckdb";
 import { expectedEvents, joinedLake, JoinedLake } from "../support/lake";
+import { unfinishedFromLedger, unfinishedKey } from "../support/unfinished";
 
 let lake: JoinedLake;
 let period: Period;
@@ -149,18 +150,28 @@ describe("saved queries on the embedded engine, against the generator's ledger",
     expect(rows[0]).toMatchObject({ client_families: 2, client_family_list: "jdbc, sdk", source_networks: 2 });
   });
 
-  it("failed_query_cost sums what failed and cancelled queries scanned, per state and principal", async () => {
-    const failed = totals(
-      entries.filter((q) => q.state !== "SUCCEEDED"),
-      (q) => `${q.state} ${principalOf(q)}`,
+  it("failed_and_cancelled bills cancelled queries what they scanned, failed ones nothing, and sums time by error type", async () => {
+    const expected = unfinishedFromLedger(entries);
+    const rows = await run(SAVED.failed_and_cancelled);
+    expect(rows.map((r) => unfinishedKey({ ...r, errorCategory: r.error_category, errorType: r.error_type })).sort()).toEqual(
+      [...expected.keys()].sort(),
     );
-    const rows = await run(SAVED.failed_query_cost);
-    expect(rows).toHaveLength(failed.size);
     for (const row of rows) {
-      const t = failed.get(`${row.state} ${row.principal}`)!;
-      expect([row.queries, row.data_scanned_bytes]).toEqual([t.queries, t.bytes]);
-      expect(row.cost_usd).toBeCloseTo(t.cost, 9);
+      const g = expected.get(unfinishedKey({ ...row, errorCategory: row.error_category, errorType: row.error_type }))!;
+      expect([row.queries, row.data_scanned_bytes, row.engine_execution_ms, row.total_execution_ms, row.example_error]).toEqual([
+        g.queries,
+        g.bytes,
+        g.engineMs,
+        g.totalMs,
+        g.example,
+      ]);
+      expect(row.cost_usd).toBeCloseTo(g.cost, 12);
+      if (row.state === "FAILED") expect(row.cost_usd).toBe(0);
     }
+    // Failed queries that scanned data (free) and cancelled ones that paid, in more than one error type: the checks above can fail.
+    expect(rows.some((r) => r.state === "FAILED" && r.data_scanned_bytes > 0)).toBe(true);
+    expect(rows.some((r) => r.state === "CANCELLED" && r.cost_usd > 0)).toBe(true);
+    expect(new Set(rows.filter((r) => r.state === "FAILED").map((r) => r.error_type)).size).toBeGreaterThan(1);
   });
 
   it("permission_gaps names exactly the grants the generator declared and the ledger never used, and none it used", async () => {
@@ -184,8 +195,7 @@ describe("saved queries on the embedded engine, against the generator's ledger",
     const rows = await run(SAVED.permission_gaps);
     expect(rows.map((r) => `${r.principal_arn} ${r.grant_kind} ${r.resource}`).sort()).toEqual(expected);
     expect(expected.some((g) => g.includes("user/old-contractor"))).toBe(true);
-    const confidence = new Map(rows.map((r) => [r.principal_arn.split("/").pop(), r.confidence]));
-    expect([confidence.get("new-analyst"), confidence.get("old-contractor")]).toEqual(["low", "high"]);
+    expect(rows.filter((r) => r.principal_arn.endsWith("/new-analyst")).map((r) => r.confidence)).toContain("low");
     const contractor = rows.find((r) => r.principal_arn.endsWith("user/old-contractor"))!;
     expect([contractor.principal_queries, contractor.last_used, contractor.window_from, contractor.window_to]).toEqual([
       0,
@@ -209,21 +219,72 @@ describe("saved queries on the embedded engine, against the generator's ledger",
       principalLastActive: null,
       windowFrom: period.from,
       windowTo: period.to,
-      confidence: "high",
-      coverageNote: "History and CloudTrail cover 10 day(s) of the window; principal created 2024-02-01",
+      confidence: contractor.confidence,
+      reason: contractor.reason,
     });
   });
 
-  it("data_coverage marks every joined region-day complete and a day with no events missing", async () => {
+  it("permission_gaps confidence follows the evidence, grant by grant, as the ledger shows it", async () => {
+    const window = entries.filter((q) => q.eventDay >= period.from && q.eventDay <= period.to);
+    const unattributed = window.filter((q) => !q.attributed);
+    expect(unattributed.length, "the lake has a trail outage").toBeGreaterThan(0);
+    const touches = (q: LedgerEntry, kind: string, resource: string) =>
+      kind === "workgroup"
+        ? q.workGroup === resource
+        : kind === "table"
+          ? q.tables.includes(resource)
+          : q.tables.some((t) => t.startsWith(`${resource}.`));
+    const created = new Map(declaredGrants(period.to).map((g) => [g.principalArn, g.created]));
+    const rows = await run(SAVED.permission_gaps);
+    const seen = new Set<string>();
+    for (const row of rows) {
+      const touching = unattributed.filter((q) => touches(q, row.grant_kind, row.resource));
+      const isNew = (created.get(row.principal_arn) ?? "0000").slice(0, 10) > period.from;
+      // Any unattributed query in the window makes a day partial for every database and table grant.
+      const partial = row.grant_kind !== "workgroup" && unattributed.length > 0;
+      const want = touching.length > 0 || isNew ? "low" : partial ? "medium" : "high";
+      expect(row.confidence, `${row.principal_arn} ${row.grant_kind} ${row.resource}`).toBe(want);
+      if (touching.length > 0) {
+        const days = [...new Set(touching.map((q) => q.eventDay))].sort().join(", ");
+        expect(row.reason).toContain(`${touching.length} unattributed quer${touching.length === 1 ? "y" : "ies"}`);
+        expect(row.reason).toContain(`${row.resource} on ${days}`);
+      }
+      seen.add(want);
+    }
+    expect([...seen].sort(), "rows of every confidence, so each rule is exercised").toEqual(["high", "low", "medium"]);
+  });
+
+  it("data_coverage: outage days partial with the ledger's counts and hours, the rest complete, a day without events missing", async () => {
     const rows = await run(SAVED.data_coverage);
     expect(rows).toHaveLength(10 * lake.ledger.regions.length);
-    expect(rows.every((r) => r.coverage === "complete")).toBe(true);
-    const day = addDays(period.from, 2);
+    const hour = (iso: string) => Number(iso.slice(11, 13));
+    const expected = rows.map((r) => {
+      const day = entries.filter((q) => q.eventDay === r.day && q.region === r.region);
+      const lost = day.filter((q) => !q.attributed);
+      const seenHours = new Set(day.filter((q) => q.attributed).map((q) => hour(q.submittedAt)));
+      const gapHours = [...new Set(lost.map((q) => hour(q.submittedAt)))].filter((h) => !seenHours.has(h)).sort((a, b) => a - b);
+      return {
+        day: r.day,
+        region: r.region,
+        history_queries: lake.ledger.queries.filter((q) => q.historyDay === r.day && q.region === r.region).length,
+        events: day.length,
+        with_history: day.length,
+        with_cloudtrail: day.length - lost.length,
+        unattributed: lost.length,
+        without_history: 0,
+        gap_hours: gapHours.length > 0 ? gapHours.join(",") : null,
+        work_groups_not_joined: null,
+        coverage: lost.length > 0 ? "partial" : "complete",
+      };
+    });
+    expect(rows).toEqual(expected);
+    expect(rows.filter((r) => r.coverage === "partial").length, "both outages fall in the window").toBe(2);
+    const day = addDays(period.from, 3);
     fs.rmSync(`${lake.root}/${eventsPartitionPrefix(day, "eu-west-1")}`, { recursive: true });
     await lake.engine.refresh();
     const after = await run(SAVED.data_coverage);
-    expect(after.filter((r) => r.coverage !== "complete")).toEqual([
-      { day, region: "eu-west-1", events: 0, with_history: 0, with_cloudtrail: 0, coverage: "missing" },
-    ]);
+    const gone = after.find((r) => r.day === day && r.region === "eu-west-1");
+    expect(gone).toMatchObject({ events: 0, with_cloudtrail: 0, coverage: "missing" });
+    expect(gone?.work_groups_not_joined, "history the join no longer shows").not.toBeNull();
   });
 });

@@ -14,7 +14,7 @@ const camel: PermissionGap = {
   windowFrom: "2026-08-03",
   windowTo: "2026-10-31",
   confidence: "high",
-  coverageNote: "History and CloudTrail cover 90 day(s) of the window",
+  reason: "history and CloudTrail complete for every day of the window; no unattributed query touched primary",
 };
 
 // The same finding as the query returns it, written out by hand.
@@ -30,7 +30,7 @@ const snake = {
   window_from: "2026-08-03",
   window_to: "2026-10-31",
   confidence: "high",
-  coverage_note: "History and CloudTrail cover 90 day(s) of the window",
+  reason: "history and CloudTrail complete for every day of the window; no unattributed query touched primary",
 };
 
 describe("permission-gap findings", () => {
@@ -44,7 +44,7 @@ describe("permission-gap findings", () => {
   });
 
   it.each([
-    [{ ...snake, confidence: "medium" }, 'row 1: confidence must be high or low, got "medium"'],
+    [{ ...snake, confidence: "certain" }, 'row 1: confidence must be high, medium or low, got "certain"'],
     [{ ...snake, grant_kind: "unevaluated" }, 'row 1: grant_kind must be workgroup, database or table, got "unevaluated"'],
     [{ ...snake, principal_arn: undefined }, "row 1: principal_arn must be text, got undefined"],
     [{ ...snake, window_to: "" }, 'row 1: window_to must be text, got ""'],

@@ -18,7 +18,7 @@ const gap = (principal: string, resource: string, extra: Partial<PermissionGap> 
   windowFrom: "2026-08-03",
   windowTo: "2026-10-31",
   confidence: "high",
-  coverageNote: "History and CloudTrail cover all 90 days.",
+  reason: "history and CloudTrail complete for every day of the window; no unattributed query touched it",
   ...extra,
 });
 

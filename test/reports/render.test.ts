@@ -1,11 +1,13 @@
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Period, SAVED_QUERIES } from "../../queries/saved";
-import { cell, duration, formatByColumn, percent, humanBytes, mermaidXyChart, shortArn, usd } from "../../reports/pages/format";
+import { billingRulesText, TbDefinition } from "../../queries/cost";
+import { cell, count, duration, formatByColumn, percent, humanBytes, mermaidXyChart, shortArn, usd } from "../../reports/pages/format";
 import { QueryOutcome } from "../../reports/pages/pages";
 import { renderReports, writeReports } from "../../reports/pages/render";
 import { runSavedQueries } from "../../reports/pages/run";
 import { joinedLake, JoinedLake, tempDir } from "../support/lake";
+import { unfinishedFromLedger } from "../support/unfinished";
 
 describe("format helpers", () => {
   it.each([
@@ -32,7 +34,8 @@ describe("format helpers", () => {
       formatByColumn("client_families", "glue, sdk"),
       formatByColumn("client_families", 2),
       formatByColumn("queries", 12345),
-    ]).toEqual(["glue, sdk", "2", "12,345"]);
+      formatByColumn("error_type", 1301),
+    ]).toEqual(["glue, sdk", "2", "12,345", "1301"]);
   });
 
   it("writes Mermaid xychart-beta blocks", () => {
@@ -68,7 +71,13 @@ describe("rendered reports", () => {
     expect(index).toContain(`# Athena usage audit: ${period.from} to ${period.to}`);
     expect(index).toContain(`| Queries | ${queries.length.toLocaleString("en-US")} |`);
     expect(index).toContain(`| Data scanned | ${humanBytes(queries.reduce((n, q) => n + q.bytes, 0))} |`);
-    expect(index).toContain(`| Data coverage | ${6 * 2} of ${6 * 2} region-days complete |`);
+    // A region-day is partial when the ledger has a query CloudTrail never named (a trail outage).
+    const partial = new Set(queries.filter((q) => !q.attributed).map((q) => `${q.eventDay} ${q.region}`));
+    const total = 6 * lake.ledger.regions.length;
+    expect(index).toContain(
+      `| Data coverage | ${total - partial.size} complete, ${partial.size} partial, 0 missing (of ${total} region-days) |`,
+    );
+    for (const regionDay of partial) expect(index).toContain(`- ${regionDay}, partial: `);
   });
 
   it("charts usage over time with one point per day", () => {
@@ -76,6 +85,49 @@ describe("rendered reports", () => {
     const xAxis = /x-axis \[(.*)\]/.exec(page)?.[1].split(", ");
     expect(page).toContain("xychart-beta");
     expect(xAxis).toHaveLength(6);
+  });
+
+  it.each<TbDefinition>(["binary", "decimal"])("states the billing rules and the %s TB in every page's footnote", (tb) => {
+    const reports = renderReports(outcomes, period, "test", { redact: true, tb });
+    // The index prints it once index.hbs has its line (`<sub>{{billing}}</sub>`); its model carries it already.
+    for (const page of reports) {
+      expect(page.content, page.file).toContain(`<sub>${billingRulesText(tb)}</sub>`);
+      expect(page.content, page.file).toContain(
+        tb === "binary" ? "1 TB = 2^40 bytes, 1 MB = 2^20 bytes" : "1 TB = 10^12 bytes, 1 MB = 10^6 bytes",
+      );
+    }
+  });
+
+  it("shows each failed and cancelled group with the ledger's queries, cost and time, failed ones at $0.00", () => {
+    const page = renderReports(outcomes, period, "test").find((r) => r.file === "failed_and_cancelled.md")!.content;
+    const queries = lake.ledger.queries.filter((q) => q.eventDay >= period.from && q.eventDay <= period.to);
+    const groups = [...unfinishedFromLedger(queries).values()];
+    const lines = page.split("\n").filter((l) => /^\| (FAILED|CANCELLED) \|/.test(l));
+    expect(lines).toHaveLength(groups.length);
+    expect(page).toContain(
+      "| State | Error category | Error type | Principal | Queries | Scanned | Cost | Engine time | Run time | Example error |",
+    );
+    for (const g of groups) {
+      const cells = [g.state, g.errorCategory ?? "", g.errorType === null ? "" : String(g.errorType), shortArn(g.principal)];
+      const line = lines.find((l) => l.startsWith(`| ${cells.join(" | ")} |`));
+      expect(line, cells.join(" ")).toBeDefined();
+      expect(line).toContain(
+        `| ${count(g.queries)} | ${humanBytes(g.bytes)} | ${usd(g.cost)} | ${duration(g.engineMs)} | ${duration(g.totalMs)} |`,
+      );
+      if (g.state === "FAILED") expect(line).toContain(" | $0.00 | ");
+    }
+    expect(groups.some((g) => g.state === "FAILED" && g.bytes > 0)).toBe(true);
+    expect(groups.some((g) => g.state === "CANCELLED" && g.cost > 0)).toBe(true);
+  });
+
+  it("heads the index with what failed and cancelled queries cost: the cancelled ones' bill", () => {
+    const index = renderReports(outcomes, period, "test")[0].content;
+    const queries = lake.ledger.queries.filter((q) => q.eventDay >= period.from && q.eventDay <= period.to);
+    const unfinished = queries.filter((q) => q.state !== "SUCCEEDED");
+    const billed = queries.filter((q) => q.state === "CANCELLED").reduce((n, q) => n + q.costUsd, 0);
+    expect(index).toContain(
+      `| Failed or cancelled | ${count(unfinished.length)} queries (${percent(unfinished.length, queries.length)}), ${usd(billed)} |`,
+    );
   });
 
   it("is byte-identical when rendered twice from the same data", async () => {

@@ -1,0 +1,101 @@
+/**
+ * How whole the evidence is, for people: the data_coverage rows as a headline (complete, partial,
+ * missing), the exceptions in words, and a compact calendar. Pure, so tests can pin it.
+ */
+import { SAVED } from "../../queries/saved";
+import { SavedRow } from "../../queries/saved-columns";
+
+export type CoverageRow = SavedRow<typeof SAVED.data_coverage>;
+
+export interface CoverageException {
+  day: string;
+  region: string;
+  coverage: string;
+  detail: string;
+}
+
+export interface CoverageSummary {
+  total: number;
+  complete: number;
+  partial: number;
+  missing: number;
+  /** Region-days that are not complete, with what is missing in words. */
+  exceptions: CoverageException[];
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** `13,14,20` as `13:00–15:00, 20:00–21:00 UTC`. */
+export function hourRanges(hours: string): string {
+  const sorted = hours
+    .split(",")
+    .map(Number)
+    .sort((a, b) => a - b);
+  const ranges: [number, number][] = [];
+  for (const h of sorted) {
+    const last = ranges.at(-1);
+    if (last?.[1] === h) last[1] = h + 1;
+    else ranges.push([h, h + 1]);
+  }
+  const clock = (h: number) => `${String(h).padStart(2, "0")}:00`;
+  return `${ranges.map(([from, to]) => `${clock(from)}–${clock(to)}`).join(", ")} UTC`;
+}
+
+/** What a region-day lacks, in words. */
+export function coverageDetail(row: CoverageRow): string {
+  if (row.coverage === "missing") {
+    return row.history_queries > 0 ? `${plural(row.history_queries, "query", "queries")} in history, none joined` : "nothing joined";
+  }
+  const parts: string[] = [];
+  if (row.unattributed > 0) {
+    const hours = row.gap_hours ? ` (no CloudTrail at all ${hourRanges(row.gap_hours)})` : "";
+    parts.push(`${row.unattributed} of ${plural(row.with_history, "query", "queries")} in history have no CloudTrail record${hours}`);
+  }
+  if (row.without_history > 0) parts.push(`${plural(row.without_history, "CloudTrail start")} without history`);
+  if (row.work_groups_not_joined) parts.push(`history of work group(s) ${row.work_groups_not_joined} not joined`);
+  return parts.join("; ");
+}
+
+export function coverageSummary(rows: readonly CoverageRow[]): CoverageSummary {
+  const count = (state: string) => rows.filter((r) => r.coverage === state).length;
+  return {
+    total: rows.length,
+    complete: count("complete"),
+    partial: count("partial"),
+    missing: count("missing"),
+    exceptions: rows
+      .filter((r) => r.coverage !== "complete")
+      .map((r) => ({ day: r.day, region: r.region, coverage: r.coverage, detail: coverageDetail(r) })),
+  };
+}
+
+/** The headline: `178 complete, 2 partial, 0 missing (of 180 region-days)`. */
+export function coverageHeadline(summary: CoverageSummary): string {
+  return `${summary.complete} complete, ${summary.partial} partial, ${summary.missing} missing (of ${summary.total} region-days)`;
+}
+
+const MARK: Record<string, string> = { complete: "#", partial: "~", missing: "." };
+
+/**
+ * One line per region and month, one character per day (`#` complete, `~` partial, `.` missing,
+ * blank outside the period), in a code block so the columns line up on GitHub.
+ */
+export function coverageCalendar(rows: readonly CoverageRow[]): string {
+  if (rows.length === 0) return "";
+  const regions = [...new Set(rows.map((r) => r.region))].sort();
+  const months = [...new Set(rows.map((r) => r.day.slice(0, 7)))].sort();
+  const state = new Map(rows.map((r) => [`${r.region} ${r.day}`, r.coverage]));
+  const width = Math.max(...regions.map((r) => r.length));
+  const ruler = Array.from({ length: 31 }, (_, i) => ((i + 1) % 10 === 0 ? String((i + 1) / 10) : (i + 1) % 5 === 0 ? "+" : "-")).join("");
+  const lines = [`${" ".repeat(width)}  month    ${ruler}`];
+  for (const region of regions) {
+    for (const month of months) {
+      const days = Array.from(
+        { length: 31 },
+        (_, i) => MARK[state.get(`${region} ${month}-${String(i + 1).padStart(2, "0")}`) ?? ""] ?? " ",
+      );
+      lines.push(`${region.padEnd(width)}  ${month}  ${days.join("").trimEnd()}`);
+    }
+  }
+  return ["```text", ...lines, "", "# complete   ~ partial   . missing", "```"].join("\n");
+}
