@@ -63,6 +63,8 @@ export function formatByColumn(name: string, value: Value): string {
     return Number.isInteger(value) ? count(value) : String(value);
   }
   if (name.includes("query_text")) return `\`${cell(value, 100).replace(/`/g, "'")}\``;
+  // A finding's reason is the evidence behind it: shown whole.
+  if (name === "reason") return cell(value, 400);
   return cell(value);
 }
 
