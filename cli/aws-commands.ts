@@ -1,4 +1,5 @@
 /** The commands that run the history collector's and the daily join's code against real AWS (credentials and region from the SDK chain). */
+import { GlueClient } from "@aws-sdk/client-glue";
 import { Command } from "commander";
 import { parseJoinInput } from "../functions/join/input";
 import { joinEvents } from "../functions/join/join";
@@ -73,6 +74,7 @@ export function registerAwsCommands(program: Command): void {
         const summary = await joinEvents(days, {
           engine,
           s3: createS3Client(),
+          glue: new GlueClient({ retryMode: "adaptive", maxAttempts: 8 }),
           config,
           joinSql: readSql("events_join"),
           log: cliLogger("join"),

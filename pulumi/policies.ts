@@ -117,7 +117,7 @@ const results = (s: AthenaScope): Statement => ({
   Resource: `${bucketArn(s)}/${s.prefix}/query-results/*`,
 });
 
-/** The daily join: run the join in the audit's work group, replace events partitions. */
+/** The daily join: keep history's work groups projected, run the join in the audit's work group, replace events partitions. */
 export function joinPolicy(s: AthenaScope): PolicyDocument {
   const trail = `arn:${s.partition}:s3:::${s.trailBucket}`;
   return doc([
@@ -137,6 +137,9 @@ export function joinPolicy(s: AthenaScope): PolicyDocument {
       Action: ["s3:PutObject", "s3:DeleteObject"],
       Resource: `${bucketArn(s)}/${eventsTablePrefix(s.prefix)}*`,
     },
+    // Before joining, the join adds work groups found in history to the history table's enum
+    // projection (GetTable is in "Catalog"): Athena reads no folder the enum does not list.
+    { Sid: "ProjectWorkGroups", Effect: "Allow", Action: ["glue:UpdateTable"], Resource: glueArns(s, ["history"]) },
     // INSERT INTO a partitioned table registers the partitions it wrote.
     {
       Sid: "RegisterEventsPartitions",
@@ -181,13 +184,18 @@ export function reportingPolicy(s: Omit<AthenaScope, "logGroupArn" | "expireHist
   const scope = { ...s, logGroupArn: "", expireHistory: false, trailBucket: s.bucket, trailPrefix: "" };
   return doc([
     runQueries(scope),
-    glueRead(scope, ["events", "grants"]),
+    // History too: data_coverage counts what history holds beside what the join made of it.
+    glueRead(scope, ["events", "grants", "history"]),
     { Sid: "ListAudit", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: bucketArn(s) },
     {
-      Sid: "ReadEventsAndGrants",
+      Sid: "ReadAuditTables",
       Effect: "Allow",
       Action: ["s3:GetObject"],
-      Resource: [`${bucketArn(s)}/${eventsTablePrefix(s.prefix)}*`, `${bucketArn(s)}/${grantsTablePrefix(s.prefix)}*`],
+      Resource: [
+        `${bucketArn(s)}/${eventsTablePrefix(s.prefix)}*`,
+        `${bucketArn(s)}/${grantsTablePrefix(s.prefix)}*`,
+        `${bucketArn(s)}/${historyTablePrefix(s.prefix)}*`,
+      ],
     },
     results(scope),
     kms(scope),

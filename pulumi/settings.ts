@@ -2,6 +2,7 @@
  * The stack's configuration, read and checked once before any resource is planned. Every error
  * names the config key (`athena-audit:<key>`) and what it allows.
  */
+import { parseTbDefinition, TbDefinition } from "../queries/cost";
 import { InputError } from "../queries/errors";
 import {
   ACCOUNT_PATTERN as ACCOUNT,
@@ -10,6 +11,7 @@ import {
   ORGANIZATION_PATTERN,
   PRODUCT,
   REGION_PATTERN as REGION,
+  WORK_GROUP_PATTERN,
 } from "../queries/names";
 
 export const NAMESPACE = PRODUCT;
@@ -40,10 +42,15 @@ export interface MainSettings {
   cloudTrail?: CloudTrailSource;
   createTrail: boolean;
   joinRegions: string[];
-  /** Work groups whose history the Glue table projects (partition projection needs the list). */
+  /**
+   * Work groups the history table projects when it is created. The daily join adds every other work
+   * group it finds in history before it joins, so the list never needs to be kept by hand.
+   */
   workGroups: string[];
   schedules: Schedules;
   historyRetentionDays?: number;
+  /** What a TB is in Athena's price for the costs the join writes (queries/cost.ts). */
+  billingTb: TbDefinition;
   kmsKeyArn?: string;
   lambdaRoleArn?: string;
   bytesScannedCutoff: number;
@@ -93,6 +100,7 @@ const KNOWN = [
   "joinRegions",
   "schedules",
   "historyRetentionDays",
+  "billingTb",
   "kmsKeyArn",
   "lambdaRoleArn",
   "bytesScannedCutoff",
@@ -218,9 +226,10 @@ export function parseSettings(raw: Raw, region: string | undefined): Settings {
     createTrail,
     joinRegions,
     workGroups:
-      raw.workGroups === undefined ? ["primary"] : list(raw.workGroups, "workGroups", /^[a-zA-Z0-9._-]{1,128}$/, "Athena work group names"),
+      raw.workGroups === undefined ? ["primary"] : list(raw.workGroups, "workGroups", WORK_GROUP_PATTERN, "Athena work group names"),
     schedules: schedules(raw),
     historyRetentionDays: wholeNumber(raw, "historyRetentionDays", 1, 36500),
+    billingTb: parseTbDefinition(text(raw, "billingTb"), "billingTb"),
     kmsKeyArn,
     lambdaRoleArn,
     bytesScannedCutoff: wholeNumber(raw, "bytesScannedCutoff", 10_485_760, Number.MAX_SAFE_INTEGER) ?? 100 * 1024 ** 3,

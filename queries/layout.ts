@@ -31,6 +31,17 @@ export function historyObjectKey(p: HistoryPartition, prefix = DEFAULT_PREFIX): 
   return `${historyPartitionPrefix(p, prefix)}history.json.gz`;
 }
 
+/**
+ * The partition a history key or folder names (`.../history/region=R/dt=D/workgroup=W/...`), or
+ * undefined when it names none. Names are taken as they stand: the caller decides what it can use.
+ */
+export function parseHistoryPartition(keyOrFolder: string, prefix = DEFAULT_PREFIX): HistoryPartition | undefined {
+  const table = historyTablePrefix(prefix);
+  if (!keyOrFolder.startsWith(table)) return undefined;
+  const m = /^region=([^/]+)\/dt=(\d{4}-\d{2}-\d{2})\/workgroup=([^/]+)\//.exec(keyOrFolder.slice(table.length));
+  return m ? { region: m[1], dt: m[2], workGroup: m[3] } : undefined;
+}
+
 export function eventsTablePrefix(prefix = DEFAULT_PREFIX): string {
   return `${prefix}/events/`;
 }

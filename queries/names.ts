@@ -24,3 +24,5 @@ export const REGION_PATTERN = /^[a-z]{2}(-[a-z]+)+-\d$/;
 export const KEY_PREFIX_PATTERN = /^(?!\.{1,2}(?:\/|$))(?!.*\/\.{1,2}(?:\/|$))[a-zA-Z0-9!_.*'()-]+(\/[a-zA-Z0-9!_.*'()-]+)*$/;
 export const ACCOUNT_PATTERN = /^\d{12}$/;
 export const ORGANIZATION_PATTERN = /^o-[a-z0-9]{10,32}$/;
+/** An Athena work group name (CreateWorkGroup's `Name`): no comma, so it can stand in an enum projection's list. */
+export const WORK_GROUP_PATTERN = /^[a-zA-Z0-9._-]{1,128}$/;

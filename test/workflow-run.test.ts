@@ -297,6 +297,11 @@ describe("the reports workflow, run as written", () => {
         null,
         /each stack needs stack, reportingRoleArn, region, workGroup and database/,
       ],
+      [
+        JSON.stringify((JSON.parse(variable([STACKS[0]])) as object[]).map((e) => ({ ...e, billingTb: "metric" }))),
+        null,
+        /billingTb, if set, binary or decimal/,
+      ],
       [variable([STACKS[0], STACKS[0]]), null, /two stacks have the same name/],
       [variable(STACKS), { stack: "nope" }, /no stack named nope/],
     ];

@@ -2,6 +2,7 @@
  * Lambda entry point of the daily join (main region, daily after the collectors). Input: `{}`
  * (yesterday), `{ "day": "YYYY-MM-DD" }` or `{ "from", "to" }`; the regions come from JOIN_REGIONS.
  */
+import * as glue from "@aws-sdk/client-glue";
 import * as athenaEngine from "../../queries/athena/engine";
 import * as sqlFiles from "../../queries/sql-files";
 import * as config from "../runtime/config";
@@ -21,7 +22,8 @@ export function joinHandler(joinSql: string): (event: unknown) => Promise<join.J
       timeoutMs: settings.queryTimeoutMs,
     });
     try {
-      return await join.joinEvents(days, { engine, s3: s3.createS3Client(), config: settings, joinSql, log });
+      const clients = { s3: s3.createS3Client(), glue: new glue.GlueClient({ retryMode: "adaptive", maxAttempts: 8 }) };
+      return await join.joinEvents(days, { engine, ...clients, config: settings, joinSql, log });
     } finally {
       await engine.close();
     }

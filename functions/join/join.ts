@@ -1,23 +1,30 @@
 /**
- * The daily join: for each (day, region), empty the events partition, run the join on Athena as
- * `INSERT INTO events`, and check it. A failed insert leaves the partition empty (Athena leaves
+ * The daily join: first make every work group whose history the run reads visible to Athena (see
+ * work-groups.ts); then for each (day, region), empty the events partition, run the join on Athena
+ * as `INSERT INTO events`, and check it. A failed insert leaves the partition empty (Athena leaves
  * orphan files behind), and the run reports which day and region failed. Each insert writes one
- * partition (dt, region), well under Athena's 100-partition limit per INSERT.
+ * partition (dt, region), well under Athena's 100-partition limit per INSERT. History that Athena
+ * could not see is named per (day, region), and fails the run too.
  */
+import * as glue from "@aws-sdk/client-glue";
 import * as s3 from "@aws-sdk/client-s3";
 import { dayOf } from "../../queries/days";
 import { QueryEngine } from "../../queries/engine";
 import { AuditError } from "../../queries/errors";
 import { eventsJoinParameters } from "../../queries/join/parameters";
 import { eventsPartitionPrefix, eventsTablePrefix, historyTablePrefix } from "../../queries/layout";
+import { UnjoinedWorkGroups, unjoinedWorkGroups } from "../../queries/work-groups";
 import { JoinConfig } from "../runtime/config";
 import { Logger } from "../runtime/log";
 import { deleteKeys, listKeys } from "../runtime/s3";
 import { expiredHistoryKeys, joinedDays } from "./retention";
+import { keepWorkGroupsProjected } from "./work-groups";
 
 export interface JoinDeps {
   engine: QueryEngine;
   s3: s3.S3Client;
+  /** Reads and extends the history table's work-group projection. */
+  glue: glue.GlueClient;
   config: JoinConfig;
   /** The text of queries/sql/events_join.sql. */
   joinSql: string;
@@ -40,6 +47,16 @@ export interface JoinEventsSummary {
   partitions: PartitionResult[];
   failed: number;
   historyObjectsExpired: number;
+  workGroups: {
+    /** Work groups this run added to the history table's projection. */
+    added: string[];
+    /** Work groups the history table projected when the inserts ran (absent when it could not be read). */
+    projected?: string[];
+    /** Why the projection could not be read or extended. */
+    error?: string;
+  };
+  /** Joined (day, region) pairs whose history holds work groups Athena could not see: their queries are missing. */
+  unjoinedWorkGroups: UnjoinedWorkGroups[];
 }
 
 async function joinPartition(day: string, region: string, deps: JoinDeps): Promise<PartitionResult> {
@@ -47,7 +64,11 @@ async function joinPartition(day: string, region: string, deps: JoinDeps): Promi
   const partition = eventsPartitionPrefix(day, region, prefix);
   const objectsReplaced = await deleteKeys(deps.s3, bucket, await listKeys(deps.s3, bucket, partition));
   try {
-    const result = await deps.engine.run(`INSERT INTO events\n${deps.joinSql}`, eventsJoinParameters(day, region), "events_join");
+    const result = await deps.engine.run(
+      `INSERT INTO events\n${deps.joinSql}`,
+      eventsJoinParameters(day, region, deps.config.tb),
+      "events_join",
+    );
     const objectsWritten = (await listKeys(deps.s3, bucket, partition)).length;
     deps.log.info("partition", {
       day,
@@ -83,6 +104,7 @@ async function expireHistory(deps: JoinDeps): Promise<number> {
 }
 
 export async function joinEvents(days: readonly string[], deps: JoinDeps): Promise<JoinEventsSummary> {
+  const workGroups = await keepWorkGroupsProjected(days, deps);
   const partitions: PartitionResult[] = [];
   const total = days.length * deps.config.regions.length;
   for (const day of days) {
@@ -92,11 +114,35 @@ export async function joinEvents(days: readonly string[], deps: JoinDeps): Promi
     }
   }
   const failed = partitions.filter((p) => p.error);
-  const summary = { partitions, failed: failed.length, historyObjectsExpired: failed.length === 0 ? await expireHistory(deps) : 0 };
-  deps.log.info("done", { partitions: partitions.length, failed: failed.length, historyObjectsExpired: summary.historyObjectsExpired });
+  const joined = partitions.filter((p) => !p.error);
+  const unjoined = unjoinedWorkGroups(workGroups.history, workGroups.projected, joined);
+  if (unjoined.length > 0) deps.log.error("work-groups-not-joined", { unjoinedWorkGroups: unjoined, reason: workGroups.error });
+  // Nothing is deleted from history while any of it is missing from events: it may be all that is left.
+  const complete = failed.length === 0 && unjoined.length === 0 && !workGroups.error;
+  const summary: JoinEventsSummary = {
+    partitions,
+    failed: failed.length,
+    historyObjectsExpired: complete ? await expireHistory(deps) : 0,
+    workGroups: { added: workGroups.added, projected: workGroups.projected, error: workGroups.error },
+    unjoinedWorkGroups: unjoined,
+  };
+  deps.log.info("done", {
+    partitions: partitions.length,
+    failed: failed.length,
+    historyObjectsExpired: summary.historyObjectsExpired,
+    workGroupsAdded: workGroups.added,
+    unjoinedWorkGroups: unjoined,
+  });
+  const problems: string[] = [];
   if (failed.length > 0) {
     const list = failed.map((p) => `${p.day} ${p.region}: ${p.error ?? "unknown error"}`).join("; ");
-    throw new AuditError(`events join failed for ${failed.length} of ${partitions.length} partition(s): ${list}`);
+    problems.push(`events join failed for ${failed.length} of ${partitions.length} partition(s): ${list}`);
   }
+  if (unjoined.length > 0) {
+    const list = unjoined.map((u) => `${u.day} ${u.region}: ${u.workGroups.join(", ")}`).join("; ");
+    problems.push(`history of work group(s) that Athena could not see was not joined: ${list}`);
+  }
+  if (workGroups.error) problems.push(workGroups.error);
+  if (problems.length > 0) throw new AuditError(problems.join("; "));
   return summary;
 }

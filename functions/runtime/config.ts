@@ -1,4 +1,5 @@
 /** The functions' configuration, read from the environment in this one place. */
+import { parseTbDefinition, TbDefinition } from "../../queries/cost";
 import { InputError } from "../../queries/errors";
 import { DEFAULT_PREFIX, REGION_PATTERN } from "../../queries/names";
 
@@ -21,6 +22,8 @@ export interface JoinConfig {
   /** Delete joined history older than this many days; undefined keeps it forever. */
   historyRetentionDays?: number;
   queryTimeoutMs: number;
+  /** What a TB is in the costs the join writes (`BILLING_TB`, default binary). */
+  tb: TbDefinition;
 }
 
 type Env = Record<string, string | undefined>;
@@ -81,6 +84,7 @@ export function joinConfig(env: Env = process.env): JoinConfig {
     regions,
     historyRetentionDays: wholeNumber(env, "HISTORY_RETENTION_DAYS", undefined, 1, 36500),
     queryTimeoutMs: wholeNumber(env, "QUERY_TIMEOUT_MS", 10 * 60_000, 1000, 15 * 60_000),
+    tb: parseTbDefinition(optional(env, "BILLING_TB"), "BILLING_TB"),
   };
 }
 

@@ -2,12 +2,14 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { namedQuerySql, SAVED_QUERIES } from "../../queries/saved";
-import { GlueTableSpec } from "../glue";
+import { GlueTableSpec, KEPT_BY_PROGRAM, parameterPath } from "../glue";
+import { TableName } from "../../queries/schema/tables";
 import { PRODUCT } from "../../queries/names";
 
 export interface AuditCatalogArgs {
   databaseName: string;
-  tables: pulumi.Input<GlueTableSpec>[];
+  /** Each table's spec, by name (known before the spec resolves: resource options cannot wait for it). */
+  tables: { name: TableName; spec: pulumi.Input<GlueTableSpec> }[];
   workGroupName: string;
   resultsLocation: pulumi.Input<string>;
   kmsKeyArn?: string;
@@ -21,8 +23,8 @@ export class AuditCatalog extends pulumi.ComponentResource {
   constructor(name: string, args: AuditCatalogArgs, opts?: pulumi.ComponentResourceOptions) {
     super(`${PRODUCT}:catalog:AuditCatalog`, name, {}, opts);
     const database = new aws.glue.CatalogDatabase(name, { name: args.databaseName, description: "Athena usage audit" }, { parent: this });
-    args.tables.forEach((input, i) => {
-      const spec = pulumi.output(input);
+    args.tables.forEach((table, i) => {
+      const spec = pulumi.output(table.spec);
       new aws.glue.CatalogTable(
         `${name}-table-${i}`,
         {
@@ -40,7 +42,7 @@ export class AuditCatalog extends pulumi.ComponentResource {
             serDeInfo: { serializationLibrary: spec.serde.library, parameters: spec.serde.parameters },
           },
         },
-        { parent: this },
+        { parent: this, ignoreChanges: (KEPT_BY_PROGRAM[table.name] ?? []).map(parameterPath) },
       );
     });
     const workGroup = new aws.athena.Workgroup(

@@ -3,6 +3,7 @@
  * INSERT: on success it writes the partition's Parquet object; on failure it leaves an orphan file
  * behind, as Athena does, and reports FAILED.
  */
+import { GlueClient } from "@aws-sdk/client-glue";
 import * as s3sdk from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { joinHandler } from "../../functions/join/handler";
@@ -16,9 +17,11 @@ import { AthenaEngine } from "../../queries/athena/engine";
 import { eventsJoinParameters } from "../../queries/join/parameters";
 import { positionalSql } from "../../queries/parameters";
 import { eventsPartitionPrefix, historyObjectKey } from "../../queries/layout";
+import { cloudTrailTable, eventsTable, historyTable } from "../../pulumi/glue";
 import { readSql } from "../../queries/sql-files";
 import { AthenaServer, startAthenaServer } from "../support/athena-server";
 import { joinedPartition, receivedParameters } from "../support/execution-parameters";
+import { LocalGlueTables } from "../support/glue-tables";
 import { LocalS3, startS3, useLocalAws } from "../support/s3";
 
 const NOW = new Date("2026-11-20T03:00:00Z");
@@ -28,12 +31,19 @@ let athena: AthenaServer;
 let restore: () => void;
 /** Which (day, region) inserts fail, keyed `day region`. */
 const failing = new Set<string>();
+/** The audit's tables as deployed with the default settings (the history table projects `primary`). */
+const glue = new LocalGlueTables().loadSpecs("athena_audit", [
+  historyTable("audit-bucket", "athena-audit", ["us-east-1", "eu-west-1"], ["primary"]),
+  cloudTrailTable({ bucket: "audit-bucket", prefix: "cloudtrail", accounts: ["123456789012"], regions: ["us-east-1", "eu-west-1"] }),
+  eventsTable("audit-bucket", "athena-audit", ["us-east-1", "eu-west-1"]),
+]);
 
 const put = (key: string, body = "x") => s3.client.send(new s3sdk.PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body }));
 
 beforeAll(async () => {
   s3 = await startS3("audit-bucket");
   athena = await startAthenaServer({
+    operations: glue.operations(),
     script: (_sql, parameters = []) => {
       const { day, region } = joinedPartition(parameters);
       const partition = eventsPartitionPrefix(day, region);
@@ -59,6 +69,7 @@ beforeAll(async () => {
   restore = useLocalAws({
     AWS_ENDPOINT_URL_S3: s3.url,
     AWS_ENDPOINT_URL_ATHENA: athena.url,
+    AWS_ENDPOINT_URL_GLUE: athena.url,
     AUDIT_BUCKET: "audit-bucket",
     AUDIT_WORK_GROUP: "athena-audit",
     AUDIT_DATABASE: "athena_audit",
@@ -80,6 +91,7 @@ function deps(overrides: Partial<Parameters<typeof joinEvents>[1]> = {}) {
   return {
     engine: new AthenaEngine({ workGroup: config.workGroup, database: config.database, pollMs: 5, maxPollMs: 10 }),
     s3: createS3Client(),
+    glue: new GlueClient({}),
     config,
     joinSql: JOIN_SQL,
     log: SILENT_LOGGER,
@@ -110,6 +122,16 @@ describe("daily join", () => {
     expect(receivedParameters(JOIN_SQL, first.parameters)).toEqual(eventsJoinParameters("2026-11-18", "us-east-1"));
     expect(first.parameters?.filter((p) => p === "'us-east-1'")).toHaveLength(3);
     expect([first.workGroup, first.database]).toEqual(["athena-audit", "athena_audit"]);
+  });
+
+  it("bills in the TB definition BILLING_TB names: decimal units reach the INSERT's parameters", async () => {
+    const config = joinConfig({ ...process.env, BILLING_TB: "decimal" });
+    expect(config.tb).toBe("decimal");
+    await joinEvents(["2026-11-18"], deps({ config }));
+    const sent = receivedParameters(JOIN_SQL, athena.queries[0].parameters);
+    expect(sent).toEqual(eventsJoinParameters("2026-11-18", "us-east-1", "decimal"));
+    expect([sent.billing_tb_bytes, sent.billing_mb_bytes]).toEqual([10 ** 12, 10 ** 6]);
+    expect(() => joinConfig({ ...process.env, BILLING_TB: "metric" })).toThrow(/BILLING_TB must be binary or decimal, got "metric"/);
   });
 
   it("leaves a failed partition empty, finishes the others, and fails the run naming the day and region", async () => {

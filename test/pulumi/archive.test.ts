@@ -21,6 +21,7 @@ import { executionsUntil } from "../support/executions";
 import { IamServer, startIamServer } from "../support/iam-server";
 import { authorizationDetails } from "../../generator/iam";
 import { orgGlueOperations } from "../support/glue-catalog";
+import { LocalGlueTables } from "../support/glue-tables";
 import { grantsObjectKey } from "../../queries/layout";
 import { planModel, PlanModel } from "../support/iam/plan-model";
 import { CallLog } from "../support/iam/recorder";
@@ -43,11 +44,14 @@ const s3Calls = new CallLog();
 let s3: LocalS3;
 let athena: AthenaServer;
 let iam: IamServer;
+/** The audit's Glue tables as the plan creates them: the join reads and extends the history table's work groups. */
+const glue = new LocalGlueTables();
 
 beforeAll(async () => {
   build();
   main = plan("main", { "aws:region": "us-east-1", role: "main", createTrail: true, joinRegions: ["us-east-1"] });
   model = planModel(main, "us-east-1");
+  glue.loadPlan(main);
   // The handlers reach S3 as their planned roles: S3 refuses what those roles may not do (see iam/s3-front.ts).
   s3 = await startS3(model.bucket, {
     iam: { log: s3Calls, principals: model.roles, bucketPolicies: model.bucketPolicies, bucketKeys: model.bucketKeys },
@@ -57,6 +61,7 @@ beforeAll(async () => {
     operations: {
       ...historyOperations({ workGroups }),
       ...orgGlueOperations(),
+      ...glue.operations(),
     },
     script: (_sql, parameters = []) => {
       const { day, region } = joinedPartition(parameters);
@@ -145,7 +150,12 @@ describe("Lambda archives", () => {
       ["@aws-sdk/client-s3", "@aws-sdk/client-athena", "@aws-sdk/lib-storage", "node-sql-parser"],
       ["@cloud-copilot/iam-simulate", "@aws-sdk/client-iam"],
     ],
-    ["join", 1 * MB, ["@aws-sdk/client-s3", "@aws-sdk/client-athena"], ["@cloud-copilot/iam-simulate", "@aws-sdk/client-iam"]],
+    [
+      "join",
+      1 * MB,
+      ["@aws-sdk/client-s3", "@aws-sdk/client-athena", "@aws-sdk/client-glue"],
+      ["@cloud-copilot/iam-simulate", "@aws-sdk/client-iam"],
+    ],
     [
       "grants",
       3 * MB,
@@ -211,6 +221,13 @@ describe("Lambda archives", () => {
   it("daily join: the handler loaded from the archive replaces yesterday's partition with one INSERT", async () => {
     const summary = await invoke("join", { day: YESTERDAY });
     expect(summary).toMatchObject({ failed: 0, partitions: [{ day: YESTERDAY, region: "us-east-1", objectsWritten: 1 }] });
+    // The collector wrote every work group; the join made each one the history table did not project visible.
+    const collected = new Set(expected.filter((e) => e.finished && e.day === YESTERDAY).map((e) => e.workGroup));
+    expect(summary.workGroups).toEqual({
+      added: [...collected].filter((w) => w !== "primary").sort(),
+      projected: ["primary", ...[...collected].filter((w) => w !== "primary").sort()],
+    });
+    expect(glue.updates.map((u) => u.name)).toEqual(["history"]);
     expect(athena.queries.at(-1)?.sql.startsWith("INSERT INTO events\n-- events_join")).toBe(true);
     expect(athena.queries.at(-1)?.workGroup).toBe("athena-audit");
   });

@@ -5,6 +5,9 @@
  * every allowed action must have been needed (or be justified in the README); removing any needed
  * action from a role must make the check fail.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as zlib from "node:zlib";
 import * as s3sdk from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { joinHandler } from "../../functions/join/handler";
@@ -17,7 +20,10 @@ import { addDays, dayOf } from "../../queries/days";
 import { eventsPartitionPrefix, historyDayPrefix, historyObjectKey } from "../../queries/layout";
 import { SAVED_QUERIES } from "../../queries/saved";
 import { readSql } from "../../queries/sql-files";
+import { sqlString } from "../../queries/duckdb/views";
+import { WORK_GROUP_VALUES } from "../../queries/work-groups";
 import { duckdbScript } from "../support/athena-duckdb";
+import { catalogAthena, CatalogAthena } from "../support/athena-catalog";
 import { joinedPartition } from "../support/execution-parameters";
 import { ScriptedQuery } from "../support/athena-server";
 import { executionsUntil } from "../support/executions";
@@ -29,7 +35,7 @@ import { IamRequest, PolicyDocument, Principal } from "../support/iam/simulate";
 import { startWorld, World } from "../support/iam/world";
 import { JoinedLake, joinedLake, tempDir } from "../support/lake";
 import { useLocalAws } from "../support/s3";
-import { build, plan } from "./plan";
+import { build, Plan, plan } from "./plan";
 
 const NOW = new Date();
 const TODAY = dayOf(NOW);
@@ -100,30 +106,41 @@ const JUSTIFIED: Record<string, string> = {
 
 let world: World;
 let lake: JoinedLake;
+/** Athena as it reads the audit's tables (through the Glue table's projection): it runs the join's INSERT. */
+let athenaReads: CatalogAthena;
+const plans: Record<string, Plan> = {};
 const models: Record<string, PlanModel> = {};
 const reports: Record<string, ContractReport> = {};
 const logs: Record<string, { log: CallLog; roles: Map<string, Principal>; extra: IamRequest[] }> = {};
 let mode: "ok" | "fail" | "hang" = "ok";
 let insertBucket = "";
 
-const put = (bucket: string, key: string, body = "x") =>
+const put = (bucket: string, key: string, body: string | Buffer = "x") =>
   world.s3.client.send(new s3sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
+/** An object copied to a local file, for DuckDB to read. */
+async function download(bucket: string, key: string): Promise<string> {
+  const object = await world.s3.client.send(new s3sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
+  const file = path.join(tempDir("contract-object"), "object");
+  fs.writeFileSync(file, await object.Body!.transformToByteArray());
+  return file;
+}
 const keysIn = async (bucket: string, prefix: string) =>
   ((await world.s3.client.send(new s3sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix }))).Contents ?? []).map((o) => o.Key!);
 
 function script(duck: (sql: string, parameters?: string[]) => ScriptedQuery) {
   return (sql: string, parameters: string[] = []): ScriptedQuery => {
     if (mode === "hang") return { runningPolls: Infinity };
+    // The reports read the generated lake's events and grants.
     if (!sql.startsWith("INSERT INTO events")) return duck(sql, parameters);
-    // Athena's INSERT: the partition's object (or, on failure, an orphan), written as Athena would.
+    // The join reads what the collector wrote, as Athena would, and writes the partition.
+    if (mode === "ok") return athenaReads.script(sql, parameters);
+    // A failed INSERT: an orphan object left behind, as Athena leaves one.
     const { day, region } = joinedPartition(parameters);
-    const key = `${eventsPartitionPrefix(day, region)}${day}_${mode}_0.parquet`;
+    const key = `${eventsPartitionPrefix(day, region)}${day}_${mode}_0`;
     const effect = async () => {
       await put(insertBucket, key, "PAR1");
     };
-    return mode === "fail"
-      ? { runningPolls: 1, state: "FAILED", errorMessage: "HIVE_CURSOR_ERROR: Unexpected end of input stream", effect }
-      : { runningPolls: 1, effect };
+    return { runningPolls: 1, state: "FAILED", errorMessage: "HIVE_CURSOR_ERROR: Unexpected end of input stream", effect };
   };
 }
 
@@ -165,13 +182,32 @@ async function exercise(variant: Variant): Promise<void> {
   if (!model.functions.join) return;
 
   // Daily join: a good day, a failed insert (orphans removed), a query that never ends (stopped).
+  // The tables are as this stack deploys them: the history table projects `primary` only (the
+  // default), so every other work group the collector wrote must be added by the join itself.
+  world.glue.loadPlan(plans[variant.name]);
+  expect(world.glue.table(model.catalog!.database, "history")?.Parameters[WORK_GROUP_VALUES]).toBe("primary");
   insertBucket = model.bucket;
   const old = addDays(TODAY, -40);
-  await put(model.bucket, historyObjectKey({ region: variant.region, dt: old, workGroup: "primary" }));
+  // (An empty history object: the local Athena reads every projected object, pruning none.)
+  await put(model.bucket, historyObjectKey({ region: variant.region, dt: old, workGroup: "primary" }), zlib.gzipSync(""));
   await put(model.bucket, `${eventsPartitionPrefix(old, variant.region)}old.parquet`);
   const join = joinHandler(readSql("events_join"));
   const joined = await asRole(variant, model.functions.join.role, fn("join"), () => join({ day: YESTERDAY }));
   expect(joined.failed).toBe(0);
+  expect(joined.workGroups.added).toEqual([...wanted].filter((w) => w !== "primary").sort());
+  expect(joined.unjoinedWorkGroups).toEqual([]);
+  // Every finished query of yesterday is in its partition, in its own work group, bytes and all.
+  const partition = await keysIn(model.bucket, eventsPartitionPrefix(YESTERDAY, variant.region));
+  expect(partition).toHaveLength(1);
+  const file = await download(model.bucket, partition[0]);
+  const rows = await lake.engine.run(
+    `SELECT query_execution_id AS id, work_group, data_scanned_bytes FROM read_parquet(${sqlString(file)})`,
+  );
+  const finished = expected.filter((e) => e.finished && e.day === YESTERDAY);
+  expect(rows.rows.map((r) => `${String(r.id)} ${String(r.work_group)}`).sort()).toEqual(
+    finished.map((e) => `${e.id} ${e.workGroup}`).sort(),
+  );
+  expect(rows.rows.every((r) => typeof r.data_scanned_bytes === "number")).toBe(true);
   mode = "fail";
   await expect(asRole(variant, model.functions.join.role, fn("join"), () => join({ day: YESTERDAY }))).rejects.toThrow(/HIVE_CURSOR_ERROR/);
   mode = "hang";
@@ -210,7 +246,10 @@ async function exercise(variant: Variant): Promise<void> {
 
 beforeAll(async () => {
   build();
-  for (const v of VARIANTS) models[v.name] = planModel(plan(v.stack, v.config), v.region, v.trailKeys);
+  for (const v of VARIANTS) {
+    plans[v.name] = plan(v.stack, v.config);
+    models[v.name] = planModel(plans[v.name], v.region, v.trailKeys);
+  }
   lake = await joinedLake({ days: 3, seed: 7 });
   world = await startWorld({
     buckets: [...new Set([...Object.values(models).map((m) => m.bucket), TRAIL_BUCKET])],
@@ -218,6 +257,7 @@ beforeAll(async () => {
     lastDay: YESTERDAY,
     script: script(duckdbScript(lake.engine)),
   });
+  athenaReads = await catalogAthena({ glue: world.glue, database: "athena_audit", s3: world.s3.client });
   for (const v of VARIANTS) {
     await exercise(v);
     reports[v.name] = await checkContract(logs[v.name].log, logs[v.name].roles, logs[v.name].extra, world.bucketPolicies);
@@ -225,6 +265,7 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  await athenaReads?.close();
   await world?.close();
   await lake?.dispose();
 });

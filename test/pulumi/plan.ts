@@ -9,6 +9,8 @@ export interface PlannedResource {
   type: string;
   name: string;
   inputs: Record<string, unknown>;
+  /** The resource's `ignoreChanges` option, when it has one. */
+  ignoreChanges?: string[];
 }
 
 export interface Plan {

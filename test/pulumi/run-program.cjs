@@ -11,6 +11,17 @@ const [out, stack = "dev"] = process.argv.slice(2);
 const resources = [];
 const archives = [];
 
+// The mocks see a resource's inputs, not its options: the request the monitor receives carries
+// them, so its ignoreChanges list is noted here and added to the resource's record below.
+const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
+const ignoreChanges = new Map();
+const registerResource = MockMonitor.prototype.registerResource;
+MockMonitor.prototype.registerResource = function (req, callback) {
+  const list = req.getIgnorechangesList();
+  if (list.length > 0) ignoreChanges.set(`${req.getType()}::${req.getName()}`, list);
+  return registerResource.call(this, req, callback);
+};
+
 async function materialize(archive, dir) {
   const files = [];
   const assets = await archive.assets;
@@ -45,7 +56,8 @@ pulumi.runtime.setMocks(
   {
     newResource(args) {
       const inputs = args.inputs;
-      resources.push({ type: args.type, name: args.name, inputs: plain(inputs) });
+      const ignored = ignoreChanges.get(`${args.type}::${args.name}`);
+      resources.push({ type: args.type, name: args.name, inputs: plain(inputs), ...(ignored ? { ignoreChanges: ignored } : {}) });
       if (args.type === "aws:lambda/function:Function") {
         const dir = path.join(out, "archives", args.name);
         archives.push(materialize(inputs.code, dir).then((files) => ({ name: args.name, dir, files })));

@@ -61,7 +61,13 @@ describe("main stack", () => {
       database: "athena_audit",
       bucket: expect.any(String) as unknown,
       reportingRoleArn: expect.any(String) as unknown,
+      billingTb: "binary",
     });
+  });
+
+  it("gives the join Lambda the TB definition its costs follow (BILLING_TB)", () => {
+    const join = functionsOf(main).find((f) => String(f.inputs.name).startsWith("athena-audit-join"));
+    expect(join?.inputs).toMatchObject({ environment: { variables: { BILLING_TB: "binary" } } });
   });
 
   it("keeps every bucket private, encrypted and TLS-only", () => {
@@ -136,6 +142,28 @@ describe("main stack", () => {
       ) as unknown,
     });
     expect(ofType(main, "aws:glue/crawler:Crawler")).toEqual([]);
+  });
+
+  it("creates the history table with the configured work groups, then leaves the list to the join", () => {
+    const ignored = Object.fromEntries(
+      ofType(main, "aws:glue/catalogTable:CatalogTable").map((t) => [t.inputs.name as string, t.ignoreChanges ?? []]),
+    );
+    // The join adds work groups it finds in history: a later `pulumi up` must not take them back.
+    expect(ignored).toEqual({ history: ['parameters["projection.workgroup.values"]'], cloudtrail: [], events: [], grants: [] });
+    const join = policies(main).find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === "join")!.statements;
+    const updates = join.filter((s) => s.Action.includes("glue:UpdateTable"));
+    expect(updates).toEqual([
+      {
+        Sid: "ProjectWorkGroups",
+        Effect: "Allow",
+        Action: ["glue:UpdateTable"],
+        Resource: [
+          "arn:aws:glue:us-east-1:123456789012:catalog",
+          "arn:aws:glue:us-east-1:123456789012:database/athena_audit",
+          "arn:aws:glue:us-east-1:123456789012:table/athena_audit/history",
+        ],
+      },
+    ]);
   });
 
   it("reads an organization trail where it is", () => {

@@ -22,7 +22,8 @@ export function athenaType(duckType: string): string {
   return ATHENA_TYPES.find(([re]) => re.test(duckType))?.[1] ?? "varchar";
 }
 
-function cell(value: Value, type: string): string | null {
+/** A value as Athena's GetQueryResults spells it in a text cell. */
+export function cell(value: Value, type: string): string | null {
   if (value === null) return null;
   if (type === "timestamp") return String(value).replace("T", " ").replace("Z", "");
   return String(value);

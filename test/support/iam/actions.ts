@@ -46,6 +46,16 @@ export function athenaAndGlueMapper(scope: AccountScope, model?: CatalogModel): 
         const names = ((output.DatabaseList ?? []) as { Name: string }[]).map((d) => d.Name);
         return [arn("glue", "catalog"), ...names.map((n) => arn("glue", `database/${n}`))].map((r) => one("glue:GetDatabases", r));
       }
+      case "AWSGlue.GetTable":
+      case "AWSGlue.UpdateTable": {
+        // A table call is authorized on the catalog, the database and the table
+        // (Glue developer guide, "Specifying AWS Glue resource ARNs").
+        const db = String(input.DatabaseName);
+        const table = text(input.Name) ?? text((input.TableInput as { Name?: unknown } | undefined)?.Name) ?? "";
+        return [arn("glue", "catalog"), arn("glue", `database/${db}`), arn("glue", `table/${db}/${table}`)].map((r) =>
+          one(`glue:${name}`, r),
+        );
+      }
       case "AWSGlue.GetTables": {
         const db = String(input.DatabaseName);
         const names = ((output.TableList ?? []) as { Name: string }[]).map((t) => t.Name);

@@ -1,12 +1,14 @@
 /**
  * The local AWS an IAM contract run talks to: s3rver behind the IAM-aware front (every bucket the
- * stacks name), one Athena/Glue JSON server (history API, Glue catalog, scripted queries), IAM and
- * Lake Formation servers, and, per stack variant, recording proxies that map each call to IAM
- * requests with that variant's catalog. Callers are named by access key id: `<variant>-<role>`.
+ * stacks name), one Athena/Glue JSON server (history API, the organisation's Glue catalog, the
+ * audit's own Glue tables, scripted queries), IAM and Lake Formation servers, and, per stack
+ * variant, recording proxies that map each call to IAM requests with that variant's catalog.
+ * Callers are named by access key id: `<variant>-<role>`.
  */
 import * as http from "node:http";
 import { authorizationDetails } from "../../../generator/iam";
 import { orgGlueOperations } from "../glue-catalog";
+import { LocalGlueTables } from "../glue-tables";
 import { historyOperations } from "../athena-history";
 import { AthenaServer, ScriptedQuery, startAthenaServer } from "../athena-server";
 import { startIamServer } from "../iam-server";
@@ -19,6 +21,8 @@ import { PolicyDocument, Principal } from "./simulate";
 export interface World {
   s3: LocalS3;
   athena: AthenaServer;
+  /** The audit's own Glue tables (GetTable, UpdateTable); load a variant's plan before running it. */
+  glue: LocalGlueTables;
   principals: Map<string, Principal>;
   bucketPolicies: Record<string, PolicyDocument>;
   bucketKeys: Record<string, string>;
@@ -47,10 +51,12 @@ export async function startWorld(options: {
   const bucketKeys: Record<string, string> = {};
   const [first, ...more] = options.buckets;
   const s3 = await startS3(first, { more, iam: { log, principals, bucketPolicies, bucketKeys } });
+  const glue = new LocalGlueTables();
   const athena = await startAthenaServer({
     operations: {
       ...historyOperations({ workGroups: options.workGroups }),
       ...orgGlueOperations(),
+      ...glue.operations(),
     },
     script: options.script,
   });
@@ -67,6 +73,7 @@ export async function startWorld(options: {
   return {
     s3,
     athena,
+    glue,
     principals,
     bucketPolicies,
     bucketKeys,

@@ -1,0 +1,134 @@
+/**
+ * No invisible work groups: before the join reads history on Athena, every work group whose
+ * history the run reads must be in the history table's enum projection, or Athena never opens its
+ * folder. The join lists the work-group folders of the days it reads (one ListObjectsV2 with a
+ * delimiter per region and day, inside the history prefix) and adds the missing ones to the table
+ * (glue:GetTable, then glue:UpdateTable on the history table only, at the version it read, so a
+ * concurrent change is never overwritten). The decisions are pure, in queries/work-groups.ts.
+ */
+import * as glue from "@aws-sdk/client-glue";
+import * as s3 from "@aws-sdk/client-s3";
+import { mapLimit } from "../../queries/concurrency";
+import { HistoryPartition, historyDayPrefix, parseHistoryPartition } from "../../queries/layout";
+import { HISTORY } from "../../queries/schema/tables";
+import { historyDaysRead, projectionChange, workGroupProjection } from "../../queries/work-groups";
+import { Logger } from "../runtime/log";
+
+export interface WorkGroupDeps {
+  s3: s3.S3Client;
+  glue: glue.GlueClient;
+  config: { bucket: string; prefix: string; database: string; regions: readonly string[] };
+  log: Logger;
+}
+
+/** What the join found and did before joining. */
+export interface WorkGroupCheck {
+  /** The history folders (region, day, work group) of the days the run reads. */
+  history: HistoryPartition[];
+  /** The work groups the history table projects after the check; undefined when it could not be read. */
+  projected?: string[];
+  /** Work groups this run added to the projection. */
+  added: string[];
+  /** History folders whose name is no work group name, which no enum can hold. */
+  unprojectable: string[];
+  /** Why the projection could not be read or extended. */
+  error?: string;
+}
+
+/** Listings at once: S3 takes thousands a second per prefix; a 400-day rerun makes about 1,200. */
+const LISTING_CONCURRENCY = 8;
+/** UpdateTable refused for a concurrent change: read the table again and retry, this many times in all. */
+const UPDATE_ATTEMPTS = 3;
+
+/** The work-group folders below each (region, day)'s history prefix: common prefixes only, no object is listed. */
+export async function listHistoryFolders(deps: Pick<WorkGroupDeps, "s3" | "config">, dts: readonly string[]): Promise<HistoryPartition[]> {
+  const { bucket, prefix, regions } = deps.config;
+  const pairs = regions.flatMap((region) => dts.map((dt) => ({ region, dt })));
+  const listed = await mapLimit(pairs, LISTING_CONCURRENCY, async (pair) => {
+    const found: HistoryPartition[] = [];
+    const request = { Bucket: bucket, Prefix: historyDayPrefix(pair, prefix), Delimiter: "/" };
+    for await (const page of s3.paginateListObjectsV2({ client: deps.s3 }, request)) {
+      for (const common of page.CommonPrefixes ?? []) {
+        const partition = common.Prefix === undefined ? undefined : parseHistoryPartition(common.Prefix, prefix);
+        if (partition) found.push(partition);
+      }
+    }
+    return found;
+  });
+  return listed.flat();
+}
+
+/**
+ * The table as UpdateTable takes it: GetTable's answer carries read-only fields (DatabaseName,
+ * CreateTime, VersionId, ...) that a TableInput does not have. Everything else is kept as it was.
+ */
+export function tableInput(table: glue.Table, parameters: Record<string, string>): glue.TableInput {
+  return {
+    Name: table.Name,
+    Description: table.Description,
+    Owner: table.Owner,
+    LastAccessTime: table.LastAccessTime,
+    LastAnalyzedTime: table.LastAnalyzedTime,
+    Retention: table.Retention,
+    StorageDescriptor: table.StorageDescriptor,
+    PartitionKeys: table.PartitionKeys,
+    ViewOriginalText: table.ViewOriginalText,
+    ViewExpandedText: table.ViewExpandedText,
+    TableType: table.TableType,
+    TargetTable: table.TargetTable,
+    Parameters: parameters,
+  };
+}
+
+type Projected = Pick<WorkGroupCheck, "projected" | "added" | "unprojectable" | "error">;
+
+const failure = (message: string) => `the history table's work-group projection could not be read or extended: ${message}`;
+
+async function extendProjection(deps: WorkGroupDeps, found: string[]): Promise<Projected> {
+  for (let attempt = 1; ; attempt++) {
+    let table: glue.Table | undefined;
+    try {
+      table = (await deps.glue.send(new glue.GetTableCommand({ DatabaseName: deps.config.database, Name: HISTORY.name }))).Table;
+    } catch (error) {
+      return { added: [], unprojectable: [], error: failure((error as Error).message) };
+    }
+    const parameters = table?.Parameters ?? {};
+    const projection = workGroupProjection(parameters);
+    if (!table || projection.kind !== "enum")
+      return {
+        added: [],
+        unprojectable: [],
+        error: failure(projection.kind === "enum" ? "GetTable returned no table" : projection.reason),
+      };
+    const change = projectionChange(parameters, found);
+    if (!change.parameters) return { projected: projection.values, added: [], unprojectable: change.unprojectable };
+    try {
+      await deps.glue.send(
+        new glue.UpdateTableCommand({
+          DatabaseName: deps.config.database,
+          TableInput: tableInput(table, change.parameters),
+          VersionId: table.VersionId,
+        }),
+      );
+      return { projected: [...projection.values, ...change.add], added: change.add, unprojectable: change.unprojectable };
+    } catch (error) {
+      if (error instanceof glue.ConcurrentModificationException && attempt < UPDATE_ATTEMPTS) continue;
+      // The table is as it was: what it projected is what the join will see.
+      return { projected: projection.values, added: [], unprojectable: change.unprojectable, error: failure((error as Error).message) };
+    }
+  }
+}
+
+/**
+ * Makes every work group with history in the days the joins of `days` read visible to Athena.
+ * A failure is returned, not thrown: the join still joins what Athena can see, and then fails
+ * naming the work groups it could not.
+ */
+export async function keepWorkGroupsProjected(days: readonly string[], deps: WorkGroupDeps): Promise<WorkGroupCheck> {
+  const history = await listHistoryFolders(deps, historyDaysRead(days));
+  const result = await extendProjection(deps, [...new Set(history.map((h) => h.workGroup))]);
+  const fields = { historyFolders: history.length, added: result.added, unprojectable: result.unprojectable, projected: result.projected };
+  if (result.error) deps.log.error("work-groups-not-projected", { ...fields, reason: result.error });
+  else deps.log.info("work-groups", fields);
+  return { history, ...result };
+}
