@@ -13,10 +13,11 @@ import { addDays, dayOf } from "../queries/days";
 import { toHistoryLine } from "../queries/history-record";
 import { cloudTrailObjectKey, historyObjectKey } from "../queries/layout";
 import { CloudTrailRecord, noiseRecord, startQueryExecutionRecord } from "../generator/cloudtrail";
-import { queryText, SimulatedQuery, toQueryExecution } from "../generator/executions";
+import { SimulatedQuery, toQueryExecution } from "../generator/executions";
 import { ACCOUNT_ID, ACTORS, Actor, DATABASES } from "../generator/org";
 import { Random } from "../generator/random";
 import { callerFor } from "../generator/simulate";
+import { adHoc } from "../generator/sql";
 
 export interface BigDayOptions {
   lake: string;
@@ -93,6 +94,7 @@ function plannedQuery(actor: Actor, region: string, eventAt: Date, day: string, 
   const queueMs = rng.int(20, 900);
   const planningMs = rng.int(60, 700);
   const submittedAt = new Date(eventAt.getTime() + rng.int(0, 999));
+  const text = adHoc(database, table, addDays(day, -rng.int(1, 30)), (n) => rng.int(0, n - 1));
   const query: SimulatedQuery = {
     id: rng.uuid(),
     region,
@@ -103,11 +105,13 @@ function plannedQuery(actor: Actor, region: string, eventAt: Date, day: string, 
     workGroup: rng.pick(actor.workGroups),
     database,
     tables: [`${database}.${table}`],
-    text: queryText(rng, database, table, addDays(day, -rng.int(1, 30))),
+    text: text.text,
+    shape: text.shape,
     statementType: "DML",
     substatementType: "SELECT",
     state,
     bytes,
+    reuseEnabled: false,
     reused: false,
     submittedAt,
     completedAt: new Date(submittedAt.getTime() + queueMs + planningMs + engineMs + 40),

@@ -49,8 +49,13 @@ export interface LedgerEntry {
   database: string;
   /** Tables it read (`database.table`); none for DDL. */
   tables: string[];
+  /** Its text, as history holds it. */
+  text: string;
+  /** The text with every literal masked and comments dropped, lower-cased and folded, as the generator built it (generator/sql.ts). */
+  shape: string;
   state: string;
   statementType: string;
+  substatementType: string;
   /** Athena's AthenaError of a failed query: ErrorCategory (1 system, 2 user, 3 other), ErrorType, message. */
   errorCategory: number | null;
   errorType: number | null;
@@ -61,6 +66,10 @@ export interface LedgerEntry {
   engineMs: number;
   totalMs: number;
   submittedAt: string;
+  completedAt: string;
+  /** It asked for result reuse, and whether Athena answered it from an earlier result. */
+  reuseEnabled: boolean;
+  reused: boolean;
   attributed: boolean;
   textForm: string;
   midnightCrossing: boolean;
@@ -107,8 +116,11 @@ function ledgerEntry(q: PlannedQuery, lateDelivered: boolean, tb: TbDefinition):
     workGroup: q.workGroup,
     database: q.database,
     tables: q.tables,
+    text: q.text,
+    shape: q.shape,
     state: q.state,
     statementType: q.statementType,
+    substatementType: q.substatementType,
     errorCategory: failure?.category ?? null,
     errorType: failure?.type ?? null,
     errorMessage: failure?.message ?? null,
@@ -117,6 +129,9 @@ function ledgerEntry(q: PlannedQuery, lateDelivered: boolean, tb: TbDefinition):
     engineMs: q.engineMs,
     totalMs: totalExecutionMs(q),
     submittedAt: q.submittedAt.toISOString(),
+    completedAt: q.completedAt.toISOString(),
+    reuseEnabled: q.reuseEnabled,
+    reused: q.reused,
     attributed,
     textForm: q.textForm,
     midnightCrossing: q.midnightCrossing,
@@ -154,7 +169,10 @@ export function generateLake(options: GenerateOptions): Ledger {
   calendar.forEach((day, index) => {
     options.onDay?.(day, index, calendar.length);
     for (const region of REGIONS) {
-      const simulated = simulateDay({ day, region, outage: region === REGIONS[0] ? outages.get(day) : undefined }, rng);
+      const simulated = simulateDay(
+        { day, region, outage: region === REGIONS[0] ? outages.get(day) : undefined, weeksToEnd: (calendar.length - 1 - index) / 7 },
+        rng,
+      );
       const files = deliver(region, simulated.records, options.deliveryWindowMinutes ?? 30, rng);
       const folderOf = new Map<unknown, string>();
       for (const file of files) {

@@ -1,7 +1,22 @@
 /**
  * The fictional organisation the generator simulates: Northwind Analytics, one account, two
- * regions, people and services reaching Athena in the ways real teams do.
+ * regions, people and services reaching Athena in the ways real teams do. Heavy scans come from
+ * more than one kind of principal: the nightly Glue pipeline and its Sunday rebuild, analysts who
+ * forget a partition filter, the month-end close, the Tableau extract refresh. Dashboards repeat
+ * the same queries all day, some with result reuse and some without, and use grows week on week.
  */
+import {
+  CHURN_FEATURES,
+  DailyText,
+  DASHBOARD_TILES,
+  ETL_REBUILD,
+  ETL_STEPS,
+  FRESHNESS_CHECK,
+  MONTH_END,
+  RECONCILIATION,
+  TABLEAU_EXTRACTS,
+  TABLEAU_LIVE,
+} from "./sql";
 
 export const ACCOUNT_ID = "210987654321";
 export const MAIN_REGION = "us-east-1";
@@ -23,6 +38,35 @@ export interface Client {
   clientFamily: string;
 }
 
+/** How an actor's queries go wrong (see executions.ts): people mistype, pipelines meet bad data and throttling. */
+export type ErrorProfile = "person" | "pipeline" | "dashboard" | "app";
+
+/** One query of a job or dashboard, and what it scans. */
+export interface JobQuery {
+  text: DailyText;
+  medianBytes: number;
+  spread: number;
+  /** The query asks Athena to reuse a result up to 60 minutes old (ResultReuseByAgeConfiguration). */
+  reuse?: boolean;
+}
+
+/** Scheduled or repeated work: a pipeline, an extract refresh, a dashboard. */
+export interface Job {
+  key: string;
+  /** Which of the actor's clients sends it (index into `clients`), and in which work group. */
+  client: number;
+  workGroup: string;
+  /** UTC hours [from, to) a run starts in. */
+  hours: readonly [number, number];
+  /** `sequence`: one run a day sends every query, each after the last finished (a pipeline).
+   * `pick`: a Poisson number of runs (mean `runs`), each one query picked at random (dashboard tiles).
+   * `hourly`: one run in every hour of `hours`, each one query picked at random (a freshness check). */
+  mode: "sequence" | "pick" | "hourly";
+  runs: number;
+  on: "daily" | "weekdays" | "sundays" | "month-end";
+  queries: readonly JobQuery[];
+}
+
 export interface Actor {
   key: string;
   /** `IAMUser` or `AssumedRole`. */
@@ -39,26 +83,36 @@ export interface Actor {
   databases: readonly string[];
   /** Tables the actor reads, per database (default: all of them). */
   tables?: Readonly<Record<string, readonly string[]>>;
-  /** Mean queries a weekday (weekends get a quarter). */
+  /** Mean ad-hoc queries a weekday (weekends get a quarter for people). */
   perDay: number;
   /** UTC hours the actor works in, [from, to). */
   hours: readonly [number, number];
-  /** Median bytes a query scans, and the log-normal spread. */
+  /** Median bytes an ad-hoc query scans, and the log-normal spread. */
   medianBytes: number;
   spread: number;
-  /** Share of queries whose results Athena reuses (no scan). */
-  reuse?: number;
+  /** Share of ad-hoc queries that are a full scan of page views (no partition filter), and what those scan. */
+  fullScans?: { share: number; medianBytes: number; spread: number };
+  /** Scheduled and repeated work. */
+  jobs?: readonly Job[];
+  /** Weekly growth of the actor's query count (0.04: 4% more each week), counted back from the last generated day. */
+  growth?: number;
+  /** Weekly growth of what its queries scan (tables that grow). */
+  bytesGrowth?: number;
+  errors: ErrorProfile;
   human: boolean;
 }
 
 const GB = 1024 ** 3;
 const MB = 1024 ** 2;
+const TB = 1024 ** 4;
 
 const CONSOLE: Client = {
   userAgent: "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36",
   sourceIp: { network: "203.0.113" },
   clientFamily: "console",
 };
+
+const daily = (text: DailyText, medianBytes: number, spread = 0.3, reuse?: boolean): JobQuery => ({ text, medianBytes, spread, reuse });
 
 export const ACTORS: readonly Actor[] = [
   {
@@ -73,6 +127,7 @@ export const ACTORS: readonly Actor[] = [
     hours: [8, 18],
     medianBytes: 900 * MB,
     spread: 1.2,
+    errors: "person",
     human: true,
   },
   {
@@ -96,6 +151,20 @@ export const ACTORS: readonly Actor[] = [
     hours: [9, 17],
     medianBytes: 300 * MB,
     spread: 1.0,
+    // The month-end close reads the whole ledger, from the CLI.
+    jobs: [
+      {
+        key: "month-end",
+        client: 0,
+        workGroup: "primary",
+        hours: [10, 16],
+        mode: "pick",
+        runs: 3,
+        on: "month-end",
+        queries: MONTH_END.map((text) => daily(text, 120 * GB, 0.4)),
+      },
+    ],
+    errors: "person",
     human: true,
   },
   {
@@ -116,6 +185,10 @@ export const ACTORS: readonly Actor[] = [
     hours: [7, 19],
     medianBytes: 2 * GB,
     spread: 1.4,
+    // A team that grows, and now and then a scan of every day of page views.
+    fullScans: { share: 0.08, medianBytes: 350 * GB, spread: 0.4 },
+    growth: 0.05,
+    errors: "person",
     human: true,
   },
   {
@@ -135,10 +208,46 @@ export const ACTORS: readonly Actor[] = [
     regions: ["us-east-1"],
     workGroups: ["etl"],
     databases: ["clickstream", "sales"],
-    perDay: 12,
+    perDay: 0,
     hours: [0, 4],
-    medianBytes: 120 * GB,
-    spread: 0.9,
+    medianBytes: 0,
+    spread: 0,
+    jobs: [
+      {
+        key: "nightly",
+        client: 0,
+        workGroup: "etl",
+        hours: [0, 1],
+        mode: "sequence",
+        runs: 1,
+        on: "daily",
+        queries: [150 * GB, 60 * GB, 25 * GB, 40 * GB, 30 * GB].map((bytes, i) => daily(ETL_STEPS[i], bytes)),
+      },
+      // Every hour, day and night: is the last hour of page views in?
+      {
+        key: "freshness",
+        client: 0,
+        workGroup: "etl",
+        hours: [0, 24],
+        mode: "hourly",
+        runs: 1,
+        on: "daily",
+        queries: [daily(FRESHNESS_CHECK, 400 * MB, 0.5)],
+      },
+      {
+        key: "weekly-rebuild",
+        client: 0,
+        workGroup: "etl",
+        hours: [2, 3],
+        mode: "sequence",
+        runs: 1,
+        on: "sundays",
+        queries: [daily(ETL_REBUILD, 1.8 * TB, 0.15)],
+      },
+    ],
+    // The tables grow, so each night reads a little more.
+    bytesGrowth: 0.02,
+    errors: "pipeline",
     human: false,
   },
   {
@@ -150,11 +259,25 @@ export const ACTORS: readonly Actor[] = [
     regions: ["us-east-1"],
     workGroups: ["bi"],
     databases: ["sales", "marketing"],
-    perDay: 48,
-    hours: [0, 24],
-    medianBytes: 150 * MB,
-    spread: 1.1,
-    reuse: 0.25,
+    perDay: 0,
+    hours: [7, 20],
+    medianBytes: 0,
+    spread: 0,
+    // Dashboards opened all day; three tiles reuse results, three scan every time.
+    jobs: [
+      {
+        key: "dashboards",
+        client: 0,
+        workGroup: "bi",
+        hours: [7, 20],
+        mode: "pick",
+        runs: 36,
+        on: "daily",
+        queries: DASHBOARD_TILES.map((text, i) => daily(text, [8, 5, 2.5, 6, 10, 4][i] * GB, 0.3, i % 2 === 0)),
+      },
+    ],
+    growth: 0.04,
+    errors: "dashboard",
     human: false,
   },
   {
@@ -179,10 +302,46 @@ export const ACTORS: readonly Actor[] = [
     regions: ["us-east-1"],
     workGroups: ["bi", "primary"],
     databases: ["sales", "finance"],
-    perDay: 10,
+    perDay: 0,
     hours: [6, 22],
-    medianBytes: 600 * MB,
-    spread: 1.0,
+    medianBytes: 0,
+    spread: 0,
+    jobs: [
+      // Tableau's extract refresh every morning, and its live dashboard (no result reuse) in office hours.
+      {
+        key: "extracts",
+        client: 0,
+        workGroup: "bi",
+        hours: [6, 7],
+        mode: "sequence",
+        runs: 1,
+        on: "daily",
+        queries: [daily(TABLEAU_EXTRACTS[0], 45 * GB), daily(TABLEAU_EXTRACTS[1], 15 * GB), daily(TABLEAU_EXTRACTS[2], 20 * GB)],
+      },
+      {
+        key: "live",
+        client: 0,
+        workGroup: "bi",
+        hours: [8, 18],
+        mode: "pick",
+        runs: 14,
+        on: "weekdays",
+        queries: [daily(TABLEAU_LIVE[0], 8 * GB)],
+      },
+      // The Python job that reconciles the ledger every afternoon.
+      {
+        key: "reconciliation",
+        client: 1,
+        workGroup: "primary",
+        hours: [13, 15],
+        mode: "sequence",
+        runs: 1,
+        on: "daily",
+        queries: [daily(RECONCILIATION, 8 * GB)],
+      },
+    ],
+    growth: 0.03,
+    errors: "app",
     human: false,
   },
   {
@@ -201,10 +360,23 @@ export const ACTORS: readonly Actor[] = [
     regions: ["eu-west-1"],
     workGroups: ["primary"],
     databases: ["marketing", "sales"],
-    perDay: 4,
+    perDay: 0,
     hours: [5, 6],
-    medianBytes: 4 * GB,
-    spread: 0.6,
+    medianBytes: 0,
+    spread: 0,
+    jobs: [
+      {
+        key: "features",
+        client: 0,
+        workGroup: "primary",
+        hours: [5, 6],
+        mode: "sequence",
+        runs: 1,
+        on: "daily",
+        queries: [daily(CHURN_FEATURES[0], 6 * GB), daily(CHURN_FEATURES[1], 9 * GB)],
+      },
+    ],
+    errors: "app",
     human: false,
   },
 ];

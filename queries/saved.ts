@@ -5,7 +5,7 @@
  * One registry entry holds everything TypeScript knows about a query, so adding one means a SQL
  * file and an entry here; the pages, the findings and the tests read the entry.
  */
-import { addDays, parseDay } from "./days";
+import { addDays, daysBetween, parseDay } from "./days";
 import { QueryEngine, QueryParameters, QueryResult } from "./engine";
 import { InputError } from "./errors";
 import { positionalSql } from "./parameters";
@@ -137,6 +137,67 @@ export const SAVED = registry({
       { name: "work_group", type: "varchar", comment: "or (unknown)" },
       ...shortAndLong,
       { name: "principals_long", type: "bigint" },
+    ],
+  },
+  period_change: {
+    title: "Change on the previous period",
+    description: "Each IAM user's and role's queries and cost in the period and in the previous period of the same length.",
+    // The previous period: as many days as the period, just before it.
+    parameters: (p) => ({ previous_from: addDays(p.from, -daysBetween(p.from, p.to).length), ...periodWindow(p) }),
+    columns: [
+      { name: "iam_principal_arn", type: "varchar", comment: "the IAM user or role (a role's sessions together), or (unattributed)" },
+      { ...queries, comment: "in the period" },
+      { ...cost, comment: "in the period" },
+      { name: "previous_queries", type: "bigint", comment: "in the previous period" },
+      { name: "previous_cost_usd", type: "double", comment: "in the previous period" },
+      {
+        name: "first_active_day",
+        type: "varchar",
+        comment: "the principal's first day with events in the two periods; the earliest of all rows is where the evidence starts",
+      },
+      { name: "last_active_day", type: "varchar" },
+    ],
+  },
+  cost_by_table: {
+    title: "Cost by table",
+    description: "What reading each table cost; a query that read several tables is split evenly between them.",
+    parameters: (p, o) => ({ ...periodWindow(p), limit: o.limit }),
+    columns: [
+      {
+        name: "table_name",
+        type: "varchar",
+        comment: "database.table; (no table) for queries that named none; (other tables) past the limit",
+      },
+      { ...cost, comment: "even share: a query that read n tables gives each 1/n of its cost; the rows add up to the period's cost" },
+      { ...bytes, type: "double", comment: "even share, as the cost (fractional bytes)" },
+      { ...queries, comment: "queries that read the table" },
+      { name: "shared_queries", type: "bigint", comment: "of those, the ones that read other tables too (their cost split)" },
+      { name: "principals", type: "bigint", comment: "distinct callers CloudTrail named; unattributed queries not counted" },
+    ],
+  },
+  cost_by_query_shape: {
+    title: "Cost by query shape",
+    description: "Queries that differ only in their values, grouped: runs, bytes, cost, and what result reuse did and could have saved.",
+    parameters: (p, o) => ({ ...periodWindow(p), limit: o.limit }),
+    columns: [
+      {
+        name: "query_shape",
+        type: "varchar",
+        comment: "lower-cased, comments dropped, literals masked ('?', ?), white space folded; (no query text), (other shapes)",
+      },
+      { name: "runs", type: "bigint" },
+      { name: "principals", type: "bigint", comment: "distinct callers CloudTrail named; unattributed runs not counted" },
+      bytes,
+      { name: "bytes_per_run", type: "bigint", comment: "mean, rounded up" },
+      cost,
+      { name: "reused_runs", type: "bigint", comment: "runs Athena answered from an earlier result (reuse was on for them)" },
+      {
+        name: "repeat_runs",
+        type: "bigint",
+        comment:
+          "billed runs that result reuse (60-minute maximum age) would have answered: same text, caller and context, within the hour",
+      },
+      { name: "repeat_cost_usd", type: "double", comment: "what the repeat runs were billed" },
     ],
   },
   principal_profiles: {

@@ -4,9 +4,25 @@
  * saved SQL uses (count_if, bool_or, greatest, regexp_extract, array_agg, array_sort, struct
  * field access, UNNEST ... AS t(x), FULL OUTER JOIN, window functions) exists in both dialects.
  *
+ * regexp_replace is the one macro that stands in for a DuckDB function of the same name, because the
+ * two disagree on it: Trino replaces every match and writes group references as `$1`; DuckDB replaces
+ * the first match unless given the 'g' option, and writes them `\1`. The macro calls DuckDB's own
+ * (`system.main.regexp_replace`) with 'g' and `$` turned into `\`. So a saved query's replacement
+ * may use `$0`-`$9` and plain text only: no other `$`, no backslash (Trino reads `\x` as `x`, DuckDB
+ * would not), which keeps the two meanings the same. The patterns themselves must stay in what Java's
+ * syntax (Trino, through joni) and RE2 (DuckDB) read alike: classes, `(?:)`, `*?`, no look-around,
+ * no back-references, nothing that can match the empty string (the two step past an empty match
+ * differently), explicit white-space classes rather than `\s` (they disagree on \x0B), and `$`
+ * only where it makes no difference that Java also matches it before a final newline. A group that
+ * took no part in the match gives '' in both. DuckDB code that wants DuckDB's own four-argument
+ * form calls `system.main.regexp_replace`.
+ *
  * Known differences the SQL must respect instead (checked by the saved-query tests):
  * - regexp_extract returns '' on DuckDB and NULL on Trino when nothing matches: wrap in nullif(..., '').
  * - Trino's date_add(unit, n, x) clashes with DuckDB's date_add(x, interval): use `x + INTERVAL`.
+ * - A date plus or minus an INTERVAL is a date on Trino but a timestamp on DuckDB: cast it back to
+ *   date before making text of it (`CAST(CAST(d - INTERVAL '1' DAY AS date) AS varchar)`), or
+ *   DuckDB's '2026-10-24 00:00:00' sorts after the partition '2026-10-24'.
  * - Parameters are `?` on both; Athena receives them as literal text, DuckDB binds them.
  */
 export const COMPAT_MACROS: readonly string[] = [
@@ -20,6 +36,9 @@ export const COMPAT_MACROS: readonly string[] = [
   "CREATE OR REPLACE MACRO array_join(items, separator) AS array_to_string(items, separator)",
   // Trino: regexp_like(text, pattern), a partial match.
   "CREATE OR REPLACE MACRO regexp_like(text, pattern) AS regexp_matches(text, pattern)",
+  // Trino: regexp_replace(text, pattern, replacement) replaces every match; `$1` is group 1 (see above).
+  "CREATE OR REPLACE MACRO regexp_replace(text, pattern, replacement) AS " +
+    "system.main.regexp_replace(text, pattern, replace(replacement, '$', '\\'), 'g')",
 ];
 
 /** Session settings that make DuckDB read and print instants as Athena does (UTC). */

@@ -55,8 +55,8 @@ unjoined_history AS (
     SELECT query_execution_id, region
     FROM events
     WHERE in_history
-      AND dt BETWEEN CAST(CAST(:window_from AS date) - INTERVAL '1' DAY AS varchar)
-        AND CAST(CAST(:window_to AS date) + INTERVAL '1' DAY AS varchar)
+      AND dt BETWEEN CAST(CAST(CAST(:window_from AS date) - INTERVAL '1' DAY AS date) AS varchar)
+        AND CAST(CAST(CAST(:window_to AS date) + INTERVAL '1' DAY AS date) AS varchar)
   ) AS joined ON joined.query_execution_id = history.queryexecutionid AND joined.region = history.region
   WHERE history.dt BETWEEN :window_from AND :window_to AND joined.query_execution_id IS NULL
 ),

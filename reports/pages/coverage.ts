@@ -49,7 +49,8 @@ export function coverageDetail(row: CoverageRow): string {
   const parts: string[] = [];
   if (row.unattributed > 0) {
     const hours = row.gap_hours ? ` (no CloudTrail at all ${hourRanges(row.gap_hours)})` : "";
-    parts.push(`${row.unattributed} of ${plural(row.with_history, "query", "queries")} in history have no CloudTrail record${hours}`);
+    const verb = row.unattributed === 1 ? "has" : "have";
+    parts.push(`${row.unattributed} of ${plural(row.with_history, "query", "queries")} in history ${verb} no CloudTrail record${hours}`);
   }
   if (row.without_history > 0) parts.push(`${plural(row.without_history, "CloudTrail start")} without history`);
   if (row.work_groups_not_joined) parts.push(`history of work group(s) ${row.work_groups_not_joined} not joined`);

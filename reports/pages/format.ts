@@ -1,13 +1,20 @@
-/** Formatting for people: units, money, and Mermaid charts. Pure functions, used as handlebars helpers. */
+/** Formatting for people: units, money, Markdown-safe text, names, Mermaid charts. Pure functions, used as handlebars helpers. */
 import { Value } from "../../queries/engine";
 
-const UNITS = ["B", "KB", "MB", "GB", "TB", "PB"];
+/**
+ * Binary multiples, named as what they are (IEC: 1 GiB = 2^30 bytes). Binary, because the default
+ * billing unit is binary (1 TB = 2^40 bytes = 1 TiB, see queries/cost.ts), so at the default a page's
+ * `$5 x TiB` is its cost; the footnote names the TB the costs use when it is decimal.
+ */
+const UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
 
-/** Binary units with one decimal: 1536 -> `1.5 KB`. */
+/** Binary units with one decimal: 1536 -> `1.5 KiB`, 5 * 2^30 -> `5.0 GiB`. */
 export function humanBytes(value: Value): string {
   const bytes = Number(value ?? 0);
   if (!Number.isFinite(bytes) || bytes <= 0) return "0 B";
-  const exponent = Math.min(Math.floor(Math.log(bytes) / Math.log(1024)), UNITS.length - 1);
+  let exponent = Math.min(Math.floor(Math.log2(bytes) / 10), UNITS.length - 1);
+  // Just under a unit rounds up to it: 2^40 - 1 bytes is `1.0 TiB`, not `1024.0 GiB`.
+  if (exponent < UNITS.length - 1 && (bytes / 1024 ** exponent).toFixed(1) === "1024.0") exponent += 1;
   const scaled = bytes / 1024 ** exponent;
   return `${exponent === 0 ? scaled : scaled.toFixed(1)} ${UNITS[exponent]}`;
 }
@@ -30,12 +37,51 @@ export function percent(part: Value, whole: Value): string {
   return w === 0 ? "0%" : `${((Number(part ?? 0) / w) * 100).toFixed(1)}%`;
 }
 
-/** One line, pipes escaped, cut to `max` characters: safe inside a Markdown table cell. */
+/**
+ * One line, pipes escaped, cut to `max` characters: it stays in its table cell, but GFM still reads
+ * the rest (links, e-mail addresses, emphasis). Text from the data goes through `markdownText`.
+ */
 export function cell(value: Value, max = 120): string {
   if (value === null || value === undefined) return "";
-  const text = String(value).replace(/\s+/g, " ").trim();
-  const cut = text.length > max ? `${text.slice(0, max - 1)}…` : text;
-  return cut.replace(/\|/g, "\\|");
+  return oneLine(String(value), max).replace(/\|/g, "\\|");
+}
+
+function oneLine(text: string, max: number): string {
+  const line = text.replace(/\s+/g, " ").trim();
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}
+
+/**
+ * Text from the data as Markdown that shows exactly that text: nothing in it becomes emphasis, code, a
+ * link, an image, HTML, an entity, math, or a table cell's end. Every character GitHub's Markdown
+ * (GFM) gives a meaning inline is backslash-escaped. GFM also turns bare URLs and e-mail addresses
+ * into links (its autolink extension), which escapes do not stop for e-mail addresses: cmark-gfm,
+ * GitHub's Markdown library, joins adjacent text (escaped characters included) into one run before
+ * it looks for `name@domain.tld` (extensions/autolink.c, `postprocess`). So an `@` is followed by
+ * `<wbr>` (an empty element GitHub keeps, an optional line break to a browser): the text around it
+ * is no longer one run, and a reader sees and copies the same characters. The `:` of `scheme://` and
+ * the `.` of `www.` are escaped, which is what GFM's URL matching looks at.
+ */
+export function markdownText(value: Value, max = 120): string {
+  if (value === null || value === undefined) return "";
+  return oneLine(String(value), max)
+    .replace(/[\\`*_[\]<>|~&$]/g, "\\$&")
+    .replace(/:(?=\/\/)/g, "\\:")
+    .replace(/\b(www)\./gi, "$1\\.")
+    .replace(/@/g, "@<wbr>");
+}
+
+/**
+ * Text as a Markdown code span, for query text: fenced with more backticks than any run inside it, so
+ * a backquoted name stays as written; pipes escaped for the table (GFM unescapes them inside code).
+ */
+export function codeSpan(value: Value, max = 100): string {
+  if (value === null || value === undefined || value === "") return "";
+  const text = oneLine(String(value), max).replace(/\|/g, "\\|");
+  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = "`".repeat(longest + 1);
+  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
+  return `${fence}${pad}${text}${pad}${fence}`;
 }
 
 /** Milliseconds as `850 ms`, `12.3 s`, `4 min 05 s`, `2 h 07 min`. */
@@ -50,10 +96,15 @@ export function duration(value: Value): string {
 
 const ISO_INSTANT = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/;
 
-/** How a column is shown, from its name. */
+/** `2026-10-23T02:32:35.120Z` -> `2026-10-23 02:32:35`; other text unchanged. */
+export function instant(value: string): string {
+  return value.replace(ISO_INSTANT, "$1 $2");
+}
+
+/** How a column is shown, from its name, as Markdown for a table cell. */
 export function formatByColumn(name: string, value: Value): string {
   if (value === null || value === undefined) return "";
-  if (typeof value === "string" && ISO_INSTANT.test(value)) return value.replace(ISO_INSTANT, "$1 $2");
+  if (typeof value === "string" && ISO_INSTANT.test(value)) return instant(value);
   if (typeof value === "number") {
     // A code (Athena's ErrorType 1301), not a quantity: no thousands separator.
     if (name.endsWith("_type")) return String(value);
@@ -62,31 +113,10 @@ export function formatByColumn(name: string, value: Value): string {
     if (name.includes("cost_usd")) return usd(value);
     return Number.isInteger(value) ? count(value) : String(value);
   }
-  if (name.includes("query_text")) return `\`${cell(value, 100).replace(/`/g, "'")}\``;
+  if (name.includes("query_text")) return codeSpan(value);
   // A finding's reason is the evidence behind it: shown whole.
-  if (name === "reason") return cell(value, 400);
-  return cell(value);
-}
-
-/** A Mermaid `xychart-beta` chart; GitHub renders it in Markdown. */
-export function mermaidXyChart(chart: {
-  title: string;
-  xLabels: readonly string[];
-  yTitle: string;
-  series: readonly number[];
-  kind: "line" | "bar";
-}): string {
-  const labels = chart.xLabels.map((l) => `"${l.replace(/"/g, "'")}"`).join(", ");
-  const values = chart.series.map((v) => Number(v.toFixed(2))).join(", ");
-  return [
-    "```mermaid",
-    "xychart-beta",
-    `    title "${chart.title.replace(/"/g, "'")}"`,
-    `    x-axis [${labels}]`,
-    `    y-axis "${chart.yTitle.replace(/"/g, "'")}"`,
-    `    ${chart.kind} [${values}]`,
-    "```",
-  ].join("\n");
+  if (name === "reason") return markdownText(value, 400);
+  return markdownText(value);
 }
 
 /** `arn:aws:sts::1:assumed-role/Role/session` -> `Role/session`; other ARNs keep their resource part. */
@@ -94,4 +124,113 @@ export function shortArn(value: Value): string {
   const text = String(value ?? "");
   const m = /^arn:aws:(?:iam|sts)::\d{12}:(?:assumed-role|role|user)\/(.+)$/.exec(text);
   return m ? m[1] : text;
+}
+
+/** Where a principal's name comes from: an IAM or STS ARN, split into what a table shows and what it leaves out. */
+interface PrincipalParts {
+  /** The role or user name (no path); absent for anything that is not a role, user or role session. */
+  name?: string;
+  /** `path/name` for a role or user ARN with a path. */
+  pathName?: string;
+  /** The session of an assumed role. */
+  session?: string;
+  /** shortArn's form: what the name was before it was shortened. */
+  full: string;
+}
+
+function principalParts(value: string): PrincipalParts {
+  const m = /^arn:aws[\w-]*:(?:iam|sts)::\d{12}:(assumed-role|role|user)\/(.+)$/.exec(value);
+  // Other IAM and STS ARNs (root, federated-user/bob) by their resource part.
+  const full = shortArn(value).replace(/^arn:aws[\w-]*:(?:iam|sts)::\d{12}:/, "");
+  if (!m) return { full };
+  if (m[1] === "assumed-role") {
+    const slash = m[2].indexOf("/");
+    return slash < 0 ? { name: m[2], full } : { name: m[2].slice(0, slash), session: m[2].slice(slash + 1), full };
+  }
+  const name = m[2].split("/").at(-1) ?? m[2];
+  return { name, pathName: m[2], full };
+}
+
+/** `AWSReservedSSO_DataAnalyst_5f3e2a1b0c9d8e7f` (an IAM Identity Center permission set's role) -> `DataAnalyst`. */
+function shortRoleName(name: string): string {
+  return /^AWSReservedSSO_(.+)_[0-9a-f]{16}$/.exec(name)?.[1] ?? name;
+}
+
+/**
+ * The principals of one page, shown short: a role or user by its name without its path, an IAM
+ * Identity Center role by its permission set (`DataAnalyst`, not `AWSReservedSSO_DataAnalyst_<16 hex>`),
+ * a session as `role/session`. What was left out is listed once, in `legend()`, under the table. Two
+ * names that would read the same on the page keep their full form. Built from every name the page
+ * shows, so the choice does not depend on row order.
+ */
+export class PrincipalNames {
+  /** Role or user name -> what the page shows for it. */
+  private readonly shown = new Map<string, string>();
+  /** Names found under two paths (two accounts): each ARN shows its own path. */
+  private readonly ambiguous = new Set<string>();
+  private readonly legendOf = new Map<string, string>();
+
+  constructor(values: Iterable<Value>) {
+    const parts = [...new Set([...values].filter((v): v is string => typeof v === "string"))].map(principalParts);
+    const paths = new Map<string, Set<string>>();
+    for (const p of parts) {
+      if (p.name !== undefined) paths.set(p.name, (paths.get(p.name) ?? new Set()).add(p.pathName ?? p.name));
+    }
+    const namesByShort = new Map<string, string[]>();
+    for (const name of paths.keys()) namesByShort.set(shortRoleName(name), [...(namesByShort.get(shortRoleName(name)) ?? []), name]);
+    for (const [name, forms] of paths) {
+      const withPath = [...forms].filter((f) => f !== name);
+      if (withPath.length > 1) {
+        this.ambiguous.add(name);
+        continue;
+      }
+      const short = (namesByShort.get(shortRoleName(name)) ?? []).length > 1 ? name : shortRoleName(name);
+      this.shown.set(name, short);
+      const full = withPath[0] ?? name;
+      if (short !== full) this.legendOf.set(short, full);
+    }
+  }
+
+  /** The name as plain text (for charts or notes that escape it themselves). */
+  plain(value: Value): string {
+    if (typeof value !== "string") return value === null || value === undefined ? "" : String(value);
+    const p = principalParts(value);
+    if (p.name === undefined) return p.full;
+    const base = this.ambiguous.has(p.name) ? (p.pathName ?? p.name) : (this.shown.get(p.name) ?? p.name);
+    return p.session === undefined ? base : `${base}/${p.session}`;
+  }
+
+  /** The name as Markdown for a table cell: escaped, with a line-break opportunity after each `/`. */
+  cell(value: Value): string {
+    return markdownText(this.plain(value), 200).replace(/\//g, "/<wbr>");
+  }
+
+  /** One entry per name shortened: `DataAnalyst is \`aws-reserved/sso.amazonaws.com/AWSReservedSSO_DataAnalyst_5f3e2a1b0c9d8e7f\``. */
+  legend(): string[] {
+    return [...this.legendOf]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([short, full]) => `${markdownText(short, 200)} is ${codeSpan(full, 200)}`);
+  }
+}
+
+/** Footnote marks (¹, ², ...) for text that would repeat on many rows, numbered in order of first use. */
+export class Footnotes {
+  private readonly notes: string[] = [];
+
+  /** The mark for a note (Markdown), the same mark for the same note. */
+  mark(note: string): string {
+    let index = this.notes.indexOf(note);
+    if (index < 0) index = this.notes.push(note) - 1;
+    return superscript(index + 1);
+  }
+
+  list(): string[] {
+    return this.notes.map((note, i) => `${superscript(i + 1)} ${note}`);
+  }
+}
+
+const SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
+
+function superscript(n: number): string {
+  return String(n).replace(/\d/g, (d) => SUPERSCRIPT_DIGITS[Number(d)]);
 }

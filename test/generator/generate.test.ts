@@ -4,6 +4,7 @@ import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateLake } from "../../generator/generate";
+import { addDays } from "../../queries/days";
 import { queryCostUsd } from "../../queries/cost";
 import { HistoryLine } from "../../queries/history-record";
 import { cloudTrailFiles, historyFiles } from "../../queries/lake/files";
@@ -91,6 +92,49 @@ describe("generator", () => {
     const billed = decimal.ledger.queries.filter((q) => q.costUsd > 0);
     expect(billed.some((q) => q.state === "CANCELLED")).toBe(true);
     expect(decimal.ledger.queries.some((q) => q.state === "FAILED" && q.bytes > 0 && q.errorType !== null)).toBe(true);
+  });
+
+  it("looks like an organisation: heavy scans from people and services, Athena's error types, repeated dashboards, growth", () => {
+    const root = tempDir("gen");
+    roots.push(root);
+    const ledger = generateLake({ lake: root, days: 28, seed: 9 });
+    const queries = ledger.queries;
+    // The heaviest scans come from more than one kind of principal: a service and a person.
+    const heaviest = [...queries].sort((a, b) => b.bytes - a.bytes).slice(0, 20);
+    expect(new Set(heaviest.map((q) => q.human))).toEqual(new Set([true, false]));
+    // Failures carry the error catalog's categories and types, several of them, with messages in Athena's form.
+    const failed = queries.filter((q) => q.state === "FAILED");
+    expect(failed.every((q) => [1, 2, 3].includes(q.errorCategory!) && Number.isInteger(q.errorType) && q.errorMessage)).toBe(true);
+    expect(new Set(failed.map((q) => q.errorType)).size).toBeGreaterThan(3);
+    expect(failed.filter((q) => q.errorCategory === 2).map((q) => q.errorMessage!.split(":")[0])).toEqual(
+      expect.arrayContaining(["COLUMN_NOT_FOUND", "SYNTAX_ERROR"]),
+    );
+    // Dashboards run the same text many times a day: some runs reuse a result, and every reused run asked for it.
+    const texts = new Map<string, number>();
+    for (const q of queries) texts.set(q.text, (texts.get(q.text) ?? 0) + 1);
+    expect(Math.max(...texts.values())).toBeGreaterThan(10);
+    expect(queries.some((q) => q.reused)).toBe(true);
+    expect(queries.filter((q) => q.reused).every((q) => q.reuseEnabled && q.bytes === 0 && q.state === "SUCCEEDED")).toBe(true);
+    // Some queries read several tables (cost by table splits them).
+    expect(queries.some((q) => q.tables.length > 1)).toBe(true);
+    // Use grows week on week: the last full week costs more, and runs more queries, than the first.
+    const week = (from: number) =>
+      queries.filter((q) => q.eventDay >= addDays(ledger.firstDay, from) && q.eventDay < addDays(ledger.firstDay, from + 7));
+    const cost = (items: typeof queries) => items.reduce((n, q) => n + q.costUsd, 0);
+    expect(cost(week(21))).toBeGreaterThan(cost(week(0)));
+    expect(week(21).length).toBeGreaterThan(week(0).length);
+  });
+
+  it("knows each query's shape: its text with the literals masked and the comments dropped", () => {
+    const { ledger } = lake(9);
+    for (const q of ledger.queries) {
+      // Every literal of the text is a '?' or a ? in the shape, and nothing else differs but case, comments and white space.
+      const unmasked = q.text
+        .replace(/--[^\n]*|\/\*[\s\S]*?\*\//g, " ")
+        .replace(/'(?:[^']|'')*'/g, "'?'")
+        .replace(/(^|[^A-Za-z0-9_."])\d+(?:\.\d+)?/g, "$1?");
+      expect(q.shape, q.text).toBe(unmasked.toLowerCase().replace(/\s+/g, " ").trim());
+    }
   });
 
   it("refuses a day count it cannot generate", () => {

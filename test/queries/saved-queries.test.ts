@@ -2,7 +2,16 @@ import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays } from "../../queries/days";
 import { eventsPartitionPrefix } from "../../queries/layout";
-import { DEFAULT_OPTIONS, Period, runSavedQuery, SAVED, SAVED_QUERIES, SavedQuery, SavedQueryOptions } from "../../queries/saved";
+import {
+  DEFAULT_OPTIONS,
+  Period,
+  runSavedQuery,
+  SAVED,
+  SAVED_QUERIES,
+  SavedQuery,
+  SavedQueryOptions,
+  savedQuerySql,
+} from "../../queries/saved";
 import { SavedRow, savedRows } from "../../queries/saved-columns";
 import { declaredGrants } from "../../generator/iam";
 import { toPermissionGap } from "../../reports/issues/findings";
@@ -225,9 +234,6 @@ describe("saved queries on the embedded engine, against the generator's ledger",
   });
 
   it("permission_gaps confidence follows the evidence, grant by grant, as the ledger shows it", async () => {
-    const window = entries.filter((q) => q.eventDay >= period.from && q.eventDay <= period.to);
-    const unattributed = window.filter((q) => !q.attributed);
-    expect(unattributed.length, "the lake has a trail outage").toBeGreaterThan(0);
     const touches = (q: LedgerEntry, kind: string, resource: string) =>
       kind === "workgroup"
         ? q.workGroup === resource
@@ -235,21 +241,28 @@ describe("saved queries on the embedded engine, against the generator's ledger",
           ? q.tables.includes(resource)
           : q.tables.some((t) => t.startsWith(`${resource}.`));
     const created = new Map(declaredGrants(period.to).map((g) => [g.principalArn, g.created]));
-    const rows = await run(SAVED.permission_gaps);
     const seen = new Set<string>();
-    for (const row of rows) {
-      const touching = unattributed.filter((q) => touches(q, row.grant_kind, row.resource));
-      const isNew = (created.get(row.principal_arn) ?? "0000").slice(0, 10) > period.from;
-      // Any unattributed query in the window makes a day partial for every database and table grant.
-      const partial = row.grant_kind !== "workgroup" && unattributed.length > 0;
-      const want = touching.length > 0 || isNew ? "low" : partial ? "medium" : "high";
-      expect(row.confidence, `${row.principal_arn} ${row.grant_kind} ${row.resource}`).toBe(want);
-      if (touching.length > 0) {
-        const days = [...new Set(touching.map((q) => q.eventDay))].sort().join(", ");
-        expect(row.reason).toContain(`${touching.length} unattributed quer${touching.length === 1 ? "y" : "ies"}`);
-        expect(row.reason).toContain(`${row.resource} on ${days}`);
+    // The whole period (both trail outages), and its last three days, which have none (the outages
+    // fall on its third and seventh days): every unused grant of a quiet window is high.
+    for (const window of [period, { from: addDays(period.to, -2), to: period.to }]) {
+      const inWindow = entries.filter((q) => q.eventDay >= window.from && q.eventDay <= window.to);
+      const unattributed = inWindow.filter((q) => !q.attributed);
+      if (window === period) expect(unattributed.length, "the lake has a trail outage").toBeGreaterThan(0);
+      const rows = await run(SAVED.permission_gaps, {}, window);
+      for (const row of rows) {
+        const touching = unattributed.filter((q) => touches(q, row.grant_kind, row.resource));
+        const isNew = (created.get(row.principal_arn) ?? "0000").slice(0, 10) > window.from;
+        // Any unattributed query in the window makes a day partial for every database and table grant.
+        const partial = row.grant_kind !== "workgroup" && unattributed.length > 0;
+        const want = touching.length > 0 || isNew ? "low" : partial ? "medium" : "high";
+        expect(row.confidence, `${window.from} ${row.principal_arn} ${row.grant_kind} ${row.resource}`).toBe(want);
+        if (touching.length > 0) {
+          const days = [...new Set(touching.map((q) => q.eventDay))].sort().join(", ");
+          expect(row.reason).toContain(`${touching.length} unattributed quer${touching.length === 1 ? "y" : "ies"}`);
+          expect(row.reason).toContain(`${row.resource} on ${days}`);
+        }
+        seen.add(want);
       }
-      seen.add(want);
     }
     expect([...seen].sort(), "rows of every confidence, so each rule is exercised").toEqual(["high", "low", "medium"]);
   });
@@ -286,5 +299,247 @@ describe("saved queries on the embedded engine, against the generator's ledger",
     const gone = after.find((r) => r.day === day && r.region === "eu-west-1");
     expect(gone).toMatchObject({ events: 0, with_cloudtrail: 0, coverage: "missing" });
     expect(gone?.work_groups_not_joined, "history the join no longer shows").not.toBeNull();
+  });
+});
+
+/** A query's distinct tables as cost_by_table attributes it: `(no table)` when it named none. */
+const tablesOf = (q: LedgerEntry) => {
+  const tables = [...new Set(q.tables.filter((t) => t !== ""))];
+  return tables.length > 0 ? tables : ["(no table)"];
+};
+
+/**
+ * The runs result reuse would have answered, worked out from the ledger: a billed SELECT that
+ * succeeded with a scan of its own, whose text the same IAM principal ran successfully (with a scan)
+ * in the same region, work group and database, finishing at most an hour before it was submitted.
+ */
+function repeatRuns(items: readonly LedgerEntry[]): Set<string> {
+  const fresh = (q: LedgerEntry) => q.substatementType === "SELECT" && q.state === "SUCCEEDED" && !q.reused && q.bytes > 0;
+  const lastResult = new Map<string, number>();
+  const repeats = new Set<string>();
+  const ordered = [...items].sort((a, b) =>
+    a.submittedAt < b.submittedAt ? -1 : a.submittedAt > b.submittedAt ? 1 : a.id < b.id ? -1 : 1,
+  );
+  for (const q of ordered) {
+    if (q.iamPrincipalArn === null) continue;
+    const key = [q.region, q.workGroup, q.database, q.iamPrincipalArn, q.text].join("\n");
+    const last = lastResult.get(key);
+    const at = Date.parse(q.submittedAt);
+    if (fresh(q) && q.costUsd > 0 && last !== undefined && last <= at && last >= at - 3_600_000) repeats.add(q.id);
+    if (fresh(q)) lastResult.set(key, Math.max(last ?? 0, Date.parse(q.completedAt)));
+  }
+  return repeats;
+}
+
+/**
+ * Names ranked as the SQL ranks them (by cost, then `tieBreak`, then name in byte order), each with
+ * the row it shows in: itself in the first `limit`, the `other` row past them. In rank order.
+ */
+function ranked<T extends { cost: number }>(groups: Map<string, T>, limit: number, other: string, tieBreak: (t: T) => number) {
+  const order = [...groups.entries()].sort(
+    ([a, x], [b, y]) => y.cost - x.cost || tieBreak(y) - tieBreak(x) || (a < b ? -1 : a > b ? 1 : 0),
+  );
+  return new Map(order.map(([name], i) => [name, i < limit ? name : other]));
+}
+
+/** A table's share of the period, from the ledger. */
+interface TableCost {
+  cost: number;
+  bytes: number;
+  queries: Set<string>;
+  shared: Set<string>;
+  principals: Set<string>;
+}
+
+/** A query shape's runs, from the ledger. */
+interface ShapeCost {
+  cost: number;
+  runs: number;
+  bytes: number;
+  principals: Set<string>;
+  reused: number;
+  repeats: number;
+  repeatCost: number;
+}
+
+describe("cost by table, by query shape and against the previous period, against the ledger", () => {
+  // Its own lake: the data_coverage case above removes a partition from the shared one.
+  let lake: JoinedLake;
+  let entries: LedgerEntry[];
+  beforeAll(async () => {
+    lake = await joinedLake({ days: 10, seed: 11 });
+    entries = expectedEvents(lake.ledger);
+  });
+  afterAll(() => lake?.dispose());
+  const run = async <Q extends SavedQuery>(query: Q, options: Partial<SavedQueryOptions> = {}, p: Period = period) =>
+    savedRows(query, await runSavedQuery(lake.engine, query, p, { ...DEFAULT_OPTIONS, ...options }));
+
+  it("cost_by_table splits a query's bytes and cost evenly between its tables, so the rows add up to the period", async () => {
+    const byTable = new Map<string, TableCost>();
+    for (const q of entries) {
+      const tables = tablesOf(q);
+      for (const table of tables) {
+        const t = byTable.get(table) ?? { cost: 0, bytes: 0, queries: new Set(), shared: new Set(), principals: new Set() };
+        t.cost += q.costUsd / tables.length;
+        t.bytes += q.bytes / tables.length;
+        t.queries.add(q.id);
+        if (tables.length > 1) t.shared.add(q.id);
+        if (q.principalArn) t.principals.add(q.principalArn);
+        byTable.set(table, t);
+      }
+    }
+    const limit = 4;
+    const shownAs = ranked(byTable, limit, "(other tables)", (t) => t.bytes);
+    const expected = new Map<string, TableCost>();
+    for (const [table, t] of [...shownAs.keys()].map((name) => [name, byTable.get(name)!] as const)) {
+      const e = expected.get(shownAs.get(table)!) ?? { cost: 0, bytes: 0, queries: new Set(), shared: new Set(), principals: new Set() };
+      e.cost += t.cost;
+      e.bytes += t.bytes;
+      t.queries.forEach((id) => e.queries.add(id));
+      t.shared.forEach((id) => e.shared.add(id));
+      t.principals.forEach((p) => e.principals.add(p));
+      expected.set(shownAs.get(table)!, e);
+    }
+    const rows = await run(SAVED.cost_by_table, { limit });
+    expect(rows.map((r) => r.table_name)).toEqual([...expected.keys()]);
+    for (const row of rows) {
+      const e = expected.get(row.table_name)!;
+      expect([row.queries, row.shared_queries, row.principals], row.table_name).toEqual([e.queries.size, e.shared.size, e.principals.size]);
+      expect(row.cost_usd).toBeCloseTo(e.cost, 9);
+      expect(row.data_scanned_bytes).toBeCloseTo(e.bytes, 0);
+    }
+    // No dollar counted twice: the rows add up to the period's cost, and some queries were split.
+    expect(rows.reduce((n, r) => n + r.cost_usd, 0)).toBeCloseTo(
+      entries.reduce((n, q) => n + q.costUsd, 0),
+      9,
+    );
+    expect(entries.some((q) => q.tables.length > 1 && q.costUsd > 0)).toBe(true);
+  });
+
+  it("cost_by_query_shape groups runs by the shape the generator built: bytes, callers, reuse, runs reuse would have served", async () => {
+    const repeats = repeatRuns(entries);
+    const byShape = new Map<string, ShapeCost>();
+    for (const q of entries) {
+      const s = byShape.get(q.shape) ?? { cost: 0, runs: 0, bytes: 0, principals: new Set(), reused: 0, repeats: 0, repeatCost: 0 };
+      s.cost += q.costUsd;
+      s.runs++;
+      s.bytes += q.bytes;
+      if (q.principalArn) s.principals.add(q.principalArn);
+      if (q.reused) s.reused++;
+      if (repeats.has(q.id)) {
+        s.repeats++;
+        s.repeatCost += q.costUsd;
+      }
+      byShape.set(q.shape, s);
+    }
+    const limit = 12;
+    const shownAs = ranked(byShape, limit, "(other shapes)", (s) => s.runs);
+    const rows = await run(SAVED.cost_by_query_shape, { limit });
+    expect(rows.map((r) => r.query_shape)).toEqual([...new Set(shownAs.values())]);
+    for (const row of rows) {
+      const members = [...byShape.entries()].filter(([shape]) => shownAs.get(shape) === row.query_shape).map(([, s]) => s);
+      const runs = members.reduce((n, s) => n + s.runs, 0);
+      const bytes = members.reduce((n, s) => n + s.bytes, 0);
+      const principals = new Set(members.flatMap((s) => [...s.principals]));
+      expect(
+        [row.runs, row.principals, row.data_scanned_bytes, row.bytes_per_run, row.reused_runs, row.repeat_runs],
+        row.query_shape,
+      ).toEqual([
+        runs,
+        principals.size,
+        bytes,
+        Math.ceil(bytes / runs),
+        members.reduce((n, s) => n + s.reused, 0),
+        members.reduce((n, s) => n + s.repeats, 0),
+      ]);
+      expect(row.cost_usd).toBeCloseTo(
+        members.reduce((n, s) => n + s.cost, 0),
+        9,
+      );
+      expect(row.repeat_cost_usd).toBeCloseTo(
+        members.reduce((n, s) => n + s.repeatCost, 0),
+        9,
+      );
+    }
+    // Dashboards repeat themselves: some runs reused a result, others would have; the checks above can fail.
+    expect(rows.some((r) => r.reused_runs > 0)).toBe(true);
+    expect(repeats.size).toBeGreaterThan(0);
+    // Every literal masked: no digit that does not continue a name, no quote that does not hold a `?`.
+    expect(rows.map((r) => r.query_shape).filter((shape) => /(^|[^a-z0-9_])[0-9]|'(?!\?')[^']*'/.test(shape.replace(/'\?'/g, "")))).toEqual(
+      [],
+    );
+  });
+
+  it("period_change compares each IAM user and role with the previous period of the same length", async () => {
+    const half: Period = { from: addDays(period.from, 5), to: period.to };
+    const previous = { from: period.from, to: addDays(period.from, 4) };
+    const who = (q: LedgerEntry) => q.iamPrincipalArn ?? "(unattributed)";
+    const rows = await run(SAVED.period_change, {}, half);
+    const groups = new Map<string, { now: LedgerEntry[]; before: LedgerEntry[] }>();
+    for (const q of entries) {
+      const g = groups.get(who(q)) ?? { now: [], before: [] };
+      (q.eventDay >= half.from ? g.now : g.before).push(q);
+      groups.set(who(q), g);
+    }
+    expect(rows.map((r) => r.iam_principal_arn).sort()).toEqual([...groups.keys()].sort());
+    for (const row of rows) {
+      const g = groups.get(row.iam_principal_arn)!;
+      const days = [...g.now, ...g.before].map((q) => q.eventDay).sort();
+      expect([row.queries, row.previous_queries, row.first_active_day, row.last_active_day], row.iam_principal_arn).toEqual([
+        g.now.length,
+        g.before.length,
+        days[0],
+        days.at(-1),
+      ]);
+      expect(row.cost_usd).toBeCloseTo(
+        g.now.reduce((n, q) => n + q.costUsd, 0),
+        9,
+      );
+      expect(row.previous_cost_usd).toBeCloseTo(
+        g.before.reduce((n, q) => n + q.costUsd, 0),
+        9,
+      );
+    }
+    // Ranked by the period's cost; the previous period starts where the lake does.
+    expect(rows.map((r) => r.cost_usd)).toEqual([...rows.map((r) => r.cost_usd)].sort((a, b) => b - a));
+    expect(rows.map((r) => r.first_active_day).sort()[0]).toBe(previous.from);
+    expect(SAVED.period_change.parameters(half)).toMatchObject({ previous_from: previous.from });
+  });
+});
+
+describe("the query shape in SQL, on DuckDB through the compatibility layer", () => {
+  /** The shape expression as cost_by_query_shape.sql has it, applied to one text. */
+  async function shapeOf(text: string | null): Promise<string> {
+    const expression = /(coalesce\(\s*nullif\([\s\S]*?\)) AS query_shape/.exec(savedQuerySql(SAVED.cost_by_query_shape))![1];
+    const value = text === null ? "NULL" : ":text";
+    const result = await lake.engine.run(
+      `SELECT ${expression} AS query_shape FROM (SELECT CAST(${value} AS varchar) AS query_text) AS t`,
+      text === null ? {} : { text },
+    );
+    return String(result.rows[0].query_shape);
+  }
+
+  it.each([
+    ["SELECT a FROM t WHERE id = 42 AND name = 'O''Brien'", "select a from t where id = ? and name = '?'"],
+    ["SELECT *\n\tFROM t -- don't: a quote in a comment\nWHERE b = 'x@example.com'", "select * from t where b = '?'"],
+    [
+      "SELECT 1 FROM t WHERE a = '--not a comment' /* it's one */ AND b IN (1, 2.5, 3e10, .5)",
+      "select ? from t where a = '?' and b in (?, ?, ?, ?)",
+    ],
+    ['SELECT "it\'s", t2.x, s3_logs.y, "col 1" FROM s3_logs', 'select "it\'s", t2.x, s3_logs.y, "col ?" from s3_logs'],
+    ["SELECT/* hint */a FROM t LIMIT 100", "select a from t limit ?"],
+    ["SELECT a FROM t WHERE s = 'unterminated, secret", "select a from t where s = '?'"],
+    ["SELECT x - 1, interval '7' day, date '2026-01-01' FROM t /* unterminated", "select x - ?, interval '?' day, date '?' from t"],
+    ["", "(no query text)"],
+    [null, "(no query text)"],
+  ])("%j -> %j", async (text, shape) => {
+    expect(await shapeOf(text)).toBe(shape);
+  });
+
+  it("regexp_replace replaces every match with Trino's $n group references", async () => {
+    const result = await lake.engine.run(
+      "SELECT regexp_replace('a1b22c', '([a-z])[0-9]+', '$1#') AS replaced, regexp_replace('x', 'y', 'z') AS none",
+    );
+    expect(result.rows[0]).toEqual({ replaced: "a#b#c", none: "x" });
   });
 });

@@ -15,9 +15,10 @@ const parser = new Parser();
 
 const KEYWORDS = `select from where and or not as with join full outer left inner cross on group by order having
   case when then else end is null in between like distinct over partition desc asc limit union all true false
-  cast varchar double bigint integer date timestamp interval day unnest`.split(/\s+/);
+  cast varchar double bigint integer date timestamp interval day unnest rows unbounded preceding`.split(/\s+/);
 const FUNCTIONS = `count sum max min coalesce nullif greatest ceil lower replace substr row_number count_if bool_or
-  json_extract_scalar from_iso8601_timestamp regexp_extract array_join array_sort array_agg sequence strpos split_part hour`.split(/\s+/);
+  json_extract_scalar from_iso8601_timestamp regexp_extract regexp_replace array_join array_sort array_agg sequence strpos
+  split_part hour`.split(/\s+/);
 
 /** Every path a query may name: columns, struct fields below them, partition keys, table names. */
 const PATHS = new Set<string>([

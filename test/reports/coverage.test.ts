@@ -33,6 +33,7 @@ describe("coverage in words", () => {
     expect(coverageDetail(row("d", "r", { without_history: 1, work_groups_not_joined: "bi,etl", coverage: "partial" }))).toBe(
       "1 CloudTrail start without history; history of work group(s) bi,etl not joined",
     );
+    expect(coverageDetail({ ...outage, unattributed: 1, gap_hours: null })).toBe("1 of 88 queries in history has no CloudTrail record");
     expect(coverageDetail(empty)).toBe("88 queries in history, none joined");
     expect(coverageDetail({ ...empty, history_queries: 0 })).toBe("nothing joined");
   });

@@ -1,0 +1,354 @@
+/**
+ * The query texts the demo organisation runs, built from parts the generator knows: identifiers,
+ * literal values and comments. So each text comes with its shape, the text with every literal
+ * value masked and its comments dropped, worked out here rather than parsed back, and the tests can
+ * hold the SQL fingerprint (cost_by_query_shape) to it.
+ */
+
+/** A query's text, its shape, and what it reads. */
+export interface QueryText {
+  text: string;
+  /** Lower-cased, literals masked (`'?'`, `?`), comments dropped, white space folded: what cost_by_query_shape should show. */
+  shape: string;
+  /** The query's database context (QueryExecutionContext.Database). */
+  database: string;
+  /** Tables it reads or writes, `database.table`, as the collector's parser would list them. */
+  tables: string[];
+  statementType: "DML" | "DDL";
+  substatementType: string;
+}
+
+interface Piece {
+  text: string;
+  shape: string;
+}
+
+/** A string literal: `'value'` in the text, `'?'` in the shape. */
+export const str = (value: string): Piece => ({ text: `'${value.replace(/'/g, "''")}'`, shape: "'?'" });
+/** A numeric literal. */
+export const num = (value: number): Piece => ({ text: String(value), shape: "?" });
+/** A comment: in the text, not in the shape. */
+export const comment = (text: string): Piece =>
+  text.startsWith("--") ? { text: `${text}\n`, shape: "\n" } : { text: `/* ${text} */`, shape: " " };
+
+/** Folds a shape as the SQL does: lower case, runs of white space as one space, no space at the ends. */
+export function foldShape(shape: string): string {
+  return shape.toLowerCase().replace(/\s+/g, " ").trim();
+}
+
+/** `sql\`SELECT * FROM ${"t"} WHERE id = ${num(7)}\``: plain strings are identifiers, the same in text and shape. */
+export function sql(strings: TemplateStringsArray, ...parts: (string | Piece)[]): Piece {
+  let text = strings[0];
+  let shape = strings[0];
+  parts.forEach((part, i) => {
+    text += typeof part === "string" ? part : part.text;
+    shape += typeof part === "string" ? part : part.shape;
+    text += strings[i + 1];
+    shape += strings[i + 1];
+  });
+  return { text, shape };
+}
+
+function query(piece: Piece, tables: string[], substatementType = "SELECT", database = tables[0].split(".")[0]): QueryText {
+  return { text: piece.text, shape: foldShape(piece.shape), database, tables, statementType: "DML", substatementType };
+}
+
+/** A day as `YYYY-MM-DD`, `n` days before `day`. */
+function before(day: string, n: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+}
+
+const firstOfMonth = (day: string) => `${day.slice(0, 8)}01`;
+
+/** What a person types while exploring `database.table`; `pick` draws the variable parts. */
+export function adHoc(database: string, table: string, day: string, pick: (n: number) => number): QueryText {
+  const since = before(day, 1 + pick(29));
+  const shapes: (() => QueryText)[] = [
+    () =>
+      query(
+        sql`SELECT region, count(*) AS n, sum(amount) AS total
+FROM ${database}.${table}
+WHERE event_date >= DATE ${str(since)} AND status = ${str("complete")}
+GROUP BY region
+ORDER BY total DESC`,
+        [`${database}.${table}`],
+      ),
+    () =>
+      query(
+        sql`SELECT *
+FROM "${database}"."${table}"
+WHERE customer_id = ${num(10000 + pick(90000))}
+LIMIT ${num(100)}`,
+        [`${database}.${table}`],
+      ),
+    () =>
+      query(
+        sql`WITH recent AS (
+  SELECT user_id, max(ts) AS last_seen FROM ${table} WHERE dt > ${str(since)} GROUP BY user_id
+)
+SELECT count(*) FROM recent WHERE last_seen > now() - interval ${str("7")} day`,
+        [`${database}.${table}`],
+      ),
+    () =>
+      query(
+        sql`SELECT date_trunc(${str("week")}, created_at) AS week, approx_distinct(email) FROM ${database}.${table} GROUP BY ${num(1)}`,
+        [`${database}.${table}`],
+      ),
+  ];
+  return shapes[pick(shapes.length)]();
+}
+
+/** Joins people write when they can read both sides: revenue by segment, sessions by campaign. */
+export function adHocJoin(databases: readonly string[], day: string, pick: (n: number) => number): QueryText | undefined {
+  const joins: (() => QueryText)[] = [];
+  if (databases.includes("sales"))
+    joins.push(() =>
+      query(
+        sql`SELECT c.segment, sum(o.amount) AS revenue
+FROM sales.orders o
+JOIN sales.customers c ON c.customer_id = o.customer_id
+WHERE o.order_date BETWEEN DATE ${str(before(day, 7 + pick(60)))} AND DATE ${str(before(day, 1))}
+GROUP BY c.segment
+ORDER BY revenue DESC`,
+        ["sales.orders", "sales.customers"],
+      ),
+    );
+  if (databases.includes("clickstream") && databases.includes("marketing"))
+    joins.push(() =>
+      query(
+        sql`SELECT m.campaign_name, count(DISTINCT s.session_id) AS sessions
+FROM clickstream.sessions s
+JOIN marketing.campaigns m ON m.utm_campaign = s.utm_campaign
+WHERE s.dt >= ${str(before(day, 1 + pick(14)))}
+GROUP BY m.campaign_name`,
+        ["clickstream.sessions", "marketing.campaigns"],
+      ),
+    );
+  return joins.length > 0 ? joins[pick(joins.length)]() : undefined;
+}
+
+const TERMS = ["checkout", "pricing", "promo", "signup", "cart", "invoice", "careers"];
+
+/** The full scan an analyst starts without a partition filter: every day of page views. */
+export function fullScan(pick: (n: number) => number): QueryText {
+  return query(
+    sql`SELECT *
+FROM clickstream.page_views
+WHERE lower(url) LIKE ${str(`%${TERMS[pick(TERMS.length)]}%`)}`,
+    ["clickstream.page_views"],
+  );
+}
+
+export function ddl(database: string, table: string, pick: (n: number) => number): QueryText {
+  const texts = [`SHOW PARTITIONS ${database}.${table}`, `MSCK REPAIR TABLE ${database}.${table}`, `DESCRIBE ${database}.${table}`];
+  const text = texts[pick(texts.length)];
+  const substatementType = text.startsWith("SHOW") ? "SHOW" : text.startsWith("MSCK") ? "MSCK_REPAIR_TABLE" : "DESCRIBE";
+  return { text, shape: foldShape(text), database, tables: [], statementType: "DDL", substatementType };
+}
+
+/** A query of a scheduled job or a dashboard: its text is fixed for the day (and the hour, for hourly jobs). */
+export type DailyText = (day: string, hour: number) => QueryText;
+
+const job = (name: string, step: string) => comment(`glue job=${name} step=${step}`);
+
+/** The nightly Glue pipeline, step by step (yesterday's partitions), and its Sunday rebuild. */
+export const ETL_STEPS: readonly DailyText[] = [
+  (day) =>
+    query(
+      sql`${job("clickstream-nightly", "sessionize")}
+INSERT INTO clickstream.sessions
+SELECT session_id, user_id, min(ts) AS started_at, max(ts) AS ended_at, count(*) AS views
+FROM clickstream.page_views
+WHERE dt = ${str(before(day, 1))}
+GROUP BY session_id, user_id`,
+      ["clickstream.page_views", "clickstream.sessions"],
+      "INSERT",
+    ),
+  (day) =>
+    query(
+      sql`${job("clickstream-nightly", "quality")}
+SELECT count(*) AS rows, count_if(user_id IS NULL) AS anonymous
+FROM clickstream.page_views
+WHERE dt = ${str(before(day, 1))}`,
+      ["clickstream.page_views"],
+    ),
+  (day) =>
+    query(
+      sql`${job("sales-nightly", "orders-daily")}
+SELECT order_date, region, count(*) AS orders, sum(amount) AS revenue
+FROM sales.orders
+WHERE order_date = DATE ${str(before(day, 1))}
+GROUP BY order_date, region`,
+      ["sales.orders"],
+    ),
+  (day) =>
+    query(
+      sql`${job("sales-nightly", "refunds-match")}
+SELECT r.order_id, r.amount AS refunded, o.amount AS paid
+FROM sales.refunds r
+JOIN sales.orders o ON o.order_id = r.order_id
+WHERE r.dt = ${str(before(day, 1))}`,
+      ["sales.refunds", "sales.orders"],
+    ),
+  () =>
+    query(
+      sql`${job("sales-nightly", "customers-dedupe")}
+SELECT email, count(*) AS copies
+FROM sales.customers
+GROUP BY email
+HAVING count(*) > ${num(1)}`,
+      ["sales.customers"],
+    ),
+];
+
+/** The pipeline's hourly check that the last hour of page views has landed. */
+export const FRESHNESS_CHECK: DailyText = (day, hour) =>
+  query(
+    sql`SELECT max(ts) AS latest, count(*) AS views
+FROM clickstream.page_views
+WHERE dt = ${str(day)} AND hour = ${num(hour)}`,
+    ["clickstream.page_views"],
+  );
+
+export const ETL_REBUILD: DailyText = () =>
+  query(
+    sql`${job("clickstream-weekly", "rebuild-sessions")}
+INSERT INTO clickstream.sessions
+SELECT session_id, user_id, min(ts) AS started_at, max(ts) AS ended_at, count(*) AS views
+FROM clickstream.page_views
+GROUP BY session_id, user_id`,
+    ["clickstream.page_views", "clickstream.sessions"],
+    "INSERT",
+  );
+
+/** QuickSight dashboard tiles, as QuickSight writes them (quoted names); the same text all day. */
+export const DASHBOARD_TILES: readonly DailyText[] = [
+  (day) =>
+    query(
+      sql`SELECT date_trunc(${str("hour")}, "order_ts") AS "hour", SUM("amount") AS "revenue"
+FROM "sales"."orders"
+WHERE "order_date" = DATE ${str(day)}
+GROUP BY ${num(1)}
+ORDER BY ${num(1)}`,
+      ["sales.orders"],
+    ),
+  (day) =>
+    query(
+      sql`SELECT "region" AS "region", COUNT(*) AS "count"
+FROM "sales"."orders"
+WHERE "order_date" >= DATE ${str(before(day, 7))}
+GROUP BY "region"`,
+      ["sales.orders"],
+    ),
+  () =>
+    query(
+      sql`SELECT "segment" AS "segment", COUNT(*) AS "count"
+FROM "sales"."customers"
+GROUP BY "segment"`,
+      ["sales.customers"],
+    ),
+  (day) =>
+    query(
+      sql`SELECT "status" AS "status", COUNT(*) AS "count", SUM("amount") AS "amount"
+FROM "sales"."refunds"
+WHERE "dt" >= ${str(before(day, 30))}
+GROUP BY "status"`,
+      ["sales.refunds"],
+    ),
+  (day) =>
+    query(
+      sql`SELECT "channel" AS "channel", SUM("spend") AS "spend", SUM("conversions") AS "conversions"
+FROM "marketing"."attribution"
+WHERE "dt" >= ${str(before(day, 30))}
+GROUP BY "channel"`,
+      ["marketing.attribution"],
+    ),
+  (day) =>
+    query(
+      sql`SELECT "campaign_name" AS "campaign_name", SUM("clicks") AS "clicks"
+FROM "marketing"."campaigns"
+WHERE "start_date" <= DATE ${str(day)}
+GROUP BY "campaign_name"
+ORDER BY ${num(2)} DESC
+LIMIT ${num(20)}`,
+      ["marketing.campaigns"],
+    ),
+];
+
+/** Tableau (JDBC): the morning extract refresh, and the live dashboard's query (month to date). */
+export const TABLEAU_EXTRACTS: readonly DailyText[] = [
+  (day) =>
+    query(sql`SELECT * FROM "sales"."orders" "Orders" WHERE ("Orders"."order_date" >= DATE ${str(before(day, 90))})`, ["sales.orders"]),
+  () => query(sql`SELECT * FROM "sales"."customers" "Customers"`, ["sales.customers"]),
+  (day) =>
+    query(
+      sql`SELECT * FROM "finance"."invoices" "Invoices" WHERE ("Invoices"."issued_at" >= TIMESTAMP ${str(`${before(day, 90)} 00:00:00`)})`,
+      ["finance.invoices"],
+    ),
+];
+
+export const TABLEAU_LIVE: readonly DailyText[] = [
+  (day) =>
+    query(
+      sql`SELECT "Customers"."segment" AS "segment", SUM("Orders"."amount") AS "sum:amount:ok"
+FROM "sales"."orders" "Orders"
+  INNER JOIN "sales"."customers" "Customers" ON ("Orders"."customer_id" = "Customers"."customer_id")
+WHERE ("Orders"."order_date" >= DATE ${str(firstOfMonth(day))})
+GROUP BY ${num(1)}`,
+      ["sales.orders", "sales.customers"],
+    ),
+];
+
+/** The Python job (boto3) that reconciles the ledger with customers every afternoon. */
+export const RECONCILIATION: DailyText = (day) =>
+  query(
+    sql`${comment("-- reconciliation: ledger vs customers (don't edit here, it's owned by finance-eng)")}SELECT l.invoice_id, l.amount,
+  c.customer_id, c.segment
+FROM finance.ledger l
+JOIN sales.customers c ON c.customer_id = l.customer_id
+WHERE l.posted_date = DATE ${str(before(day, 1))}`,
+    ["finance.ledger", "sales.customers"],
+    "SELECT",
+    "finance",
+  );
+
+/** The month-end close: balances over the whole ledger. */
+export const MONTH_END: readonly DailyText[] = [
+  (day) =>
+    query(
+      sql`SELECT account_id, sum(debit) - sum(credit) AS balance
+FROM finance.ledger
+WHERE posted_at < TIMESTAMP ${str(`${day} 00:00:00`)}
+GROUP BY account_id`,
+      ["finance.ledger"],
+    ),
+  (day) =>
+    query(
+      sql`SELECT customer_id, sum(amount) AS open_amount
+FROM finance.invoices
+WHERE paid_at IS NULL AND issued_at < TIMESTAMP ${str(`${firstOfMonth(day)} 00:00:00`)}
+GROUP BY customer_id
+HAVING sum(amount) > ${num(0)}`,
+      ["finance.invoices"],
+    ),
+];
+
+/** The churn-scoring Lambda's morning feature queries (eu-west-1). */
+export const CHURN_FEATURES: readonly DailyText[] = [
+  (day) =>
+    query(
+      sql`SELECT a.customer_id, sum(a.spend) AS spend_30d, sum(a.conversions) AS conversions_30d
+FROM marketing.attribution a
+WHERE a.dt >= ${str(before(day, 30))}
+GROUP BY a.customer_id`,
+      ["marketing.attribution"],
+    ),
+  (day) =>
+    query(
+      sql`SELECT o.customer_id, count(*) AS orders_90d, max(o.order_date) AS last_order
+FROM sales.orders o
+WHERE o.order_date >= DATE ${str(before(day, 90))}
+GROUP BY o.customer_id`,
+      ["sales.orders"],
+    ),
+];

@@ -1,0 +1,226 @@
+/**
+ * The index headline that says what to do: who and what drives the cost, how the period compares
+ * with the one before it, the largest cost that could have been avoided, the permission gaps and
+ * the gaps in the evidence, one line each with a link to the page that has the detail. Pure, so
+ * tests can hold every figure to the generator's ledger (test/reports/headline.test.ts).
+ *
+ * Each figure means exactly this:
+ * - Cost drivers: the IAM users and roles (a role's sessions together) with the largest cost in
+ *   the period, each with its share of the period's cost, from period_change.
+ * - Tables: the tables with the largest cost, a query that read several split evenly between them,
+ *   and their share of the period's cost, from cost_by_table.
+ * - Change: the period's cost and queries against the previous period of the same length, from
+ *   period_change. Given as a change only when events exist from the previous period's first day;
+ *   when they start later, both amounts without a change; when there are none, it says so.
+ * - Avoidable: the cost of runs that result reuse would have answered (cost_by_query_shape's
+ *   repeat_cost_usd: a billed SELECT that repeated, word for word, the same caller's successful
+ *   run in the same work group and database at most an hour before), and what cancelled queries
+ *   were billed (failed_and_cancelled), the larger first. Full scans are not counted: nothing in
+ *   the evidence says which of them a partition filter could have avoided.
+ * - Permission gaps: permission_gaps rows (a grant held, not used in the period) by confidence.
+ * - Coverage: the region-days data_coverage finds partial or missing.
+ */
+import { addDays, daysBetween } from "../../queries/days";
+import { Period, SAVED } from "../../queries/saved";
+import { SavedRow } from "../../queries/saved-columns";
+import { CoverageSummary } from "./coverage";
+import { count, usd } from "./format";
+
+/** How many cost drivers and tables the headline names. */
+export const TOP = 3;
+
+export interface HeadlineInput {
+  period: Period;
+  /** The period's cost (all queries, usage_daily). */
+  cost: number;
+  change: readonly SavedRow<typeof SAVED.period_change>[];
+  tables: readonly SavedRow<typeof SAVED.cost_by_table>[];
+  shapes: readonly SavedRow<typeof SAVED.cost_by_query_shape>[];
+  unfinished: readonly SavedRow<typeof SAVED.failed_and_cancelled>[];
+  gaps: readonly SavedRow<typeof SAVED.permission_gaps>[];
+  coverage: CoverageSummary;
+}
+
+export interface Share {
+  name: string;
+  cost: number;
+  /** Of the period's cost, 0..1. */
+  share: number;
+}
+
+export interface Headline {
+  /** The IAM users and roles that cost most, with what they cost in the previous period (null when it is not comparable). */
+  drivers: (Share & { previousCost: number | null })[];
+  tables: Share[];
+  change: {
+    previous: Period;
+    /** `full`: events from the previous period's first day; `partial`: from a later day; `none`: no events in it. */
+    evidence: "full" | "partial" | "none";
+    /** The first day with events in the two periods. */
+    evidenceFrom: string | null;
+    cost: number;
+    previousCost: number;
+    queries: number;
+    previousQueries: number;
+  };
+  avoidable: { repeatRuns: number; repeatCost: number; cancelledQueries: number; cancelledCost: number };
+  gaps: { grants: number; principals: number; high: number; medium: number; low: number };
+  /** The lines to print, Markdown, each with its links. */
+  lines: string[];
+}
+
+const sum = <R>(rows: readonly R[], value: (row: R) => number) => rows.reduce((total, r) => total + value(r), 0);
+
+/** The previous period of the same length: the days just before `period`. */
+export function previousPeriod(period: Period): Period {
+  const length = daysBetween(period.from, period.to).length;
+  return { from: addDays(period.from, -length), to: addDays(period.from, -1) };
+}
+
+/**
+ * A user's or role's name without its path: `arn:aws:iam::1:role/service-role/etl` -> `etl`, an
+ * Identity Center role by its permission set (`AWSReservedSSO_DataAnalyst_5f3e…` -> `DataAnalyst`);
+ * anything else, `(unattributed)` included, as it is.
+ */
+export function principalName(arn: string): string {
+  const m = /^arn:aws:(?:iam|sts)::\d{12}:(?:user|role|assumed-role)\/(.+)$/.exec(arn);
+  const name = m ? (m[1].split("/").pop() ?? m[1]) : arn;
+  return name.replace(/^AWSReservedSSO_(.+)_[0-9a-f]{16}$/, "$1");
+}
+
+/** A name in code style, so nothing in it becomes a link or emphasis. */
+const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+const link = (query: { name: string; title: string }) => `[${query.title}](${query.name}.md)`;
+const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
+
+/** A share as `41.1%`, never `0.0%` for something that cost money. */
+export function sharePercent(share: number): string {
+  if (share > 0 && share < 0.001) return "<0.1%";
+  return `${(share * 100).toFixed(1)}%`;
+}
+
+/** `+29.1%`, `-3.0%`, `new` when there was nothing before, `±0.0%`. */
+export function changePercent(now: number, before: number): string {
+  if (before === 0) return now === 0 ? "±0.0%" : "new";
+  const change = ((now - before) / before) * 100;
+  const text = Math.abs(change).toFixed(1);
+  return text === "0.0" ? "±0.0%" : `${change > 0 ? "+" : "-"}${text}%`;
+}
+
+export function headline(input: HeadlineInput): Headline {
+  const { period, cost } = input;
+  const previous = previousPeriod(period);
+  const days = daysBetween(period.from, period.to).length;
+  const shareOf = (value: number) => (cost > 0 ? value / cost : 0);
+
+  const firstDays = input.change.map((r) => r.first_active_day).sort();
+  const evidenceFrom = firstDays[0] ?? null;
+  const evidence = evidenceFrom === null || evidenceFrom > previous.to ? "none" : evidenceFrom <= previous.from ? "full" : "partial";
+  const change = {
+    previous,
+    evidence,
+    evidenceFrom,
+    cost: sum(input.change, (r) => r.cost_usd),
+    previousCost: sum(input.change, (r) => r.previous_cost_usd),
+    queries: sum(input.change, (r) => r.queries),
+    previousQueries: sum(input.change, (r) => r.previous_queries),
+  } as const;
+
+  const drivers = input.change
+    .filter((r) => r.cost_usd > 0)
+    .slice(0, TOP)
+    .map((r) => ({
+      name: r.iam_principal_arn,
+      cost: r.cost_usd,
+      share: shareOf(r.cost_usd),
+      previousCost: evidence === "full" ? r.previous_cost_usd : null,
+    }));
+  const tables = input.tables
+    .filter((r) => r.cost_usd > 0 && !r.table_name.startsWith("("))
+    .slice(0, TOP)
+    .map((r) => ({ name: r.table_name, cost: r.cost_usd, share: shareOf(r.cost_usd) }));
+  const cancelled = input.unfinished.filter((r) => r.state === "CANCELLED");
+  const avoidable = {
+    repeatRuns: sum(input.shapes, (r) => r.repeat_runs),
+    repeatCost: sum(input.shapes, (r) => r.repeat_cost_usd),
+    cancelledQueries: sum(cancelled, (r) => r.queries),
+    cancelledCost: sum(cancelled, (r) => r.cost_usd),
+  };
+  const confidence = (c: string) => input.gaps.filter((r) => r.confidence === c).length;
+  const gaps = {
+    grants: input.gaps.length,
+    principals: new Set(input.gaps.map((r) => r.principal_arn)).size,
+    high: confidence("high"),
+    medium: confidence("medium"),
+    low: confidence("low"),
+  };
+
+  const lines: string[] = [];
+  // Who and what.
+  if (drivers.length === 0) lines.push(`**Cost drivers**: nothing was billed in the period (${link(SAVED.top_scanners)})`);
+  else {
+    const who = drivers.map((d) => {
+      const before = d.previousCost === null ? "" : `, ${changePercent(d.cost, d.previousCost)}`;
+      return `${code(principalName(d.name))} ${sharePercent(d.share)} (${usd(d.cost)}${before})`;
+    });
+    const legend = evidence === "full" ? `share of the period's cost; change on the previous ${days} days` : "share of the period's cost";
+    lines.push(`**Cost drivers** (${legend}): ${who.join(", ")} (${link(SAVED.top_scanners)}, ${link(SAVED.period_change)})`);
+  }
+  if (tables.length > 0) {
+    const what = tables.map((t) => `${code(t.name)} ${sharePercent(t.share)} (${usd(t.cost)})`);
+    lines.push(
+      `**Tables**: ${what.join(", ")}; a query that read several tables is split evenly between them (${link(SAVED.cost_by_table)})`,
+    );
+  }
+  // Against the period before.
+  const span = `**Against the previous ${days} days** (${previous.from} to ${previous.to})`;
+  if (evidence === "none" || evidenceFrom === null) {
+    lines.push(`${span}: nothing to compare with, the events table has nothing before ${period.from} (${link(SAVED.period_change)})`);
+  } else if (evidence === "partial") {
+    const covered = daysBetween(evidenceFrom, previous.to).length;
+    lines.push(
+      `${span}: not comparable, the events start on ${evidenceFrom} (${covered} of its ${days} days): ` +
+        `${usd(change.previousCost)} then, ${usd(change.cost)} in this period (${link(SAVED.period_change)})`,
+    );
+  } else {
+    lines.push(
+      `${span}: cost ${changePercent(change.cost, change.previousCost)} (${usd(change.previousCost)} → ${usd(change.cost)}), ` +
+        `queries ${changePercent(change.queries, change.previousQueries)} (${count(change.previousQueries)} → ${count(change.queries)}) ` +
+        `(${link(SAVED.period_change)})`,
+    );
+  }
+  // What could have been saved.
+  const repeats =
+    `${usd(avoidable.repeatCost)} for ${plural(avoidable.repeatRuns, "run")} that repeated, word for word, a query the same caller ` +
+    `had run successfully in the same work group and database less than an hour before: result reuse (60-minute maximum age) ` +
+    `would have answered them without scanning (${link(SAVED.cost_by_query_shape)})`;
+  const cancels =
+    `${usd(avoidable.cancelledCost)} billed for ${plural(avoidable.cancelledQueries, "cancelled query", "cancelled queries")}, ` +
+    `which returned nothing (${link(SAVED.failed_and_cancelled)})`;
+  if (avoidable.repeatCost === 0 && avoidable.cancelledCost === 0) {
+    lines.push(`**Avoidable cost**: none found: no billed run repeated a query within the hour, and no cancelled query was billed`);
+  } else if (avoidable.repeatCost >= avoidable.cancelledCost) {
+    lines.push(`**Largest avoidable cost**: ${repeats}. Also ${cancels}`);
+  } else {
+    lines.push(`**Largest avoidable cost**: ${cancels}. Also ${repeats}`);
+  }
+  // Who holds what they do not use.
+  lines.push(
+    gaps.grants === 0
+      ? `**Permission gaps**: none: every grant held was used in the period (${link(SAVED.permission_gaps)})`
+      : `**Permission gaps**: ${plural(gaps.grants, "grant")} unused in the period, held by ${plural(gaps.principals, "principal")}: ` +
+          `${gaps.high} high, ${gaps.medium} medium, ${gaps.low} low confidence; review the high ones first, ` +
+          `a low one may have been used by a query CloudTrail did not attribute (${link(SAVED.permission_gaps)})`,
+  );
+  // How far to trust all of it.
+  const { total, partial, missing } = input.coverage;
+  lines.push(
+    total === 0
+      ? `**Coverage**: no region-day has any evidence (${link(SAVED.data_coverage)})`
+      : partial + missing === 0
+        ? `**Coverage**: all ${plural(total, "region-day")} complete (${link(SAVED.data_coverage)})`
+        : `**Coverage**: ${partial} partial and ${missing} missing of ${plural(total, "region-day")}: ` +
+          `figures for those days are incomplete (${link(SAVED.data_coverage)})`,
+  );
+  return { drivers, tables, change, avoidable, gaps, lines };
+}
