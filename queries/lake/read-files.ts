@@ -61,8 +61,9 @@ async function readOne(file: string, copy: string, options: ReadOptions, readers
       });
       const read = inflated.reader;
       const frame = read.end();
-      if (frame || (attempt < readers.length - 1 && read.unsure?.())) read.kept.discard();
-      if (attempt < readers.length - 1 && read.unsure?.()) continue;
+      const retry = attempt < readers.length - 1 && read.unsure?.() === true;
+      if (frame || retry) read.kept.discard();
+      if (retry) continue;
       if (frame) return skippedFile(file, frame);
       const remarks = [
         ...(inflated.garbageBytes ? [`${inflated.garbageBytes} bytes of garbage after the gzip data ignored`] : []),

@@ -9,7 +9,7 @@ import { Period, runSavedQuery, SAVED } from "../../queries/saved";
 import { savedRows } from "../../queries/saved-columns";
 import { indexModel } from "../../reports/pages/pages";
 import { runSavedQueries } from "../../reports/pages/run";
-import { expectedEvents, joinedLake, JoinedLake } from "../support/lake";
+import { expectedEvents, joinedLake, JoinedLake, touchesGrant } from "../support/lake";
 
 let lake: JoinedLake;
 let period: Period;
@@ -47,7 +47,7 @@ describe("the demo's evidence, judged honestly", () => {
       ["old-contractor", "table", "sales.customers"],
       ["alice", "table", "finance.ledger"],
     ]) {
-      const touching = unattributed.filter((q) => (kind === "workgroup" ? q.workGroup === resource : q.tables.includes(resource)));
+      const touching = unattributed.filter((q) => touchesGrant(q, kind, resource));
       expect(touching.length, `the ledger has unattributed queries on ${resource}`).toBeGreaterThan(0);
       const row = gap(who, kind, resource);
       expect(row?.confidence, `${who} ${resource}`).toBe("low");

@@ -18,7 +18,7 @@ import { toPermissionGap } from "../../reports/issues/findings";
 import { ACTORS, DATABASES, roleArn } from "../../generator/org";
 import { LedgerEntry } from "../../generator/generate";
 import { athenaType } from "../support/athena-duckdb";
-import { expectedEvents, joinedLake, JoinedLake } from "../support/lake";
+import { expectedEvents, joinedLake, JoinedLake, touchesGrant } from "../support/lake";
 import { unfinishedFromLedger, unfinishedKey } from "../support/unfinished";
 
 let lake: JoinedLake;
@@ -234,12 +234,6 @@ describe("saved queries on the embedded engine, against the generator's ledger",
   });
 
   it("permission_gaps confidence follows the evidence, grant by grant, as the ledger shows it", async () => {
-    const touches = (q: LedgerEntry, kind: string, resource: string) =>
-      kind === "workgroup"
-        ? q.workGroup === resource
-        : kind === "table"
-          ? q.tables.includes(resource)
-          : q.tables.some((t) => t.startsWith(`${resource}.`));
     const created = new Map(declaredGrants(period.to).map((g) => [g.principalArn, g.created]));
     const seen = new Set<string>();
     // The whole period (both trail outages), and its last three days, which have none (the outages
@@ -250,7 +244,7 @@ describe("saved queries on the embedded engine, against the generator's ledger",
       if (window === period) expect(unattributed.length, "the lake has a trail outage").toBeGreaterThan(0);
       const rows = await run(SAVED.permission_gaps, {}, window);
       for (const row of rows) {
-        const touching = unattributed.filter((q) => touches(q, row.grant_kind, row.resource));
+        const touching = unattributed.filter((q) => touchesGrant(q, row.grant_kind, row.resource));
         const isNew = (created.get(row.principal_arn) ?? "0000").slice(0, 10) > window.from;
         // Any unattributed query in the window makes a day partial for every database and table grant.
         const partial = row.grant_kind !== "workgroup" && unattributed.length > 0;

@@ -25,7 +25,7 @@ import {
 import { indexModel } from "../../reports/pages/pages";
 import { renderReports } from "../../reports/pages/render";
 import { runSavedQueries } from "../../reports/pages/run";
-import { joinedLake, JoinedLake } from "../support/lake";
+import { joinedLake, JoinedLake, touchesGrant } from "../support/lake";
 
 let lake: JoinedLake;
 let period: Period;
@@ -147,19 +147,13 @@ describe("the headline's figures, against the ledger", () => {
         DATABASES[d].map((t) => ({ who: g.principalArn, created: g.created, kind: "table", resource: `${d}.${t}` })),
       ),
     ]);
-    const touches = (q: LedgerEntry, kind: string, resource: string) =>
-      kind === "workgroup"
-        ? q.workGroup === resource
-        : kind === "table"
-          ? q.tables.includes(resource)
-          : q.tables.some((t) => t.startsWith(`${resource}.`));
     const used = (g: (typeof granted)[number]) =>
-      now.some((q) => q.attributed && q.iamPrincipalArn === g.who && touches(q, g.kind, g.resource));
+      now.some((q) => q.attributed && q.iamPrincipalArn === g.who && touchesGrant(q, g.kind, g.resource));
     const unattributed = now.filter((q) => !q.attributed);
     const gaps = granted
       .filter((g) => !used(g))
       .map((g) =>
-        unattributed.some((q) => touches(q, g.kind, g.resource)) || g.created.slice(0, 10) > period.from
+        unattributed.some((q) => touchesGrant(q, g.kind, g.resource)) || g.created.slice(0, 10) > period.from
           ? "low"
           : g.kind !== "workgroup" && unattributed.length > 0
             ? "medium"

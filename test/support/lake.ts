@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { generateLake, Ledger } from "../../generator/generate";
+import { generateLake, Ledger, LedgerEntry } from "../../generator/generate";
 import { TbDefinition } from "../../queries/cost";
 import { writeGrantsSnapshot } from "../../generator/grants";
 import { daysBetween } from "../../queries/days";
@@ -47,4 +47,11 @@ export async function joinedLake(options: { days: number; seed: number; endDay?:
 /** Ledger entries the events table should hold for the generated days. */
 export function expectedEvents(ledger: Ledger) {
   return ledger.queries.filter((q) => q.eventDay >= ledger.firstDay && q.eventDay <= ledger.lastDay);
+}
+
+/** Whether a ledger query used a grant: ran in the work group, read the table, or read a table of the database. */
+export function touchesGrant(q: LedgerEntry, kind: string, resource: string): boolean {
+  if (kind === "workgroup") return q.workGroup === resource;
+  if (kind === "table") return q.tables.includes(resource);
+  return q.tables.some((t) => t.startsWith(`${resource}.`));
 }
