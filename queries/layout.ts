@@ -63,6 +63,19 @@ export function grantsObjectKey(dt: string, prefix = DEFAULT_PREFIX): string {
   return `${grantsPartitionPrefix(dt, prefix)}grants.json.gz`;
 }
 
+export function billingTablePrefix(prefix = DEFAULT_PREFIX): string {
+  return `${prefix}/billing/`;
+}
+
+export function billingPartitionPrefix(dt: string, prefix = DEFAULT_PREFIX): string {
+  return `${billingTablePrefix(prefix)}dt=${dt}/`;
+}
+
+/** One object per billed day: a rerun (Cost Explorer revises recent days) replaces it. */
+export function billingObjectKey(dt: string, prefix = DEFAULT_PREFIX): string {
+  return `${billingPartitionPrefix(dt, prefix)}billing.json.gz`;
+}
+
 export interface CloudTrailFolder {
   account: string;
   region: string;

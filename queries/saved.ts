@@ -5,6 +5,7 @@
  * One registry entry holds everything TypeScript knows about a query, so adding one means a SQL
  * file and an entry here; the pages, the findings and the tests read the entry.
  */
+import { MINIMUM_MB, TB_DEFINITIONS, USD_PER_TB } from "./cost";
 import { addDays, daysBetween, parseDay } from "./days";
 import { QueryEngine, QueryParameters, QueryResult } from "./engine";
 import { InputError } from "./errors";
@@ -72,6 +73,27 @@ const shortAndLong = [
   { name: "data_scanned_bytes_long", type: "bigint" },
   { name: "cost_usd_long", type: "double" },
 ] as const;
+
+/**
+ * How far the bill may stray from the audit's price and still match: a cent (Cost Explorer's amounts
+ * are unrounded, an invoice is in cents) plus 0.5% (AWS may round usage per line item, not per query,
+ * and a query running across midnight may be billed on the other day). Twenty times smaller than the
+ * 9.95% between a binary and a decimal TB, so the unit that fits is never in doubt on a day that cost
+ * more than about $0.20; below that both may fit (`either`).
+ */
+export const BILL_TOLERANCE = { usd: 0.01, ratio: 0.005 } as const;
+
+const reconciliation = (p: Period) => ({
+  ...periodWindow(p),
+  usd_per_tb: USD_PER_TB,
+  minimum_mb: MINIMUM_MB,
+  binary_mb_bytes: TB_DEFINITIONS.binary.mbBytes,
+  binary_tb_bytes: TB_DEFINITIONS.binary.tbBytes,
+  decimal_mb_bytes: TB_DEFINITIONS.decimal.mbBytes,
+  decimal_tb_bytes: TB_DEFINITIONS.decimal.tbBytes,
+  tolerance_usd: BILL_TOLERANCE.usd,
+  tolerance_ratio: BILL_TOLERANCE.ratio,
+});
 
 /** Every saved query by name, in the order the reports list them. */
 export const SAVED = registry({
@@ -297,6 +319,27 @@ export const SAVED = registry({
       { name: "gap_hours", type: "varchar", nullable: true, comment: "UTC hours with history but no CloudTrail record, `13,14`" },
       { name: "work_groups_not_joined", type: "varchar", nullable: true, comment: "work groups with history the join did not see" },
       { name: "coverage", type: "varchar", values: ["complete", "partial", "missing"] },
+    ],
+  },
+  bill_reconciliation: {
+    title: "Reconciliation with the bill",
+    description: "Per day, the audit's cost against what Cost Explorer says AWS billed for Athena, and which TB definition fits.",
+    parameters: reconciliation,
+    columns: [
+      { name: "day", type: "varchar" },
+      { name: "audit_cost_usd", type: "double", comment: "the events table's cost_usd, summed" },
+      { name: "billed_cost_usd", type: "double", nullable: true, comment: "Cost Explorer's UnblendedCost for Athena; null without a bill" },
+      { name: "difference_usd", type: "double", nullable: true, comment: "billed minus audit" },
+      {
+        name: "ratio",
+        type: "double",
+        nullable: true,
+        comment: "billed over audit; about 1.0995 when the bill counts decimal TB and the audit binary",
+      },
+      { name: "binary_cost_usd", type: "double", comment: "the day's billed queries priced with a 2^40-byte TB" },
+      { name: "decimal_cost_usd", type: "double", comment: "the same priced with a 10^12-byte TB" },
+      { name: "tb_fit", type: "varchar", nullable: true, values: ["binary", "decimal", "either", "neither"] },
+      { name: "mismatch", type: "boolean", nullable: true, comment: "no TB definition explains the bill within the tolerance" },
     ],
   },
 });

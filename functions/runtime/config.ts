@@ -97,3 +97,9 @@ export function lakeFormationEnabled(env: Env = process.env): boolean {
 export function s3ForcePathStyle(env: Env = process.env): boolean {
   return flag(env, "AUDIT_S3_FORCE_PATH_STYLE", false);
 }
+
+/** The cost allocation tag the work groups carry, for the billing collector to split Athena's cost by (`BILLING_WORK_GROUP_TAG`). */
+export function billingWorkGroupTag(env: Env = process.env): string | undefined {
+  const tag = env.BILLING_WORK_GROUP_TAG?.trim();
+  return tag === "" ? undefined : tag;
+}

@@ -6,11 +6,11 @@
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { ColumnInfo, QueryEngine, QueryParameters, QueryResult, Row, Value } from "../engine";
 import { QueryFailedError } from "../errors";
-import { assertLake, cloudTrailFiles, eventsFiles, grantsFiles, historyFiles, LakeLocation } from "../lake/files";
+import { assertLake, billingFiles, cloudTrailFiles, eventsFiles, grantsFiles, historyFiles, LakeLocation } from "../lake/files";
 import { bindParameters, LITERALS_AND_COMMENTS } from "../parameters";
 import { TableName, TABLES } from "../schema/tables";
 import { COMPAT_MACROS, SESSION_SETTINGS } from "./compat";
-import { cloudTrailSql, eventsColumnsProbe, eventsSql, grantsSql, historySql } from "./views";
+import { billingSql, cloudTrailSql, eventsColumnsProbe, eventsSql, grantsSql, historySql } from "./views";
 
 /** Converts DuckDB's JS values to the engine-neutral cell form. */
 function toValue(value: unknown, type: string): Value {
@@ -129,6 +129,8 @@ export class DuckDbEngine implements QueryEngine {
         return cloudTrailSql(cloudTrailFiles(this.lake));
       case "grants":
         return grantsSql(grantsFiles(this.lake));
+      case "billing":
+        return billingSql(billingFiles(this.lake));
       case "events": {
         const files = eventsFiles(this.lake);
         if (files.length === 0) return eventsSql(files);

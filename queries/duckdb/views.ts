@@ -3,7 +3,7 @@
  * same tables, columns and partition keys as on Athena.
  */
 import { CLOUDTRAIL_FOLDER_PATTERN } from "../layout";
-import { CLOUDTRAIL, EVENTS, GRANTS, HISTORY, TableDefinition } from "../schema/tables";
+import { BILLING, CLOUDTRAIL, EVENTS, GRANTS, HISTORY, TableDefinition } from "../schema/tables";
 import { duckType, sqlName } from "../schema/types";
 
 export function sqlString(text: string): string {
@@ -98,5 +98,13 @@ export function grantsSql(files: readonly string[]): string {
   const columns = GRANTS.columns.map((c) => `"${c.name}" AS ${sqlName(c)}`);
   return `SELECT ${columns.join(", ")}, dt
 FROM read_json(${fileList(files)}, columns = ${columnsSpec(GRANTS)}, format = 'newline_delimited', records = true,
+  hive_partitioning = true, hive_types_autocast = false)`;
+}
+
+export function billingSql(files: readonly string[]): string {
+  if (files.length === 0) return emptyTableSql(BILLING);
+  const columns = BILLING.columns.map((c) => `"${c.name}" AS ${sqlName(c)}`);
+  return `SELECT ${columns.join(", ")}, dt
+FROM read_json(${fileList(files)}, columns = ${columnsSpec(BILLING)}, format = 'newline_delimited', records = true,
   hive_partitioning = true, hive_types_autocast = false)`;
 }

@@ -5,6 +5,7 @@ import { cloudTrailDay } from "../days";
 import { LakeError } from "../errors";
 import {
   ACCOUNT_FOLDER,
+  billingTablePrefix,
   cloudTrailRoot,
   DEFAULT_PREFIX,
   eventsTablePrefix,
@@ -134,6 +135,10 @@ export function cloudTrailFiles(lake: LakeLocation, filter: { region?: string; d
 
 export function eventsFiles(lake: LakeLocation): string[] {
   return filesUnder(path.join(lake.root, eventsTablePrefix(lake.prefix ?? DEFAULT_PREFIX)), ".parquet");
+}
+
+export function billingFiles(lake: LakeLocation): string[] {
+  return filesUnder(path.join(lake.root, billingTablePrefix(lake.prefix ?? DEFAULT_PREFIX)), ".json.gz");
 }
 
 export function grantsFiles(lake: LakeLocation): string[] {

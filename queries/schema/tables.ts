@@ -5,7 +5,7 @@
  */
 import { array, bigint, boolean, double, Field, int, jsonText, string, struct, timestamp } from "./types";
 
-export type TableName = "history" | "cloudtrail" | "events" | "grants";
+export type TableName = "history" | "cloudtrail" | "events" | "grants" | "billing";
 
 export interface PartitionKey {
   readonly name: string;
@@ -242,11 +242,33 @@ export const GRANTS = {
   partitionKeys: [{ name: "dt", format: "yyyy-MM-dd, the day of the snapshot" }],
 } as const satisfies TableDefinition;
 
+/**
+ * What AWS billed for Athena, from Cost Explorer (`GetCostAndUsage`, service Amazon Athena, daily,
+ * grouped by usage type): one row per (day, usage type, work group when known). One object a billed
+ * day, rewritten while Cost Explorer still revises the day.
+ */
+export const BILLING = {
+  name: "billing",
+  description: "Athena's daily cost as Cost Explorer reports it, per usage type",
+  format: "json-lines",
+  columns: [
+    { name: "day", type: string, comment: "the billed UTC day (yyyy-MM-dd), Cost Explorer's TimePeriod.Start" },
+    { name: "usage_type", type: string, comment: "Cost Explorer's USAGE_TYPE, e.g. USE1-DataScannedInTB" },
+    { name: "work_group", type: string, nullable: true, comment: "when grouped by a work-group cost allocation tag; null otherwise" },
+    { name: "unblended_cost_usd", type: double, comment: "UnblendedCost, in USD" },
+    { name: "usage_amount", type: double, comment: "UsageQuantity" },
+    { name: "usage_unit", type: string, nullable: true, comment: "UsageQuantity's unit as Cost Explorer names it" },
+    { name: "estimated", type: boolean, comment: "Cost Explorer marked the day as estimated (not final)" },
+  ],
+  partitionKeys: [{ name: "dt", format: "yyyy-MM-dd, the billed day" }],
+} as const satisfies TableDefinition;
+
 export const TABLES: Readonly<Record<TableName, TableDefinition>> = {
   history: HISTORY,
   cloudtrail: CLOUDTRAIL,
   events: EVENTS,
   grants: GRANTS,
+  billing: BILLING,
 };
 
 /** Column names (lower-case) of a table, partition keys last, as SQL sees them. */
