@@ -9,7 +9,7 @@ import { collectorConfig, joinConfig } from "../functions/runtime/config";
 import { jsonLogger, Logger } from "../functions/runtime/log";
 import { createS3Client } from "../functions/runtime/s3";
 import { AthenaEngine, createAthenaClient } from "../queries/athena/engine";
-import { readSql } from "../queries/sql-files";
+import { eventsJoinSql } from "../queries/join/sql";
 import { day, progressBar, wholeNumber } from "./options";
 
 /** JSON step logs on stderr when output is piped; a terminal gets the progress bar instead. */
@@ -76,7 +76,7 @@ export function registerAwsCommands(program: Command): void {
           s3: createS3Client(),
           glue: new GlueClient({ retryMode: "adaptive", maxAttempts: 8 }),
           config,
-          joinSql: readSql("events_join"),
+          joinSql: eventsJoinSql({ systemTables: config.systemTables }),
           log: cliLogger("join"),
           onPartition: (d, region) => progress.tick(`${d} ${region}`),
         });

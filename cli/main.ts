@@ -13,6 +13,8 @@ import { AuditError, InputError } from "../queries/errors";
 import { periodEnding } from "../queries/saved";
 import { cloudTrailRegions, historyRegions } from "../queries/lake/files";
 import { checkLakeNames } from "../queries/lake/safety";
+import { systemTablePrefix } from "../queries/layout";
+import { QUERY_EXECUTIONS } from "../queries/schema/system-tables";
 import { registerAwsCommands } from "./aws-commands";
 import { day, progressBar, tbOption, wholeNumber } from "./options";
 import { fail } from "./actions";
@@ -33,7 +35,8 @@ program
   .option("--seed <n>", "random seed; the same seed gives the same lake", wholeNumber, 42)
   .option("--end <day>", "last generated day (YYYY-MM-DD)", day, DEFAULT_END_DAY)
   .addOption(tbOption())
-  .action(async (o: { out: string; lake: string; days: number; seed: number; end: string; tb: TbDefinition }) => {
+  .option("--no-system-tables", "leave out the generated copy of Athena's system table (CloudTrail the only witness)")
+  .action(async (o: { out: string; lake: string; days: number; seed: number; end: string; tb: TbDefinition; systemTables: boolean }) => {
     const started = Date.now();
     const progress = progressBar();
     fs.rmSync(o.lake, { recursive: true, force: true });
@@ -48,7 +51,7 @@ program
     const engine = await DuckDbEngine.open({ root: o.lake });
     try {
       const period = periodEnding(ledger.lastDay, o.days);
-      const joins = await joinDays(engine, dayRange(period), ledger.regions, progress, o.tb);
+      const joins = await joinDays(engine, dayRange(period), ledger.regions, progress, { tb: o.tb, systemTables: o.systemTables });
       console.error(`joined ${joins.reduce((n, s) => n + s.rows, 0)} events over ${joins.length} region-days`);
       const pages = await reportPeriod(engine, period, o.out, {
         source: lakeSource(engine),
@@ -72,7 +75,11 @@ program
   .option("--region <region...>", "regions to join (default: every region with history)")
   .option("--prefix <prefix>", "key prefix of the audit's tables", DEFAULT_PREFIX)
   .addOption(tbOption())
-  .action(async (o: { lake: string; day: string; region?: string[]; prefix: string; tb: TbDefinition }) => {
+  .option(
+    "--system-tables",
+    `also read the lake's copy of Athena's system table (${systemTablePrefix(QUERY_EXECUTIONS)}) as a second witness`,
+  )
+  .action(async (o: { lake: string; day: string; region?: string[]; prefix: string; tb: TbDefinition; systemTables?: boolean }) => {
     checkLakeNames({ prefix: o.prefix });
     for (const region of o.region ?? []) checkLakeNames({ region });
     const engine = await DuckDbEngine.open({ root: o.lake, prefix: o.prefix });
@@ -86,7 +93,7 @@ program
       }
       if (unknown.length > 0)
         throw new InputError(`no history or CloudTrail for region ${unknown.join(", ")} in ${o.lake} (it has: ${known.join(", ")})`);
-      for (const summary of await joinDays(engine, [o.day], regions, SILENT, o.tb)) {
+      for (const summary of await joinDays(engine, [o.day], regions, SILENT, { tb: o.tb, systemTables: o.systemTables })) {
         console.log(JSON.stringify(summary));
         if (summary.kept) console.error(`warning: ${summary.day} ${summary.region}: kept the events partition as it was: ${summary.kept}`);
         for (const [source, check] of [

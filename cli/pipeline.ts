@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { DEFAULT_TB, TbDefinition } from "../queries/cost";
 import { daysBetween } from "../queries/days";
 import { DuckDbEngine } from "../queries/duckdb/engine";
-import { joinDayEmbedded, JoinSummary } from "../queries/join/embedded";
+import { EmbeddedJoinOptions, joinDayEmbedded, JoinSummary } from "../queries/join/embedded";
 import { QueryEngine } from "../queries/engine";
 import { InputError } from "../queries/errors";
 import { DEFAULT_OPTIONS, Period, SAVED_QUERIES } from "../queries/saved";
@@ -24,13 +24,13 @@ export async function joinDays(
   days: readonly string[],
   regions: readonly string[],
   progress: Progress,
-  tb: TbDefinition = DEFAULT_TB,
+  options: EmbeddedJoinOptions = {},
 ): Promise<JoinSummary[]> {
   const summaries: JoinSummary[] = [];
   progress.start(days.length * regions.length, "join");
   for (const day of days) {
     for (const region of regions) {
-      summaries.push(await joinDayEmbedded(engine, day, region, tb));
+      summaries.push(await joinDayEmbedded(engine, day, region, options));
       progress.tick(`${day} ${region}`);
     }
   }

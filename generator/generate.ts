@@ -10,7 +10,9 @@ import { addDays, dayOf, daysBetween, parseDay } from "../queries/days";
 import { InputError } from "../queries/errors";
 import { historyDay, HistoryLine, toHistoryLine } from "../queries/history-record";
 import { cloudTrailObjectKey, DEFAULT_PREFIX, historyObjectKey } from "../queries/layout";
+import { GeneratedBill, writeBill } from "./billing";
 import { deliver } from "./cloudtrail";
+import { PlantedDisagreement, plantDisagreements, systemTablesFrom, Witness, witnessOf, writeSystemTable } from "./system-tables";
 import { failureOf, toQueryExecution, totalExecutionMs } from "./executions";
 import { DEFAULT_TB, queryCostUsd, TbDefinition } from "../queries/cost";
 import { ACCOUNT_ID, callerArn, REGIONS, roleArn } from "./org";
@@ -76,6 +78,8 @@ export interface LedgerEntry {
   straddle: boolean;
   /** Its CloudTrail record was delivered into a later day's folder. */
   lateDelivered: boolean;
+  /** Its row in Athena's system table (generator/system-tables.ts); null before the account enabled it. */
+  witness: Witness | null;
 }
 
 export interface Ledger {
@@ -90,6 +94,13 @@ export interface Ledger {
   cloudTrailRecords: number;
   cloudTrailFiles: number;
   historyFiles: number;
+  /** The first day Athena's system table holds (queries submitted from then on). */
+  systemTablesFrom: string;
+  /** Where the system table disagrees with CloudTrail or the SQL parser, on purpose. */
+  plantedDisagreements: PlantedDisagreement[];
+  systemTableFiles: number;
+  /** The demo's bill (generator/billing.ts): each day's billed amount, its planted extra cost and estimated days. */
+  bill: GeneratedBill;
 }
 
 export const DEFAULT_END_DAY = "2026-10-31";
@@ -99,7 +110,7 @@ function writeGzip(file: string, text: string): void {
   fs.writeFileSync(file, zlib.gzipSync(text, { level: 6 }));
 }
 
-function ledgerEntry(q: PlannedQuery, lateDelivered: boolean, tb: TbDefinition): LedgerEntry {
+function ledgerEntry(q: PlannedQuery, lateDelivered: boolean, tb: TbDefinition, witnessFrom: string): LedgerEntry {
   const attributed = !q.trailGap;
   const failure = failureOf(q);
   return {
@@ -137,6 +148,7 @@ function ledgerEntry(q: PlannedQuery, lateDelivered: boolean, tb: TbDefinition):
     midnightCrossing: q.midnightCrossing,
     straddle: q.straddle,
     lateDelivered,
+    witness: dayOf(q.submittedAt) >= witnessFrom ? witnessOf(q.actor.key, q.session, q.tables) : null,
   };
 }
 
@@ -154,7 +166,7 @@ export function generateLake(options: GenerateOptions): Ledger {
     [calendar[Math.floor(days * 0.68)], [2, 3] as const],
   ]);
   const history = new Map<string, HistoryLine[]>();
-  const ledger: Ledger = {
+  const ledger: Omit<Ledger, "bill"> = {
     firstDay,
     lastDay,
     accountId: ACCOUNT_ID,
@@ -165,6 +177,9 @@ export function generateLake(options: GenerateOptions): Ledger {
     cloudTrailRecords: 0,
     cloudTrailFiles: 0,
     historyFiles: 0,
+    systemTablesFrom: systemTablesFrom(calendar),
+    plantedDisagreements: [],
+    systemTableFiles: 0,
   };
   calendar.forEach((day, index) => {
     options.onDay?.(day, index, calendar.length);
@@ -188,7 +203,7 @@ export function generateLake(options: GenerateOptions): Ledger {
       for (const q of simulated.queries) {
         const record = recordOf.get(q.id);
         const lateDelivered = record !== undefined && folderOf.get(record) !== dayOf(q.eventAt);
-        ledger.queries.push(ledgerEntry(q, lateDelivered, ledger.tb));
+        ledger.queries.push(ledgerEntry(q, lateDelivered, ledger.tb, ledger.systemTablesFrom));
         const line = toHistoryLine(toQueryExecution(q, "northwind-athena-results"), {
           Region: region,
           CollectedAt: `${addDays(dayOf(q.submittedAt), 1)}T01:00:00.000Z`,
@@ -209,5 +224,9 @@ export function generateLake(options: GenerateOptions): Ledger {
     writeGzip(path.join(options.lake, key), lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
     ledger.historyFiles++;
   }
-  return ledger;
+  ledger.plantedDisagreements = plantDisagreements(ledger.queries);
+  ledger.systemTableFiles = writeSystemTable(options.lake, ledger.queries, ACCOUNT_ID);
+  // Its own random source, so the bill never changes the rest of the lake.
+  const bill = writeBill(options.lake, prefix, calendar, ledger.queries, new Random(((options.seed ?? 42) ^ 0xb111) >>> 0));
+  return { ...ledger, bill };
 }

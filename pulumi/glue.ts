@@ -2,9 +2,11 @@
  * Glue table arguments derived from the single table definition: columns, SerDe, and partition
  * projection (no crawler, no MSCK REPAIR). Pure, so the stack tests can check them directly.
  */
-import { CLOUDTRAIL, EVENTS, GRANTS, HISTORY, TableDefinition } from "../queries/schema/tables";
+import { BILLING, CLOUDTRAIL, EVENTS, GRANTS, HISTORY, TableDefinition } from "../queries/schema/tables";
 import { glueType, sqlName } from "../queries/schema/types";
 import {
+  billingPartitionPrefix,
+  billingTablePrefix,
   cloudTrailAccountPath,
   cloudTrailRoot,
   eventsPartitionPrefix,
@@ -133,5 +135,18 @@ export function grantsTable(bucket: string, prefix: string): GlueTableSpec {
     classification: "json",
     ...dayProjection("dt", "yyyy-MM-dd"),
     "storage.location.template": `s3://${bucket}/${grantsPartitionPrefix("${dt}", prefix)}`,
+  });
+}
+
+/**
+ * Deployed whether or not the billing collector is: the reconciliation query then runs on an empty
+ * table and says no bill was collected, instead of failing on a missing one.
+ */
+export function billingTable(bucket: string, prefix: string): GlueTableSpec {
+  const location = `s3://${bucket}/${billingTablePrefix(prefix)}`;
+  return spec(BILLING, location, JSON_LINES({ "ignore.malformed.json": "true" }), {
+    classification: "json",
+    ...dayProjection("dt", "yyyy-MM-dd"),
+    "storage.location.template": `s3://${bucket}/${billingPartitionPrefix("${dt}", prefix)}`,
   });
 }

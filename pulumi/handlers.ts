@@ -8,7 +8,7 @@ type Handler = (event: unknown) => Promise<unknown>;
 export type HandlerFactory = () => Handler;
 
 /** A bundle's folder under `dist/lambda/`, as scripts/bundle.mjs names it. */
-export type LambdaBundle = "history" | "join" | "grants";
+export type LambdaBundle = "history" | "join" | "grants" | "billing";
 
 // Which bundle each factory requires, for the function component to package. Kept beside the
 // factories, not on them: a property on the function would be serialized into the closure too.
@@ -47,4 +47,12 @@ export function grantsCollectorFactory(): HandlerFactory {
     const module = require("./dist/lambda/grants") as { handler: Handler };
     return module.handler;
   }, "grants");
+}
+
+export function billingCollectorFactory(): HandlerFactory {
+  return register(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved inside Lambda, where the bundle sits beside the closure
+    const module = require("./dist/lambda/billing") as { handler: Handler };
+    return module.handler;
+  }, "billing");
 }

@@ -1,15 +1,15 @@
-/** The main stack: storage, catalog, the audit's work group, both functions, a trail if asked, reporting access. */
+/** The main stack: storage, catalog, the audit's work group, its functions, a trail if asked, reporting access. */
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_DATABASE as DATABASE, DEFAULT_WORK_GROUP as WORK_GROUP, PRODUCT, resourceName } from "../queries/names";
-import { readSql } from "../queries/sql-files";
+import { eventsJoinSql } from "../queries/join/sql";
 import { AuditCatalog } from "./components/catalog";
 import { AuditFunction } from "./components/function";
 import { ReportingAccess } from "./components/reporting";
 import { AuditStorage } from "./components/storage";
 import { AuditTrail, TRAIL_PREFIX, trailDeliveryStatements } from "./components/trail";
-import { cloudTrailTable, eventsTable, grantsTable, historyTable } from "./glue";
-import { joinFactory, grantsCollectorFactory, historyCollectorFactory } from "./handlers";
-import { collectorPolicy, grantsPolicy, joinPolicy, reportingPolicy } from "./policies";
+import { billingTable, cloudTrailTable, eventsTable, grantsTable, historyTable } from "./glue";
+import { billingCollectorFactory, joinFactory, grantsCollectorFactory, historyCollectorFactory } from "./handlers";
+import { billingPolicy, collectorPolicy, grantsPolicy, joinPolicy, reportingPolicy } from "./policies";
 import { MainSettings } from "./settings";
 
 export interface Caller {
@@ -55,6 +55,30 @@ export function collectorFunction(
   );
 }
 
+/** The billing collector (`collectBilling`): Cost Explorer's daily cost of Athena into the billing table. */
+function billingFunction(s: MainSettings, bucket: pulumi.Output<string>, caller: Caller): AuditFunction {
+  return new AuditFunction("billing", {
+    functionName: resourceName("billing", pulumi.getStack()),
+    description: `${PRODUCT}: copies what AWS billed for Athena (Cost Explorer) into the billing table`,
+    callbackFactory: billingCollectorFactory(),
+    policy: (logGroupArn) =>
+      bucket.apply((b) => billingPolicy({ ...caller, region: s.region, bucket: b, prefix: s.prefix, kmsKeyArn: s.kmsKeyArn, logGroupArn })),
+    existingRoleArn: s.lambdaRoleArn,
+    environment: {
+      AUDIT_BUCKET: bucket,
+      AUDIT_PREFIX: s.prefix,
+      ...(s.billingWorkGroupTag ? { BILLING_WORK_GROUP_TAG: s.billingWorkGroupTag } : {}),
+    },
+    schedule: s.schedules.billing,
+    // A few Cost Explorer pages and a few small objects a run.
+    memoryMb: 256,
+    timeoutSeconds: 300,
+    // The last few days at once, so the reconciliation has a bill before the first schedule.
+    firstRunInput: {},
+    kmsKeyArn: s.kmsKeyArn,
+  });
+}
+
 export function mainStack(s: MainSettings, caller: Caller) {
   const trailName = `${PRODUCT}-${pulumi.getStack()}`;
   const trailArn = `arn:${caller.partition}:cloudtrail:${s.region}:${caller.account}:trail/${trailName}`;
@@ -78,6 +102,8 @@ export function mainStack(s: MainSettings, caller: Caller) {
       { name: "cloudtrail", spec: trailSource.apply(cloudTrailTable) },
       { name: "events", spec: storage.bucketName.apply((b) => eventsTable(b, s.prefix, s.joinRegions)) },
       { name: "grants", spec: storage.bucketName.apply((b) => grantsTable(b, s.prefix)) },
+      // Also without the collector: bill_reconciliation then reads an empty table ("no bill collected").
+      { name: "billing", spec: storage.bucketName.apply((b) => billingTable(b, s.prefix)) },
     ],
     workGroupName: WORK_GROUP,
     resultsLocation: pulumi.interpolate`s3://${storage.bucketName}/${s.prefix}/query-results/`,
@@ -91,7 +117,8 @@ export function mainStack(s: MainSettings, caller: Caller) {
     {
       functionName: resourceName("join", pulumi.getStack()),
       description: `${PRODUCT}: joins history with CloudTrail into the events table`,
-      callbackFactory: joinFactory(readSql("events_join")),
+      // The join's SQL with or without the system table as second witness, fixed at deployment.
+      callbackFactory: joinFactory(eventsJoinSql({ systemTables: s.systemTables })),
       policy: (logGroupArn) =>
         pulumi.all([storage.bucketName, trailSource]).apply(([bucket, trail]) =>
           joinPolicy({
@@ -102,6 +129,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
             trailPrefix: trail.prefix,
             trailKmsKeyArn: trail.kmsKeyArn,
             expireHistory: s.historyRetentionDays !== undefined,
+            systemTables: s.systemTables,
           }),
         ),
       existingRoleArn: s.lambdaRoleArn,
@@ -113,6 +141,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
         JOIN_REGIONS: s.joinRegions.join(","),
         ...(s.historyRetentionDays ? { HISTORY_RETENTION_DAYS: String(s.historyRetentionDays) } : {}),
         BILLING_TB: s.billingTb,
+        SYSTEM_TABLES: String(s.systemTables),
       },
       schedule: s.schedules.join,
       memoryMb: 256,
@@ -145,6 +174,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
     firstRunInput: {},
     kmsKeyArn: s.kmsKeyArn,
   });
+  const billing = s.collectBilling ? billingFunction(s, storage.bucketName, caller) : undefined;
   const reporting = s.githubRepository
     ? new ReportingAccess("reports", {
         repository: s.githubRepository,
@@ -159,8 +189,11 @@ export function mainStack(s: MainSettings, caller: Caller) {
     database: catalog.databaseName,
     reportingRoleArn: reporting?.roleArn,
     billingTb: pulumi.output(s.billingTb),
+    collectBilling: pulumi.output(s.collectBilling),
+    systemTables: pulumi.output(s.systemTables),
     collectorFunction: collector.function.name,
     joinFunction: join.function.name,
     grantsFunction: grants.function.name,
+    billingFunction: billing?.function.name,
   };
 }

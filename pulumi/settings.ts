@@ -30,6 +30,8 @@ export interface Schedules {
   collector: string;
   join: string;
   grants: string;
+  /** The billing collector's, when `collectBilling` is on. */
+  billing: string;
 }
 
 export interface MainSettings {
@@ -58,6 +60,12 @@ export interface MainSettings {
   githubOidcProviderArn?: string;
   /** Read Lake Formation permissions as a second access path. */
   lakeFormation: boolean;
+  /** Deploy the billing collector (Cost Explorer's daily cost of Athena into the billing table). */
+  collectBilling: boolean;
+  /** The cost allocation tag the work groups carry, to split the bill by work group. */
+  billingWorkGroupTag?: string;
+  /** Let the join read Athena's system table query_executions (enabled in the account beforehand). */
+  systemTables: boolean;
 }
 
 export interface CollectorSettings {
@@ -107,7 +115,16 @@ const KNOWN = [
   "githubRepository",
   "githubOidcProviderArn",
   "lakeFormation",
+  "collectBilling",
+  "billingWorkGroupTag",
+  "systemTables",
 ];
+
+/** Settings a collector stack has no use for: refused there rather than silently ignored. */
+const MAIN_ONLY = ["collectBilling", "billingWorkGroupTag", "systemTables"];
+
+// A tag key as AWS allows it (1-128 letters, digits, spaces and _ . : / = + - @); `aws:` keys are AWS's own.
+const TAG_KEY = /^(?!aws:)[\p{L}\p{N}\p{Zs}_.:/=+\-@]{1,128}$/u;
 
 function text(raw: Raw, key: string, pattern?: RegExp, allowed?: string, label = key): string | undefined {
   const value = raw[key];
@@ -161,7 +178,7 @@ function cloudTrail(raw: Raw): CloudTrailSource | undefined {
 function schedules(raw: Raw): Schedules {
   const value = (raw.schedules ?? {}) as Raw;
   if (typeof value !== "object" || Array.isArray(value))
-    throw new ConfigError("schedules", "must be an object { collector?, join?, grants? }");
+    throw new ConfigError("schedules", "must be an object { collector?, join?, grants?, billing? }");
   // Renamed with the daily join (was "joiner"): say so rather than ignore the old key.
   if (value.joiner !== undefined) throw new ConfigError("schedules.joiner", "was renamed: use athena-audit:schedules.join");
   const collector =
@@ -169,7 +186,12 @@ function schedules(raw: Raw): Schedules {
   const join = text(value, "join", SCHEDULE, "an EventBridge schedule like cron(15 2 * * ? *)", "schedules.join") ?? "cron(15 2 * * ? *)";
   const grants =
     text(value, "grants", SCHEDULE, "an EventBridge schedule like cron(0 1 * * ? *)", "schedules.grants") ?? "cron(0 1 * * ? *)";
-  return { collector, join, grants };
+  // Cost Explorer refreshes its data at least once a day, at no published hour: midday UTC is half a
+  // day after the billed day closes, and each run rereads the last three days, so a late refresh is
+  // picked up the next day.
+  const billing =
+    text(value, "billing", SCHEDULE, "an EventBridge schedule like cron(0 12 * * ? *)", "schedules.billing") ?? "cron(0 12 * * ? *)";
+  return { collector, join, grants, billing };
 }
 
 /** Checks raw config (as `pulumi.Config` returns it) for a stack in `region`. */
@@ -186,6 +208,8 @@ export function parseSettings(raw: Raw, region: string | undefined): Settings {
   const kmsKeyArn = text(raw, "kmsKeyArn", /^arn:aws[a-z-]*:kms:/, "a KMS key ARN");
   const lambdaRoleArn = text(raw, "lambdaRoleArn", /^arn:aws[a-z-]*:iam::\d{12}:role\//, "an IAM role ARN");
   if (role === "collector") {
+    const misplaced = MAIN_ONLY.find((k) => raw[k] !== undefined);
+    if (misplaced) throw new ConfigError(misplaced, "applies to the main stack only (athena-audit:role main)");
     const mainRegion = text(raw, "mainRegion", REGION, "a region name");
     if (!mainRegion) throw new ConfigError("mainRegion", "is required for a collector stack: the region of the main stack");
     const mainStack = text(raw, "mainStack", /^[^/]+\/[^/]+\/[^/]+$/, "a stack reference like org/athena-audit/main");
@@ -216,6 +240,15 @@ export function parseSettings(raw: Raw, region: string | undefined): Settings {
       "createTrail",
       "needs the bucket the stack creates (its policy admits the trail); remove athena-audit:bucketName",
     );
+  const collectBilling = flag(raw, "collectBilling");
+  const billingWorkGroupTag = text(
+    raw,
+    "billingWorkGroupTag",
+    TAG_KEY,
+    "a tag key (up to 128 letters, digits, spaces and _ . : / = + - @, not starting with aws:)",
+  );
+  if (billingWorkGroupTag && !collectBilling)
+    throw new ConfigError("billingWorkGroupTag", "has no effect unless athena-audit:collectBilling is true");
   const joinRegions = raw.joinRegions === undefined ? [region] : list(raw.joinRegions, "joinRegions", REGION, "region names");
   return {
     role,
@@ -236,5 +269,8 @@ export function parseSettings(raw: Raw, region: string | undefined): Settings {
     githubRepository: text(raw, "githubRepository", /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "owner/repository"),
     githubOidcProviderArn: text(raw, "githubOidcProviderArn", ARN, "an IAM OIDC provider ARN"),
     lakeFormation: flag(raw, "lakeFormation"),
+    collectBilling,
+    billingWorkGroupTag,
+    systemTables: flag(raw, "systemTables"),
   };
 }

@@ -76,6 +76,19 @@ export function billingObjectKey(dt: string, prefix = DEFAULT_PREFIX): string {
   return `${billingPartitionPrefix(dt, prefix)}billing.json.gz`;
 }
 
+/**
+ * Where the embedded mode reads a copy of Athena's system table (see README, "Second witnesses"):
+ * under the lake root, named as Athena names the table, a folder per UTC day of submission. On AWS
+ * the table lives in the account's `aws-athena` S3 Tables bucket, not in the audit bucket.
+ */
+export function systemTablePrefix(table: { catalog: string; schema: string; name: string }): string {
+  return `${table.catalog}/${table.schema}/${table.name}/`;
+}
+
+export function systemTableObjectKey(table: { catalog: string; schema: string; name: string }, day: string, part = "part-00000"): string {
+  return `${systemTablePrefix(table)}day=${day}/${part}.json.gz`;
+}
+
 export interface CloudTrailFolder {
   account: string;
   region: string;

@@ -15,7 +15,12 @@ import * as esbuild from "esbuild";
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 
 /** Lambda name -> handler source. The names are the folders pulumi/handlers.ts requires. */
-const LAMBDAS = { history: "functions/history/handler.ts", join: "functions/join/handler.ts", grants: "functions/grants/handler.ts" };
+const LAMBDAS = {
+  history: "functions/history/handler.ts",
+  join: "functions/join/handler.ts",
+  grants: "functions/grants/handler.ts",
+  billing: "functions/billing/handler.ts",
+};
 
 // iam-data reads its policy data (JSON per service) from disk, relative to its own package root.
 // Bundled, that root would be wrong, so its one file-reading module is swapped for one that reads

@@ -4,7 +4,7 @@
  */
 import * as glue from "@aws-sdk/client-glue";
 import * as athenaEngine from "../../queries/athena/engine";
-import * as sqlFiles from "../../queries/sql-files";
+import * as joinQueries from "../../queries/join/sql";
 import * as config from "../runtime/config";
 import { lambdaHandler } from "../runtime/handler";
 import * as s3 from "../runtime/s3";
@@ -30,4 +30,6 @@ export function joinHandler(joinSql: string): (event: unknown) => Promise<join.J
   });
 }
 
-export const handler = (event: unknown) => joinHandler(sqlFiles.readSql("events_join"))(event);
+/** The entry point outside Pulumi: the SQL follows SYSTEM_TABLES, read when the function runs. */
+export const handler = (event: unknown) =>
+  joinHandler(joinQueries.eventsJoinSql({ systemTables: config.joinConfig().systemTables }))(event);

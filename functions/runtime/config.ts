@@ -24,6 +24,8 @@ export interface JoinConfig {
   queryTimeoutMs: number;
   /** What a TB is in the costs the join writes (`BILLING_TB`, default binary). */
   tb: TbDefinition;
+  /** Athena's system table query_executions may be read (`SYSTEM_TABLES`, default false): the role allows it only then. */
+  systemTables: boolean;
 }
 
 type Env = Record<string, string | undefined>;
@@ -85,6 +87,7 @@ export function joinConfig(env: Env = process.env): JoinConfig {
     historyRetentionDays: wholeNumber(env, "HISTORY_RETENTION_DAYS", undefined, 1, 36500),
     queryTimeoutMs: wholeNumber(env, "QUERY_TIMEOUT_MS", 10 * 60_000, 1000, 15 * 60_000),
     tb: parseTbDefinition(optional(env, "BILLING_TB"), "BILLING_TB"),
+    systemTables: flag(env, "SYSTEM_TABLES", false),
   };
 }
 

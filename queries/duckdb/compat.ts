@@ -17,6 +17,10 @@
  * took no part in the match gives '' in both. DuckDB code that wants DuckDB's own four-argument
  * form calls `system.main.regexp_replace`.
  *
+ * transform(array, x -> ...) is the one Trino function DuckDB has under another name only
+ * (list_transform), and a macro cannot pass a lambda on: `toDuckDbSql` renames the call in the SQL's
+ * code, never inside literals, quoted identifiers or comments.
+ *
  * Known differences the SQL must respect instead (checked by the saved-query tests):
  * - regexp_extract returns '' on DuckDB and NULL on Trino when nothing matches: wrap in nullif(..., '').
  * - Trino's date_add(unit, n, x) clashes with DuckDB's date_add(x, interval): use `x + INTERVAL`.
@@ -25,6 +29,8 @@
  *   DuckDB's '2026-10-24 00:00:00' sorts after the partition '2026-10-24'.
  * - Parameters are `?` on both; Athena receives them as literal text, DuckDB binds them.
  */
+import { LITERALS_AND_COMMENTS } from "../parameters";
+
 export const COMPAT_MACROS: readonly string[] = [
   // Trino: JSON path on JSON text, NULL when missing or not a scalar.
   "CREATE OR REPLACE MACRO json_extract_scalar(doc, path) AS json_extract_string(doc, path)",
@@ -43,3 +49,11 @@ export const COMPAT_MACROS: readonly string[] = [
 
 /** Session settings that make DuckDB read and print instants as Athena does (UTC). */
 export const SESSION_SETTINGS: readonly string[] = ["SET TimeZone = 'UTC'"];
+
+/** Trino functions DuckDB has under another name, renamed where the SQL calls them (see above). */
+const RENAMED_CALLS = new RegExp(`${LITERALS_AND_COMMENTS}|\\btransform(?=\\s*\\()`, "gi");
+
+/** The saved SQL as DuckDB must read it: Trino-only function names replaced by DuckDB's. */
+export function toDuckDbSql(sql: string): string {
+  return sql.replace(RENAMED_CALLS, (span) => (/^transform$/i.test(span) ? "list_transform" : span));
+}

@@ -6,11 +6,21 @@
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { ColumnInfo, QueryEngine, QueryParameters, QueryResult, Row, Value } from "../engine";
 import { QueryFailedError } from "../errors";
-import { assertLake, billingFiles, cloudTrailFiles, eventsFiles, grantsFiles, historyFiles, LakeLocation } from "../lake/files";
+import {
+  assertLake,
+  billingFiles,
+  cloudTrailFiles,
+  eventsFiles,
+  grantsFiles,
+  historyFiles,
+  LakeLocation,
+  systemTableFiles,
+} from "../lake/files";
 import { bindParameters, LITERALS_AND_COMMENTS } from "../parameters";
+import { QUERY_EXECUTIONS, systemTableSqlName } from "../schema/system-tables";
 import { TableName, TABLES } from "../schema/tables";
-import { COMPAT_MACROS, SESSION_SETTINGS } from "./compat";
-import { billingSql, cloudTrailSql, eventsColumnsProbe, eventsSql, grantsSql, historySql } from "./views";
+import { COMPAT_MACROS, SESSION_SETTINGS, toDuckDbSql } from "./compat";
+import { billingSql, cloudTrailSql, eventsColumnsProbe, eventsSql, grantsSql, historySql, queryExecutionsSql } from "./views";
 
 /** Converts DuckDB's JS values to the engine-neutral cell form. */
 function toValue(value: unknown, type: string): Value {
@@ -24,6 +34,11 @@ function toValue(value: unknown, type: string): Value {
 /** The lake's tables, from their definitions: each is a view over its files, defined when a query names it. */
 const LAKE_TABLES = Object.values(TABLES).map((t) => ({ name: t.name, named: new RegExp(`\\b${t.name}\\b`, "i") }));
 const LITERALS = new RegExp(LITERALS_AND_COMMENTS, "g");
+/** Athena's system table, named in full (`"s3tablescatalog/aws-athena"."metadata"."query_executions"`). */
+const SYSTEM_TABLE_NAMED = new RegExp(
+  `"${QUERY_EXECUTIONS.catalog}"\\s*\\.\\s*"?${QUERY_EXECUTIONS.schema}"?\\s*\\.\\s*"?${QUERY_EXECUTIONS.name}\\b`,
+  "i",
+);
 
 /**
  * The SQL's code and quoted identifiers (`"events"` names a table), without string literals and
@@ -44,7 +59,7 @@ const LAKE_SCHEMA = "lake";
 export class DuckDbEngine implements QueryEngine {
   readonly kind = "duckdb" as const;
   /** Lake views defined since the last refresh (or being defined), by table. */
-  private readonly views = new Map<TableName, Promise<void>>();
+  private readonly views = new Map<TableName | "query_executions", Promise<void>>();
 
   private constructor(
     readonly lake: LakeLocation,
@@ -64,6 +79,9 @@ export class DuckDbEngine implements QueryEngine {
     // Macros go to main before the search path changes, so scoped connections see them too.
     for (const macro of COMPAT_MACROS) await connection.run(macro);
     await connection.run(`CREATE SCHEMA ${LAKE_SCHEMA}`);
+    // Athena's system table, in a catalog named as S3 Tables names it, so the same SQL reads it here.
+    await connection.run(`ATTACH ':memory:' AS "${QUERY_EXECUTIONS.catalog}"`);
+    await connection.run(`CREATE SCHEMA "${QUERY_EXECUTIONS.catalog}".${QUERY_EXECUTIONS.schema}`);
     await connection.run(`SET search_path = 'main,${LAKE_SCHEMA}'`);
     return new DuckDbEngine(lake, instance, connection);
   }
@@ -77,7 +95,16 @@ export class DuckDbEngine implements QueryEngine {
   async run(sql: string, parameters: QueryParameters = {}, queryName?: string): Promise<QueryResult> {
     const code = codeOf(sql);
     await Promise.all(LAKE_TABLES.filter((t) => t.named.test(code)).map((t) => this.lakeView(t.name)));
+    if (SYSTEM_TABLE_NAMED.test(code)) await this.bindSystemTable();
     return runOn(this.connection, sql, parameters, queryName);
+  }
+
+  /**
+   * Binds the local copy of Athena's system table (an empty table when the lake has none), before a
+   * scoped connection's SQL names it: the attached catalog is the instance's, shared by every connection.
+   */
+  bindSystemTable(): Promise<void> {
+    return this.lakeView("query_executions");
   }
 
   /**
@@ -103,12 +130,13 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   /** Defines a lake view once per refresh; concurrent queries share the definition, a failed one is retried. */
-  private lakeView(name: TableName): Promise<void> {
+  private lakeView(name: TableName | "query_executions"): Promise<void> {
     const cached = this.views.get(name);
     if (cached) return cached;
+    const view = name === "query_executions" ? systemTableSqlName() : `${LAKE_SCHEMA}.${name}`;
     const defined = this.lakeViewSql(name).then(async (body) => {
       try {
-        await this.connection.run(`CREATE OR REPLACE VIEW ${LAKE_SCHEMA}.${name} AS ${body}`);
+        await this.connection.run(`CREATE OR REPLACE VIEW ${view} AS ${body}`);
       } catch (error) {
         // Binding can read a file (CloudTrail's first): the query that named the table fails, as the user's.
         throw new QueryFailedError(`embedded query failed: ${name} view: ${(error as Error).message}`, undefined, { cause: error });
@@ -121,8 +149,10 @@ export class DuckDbEngine implements QueryEngine {
     return defined;
   }
 
-  private async lakeViewSql(name: TableName): Promise<string> {
+  private async lakeViewSql(name: TableName | "query_executions"): Promise<string> {
     switch (name) {
+      case "query_executions":
+        return queryExecutionsSql(systemTableFiles(this.lake));
       case "history":
         return historySql(historyFiles(this.lake));
       case "cloudtrail":
@@ -158,7 +188,7 @@ export class ScopedConnection {
     file: string,
     queryName?: string,
   ): Promise<number> {
-    const bound = bindParameters(sql, parameters, queryName);
+    const bound = bindParameters(toDuckDbSql(sql), parameters, queryName);
     const path = file.replace(/'/g, "''");
     try {
       // Ordered by every column, so the same inputs give the same bytes whatever order DuckDB produced.
@@ -187,7 +217,7 @@ async function runOn(
   queryName: string | undefined,
 ): Promise<QueryResult> {
   // Bound before the try: a parameter mistake is the caller's input, not a failed query.
-  const bound = bindParameters(sql, parameters, queryName);
+  const bound = bindParameters(toDuckDbSql(sql), parameters, queryName);
   let reader;
   try {
     reader = await connection.runAndReadAll(bound.sql, bound.values);

@@ -3,6 +3,7 @@
  * same tables, columns and partition keys as on Athena.
  */
 import { CLOUDTRAIL_FOLDER_PATTERN } from "../layout";
+import { QUERY_EXECUTIONS } from "../schema/system-tables";
 import { BILLING, CLOUDTRAIL, EVENTS, GRANTS, HISTORY, TableDefinition } from "../schema/tables";
 import { duckType, sqlName } from "../schema/types";
 
@@ -14,15 +15,15 @@ function fileList(files: readonly string[]): string {
   return `[${files.map(sqlString).join(", ")}]`;
 }
 
-function columnsSpec(table: TableDefinition): string {
+function columnsSpec(table: Pick<TableDefinition, "columns">): string {
   return `{${table.columns.map((c) => `${sqlString(c.name)}: ${sqlString(duckType(c.type, c.json))}`).join(", ")}}`;
 }
 
 /** A typed view body with no rows, for a table that has no files yet. */
-export function emptyTableSql(table: TableDefinition): string {
+export function emptyTableSql(table: Pick<TableDefinition, "columns"> & Partial<Pick<TableDefinition, "partitionKeys">>): string {
   const columns = [
     ...table.columns.map((c) => `CAST(NULL AS ${duckType(c.type, c.json)}) AS ${sqlName(c)}`),
-    ...table.partitionKeys.map((p) => `CAST(NULL AS VARCHAR) AS ${p.name}`),
+    ...(table.partitionKeys ?? []).map((p) => `CAST(NULL AS VARCHAR) AS ${p.name}`),
   ];
   return `SELECT ${columns.join(", ")} WHERE false`;
 }
@@ -107,4 +108,16 @@ export function billingSql(files: readonly string[]): string {
   return `SELECT ${columns.join(", ")}, dt
 FROM read_json(${fileList(files)}, columns = ${columnsSpec(BILLING)}, format = 'newline_delimited', records = true,
   hive_partitioning = true, hive_types_autocast = false)`;
+}
+
+/**
+ * A local copy of Athena's query_executions system table (gzip JSON lines, snake_case keys as the
+ * table's columns), for the attached catalog the embedded engine names as Athena does.
+ */
+export function queryExecutionsSql(files: readonly string[]): string {
+  if (files.length === 0) return emptyTableSql(QUERY_EXECUTIONS);
+  const columns = QUERY_EXECUTIONS.columns.map((c) => `"${c.name}" AS ${sqlName(c)}`);
+  return `SELECT ${columns.join(", ")}
+FROM read_json(${fileList(files)}, columns = ${columnsSpec(QUERY_EXECUTIONS)}, format = 'newline_delimited', records = true,
+  hive_partitioning = false)`;
 }

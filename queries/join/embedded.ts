@@ -18,8 +18,8 @@ import { readCloudTrail } from "../lake/read-trail";
 import { cloudTrailDeliveredAt, DEFAULT_PREFIX, eventsPartitionPrefix, eventsTablePrefix } from "../layout";
 import { EVENTS } from "../schema/tables";
 import { sqlName } from "../schema/types";
-import { readSql } from "../sql-files";
 import { eventsJoinParameters, filesForWindow } from "./parameters";
+import { eventsJoinSql, JoinSqlOptions } from "./sql";
 import { cleanLeftovers, cleanStaleScratch, commitPartition, pendingFile } from "./partition";
 
 /** The embedded join's scratch folders in the OS temp dir (cleaned copies of damaged input). */
@@ -48,13 +48,19 @@ function summarise(check: CheckedFiles): JoinSummary["history"] {
   return { ...check, files: check.filesRead + check.skippedFiles };
 }
 
-/** Joins day D in `region`; `tb` is the TB definition the cost column is billed with (queries/cost.ts). */
+export interface EmbeddedJoinOptions extends JoinSqlOptions {
+  /** The TB definition the cost column is billed with (queries/cost.ts). */
+  tb?: TbDefinition;
+}
+
+/** Joins day D in `region`, with Athena's system table as a second witness when `systemTables` is on. */
 export async function joinDayEmbedded(
   engine: DuckDbEngine,
   day: string,
   region: string,
-  tb: TbDefinition = DEFAULT_TB,
+  options: EmbeddedJoinOptions = {},
 ): Promise<JoinSummary> {
+  const tb = options.tb ?? DEFAULT_TB;
   const lake = engine.lake;
   const prefix = lake.prefix ?? DEFAULT_PREFIX;
   // Every name is checked before a path is built from it: `--region ../..` must never name a folder.
@@ -86,12 +92,14 @@ export async function joinDayEmbedded(
       return { ...summary, rows: 0, attributed: 0, unattributed: 0, withoutHistory: 0, partition, kept };
     }
     fs.mkdirSync(partition, { recursive: true });
+    // The system table is a whole-lake view in the instance's attached catalog, bound before the scoped run names it.
+    if (options.systemTables) await engine.bindSystemTable();
     const file = pendingFile(partition);
     pending = file;
     const counts = await engine.withTables(
       { history: historySql(history.outputs), cloudtrail: cloudTrailLinesSql(cloudTrail.outputs) },
       async (scoped) => {
-        const rows = await scoped.writeParquet(readSql("events_join"), parameters, EVENTS.columns.map(sqlName), file, "events_join");
+        const rows = await scoped.writeParquet(eventsJoinSql(options), parameters, EVENTS.columns.map(sqlName), file, "events_join");
         const tally = await scoped.run(
           "SELECT count_if(NOT attributed) AS unattributed, count_if(NOT in_history) AS without_history FROM read_parquet(:file)",
           { file },

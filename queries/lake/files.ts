@@ -12,7 +12,9 @@ import {
   grantsTablePrefix,
   historyTablePrefix,
   ORGANIZATION_FOLDER,
+  systemTablePrefix,
 } from "../layout";
+import { QUERY_EXECUTIONS } from "../schema/system-tables";
 
 export interface LakeLocation {
   /** The local folder standing for the bucket. */
@@ -139,6 +141,11 @@ export function eventsFiles(lake: LakeLocation): string[] {
 
 export function billingFiles(lake: LakeLocation): string[] {
   return filesUnder(path.join(lake.root, billingTablePrefix(lake.prefix ?? DEFAULT_PREFIX)), ".json.gz");
+}
+
+/** The local copy of Athena's query_executions system table (absent folder: no files). */
+export function systemTableFiles(lake: LakeLocation): string[] {
+  return filesUnder(path.join(lake.root, systemTablePrefix(QUERY_EXECUTIONS)), ".json.gz");
 }
 
 export function grantsFiles(lake: LakeLocation): string[] {

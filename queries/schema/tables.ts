@@ -214,8 +214,27 @@ export const EVENTS: TableDefinition = {
     { name: "submitted_at", type: timestamp },
     { name: "completed_at", type: timestamp },
     { name: "engine_version", type: string },
-    { name: "attributed", type: boolean, comment: "a CloudTrail record named the principal" },
+    {
+      name: "attributed",
+      type: boolean,
+      comment: "a witness named the principal: CloudTrail, or Athena's system table where CloudTrail did not",
+    },
     { name: "in_history", type: boolean, comment: "Athena history had the execution (bytes known)" },
+    {
+      name: "principal_source",
+      type: string,
+      comment: "cloudtrail or system_table: which witness named the principal; null when none did",
+    },
+    {
+      name: "witness_principal_arn",
+      type: string,
+      comment: "the principal Athena's system table names (when it is read), whoever CloudTrail named",
+    },
+    {
+      name: "witnessed_tables",
+      type: array(string),
+      comment: "database.table the system table says the query read (lower-case); null without a system-table row",
+    },
   ],
   partitionKeys: [
     { name: "dt", format: "yyyy-MM-dd, UTC day of event_time" },

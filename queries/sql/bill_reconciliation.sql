@@ -6,10 +6,13 @@
 -- differ by about 9.95%. A unit fits when the bill is within :tolerance_usd plus :tolerance_ratio of
 -- that unit's price; a day that no unit fits is a mismatch (a work group or region the audit missed,
 -- a query billed on another day, or billing rules that changed). Days without a bill have nulls.
+-- For the page's likely causes: the regions the day's events cover, the usage types the bill names
+-- (their prefix is the region: the bill is account-wide), and whether Cost Explorer still estimates it.
 WITH audit AS (
   SELECT
     dt AS day,
     sum(coalesce(cost_usd, 0)) AS audit_cost_usd,
+    array_join(array_sort(array_agg(DISTINCT region)), ', ') AS audit_regions,
     sum(
       CASE
         WHEN cost_usd > 0 THEN greatest(
@@ -33,7 +36,11 @@ WITH audit AS (
   GROUP BY dt
 ),
 bill AS (
-  SELECT dt AS day, sum(unblended_cost_usd) AS billed_cost_usd
+  SELECT
+    dt AS day,
+    sum(unblended_cost_usd) AS billed_cost_usd,
+    bool_or(estimated) AS estimated,
+    array_join(array_sort(array_agg(DISTINCT usage_type)), ', ') AS billed_usage_types
   FROM billing
   WHERE dt BETWEEN :window_from AND :window_to
   GROUP BY dt
@@ -44,7 +51,10 @@ days AS (
     coalesce(a.audit_cost_usd, CAST(0 AS double)) AS audit_cost_usd,
     coalesce(a.binary_cost_usd, CAST(0 AS double)) AS binary_cost_usd,
     coalesce(a.decimal_cost_usd, CAST(0 AS double)) AS decimal_cost_usd,
-    b.billed_cost_usd
+    a.audit_regions,
+    b.billed_cost_usd,
+    b.estimated,
+    b.billed_usage_types
   FROM audit AS a
   FULL OUTER JOIN bill AS b ON a.day = b.day
 ),
@@ -70,6 +80,9 @@ SELECT
     WHEN fits_decimal THEN 'decimal'
     ELSE 'neither'
   END AS tb_fit,
-  CASE WHEN billed_cost_usd IS NULL THEN NULL ELSE NOT (fits_binary OR fits_decimal) END AS mismatch
+  CASE WHEN billed_cost_usd IS NULL THEN NULL ELSE NOT (fits_binary OR fits_decimal) END AS mismatch,
+  estimated,
+  audit_regions,
+  billed_usage_types
 FROM fits
 ORDER BY day

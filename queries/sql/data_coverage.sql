@@ -1,9 +1,11 @@
 -- data_coverage: for every day and region of a period, how whole the evidence is, source by source.
 -- History says what ran and what it scanned; CloudTrail says who ran it; events is their join.
+-- Where the join reads Athena's system table, it names the principal of queries CloudTrail missed.
 --   complete: every query in history was named by CloudTrail, every CloudTrail start had history,
 --             and every history row was joined;
 --   partial:  some were not (the counts, the hours with history but no CloudTrail at all, and the
---             work groups not joined say how much);
+--             work groups not joined say how much), even where the system table named the principal:
+--             CloudTrail's source address and client are still missing;
 --   missing:  nothing was joined for the day.
 -- CloudTrail is too large to scan for this: its presence is read from what the join attributed.
 WITH calendar AS (
@@ -21,26 +23,33 @@ regions AS (
   UNION
   SELECT region FROM history_work_groups
 ),
+witnessed AS (
+  -- Which witness named each query's principal. (Events joined before principal_source existed read
+  -- it as NULL: attributed then meant CloudTrail.)
+  SELECT dt, region, event_time, in_history, attributed,
+    coalesce(principal_source, CASE WHEN attributed THEN 'cloudtrail' ELSE 'none' END) AS named_by
+  FROM events
+  WHERE dt BETWEEN :window_from AND :window_to
+),
 counts AS (
   SELECT
     dt AS day,
     region,
     count(*) AS events,
     count_if(in_history) AS with_history,
-    count_if(attributed) AS with_cloudtrail,
+    count_if(named_by = 'cloudtrail') AS with_cloudtrail,
     count_if(in_history AND NOT attributed) AS unattributed,
+    count_if(in_history AND named_by = 'system_table') AS from_system_table,
     count_if(attributed AND NOT in_history) AS without_history
-  FROM events
-  WHERE dt BETWEEN :window_from AND :window_to
+  FROM witnessed
   GROUP BY dt, region
 ),
 hourly AS (
   SELECT dt AS day, region, hour(event_time) AS event_hour
-  FROM events
-  WHERE dt BETWEEN :window_from AND :window_to
+  FROM witnessed
   GROUP BY dt, region, hour(event_time)
   -- History but not one CloudTrail record in the hour: the trail was out, not one record lost.
-  HAVING count_if(attributed) = 0 AND count_if(in_history) > 0
+  HAVING count_if(named_by = 'cloudtrail') = 0 AND count_if(in_history) > 0
 ),
 gap_hours AS (
   SELECT day, region, array_join(array_sort(array_agg(event_hour)), ',') AS hours
@@ -78,12 +87,14 @@ SELECT
   coalesce(counts.with_history, 0) AS with_history,
   coalesce(counts.with_cloudtrail, 0) AS with_cloudtrail,
   coalesce(counts.unattributed, 0) AS unattributed,
+  coalesce(counts.from_system_table, 0) AS from_system_table,
   coalesce(counts.without_history, 0) AS without_history,
   gap_hours.hours AS gap_hours,
   not_joined.work_groups AS work_groups_not_joined,
   CASE
     WHEN counts.events IS NULL THEN 'missing'
-    WHEN counts.unattributed > 0 OR counts.without_history > 0 OR not_joined.work_groups IS NOT NULL THEN 'partial'
+    WHEN counts.unattributed > 0 OR counts.from_system_table > 0 OR counts.without_history > 0 OR not_joined.work_groups IS NOT NULL
+      THEN 'partial'
     ELSE 'complete'
   END AS coverage
 FROM calendar

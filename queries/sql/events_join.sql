@@ -1,6 +1,8 @@
 -- events_join: Athena history joined with CloudTrail for one UTC day D and one region.
 -- Who ran each query comes from CloudTrail (StartQueryExecution without errorCode); what it scanned
--- comes from history. Runs unchanged on Athena (INSERT INTO events ...) and DuckDB.
+-- comes from history. Where CloudTrail names no one, Athena's system table (the second witness, when
+-- it is on) may: its principal, and the tables it says each query read, are kept beside CloudTrail's.
+-- Runs unchanged on Athena (INSERT INTO events ...) and DuckDB.
 -- queries/join/parameters.ts derives the parameters from D, the region and the TB definition (billing).
 WITH trail AS (
   SELECT
@@ -33,6 +35,48 @@ started AS (
   ) AS numbered_trail
   WHERE copy_number = 1
 ),
+witness AS (
+  -- witness:begin  Off: no second witness. queries/join/sql.ts puts queries/sql/system_witness.sql
+  -- here when the setting turns Athena's system table on.
+  SELECT
+    CAST(NULL AS varchar) AS query_execution_id,
+    CAST(NULL AS varchar) AS account_id,
+    CAST(NULL AS varchar) AS principal_arn,
+    split(CAST(NULL AS varchar), ',') AS tables_read
+  WHERE false
+  -- witness:end
+),
+issuers AS (
+  -- The role behind each assumed-role session CloudTrail saw in the window, with its path, which a
+  -- session ARN (all a witness may give) leaves out.
+  SELECT DISTINCT
+    nullif(regexp_extract(useridentity.arn, '^(arn:[^:]+:sts::[0-9]+:assumed-role/[^/]+)/', 1), '') AS assumed_role,
+    useridentity.sessioncontext.sessionissuer.arn AS issuer_arn
+  FROM trail
+  WHERE useridentity.type = 'AssumedRole' AND useridentity.sessioncontext.sessionissuer.arn IS NOT NULL
+),
+witnessed AS (
+  SELECT
+    w.query_execution_id,
+    w.account_id,
+    w.principal_arn,
+    w.tables_read,
+    CASE
+      WHEN w.principal_arn LIKE '%:assumed-role/%' THEN 'AssumedRole'
+      WHEN w.principal_arn LIKE '%:user/%' THEN 'IAMUser'
+      WHEN w.principal_arn LIKE '%:root' THEN 'Root'
+    END AS principal_type,
+    CASE WHEN w.principal_arn LIKE '%:assumed-role/%' THEN
+      coalesce(
+        i.issuer_arn,
+        -- No CloudTrail record of the role in the window: its ARN without a path.
+        regexp_replace(w.principal_arn, '^arn:([^:]+):sts::([0-9]+):assumed-role/([^/]+)/.+', 'arn:$1:iam::$2:role/$3')
+      )
+    END AS session_issuer_arn,
+    nullif(regexp_extract(w.principal_arn, '(:assumed-role/[^/]+/|:user/(?:[^/]+/)*)([^/]+)$', 2), '') AS user_name
+  FROM witness AS w
+  LEFT JOIN issuers AS i ON i.assumed_role = nullif(regexp_extract(w.principal_arn, '^(arn:[^:]+:sts::[0-9]+:assumed-role/[^/]+)/', 1), '')
+),
 executions AS (
   SELECT * FROM (
     SELECT history.*, row_number() OVER (PARTITION BY queryexecutionid ORDER BY dt, workgroup) AS copy_number
@@ -44,12 +88,20 @@ executions AS (
 )
 SELECT
   CAST(coalesce(s.event_time_text, substr(replace(e.status.submissiondatetime, 'T', ' '), 1, 19)) AS timestamp) AS event_time,
-  coalesce(s.recipientaccountid, s.useridentity.accountid) AS account_id,
-  s.useridentity.arn AS principal_arn,
-  coalesce(s.useridentity.sessioncontext.sessionissuer.arn, s.useridentity.arn) AS iam_principal_arn,
-  s.useridentity.type AS principal_type,
-  s.useridentity.sessioncontext.sessionissuer.arn AS session_issuer_arn,
-  coalesce(s.useridentity.username, nullif(regexp_extract(s.useridentity.arn, 'assumed-role/[^/]+/(.+)$', 1), '')) AS user_name,
+  -- CloudTrail's principal where it has one; otherwise the witness's.
+  CASE WHEN s.query_execution_id IS NOT NULL THEN coalesce(s.recipientaccountid, s.useridentity.accountid) ELSE w.account_id END AS account_id,
+  CASE WHEN s.query_execution_id IS NOT NULL THEN s.useridentity.arn ELSE w.principal_arn END AS principal_arn,
+  CASE
+    WHEN s.query_execution_id IS NOT NULL THEN coalesce(s.useridentity.sessioncontext.sessionissuer.arn, s.useridentity.arn)
+    ELSE coalesce(w.session_issuer_arn, w.principal_arn)
+  END AS iam_principal_arn,
+  CASE WHEN s.query_execution_id IS NOT NULL THEN s.useridentity.type ELSE w.principal_type END AS principal_type,
+  CASE WHEN s.query_execution_id IS NOT NULL THEN s.useridentity.sessioncontext.sessionissuer.arn ELSE w.session_issuer_arn END AS session_issuer_arn,
+  CASE
+    WHEN s.query_execution_id IS NOT NULL THEN
+      coalesce(s.useridentity.username, nullif(regexp_extract(s.useridentity.arn, 'assumed-role/[^/]+/(.+)$', 1), ''))
+    ELSE w.user_name
+  END AS user_name,
   s.useridentity.onbehalfof.userid AS on_behalf_of,
   s.sourceipaddress AS source_ip,
   s.useragent AS user_agent,
@@ -105,12 +157,16 @@ SELECT
   CAST(from_iso8601_timestamp(e.status.submissiondatetime) AS timestamp) AS submitted_at,
   CAST(from_iso8601_timestamp(e.status.completiondatetime) AS timestamp) AS completed_at,
   e.engineversion.effectiveengineversion AS engine_version,
-  s.query_execution_id IS NOT NULL AS attributed,
+  s.query_execution_id IS NOT NULL OR w.principal_arn IS NOT NULL AS attributed,
   e.queryexecutionid IS NOT NULL AS in_history,
+  CASE WHEN s.query_execution_id IS NOT NULL THEN 'cloudtrail' WHEN w.principal_arn IS NOT NULL THEN 'system_table' END AS principal_source,
+  w.principal_arn AS witness_principal_arn,
+  w.tables_read AS witnessed_tables,
   :day AS dt,
   :region AS region
 FROM started AS s
 FULL OUTER JOIN executions AS e ON s.query_execution_id = e.queryexecutionid
+LEFT JOIN witnessed AS w ON w.query_execution_id = coalesce(s.query_execution_id, e.queryexecutionid)
 -- A row belongs to the day of its CloudTrail event; history that no record names, to its own day.
 WHERE (s.query_execution_id IS NOT NULL AND s.event_time_text >= :day_start AND s.event_time_text < :day_end)
    OR (s.query_execution_id IS NULL AND e.dt = :day)

@@ -19,9 +19,16 @@ granted AS (
   WHERE grants.grant_kind IN ('workgroup', 'database', 'table')
 ),
 reads AS (
+  -- The tables the parser found in a query's SQL, and those Athena's system table says it read (views
+  -- the parser cannot see through), when the join reads that table.
   SELECT events.iam_principal_arn, events.dt, events.work_group, lower(tables.table_name) AS table_name
   FROM events
   CROSS JOIN UNNEST(events.referenced_tables) AS tables (table_name)
+  WHERE events.attributed
+  UNION ALL
+  SELECT events.iam_principal_arn, events.dt, events.work_group, lower(tables.table_name) AS table_name
+  FROM events
+  CROSS JOIN UNNEST(events.witnessed_tables) AS tables (table_name)
   WHERE events.attributed
 ),
 used AS (

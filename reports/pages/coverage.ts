@@ -47,10 +47,18 @@ export function coverageDetail(row: CoverageRow): string {
     return row.history_queries > 0 ? `${plural(row.history_queries, "query", "queries")} in history, none joined` : "nothing joined";
   }
   const parts: string[] = [];
-  if (row.unattributed > 0) {
+  const noTrail = row.unattributed + row.from_system_table;
+  if (noTrail > 0) {
     const hours = row.gap_hours ? ` (no CloudTrail at all ${hourRanges(row.gap_hours)})` : "";
-    const verb = row.unattributed === 1 ? "has" : "have";
-    parts.push(`${row.unattributed} of ${plural(row.with_history, "query", "queries")} in history ${verb} no CloudTrail record${hours}`);
+    const verb = noTrail === 1 ? "has" : "have";
+    const whose =
+      row.unattributed > 0
+        ? `the principal of ${row.from_system_table}`
+        : row.from_system_table === 1
+          ? "its principal"
+          : `all ${noTrail} principals`;
+    const witnessed = row.from_system_table === 0 ? "" : `; Athena's system table named ${whose}`;
+    parts.push(`${noTrail} of ${plural(row.with_history, "query", "queries")} in history ${verb} no CloudTrail record${hours}${witnessed}`);
   }
   if (row.without_history > 0) parts.push(`${plural(row.without_history, "CloudTrail start")} without history`);
   if (row.work_groups_not_joined) parts.push(`history of work group(s) ${row.work_groups_not_joined} not joined`);

@@ -19,11 +19,17 @@
  *   the evidence says which of them a partition filter could have avoided.
  * - Permission gaps: permission_gaps rows (a grant held, not used in the period) by confidence.
  * - Coverage: the region-days data_coverage finds partial or missing.
+ * - The bill: the billed days whose bill a TB definition explains, which one, and the days none does,
+ *   each with what the bill carries beyond its queries' price, from bill_reconciliation.
+ * - The second witness, when Athena's system table was read: what it added and where it disagrees.
  */
+import { DEFAULT_TB } from "../../queries/cost";
 import { addDays, daysBetween } from "../../queries/days";
 import { Period, SAVED } from "../../queries/saved";
 import { SavedRow } from "../../queries/saved-columns";
+import { auditTb, billHeadline, ReconciliationRow } from "./bill-verdict";
 import { CoverageSummary } from "./coverage";
+import { witnessHeadline } from "./witness";
 import { count, usd } from "./format";
 
 /** How many cost drivers and tables the headline names. */
@@ -39,6 +45,10 @@ export interface HeadlineInput {
   unfinished: readonly SavedRow<typeof SAVED.failed_and_cancelled>[];
   gaps: readonly SavedRow<typeof SAVED.permission_gaps>[];
   coverage: CoverageSummary;
+  /** bill_reconciliation rows; the headline says nothing of the bill when none was collected. */
+  bill?: readonly ReconciliationRow[];
+  /** witness_disagreements rows; nothing is said of the second witness when it was not read. */
+  witness?: readonly SavedRow<typeof SAVED.witness_disagreements>[];
 }
 
 export interface Share {
@@ -210,7 +220,7 @@ export function headline(input: HeadlineInput): Headline {
       ? `**Permission gaps**: none: every grant held was used in the period (${link(SAVED.permission_gaps)})`
       : `**Permission gaps**: ${plural(gaps.grants, "grant")} unused in the period, held by ${plural(gaps.principals, "principal")}: ` +
           `${gaps.high} high, ${gaps.medium} medium, ${gaps.low} low confidence; review the high ones first, ` +
-          `a low one may have been used by a query CloudTrail did not attribute (${link(SAVED.permission_gaps)})`,
+          `a low one may have been used by an unattributed query (${link(SAVED.permission_gaps)})`,
   );
   // How far to trust all of it.
   const { total, partial, missing } = input.coverage;
@@ -222,5 +232,10 @@ export function headline(input: HeadlineInput): Headline {
         : `**Coverage**: ${partial} partial and ${missing} missing of ${plural(total, "region-day")}: ` +
           `figures for those days are incomplete (${link(SAVED.data_coverage)})`,
   );
+  // Whether the invoice agrees, when a bill was collected; the events' own TB, as the page's footnote states it.
+  const bill = billHeadline(input.bill ?? [], auditTb(input.bill ?? []) ?? DEFAULT_TB, link(SAVED.bill_reconciliation));
+  if (bill !== undefined) lines.push(bill);
+  const witness = witnessHeadline(input.witness ?? [], link(SAVED.witness_disagreements));
+  if (witness !== undefined) lines.push(witness);
   return { drivers, tables, change, avoidable, gaps, lines };
 }

@@ -142,6 +142,8 @@ export function indexModel(outcomes: readonly QueryOutcome[], period: Period, so
       unfinished: failed,
       gaps: rowsOf(SAVED.permission_gaps),
       coverage: coverageSummary(coverage),
+      bill: rowsOf(SAVED.bill_reconciliation),
+      witness: rowsOf(SAVED.witness_disagreements),
     }),
     chart: dailyChart(daily),
     pages: outcomes.map((o) => ({ title: o.query.title, file: `${o.query.name}.md`, description: o.query.description })),

@@ -7,9 +7,12 @@ import { QueryResult, Row } from "../../queries/engine";
 import { DEFAULT_OPTIONS, Period, SAVED, SavedQuery } from "../../queries/saved";
 import { SavedRow, savedRows } from "../../queries/saved-columns";
 import { coverageCalendar, CoverageException, coverageHeadline, coverageSummary } from "./coverage";
+import { reconciliationPlan } from "./reconciliation";
 import { redactSql } from "./redact";
+import { Column, RIGHT, table } from "./table";
+import { witnessPlan } from "./witness";
 import { codeSpan, count, duration, Footnotes, formatByColumn, humanBytes, instant, markdownText, PrincipalNames, usd } from "./format";
-import type { PageModel, RenderOptions, TableModel } from "./pages";
+import type { PageModel, RenderOptions } from "./pages";
 
 /** Any saved query's column name: a label for a column no query returns fails to compile. */
 type SavedColumnName = (typeof SAVED)[keyof typeof SAVED]["columns"][number]["name"];
@@ -42,34 +45,6 @@ export function columnLabel(name: string): string {
     .replace(/data_scanned_bytes/, "scanned")
     .replace(/_/g, " ");
   return words.charAt(0).toUpperCase() + words.slice(1);
-}
-
-/** Right-aligned (GFM `---:`): numbers, so their digits line up. */
-const RIGHT = true;
-
-interface Column<R> {
-  label: string;
-  right?: boolean;
-  /** The cell as Markdown (escaped by the format helpers). */
-  cell: (row: R) => string;
-}
-
-/** A number and its unit stay on one line (`753.2 GiB`, `2 h 49 min`): a no-break space between them. */
-const NO_BREAK = "\u00a0";
-
-function table<R>(
-  rows: readonly R[],
-  columns: readonly Column<R>[],
-  more: Partial<Omit<TableModel, "headers" | "rules" | "rows">> = {},
-): TableModel {
-  return {
-    headers: columns.map((c) => c.label),
-    rules: columns.map((c) => (c.right ? "---:" : "---")),
-    rows: rows.map((row) => columns.map((c) => (c.right ? c.cell(row).replace(/ /g, NO_BREAK) : c.cell(row)))),
-    notes: [],
-    empty: "No rows for this period.",
-    ...more,
-  };
 }
 
 /** The period's length in days, both ends included. */
@@ -400,6 +375,9 @@ export const PLANS: { readonly [K in keyof typeof SAVED]?: Plan } = {
       tables: [table(summary.exceptions, columns, { empty: "Every region-day is complete." })],
     };
   },
+
+  bill_reconciliation: reconciliationPlan,
+  witness_disagreements: witnessPlan,
 };
 
 const NUMERIC_TYPES = /^(?:bigint|integer|int|smallint|tinyint|hugeint|double|real|float|decimal)/;

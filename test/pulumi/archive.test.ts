@@ -22,10 +22,11 @@ import { IamServer, startIamServer } from "../support/iam-server";
 import { authorizationDetails } from "../../generator/iam";
 import { orgGlueOperations } from "../support/glue-catalog";
 import { LocalGlueTables } from "../support/glue-tables";
-import { grantsObjectKey } from "../../queries/layout";
+import { billingObjectKey, grantsObjectKey } from "../../queries/layout";
 import { planModel, PlanModel } from "../support/iam/plan-model";
 import { CallLog } from "../support/iam/recorder";
 import { LocalS3, startS3 } from "../support/s3";
+import { CostExplorerServer, startCostExplorerServer } from "../support/cost-explorer-server";
 import { build, dirSize, filesUnder, ofType, Plan, plan, ROOT, zippedSize } from "./plan";
 
 const run = promisify(execFile);
@@ -44,12 +45,13 @@ const s3Calls = new CallLog();
 let s3: LocalS3;
 let athena: AthenaServer;
 let iam: IamServer;
+let costExplorer: CostExplorerServer;
 /** The audit's Glue tables as the plan creates them: the join reads and extends the history table's work groups. */
 const glue = new LocalGlueTables();
 
 beforeAll(async () => {
   build();
-  main = plan("main", { "aws:region": "us-east-1", role: "main", createTrail: true, joinRegions: ["us-east-1"] });
+  main = plan("main", { "aws:region": "us-east-1", role: "main", createTrail: true, joinRegions: ["us-east-1"], collectBilling: true });
   model = planModel(main, "us-east-1");
   glue.loadPlan(main);
   // The handlers reach S3 as their planned roles: S3 refuses what those roles may not do (see iam/s3-front.ts).
@@ -57,6 +59,15 @@ beforeAll(async () => {
     iam: { log: s3Calls, principals: model.roles, bucketPolicies: model.bucketPolicies, bucketKeys: model.bucketKeys },
   });
   iam = await startIamServer(authorizationDetails(YESTERDAY), 3);
+  costExplorer = await startCostExplorerServer(
+    () => [
+      {
+        Keys: ["USE1-DataScannedInTB"],
+        Metrics: { UnblendedCost: { Amount: "0.25", Unit: "USD" }, UsageQuantity: { Amount: "0.05", Unit: "Terabytes" } },
+      },
+    ],
+    () => false,
+  );
   athena = await startAthenaServer({
     operations: {
       ...historyOperations({ workGroups }),
@@ -76,6 +87,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  await costExplorer?.close();
   await iam?.close();
   await athena?.close();
   await s3?.close();
@@ -104,6 +116,7 @@ async function invoke(name: string, event: unknown): Promise<Record<string, unkn
       AWS_ENDPOINT_URL_ATHENA: athena.url,
       AWS_ENDPOINT_URL_GLUE: athena.url,
       AWS_ENDPOINT_URL_IAM: iam.url,
+      AWS_ENDPOINT_URL_COST_EXPLORER: costExplorer.url,
       AUDIT_S3_FORCE_PATH_STYLE: "true",
     },
   });
@@ -162,6 +175,7 @@ describe("Lambda archives", () => {
       ["@aws-sdk/client-s3", "@aws-sdk/client-iam", "@aws-sdk/client-glue", "@aws-sdk/client-lakeformation", "@cloud-copilot/iam-simulate"],
       [],
     ],
+    ["billing", 1 * MB, ["@aws-sdk/client-s3", "@aws-sdk/client-cost-explorer"], ["@cloud-copilot/iam-simulate", "@aws-sdk/client-athena"]],
   ] as const)(
     "%s: holds the serialized handler and its bundle only, within %d bytes zipped",
     (name, zippedBudget, wanted, alsoUnwanted) => {
@@ -202,7 +216,7 @@ describe("Lambda archives", () => {
   });
 
   it("the archives sit where no node_modules can be found, so the invocations below prove they are self-contained", () => {
-    for (const name of ["history", "join", "grants"]) {
+    for (const name of ["history", "join", "grants", "billing"]) {
       expect(() => createRequire(path.join(archive(name).dir, "__index.js")).resolve("@aws-sdk/client-s3")).toThrow();
     }
   });
@@ -243,9 +257,17 @@ describe("Lambda archives", () => {
     ).toEqual(["database:sales", "table:sales.customers", "table:sales.orders", "table:sales.refunds", "workgroup:primary"]);
   });
 
+  it("billing collector: the handler loaded from the archive writes the last days' bills", async () => {
+    const summary = await invoke("billing", {});
+    expect(summary).toMatchObject({ to: YESTERDAY, rows: 3, apiCalls: { GetCostAndUsage: 3, PutObject: 3 } });
+    expect(await s3.lines(billingObjectKey(YESTERDAY))).toEqual([
+      expect.objectContaining({ day: YESTERDAY, usage_type: "USE1-DataScannedInTB", work_group: null, unblended_cost_usd: 0.25 }),
+    ]);
+  });
+
   it("every S3 call the archived handlers made was one their planned role allows", () => {
     expect(s3Calls.calls.length).toBeGreaterThan(0);
-    expect(new Set(s3Calls.calls.map((c) => c.principal))).toEqual(new Set(["history", "join", "grants"]));
+    expect(new Set(s3Calls.calls.map((c) => c.principal))).toEqual(new Set(["history", "join", "grants", "billing"]));
     expect(s3Calls.calls.filter((c) => c.denied).map((c) => `${c.principal}: ${c.denied ?? ""}`)).toEqual([]);
   });
 });

@@ -125,7 +125,7 @@ describe("main stack", () => {
         t.inputs as GlueTableInputs,
       ]),
     );
-    expect(Object.keys(tables).sort()).toEqual(["cloudtrail", "events", "grants", "history"]);
+    expect(Object.keys(tables).sort()).toEqual(["billing", "cloudtrail", "events", "grants", "history"]);
     const names = (t: GlueTableInputs) => [...t.storageDescriptor.columns.map((c) => c.name), ...t.partitionKeys.map((c) => c.name)];
     expect(names(tables.history)).toEqual(sqlColumns(HISTORY));
     expect(names(tables.events)).toEqual(sqlColumns(EVENTS));
@@ -149,7 +149,13 @@ describe("main stack", () => {
       ofType(main, "aws:glue/catalogTable:CatalogTable").map((t) => [t.inputs.name as string, t.ignoreChanges ?? []]),
     );
     // The join adds work groups it finds in history: a later `pulumi up` must not take them back.
-    expect(ignored).toEqual({ history: ['parameters["projection.workgroup.values"]'], cloudtrail: [], events: [], grants: [] });
+    expect(ignored).toEqual({
+      history: ['parameters["projection.workgroup.values"]'],
+      cloudtrail: [],
+      events: [],
+      grants: [],
+      billing: [],
+    });
     const join = policies(main).find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === "join")!.statements;
     const updates = join.filter((s) => s.Action.includes("glue:UpdateTable"));
     expect(updates).toEqual([

@@ -93,6 +93,12 @@ describe("bill_reconciliation", () => {
       expect(r.audit_cost_usd).toBeCloseTo(audit.get(r.day)!, 6);
       expect(r.billed_cost_usd).toBeCloseTo(bill.get(r.day)!, 6);
       expect(r.difference_usd).toBeCloseTo(bill.get(r.day)! - audit.get(r.day)!, 6);
+      // What the page reads for the likely causes: the bill's usage types, the events' regions, the estimate flag.
+      expect(r).toMatchObject({
+        estimated: false,
+        billed_usage_types: "EUW1-DataScannedInTB, USE1-DataScannedInTB",
+        audit_regions: [...lake.ledger.regions].sort().join(", "),
+      });
       if (r.day === planted) {
         expect(r.tb_fit).toBe("neither");
         continue;
@@ -115,7 +121,15 @@ describe("bill_reconciliation", () => {
     await writeBill(bill);
     const rows = await reconcile();
     const none = rows.find((r) => r.day === first)!;
-    expect(none).toMatchObject({ billed_cost_usd: null, difference_usd: null, tb_fit: null, mismatch: null });
+    expect(none).toMatchObject({
+      billed_cost_usd: null,
+      difference_usd: null,
+      tb_fit: null,
+      mismatch: null,
+      estimated: null,
+      billed_usage_types: null,
+    });
+    expect(none.audit_regions).toBe([...lake.ledger.regions].sort().join(", "));
     expect(rows.map((r) => r.day)).not.toContain("2000-01-01");
     expect(rows.filter((r) => r.mismatch)).toEqual([]);
 
@@ -140,7 +154,16 @@ describe("bill_reconciliation", () => {
     await lake.engine.refresh();
     const all = savedRows(SAVED.bill_reconciliation, await runSavedQuery(lake.engine, SAVED.bill_reconciliation, later, DEFAULT_OPTIONS));
     expect(all.filter((r) => r.mismatch)).toEqual([
-      expect.objectContaining({ day: "2099-12-30", audit_cost_usd: 0, billed_cost_usd: 4, ratio: null, tb_fit: "neither" }),
+      expect.objectContaining({
+        day: "2099-12-30",
+        audit_cost_usd: 0,
+        billed_cost_usd: 4,
+        ratio: null,
+        tb_fit: "neither",
+        estimated: true,
+        audit_regions: null,
+        billed_usage_types: "USE1-DataScannedInTB",
+      }),
     ]);
   });
 });

@@ -141,7 +141,7 @@ let root: string;
 let engine: DuckDbEngine;
 
 async function costsJoinedWith(tb: TbDefinition): Promise<Map<string, number | null>> {
-  await joinDayEmbedded(engine, DAY, REGION, tb);
+  await joinDayEmbedded(engine, DAY, REGION, { tb });
   await engine.refresh();
   const rows = (await engine.run("SELECT query_execution_id, cost_usd FROM events WHERE dt = :day", { day: DAY })).rows;
   return new Map(rows.map((r) => [String(r.query_execution_id), r.cost_usd as number | null]));

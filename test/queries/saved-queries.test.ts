@@ -278,6 +278,8 @@ describe("saved queries on the embedded engine, against the generator's ledger",
         with_history: day.length,
         with_cloudtrail: day.length - lost.length,
         unattributed: lost.length,
+        // The join here reads no system table (test/queries/system-witness.test.ts and demo-evidence do).
+        from_system_table: 0,
         without_history: 0,
         gap_hours: gapHours.length > 0 ? gapHours.join(",") : null,
         work_groups_not_joined: null,

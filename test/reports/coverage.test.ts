@@ -10,6 +10,7 @@ const row = (day: string, region: string, extra: Partial<CoverageRow> = {}): Cov
   with_history: 88,
   with_cloudtrail: 88,
   unattributed: 0,
+  from_system_table: 0,
   without_history: 0,
   gap_hours: null,
   work_groups_not_joined: null,
@@ -34,6 +35,17 @@ describe("coverage in words", () => {
       "1 CloudTrail start without history; history of work group(s) bi,etl not joined",
     );
     expect(coverageDetail({ ...outage, unattributed: 1, gap_hours: null })).toBe("1 of 88 queries in history has no CloudTrail record");
+    expect(coverageDetail({ ...outage, unattributed: 0, from_system_table: 6 })).toBe(
+      "6 of 88 queries in history have no CloudTrail record (no CloudTrail at all 13:00–15:00, 20:00–21:00 UTC); " +
+        "Athena's system table named all 6 principals",
+    );
+    expect(coverageDetail({ ...outage, unattributed: 2, from_system_table: 4 })).toBe(
+      "6 of 88 queries in history have no CloudTrail record (no CloudTrail at all 13:00–15:00, 20:00–21:00 UTC); " +
+        "Athena's system table named the principal of 4",
+    );
+    expect(coverageDetail({ ...outage, unattributed: 0, from_system_table: 1, gap_hours: null })).toBe(
+      "1 of 88 queries in history has no CloudTrail record; Athena's system table named its principal",
+    );
     expect(coverageDetail(empty)).toBe("88 queries in history, none joined");
     expect(coverageDetail({ ...empty, history_queries: 0 })).toBe("nothing joined");
   });

@@ -183,11 +183,21 @@ describe("the headline's figures, against the ledger", () => {
   });
 
   it("prints every line on the index, under the title, each with a link to its page", () => {
-    expect(model.lines).toHaveLength(6);
+    // Six lines, and the bill's: the generator writes one (generator/billing.ts).
+    expect(model.lines).toHaveLength(7);
     const list = model.lines.map((l) => `- ${l}`).join("\n");
     expect(index).toContain(`**What to look at**\n\n${list}\n`);
     for (const line of model.lines) expect(line).toMatch(/\]\([a-z_]+\.md\)/);
     expect(index.indexOf("**What to look at**")).toBeLessThan(index.indexOf("| Headline | |"));
+  });
+
+  it("ends with the bill: a decimal TB fits every billed day of the period but the planted one", () => {
+    const { planted } = lake.ledger.bill;
+    const inPeriod = planted.day >= period.from && planted.day <= period.to;
+    const bill = model.lines.at(-1);
+    expect(bill).toMatch(/^\*\*The bill\*\* /);
+    expect(bill).toContain(`fits a decimal TB on ${inPeriod ? 6 : 7} of 7 billed days, not the binary TB of these reports`);
+    if (inPeriod) expect(bill).toContain(`1 day does not: ${planted.day} (+$`);
   });
 });
 

@@ -24,8 +24,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as s3sdk from "@aws-sdk/client-s3";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
-import { cloudTrailSql, eventsSql, grantsSql, historySql } from "../../queries/duckdb/views";
+import { billingSql, cloudTrailSql, eventsSql, grantsSql, historySql } from "../../queries/duckdb/views";
+import { systemTablePrefix } from "../../queries/layout";
 import { stripLiteralsAndComments } from "../../queries/parameters";
+import { QUERY_EXECUTIONS, systemTableSqlName } from "../../queries/schema/system-tables";
 import { ScriptedQuery } from "./athena-server";
 import { athenaType, cell } from "./athena-duckdb";
 import { namedFromPositional } from "./execution-parameters";
@@ -38,6 +40,7 @@ const VIEWS: Record<string, (files: string[]) => string> = {
   cloudtrail: cloudTrailSql,
   events: (files) => eventsSql(files),
   grants: grantsSql,
+  billing: billingSql,
 };
 
 /** Athena's limit on the partitions one INSERT INTO may write. */
@@ -195,8 +198,18 @@ export async function catalogAthena(options: {
   /** The harness's S3 client: reads every bucket, unrecorded (the IAM contract models Athena's reads itself). */
   s3: s3sdk.S3Client;
   now?: () => Date;
+  /**
+   * The account's system table `query_executions` (gzip JSON-lines files of its rows), when the
+   * account enabled system tables; without it, a query naming the table fails as on Athena.
+   */
+  systemTable?: readonly string[];
 }): Promise<CatalogAthena> {
   const root = tempDir("athena-catalog");
+  for (const [i, file] of (options.systemTable ?? []).entries()) {
+    const copy = path.join(root, systemTablePrefix(QUERY_EXECUTIONS), `part-${i}.json.gz`);
+    fs.mkdirSync(path.dirname(copy), { recursive: true });
+    fs.copyFileSync(file, copy);
+  }
   const engine = await DuckDbEngine.open({ root });
   const reads: Record<string, TableRead>[] = [];
   const now = options.now ?? (() => new Date());
@@ -253,6 +266,15 @@ export async function catalogAthena(options: {
         const view = VIEWS[name] as ((files: string[]) => string) | undefined;
         if (!view) throw new Error(`the local Athena has no reader for table ${name}`);
         views[name] = view(files);
+      }
+      // Named in full, outside comments (the saved SQL names it so, quoted as S3 Tables names it).
+      if (body.replace(/--[^\n]*/g, "").includes(systemTableSqlName())) {
+        if (!options.systemTable) {
+          throw new Error(
+            `CATALOG_NOT_FOUND: Catalog '${QUERY_EXECUTIONS.catalog}' not found (system tables are not enabled in this account)`,
+          );
+        }
+        await engine.bindSystemTable();
       }
       script.bytesScanned = scanned;
       await engine.withTables(views, async (scoped) => {

@@ -21,15 +21,25 @@ export function tempDir(label: string): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), `athena-audit-${label}-`));
 }
 
-/** `tb`: the TB definition both the generator's ledger and the join bill with (default binary). */
-export async function joinedLake(options: { days: number; seed: number; endDay?: string; tb?: TbDefinition }): Promise<JoinedLake> {
+/**
+ * `tb`: the TB definition both the generator's ledger and the join bill with (default binary);
+ * `systemTables`: the join reads the generated copy of Athena's system table as a second witness.
+ */
+export async function joinedLake(options: {
+  days: number;
+  seed: number;
+  endDay?: string;
+  tb?: TbDefinition;
+  systemTables?: boolean;
+}): Promise<JoinedLake> {
   const root = tempDir("lake");
   const ledger = generateLake({ lake: root, days: options.days, seed: options.seed, endDay: options.endDay, tb: options.tb });
   await writeGrantsSnapshot(root, ledger.lastDay);
   const engine = await DuckDbEngine.open({ root });
   const summaries: JoinSummary[] = [];
   for (const day of daysBetween(ledger.firstDay, ledger.lastDay)) {
-    for (const region of ledger.regions) summaries.push(await joinDayEmbedded(engine, day, region, ledger.tb));
+    for (const region of ledger.regions)
+      summaries.push(await joinDayEmbedded(engine, day, region, { tb: ledger.tb, systemTables: options.systemTables }));
   }
   await engine.refresh();
   return {
@@ -42,6 +52,19 @@ export async function joinedLake(options: { days: number; seed: number; endDay?:
       fs.rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The principal the events table should show for a ledger entry: CloudTrail's, or with the system
+ * table on, its witness's where CloudTrail has none.
+ */
+export function expectedPrincipal(
+  q: LedgerEntry,
+  systemTables: boolean,
+): { arn: string | null; iam: string | null; source: string | null } {
+  if (q.attributed) return { arn: q.principalArn, iam: q.iamPrincipalArn, source: "cloudtrail" };
+  if (systemTables && q.witness) return { arn: q.witness.principalArn, iam: q.witness.iamPrincipalArn, source: "system_table" };
+  return { arn: null, iam: null, source: null };
 }
 
 /** Ledger entries the events table should hold for the generated days. */

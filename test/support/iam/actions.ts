@@ -78,3 +78,13 @@ export const lakeFormationMapper: OperationMapper = (operation) => {
   if (operation !== "ListPermissions") throw new Error(`the IAM contract does not know Lake Formation ${operation}`);
   return [{ action: "lakeformation:ListPermissions", resource: "*", call: "Lake Formation ListPermissions" }];
 };
+
+/**
+ * Cost Explorer (JSON 1.1). GetCostAndUsage is authorized on "*": its one resource type, a billing
+ * view, applies only to a request naming a BillingViewArn, which the billing collector never sends.
+ */
+export const costExplorerMapper: OperationMapper = (operation, input) => {
+  if (operation !== "AWSInsightsIndexService.GetCostAndUsage") throw new Error(`the IAM contract does not know Cost Explorer ${operation}`);
+  if (input.BillingViewArn !== undefined) throw new Error("the IAM contract does not model Cost Explorer billing views");
+  return [{ action: "ce:GetCostAndUsage", resource: "*", call: "Cost Explorer GetCostAndUsage" }];
+};

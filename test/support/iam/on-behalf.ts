@@ -141,3 +141,38 @@ export function lambdaRuntimeRequests(fn: { name: string; logGroupArn: string; f
     { action: "sqs:SendMessage", resource: fn.failureQueueArn, call: `${fn.name} failed asynchronous invocation`, onBehalf },
   ];
 }
+
+/** Athena's system table, as a query names it: `"s3tablescatalog/aws-athena"."metadata"."query_executions"`. */
+export const SYSTEM_TABLE = { tableBucket: "aws-athena", namespace: "metadata", table: "query_executions" };
+
+/**
+ * What reading Athena's system table checks with the caller's permissions. System tables are S3
+ * Tables (Iceberg) in the service-managed `aws-athena` table bucket, read through the
+ * `s3tablescatalog` federated Glue catalog (Athena user guide, "Use Athena system tables"): Glue
+ * authorizes the catalog, the namespace as a database and the table at every level of the path,
+ * S3 Tables the bucket, namespace and table reads (a table's ARN ends in its id, not its name), and
+ * Lake Formation vends the credentials for the table's data (GetDataAccess, on "*").
+ */
+export function systemTableRequests(scope: { partition: string; region: string; account: string }, tableId: string): Request[] {
+  const glue = `arn:${scope.partition}:glue:${scope.region}:${scope.account}`;
+  const bucket = `arn:${scope.partition}:s3tables:${scope.region}:${scope.account}:bucket/${SYSTEM_TABLE.tableBucket}`;
+  const catalog = `s3tablescatalog/${SYSTEM_TABLE.tableBucket}`;
+  const call = `Athena reading "${catalog}"."${SYSTEM_TABLE.namespace}"."${SYSTEM_TABLE.table}"`;
+  const onBehalf = "Athena running a query on the system table";
+  const catalogs = [`${glue}:catalog`, `${glue}:catalog/s3tablescatalog`, `${glue}:catalog/${catalog}`];
+  const database = `${glue}:database/${catalog}/${SYSTEM_TABLE.namespace}`;
+  const table = `${glue}:table/${catalog}/${SYSTEM_TABLE.namespace}/${SYSTEM_TABLE.table}`;
+  const requests: [string, string][] = [
+    ...catalogs.map((c): [string, string] => ["glue:GetCatalog", c]),
+    ...[...catalogs, database].map((r): [string, string] => ["glue:GetDatabase", r]),
+    ...[...catalogs, database, table].map((r): [string, string] => ["glue:GetTable", r]),
+    ["s3tables:GetTableBucket", bucket],
+    ["s3tables:GetNamespace", bucket],
+    ...["s3tables:GetTable", "s3tables:GetTableMetadataLocation", "s3tables:GetTableData"].map((a): [string, string] => [
+      a,
+      `${bucket}/table/${tableId}`,
+    ]),
+    ["lakeformation:GetDataAccess", "*"],
+  ];
+  return requests.map(([action, resource]) => ({ action, resource, call, onBehalf }));
+}

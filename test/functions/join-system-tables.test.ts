@@ -1,0 +1,161 @@
+/**
+ * The daily join on Athena with the system table as its second witness (issue 14, part 1): the join
+ * Lambda's code runs `INSERT INTO events` of the join SQL with the system-table witness, on the local
+ * Athena that reads the audit's tables through their Glue definitions and the account's
+ * `"s3tablescatalog/aws-athena"."metadata"."query_executions"` when the account enabled it. The lake
+ * is the generator's: a CloudTrail outage on the day joined, after the day system tables were enabled.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as s3sdk from "@aws-sdk/client-s3";
+import { GlueClient } from "@aws-sdk/client-glue";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateLake, Ledger } from "../../generator/generate";
+import { ACCOUNT_ID, REGIONS } from "../../generator/org";
+import { joinEvents } from "../../functions/join/join";
+import { joinConfig } from "../../functions/runtime/config";
+import { Logger } from "../../functions/runtime/log";
+import { createS3Client } from "../../functions/runtime/s3";
+import { cloudTrailTable, eventsTable, historyTable } from "../../pulumi/glue";
+import { AthenaEngine } from "../../queries/athena/engine";
+import { addDays, daysBetween, dayOf } from "../../queries/days";
+import { DuckDbEngine } from "../../queries/duckdb/engine";
+import { sqlString } from "../../queries/duckdb/views";
+import { eventsJoinSql } from "../../queries/join/sql";
+import { eventsPartitionPrefix, systemTablePrefix } from "../../queries/layout";
+import { QUERY_EXECUTIONS } from "../../queries/schema/system-tables";
+import { catalogAthena, CatalogAthena } from "../support/athena-catalog";
+import { AthenaServer, startAthenaServer } from "../support/athena-server";
+import { LocalGlueTables } from "../support/glue-tables";
+import { expectedEvents, expectedPrincipal, tempDir } from "../support/lake";
+import { LocalS3, startS3, useLocalAws } from "../support/s3";
+
+const BUCKET = "athena-audit-audit-main";
+const PREFIX = "athena-audit";
+const TRAIL_PREFIX = "cloudtrail";
+const DATABASE = "athena_audit";
+const END = addDays(dayOf(new Date()), -1);
+const WORK_GROUPS = ["analysts", "bi", "etl", "primary"];
+const SILENT: Logger = { info: () => undefined, error: () => undefined };
+
+let lakeRoot: string;
+let ledger: Ledger;
+let s3: LocalS3;
+let duck: DuckDbEngine;
+let restore: () => void;
+const servers: { close(): Promise<void> }[] = [];
+
+/** Every file of a local folder, as keys relative to it. */
+function keysUnder(root: string): string[] {
+  return fs
+    .readdirSync(root, { recursive: true, encoding: "utf8" })
+    .filter((f) => fs.statSync(path.join(root, f)).isFile())
+    .map((f) => f.split(path.sep).join("/"));
+}
+
+/** A local Athena over the bucket, with or without the account's system table. */
+async function localAthena(systemTable: readonly string[] | undefined): Promise<{ url: string; catalog: CatalogAthena }> {
+  const glue = new LocalGlueTables(ACCOUNT_ID);
+  glue.loadSpecs(DATABASE, [
+    historyTable(BUCKET, PREFIX, [...REGIONS], WORK_GROUPS),
+    cloudTrailTable({ bucket: BUCKET, prefix: TRAIL_PREFIX, accounts: [ACCOUNT_ID], regions: [...REGIONS] }),
+    eventsTable(BUCKET, PREFIX, [...REGIONS]),
+  ]);
+  const catalog = await catalogAthena({ glue, database: DATABASE, s3: s3.client, systemTable });
+  const server: AthenaServer = await startAthenaServer({ operations: glue.operations(), script: catalog.script });
+  servers.push(catalog, server);
+  return { url: server.url, catalog };
+}
+
+async function join(day: string, athenaUrl: string) {
+  process.env.AWS_ENDPOINT_URL_ATHENA = athenaUrl;
+  process.env.AWS_ENDPOINT_URL_GLUE = athenaUrl;
+  const config = { ...joinConfig(), systemTables: true };
+  const engine = new AthenaEngine({ workGroup: config.workGroup, database: config.database, pollMs: 2, maxPollMs: 5 });
+  return joinEvents([day], {
+    engine,
+    s3: createS3Client(),
+    glue: new GlueClient({}),
+    config: { ...config, regions: ["us-east-1"] },
+    joinSql: eventsJoinSql({ systemTables: config.systemTables }),
+    log: SILENT,
+  });
+}
+
+/** The events partition's rows in S3. */
+async function eventsIn(day: string, region: string) {
+  const folder = tempDir("events-read");
+  const files: string[] = [];
+  for (const key of await s3.keys(eventsPartitionPrefix(day, region))) {
+    files.push(path.join(folder, `${files.length}.parquet`));
+    fs.writeFileSync(files[files.length - 1], await s3.bytes(key));
+  }
+  if (files.length === 0) return new Map<string, Record<string, unknown>>();
+  const result = await duck.run(`SELECT * FROM read_parquet([${files.map(sqlString).join(", ")}])`);
+  fs.rmSync(folder, { recursive: true, force: true });
+  return new Map(result.rows.map((r) => [String(r.query_execution_id), r]));
+}
+
+/** The day of the generator's second outage, which falls after system tables were enabled. */
+const outageDay = () =>
+  daysBetween(ledger.systemTablesFrom, ledger.lastDay).find((d) =>
+    ledger.queries.some((q) => q.eventDay === d && q.region === "us-east-1" && !q.attributed && q.witness),
+  )!;
+
+beforeAll(async () => {
+  lakeRoot = tempDir("system-tables");
+  ledger = generateLake({ lake: lakeRoot, days: 4, seed: 5, endDay: END, trailPrefix: TRAIL_PREFIX });
+  s3 = await startS3(BUCKET);
+  const systemFolder = systemTablePrefix(QUERY_EXECUTIONS);
+  for (const key of keysUnder(lakeRoot).filter((k) => !k.startsWith(systemFolder))) {
+    await s3.client.send(new s3sdk.PutObjectCommand({ Bucket: BUCKET, Key: key, Body: fs.readFileSync(path.join(lakeRoot, key)) }));
+  }
+  duck = await DuckDbEngine.open({ root: lakeRoot });
+  restore = useLocalAws({
+    AWS_ENDPOINT_URL_S3: s3.url,
+    AUDIT_BUCKET: BUCKET,
+    AUDIT_PREFIX: PREFIX,
+    AUDIT_WORK_GROUP: "athena-audit",
+    AUDIT_DATABASE: DATABASE,
+    JOIN_REGIONS: "us-east-1",
+  });
+}, 120_000);
+
+afterAll(async () => {
+  restore?.();
+  await duck?.close();
+  for (const server of servers) await server.close();
+  await s3?.close();
+  if (lakeRoot) fs.rmSync(lakeRoot, { recursive: true, force: true });
+});
+
+describe("the join on Athena with the system table as second witness", () => {
+  it("attributes the queries CloudTrail missed during the outage from the system table", async () => {
+    const day = outageDay();
+    expect(day, "an outage after system tables were enabled").toBeDefined();
+    const files = keysUnder(lakeRoot)
+      .filter((k) => k.startsWith(systemTablePrefix(QUERY_EXECUTIONS)))
+      .map((k) => path.join(lakeRoot, k));
+    const athena = await localAthena(files);
+    const summary = await join(day, athena.url);
+    expect(summary.failed).toBe(0);
+    const rows = await eventsIn(day, "us-east-1");
+    const expected = expectedEvents(ledger).filter((q) => q.eventDay === day && q.region === "us-east-1");
+    expect(rows.size).toBe(expected.length);
+    const missed = expected.filter((q) => !q.attributed);
+    expect(missed.length, "CloudTrail missed some of the day's queries").toBeGreaterThan(0);
+    for (const q of expected) {
+      const want = expectedPrincipal(q, true);
+      const row = rows.get(q.id);
+      expect([row?.principal_arn, row?.iam_principal_arn, row?.principal_source], q.id).toEqual([want.arn, want.iam, want.source]);
+    }
+  });
+
+  it("fails the partition loudly, naming the catalog, in an account that never enabled system tables", async () => {
+    const athena = await localAthena(undefined);
+    await expect(join(outageDay(), athena.url)).rejects.toThrow(
+      new RegExp(`${outageDay()} us-east-1: Athena query FAILED: CATALOG_NOT_FOUND: Catalog 's3tablescatalog/aws-athena' not found`),
+    );
+    expect(await eventsIn(outageDay(), "us-east-1")).toEqual(new Map());
+  });
+});
