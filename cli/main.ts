@@ -10,7 +10,8 @@ import { DuckDbEngine } from "../queries/duckdb/engine";
 import { DEFAULT_PREFIX, PRODUCT } from "../queries/names";
 import { TbDefinition } from "../queries/cost";
 import { AuditError, InputError } from "../queries/errors";
-import { periodEnding } from "../queries/saved";
+import { DEFAULT_OPTIONS, periodEnding } from "../queries/saved";
+import { demoAnomalySettings } from "../generator/anomalies";
 import { cloudTrailRegions, historyRegions } from "../queries/lake/files";
 import { checkLakeNames } from "../queries/lake/safety";
 import { systemTablePrefix } from "../queries/layout";
@@ -59,6 +60,8 @@ program
         redact: true,
         progress,
         tb: o.tb,
+        // The org's sensitive databases, its buckets and its announced project (generator/anomalies.ts).
+        queryOptions: { ...DEFAULT_OPTIONS, anomalies: demoAnomalySettings(ledger.lastDay) },
       });
       console.log(`reports written to ${path.resolve(o.out)} (${pages.length} pages; start at ${path.join(o.out, "index.md")})`);
     } finally {

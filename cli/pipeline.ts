@@ -6,7 +6,7 @@ import { DuckDbEngine } from "../queries/duckdb/engine";
 import { EmbeddedJoinOptions, joinDayEmbedded, JoinSummary } from "../queries/join/embedded";
 import { QueryEngine } from "../queries/engine";
 import { InputError } from "../queries/errors";
-import { DEFAULT_OPTIONS, Period, SAVED_QUERIES } from "../queries/saved";
+import { DEFAULT_OPTIONS, Period, SAVED_QUERIES, SavedQueryOptions } from "../queries/saved";
 import { billingMismatch } from "../reports/pages/billing";
 import { RenderedReport, renderReports, writeReports } from "../reports/pages/render";
 import { runSavedQueries } from "../reports/pages/run";
@@ -47,19 +47,25 @@ export interface ReportOptions {
   progress: Progress;
   /** The TB definition the pages say the costs follow; refused when the joined events were costed with another. */
   tb?: TbDefinition;
+  /** The saved queries' settings (the anomaly settings among them); DEFAULT_OPTIONS when absent. */
+  queryOptions?: SavedQueryOptions;
 }
 
 /** Runs every saved query for the period on `engine` and writes the Markdown pages; returns them. */
 export async function reportPeriod(engine: QueryEngine, period: Period, outDir: string, options: ReportOptions): Promise<RenderedReport[]> {
   options.progress.start(SAVED_QUERIES.length, "report");
-  const outcomes = await runSavedQueries(engine, period, DEFAULT_OPTIONS, SAVED_QUERIES, options.concurrency, (q) =>
+  const outcomes = await runSavedQueries(engine, period, options.queryOptions ?? DEFAULT_OPTIONS, SAVED_QUERIES, options.concurrency, (q) =>
     options.progress.tick(q.name),
   );
   options.progress.stop();
   const tb = options.tb ?? DEFAULT_TB;
   const mismatch = billingMismatch(outcomes, tb);
   if (mismatch) throw new InputError(mismatch);
-  const reports = renderReports(outcomes, period, options.source, { redact: options.redact, tb });
+  const reports = renderReports(outcomes, period, options.source, {
+    redact: options.redact,
+    tb,
+    anomalies: (options.queryOptions ?? DEFAULT_OPTIONS).anomalies,
+  });
   writeReports(reports, outDir);
   return reports;
 }

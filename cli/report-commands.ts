@@ -1,5 +1,4 @@
 /** `report` and `issues sync`: on the embedded engine over a lake, or on Athena in the audit's work group. */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import * as core from "@actions/core";
 import { Command, Option } from "commander";
@@ -10,12 +9,15 @@ import { DuckDbEngine } from "../queries/duckdb/engine";
 import { QueryEngine } from "../queries/engine";
 import { AuditError, InputError } from "../queries/errors";
 import { DEFAULT_DATABASE, DEFAULT_PREFIX, DEFAULT_WORK_GROUP } from "../queries/names";
-import { periodEnding, runSavedQuery, SAVED_QUERIES } from "../queries/saved";
-import { PermissionGap, toPermissionGap } from "../reports/issues/findings";
+import { readAnomalySettings } from "../queries/anomalies";
+import { DEFAULT_OPTIONS, Period, periodEnding, runSavedQuery, SAVED, SavedQuery, SavedQueryOptions } from "../queries/saved";
+import { syncAnomalyIssues, DEFAULT_ALERT_DAYS } from "../reports/issues/anomalies";
+import { anomalySummary } from "../reports/issues/anomaly-render";
+import { readFindingsFile, toAnomaly, toPermissionGap } from "../reports/issues/findings";
 import { DEFAULT_STACK } from "../reports/issues/plan";
-import { syncIssues } from "../reports/issues/sync";
+import { syncIssues, SyncReport } from "../reports/issues/sync";
 import { group, inActions, jobSummary } from "./actions";
-import { day, progressBar, stackName, stackReportsDir, tbOption, wholeNumber } from "./options";
+import { day, progressBar, REPORTS_ROOT, stackName, stackReportsDir, tbOption, wholeNumber } from "./options";
 import { lakeSource, reportPeriod } from "./pipeline";
 
 interface EngineOptions {
@@ -72,6 +74,7 @@ export function registerReportCommands(program: Command): void {
     .option("--concurrency <n>", "queries at once (Athena)", wholeNumber, 4)
     .option("--no-redact", "show query text as it is (by default literals are masked)")
     .addOption(tbOption())
+    .option("--anomaly-settings <file>", "what the anomalies page counts as unusual, as JSON (see the README)")
     .action(
       async (
         o: EngineOptions & {
@@ -82,11 +85,14 @@ export function registerReportCommands(program: Command): void {
           concurrency: number;
           redact: boolean;
           tb: TbDefinition;
+          anomalySettings?: string;
         },
       ) => {
         const out = o.stack ? stackReportsDir(o.stack) : o.out;
         if (!out) throw new InputError("report needs --stack <name> (writes reports/published/<name>) or --out <dir>");
         const period = periodEnding(o.end ?? yesterday(), o.days);
+        // Read before the engine opens, so a wrong settings file fails before any query runs.
+        const queryOptions = { ...DEFAULT_OPTIONS, anomalies: readAnomalySettings(o.anomalySettings) };
         const { engine, source } = await openEngine(o);
         try {
           const reports = await group(`athena-audit report ${period.from} to ${period.to}`, () =>
@@ -96,6 +102,7 @@ export function registerReportCommands(program: Command): void {
               redact: o.redact,
               progress: progressBar(),
               tb: o.tb,
+              queryOptions,
             }),
           );
           await jobSummary(reports[0].content);
@@ -108,65 +115,110 @@ export function registerReportCommands(program: Command): void {
     );
 
   withEngineOptions(program.command("issues").command("sync"))
-    .description("open, update and close one GitHub issue per principal whose Athena grants appear unused")
-    .option("--findings <file>", "permission-gap findings as JSON (instead of running the permission_gaps query)")
+    .description(
+      "open, update and close one GitHub issue per principal whose Athena grants appear unused, " +
+        "or (--anomalies) one per high-severity anomaly of the alert window",
+    )
+    .option("--anomalies", "sync the anomaly alerts (label athena-audit:anomaly) instead of the unused permissions")
+    .option("--findings <file>", "findings as JSON (instead of running the permission_gaps or, with --anomalies, the anomalies query)")
     .option("--repo <owner/repo>", "the repository (default: GITHUB_REPOSITORY)")
     .option("--days <n>", "the window", wholeNumber, 90)
+    .option("--end <day>", "last day of the window (default: yesterday, UTC)", day)
     .option("--max-new <n>", "new issues a run, at most", wholeNumber, 5)
     .option("--stack <name>", "the stack these findings come from; only its issues are opened, updated or closed", stackName, DEFAULT_STACK)
+    .option("--anomaly-settings <file>", "with --anomalies: what counts as unusual, as JSON (see the README)")
+    .option("--alert-days <n>", "with --anomalies: findings of the window's last n days get an issue", wholeNumber, DEFAULT_ALERT_DAYS)
+    .option("--report-url <url>", "with --anomalies: the anomalies page to link (default in Actions: the stack's published page)")
     .option("--dry-run", "print what it would do, change nothing")
-    .action(
-      async (o: EngineOptions & { findings?: string; repo?: string; days: number; maxNew: number; stack: string; dryRun?: boolean }) => {
-        const repo = o.repo ?? process.env.GITHUB_REPOSITORY;
-        if (!repo || !/^[^/]+\/[^/]+$/.test(repo)) throw new InputError("--repo owner/repo (or GITHUB_REPOSITORY) is required");
-        const token = process.env.GITHUB_TOKEN;
-        if (!token) throw new InputError("GITHUB_TOKEN is required (the workflow's token, with issues: write)");
-        const findings = o.findings ? readFindings(o.findings) : await queryFindings(o, o.days);
-        if (!findings) {
-          console.log("no permission_gaps query in this version: nothing to sync");
-          return;
-        }
-        const [owner, name] = repo.split("/");
-        const report = await syncIssues(findings, {
-          owner,
-          repo: name,
-          token,
-          baseUrl: process.env.GITHUB_API_URL,
-          dryRun: o.dryRun === true,
-          maxNew: o.maxNew,
-          stack: o.stack,
-          log: console.log,
+    .action(async (o: SyncCommandOptions, command: Command) => {
+      const repo = o.repo ?? process.env.GITHUB_REPOSITORY;
+      if (!repo || !/^[^/]+\/[^/]+$/.test(repo)) throw new InputError("--repo owner/repo (or GITHUB_REPOSITORY) is required");
+      const token = process.env.GITHUB_TOKEN;
+      if (!token) throw new InputError("GITHUB_TOKEN is required (the workflow's token, with issues: write)");
+      const [owner, name] = repo.split("/");
+      const sync = {
+        owner,
+        repo: name,
+        token,
+        baseUrl: process.env.GITHUB_API_URL,
+        dryRun: o.dryRun === true,
+        maxNew: o.maxNew,
+        stack: o.stack,
+        log: console.log,
+      };
+      const period = periodEnding(o.end ?? yesterday(), o.days);
+      let report: SyncReport;
+      if (o.anomalies) {
+        const options = { ...DEFAULT_OPTIONS, anomalies: readAnomalySettings(o.anomalySettings) };
+        const findings = o.findings
+          ? readFindingsFile(o.findings, toAnomaly)
+          : await queryFindings(o, SAVED.anomalies, period, toAnomaly, options);
+        const synced = await syncAnomalyIssues(findings, {
+          ...sync,
+          periodEnd: period.to,
+          alertDays: o.alertDays,
+          reportUrl: o.reportUrl ?? publishedPage(o.stack, "anomalies"),
         });
-        console.log(
-          JSON.stringify({
-            done: report.done.length,
-            unchanged: report.unchanged,
-            deferred: report.deferred.length,
-            notDone: report.notDone.length,
-          }),
+        await jobSummary(anomalySummary(synced.alerted, synced.window, o.stack));
+        report = synced;
+      } else {
+        for (const flag of ["anomalySettings", "alertDays", "reportUrl"] as const)
+          if (command.getOptionValueSource(flag) === "cli") throw new InputError(`--${kebab(flag)} needs --anomalies`);
+        const findings = o.findings
+          ? readFindingsFile(o.findings, toPermissionGap)
+          : await queryFindings(o, SAVED.permission_gaps, period, toPermissionGap, DEFAULT_OPTIONS);
+        report = await syncIssues(findings, sync);
+      }
+      console.log(
+        JSON.stringify({
+          done: report.done.length,
+          unchanged: report.unchanged,
+          deferred: report.deferred.length,
+          notDone: report.notDone.length,
+        }),
+      );
+      if (report.notDone.length > 0)
+        throw new AuditError(
+          `${report.notDone.length} issue change(s) not made: ${report.notDone[0].reason}; the next run will retry them`,
         );
-        if (report.notDone.length > 0)
-          throw new AuditError(
-            `${report.notDone.length} issue change(s) not made: ${report.notDone[0].reason}; the next run will retry them`,
-          );
-      },
-    );
+    });
 }
 
-function readFindings(file: string): PermissionGap[] {
-  const rows = JSON.parse(fs.readFileSync(file, "utf8")) as unknown;
-  if (!Array.isArray(rows)) throw new InputError(`${file}: expected a JSON array of findings`);
-  return rows.map((row, i) => toPermissionGap(row as Record<string, unknown>, `${file}[${i}]`));
+interface SyncCommandOptions extends EngineOptions {
+  anomalies?: boolean;
+  findings?: string;
+  repo?: string;
+  days: number;
+  end?: string;
+  maxNew: number;
+  stack: string;
+  anomalySettings?: string;
+  alertDays: number;
+  reportUrl?: string;
+  dryRun?: boolean;
 }
 
-/** Findings from the saved permission_gaps query, or undefined while that query does not exist. */
-async function queryFindings(o: EngineOptions, days: number): Promise<PermissionGap[] | undefined> {
-  const query = SAVED_QUERIES.find((q) => q.name === "permission_gaps");
-  if (!query) return undefined;
+const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** The stack's published page on GitHub, when running in Actions (the workflow commits it there). */
+function publishedPage(stack: string, page: string): string | undefined {
+  const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_REF_NAME: ref } = process.env;
+  if (!inActions() || !server || !repo || !ref) return undefined;
+  return `${server}/${repo}/blob/${encodeURIComponent(ref)}/${path.posix.join(REPORTS_ROOT, stack, `${page}.md`)}`;
+}
+
+/** Findings from a saved query over the window, each row checked. */
+async function queryFindings<F>(
+  o: EngineOptions,
+  query: SavedQuery,
+  period: Period,
+  to: (row: Record<string, unknown>, where: string) => F,
+  options: SavedQueryOptions,
+): Promise<F[]> {
   const { engine } = await openEngine(o);
   try {
-    const result = await runSavedQuery(engine, query, periodEnding(yesterday(), days));
-    return result.rows.map((row, i) => toPermissionGap(row, `permission_gaps row ${i + 1}`));
+    const result = await runSavedQuery(engine, query, period, options);
+    return result.rows.map((row, i) => to(row, `${query.name} row ${i + 1}`));
   } finally {
     await engine.close();
   }

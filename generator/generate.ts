@@ -11,7 +11,9 @@ import { InputError } from "../queries/errors";
 import { historyDay, HistoryLine, toHistoryLine } from "../queries/history-record";
 import { cloudTrailObjectKey, DEFAULT_PREFIX, historyObjectKey } from "../queries/layout";
 import { GeneratedBill, writeBill } from "./billing";
+import { PlantedAnomaly, plantsFor } from "./anomalies";
 import { deliver } from "./cloudtrail";
+import { trailOutages } from "./outages";
 import { PlantedDisagreement, plantDisagreements, systemTablesFrom, Witness, witnessOf, writeSystemTable } from "./system-tables";
 import { failureOf, toQueryExecution, totalExecutionMs } from "./executions";
 import { DEFAULT_TB, queryCostUsd, TbDefinition } from "../queries/cost";
@@ -96,6 +98,8 @@ export interface Ledger {
   historyFiles: number;
   /** The first day Athena's system table holds (queries submitted from then on). */
   systemTablesFrom: string;
+  /** Anomalies planted on purpose (generator/anomalies.ts): each is a finding the audit must make. */
+  anomalies: PlantedAnomaly[];
   /** Where the system table disagrees with CloudTrail or the SQL parser, on purpose. */
   plantedDisagreements: PlantedDisagreement[];
   systemTableFiles: number;
@@ -122,7 +126,7 @@ function ledgerEntry(q: PlannedQuery, lateDelivered: boolean, tb: TbDefinition, 
     human: q.actor.human,
     principalArn: attributed ? callerArn(q.actor, q.session) : null,
     iamPrincipalArn: attributed ? roleArn(q.actor) : null,
-    clientFamily: attributed ? q.actor.clients[q.clientIndex].clientFamily : null,
+    clientFamily: attributed ? (q.clientFamily ?? q.actor.clients[q.clientIndex].clientFamily) : null,
     sourceIp: attributed ? q.sourceIp : null,
     workGroup: q.workGroup,
     database: q.database,
@@ -161,10 +165,7 @@ export function generateLake(options: GenerateOptions): Ledger {
   const rng = new Random(options.seed ?? 42);
   const calendar = daysBetween(firstDay, lastDay);
   // Two trail outages, so some history has no CloudTrail record to name its principal.
-  const outages = new Map([
-    [calendar[Math.floor(days * 0.23)], [13, 15] as const],
-    [calendar[Math.floor(days * 0.68)], [2, 3] as const],
-  ]);
+  const outages = trailOutages(calendar);
   const history = new Map<string, HistoryLine[]>();
   const ledger: Omit<Ledger, "bill"> = {
     firstDay,
@@ -179,8 +180,10 @@ export function generateLake(options: GenerateOptions): Ledger {
     historyFiles: 0,
     systemTablesFrom: systemTablesFrom(calendar),
     plantedDisagreements: [],
+    anomalies: [],
     systemTableFiles: 0,
   };
+  const plantRng = new Random(((options.seed ?? 42) ^ 0xa40d) >>> 0);
   calendar.forEach((day, index) => {
     options.onDay?.(day, index, calendar.length);
     for (const region of REGIONS) {
@@ -188,19 +191,34 @@ export function generateLake(options: GenerateOptions): Ledger {
         { day, region, outage: region === REGIONS[0] ? outages.get(day) : undefined, weeksToEnd: (calendar.length - 1 - index) / 7 },
         rng,
       );
-      const files = deliver(region, simulated.records, options.deliveryWindowMinutes ?? 30, rng);
+      // Planted anomalies draw from their own source and go to their own files: the rest stays as it was.
+      const plants = plantsFor(day, region, calendar, plantRng);
+      ledger.anomalies.push(...plants.anomalies);
       const folderOf = new Map<unknown, string>();
-      for (const file of files) {
-        const key = cloudTrailObjectKey({ account: ACCOUNT_ID, region }, file.deliveredAt, rng.hex(16).toUpperCase(), options.trailPrefix);
-        writeGzip(path.join(options.lake, key), JSON.stringify({ Records: file.records }));
-        for (const record of file.records) folderOf.set(record, dayOf(file.deliveredAt));
-        ledger.cloudTrailRecords += file.records.length;
-        ledger.cloudTrailFiles++;
+      for (const [records, random] of [
+        [simulated.records, rng],
+        [plants.records, plantRng],
+      ] as const) {
+        for (const file of deliver(region, records, options.deliveryWindowMinutes ?? 30, random)) {
+          const key = cloudTrailObjectKey(
+            { account: ACCOUNT_ID, region },
+            file.deliveredAt,
+            random.hex(16).toUpperCase(),
+            options.trailPrefix,
+          );
+          writeGzip(path.join(options.lake, key), JSON.stringify({ Records: file.records }));
+          for (const record of file.records) folderOf.set(record, dayOf(file.deliveredAt));
+          ledger.cloudTrailRecords += file.records.length;
+          ledger.cloudTrailFiles++;
+        }
       }
       const recordOf = new Map(
-        simulated.records.map((r) => [(r.record.responseElements as { queryExecutionId?: string } | null)?.queryExecutionId, r.record]),
+        [...simulated.records, ...plants.records].map((r) => [
+          (r.record.responseElements as { queryExecutionId?: string } | null)?.queryExecutionId,
+          r.record,
+        ]),
       );
-      for (const q of simulated.queries) {
+      for (const q of [...simulated.queries, ...plants.queries]) {
         const record = recordOf.get(q.id);
         const lateDelivered = record !== undefined && folderOf.get(record) !== dayOf(q.eventAt);
         ledger.queries.push(ledgerEntry(q, lateDelivered, ledger.tb, ledger.systemTablesFrom));

@@ -20,6 +20,8 @@ export interface PlannedQuery extends SimulatedQuery {
   straddle: boolean;
   /** CloudTrail lost this query's record (trail outage): history only. */
   trailGap: boolean;
+  /** The client family when the caller is not one of the actor's clients (a planted anomaly). */
+  clientFamily?: string;
 }
 
 export interface SimulatedDay {

@@ -49,7 +49,7 @@ export function sql(strings: TemplateStringsArray, ...parts: (string | Piece)[])
   return { text, shape };
 }
 
-function query(piece: Piece, tables: string[], substatementType = "SELECT", database = tables[0].split(".")[0]): QueryText {
+export function queryText(piece: Piece, tables: string[], substatementType = "SELECT", database = tables[0].split(".")[0]): QueryText {
   return { text: piece.text, shape: foldShape(piece.shape), database, tables, statementType: "DML", substatementType };
 }
 
@@ -65,7 +65,7 @@ export function adHoc(database: string, table: string, day: string, pick: (n: nu
   const since = before(day, 1 + pick(29));
   const shapes: (() => QueryText)[] = [
     () =>
-      query(
+      queryText(
         sql`SELECT region, count(*) AS n, sum(amount) AS total
 FROM ${database}.${table}
 WHERE event_date >= DATE ${str(since)} AND status = ${str("complete")}
@@ -74,7 +74,7 @@ ORDER BY total DESC`,
         [`${database}.${table}`],
       ),
     () =>
-      query(
+      queryText(
         sql`SELECT *
 FROM "${database}"."${table}"
 WHERE customer_id = ${num(10000 + pick(90000))}
@@ -82,7 +82,7 @@ LIMIT ${num(100)}`,
         [`${database}.${table}`],
       ),
     () =>
-      query(
+      queryText(
         sql`WITH recent AS (
   SELECT user_id, max(ts) AS last_seen FROM ${table} WHERE dt > ${str(since)} GROUP BY user_id
 )
@@ -90,7 +90,7 @@ SELECT count(*) FROM recent WHERE last_seen > now() - interval ${str("7")} day`,
         [`${database}.${table}`],
       ),
     () =>
-      query(
+      queryText(
         sql`SELECT date_trunc(${str("week")}, created_at) AS week, approx_distinct(email) FROM ${database}.${table} GROUP BY ${num(1)}`,
         [`${database}.${table}`],
       ),
@@ -103,7 +103,7 @@ export function adHocJoin(databases: readonly string[], day: string, pick: (n: n
   const joins: (() => QueryText)[] = [];
   if (databases.includes("sales"))
     joins.push(() =>
-      query(
+      queryText(
         sql`SELECT c.segment, sum(o.amount) AS revenue
 FROM sales.orders o
 JOIN sales.customers c ON c.customer_id = o.customer_id
@@ -115,7 +115,7 @@ ORDER BY revenue DESC`,
     );
   if (databases.includes("clickstream") && databases.includes("marketing"))
     joins.push(() =>
-      query(
+      queryText(
         sql`SELECT m.campaign_name, count(DISTINCT s.session_id) AS sessions
 FROM clickstream.sessions s
 JOIN marketing.campaigns m ON m.utm_campaign = s.utm_campaign
@@ -131,7 +131,7 @@ const TERMS = ["checkout", "pricing", "promo", "signup", "cart", "invoice", "car
 
 /** The full scan an analyst starts without a partition filter: every day of page views. */
 export function fullScan(pick: (n: number) => number): QueryText {
-  return query(
+  return queryText(
     sql`SELECT *
 FROM clickstream.page_views
 WHERE lower(url) LIKE ${str(`%${TERMS[pick(TERMS.length)]}%`)}`,
@@ -154,7 +154,7 @@ const job = (name: string, step: string) => comment(`glue job=${name} step=${ste
 /** The nightly Glue pipeline, step by step (yesterday's partitions), and its Sunday rebuild. */
 export const ETL_STEPS: readonly DailyText[] = [
   (day) =>
-    query(
+    queryText(
       sql`${job("clickstream-nightly", "sessionize")}
 INSERT INTO clickstream.sessions
 SELECT session_id, user_id, min(ts) AS started_at, max(ts) AS ended_at, count(*) AS views
@@ -165,7 +165,7 @@ GROUP BY session_id, user_id`,
       "INSERT",
     ),
   (day) =>
-    query(
+    queryText(
       sql`${job("clickstream-nightly", "quality")}
 SELECT count(*) AS rows, count_if(user_id IS NULL) AS anonymous
 FROM clickstream.page_views
@@ -173,7 +173,7 @@ WHERE dt = ${str(before(day, 1))}`,
       ["clickstream.page_views"],
     ),
   (day) =>
-    query(
+    queryText(
       sql`${job("sales-nightly", "orders-daily")}
 SELECT order_date, region, count(*) AS orders, sum(amount) AS revenue
 FROM sales.orders
@@ -182,7 +182,7 @@ GROUP BY order_date, region`,
       ["sales.orders"],
     ),
   (day) =>
-    query(
+    queryText(
       sql`${job("sales-nightly", "refunds-match")}
 SELECT r.order_id, r.amount AS refunded, o.amount AS paid
 FROM sales.refunds r
@@ -191,7 +191,7 @@ WHERE r.dt = ${str(before(day, 1))}`,
       ["sales.refunds", "sales.orders"],
     ),
   () =>
-    query(
+    queryText(
       sql`${job("sales-nightly", "customers-dedupe")}
 SELECT email, count(*) AS copies
 FROM sales.customers
@@ -203,7 +203,7 @@ HAVING count(*) > ${num(1)}`,
 
 /** The pipeline's hourly check that the last hour of page views has landed. */
 export const FRESHNESS_CHECK: DailyText = (day, hour) =>
-  query(
+  queryText(
     sql`SELECT max(ts) AS latest, count(*) AS views
 FROM clickstream.page_views
 WHERE dt = ${str(day)} AND hour = ${num(hour)}`,
@@ -211,7 +211,7 @@ WHERE dt = ${str(day)} AND hour = ${num(hour)}`,
   );
 
 export const ETL_REBUILD: DailyText = () =>
-  query(
+  queryText(
     sql`${job("clickstream-weekly", "rebuild-sessions")}
 INSERT INTO clickstream.sessions
 SELECT session_id, user_id, min(ts) AS started_at, max(ts) AS ended_at, count(*) AS views
@@ -224,7 +224,7 @@ GROUP BY session_id, user_id`,
 /** QuickSight dashboard tiles, as QuickSight writes them (quoted names); the same text all day. */
 export const DASHBOARD_TILES: readonly DailyText[] = [
   (day) =>
-    query(
+    queryText(
       sql`SELECT date_trunc(${str("hour")}, "order_ts") AS "hour", SUM("amount") AS "revenue"
 FROM "sales"."orders"
 WHERE "order_date" = DATE ${str(day)}
@@ -233,7 +233,7 @@ ORDER BY ${num(1)}`,
       ["sales.orders"],
     ),
   (day) =>
-    query(
+    queryText(
       sql`SELECT "region" AS "region", COUNT(*) AS "count"
 FROM "sales"."orders"
 WHERE "order_date" >= DATE ${str(before(day, 7))}
@@ -241,14 +241,14 @@ GROUP BY "region"`,
       ["sales.orders"],
     ),
   () =>
-    query(
+    queryText(
       sql`SELECT "segment" AS "segment", COUNT(*) AS "count"
 FROM "sales"."customers"
 GROUP BY "segment"`,
       ["sales.customers"],
     ),
   (day) =>
-    query(
+    queryText(
       sql`SELECT "status" AS "status", COUNT(*) AS "count", SUM("amount") AS "amount"
 FROM "sales"."refunds"
 WHERE "dt" >= ${str(before(day, 30))}
@@ -256,7 +256,7 @@ GROUP BY "status"`,
       ["sales.refunds"],
     ),
   (day) =>
-    query(
+    queryText(
       sql`SELECT "channel" AS "channel", SUM("spend") AS "spend", SUM("conversions") AS "conversions"
 FROM "marketing"."attribution"
 WHERE "dt" >= ${str(before(day, 30))}
@@ -264,7 +264,7 @@ GROUP BY "channel"`,
       ["marketing.attribution"],
     ),
   (day) =>
-    query(
+    queryText(
       sql`SELECT "campaign_name" AS "campaign_name", SUM("clicks") AS "clicks"
 FROM "marketing"."campaigns"
 WHERE "start_date" <= DATE ${str(day)}
@@ -278,10 +278,10 @@ LIMIT ${num(20)}`,
 /** Tableau (JDBC): the morning extract refresh, and the live dashboard's query (month to date). */
 export const TABLEAU_EXTRACTS: readonly DailyText[] = [
   (day) =>
-    query(sql`SELECT * FROM "sales"."orders" "Orders" WHERE ("Orders"."order_date" >= DATE ${str(before(day, 90))})`, ["sales.orders"]),
-  () => query(sql`SELECT * FROM "sales"."customers" "Customers"`, ["sales.customers"]),
+    queryText(sql`SELECT * FROM "sales"."orders" "Orders" WHERE ("Orders"."order_date" >= DATE ${str(before(day, 90))})`, ["sales.orders"]),
+  () => queryText(sql`SELECT * FROM "sales"."customers" "Customers"`, ["sales.customers"]),
   (day) =>
-    query(
+    queryText(
       sql`SELECT * FROM "finance"."invoices" "Invoices" WHERE ("Invoices"."issued_at" >= TIMESTAMP ${str(`${before(day, 90)} 00:00:00`)})`,
       ["finance.invoices"],
     ),
@@ -289,7 +289,7 @@ export const TABLEAU_EXTRACTS: readonly DailyText[] = [
 
 export const TABLEAU_LIVE: readonly DailyText[] = [
   (day) =>
-    query(
+    queryText(
       sql`SELECT "Customers"."segment" AS "segment", SUM("Orders"."amount") AS "sum:amount:ok"
 FROM "sales"."orders" "Orders"
   INNER JOIN "sales"."customers" "Customers" ON ("Orders"."customer_id" = "Customers"."customer_id")
@@ -301,7 +301,7 @@ GROUP BY ${num(1)}`,
 
 /** The Python job (boto3) that reconciles the ledger with customers every afternoon. */
 export const RECONCILIATION: DailyText = (day) =>
-  query(
+  queryText(
     sql`${comment("-- reconciliation: ledger vs customers (don't edit here, it's owned by finance-eng)")}SELECT l.invoice_id, l.amount,
   c.customer_id, c.segment
 FROM finance.ledger l
@@ -315,7 +315,7 @@ WHERE l.posted_date = DATE ${str(before(day, 1))}`,
 /** The month-end close: balances over the whole ledger. */
 export const MONTH_END: readonly DailyText[] = [
   (day) =>
-    query(
+    queryText(
       sql`SELECT account_id, sum(debit) - sum(credit) AS balance
 FROM finance.ledger
 WHERE posted_at < TIMESTAMP ${str(`${day} 00:00:00`)}
@@ -323,7 +323,7 @@ GROUP BY account_id`,
       ["finance.ledger"],
     ),
   (day) =>
-    query(
+    queryText(
       sql`SELECT customer_id, sum(amount) AS open_amount
 FROM finance.invoices
 WHERE paid_at IS NULL AND issued_at < TIMESTAMP ${str(`${firstOfMonth(day)} 00:00:00`)}
@@ -336,7 +336,7 @@ HAVING sum(amount) > ${num(0)}`,
 /** The churn-scoring Lambda's morning feature queries (eu-west-1). */
 export const CHURN_FEATURES: readonly DailyText[] = [
   (day) =>
-    query(
+    queryText(
       sql`SELECT a.customer_id, sum(a.spend) AS spend_30d, sum(a.conversions) AS conversions_30d
 FROM marketing.attribution a
 WHERE a.dt >= ${str(before(day, 30))}
@@ -344,7 +344,7 @@ GROUP BY a.customer_id`,
       ["marketing.attribution"],
     ),
   (day) =>
-    query(
+    queryText(
       sql`SELECT o.customer_id, count(*) AS orders_90d, max(o.order_date) AS last_order
 FROM sales.orders o
 WHERE o.order_date >= DATE ${str(before(day, 90))}

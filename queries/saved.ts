@@ -5,6 +5,7 @@
  * One registry entry holds everything TypeScript knows about a query, so adding one means a SQL
  * file and an entry here; the pages, the findings and the tests read the entry.
  */
+import { anomalyParameters, AnomalySettings, DEFAULT_ANOMALY_SETTINGS } from "./anomalies";
 import { MINIMUM_MB, TB_DEFINITIONS, USD_PER_TB } from "./cost";
 import { addDays, daysBetween, parseDay } from "./days";
 import { QueryEngine, QueryParameters, QueryResult } from "./engine";
@@ -26,9 +27,16 @@ export interface SavedQueryOptions {
   shortWindowDays: number;
   /** Least distinct client families for a principal to count as shared. */
   minClientFamilies: number;
+  /** What the anomalies query counts as unusual (queries/anomalies.ts). */
+  anomalies: AnomalySettings;
 }
 
-export const DEFAULT_OPTIONS: SavedQueryOptions = { limit: 20, shortWindowDays: 30, minClientFamilies: 2 };
+export const DEFAULT_OPTIONS: SavedQueryOptions = {
+  limit: 20,
+  shortWindowDays: 30,
+  minClientFamilies: 2,
+  anomalies: DEFAULT_ANOMALY_SETTINGS,
+};
 
 export interface SavedQuery {
   readonly name: string;
@@ -383,6 +391,32 @@ export const SAVED = registry({
         nullable: true,
         comment: "summary row: queries whose principal only the system table gave",
       },
+    ],
+  },
+  anomalies: {
+    title: "Anomalies",
+    description: "Activity unusual for the principal: volume, first reads, new origins and hours, probing, exfiltration shapes.",
+    parameters: (p, o) => anomalyParameters(p, o.anomalies),
+    columns: [
+      { name: "day", type: "varchar" },
+      { name: "principal_arn", type: "varchar", comment: "the IAM user or role (the events' iam_principal_arn)" },
+      { name: "kind", type: "varchar", values: ["volume", "reach", "origin", "time", "probing", "exfiltration"] },
+      {
+        name: "subject",
+        type: "varchar",
+        comment:
+          "what is unusual: bytes or queries (volume); a database or table (reach); network or client:<family> (origin); " +
+          "an hour HH (time); the failures' resources (probing); s3://bucket or select-star:<table> (exfiltration)",
+      },
+      { name: "measured", type: "double", comment: "the day's bytes or queries; the failures in the hour; bytes scanned; else queries" },
+      { name: "baseline", type: "double", nullable: true, comment: "volume: the median of the principal's previous days" },
+      { name: "spread", type: "double", nullable: true, comment: "volume: the median absolute deviation of those days" },
+      { name: "score", type: "double", comment: "how far from normal, to rank findings of a kind" },
+      { name: "severity", type: "varchar", values: ["high", "medium", "low"] },
+      { name: "queries", type: "bigint", comment: "queries behind the finding" },
+      { name: "example_query_id", type: "varchar", nullable: true },
+      { name: "human", type: "boolean", comment: "the principal showed a person's signs before the day (principal_profiles' rule)" },
+      { name: "coverage", type: "varchar", values: ["complete", "partial"], comment: "partial: the day has queries no witness attributed" },
     ],
   },
 });

@@ -16,7 +16,7 @@ import * as esbuild from "esbuild";
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const DEMO = "reports/published/demo";
-const DEFAULT_PAGES = ["index.md", "top_scanners.md", "permission_gaps.md"].map((page) => path.join(DEMO, page));
+const DEFAULT_PAGES = ["index.md", "top_scanners.md", "permission_gaps.md", "anomalies.md"].map((page) => path.join(DEMO, page));
 
 function parseArguments(argv) {
   const pages = [];

@@ -56,7 +56,22 @@ describe("GitHub workflows", () => {
     expect(workflow.jobs.reports.strategy?.matrix).toEqual({ include: "${{ fromJSON(needs.stacks.outputs.stacks) }}" });
     expect(read("athena-audit-reports.yml")).not.toContain("athena-audit.json");
     expect(workflow.on.schedule).toEqual([{ cron: "45 3 * * *" }]);
-    expect(Object.keys((workflow.on.workflow_dispatch as { inputs: object }).inputs)).toEqual(["days", "stack", "dry-run"]);
+    expect(Object.keys((workflow.on.workflow_dispatch as { inputs: object }).inputs)).toEqual(["days", "stack", "alert-days", "dry-run"]);
+  });
+
+  it("the reports workflow syncs anomaly issues after the permission issues, on the same engine, with the settings the report used", () => {
+    const steps = parseWorkflow(read("athena-audit-reports.yml")).jobs.reports.steps;
+    const names = steps.map((s) => s.name);
+    expect(names.slice(-2)).toEqual(["Sync unused-permission issues", "Sync anomaly issues"]);
+    const args = (name: string) => (steps.find((s) => s.name === name)?.run ?? "").split(/\s+(?=--)/);
+    const [report, permissions, anomalies] = ["Render reports", "Sync unused-permission issues", "Sync anomaly issues"].map(args);
+    expect(anomalies.slice(0, 2)).toEqual(["npx athena-audit issues sync", "--anomalies"]);
+    // Everything the permission sync is given (engine, work group, database, days, stack, repo and dry run), the anomaly sync is given too.
+    expect(permissions).toHaveLength(7);
+    expect(anomalies).toEqual(expect.arrayContaining(permissions));
+    const settings = '--anomaly-settings "$RUNNER_TEMP/anomaly-settings.json"';
+    expect([report.includes(settings), anomalies.includes(settings)]).toEqual([true, true]);
+    expect(names.indexOf("Write the anomaly settings")).toBeLessThan(names.indexOf("Render reports"));
   });
 });
 

@@ -42,6 +42,9 @@ export const COMPAT_MACROS: readonly string[] = [
   "CREATE OR REPLACE MACRO array_join(items, separator) AS array_to_string(items, separator)",
   // Trino: regexp_like(text, pattern), a partial match.
   "CREATE OR REPLACE MACRO regexp_like(text, pattern) AS regexp_matches(text, pattern)",
+  // Trino: approx_percentile(x, p), a value of the group near the p-quantile; DuckDB's exact one picks
+  // a value of the group too (the audit's groups are days of a principal: small, so exact is cheap).
+  "CREATE OR REPLACE MACRO approx_percentile(x, p) AS quantile_disc(x, p)",
   // Trino: regexp_replace(text, pattern, replacement) replaces every match; `$1` is group 1 (see above).
   "CREATE OR REPLACE MACRO regexp_replace(text, pattern, replacement) AS " +
     "system.main.regexp_replace(text, pattern, replace(replacement, '$', '\\'), 'g')",

@@ -1,11 +1,16 @@
 /**
- * A permission-gap finding: one grant a principal holds but did not use in the window, as the
- * permission_gaps query returns it (one row per principal and grant), with camelCase keys. The
- * reports, the issue sync and its template consume this shape; the query's declared columns (in
- * queries/saved.ts) define it, so a column added there is a field here.
+ * Findings as the issue sync reads them: rows of a saved query (its declared snake_case columns) or
+ * entries of a findings file (the same names in camelCase), checked column by column. The query's
+ * declared columns (in queries/saved.ts) define each shape, so a column added there is a field here.
+ *
+ * A permission-gap finding is one grant a principal holds but did not use in the window (one row
+ * per principal and grant); an anomaly is one unusual thing a principal did on one day.
  */
+import * as fs from "node:fs";
+import { InputError } from "../../queries/errors";
 import { SAVED } from "../../queries/saved";
 import { camelCase, CamelRow, SavedColumn } from "../../queries/saved-columns";
+import { Anomaly } from "../pages/anomaly-words";
 
 export type PermissionGap = CamelRow<typeof SAVED.permission_gaps>;
 
@@ -42,15 +47,44 @@ function checked(column: SavedColumn, value: unknown, where: string): unknown {
   return value;
 }
 
-/**
- * A permission_gaps row (its declared snake_case columns) or a findings-file entry (the same
- * names in camelCase, as `--findings` reads them), checked; names what is wrong.
- */
-export function toPermissionGap(row: Record<string, unknown>, where: string): PermissionGap {
-  const gap: Record<string, unknown> = {};
-  for (const column of SAVED.permission_gaps.columns) {
+interface Declared {
+  readonly columns: readonly SavedColumn[];
+}
+
+/** A row of `query` (snake_case) or a findings-file entry (camelCase), checked; names what is wrong. */
+export function toFinding<Q extends Declared>(query: Q, row: Record<string, unknown>, where: string): CamelRow<Q> {
+  const finding: Record<string, unknown> = {};
+  for (const column of query.columns) {
     const key = camelCase(column.name);
-    gap[key] = checked(column, row[key] ?? row[column.name], where);
+    finding[key] = checked(column, row[key] ?? row[column.name], where);
   }
-  return gap as PermissionGap;
+  return finding as CamelRow<Q>;
+}
+
+export function toPermissionGap(row: Record<string, unknown>, where: string): PermissionGap {
+  return toFinding(SAVED.permission_gaps, row, where);
+}
+
+export function toAnomaly(row: Record<string, unknown>, where: string): Anomaly {
+  return toFinding(SAVED.anomalies, row, where);
+}
+
+/** A findings file: a JSON array of entries, each checked; errors name the file, the entry and the field. */
+export function readFindingsFile<F>(file: string, to: (row: Record<string, unknown>, where: string) => F): F[] {
+  let rows: unknown;
+  try {
+    rows = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new InputError(`${file}: ${(error as Error).message}`);
+  }
+  if (!Array.isArray(rows)) throw new InputError(`${file}: expected a JSON array of findings`);
+  return rows.map((row, i) => {
+    const where = `${file}[${i}]`;
+    if (typeof row !== "object" || row === null || Array.isArray(row)) throw new InputError(`${where}: expected an object`);
+    try {
+      return to(row as Record<string, unknown>, where);
+    } catch (error) {
+      throw new InputError((error as Error).message);
+    }
+  });
 }

@@ -1,12 +1,14 @@
 /**
- * Which GitHub issues to open, update or close, from the findings and the issues already open.
- * Pure: one issue per principal and stack, found again next run by a hidden marker in its body that
- * carries the principal's fingerprint and the stack. A run only sees its own stack's issues, so one
- * stack's findings never close or rewrite another's.
+ * Which GitHub issues to open, update or close, from the issues a family of findings wants and the
+ * issues already open. Pure. Each issue is found again next run by a hidden marker in its body that
+ * carries its fingerprint and the stack; each family writes its own kind of marker under its own
+ * label, so one family never adopts or closes another's issues. A run only sees its own stack's
+ * issues, so one stack's findings never close or rewrite another's.
+ *
+ * Permission gaps: one issue per principal and stack, label `athena-audit:unused-permissions`.
  */
 import * as crypto from "node:crypto";
 import { InputError } from "../../queries/errors";
-import { byPrincipal, PermissionGap } from "./findings";
 
 export const LABEL = "athena-audit:unused-permissions";
 /** The stack of issues opened before there were stacks (their marker names none). */
@@ -19,24 +21,51 @@ export interface OpenIssue {
   body: string;
 }
 
+/** What a marker says: whose issue it is. `day` is the finding's day, for families whose findings have one. */
+export interface Marker {
+  fingerprint: string;
+  stack: string;
+  day?: string;
+}
+
+/** One issue a family wants open: `key` says what it is about in logs (a principal, a finding). */
+export interface WantedIssue {
+  fingerprint: string;
+  key: string;
+  title: string;
+  /** Without the marker, which the plan appends. */
+  body: string;
+  marker: string;
+}
+
 export type Action =
-  | { kind: "create"; fingerprint: string; title: string; body: string; principalArn: string }
+  | { kind: "create"; fingerprint: string; title: string; body: string; key: string }
   | { kind: "update"; number: number; fingerprint: string; title: string; body: string }
   | { kind: "close"; number: number; fingerprint: string; comment: string };
 
 export interface SyncPlan {
   actions: Action[];
   unchanged: number;
-  /** Principals left for a later run because of the cap on new issues. */
+  /** Keys left for a later run because of the cap on new issues. */
   deferred: string[];
 }
 
-export function fingerprint(principalArn: string): string {
-  return crypto.createHash("sha256").update(principalArn).digest("hex").slice(0, 16);
+/** 16 hex digits of SHA-256: short enough for a marker, long enough never to collide in one repository. */
+export function hash(text: string): string {
+  return crypto.createHash("sha256").update(text).digest("hex").slice(0, 16);
 }
 
-/** The fingerprint and stack an issue's body names, or undefined for an issue that is not ours. */
-export function markerOf(body: string): { fingerprint: string; stack: string } | undefined {
+export function fingerprint(principalArn: string): string {
+  return hash(principalArn);
+}
+
+/** The stack goes into markers, which must read back the same (the CLI checks names earlier). */
+export function checkStack(stack: string): void {
+  if (!/^[A-Za-z0-9._-]+$/.test(stack)) throw new InputError(`stack name ${JSON.stringify(stack)} cannot go into an issue marker`);
+}
+
+/** The fingerprint and stack a permission issue's body names, or undefined for an issue that is not one. */
+export function markerOf(body: string): Marker | undefined {
   const found = MARKER.exec(body);
   return found ? { fingerprint: found[1], stack: found[2] ?? DEFAULT_STACK } : undefined;
 }
@@ -51,44 +80,47 @@ export interface Rendered {
   body: string;
 }
 
-export function planSync(
-  findings: readonly PermissionGap[],
+/**
+ * The actions that make the open issues match `wanted`: open what is missing (at most `maxNew`),
+ * rewrite what changed, close (with `closingComment`) this stack's issues no longer wanted. Issues
+ * whose body `readMarker` does not recognise are another family's or a person's: never touched.
+ */
+export function planIssues(
+  wanted: readonly WantedIssue[],
   open: readonly OpenIssue[],
-  render: (principalArn: string, gaps: PermissionGap[], stack: string) => Rendered,
+  readMarker: (body: string) => Marker | undefined,
   maxNew: number,
-  closingComment: (issue: OpenIssue) => string,
+  closingComment: (issue: OpenIssue, marker: Marker) => string,
   stack: string = DEFAULT_STACK,
 ): SyncPlan {
-  // The stack goes into the marker, which must read back the same (the CLI checks names earlier).
-  if (!/^[A-Za-z0-9._-]+$/.test(stack)) throw new InputError(`stack name ${JSON.stringify(stack)} cannot go into an issue marker`);
-  const existing = new Map<string, OpenIssue>();
+  checkStack(stack);
+  const existing = new Map<string, { issue: OpenIssue; marker: Marker }>();
   for (const issue of open) {
-    const found = markerOf(issue.body);
-    if (found?.stack === stack) existing.set(found.fingerprint, issue);
+    const found = readMarker(issue.body);
+    if (found?.stack === stack) existing.set(found.fingerprint, { issue, marker: found });
   }
   const actions: Action[] = [];
   const deferred: string[] = [];
   let unchanged = 0;
   let created = 0;
-  const wanted = new Set<string>();
-  for (const [principalArn, gaps] of byPrincipal(findings)) {
-    const fp = fingerprint(principalArn);
-    wanted.add(fp);
-    const { title, body } = render(principalArn, gaps, stack);
-    const full = `${body}\n\n${marker(fp, stack)}\n`;
-    const issue = existing.get(fp);
+  const kept = new Set<string>();
+  for (const w of wanted) {
+    if (kept.has(w.fingerprint)) continue; // the same finding twice: its first (most important) rendering wins
+    kept.add(w.fingerprint);
+    const full = `${w.body}\n\n${w.marker}\n`;
+    const issue = existing.get(w.fingerprint)?.issue;
     if (!issue) {
-      if (created >= maxNew) deferred.push(principalArn);
+      if (created >= maxNew) deferred.push(w.key);
       else {
         created++;
-        actions.push({ kind: "create", fingerprint: fp, title, body: full, principalArn });
+        actions.push({ kind: "create", fingerprint: w.fingerprint, title: w.title, body: full, key: w.key });
       }
-    } else if (issue.body !== full || issue.title !== title) {
-      actions.push({ kind: "update", number: issue.number, fingerprint: fp, title, body: full });
+    } else if (issue.body !== full || issue.title !== w.title) {
+      actions.push({ kind: "update", number: issue.number, fingerprint: w.fingerprint, title: w.title, body: full });
     } else unchanged++;
   }
-  for (const [fp, issue] of [...existing.entries()].sort(([, a], [, b]) => a.number - b.number)) {
-    if (!wanted.has(fp)) actions.push({ kind: "close", number: issue.number, fingerprint: fp, comment: closingComment(issue) });
+  for (const [fp, { issue, marker: found }] of [...existing.entries()].sort(([, a], [, b]) => a.issue.number - b.issue.number)) {
+    if (!kept.has(fp)) actions.push({ kind: "close", number: issue.number, fingerprint: fp, comment: closingComment(issue, found) });
   }
   return { actions, unchanged, deferred };
 }

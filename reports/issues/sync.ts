@@ -1,12 +1,24 @@
 /**
- * Applies the issue plan on GitHub with the workflow token (Octokit from @actions/github). Server
+ * Applies an issue plan on GitHub with the workflow token (Octokit from @actions/github). Server
  * errors are retried; a rate limit stops the run and reports what was done and what was not, so
  * nothing is lost: the fingerprints let the next run pick up where this one stopped.
  */
 import * as github from "@actions/github";
 import * as retryPlugin from "@octokit/plugin-retry";
-import { PermissionGap } from "./findings";
-import { Action, DEFAULT_STACK, LABEL, OpenIssue, planSync } from "./plan";
+import { byPrincipal, PermissionGap } from "./findings";
+import {
+  Action,
+  checkStack,
+  DEFAULT_STACK,
+  fingerprint,
+  LABEL,
+  marker,
+  Marker,
+  markerOf,
+  OpenIssue,
+  planIssues,
+  WantedIssue,
+} from "./plan";
 import { renderIssue } from "./render";
 
 export interface SyncOptions {
@@ -34,15 +46,23 @@ export interface SyncReport {
 
 type Octokit = ReturnType<typeof github.getOctokit>;
 
-async function openIssues(octokit: Octokit, owner: string, repo: string): Promise<OpenIssue[]> {
-  const issues = await octokit.paginate(octokit.rest.issues.listForRepo, { owner, repo, state: "open", labels: LABEL, per_page: 100 });
+/** A family of findings: its label, and how its issues' markers read (see plan.ts). */
+export interface IssueFamily {
+  label: string;
+  readMarker: (body: string) => Marker | undefined;
+}
+
+export const PERMISSION_GAPS: IssueFamily = { label: LABEL, readMarker: markerOf };
+
+async function openIssues(octokit: Octokit, owner: string, repo: string, label: string): Promise<OpenIssue[]> {
+  const issues = await octokit.paginate(octokit.rest.issues.listForRepo, { owner, repo, state: "open", labels: label, per_page: 100 });
   return issues.filter((i) => !i.pull_request).map((i) => ({ number: i.number, title: i.title, body: i.body ?? "" }));
 }
 
-async function apply(octokit: Octokit, owner: string, repo: string, action: Action): Promise<void> {
+async function apply(octokit: Octokit, owner: string, repo: string, label: string, action: Action): Promise<void> {
   switch (action.kind) {
     case "create":
-      await octokit.rest.issues.create({ owner, repo, title: action.title, body: action.body, labels: [LABEL] });
+      await octokit.rest.issues.create({ owner, repo, title: action.title, body: action.body, labels: [label] });
       return;
     case "update":
       await octokit.rest.issues.update({ owner, repo, issue_number: action.number, title: action.title, body: action.body });
@@ -71,7 +91,30 @@ function rateLimited(error: unknown): string | undefined {
   return undefined;
 }
 
+/** Unused permissions: one issue per principal whose grants appear unused. */
 export async function syncIssues(findings: readonly PermissionGap[], options: SyncOptions): Promise<SyncReport> {
+  const stack = options.stack ?? DEFAULT_STACK;
+  checkStack(stack);
+  const wanted: WantedIssue[] = [...byPrincipal(findings)].map(([principalArn, gaps]) => ({
+    fingerprint: fingerprint(principalArn),
+    key: principalArn,
+    ...renderIssue(principalArn, gaps, stack),
+    marker: marker(fingerprint(principalArn), stack),
+  }));
+  const window = findings[0] ? `${findings[0].windowFrom} to ${findings[0].windowTo}` : "the latest window";
+  return syncFamily(PERMISSION_GAPS, wanted, () => `These grants were used again, or are no longer held, in ${window}. Closing.`, options);
+}
+
+/**
+ * Makes the family's open issues of `options.stack` match `wanted` on GitHub: opens, updates, and
+ * closes with `closingComment`, at most `maxNew` new ones; a dry run only logs.
+ */
+export async function syncFamily(
+  family: IssueFamily,
+  wanted: readonly WantedIssue[],
+  closingComment: (issue: OpenIssue, marker: Marker) => string,
+  options: SyncOptions,
+): Promise<SyncReport> {
   const octokit = github.getOctokit(
     options.token,
     // Server errors are retried; a rate limit (403/429) is not: waiting it out would outlast the job.
@@ -81,17 +124,16 @@ export async function syncIssues(findings: readonly PermissionGap[], options: Sy
     },
     retryPlugin.retry,
   );
-  const window = findings[0] ? `${findings[0].windowFrom} to ${findings[0].windowTo}` : "the latest window";
-  const plan = planSync(
-    findings,
-    await openIssues(octokit, options.owner, options.repo),
-    renderIssue,
+  const plan = planIssues(
+    wanted,
+    await openIssues(octokit, options.owner, options.repo, family.label),
+    family.readMarker,
     options.maxNew,
-    () => `These grants were used again, or are no longer held, in ${window}. Closing.`,
+    closingComment,
     options.stack ?? DEFAULT_STACK,
   );
   const report: SyncReport = { planned: plan.actions, done: [], notDone: [], unchanged: plan.unchanged, deferred: plan.deferred };
-  for (const principal of plan.deferred) options.log(`deferred (cap of ${options.maxNew} new issues a run): ${principal}`);
+  for (const key of plan.deferred) options.log(`deferred (cap of ${options.maxNew} new issues a run): ${key}`);
   let stop: string | undefined;
   for (const action of plan.actions) {
     if (options.dryRun) {
@@ -103,7 +145,7 @@ export async function syncIssues(findings: readonly PermissionGap[], options: Sy
       continue;
     }
     try {
-      await apply(octokit, options.owner, options.repo, action);
+      await apply(octokit, options.owner, options.repo, family.label, action);
       report.done.push(action);
       options.log(describe(action));
     } catch (error) {

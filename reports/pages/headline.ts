@@ -22,15 +22,18 @@
  * - The bill: the billed days whose bill a TB definition explains, which one, and the days none does,
  *   each with what the bill carries beyond its queries' price, from bill_reconciliation.
  * - The second witness, when Athena's system table was read: what it added and where it disagrees.
+ * - Anomalies, when the anomalies query ran: its findings by severity, and the first to look at
+ *   (the highest severity, then score) in words.
  */
 import { DEFAULT_TB } from "../../queries/cost";
 import { addDays, daysBetween } from "../../queries/days";
 import { Period, SAVED } from "../../queries/saved";
 import { SavedRow } from "../../queries/saved-columns";
+import { AnomalyRow, anomalySentence, bySeverity } from "./anomaly-words";
 import { auditTb, billHeadline, ReconciliationRow } from "./bill-verdict";
 import { CoverageSummary } from "./coverage";
 import { witnessHeadline } from "./witness";
-import { count, usd } from "./format";
+import { count, markdownText, usd } from "./format";
 
 /** How many cost drivers and tables the headline names. */
 export const TOP = 3;
@@ -49,6 +52,8 @@ export interface HeadlineInput {
   bill?: readonly ReconciliationRow[];
   /** witness_disagreements rows; nothing is said of the second witness when it was not read. */
   witness?: readonly SavedRow<typeof SAVED.witness_disagreements>[];
+  /** anomalies rows; absent when the query did not run, so no rows then says "none found" only when it did. */
+  anomalies?: readonly AnomalyRow[];
 }
 
 export interface Share {
@@ -115,6 +120,21 @@ export function changePercent(now: number, before: number): string {
   const change = ((now - before) / before) * 100;
   const text = Math.abs(change).toFixed(1);
   return text === "0.0" ? "±0.0%" : `${change > 0 ? "+" : "-"}${text}%`;
+}
+
+/** Findings by severity and the first to look at, in the page's words; none found said plainly. */
+export function anomaliesLine(rows: readonly AnomalyRow[]): string {
+  const page = link(SAVED.anomalies);
+  const top = bySeverity(rows).at(0);
+  if (top === undefined) return `**Anomalies**: none found in the period (${page})`;
+  const n = (severity: string) => rows.filter((r) => r.severity === severity).length;
+  // The sentence continues the line: lower-cased first letter, no closing period.
+  const words = markdownText(anomalySentence(top), 400).replace(/\.$/, "");
+  const partial = top.coverage === "partial" ? ", on a day whose evidence is partial" : "";
+  return (
+    `**Anomalies**: ${n("high")} high, ${n("medium")} medium, ${n("low")} low in the period; the first to look at: ` +
+    `${code(principalName(top.principal_arn))} on ${top.day}, ${words.charAt(0).toLowerCase()}${words.slice(1)}${partial} (${page})`
+  );
 }
 
 export function headline(input: HeadlineInput): Headline {
@@ -222,6 +242,7 @@ export function headline(input: HeadlineInput): Headline {
           `${gaps.high} high, ${gaps.medium} medium, ${gaps.low} low confidence; review the high ones first, ` +
           `a low one may have been used by an unattributed query (${link(SAVED.permission_gaps)})`,
   );
+  if (input.anomalies !== undefined) lines.push(anomaliesLine(input.anomalies));
   // How far to trust all of it.
   const { total, partial, missing } = input.coverage;
   lines.push(

@@ -1,4 +1,5 @@
 /** Page models: saved-query results turned into what the templates print. Pure, so tests can pin them. */
+import { AnomalySettings } from "../../queries/anomalies";
 import { QueryResult } from "../../queries/engine";
 import { Period, SAVED, SavedQuery } from "../../queries/saved";
 import { SavedRow, savedRows } from "../../queries/saved-columns";
@@ -49,6 +50,8 @@ export interface RenderOptions {
   redact: boolean;
   /** The TB definition costs are billed with (queries/cost.ts); the join must have used the same. Default binary. */
   tb?: TbDefinition;
+  /** The anomaly settings the queries ran with, for the anomalies page's notes. */
+  anomalies?: AnomalySettings;
 }
 
 export const DEFAULT_RENDER: RenderOptions = { redact: true };
@@ -144,6 +147,8 @@ export function indexModel(outcomes: readonly QueryOutcome[], period: Period, so
       coverage: coverageSummary(coverage),
       bill: rowsOf(SAVED.bill_reconciliation),
       witness: rowsOf(SAVED.witness_disagreements),
+      // Only when the query ran: without it, no rows would read as "none found".
+      anomalies: outcomes.some((o) => o.query.name === SAVED.anomalies.name) ? rowsOf(SAVED.anomalies) : undefined,
     }),
     chart: dailyChart(daily),
     pages: outcomes.map((o) => ({ title: o.query.title, file: `${o.query.name}.md`, description: o.query.description })),

@@ -11,6 +11,7 @@ import { reconciliationPlan } from "./reconciliation";
 import { redactSql } from "./redact";
 import { Column, RIGHT, table } from "./table";
 import { witnessPlan } from "./witness";
+import { anomaliesPlan } from "./anomalies";
 import { codeSpan, count, duration, Footnotes, formatByColumn, humanBytes, instant, markdownText, PrincipalNames, usd } from "./format";
 import type { PageModel, RenderOptions } from "./pages";
 
@@ -378,6 +379,7 @@ export const PLANS: { readonly [K in keyof typeof SAVED]?: Plan } = {
 
   bill_reconciliation: reconciliationPlan,
   witness_disagreements: witnessPlan,
+  anomalies: anomaliesPlan,
 };
 
 const NUMERIC_TYPES = /^(?:bigint|integer|int|smallint|tinyint|hugeint|double|real|float|decimal)/;

@@ -6,8 +6,10 @@
  * unattributed query could explain may be rated high.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { demoAnomalySettings, PlantedAnomaly } from "../../generator/anomalies";
 import { LedgerEntry } from "../../generator/generate";
-import { Period, runSavedQuery, SAVED } from "../../queries/saved";
+import { AnomalySettings } from "../../queries/anomalies";
+import { DEFAULT_OPTIONS, Period, runSavedQuery, SAVED } from "../../queries/saved";
 import { savedRows } from "../../queries/saved-columns";
 import { indexModel } from "../../reports/pages/pages";
 import { runSavedQueries } from "../../reports/pages/run";
@@ -80,5 +82,65 @@ describe("the demo's evidence, judged honestly", () => {
         expect([r.confidence, r.reason]).toEqual(["high", expect.stringContaining(`no unattributed query touched ${r.resource}`)]);
       } else expect([r.confidence, r.reason]).toEqual(["medium", expect.stringContaining("history and CloudTrail disagree on")]);
     }
+  });
+});
+
+describe("the demo's anomalies (issue 15), judged against the generator's labels", () => {
+  const settings = () => demoAnomalySettings(lake.ledger.lastDay);
+  const findings = async (anomalies: AnomalySettings = settings()) =>
+    savedRows(SAVED.anomalies, await runSavedQuery(lake.engine, SAVED.anomalies, period, { ...DEFAULT_OPTIONS, anomalies }));
+  const matches = (r: { kind: string; principal_arn: string; day: string }, a: PlantedAnomaly) =>
+    r.kind === a.kind && r.principal_arn === a.principalArn && r.day === a.day;
+
+  it("finds every planted anomaly with its kind, principal, day and subject (recall 100%)", async () => {
+    const rows = await findings();
+    expect(lake.ledger.anomalies.map((a) => a.kind).sort()).toEqual([
+      "exfiltration",
+      "exfiltration",
+      "origin",
+      "probing",
+      "reach",
+      "time",
+      "volume",
+    ]);
+    for (const a of lake.ledger.anomalies) {
+      expect(
+        rows.filter((r) => matches(r, a)).map((r) => r.subject),
+        `${a.kind} by ${a.principalArn} on ${a.day}`,
+      ).toContain(a.subject);
+    }
+  });
+
+  it("raises on normal days at most a handful of findings, all low", async () => {
+    const others = (await findings()).filter((r) => !lake.ledger.anomalies.some((a) => matches(r, a)));
+    expect(others.length, JSON.stringify(others.map((r) => [r.kind, r.day, r.principal_arn, r.subject]))).toBeLessThanOrEqual(3);
+    expect(others.every((r) => r.severity === "low")).toBe(true);
+  });
+
+  it("says so when a finding's day has queries no witness attributed", async () => {
+    const time = lake.ledger.anomalies.find((a) => a.kind === "time")!;
+    expect(
+      unattributed.some((q) => q.eventDay === time.day),
+      "the planted day is an outage day",
+    ).toBe(true);
+    const rows = (await findings()).filter((r) => r.coverage === "partial");
+    expect(rows.map((r) => [r.kind, r.day])).toEqual([["time", time.day]]);
+  });
+
+  it("lets an announced project pass, and would have raised it unannounced", async () => {
+    const unannounced = (await findings({ ...settings(), announcements: [] })).filter((r) => r.kind === "reach");
+    const announced = (await findings()).filter((r) => r.kind === "reach");
+    const project = unannounced.filter((r) => !announced.some((a) => a.principal_arn === r.principal_arn && a.subject === r.subject));
+    expect(project.map((r) => [r.principal_arn.split(":").pop(), r.subject])).toEqual([["role/reporting-app", "clickstream"]]);
+    expect(project[0].day >= settings().announcements[0].from).toBe(true);
+  });
+
+  it("weighs sensitive resources and known buckets as the settings say", async () => {
+    const plain = await findings({ ...settings(), sensitive: [], knownBuckets: [...settings().knownBuckets, "carol-transfer-2026"] });
+    const reach = lake.ledger.anomalies.find((a) => a.kind === "reach")!;
+    expect(plain.find((r) => matches(r, reach))?.severity, "a new database that is not sensitive").toBe("medium");
+    expect(plain.some((r) => r.subject === "s3://carol-transfer-2026")).toBe(false);
+    const star = plain.find((r) => r.subject === "select-star:finance.invoices");
+    expect(star?.severity, "an unfiltered SELECT * of a table that is not sensitive").toBe("medium");
   });
 });

@@ -176,15 +176,17 @@ describe("the headline's figures, against the ledger", () => {
   it("says which region-days the evidence is incomplete for", () => {
     const partial = new Set(now.filter((q) => !q.attributed).map((q) => `${q.eventDay} ${q.region}`));
     expect(partial.size, "a trail outage falls in the period").toBeGreaterThan(0);
-    expect(model.lines[5]).toBe(
+    // After the anomalies' line, which follows the permission gaps.
+    expect(model.lines[6]).toBe(
       `**Coverage**: ${partial.size} partial and 0 missing of ${7 * lake.ledger.regions.length} region-days: ` +
         "figures for those days are incomplete ([Data coverage](data_coverage.md))",
     );
   });
 
   it("prints every line on the index, under the title, each with a link to its page", () => {
-    // Six lines, and the bill's: the generator writes one (generator/billing.ts).
-    expect(model.lines).toHaveLength(7);
+    // Six lines, the anomalies' (the query runs with the others) and the bill's: the generator writes one (generator/billing.ts).
+    expect(model.lines).toHaveLength(8);
+    expect(model.lines[5]).toMatch(/^\*\*Anomalies\*\*: .*\(\[Anomalies\]\(anomalies\.md\)\)$/);
     const list = model.lines.map((l) => `- ${l}`).join("\n");
     expect(index).toContain(`**What to look at**\n\n${list}\n`);
     for (const line of model.lines) expect(line).toMatch(/\]\([a-z_]+\.md\)/);

@@ -1,0 +1,145 @@
+/**
+ * The anomaly settings: what counts as unusual for the `anomalies` saved query, with defaults a
+ * demanding user can start from, read from a JSON file (`--anomaly-settings`) and checked with
+ * errors that name the key. The SQL takes them as parameters; lists travel as comma-joined text
+ * because Athena's execution parameters are single literals.
+ */
+import * as fs from "node:fs";
+import { addDays, parseDay } from "./days";
+import { InputError } from "./errors";
+import { QueryParameters } from "./engine";
+
+export interface Announcement {
+  /** A database or `database.table` people were told to start using. */
+  resource: string;
+  /** From this day (UTC) on, first reads of it are expected, not findings. */
+  from: string;
+}
+
+export interface AnomalySettings {
+  /** Days before each day that make a principal's volume baseline (median, MAD, busiest day): 5 weeks hold its weekly and monthly peaks. */
+  baselineDays: number;
+  /** A day is a volume finding at this many scaled MADs above the principal's median ... */
+  volumeMads: number;
+  /** ... and this many times the busiest of those days ... */
+  volumeRatio: number;
+  /** ... and at least this much (so tiny baselines do not fire). */
+  volumeFloorBytes: number;
+  volumeFloorQueries: number;
+  /** Days of a principal's activity before first-time kinds (reach, origin, time) judge it. */
+  minHistoryDays: number;
+  /** Days looked back for "never before". */
+  lookbackDays: number;
+  /** Databases or `database.table`s whose first reads are raised a severity. */
+  sensitive: string[];
+  announcements: Announcement[];
+  /** Access-denied or not-found failures by one principal in one hour that make a probing burst. */
+  probingFailures: number;
+  /** Buckets UNLOAD and CTAS may write to; any other location is an exfiltration finding. */
+  knownBuckets: string[];
+  /** An unfiltered `SELECT *` a principal never ran before is a finding from this many bytes scanned. */
+  largeScanBytes: number;
+}
+
+const GIB = 1024 ** 3;
+
+export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
+  baselineDays: 35,
+  volumeMads: 6,
+  volumeRatio: 2,
+  volumeFloorBytes: 10 * GIB,
+  volumeFloorQueries: 50,
+  minHistoryDays: 14,
+  lookbackDays: 90,
+  sensitive: [],
+  announcements: [],
+  probingFailures: 5,
+  knownBuckets: [],
+  largeScanBytes: 100 * GIB,
+};
+
+const NUMBERS = [
+  "baselineDays",
+  "volumeMads",
+  "volumeRatio",
+  "volumeFloorBytes",
+  "volumeFloorQueries",
+  "minHistoryDays",
+  "lookbackDays",
+  "probingFailures",
+  "largeScanBytes",
+] as const;
+const RESOURCE = /^[a-z0-9_]+(\.[a-z0-9_]+)?$/;
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+
+function list(value: unknown, key: string, pattern: RegExp, what: string): string[] {
+  if (!Array.isArray(value)) throw new InputError(`anomaly settings: ${key} must be a list of ${what}`);
+  return value.map((item, i) => {
+    if (typeof item !== "string" || !pattern.test(item))
+      throw new InputError(`anomaly settings: ${key}[${i}] must be ${what}, got ${JSON.stringify(item)}`);
+    return item;
+  });
+}
+
+/** Settings from a parsed JSON object: every key optional, none unknown, each checked. */
+export function anomalySettings(raw: unknown, where = "anomaly settings"): AnomalySettings {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new InputError(`${where} must be a JSON object`);
+  const input = raw as Record<string, unknown>;
+  const known = new Set<string>(Object.keys(DEFAULT_ANOMALY_SETTINGS));
+  const unknown = Object.keys(input).filter((k) => !known.has(k));
+  if (unknown.length > 0) throw new InputError(`${where}: unknown setting ${unknown.join(", ")} (known: ${[...known].join(", ")})`);
+  const settings: AnomalySettings = { ...DEFAULT_ANOMALY_SETTINGS };
+  for (const key of NUMBERS) {
+    if (input[key] === undefined) continue;
+    const n = input[key];
+    if (typeof n !== "number" || !Number.isFinite(n) || n <= 0)
+      throw new InputError(`${where}: ${key} must be a positive number, got ${JSON.stringify(n)}`);
+    settings[key] = n;
+  }
+  if (input.sensitive !== undefined)
+    settings.sensitive = list(input.sensitive, "sensitive", RESOURCE, "a database or database.table (lower case)");
+  if (input.knownBuckets !== undefined) settings.knownBuckets = list(input.knownBuckets, "knownBuckets", BUCKET, "an S3 bucket name");
+  if (input.announcements !== undefined) {
+    if (!Array.isArray(input.announcements)) throw new InputError(`${where}: announcements must be a list of { resource, from }`);
+    settings.announcements = input.announcements.map((a: unknown, i) => {
+      const entry = (a ?? {}) as Record<string, unknown>;
+      const [resource] = list([entry.resource], `announcements[${i}].resource`, RESOURCE, "a database or database.table (lower case)");
+      if (typeof entry.from !== "string") throw new InputError(`${where}: announcements[${i}].from must be a day (YYYY-MM-DD)`);
+      return { resource, from: parseDay(entry.from, `announcements[${i}].from`) };
+    });
+  }
+  return settings;
+}
+
+/** Settings from a JSON file, or the defaults without one. */
+export function readAnomalySettings(file: string | undefined): AnomalySettings {
+  if (!file) return DEFAULT_ANOMALY_SETTINGS;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (error) {
+    throw new InputError(`anomaly settings ${file}: ${(error as Error).message}`);
+  }
+  return anomalySettings(parsed, `anomaly settings ${file}`);
+}
+
+/** The `anomalies` query's parameters for a period. */
+export function anomalyParameters(period: { from: string; to: string }, s: AnomalySettings): QueryParameters {
+  return {
+    window_from: period.from,
+    window_to: period.to,
+    lookback_from: addDays(period.from, -s.lookbackDays),
+    baseline_days: s.baselineDays,
+    volume_mads: s.volumeMads,
+    volume_ratio: s.volumeRatio,
+    volume_floor_bytes: s.volumeFloorBytes,
+    volume_floor_queries: s.volumeFloorQueries,
+    min_history_days: s.minHistoryDays,
+    // A leading and a trailing comma, so `strpos(list, ',' || x || ',') > 0` finds whole entries only (',' when empty).
+    sensitive: `,${s.sensitive.join(",")},`,
+    announced: `,${s.announcements.map((a) => `${a.resource}@${a.from}`).join(",")},`,
+    probing_failures: s.probingFailures,
+    known_buckets: `,${s.knownBuckets.join(",")},`,
+    large_scan_bytes: s.largeScanBytes,
+  };
+}

@@ -1,0 +1,195 @@
+/**
+ * The anomalies page: the period's findings ranked by severity then score, each in words
+ * (anomaly-words.ts), days with partial evidence marked once in the notes, what each kind shown
+ * looks for, and a small chart for the principals with the most severe volume findings. The rows
+ * carry no daily series, so a chart shows what they do carry: each unusual day against the median
+ * day before it (the finding's baseline).
+ */
+import { AnomalySettings } from "../../queries/anomalies";
+import { SAVED } from "../../queries/saved";
+import { savedRows } from "../../queries/saved-columns";
+import { AnomalyRow, anomalySentence, bySeverity, PARTIAL_EVIDENCE } from "./anomaly-words";
+import { MAX_BARS, middleCut, principalLabel, xyChartBlock } from "./charts";
+import { codeSpan, count, humanBytes, markdownText, PrincipalNames } from "./format";
+import type { Plan } from "./plans";
+import { Column, RIGHT, table } from "./table";
+
+type Kind = AnomalyRow["kind"];
+
+/** A setting by name, with its value when known: `` `volumeMads` (6) ``. */
+function setting<K extends keyof AnomalySettings>(s: AnomalySettings | undefined, key: K, show: (v: AnomalySettings[K]) => string) {
+  return s === undefined ? `\`${key}\`` : `\`${key}\` (${show(s[key])})`;
+}
+const plain = (n: number) => count(n);
+const list = (items: readonly string[]) => (items.length === 0 ? "none set" : markdownText(items.join(", "), 200));
+const announced = (a: AnomalySettings["announcements"]) => list(a.map((x) => `${x.resource} from ${x.from}`));
+const history = (s?: AnomalySettings) =>
+  `since ${setting(s, "lookbackDays", plain)} days before the period, ` +
+  `once it has been seen for ${setting(s, "minHistoryDays", plain)} days`;
+
+/** Each kind: its name in the table, and its rule in one line with the settings that tune it (queries/sql/anomalies.sql). */
+const KINDS: Record<Kind, { label: string; rule: (s?: AnomalySettings) => string }> = {
+  volume: {
+    label: "Volume",
+    rule: (s) =>
+      `a day whose bytes scanned or query count is at least ${setting(s, "volumeMads", plain)} scaled median absolute ` +
+      `deviations above the principal's median day of the previous ${setting(s, "baselineDays", plain)} days (a day without ` +
+      `queries counts as zero), at least ${setting(s, "volumeRatio", plain)} times the busiest of those days, and at least ` +
+      `${setting(s, "volumeFloorBytes", humanBytes)} or ${setting(s, "volumeFloorQueries", plain)} queries.`,
+  },
+  reach: {
+    label: "Reach",
+    rule: (s) =>
+      `a first read of a database, or of a table in a database it read before, ${history(s)}; high when ` +
+      `${setting(s, "sensitive", list)} lists it or its database, ` +
+      `and none from the day ${setting(s, "announcements", announced)} names it.`,
+  },
+  origin: {
+    label: "Origin",
+    rule: (s) => `a first call from a network (an IPv4 /24, or the AWS service CloudTrail names) or with a client family, ${history(s)}.`,
+  },
+  time: {
+    label: "Time",
+    rule: (s) => `activity in an hour (UTC) at least three hours from every hour the principal was active ${history(s)}.`,
+  },
+  probing: {
+    label: "Probing",
+    rule: (s) => `at least ${setting(s, "probingFailures", plain)} access-denied or not-found failures by one principal in one hour (UTC).`,
+  },
+  exfiltration: {
+    label: "Exfiltration",
+    rule: (s) =>
+      `UNLOAD or CREATE TABLE AS writing to a bucket ${setting(s, "knownBuckets", list)} does not list, or a first unfiltered ` +
+      `\`SELECT *\` of a table that scanned at least ${setting(s, "largeScanBytes", humanBytes)}.`,
+  },
+};
+const ORDER = Object.keys(KINDS) as Kind[];
+
+/** One note per kind: what it looks for and the settings (queries/anomalies.ts) that tune it. */
+export function kindNote(kind: Kind, settings?: AnomalySettings): string {
+  const rule = KINDS[kind].rule(settings);
+  return `**${KINDS[kind].label}**: ${rule}`;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
+const PARTIAL_MARK = "⚠";
+/** Principals named in the verdict before "and n more". */
+const NAMED = 5;
+
+function verdict(rows: readonly AnomalyRow[], names: PrincipalNames): string[] {
+  if (rows.length === 0) {
+    return [
+      `None found: no principal's activity in the period was unusual by any of the kinds checked, ` +
+        `${ORDER.slice(0, -1).join(", ")} and ${ORDER[ORDER.length - 1]} (each explained under the table). ` +
+        // Honest about what could not be judged: a short history is no evidence of normal activity.
+        "A principal is judged only once it has history: first-time kinds after `minHistoryDays`, volume after `baselineDays` of it.",
+    ];
+  }
+  const severity = (s: string) => rows.filter((r) => r.severity === s).length;
+  // Principals in the order of their first finding, so the most severe are named.
+  const principals = [...new Set(rows.map((r) => r.principal_arn))];
+  const named = principals.slice(0, NAMED).map((p) => names.cell(p));
+  const more = principals.length > NAMED ? `, and ${count(principals.length - NAMED)} more` : "";
+  const partial = rows.filter((r) => r.coverage === "partial").length;
+  return [
+    `${plural(rows.length, "finding")}: ${severity("high")} high, ${severity("medium")} medium, ${severity("low")} low, ` +
+      `for ${plural(principals.length, "principal")} (${named.join(", ")}${more}); most severe first, then farthest from normal.`,
+    ...(partial === 0
+      ? []
+      : [`${partial === 1 ? "One is on a day" : `${count(partial)} are on days`} whose evidence is partial (${PARTIAL_MARK}).`]),
+  ];
+}
+
+/** How many findings a principal's chart shows at most: two bars each. */
+const CHART_FINDINGS = MAX_BARS / 2;
+/** Charts on the page at most: the principals with the most severe volume findings. */
+export const MAX_CHARTS = 3;
+const GIB = 1024 ** 3;
+
+/**
+ * For one principal, each unusual day of its top finding's measure (bytes or queries) against the
+ * median day before it, as horizontal bars with their values in the labels.
+ */
+function volumeChart(findings: readonly AnomalyRow[], label: (principal: string) => string): string | undefined {
+  const subject = findings[0].subject;
+  const shown = findings
+    .filter((f) => f.subject === subject && f.baseline !== null)
+    .slice(0, CHART_FINDINGS)
+    .sort((a, b) => a.day.localeCompare(b.day));
+  if (shown.length === 0) return undefined;
+  const bytes = subject === "bytes";
+  const amount = (n: number) => (bytes ? humanBytes(n) : plural(n, "query", "queries"));
+  const bars = shown.flatMap((f) => [
+    { label: `median before ${f.day} · ${amount(f.baseline ?? 0)}`, value: f.baseline ?? 0 },
+    { label: `${f.day} · ${amount(f.measured)}`, value: f.measured },
+  ]);
+  // Cut shorter than other charts' labels: the title says the rest in the same line.
+  const who = middleCut(label(findings[0].principal_arn), 30);
+  return xyChartBlock({
+    title: `${who}: ${bytes ? "GiB scanned" : "queries"}, unusual days and the median day before`,
+    orientation: "horizontal",
+    categories: bars.map((b) => b.label),
+    valueTitle: bytes ? "GiB" : "queries",
+    values: bars.map((b) => (bytes ? b.value / GIB : b.value)),
+    kind: "bar",
+    showValueAxis: false,
+    width: 900,
+    height: 110 + 34 * bars.length,
+  });
+}
+
+/**
+ * Up to MAX_CHARTS volume charts, one per principal, the principal of the most severe finding first;
+ * `label` names the principal as the page's table does.
+ */
+export function anomalyCharts(ranked: readonly AnomalyRow[], label: (principal: string) => string = principalLabel): string | undefined {
+  const byPrincipal = new Map<string, AnomalyRow[]>();
+  for (const r of ranked.filter((f) => f.kind === "volume"))
+    byPrincipal.set(r.principal_arn, [...(byPrincipal.get(r.principal_arn) ?? []), r]);
+  const charts = [...byPrincipal.values()].map((findings) => volumeChart(findings, label)).filter((c): c is string => c !== undefined);
+  return charts.length === 0 ? undefined : charts.slice(0, MAX_CHARTS).join("\n\n");
+}
+
+export const anomaliesPlan: Plan = (result, _period, options) => {
+  const settings = options.anomalies;
+  const rows = bySeverity(savedRows(SAVED.anomalies, result));
+  const names = new PrincipalNames(rows.map((r) => r.principal_arn));
+  const withIds = rows.some((r) => r.example_query_id !== null);
+  const number = new Map(rows.map((r, i) => [r, i + 1]));
+  const partial = (r: AnomalyRow) => r.coverage === "partial";
+  const columns: Column<AnomalyRow>[] = [
+    ...(withIds ? [{ label: "#", right: RIGHT, cell: (r: AnomalyRow) => count(number.get(r) ?? 0) }] : []),
+    { label: "Severity", cell: (r) => markdownText(r.severity) },
+    { label: "Day", cell: (r) => `${markdownText(r.day)}${partial(r) ? ` ${PARTIAL_MARK}` : ""}` },
+    { label: "Principal", cell: (r) => names.cell(r.principal_arn) },
+    { label: "Kind", cell: (r) => markdownText(KINDS[r.kind].label) },
+    { label: "What happened", cell: (r) => markdownText(anomalySentence(r), 400) },
+  ];
+  // An empty page says what was checked: every kind's rule.
+  const kinds = rows.length === 0 ? ORDER : ORDER.filter((k) => rows.some((r) => r.kind === k));
+  const legend = names.legend();
+  const main = table(rows, columns, {
+    empty: "No findings in this period.",
+    notes: [
+      ...(rows.some(partial) ? [`${PARTIAL_MARK} ${PARTIAL_EVIDENCE} See [Data coverage](data_coverage.md).`] : []),
+      ...kinds.map((k) => kindNote(k, settings)),
+      ...(legend.length === 0 ? [] : [`Names shown short: ${legend.join("; ")}.`]),
+    ],
+  });
+  // The 36-character ids by row number, as on the heaviest queries page: beside the sentence they would squeeze it.
+  const identified = rows.filter((r) => r.example_query_id !== null);
+  const ids = table(
+    identified,
+    [
+      { label: "#", right: RIGHT, cell: (r) => count(number.get(r) ?? 0) },
+      { label: "Example query id", cell: (r) => codeSpan(r.example_query_id) },
+      { label: "Queries behind the finding", right: RIGHT, cell: (r) => count(r.queries) },
+    ],
+    { title: "Example queries" },
+  );
+  return {
+    context: verdict(rows, names),
+    chart: anomalyCharts(rows, (p) => names.plain(p)),
+    tables: withIds ? [main, ids] : [main],
+  };
+};

@@ -1,0 +1,90 @@
+/**
+ * An anomaly finding in words, for the page, the index headline and the issue that alerts on it:
+ * what happened, against what normal was, and how sure the evidence is. Pure, so tests pin it.
+ */
+import { SAVED } from "../../queries/saved";
+import { CamelRow, SavedRow } from "../../queries/saved-columns";
+import { humanBytes } from "./format";
+
+export type AnomalyRow = SavedRow<typeof SAVED.anomalies>;
+export type Anomaly = CamelRow<typeof SAVED.anomalies>;
+
+const count = (n: number) => Math.round(n).toLocaleString("en-US");
+const hour = (h: string) => `${h.padStart(2, "0")}:00`;
+
+/** What a finding on a day with partial coverage adds: said once per finding, or once per page. */
+export const PARTIAL_EVIDENCE = "The day's evidence is partial: some of its queries have no known principal.";
+
+/** The finding's sentence, without Markdown: callers escape or format it. */
+export function explainAnomaly(a: Anomaly | AnomalyRow): string {
+  const f = "principalArn" in a ? a : camel(a);
+  return f.coverage === "partial" ? `${anomalySentence(f)} ${PARTIAL_EVIDENCE}` : anomalySentence(f);
+}
+
+/** The finding alone, without what its day's coverage adds: for a page that marks partial days itself. */
+export function anomalySentence(a: Anomaly | AnomalyRow): string {
+  const f = "principalArn" in a ? a : camel(a);
+  const who = f.human ? "this person" : "this service";
+  switch (f.kind) {
+    case "volume": {
+      const amount = f.subject === "bytes" ? humanBytes : (n: number) => `${count(n)} ${plural(n)}`;
+      const typical = f.baseline === null ? "" : `, against a median of ${amount(f.baseline)} a day over the previous weeks`;
+      const times = f.baseline && f.baseline > 0 ? ` (${(f.measured / f.baseline).toFixed(1)}×)` : "";
+      // The queries subject said "Scanned ran 1,200 queries": each subject has its own verb.
+      const did = f.subject === "bytes" ? `Scanned ${humanBytes(f.measured)}` : `Ran ${amount(f.measured)}`;
+      return `${did} in one day${typical}${times}.`;
+    }
+    case "reach":
+      return `First read of ${f.subject}, which ${who} had not read in the retained history (${count(f.queries)} ${plural(f.queries)}).`;
+    case "origin":
+      return f.subject.startsWith("client:")
+        ? `First use of the ${f.subject.slice("client:".length)} client by ${who} (${count(f.queries)} ${plural(f.queries)}).`
+        : `First call from ${f.subject}, ${NETWORK.test(f.subject) ? "a network" : "a source"} ${who} had not called from before ` +
+            `(${count(f.queries)} ${plural(f.queries)}).`;
+    case "time":
+      // Three hours, on the clock: the query's rule (queries/sql/anomalies.sql, new_hours).
+      return (
+        `Active at ${hour(f.subject)} UTC, at least three hours from every hour ${who} was active before ` +
+        `(${count(f.queries)} ${plural(f.queries)}).`
+      );
+    case "probing":
+      return f.subject === UNNAMED
+        ? `${count(f.measured)} access-denied or not-found failures within one hour; the failed queries name no table.`
+        : `${count(f.measured)} access-denied or not-found failures within one hour, on ${f.subject}.`;
+    case "exfiltration":
+      return f.subject.startsWith("select-star:")
+        ? `An unfiltered SELECT * of ${f.subject.slice("select-star:".length)} scanned ${humanBytes(f.measured)}, ` +
+            `a query ${who} had not run before.`
+        : `Wrote query results to ${f.subject}, outside the account's known buckets.`;
+  }
+}
+
+/** An IPv4 /24 (the query's form of an address); other origins are what CloudTrail names, such as an AWS service. */
+const NETWORK = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.0\/24$/;
+/** The probing subject when the failed queries name no table. */
+const UNNAMED = "resources not named";
+const plural = (n: number) => (n === 1 ? "query" : "queries");
+
+function camel(r: AnomalyRow): Anomaly {
+  return {
+    day: r.day,
+    principalArn: r.principal_arn,
+    kind: r.kind,
+    subject: r.subject,
+    measured: r.measured,
+    baseline: r.baseline,
+    spread: r.spread,
+    score: r.score,
+    severity: r.severity,
+    queries: r.queries,
+    exampleQueryId: r.example_query_id,
+    human: r.human,
+    coverage: r.coverage,
+  };
+}
+
+/** Severity first, then score: what to look at first. */
+export function bySeverity<T extends { severity: string; score: number; day: string }>(rows: readonly T[]): T[] {
+  const rank: Record<string, number> = { high: 0, medium: 1, low: 2 };
+  return [...rows].sort((a, b) => (rank[a.severity] ?? 3) - (rank[b.severity] ?? 3) || b.score - a.score || a.day.localeCompare(b.day));
+}

@@ -1,0 +1,424 @@
+/**
+ * The anomalies page and its index line from hand-made anomalies rows: a finding of each kind in
+ * words, the ranking, the mark for days with partial evidence, the notes, the empty page, the
+ * volume charts, and the page as GitHub draws it (every chart, nothing scrolling sideways).
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { AnomalySettings } from "../../queries/anomalies";
+import { QueryResult } from "../../queries/engine";
+import { Period, SAVED } from "../../queries/saved";
+import { anomalyCharts, MAX_CHARTS } from "../../reports/pages/anomalies";
+import { AnomalyRow, explainAnomaly } from "../../reports/pages/anomaly-words";
+import { coverageSummary } from "../../reports/pages/coverage";
+import { headline, HeadlineInput } from "../../reports/pages/headline";
+import { pageModel, PageModel, RenderOptions } from "../../reports/pages/pages";
+import { renderReports } from "../../reports/pages/render";
+import { GITHUB_CONTENT_WIDTH, GithubView, openGithubView } from "../support/browser";
+
+const PERIOD: Period = { from: "2026-10-01", to: "2026-10-31" };
+const GIB = 1024 ** 3;
+const ALICE = "arn:aws:iam::123456789012:user/alice";
+const BOB = "arn:aws:iam::123456789012:user/bob";
+const ETL = "arn:aws:iam::123456789012:role/service-role/etl-nightly";
+const MALLORY = "arn:aws:iam::123456789012:user/mallory";
+
+function row(kind: AnomalyRow["kind"], fields: Partial<AnomalyRow>): AnomalyRow {
+  return {
+    day: "2026-10-14",
+    principal_arn: ALICE,
+    kind,
+    subject: "",
+    measured: 1,
+    baseline: null,
+    spread: null,
+    score: 1,
+    severity: "low",
+    queries: 1,
+    example_query_id: `q-${kind}`,
+    human: true,
+    coverage: "complete",
+    ...fields,
+  };
+}
+
+// Seven findings, listed out of order; expected rank in the comment (severity, then score).
+const VOLUME_BYTES = row("volume", {
+  subject: "bytes",
+  measured: 1.5 * 1024 * GIB,
+  baseline: 50 * GIB,
+  spread: 5 * GIB,
+  score: 12.3,
+  severity: "high",
+  queries: 42,
+  // The query names no example for a volume finding: a day's worth of queries has no one example.
+  example_query_id: null,
+}); // 2
+const TIME = row("time", { day: "2026-10-17", principal_arn: BOB, subject: "3", measured: 2, queries: 2, score: 3 }); // 7
+const VOLUME_QUERIES = row("volume", {
+  day: "2026-10-20",
+  principal_arn: ETL,
+  subject: "queries",
+  measured: 1200,
+  baseline: 40,
+  spread: 6,
+  score: 8,
+  severity: "medium",
+  queries: 1200,
+  human: false,
+  coverage: "partial",
+  example_query_id: null,
+}); // 5
+const EXFILTRATION = row("exfiltration", {
+  day: "2026-10-21",
+  principal_arn: ETL,
+  subject: "s3://exfil-bucket",
+  score: 20,
+  severity: "high",
+  human: false,
+}); // 1
+const ORIGIN = row("origin", { day: "2026-10-18", subject: "203.0.113.0/24", score: 4 }); // 6
+const PROBING = row("probing", {
+  day: "2026-10-16",
+  principal_arn: MALLORY,
+  subject: "hr.salaries, hr.bonuses",
+  measured: 7,
+  queries: 7,
+  score: 9.5,
+  severity: "medium",
+}); // 4
+const REACH = row("reach", {
+  day: "2026-10-15",
+  principal_arn: BOB,
+  subject: "sales.customers",
+  measured: 3,
+  queries: 3,
+  score: 5,
+  severity: "high",
+}); // 3
+const ALL = [TIME, VOLUME_QUERIES, ORIGIN, VOLUME_BYTES, PROBING, REACH, EXFILTRATION];
+
+function result(rows: readonly AnomalyRow[]): QueryResult {
+  return {
+    columns: SAVED.anomalies.columns.map((c) => ({ name: c.name, type: c.type })),
+    rows: rows.map((r) => ({ ...r })),
+    bytesScanned: 0,
+  };
+}
+
+function page(rows: readonly AnomalyRow[], options: RenderOptions = { redact: true }): PageModel {
+  return pageModel({ query: SAVED.anomalies, result: result(rows) }, PERIOD, options);
+}
+
+describe("a finding in words", () => {
+  it.each([
+    ["volume, bytes", VOLUME_BYTES, "Scanned 1.5 TiB in one day, against a median of 50.0 GiB a day over the previous weeks (30.7×)."],
+    [
+      "volume, queries, on a partial day",
+      VOLUME_QUERIES,
+      "Ran 1,200 queries in one day, against a median of 40 queries a day over the previous weeks (30.0×). " +
+        "The day's evidence is partial: some of its queries have no known principal.",
+    ],
+    [
+      "volume, a zero median",
+      row("volume", { subject: "queries", measured: 60, baseline: 0 }),
+      "Ran 60 queries in one day, against a median of 0 queries a day over the previous weeks.",
+    ],
+    ["reach", REACH, "First read of sales.customers, which this person had not read in the retained history (3 queries)."],
+    ["origin, a network", ORIGIN, "First call from 203.0.113.0/24, a network this person had not called from before (1 query)."],
+    [
+      "origin, a service",
+      row("origin", { subject: "glue.amazonaws.com", queries: 2, human: false }),
+      "First call from glue.amazonaws.com, a source this service had not called from before (2 queries).",
+    ],
+    [
+      "origin, a client",
+      row("origin", { subject: "client:cli", queries: 4, human: false }),
+      "First use of the cli client by this service (4 queries).",
+    ],
+    ["time", TIME, "Active at 03:00 UTC, at least three hours from every hour this person was active before (2 queries)."],
+    ["probing", PROBING, "7 access-denied or not-found failures within one hour, on hr.salaries, hr.bonuses."],
+    [
+      "probing, no table named",
+      row("probing", { subject: "resources not named", measured: 5 }),
+      "5 access-denied or not-found failures within one hour; the failed queries name no table.",
+    ],
+    ["exfiltration, a bucket", EXFILTRATION, "Wrote query results to s3://exfil-bucket, outside the account's known buckets."],
+    [
+      "exfiltration, SELECT *",
+      row("exfiltration", { subject: "select-star:sales.orders", measured: 150 * GIB, human: false }),
+      "An unfiltered SELECT * of sales.orders scanned 150.0 GiB, a query this service had not run before.",
+    ],
+  ])("%s", (_case, finding, sentence) => expect(explainAnomaly(finding)).toBe(sentence));
+});
+
+describe("the anomalies page", () => {
+  it("gives the verdict: findings by severity, the principals, the days with partial evidence", () => {
+    expect(page(ALL).context).toEqual([
+      "7 findings: 3 high, 2 medium, 2 low, for 4 principals (etl-nightly, alice, bob, mallory); " +
+        "most severe first, then farthest from normal.",
+      "One is on a day whose evidence is partial (⚠).",
+    ]);
+  });
+
+  it("ranks by severity then score, marks the partial day, and puts the query ids in their own table", () => {
+    const [main, ids] = page(ALL).tables;
+    expect(main.headers).toEqual(["#", "Severity", "Day", "Principal", "Kind", "What happened"]);
+    expect(main.rows).toEqual([
+      [
+        "1",
+        "high",
+        "2026-10-21",
+        "etl-nightly",
+        "Exfiltration",
+        "Wrote query results to s3\\://exfil-bucket, outside the account's known buckets.",
+      ],
+      [
+        "2",
+        "high",
+        "2026-10-14",
+        "alice",
+        "Volume",
+        "Scanned 1.5 TiB in one day, against a median of 50.0 GiB a day over the previous weeks (30.7×).",
+      ],
+      [
+        "3",
+        "high",
+        "2026-10-15",
+        "bob",
+        "Reach",
+        "First read of sales.customers, which this person had not read in the retained history (3 queries).",
+      ],
+      [
+        "4",
+        "medium",
+        "2026-10-16",
+        "mallory",
+        "Probing",
+        "7 access-denied or not-found failures within one hour, on hr.salaries, hr.bonuses.",
+      ],
+      [
+        "5",
+        "medium",
+        "2026-10-20 ⚠",
+        "etl-nightly",
+        "Volume",
+        "Ran 1,200 queries in one day, against a median of 40 queries a day over the previous weeks (30.0×).",
+      ],
+      [
+        "6",
+        "low",
+        "2026-10-18",
+        "alice",
+        "Origin",
+        "First call from 203.0.113.0/24, a network this person had not called from before (1 query).",
+      ],
+      [
+        "7",
+        "low",
+        "2026-10-17",
+        "bob",
+        "Time",
+        "Active at 03:00 UTC, at least three hours from every hour this person was active before (2 queries).",
+      ],
+    ]);
+    expect(main.notes[0]).toBe(
+      "⚠ The day's evidence is partial: some of its queries have no known principal. See [Data coverage](data_coverage.md).",
+    );
+    expect(main.notes.at(-1)).toBe("Names shown short: etl-nightly is `service-role/etl-nightly`.");
+    // The volume findings have no example query: their row numbers are skipped, not renumbered.
+    expect(ids.title).toBe("Example queries");
+    expect(ids.rows).toEqual([
+      ["1", "`q-exfiltration`", "1"],
+      ["3", "`q-reach`", "3"],
+      ["4", "`q-probing`", "7"],
+      ["6", "`q-origin`", "1"],
+      ["7", "`q-time`", "2"],
+    ]);
+  });
+
+  it("explains only the kinds shown, with the settings' names, and without a partial mark when every day is complete", () => {
+    const [main] = page([PROBING, VOLUME_BYTES]).tables;
+    expect(main.rows.map((r) => r[1])).toEqual(["high", "medium"]);
+    expect(main.notes).toEqual([
+      "**Volume**: a day whose bytes scanned or query count is at least `volumeMads` scaled median absolute deviations above " +
+        "the principal's median day of the previous `baselineDays` days (a day without queries counts as zero), at least " +
+        "`volumeRatio` times the busiest of those days, and at least `volumeFloorBytes` or `volumeFloorQueries` queries.",
+      "**Probing**: at least `probingFailures` access-denied or not-found failures by one principal in one hour (UTC).",
+    ]);
+    expect(page([PROBING, VOLUME_BYTES]).context).toHaveLength(1);
+  });
+
+  it("leaves out the # column and the ids table when no finding has an example query", () => {
+    const model = page([VOLUME_BYTES]);
+    expect(model.tables).toHaveLength(1);
+    expect(model.tables[0].headers[0]).toBe("Severity");
+  });
+
+  it("says plainly that none were found, and what was checked with the settings' values when it has them", () => {
+    // Not the defaults, which may change: every value here is one the notes must show.
+    const settings: AnomalySettings = {
+      baselineDays: 28,
+      volumeMads: 6,
+      volumeRatio: 3,
+      volumeFloorBytes: 10 * GIB,
+      volumeFloorQueries: 50,
+      minHistoryDays: 14,
+      lookbackDays: 90,
+      sensitive: ["hr", "sales.customers"],
+      announcements: [{ resource: "finance", from: "2026-10-05" }],
+      probingFailures: 5,
+      knownBuckets: [],
+      largeScanBytes: 100 * GIB,
+    };
+    const model = page([], { redact: true, anomalies: settings });
+    expect(model.context).toEqual([
+      "None found: no principal's activity in the period was unusual by any of the kinds checked, " +
+        "volume, reach, origin, time, probing and exfiltration (each explained under the table). " +
+        "A principal is judged only once it has history: first-time kinds after `minHistoryDays`, volume after `baselineDays` of it.",
+    ]);
+    expect(model.chart).toBeUndefined();
+    expect(model.tables).toHaveLength(1);
+    expect(model.tables[0].rows).toEqual([]);
+    expect(model.tables[0].empty).toBe("No findings in this period.");
+    expect(model.tables[0].notes).toEqual([
+      "**Volume**: a day whose bytes scanned or query count is at least `volumeMads` (6) scaled median absolute deviations above " +
+        "the principal's median day of the previous `baselineDays` (28) days (a day without queries counts as zero), at least " +
+        "`volumeRatio` (3) times the busiest of those days, and at least `volumeFloorBytes` (10.0 GiB) or " +
+        "`volumeFloorQueries` (50) queries.",
+      "**Reach**: a first read of a database, or of a table in a database it read before, since `lookbackDays` (90) days before " +
+        "the period, once it has been seen for `minHistoryDays` (14) days; high when `sensitive` (hr, sales.customers) lists it " +
+        "or its database, and none from the day `announcements` (finance from 2026-10-05) names it.",
+      "**Origin**: a first call from a network (an IPv4 /24, or the AWS service CloudTrail names) or with a client family, " +
+        "since `lookbackDays` (90) days before the period, once it has been seen for `minHistoryDays` (14) days.",
+      "**Time**: activity in an hour (UTC) at least three hours from every hour the principal was active since `lookbackDays` (90) " +
+        "days before the period, once it has been seen for `minHistoryDays` (14) days.",
+      "**Probing**: at least `probingFailures` (5) access-denied or not-found failures by one principal in one hour (UTC).",
+      "**Exfiltration**: UNLOAD or CREATE TABLE AS writing to a bucket `knownBuckets` (none set) does not list, or a first " +
+        "unfiltered `SELECT *` of a table that scanned at least `largeScanBytes` (100.0 GiB).",
+    ]);
+  });
+});
+
+/** A chart block's title, categories and values. */
+function chartLines(block: string): { title: string; categories: string[]; axis: string; values: number[] } {
+  const get = (re: RegExp) => re.exec(block)?.[1] ?? "";
+  return {
+    title: get(/^ {4}title "(.*)"$/m),
+    categories: get(/^ {4}x-axis \[(.*)\]$/m)
+      .split(", ")
+      .map((c) => c.slice(1, -1)),
+    axis: get(/^ {4}y-axis (.*)$/m),
+    values: get(/^ {4}bar \[(.*)\]$/m)
+      .split(", ")
+      .map(Number),
+  };
+}
+const blocks = (chart: string | undefined) => (chart ?? "").split(/\n\n(?=```mermaid)/).filter((b) => b !== "");
+
+describe("the volume charts", () => {
+  it("draws each principal's unusual days against the median day before, the most severe principal first", () => {
+    const charts = blocks(page(ALL).chart);
+    expect(charts).toHaveLength(2);
+    expect(chartLines(charts[0])).toEqual({
+      title: "alice: GiB scanned, unusual days and the median day before",
+      categories: ["median before 2026-10-14 · 50.0 GiB", "2026-10-14 · 1.5 TiB"],
+      // 1,536 GiB: two significant digits up.
+      axis: '"GiB" 0 --> 1600',
+      values: [50, 1536],
+    });
+    expect(chartLines(charts[1])).toEqual({
+      title: "etl-nightly: queries, unusual days and the median day before",
+      categories: ["median before 2026-10-20 · 40 queries", "2026-10-20 · 1,200 queries"],
+      axis: '"queries" 0 --> 1200',
+      values: [40, 1200],
+    });
+  });
+
+  it("charts only the top finding's measure, its days in order, and at most three principals", () => {
+    const later = { ...VOLUME_BYTES, day: "2026-10-25", measured: 100 * GIB, baseline: 20 * GIB, score: 2, severity: "low" as const };
+    const queries = { ...VOLUME_QUERIES, principal_arn: ALICE, score: 30, severity: "low" as const };
+    const [alice] = blocks(anomalyCharts([VOLUME_BYTES, later, queries]));
+    expect(chartLines(alice).categories).toEqual([
+      "median before 2026-10-14 · 50.0 GiB",
+      "2026-10-14 · 1.5 TiB",
+      "median before 2026-10-25 · 20.0 GiB",
+      "2026-10-25 · 100.0 GiB",
+    ]);
+    const others = [BOB, ETL, MALLORY].map((p, i) => ({ ...VOLUME_BYTES, principal_arn: p, score: 10 - i }));
+    const charts = blocks(anomalyCharts([VOLUME_BYTES, ...others]));
+    expect(charts).toHaveLength(MAX_CHARTS);
+    expect(charts.map((c) => chartLines(c).title.split(":")[0])).toEqual(["alice", "bob", "service-role/etl-nightly"]);
+  });
+
+  it("draws nothing without a volume finding that has a baseline", () => {
+    expect(anomalyCharts([REACH, PROBING])).toBeUndefined();
+    expect(anomalyCharts([{ ...VOLUME_BYTES, baseline: null }])).toBeUndefined();
+  });
+});
+
+describe("the index line", () => {
+  const input = (anomalies?: readonly AnomalyRow[]): HeadlineInput => ({
+    period: PERIOD,
+    cost: 0,
+    change: [],
+    tables: [],
+    shapes: [],
+    unfinished: [],
+    gaps: [],
+    coverage: coverageSummary([]),
+    ...(anomalies === undefined ? {} : { anomalies }),
+  });
+  const line = (anomalies?: readonly AnomalyRow[]) => headline(input(anomalies)).lines.find((l) => l.startsWith("**Anomalies**"));
+
+  it("counts by severity and gives the first finding to look at in words", () => {
+    expect(line(ALL)).toBe(
+      "**Anomalies**: 3 high, 2 medium, 2 low in the period; the first to look at: `etl-nightly` on 2026-10-21, " +
+        "wrote query results to s3\\://exfil-bucket, outside the account's known buckets ([Anomalies](anomalies.md))",
+    );
+    expect(line([VOLUME_QUERIES])).toBe(
+      "**Anomalies**: 0 high, 1 medium, 0 low in the period; the first to look at: `etl-nightly` on 2026-10-20, " +
+        "ran 1,200 queries in one day, against a median of 40 queries a day over the previous weeks (30.0×), " +
+        "on a day whose evidence is partial ([Anomalies](anomalies.md))",
+    );
+  });
+
+  it("says none were found when the query ran, and nothing when it did not", () => {
+    expect(line([])).toBe("**Anomalies**: none found in the period ([Anomalies](anomalies.md))");
+    expect(line(undefined)).toBeUndefined();
+    // Before the coverage line, so the bill stays last.
+    const lines = headline(input([])).lines;
+    expect(lines.indexOf("**Anomalies**: none found in the period ([Anomalies](anomalies.md))")).toBe(lines.length - 2);
+  });
+
+  it("is on the index only when the anomalies page was made", () => {
+    const [withPage] = renderReports([{ query: SAVED.anomalies, result: result([]) }], PERIOD, "test");
+    expect(withPage.content).toContain("- **Anomalies**: none found in the period ([Anomalies](anomalies.md))");
+    const [without] = renderReports([{ query: SAVED.usage_daily, result: { rows: [], columns: [], bytesScanned: 0 } }], PERIOD, "test");
+    expect(without.content).not.toContain("**Anomalies**");
+  });
+});
+
+describe("the page on GitHub", () => {
+  let view: GithubView;
+  beforeAll(async () => {
+    view = await openGithubView();
+  }, 60_000);
+  afterAll(async () => {
+    await view?.close();
+  });
+
+  it("draws every chart and fits in 1,012 px, with the longest names a chart label allows", async () => {
+    const long = "arn:aws:sts::123456789012:assumed-role/Role+x=1,y.z@w-0_abcdefghijklmnopqrstuvwxyz/session-0";
+    const rows = [...ALL, { ...VOLUME_BYTES, principal_arn: long, score: 11 }];
+    const [, anomalies] = renderReports([{ query: SAVED.anomalies, result: result(rows) }], PERIOD, "test");
+    const drawn = await view.render(anomalies.content);
+    expect(drawn.mermaidErrors).toEqual([]);
+    expect(drawn.pageErrors).toEqual([]);
+    expect(drawn.mermaid.map((m) => m.bars)).toEqual([2, 2, 2]);
+    for (const m of drawn.mermaid) {
+      expect(m.overlappingLabels).toEqual([]);
+      expect(m.width).toBeLessThanOrEqual(GITHUB_CONTENT_WIDTH);
+    }
+    expect(drawn.overflows).toEqual([]);
+  }, 60_000);
+});

@@ -1,0 +1,280 @@
+/** The anomaly alerts: one issue per high-severity finding of the alert window, against a local server speaking GitHub's REST API. */
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { Command } from "commander";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
+import { registerReportCommands } from "../../cli/report-commands";
+import { ANOMALY_LABEL, AnomalySyncOptions, syncAnomalyIssues } from "../../reports/issues/anomalies";
+import { anomalySummary } from "../../reports/issues/anomaly-render";
+import { PermissionGap, readFindingsFile, toAnomaly } from "../../reports/issues/findings";
+import { LABEL } from "../../reports/issues/plan";
+import { syncIssues } from "../../reports/issues/sync";
+import { Anomaly, explainAnomaly } from "../../reports/pages/anomaly-words";
+import { GitHubServer, startGitHubServer } from "../support/github-server";
+import { tempDir } from "../support/lake";
+
+const ARN = "arn:aws:iam::210987654321:role/reporting-app";
+const finding = (extra: Partial<Anomaly> = {}): Anomaly => ({
+  day: "2026-10-30",
+  principalArn: ARN,
+  kind: "origin",
+  subject: "client:cli",
+  measured: 3,
+  baseline: null,
+  spread: null,
+  score: 9,
+  severity: "high",
+  queries: 3,
+  exampleQueryId: "5f1e2d3c-0000-4000-8000-000000000001",
+  human: false,
+  coverage: "partial",
+  ...extra,
+});
+const ORIGIN = finding();
+const VOLUME = finding({
+  day: "2026-10-28",
+  principalArn: "arn:aws:iam::210987654321:role/etl-nightly-glue",
+  kind: "volume",
+  subject: "bytes",
+  measured: 800 * 1024 ** 3,
+  baseline: 40 * 1024 ** 3,
+  spread: 4 * 1024 ** 3,
+  score: 30,
+  queries: 120,
+  coverage: "complete",
+});
+const PROBING = finding({ day: "2026-10-20", kind: "probing", subject: "finance.ledger", measured: 12, score: 12, coverage: "complete" });
+const MEDIUM = finding({ kind: "time", subject: "03", severity: "medium", score: 5 });
+const LOW = finding({ kind: "reach", subject: "hr", severity: "low", score: 2 });
+const OLD = finding({ day: "2026-10-10", kind: "exfiltration", subject: "s3://elsewhere", score: 20 });
+const FINDINGS = [ORIGIN, VOLUME, PROBING, MEDIUM, LOW, OLD];
+
+/** Worked out here from the README's definition, not with the code under test. */
+const fp = (f: Anomaly) =>
+  crypto.createHash("sha256").update(`${f.kind}|${f.principalArn}|${f.subject}|${f.day}`).digest("hex").slice(0, 16);
+
+let server: GitHubServer;
+const lines: string[] = [];
+const options = (extra: Partial<AnomalySyncOptions> = {}): AnomalySyncOptions => ({
+  owner: "northwind",
+  repo: "data-platform",
+  token: "ghs_local",
+  baseUrl: server.url,
+  dryRun: false,
+  maxNew: 10,
+  log: (l) => lines.push(l),
+  retryBaseMs: 1,
+  periodEnd: "2026-10-31",
+  alertDays: 14,
+  ...extra,
+});
+const open = () => server.issues.filter((i) => i.state === "open");
+const titled = (part: string) => server.issues.find((i) => i.title.includes(part))!;
+
+beforeEach(async () => {
+  server = await startGitHubServer("northwind", "data-platform", 2);
+  lines.length = 0;
+});
+afterEach(() => server.close());
+
+describe("anomaly issues", () => {
+  it("opens one labelled issue per high finding of the alert window, none for medium, low or older ones", async () => {
+    const report = await syncAnomalyIssues(FINDINGS, options({ reportUrl: "https://github.com/northwind/data-platform/blob/main/x.md" }));
+    expect(report.window).toEqual({ from: "2026-10-18", to: "2026-10-31" });
+    expect(report.done.map((a) => a.kind)).toEqual(["create", "create", "create"]);
+    expect(open().map((i) => [i.title, i.labels])).toEqual([
+      ["Anomaly (high): volume by etl-nightly-glue on 2026-10-28 (bytes)", [ANOMALY_LABEL]],
+      ["Anomaly (high): probing by reporting-app on 2026-10-20 (finance.ledger)", [ANOMALY_LABEL]],
+      ["Anomaly (high): origin by reporting-app on 2026-10-30 (client:cli)", [ANOMALY_LABEL]],
+    ]);
+    const origin = titled("origin").body;
+    expect(origin).toContain(explainAnomaly(ORIGIN));
+    expect(origin).toContain("| Example query | `5f1e2d3c-0000-4000-8000-000000000001` |");
+    expect(origin).toContain("**The day's evidence is partial.**");
+    expect(origin).toContain("**What to do**: confirm the new client or network with the owner; rotate the credentials if nobody does.");
+    expect(origin).toContain("The [anomalies page](https://github.com/northwind/data-platform/blob/main/x.md)");
+    expect(origin.endsWith(`\n\n<!-- athena-audit:anomaly=${fp(ORIGIN)} day=2026-10-30 stack=main -->\n`)).toBe(true);
+    const volume = titled("volume").body;
+    expect(volume).toContain("| Measured | 800.0 GiB |");
+    expect(volume).toContain("| Normal | median 40.0 GiB a day, typical deviation 4.0 GiB |");
+    expect(volume).not.toContain("evidence is partial");
+  });
+
+  it("changes nothing on a second run, and updates the issue whose finding's facts changed", async () => {
+    await syncAnomalyIssues(FINDINGS, options());
+    const again = await syncAnomalyIssues(FINDINGS, options());
+    expect([again.planned, again.unchanged]).toEqual([[], 3]);
+    const complete = { ...ORIGIN, coverage: "complete" as const, measured: 7, queries: 7 };
+    const changed = await syncAnomalyIssues([complete, VOLUME, PROBING], options());
+    expect(changed.done.map((a) => [a.kind, "number" in a ? a.number : undefined])).toEqual([["update", 3]]);
+    const origin = titled("origin");
+    expect([origin.state, origin.body.includes("evidence is partial"), origin.body.includes("| Measured | 7 queries |")]).toEqual([
+      "open",
+      false,
+      true,
+    ]);
+  });
+
+  it("closes, saying why, the finding no longer found, the one no longer high and the one older than the alert window", async () => {
+    await syncAnomalyIssues(FINDINGS, options());
+    // Six days later: the probing burst of 2026-10-20 is out of the 14-day window, the origin finding
+    // is now medium, and the volume finding is gone.
+    const later = await syncAnomalyIssues([{ ...ORIGIN, severity: "medium" }, PROBING], options({ periodEnd: "2026-11-06" }));
+    expect(later.done.map((a) => [a.kind, "number" in a ? a.number : undefined])).toEqual([
+      ["close", 1],
+      ["close", 2],
+      ["close", 3],
+    ]);
+    expect(server.issues.map((i) => [i.state, i.state_reason, i.comments])).toEqual([
+      [
+        "closed",
+        "completed",
+        ["This finding is no longer found in the evidence up to 2026-11-06 (the evidence or the anomaly settings changed). Closing."],
+      ],
+      [
+        "closed",
+        "completed",
+        [
+          "This finding of 2026-10-20 is now older than the alert window (the last 14 days, 2026-10-24 to 2026-11-06). " +
+            "Closing; the anomalies page still lists it while it is in the reporting period.",
+        ],
+      ],
+      [
+        "closed",
+        "completed",
+        [
+          "This finding is now medium, no longer high (the evidence or the anomaly settings changed). " +
+            "Closing; the anomalies page still lists it.",
+        ],
+      ],
+    ]);
+  });
+
+  it("says an issue aged out even when its finding has left the query's period", async () => {
+    await syncAnomalyIssues([PROBING], options());
+    await syncAnomalyIssues([], options({ periodEnd: "2026-12-31" }));
+    expect(server.issues[0].comments[0]).toMatch(/^This finding of 2026-10-20 is now older than the alert window/);
+  });
+
+  it("never touches the permission issues, and the permission sync never touches anomaly issues", async () => {
+    const gap: PermissionGap = {
+      principalArn: ARN,
+      principalType: "AssumedRole",
+      grantKind: "database",
+      resource: "hr",
+      accessPath: "iam",
+      lastUsed: null,
+      principalQueries: 12,
+      principalLastActive: "2026-10-30",
+      windowFrom: "2026-08-03",
+      windowTo: "2026-10-31",
+      confidence: "high",
+      reason: "history and CloudTrail complete",
+    };
+    await syncIssues([gap], options());
+    await syncAnomalyIssues([ORIGIN], options());
+    // A person gave the permission issue the anomaly label too: its marker still says it is not an anomaly issue.
+    server.issues[0].labels.push(ANOMALY_LABEL);
+    const writes = () => server.requests.filter((r) => !r.startsWith("GET")).length;
+    const before = writes();
+    const anomalies = await syncAnomalyIssues([], options());
+    expect(anomalies.done).toEqual([{ kind: "close", number: 2, fingerprint: fp(ORIGIN), comment: expect.any(String) as unknown }]);
+    await syncAnomalyIssues([ORIGIN], options());
+    const gaps = await syncIssues([], options());
+    expect(gaps.done.map((a) => [a.kind, "number" in a ? a.number : undefined])).toEqual([["close", 1]]);
+    expect(writes() - before).toBe(5); // anomaly #2: comment + close; a new anomaly #3; permission #1: comment + close
+    expect(open().map((i) => [i.number, i.labels])).toEqual([[3, [ANOMALY_LABEL]]]);
+    expect(server.issues[0].labels).toEqual([LABEL, ANOMALY_LABEL]);
+  });
+
+  it("keeps stacks apart", async () => {
+    await syncAnomalyIssues([ORIGIN], options());
+    const eu = await syncAnomalyIssues([ORIGIN], options({ stack: "eu" }));
+    expect(eu.done.map((a) => a.kind)).toEqual(["create"]);
+    expect(server.issues[1].title).toBe("Anomaly (high, eu): origin by reporting-app on 2026-10-30 (client:cli)");
+    expect(server.issues[1].body).toContain(`<!-- athena-audit:anomaly=${fp(ORIGIN)} day=2026-10-30 stack=eu -->`);
+    await syncAnomalyIssues([], options({ stack: "eu" }));
+    expect(server.issues.map((i) => i.state)).toEqual(["open", "closed"]);
+  });
+
+  it("opens at most the cap of new issues a run, the highest scores first, and the rest on the next", async () => {
+    const first = await syncAnomalyIssues(FINDINGS, options({ maxNew: 2 }));
+    expect(open().map((i) => i.title.split(":")[1].trim().split(" ")[0])).toEqual(["volume", "probing"]);
+    expect(first.deferred).toEqual([`Anomaly (high): origin by reporting-app on 2026-10-30 (client:cli) [${ARN}]`]);
+    expect(lines).toContain(`deferred (cap of 2 new issues a run): ${first.deferred[0]}`);
+    const second = await syncAnomalyIssues(FINDINGS, options({ maxNew: 2 }));
+    expect([open().length, second.deferred]).toEqual([3, []]);
+  });
+
+  it("lists the alerted findings in the job summary, one line each", () => {
+    expect(anomalySummary([VOLUME, ORIGIN], { from: "2026-10-18", to: "2026-10-31" }, "main")).toBe(
+      [
+        "### Anomalies (main): 2 high-severity findings, 2026-10-18 to 2026-10-31",
+        "",
+        `- **high** 2026-10-28 etl-nightly-glue, volume: ${explainAnomaly(VOLUME)}`,
+        `- **high** 2026-10-30 reporting-app, origin: ${explainAnomaly(ORIGIN)}`,
+        "",
+      ].join("\n"),
+    );
+    expect(anomalySummary([], { from: "2026-10-18", to: "2026-10-31" }, "eu")).toBe(
+      "### Anomalies (eu): no high-severity findings, 2026-10-18 to 2026-10-31\n\n",
+    );
+  });
+});
+
+describe("anomaly findings files and the command", () => {
+  const dir = tempDir("anomaly-findings");
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+  const file = (name: string, content: unknown) => {
+    const target = path.join(dir, name);
+    fs.writeFileSync(target, JSON.stringify(content));
+    return target;
+  };
+
+  it("reads entries in camelCase or snake_case, and names the entry and the field of a wrong one", () => {
+    const snake = { ...ORIGIN, principal_arn: ORIGIN.principalArn, example_query_id: ORIGIN.exampleQueryId } as Record<string, unknown>;
+    delete snake.principalArn;
+    delete snake.exampleQueryId;
+    const good = file("good.json", [ORIGIN, snake]);
+    expect(readFindingsFile(good, toAnomaly)).toEqual([ORIGIN, ORIGIN]);
+    const cases: [unknown, string][] = [
+      [[ORIGIN, { ...ORIGIN, severity: "critical" }], '[1]: severity must be high, medium or low, got "critical"'],
+      [[{ ...ORIGIN, human: "yes" }], '[0]: human must be true or false, got "yes"'],
+      [[{ ...ORIGIN, kind: "weird" }], '[0]: kind must be volume, reach, origin, time, probing or exfiltration, got "weird"'],
+      [[{ ...ORIGIN, day: undefined }], "[0]: day must be text, got undefined"],
+      [[{ ...ORIGIN, measured: "lots" }], '[0]: measured must be a number, got "lots"'],
+      [[42], "[0]: expected an object"],
+      [{ findings: [] }, ": expected a JSON array of findings"],
+    ];
+    for (const [content, message] of cases) {
+      const bad = file("bad.json", content);
+      expect(() => readFindingsFile(bad, toAnomaly)).toThrow(`${bad}${message}`);
+    }
+  });
+
+  it("syncs from a findings file with --anomalies, and refuses anomaly options without it", async () => {
+    const run = async (args: string[]) => {
+      const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+      registerReportCommands(program);
+      await program.parseAsync(["issues", "sync", "--repo", "northwind/data-platform", ...args], { from: "user" });
+    };
+    const saved = { ...process.env };
+    Object.assign(process.env, { GITHUB_TOKEN: "ghs_local", GITHUB_API_URL: server.url, GITHUB_ACTIONS: "false" });
+    const log = console.log;
+    console.log = (line: string) => lines.push(line);
+    try {
+      const findings = file("findings.json", FINDINGS);
+      await expect(run(["--findings", findings, "--alert-days", "3"])).rejects.toThrow("--alert-days needs --anomalies");
+      await run(["--anomalies", "--findings", findings, "--end", "2026-10-31", "--alert-days", "3"]);
+      // Three days, 2026-10-29 to 2026-10-31: only the origin finding of 2026-10-30.
+      expect(open().map((i) => [i.title, i.labels])).toEqual([
+        ["Anomaly (high): origin by reporting-app on 2026-10-30 (client:cli)", [ANOMALY_LABEL]],
+      ]);
+      expect(lines).toContain(JSON.stringify({ done: 1, unchanged: 0, deferred: 0, notDone: 0 }));
+    } finally {
+      console.log = log;
+      process.env = saved;
+    }
+  });
+});
