@@ -36,6 +36,8 @@ export const ROOT = projectRoot(__dirname);
  * (scripts/bundle.mjs) and the compiled Pulumi program (dist/pulumi). Once per test file.
  */
 export function build(): void {
+  // Built once for the whole run by test/global-setup.ts; a file run on its own (or a benchmark) builds here.
+  if (process.env.ATHENA_AUDIT_TEST_BUILT === "1") return;
   execFileSync(process.execPath, [path.join(ROOT, "scripts", "bundle.mjs"), "lambda"], { cwd: ROOT, stdio: "inherit" });
   execFileSync(process.execPath, [path.join(ROOT, "node_modules", "typescript", "bin", "tsc"), "-p", "tsconfig.json"], {
     cwd: ROOT,
