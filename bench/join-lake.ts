@@ -228,7 +228,12 @@ export async function writeBigDay(options: BigDayOptions): Promise<BigDay> {
         ReferencedTables: planned.query.tables,
         ReferencedDatabases: [planned.query.database],
       });
-      const historyKey = historyObjectKey({ region, dt: dayOf(planned.query.submittedAt), workGroup: planned.query.workGroup });
+      const historyKey = historyObjectKey({
+        account: ACCOUNT_ID,
+        region,
+        dt: dayOf(planned.query.submittedAt),
+        workGroup: planned.query.workGroup,
+      });
       let out = history.get(historyKey);
       if (!out) history.set(historyKey, (out = new GzipFile(path.join(lake, historyKey))));
       await out.write(`${JSON.stringify(line)}\n`);

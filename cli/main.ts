@@ -17,6 +17,8 @@ import { checkLakeNames } from "../queries/lake/safety";
 import { systemTablePrefix } from "../queries/layout";
 import { QUERY_EXECUTIONS } from "../queries/schema/system-tables";
 import { registerAwsCommands } from "./aws-commands";
+import { migrateBucketHistory, migrateLocalHistory } from "./migrate";
+import { createS3Client } from "../functions/runtime/s3";
 import { day, progressBar, tbOption, wholeNumber } from "./options";
 import { fail } from "./actions";
 import { dayRange, joinDays, lakeSource, reportPeriod, SILENT } from "./pipeline";
@@ -114,6 +116,27 @@ program
     } finally {
       await engine.close();
     }
+  });
+
+program
+  .command("migrate-history")
+  .description("move history written before it was keyed by account under --account, in a lake folder or the audit bucket")
+  .requiredOption("--account <id>", "the 12-digit account whose Athena the history came from")
+  .option("--lake <dir>", "a local lake folder")
+  .option("--bucket <name>", "the audit bucket (your AWS credentials)")
+  .option("--prefix <prefix>", "key prefix of the audit's tables", DEFAULT_PREFIX)
+  .action(async (o: { account: string; lake?: string; bucket?: string; prefix: string }) => {
+    checkLakeNames({ prefix: o.prefix });
+    const summary =
+      o.lake !== undefined && o.bucket === undefined
+        ? migrateLocalHistory(o.lake, o.account, o.prefix)
+        : o.bucket !== undefined && o.lake === undefined
+          ? await migrateBucketHistory(createS3Client(), o.bucket, o.account, o.prefix)
+          : undefined;
+    if (!summary) throw new InputError("give one of --lake DIR or --bucket NAME");
+    console.log(JSON.stringify({ moved: summary.moved, conflicts: summary.conflicts.length }));
+    for (const c of summary.conflicts) console.error(`warning: kept ${c.from}: ${c.to} already exists`);
+    if (summary.conflicts.length > 0) process.exitCode = 1;
   });
 
 registerAwsCommands(program);

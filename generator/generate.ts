@@ -229,7 +229,7 @@ export function generateLake(options: GenerateOptions): Ledger {
           ReferencedTables: q.tables,
           ReferencedDatabases: [...new Set(q.tables.map((t) => t.split(".")[0]))],
         });
-        const key = historyObjectKey({ region, dt: historyDay(line), workGroup: q.workGroup }, prefix);
+        const key = historyObjectKey({ account: ACCOUNT_ID, region, dt: historyDay(line), workGroup: q.workGroup }, prefix);
         const lines = history.get(key) ?? [];
         lines.push(line);
         history.set(key, lines);

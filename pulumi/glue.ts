@@ -16,7 +16,7 @@ import {
   historyPartitionPrefix,
   historyTablePrefix,
 } from "../queries/layout";
-import { WORK_GROUP_KEY, WORK_GROUP_VALUES } from "../queries/work-groups";
+import { ACCOUNT_KEY, ACCOUNT_VALUES, WORK_GROUP_KEY, WORK_GROUP_VALUES } from "../queries/work-groups";
 import { CloudTrailSource } from "./settings";
 
 export interface GlueTableSpec {
@@ -77,22 +77,26 @@ function spec(table: TableDefinition, location: string, storage: Storage, parame
  * when it creates the table and then leaves them to the program (`ignoreChanges`), so an update
  * does not take back a work group the join added.
  */
-export const KEPT_BY_PROGRAM: Readonly<Record<string, readonly string[]>> = { [HISTORY.name]: [WORK_GROUP_VALUES] };
+export const KEPT_BY_PROGRAM: Readonly<Record<string, readonly string[]>> = { [HISTORY.name]: [WORK_GROUP_VALUES, ACCOUNT_VALUES] };
 
 /** A table parameter as a Pulumi property path (`parameters["projection.workgroup.values"]`: the key holds dots). */
 export function parameterPath(key: string): string {
   return `parameters[${JSON.stringify(key)}]`;
 }
 
-/** `workGroups` is the list the table starts with; the join extends it (see KEPT_BY_PROGRAM). */
-export function historyTable(bucket: string, prefix: string, regions: string[], workGroups: string[]): GlueTableSpec {
+/**
+ * `workGroups` and `accounts` are the lists the table starts with; the join extends both from the
+ * history it finds (see KEPT_BY_PROGRAM).
+ */
+export function historyTable(bucket: string, prefix: string, regions: string[], workGroups: string[], accounts: string[]): GlueTableSpec {
   const location = `s3://${bucket}/${historyTablePrefix(prefix)}`;
   return spec(HISTORY, location, JSON_LINES({ "case.insensitive": "true", "ignore.malformed.json": "true" }), {
     classification: "json",
+    ...enumProjection(ACCOUNT_KEY, accounts),
     ...enumProjection("region", regions),
     ...dayProjection("dt", "yyyy-MM-dd"),
     ...enumProjection(WORK_GROUP_KEY, workGroups),
-    "storage.location.template": `s3://${bucket}/${historyPartitionPrefix({ region: "${region}", dt: "${dt}", workGroup: "${workgroup}" }, prefix)}`,
+    "storage.location.template": `s3://${bucket}/${historyPartitionPrefix({ account: "${account}", region: "${region}", dt: "${dt}", workGroup: "${workgroup}" }, prefix)}`,
   });
 }
 

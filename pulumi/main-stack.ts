@@ -43,7 +43,7 @@ export function collectorFunction(
           }),
         ),
       existingRoleArn: settings.lambdaRoleArn,
-      environment: { AUDIT_BUCKET: bucket, AUDIT_PREFIX: settings.prefix, AUDIT_WORK_GROUP: WORK_GROUP },
+      environment: { AUDIT_BUCKET: bucket, AUDIT_PREFIX: settings.prefix, AUDIT_WORK_GROUP: WORK_GROUP, AUDIT_ACCOUNT: caller.account },
       schedule: settings.schedule,
       // The collector benchmark: 100k executions in ~400 s at ~140 MB; leave room for larger days.
       memoryMb: 512,
@@ -98,7 +98,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
   const catalog = new AuditCatalog("audit", {
     databaseName: DATABASE,
     tables: [
-      { name: "history", spec: storage.bucketName.apply((b) => historyTable(b, s.prefix, s.joinRegions, s.workGroups)) },
+      { name: "history", spec: storage.bucketName.apply((b) => historyTable(b, s.prefix, s.joinRegions, s.workGroups, [caller.account])) },
       { name: "cloudtrail", spec: trailSource.apply(cloudTrailTable) },
       { name: "events", spec: storage.bucketName.apply((b) => eventsTable(b, s.prefix, s.joinRegions)) },
       { name: "grants", spec: storage.bucketName.apply((b) => grantsTable(b, s.prefix)) },

@@ -7,7 +7,13 @@ import { ACCOUNT_PATTERN, DEFAULT_PREFIX } from "./names";
 
 export { DEFAULT_PREFIX };
 
+/**
+ * History is keyed by the account whose Athena ran the queries first: two accounts of an
+ * organization that both have a `primary` work group write different objects, and a bucket policy
+ * can give each member account its own folder (`account=${aws:PrincipalAccount}/`).
+ */
 export interface HistoryPartition {
+  account: string;
   region: string;
   dt: string;
   workGroup: string;
@@ -17,9 +23,14 @@ export function historyTablePrefix(prefix = DEFAULT_PREFIX): string {
   return `${prefix}/history/`;
 }
 
-/** Every work group's history of one (region, day): what one listing shows the collector. */
+/** One account's history: what its collector may write and list. */
+export function historyAccountPrefix(account: string, prefix = DEFAULT_PREFIX): string {
+  return `${historyTablePrefix(prefix)}account=${account}/`;
+}
+
+/** Every work group's history of one account, region and day: what one listing shows the collector. */
 export function historyDayPrefix(p: Omit<HistoryPartition, "workGroup">, prefix = DEFAULT_PREFIX): string {
-  return `${historyTablePrefix(prefix)}region=${p.region}/dt=${p.dt}/`;
+  return `${historyAccountPrefix(p.account, prefix)}region=${p.region}/dt=${p.dt}/`;
 }
 
 export function historyPartitionPrefix(p: HistoryPartition, prefix = DEFAULT_PREFIX): string {
@@ -32,14 +43,26 @@ export function historyObjectKey(p: HistoryPartition, prefix = DEFAULT_PREFIX): 
 }
 
 /**
- * The partition a history key or folder names (`.../history/region=R/dt=D/workgroup=W/...`), or
- * undefined when it names none. Names are taken as they stand: the caller decides what it can use.
+ * The partition a history key or folder names (`.../history/account=A/region=R/dt=D/workgroup=W/...`),
+ * or undefined when it names none. Names are taken as they stand: the caller decides what it can use.
  */
 export function parseHistoryPartition(keyOrFolder: string, prefix = DEFAULT_PREFIX): HistoryPartition | undefined {
   const table = historyTablePrefix(prefix);
   if (!keyOrFolder.startsWith(table)) return undefined;
-  const m = /^region=([^/]+)\/dt=(\d{4}-\d{2}-\d{2})\/workgroup=([^/]+)\//.exec(keyOrFolder.slice(table.length));
-  return m ? { region: m[1], dt: m[2], workGroup: m[3] } : undefined;
+  const m = /^account=([^/]+)\/region=([^/]+)\/dt=(\d{4}-\d{2}-\d{2})\/workgroup=([^/]+)\//.exec(keyOrFolder.slice(table.length));
+  return m ? { account: m[1], region: m[2], dt: m[3], workGroup: m[4] } : undefined;
+}
+
+/**
+ * A key of the layout before accounts (`.../history/region=R/dt=D/workgroup=W/<file>`) and the key
+ * it moves to under `account`; undefined for any other key. What `athena-audit migrate-history` does.
+ */
+export function migratedHistoryKey(key: string, account: string, prefix = DEFAULT_PREFIX): string | undefined {
+  const table = historyTablePrefix(prefix);
+  if (!key.startsWith(table)) return undefined;
+  const rest = key.slice(table.length);
+  if (!/^region=[^/]+\/dt=\d{4}-\d{2}-\d{2}\/workgroup=[^/]+\/[^/]+$/.test(rest)) return undefined;
+  return `${historyAccountPrefix(account, prefix)}${rest}`;
 }
 
 export function eventsTablePrefix(prefix = DEFAULT_PREFIX): string {

@@ -26,14 +26,18 @@ export type WorkGroupProjection = { kind: "enum"; values: string[] } | { kind: "
  * commas only: white space belongs to the value (Athena user guide, "Supported types for partition
  * projection").
  */
-export function workGroupProjection(parameters: Readonly<Record<string, string | undefined>>): WorkGroupProjection {
+export function workGroupProjection(parameters: Readonly<Record<string, string | undefined>>, key = WORK_GROUP_KEY): WorkGroupProjection {
   if (parameters["projection.enabled"]?.trim().toLowerCase() !== "true")
     return { kind: "other", reason: "the history table does not use partition projection" };
-  const type = parameters[`projection.${WORK_GROUP_KEY}.type`]?.trim().toLowerCase();
-  if (type !== "enum") return { kind: "other", reason: `projection.${WORK_GROUP_KEY}.type is ${JSON.stringify(type ?? null)}, not enum` };
-  const values = (parameters[WORK_GROUP_VALUES] ?? "").split(",").filter((v) => v !== "");
+  const type = parameters[`projection.${key}.type`]?.trim().toLowerCase();
+  if (type !== "enum") return { kind: "other", reason: `projection.${key}.type is ${JSON.stringify(type ?? null)}, not enum` };
+  const values = (parameters[`projection.${key}.values`] ?? "").split(",").filter((v) => v !== "");
   return { kind: "enum", values };
 }
+
+/** The history table's partition key that holds the account, kept by the join like the work groups. */
+export const ACCOUNT_KEY = "account";
+export const ACCOUNT_VALUES = `projection.${ACCOUNT_KEY}.values`;
 
 export interface ProjectionChange {
   /** Work groups to add to the enum, sorted. */
@@ -48,14 +52,19 @@ export interface ProjectionChange {
  * The change that makes every work group in `found` visible: each one the enum lacks is appended
  * (the values already there keep their order, so a rerun changes nothing).
  */
-export function projectionChange(parameters: Readonly<Record<string, string>>, found: Iterable<string>): ProjectionChange {
-  const projection = workGroupProjection(parameters);
-  if (projection.kind !== "enum") throw new Error(`cannot extend the work-group projection: ${projection.reason}`);
+export function projectionChange(
+  parameters: Readonly<Record<string, string>>,
+  found: Iterable<string>,
+  key = WORK_GROUP_KEY,
+  pattern: RegExp = WORK_GROUP_PATTERN,
+): ProjectionChange {
+  const projection = workGroupProjection(parameters, key);
+  if (projection.kind !== "enum") throw new Error(`cannot extend the ${key} projection: ${projection.reason}`);
   const names = [...new Set(found)].sort();
-  const unprojectable = names.filter((w) => !WORK_GROUP_PATTERN.test(w));
-  const add = names.filter((w) => WORK_GROUP_PATTERN.test(w) && !projection.values.includes(w));
+  const unprojectable = names.filter((w) => !pattern.test(w));
+  const add = names.filter((w) => pattern.test(w) && !projection.values.includes(w));
   if (add.length === 0) return { add, unprojectable };
-  return { add, unprojectable, parameters: { ...parameters, [WORK_GROUP_VALUES]: [...projection.values, ...add].join(",") } };
+  return { add, unprojectable, parameters: { ...parameters, [`projection.${key}.values`]: [...projection.values, ...add].join(",") } };
 }
 
 /** A joined (day, region) whose history holds work groups the join could not see. */

@@ -13,7 +13,7 @@ import { historyDay, toHistoryLine } from "../../queries/history-record";
 import { historyDayPrefix, historyObjectKey } from "../../queries/layout";
 import { mapLimit } from "../../queries/concurrency";
 import { listKeys } from "../runtime/s3";
-import { CollectorConfig } from "../runtime/config";
+import { HistoryCollectorConfig } from "../runtime/config";
 import { Logger } from "../runtime/log";
 import { CollectRequest } from "./input";
 import { queryReferences } from "./references";
@@ -27,7 +27,7 @@ const UNPROCESSED_ATTEMPTS = 8;
 export interface CollectDeps {
   athena: athena.AthenaClient;
   s3: s3.S3Client;
-  config: CollectorConfig;
+  config: HistoryCollectorConfig;
   log: Logger;
   now?: Date;
   /** Called after each work group, for a progress bar. */
@@ -98,7 +98,9 @@ function existingKeysLister(deps: CollectDeps, region: string, calls: Calls): Ex
     let keys = days.get(dt);
     if (!keys) {
       count(calls, "ListObjectsV2");
-      keys = listKeys(deps.s3, deps.config.bucket, historyDayPrefix({ region, dt }, deps.config.prefix)).then((list) => new Set(list));
+      keys = listKeys(deps.s3, deps.config.bucket, historyDayPrefix({ account: deps.config.account, region, dt }, deps.config.prefix)).then(
+        (list) => new Set(list),
+      );
       days.set(dt, keys);
     }
     return keys;
@@ -130,7 +132,7 @@ async function collectWorkGroup(
   const writerFor = (dt: string) => {
     let writer = writers.get(dt);
     if (!writer) {
-      const key = historyObjectKey({ region, dt, workGroup: name }, deps.config.prefix);
+      const key = historyObjectKey({ account: deps.config.account, region, dt, workGroup: name }, deps.config.prefix);
       writer = deps.existingKeys(dt).then((keys) => {
         if (keys.has(key)) count(calls, "HeadObject");
         return HistoryObjectWriter.open(deps.s3, deps.config.bucket, key, scratch, deps.now, keys.has(key));

@@ -12,7 +12,7 @@ import { dayOf } from "../../queries/days";
 import { QueryEngine } from "../../queries/engine";
 import { AuditError } from "../../queries/errors";
 import { eventsJoinParameters } from "../../queries/join/parameters";
-import { eventsPartitionPrefix, eventsTablePrefix, historyTablePrefix } from "../../queries/layout";
+import { eventsPartitionPrefix, eventsTablePrefix, historyTablePrefix, parseHistoryPartition } from "../../queries/layout";
 import { UnjoinedWorkGroups, unjoinedWorkGroups } from "../../queries/work-groups";
 import { JoinConfig } from "../runtime/config";
 import { Logger } from "../runtime/log";
@@ -94,9 +94,11 @@ async function expireHistory(deps: JoinDeps): Promise<number> {
   const { bucket, prefix } = deps.config;
   const eventKeys = await listKeys(deps.s3, bucket, eventsTablePrefix(prefix));
   let expired = 0;
+  // Every account's history at once, split by region as its keys name it.
+  const historyKeys = await listKeys(deps.s3, bucket, historyTablePrefix(prefix));
   for (const region of deps.config.regions) {
     const joined = joinedDays(eventKeys.filter((k) => k.includes(`/region=${region}/`)));
-    const keys = await listKeys(deps.s3, bucket, `${historyTablePrefix(prefix)}region=${region}/`);
+    const keys = historyKeys.filter((k) => parseHistoryPartition(k, prefix)?.region === region);
     expired += await deleteKeys(deps.s3, bucket, expiredHistoryKeys(keys, joined, dayOf(deps.now ?? new Date()), retention));
   }
   deps.log.info("history-expired", { objects: expired, retentionDays: retention });

@@ -9,9 +9,10 @@
 import * as glue from "@aws-sdk/client-glue";
 import * as s3 from "@aws-sdk/client-s3";
 import { mapLimit } from "../../queries/concurrency";
-import { HistoryPartition, historyDayPrefix, parseHistoryPartition } from "../../queries/layout";
+import { HistoryPartition, historyDayPrefix, historyTablePrefix, parseHistoryPartition } from "../../queries/layout";
+import { ACCOUNT_PATTERN } from "../../queries/names";
 import { HISTORY } from "../../queries/schema/tables";
-import { historyDaysRead, projectionChange, workGroupProjection } from "../../queries/work-groups";
+import { ACCOUNT_KEY, historyDaysRead, projectionChange, workGroupProjection } from "../../queries/work-groups";
 import { Logger } from "../runtime/log";
 
 export interface WorkGroupDeps {
@@ -29,6 +30,8 @@ export interface WorkGroupCheck {
   projected?: string[];
   /** Work groups this run added to the projection. */
   added: string[];
+  /** Accounts this run added to the history table's account projection (a member account's first history). */
+  addedAccounts?: string[];
   /** History folders whose name is no work group name, which no enum can hold. */
   unprojectable: string[];
   /** Why the projection could not be read or extended. */
@@ -40,10 +43,24 @@ const LISTING_CONCURRENCY = 8;
 /** UpdateTable refused for a concurrent change: read the table again and retry, this many times in all. */
 const UPDATE_ATTEMPTS = 3;
 
-/** The work-group folders below each (region, day)'s history prefix: common prefixes only, no object is listed. */
+/** The accounts with history in the bucket (`account=<id>/` folders): one listing, common prefixes only. */
+async function listHistoryAccounts(deps: Pick<WorkGroupDeps, "s3" | "config">): Promise<string[]> {
+  const accounts: string[] = [];
+  const request = { Bucket: deps.config.bucket, Prefix: historyTablePrefix(deps.config.prefix), Delimiter: "/" };
+  for await (const page of s3.paginateListObjectsV2({ client: deps.s3 }, request)) {
+    for (const common of page.CommonPrefixes ?? []) {
+      const m = /account=([^/]+)\/$/.exec(common.Prefix ?? "");
+      if (m) accounts.push(m[1]);
+    }
+  }
+  return accounts.sort();
+}
+
+/** The work-group folders below each (account, region, day)'s history prefix: common prefixes only, no object is listed. */
 export async function listHistoryFolders(deps: Pick<WorkGroupDeps, "s3" | "config">, dts: readonly string[]): Promise<HistoryPartition[]> {
   const { bucket, prefix, regions } = deps.config;
-  const pairs = regions.flatMap((region) => dts.map((dt) => ({ region, dt })));
+  const accounts = await listHistoryAccounts(deps);
+  const pairs = accounts.flatMap((account) => regions.flatMap((region) => dts.map((dt) => ({ account, region, dt }))));
   const listed = await mapLimit(pairs, LISTING_CONCURRENCY, async (pair) => {
     const found: HistoryPartition[] = [];
     const request = { Bucket: bucket, Prefix: historyDayPrefix(pair, prefix), Delimiter: "/" };
@@ -80,11 +97,11 @@ export function tableInput(table: glue.Table, parameters: Record<string, string>
   };
 }
 
-type Projected = Pick<WorkGroupCheck, "projected" | "added" | "unprojectable" | "error">;
+type Projected = Pick<WorkGroupCheck, "projected" | "added" | "addedAccounts" | "unprojectable" | "error">;
 
 const failure = (message: string) => `the history table's work-group projection could not be read or extended: ${message}`;
 
-async function extendProjection(deps: WorkGroupDeps, found: string[]): Promise<Projected> {
+async function extendProjection(deps: WorkGroupDeps, found: string[], accounts: string[]): Promise<Projected> {
   for (let attempt = 1; ; attempt++) {
     let table: glue.Table | undefined;
     try {
@@ -101,16 +118,27 @@ async function extendProjection(deps: WorkGroupDeps, found: string[]): Promise<P
         error: failure(projection.kind === "enum" ? "GetTable returned no table" : projection.reason),
       };
     const change = projectionChange(parameters, found);
-    if (!change.parameters) return { projected: projection.values, added: [], unprojectable: change.unprojectable };
+    // A member account's first history: its folder is invisible until the account enum lists it.
+    const accountChange =
+      workGroupProjection(parameters, ACCOUNT_KEY).kind === "enum"
+        ? projectionChange(change.parameters ?? parameters, accounts, ACCOUNT_KEY, ACCOUNT_PATTERN)
+        : { add: [] as string[], unprojectable: [] as string[], parameters: undefined };
+    const updated = accountChange.parameters ?? change.parameters;
+    if (!updated) return { projected: projection.values, added: [], unprojectable: change.unprojectable };
     try {
       await deps.glue.send(
         new glue.UpdateTableCommand({
           DatabaseName: deps.config.database,
-          TableInput: tableInput(table, change.parameters),
+          TableInput: tableInput(table, updated),
           VersionId: table.VersionId,
         }),
       );
-      return { projected: [...projection.values, ...change.add], added: change.add, unprojectable: change.unprojectable };
+      return {
+        projected: [...projection.values, ...change.add],
+        added: change.add,
+        addedAccounts: accountChange.add,
+        unprojectable: [...change.unprojectable, ...accountChange.unprojectable],
+      };
     } catch (error) {
       if (error instanceof glue.ConcurrentModificationException && attempt < UPDATE_ATTEMPTS) continue;
       // The table is as it was: what it projected is what the join will see.
@@ -126,8 +154,14 @@ async function extendProjection(deps: WorkGroupDeps, found: string[]): Promise<P
  */
 export async function keepWorkGroupsProjected(days: readonly string[], deps: WorkGroupDeps): Promise<WorkGroupCheck> {
   const history = await listHistoryFolders(deps, historyDaysRead(days));
-  const result = await extendProjection(deps, [...new Set(history.map((h) => h.workGroup))]);
-  const fields = { historyFolders: history.length, added: result.added, unprojectable: result.unprojectable, projected: result.projected };
+  const result = await extendProjection(deps, [...new Set(history.map((h) => h.workGroup))], [...new Set(history.map((h) => h.account))]);
+  const fields = {
+    historyFolders: history.length,
+    added: result.added,
+    addedAccounts: result.addedAccounts ?? [],
+    unprojectable: result.unprojectable,
+    projected: result.projected,
+  };
   if (result.error) deps.log.error("work-groups-not-projected", { ...fields, reason: result.error });
   else deps.log.info("work-groups", fields);
   return { history, ...result };

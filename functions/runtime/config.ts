@@ -1,7 +1,7 @@
 /** The functions' configuration, read from the environment in this one place. */
 import { parseTbDefinition, TbDefinition } from "../../queries/cost";
 import { InputError } from "../../queries/errors";
-import { DEFAULT_PREFIX, REGION_PATTERN } from "../../queries/names";
+import { ACCOUNT_PATTERN, DEFAULT_PREFIX, REGION_PATTERN } from "../../queries/names";
 
 export interface CollectorConfig {
   bucket: string;
@@ -58,6 +58,17 @@ function flag(env: Env, key: string, fallback: boolean): boolean {
   if (!text) return fallback;
   if (text === "true" || text === "false") return text === "true";
   throw new InputError(`${key} must be true or false, got ${JSON.stringify(env[key])}`);
+}
+
+/** The history collector's: its account too, which keys its history (`AUDIT_ACCOUNT`, 12 digits). */
+export interface HistoryCollectorConfig extends CollectorConfig {
+  account: string;
+}
+
+export function historyCollectorConfig(env: Env = process.env): HistoryCollectorConfig {
+  const account = required(env, "AUDIT_ACCOUNT");
+  if (!ACCOUNT_PATTERN.test(account)) throw new InputError(`AUDIT_ACCOUNT must be a 12-digit account id, got ${JSON.stringify(account)}`);
+  return { ...collectorConfig(env), account };
 }
 
 export function collectorConfig(env: Env = process.env): CollectorConfig {

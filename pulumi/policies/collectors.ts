@@ -1,8 +1,8 @@
 /** Roles of the functions that copy something into the audit bucket: history, grants, billing. */
-import { billingTablePrefix, grantsTablePrefix, historyTablePrefix } from "../../queries/layout";
+import { billingTablePrefix, grantsTablePrefix, historyAccountPrefix } from "../../queries/layout";
 import { bucketArn, doc, kms, logs, PolicyDocument, Scope } from "./document";
 
-/** The history collector: read every work group's history, write history objects. */
+/** The history collector: read every work group's history, write history objects in its own account's folder only. */
 export function collectorPolicy(s: Scope): PolicyDocument {
   return doc([
     // Listing the history prefix first tells the collector which objects exist: without
@@ -12,7 +12,7 @@ export function collectorPolicy(s: Scope): PolicyDocument {
       Effect: "Allow",
       Action: ["s3:ListBucket"],
       Resource: bucketArn(s),
-      Condition: { StringLike: { "s3:prefix": [`${historyTablePrefix(s.prefix)}*`] } },
+      Condition: { StringLike: { "s3:prefix": [`${historyAccountPrefix(s.account, s.prefix)}*`] } },
     },
     { Sid: "ListWorkGroups", Effect: "Allow", Action: ["athena:ListWorkGroups"], Resource: "*" },
     {
@@ -25,7 +25,7 @@ export function collectorPolicy(s: Scope): PolicyDocument {
       Sid: "WriteHistory",
       Effect: "Allow",
       Action: ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
-      Resource: `${bucketArn(s)}/${historyTablePrefix(s.prefix)}*`,
+      Resource: `${bucketArn(s)}/${historyAccountPrefix(s.account, s.prefix)}*`,
     },
     logs(s),
     kms(s),

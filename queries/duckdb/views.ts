@@ -31,7 +31,7 @@ export function emptyTableSql(table: Pick<TableDefinition, "columns"> & Partial<
 export function historySql(files: readonly string[]): string {
   if (files.length === 0) return emptyTableSql(HISTORY);
   const columns = HISTORY.columns.map((c) => `"${c.name}" AS ${sqlName(c)}`);
-  return `SELECT ${columns.join(", ")}, region, dt, workgroup
+  return `SELECT ${columns.join(", ")}, account, region, dt, workgroup
 FROM read_json(${fileList(files)}, columns = ${columnsSpec(HISTORY)}, format = 'newline_delimited', records = true,
   hive_partitioning = true, hive_types_autocast = false, maximum_object_size = 67108864)`;
 }

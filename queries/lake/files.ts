@@ -77,22 +77,33 @@ function filesUnder(dir: string, suffix: string): string[] {
     .sort();
 }
 
-/** Regions with history in the lake, from its folders (no file is read). */
-export function historyRegions(lake: LakeLocation): string[] {
+/** The account folders of the lake's history (`account=<id>`), sorted. */
+function historyAccountFolders(lake: LakeLocation): string[] {
   const table = path.join(lake.root, historyTablePrefix(lake.prefix ?? DEFAULT_PREFIX));
   return listDir(table)
-    .filter((d) => d.startsWith("region="))
-    .map((d) => d.slice("region=".length));
+    .filter((d) => d.startsWith("account="))
+    .map((d) => path.join(table, d));
 }
 
-/** History files, optionally only those of some regions and days. */
+/** Regions with history in the lake, in any account, from its folders (no file is read). */
+export function historyRegions(lake: LakeLocation): string[] {
+  const regions = historyAccountFolders(lake).flatMap((account) =>
+    listDir(account)
+      .filter((d) => d.startsWith("region="))
+      .map((d) => d.slice("region=".length)),
+  );
+  return [...new Set(regions)].sort();
+}
+
+/** History files of every account, optionally only those of some regions and days. */
 export function historyFiles(lake: LakeLocation, filter: { region?: string; dts?: readonly string[] } = {}): string[] {
-  const table = path.join(lake.root, historyTablePrefix(lake.prefix ?? DEFAULT_PREFIX));
-  const regions = filter.region ? [`region=${filter.region}`] : listDir(table).filter((d) => d.startsWith("region="));
   const files: string[] = [];
-  for (const region of regions) {
-    const days = filter.dts ? filter.dts.map((d) => `dt=${d}`) : listDir(path.join(table, region));
-    for (const day of days) append(files, filesUnder(path.join(table, region, day), ".json.gz"));
+  for (const account of historyAccountFolders(lake)) {
+    const regions = filter.region ? [`region=${filter.region}`] : listDir(account).filter((d) => d.startsWith("region="));
+    for (const region of regions) {
+      const days = filter.dts ? filter.dts.map((d) => `dt=${d}`) : listDir(path.join(account, region));
+      for (const day of days) append(files, filesUnder(path.join(account, region, day), ".json.gz"));
+    }
   }
   return files;
 }

@@ -101,6 +101,7 @@ export const HISTORY: TableDefinition = {
     },
   ],
   partitionKeys: [
+    { name: "account", format: "12-digit id of the account whose Athena ran the queries" },
     { name: "region", format: "AWS region name" },
     { name: "dt", format: "yyyy-MM-dd, UTC day of Status.SubmissionDateTime" },
     { name: "workgroup", format: "Athena work group name" },

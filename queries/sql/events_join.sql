@@ -89,7 +89,8 @@ executions AS (
 SELECT
   CAST(coalesce(s.event_time_text, substr(replace(e.status.submissiondatetime, 'T', ' '), 1, 19)) AS timestamp) AS event_time,
   -- CloudTrail's principal where it has one; otherwise the witness's.
-  CASE WHEN s.query_execution_id IS NOT NULL THEN coalesce(s.recipientaccountid, s.useridentity.accountid) ELSE w.account_id END AS account_id,
+  CASE WHEN s.query_execution_id IS NOT NULL THEN coalesce(s.recipientaccountid, s.useridentity.accountid) ELSE coalesce(w.account_id, e.account) END
+    AS account_id,
   CASE WHEN s.query_execution_id IS NOT NULL THEN s.useridentity.arn ELSE w.principal_arn END AS principal_arn,
   CASE
     WHEN s.query_execution_id IS NOT NULL THEN coalesce(s.useridentity.sessioncontext.sessionissuer.arn, s.useridentity.arn)

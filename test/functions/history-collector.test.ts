@@ -2,6 +2,7 @@
  * The history collector against s3rver and a local server speaking Athena's JSON protocol, with
  * the real SDK clients pointed at them through AWS_ENDPOINT_URL_S3 / AWS_ENDPOINT_URL_ATHENA.
  */
+import { ACCOUNT_ID } from "../../generator/org";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -9,7 +10,7 @@ import { collectHistory, CollectSummary } from "../../functions/history/collect"
 import { handler } from "../../functions/history/handler";
 import { parseCollectInput } from "../../functions/history/input";
 import { createAthenaClient } from "../../queries/athena/engine";
-import { collectorConfig } from "../../functions/runtime/config";
+import { historyCollectorConfig } from "../../functions/runtime/config";
 import { SILENT_LOGGER } from "../../functions/runtime/log";
 import { createS3Client } from "../../functions/runtime/s3";
 import { addDays, dayOf } from "../../queries/days";
@@ -68,7 +69,7 @@ function run(event: unknown): Promise<CollectSummary> {
   return collectHistory(parseCollectInput(event, NOW), {
     athena: createAthenaClient(),
     s3: createS3Client(),
-    config: collectorConfig(),
+    config: historyCollectorConfig(),
     log: SILENT_LOGGER,
     now: NOW,
   });
@@ -95,7 +96,12 @@ async function snapshot(): Promise<Map<string, string>> {
 
 beforeAll(async () => {
   s3 = await startS3("audit-bucket");
-  restore = useLocalAws({ AWS_ENDPOINT_URL_S3: s3.url, AUDIT_BUCKET: "audit-bucket", AUDIT_WORK_GROUP: "athena-audit" });
+  restore = useLocalAws({
+    AWS_ENDPOINT_URL_S3: s3.url,
+    AUDIT_BUCKET: "audit-bucket",
+    AUDIT_WORK_GROUP: "athena-audit",
+    AUDIT_ACCOUNT: ACCOUNT_ID,
+  });
 });
 afterAll(async () => {
   restore?.();
@@ -118,7 +124,9 @@ describe("history collector", () => {
     const lines = await collected();
     expect(lines.size).toBe(window.length);
     for (const e of window) {
-      expect(lines.get(e.id)?.key, e.id).toBe(historyObjectKey({ region: "us-east-1", dt: e.day, workGroup: e.workGroup }));
+      expect(lines.get(e.id)?.key, e.id).toBe(
+        historyObjectKey({ account: ACCOUNT_ID, region: "us-east-1", dt: e.day, workGroup: e.workGroup }),
+      );
     }
     expect(backfill.apiCalls.ListWorkGroups).toBe(3); // 6 work groups, 2 a page
     expect(backfill.recordsPerDay).toEqual(

@@ -57,7 +57,7 @@ function keysUnder(root: string): string[] {
 async function localAthena(systemTable: readonly string[] | undefined): Promise<{ url: string; catalog: CatalogAthena }> {
   const glue = new LocalGlueTables(ACCOUNT_ID);
   glue.loadSpecs(DATABASE, [
-    historyTable(BUCKET, PREFIX, [...REGIONS], WORK_GROUPS),
+    historyTable(BUCKET, PREFIX, [...REGIONS], WORK_GROUPS, [ACCOUNT_ID]),
     cloudTrailTable({ bucket: BUCKET, prefix: TRAIL_PREFIX, accounts: [ACCOUNT_ID], regions: [...REGIONS] }),
     eventsTable(BUCKET, PREFIX, [...REGIONS]),
   ]);

@@ -75,7 +75,7 @@ const CATALOG: CatalogModel = {
   database: DATABASE,
   tables: {
     history: {
-      location: `s3://${BUCKET}/${historyPartitionPrefix({ region: "us-east-1", dt: DAY, workGroup: "primary" })}`,
+      location: `s3://${BUCKET}/${historyPartitionPrefix({ account: ACCOUNT_ID, region: "us-east-1", dt: DAY, workGroup: "primary" })}`,
       partitioned: true,
     },
     cloudtrail: { location: `s3://${BUCKET}/${TRAIL_PREFIX}/AWSLogs/${ACCOUNT_ID}/CloudTrail/us-east-1/2026/11/24/`, partitioned: true },
@@ -85,7 +85,7 @@ const CATALOG: CatalogModel = {
   bucketKeys: {},
 };
 const DEPLOYED_TABLES = [
-  historyTable(BUCKET, PREFIX, [...REGIONS], DEPLOYED),
+  historyTable(BUCKET, PREFIX, [...REGIONS], DEPLOYED, [ACCOUNT_ID]),
   cloudTrailTable({ bucket: BUCKET, prefix: TRAIL_PREFIX, accounts: [ACCOUNT_ID], regions: [...REGIONS] }),
   eventsTable(BUCKET, PREFIX, [...REGIONS]),
 ];
@@ -168,7 +168,7 @@ beforeAll(async () => {
     deliveryWindowMinutes: 60,
   });
   LATE_REGIONS = REGIONS.filter((region) =>
-    fs.existsSync(path.join(lakeRoot, historyPartitionPrefix({ region, dt: DAY, workGroup: LATE }))),
+    fs.existsSync(path.join(lakeRoot, historyPartitionPrefix({ account: ACCOUNT_ID, region, dt: DAY, workGroup: LATE }))),
   );
   s3 = await startS3(BUCKET, { iam: { log: calls, principals: new Map([["join", ROLE]]) } });
   for (const key of keysUnder(lakeRoot)) {
@@ -261,7 +261,7 @@ describe("the local Athena's projection model", () => {
   it("reads only locations the template yields, for values each column's projection allows", () => {
     const now = new Date("2026-11-20T12:00:00Z");
     const key = (dt: string, workGroup: string, file = "history.json.gz") =>
-      url(`${historyPartitionPrefix({ region: "us-east-1", dt, workGroup })}${file}`);
+      url(`${historyPartitionPrefix({ account: ACCOUNT_ID, region: "us-east-1", dt, workGroup })}${file}`);
     const read = projectedObjects(
       history(),
       [
@@ -271,8 +271,12 @@ describe("the local Athena's projection model", () => {
         key("2021-11-19", "bi"),
         key("2026-11-19", "bi", "_staging.json.gz"),
         key("2026-11-19", " bi"),
-        url(`${PREFIX}/history/region=us-east-1/dt=2026-11-19/stray.json.gz`),
-        url(`${PREFIX}/history/region=ap-south-1/dt=2026-11-19/workgroup=bi/history.json.gz`),
+        url(`${PREFIX}/history/account=${ACCOUNT_ID}/region=us-east-1/dt=2026-11-19/stray.json.gz`),
+        url(`${PREFIX}/history/account=${ACCOUNT_ID}/region=ap-south-1/dt=2026-11-19/workgroup=bi/history.json.gz`),
+        // Another account's history, before the join added the account to the projection; and the
+        // layout before accounts, which `athena-audit migrate-history` moves.
+        url(`${PREFIX}/history/account=123456789012/region=us-east-1/dt=2026-11-19/workgroup=bi/history.json.gz`),
+        url(`${PREFIX}/history/region=us-east-1/dt=2026-11-19/workgroup=bi/history.json.gz`),
       ],
       now,
     );
@@ -284,6 +288,8 @@ describe("the local Athena's projection model", () => {
       "workgroup= bi is not in projection.workgroup.values",
       "at no location storage.location.template yields",
       "region=ap-south-1 is not in projection.region.values",
+      "account=123456789012 is not in projection.account.values",
+      "at no location storage.location.template yields",
     ]);
     // The trail's day is `yyyy/MM/dd`: a value with slashes in it.
     const file = url(`${TRAIL_PREFIX}/AWSLogs/${ACCOUNT_ID}/CloudTrail/eu-west-1/2026/11/19/${ACCOUNT_ID}_CloudTrail_eu-west-1_x.json.gz`);
@@ -291,7 +297,7 @@ describe("the local Athena's projection model", () => {
   });
 
   it("reads nothing of a partitioned table without projection (no partitions are registered), and refuses injected columns", () => {
-    const key = url(`${historyPartitionPrefix({ region: "us-east-1", dt: DAY, workGroup: "bi" })}history.json.gz`);
+    const key = url(`${historyPartitionPrefix({ account: ACCOUNT_ID, region: "us-east-1", dt: DAY, workGroup: "bi" })}history.json.gz`);
     expect(projectedObjects(history(), [key], new Date()).visible).toEqual([key]);
     glue.edit(DATABASE, "history", { "projection.enabled": "false" });
     expect(projectedObjects(history(), [key], new Date()).visible).toEqual([]);
@@ -336,13 +342,19 @@ describe("the daily join keeps every work group visible", () => {
         ),
       ),
     );
-    // The listing stayed inside the history prefix, one delimited listing per region and day read.
+    // The listing stayed inside the history prefix: one delimited listing for the accounts, then one
+    // per account, region and day read.
     const listings = calls.calls.filter((c) => c.service === "s3" && c.operation === "ListObjectsV2");
     const historyListings = listings
       .flatMap((c) => c.requests.map((r) => String(r.context?.["s3:prefix"])))
       .filter((p) => p.includes("/history/"));
     expect(historyListings.sort()).toEqual(
-      REGIONS.flatMap((region) => [-1, 0, 1].map((n) => `${PREFIX}/history/region=${region}/dt=${addDays(DAY, n)}/`)).sort(),
+      [
+        `${PREFIX}/history/`,
+        ...REGIONS.flatMap((region) =>
+          [-1, 0, 1].map((n) => `${PREFIX}/history/account=${ACCOUNT_ID}/region=${region}/dt=${addDays(DAY, n)}/`),
+        ),
+      ].sort(),
     );
   });
 

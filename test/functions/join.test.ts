@@ -3,6 +3,7 @@
  * INSERT: on success it writes the partition's Parquet object; on failure it leaves an orphan file
  * behind, as Athena does, and reports FAILED.
  */
+import { ACCOUNT_ID } from "../../generator/org";
 import { GlueClient } from "@aws-sdk/client-glue";
 import * as s3sdk from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
@@ -33,7 +34,7 @@ let restore: () => void;
 const failing = new Set<string>();
 /** The audit's tables as deployed with the default settings (the history table projects `primary`). */
 const glue = new LocalGlueTables().loadSpecs("athena_audit", [
-  historyTable("audit-bucket", "athena-audit", ["us-east-1", "eu-west-1"], ["primary"]),
+  historyTable("audit-bucket", "athena-audit", ["us-east-1", "eu-west-1"], ["primary"], [ACCOUNT_ID]),
   cloudTrailTable({ bucket: "audit-bucket", prefix: "cloudtrail", accounts: ["123456789012"], regions: ["us-east-1", "eu-west-1"] }),
   eventsTable("audit-bucket", "athena-audit", ["us-east-1", "eu-west-1"]),
 ]);
@@ -144,9 +145,9 @@ describe("daily join", () => {
   });
 
   it("deletes history past the retention only for days already joined", async () => {
-    const old = historyObjectKey({ region: "us-east-1", dt: "2026-08-01", workGroup: "primary" });
-    const oldNotJoined = historyObjectKey({ region: "us-east-1", dt: "2026-08-02", workGroup: "primary" });
-    const recent = historyObjectKey({ region: "us-east-1", dt: "2026-11-10", workGroup: "primary" });
+    const old = historyObjectKey({ account: ACCOUNT_ID, region: "us-east-1", dt: "2026-08-01", workGroup: "primary" });
+    const oldNotJoined = historyObjectKey({ account: ACCOUNT_ID, region: "us-east-1", dt: "2026-08-02", workGroup: "primary" });
+    const recent = historyObjectKey({ account: ACCOUNT_ID, region: "us-east-1", dt: "2026-11-10", workGroup: "primary" });
     for (const key of [old, oldNotJoined, recent]) await put(key);
     await put(`${eventsPartitionPrefix("2026-08-01", "us-east-1")}part_0.parquet`);
     await put(`${eventsPartitionPrefix("2026-11-10", "us-east-1")}part_0.parquet`);

@@ -225,7 +225,10 @@ describe("Lambda archives", () => {
     const summary = await invoke("history", { day: YESTERDAY });
     const wanted = expected.filter((e) => e.finished && e.day === YESTERDAY);
     expect(summary.recordsPerDay).toEqual({ [YESTERDAY]: wanted.length });
-    const keys = await s3.keys(`athena-audit/history/region=us-east-1/dt=${YESTERDAY}/`);
+    // Under the collector's own account, as the stack told it (AUDIT_ACCOUNT).
+    const account = archive("history").environment.AUDIT_ACCOUNT;
+    expect(account).toMatch(/^\d{12}$/);
+    const keys = await s3.keys(`athena-audit/history/account=${account}/region=us-east-1/dt=${YESTERDAY}/`);
     expect(keys.map((k) => /workgroup=([^/]+)\//.exec(k)?.[1]).sort()).toEqual([...new Set(wanted.map((e) => e.workGroup))].sort());
     const lines = (await Promise.all(keys.map((k) => s3.lines(k)))).flat();
     expect(lines.map((l) => l.QueryExecutionId).sort()).toEqual(wanted.map((e) => e.id).sort());

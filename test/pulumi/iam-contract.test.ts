@@ -175,7 +175,7 @@ async function exercise(variant: Variant): Promise<void> {
   const first = await asRole(variant, model.functions.history.role, fn("history"), () => historyHandler({ backfillDays: 2 }));
   const wanted = new Set(expected.filter((e) => e.finished && e.day === YESTERDAY).map((e) => e.workGroup));
   expect(first.objectsWritten).toBeGreaterThan(0);
-  const written = await keysIn(model.bucket, historyDayPrefix({ region: variant.region, dt: YESTERDAY }));
+  const written = await keysIn(model.bucket, historyDayPrefix({ account: ACCOUNT, region: variant.region, dt: YESTERDAY }));
   expect(written.map((k) => /workgroup=([^/]+)\//.exec(k)?.[1]).sort()).toEqual([...wanted].sort());
   const rerun = await asRole(variant, model.functions.history.role, fn("history"), () => historyHandler({ day: YESTERDAY }));
   expect(rerun.objectsUnchanged).toBe(wanted.size);
@@ -189,7 +189,7 @@ async function exercise(variant: Variant): Promise<void> {
   insertBucket = model.bucket;
   const old = addDays(TODAY, -40);
   // (An empty history object: the local Athena reads every projected object, pruning none.)
-  await put(model.bucket, historyObjectKey({ region: variant.region, dt: old, workGroup: "primary" }), zlib.gzipSync(""));
+  await put(model.bucket, historyObjectKey({ account: ACCOUNT, region: variant.region, dt: old, workGroup: "primary" }), zlib.gzipSync(""));
   await put(model.bucket, `${eventsPartitionPrefix(old, variant.region)}old.parquet`);
   const join = joinHandler(readSql("events_join"));
   const joined = await asRole(variant, model.functions.join.role, fn("join"), () => join({ day: YESTERDAY }));

@@ -52,6 +52,14 @@ interface GlueTableInputs extends Record<string, unknown> {
 
 const functionsOf = (p: Plan) => ofType(p, "aws:lambda/function:Function");
 
+/** The account the main stack's history collector writes as (AUDIT_ACCOUNT): the caller's. */
+const historyAccount = () =>
+  (
+    ofType(main, "aws:lambda/function:Function").find((f) => f.name === "history")!.inputs.environment as {
+      variables: Record<string, string>;
+    }
+  ).variables.AUDIT_ACCOUNT;
+
 describe("main stack", () => {
   it("plans without error and outputs what the GitHub workflow needs", () => {
     expect(main.error).toBeUndefined();
@@ -134,6 +142,12 @@ describe("main stack", () => {
       "projection.enabled": "true",
       "projection.workgroup.values": "primary,analysts",
       "projection.region.values": "us-east-1,eu-west-1",
+      // History is keyed by account: the stack's own to begin with, the join adds the others it finds.
+      "projection.account.type": "enum",
+      "projection.account.values": historyAccount(),
+      "storage.location.template": expect.stringMatching(
+        /\/history\/account=\$\{account\}\/region=\$\{region\}\/dt=\$\{dt\}\/workgroup=\$\{workgroup\}\/$/,
+      ) as unknown,
     });
     expect(tables.cloudtrail.parameters).toMatchObject({
       "projection.day.format": "yyyy/MM/dd",
@@ -148,9 +162,9 @@ describe("main stack", () => {
     const ignored = Object.fromEntries(
       ofType(main, "aws:glue/catalogTable:CatalogTable").map((t) => [t.inputs.name as string, t.ignoreChanges ?? []]),
     );
-    // The join adds work groups it finds in history: a later `pulumi up` must not take them back.
+    // The join adds work groups and accounts it finds in history: a later `pulumi up` must not take them back.
     expect(ignored).toEqual({
-      history: ['parameters["projection.workgroup.values"]'],
+      history: ['parameters["projection.workgroup.values"]', 'parameters["projection.account.values"]'],
       cloudtrail: [],
       events: [],
       grants: [],

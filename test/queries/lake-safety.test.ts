@@ -3,6 +3,7 @@
  * built, input reached through a symbolic link is skipped and named, a day that read nothing keeps
  * its partition, and a mistyped region is an error, not an empty success.
  */
+import { ACCOUNT_ID } from "../../generator/org";
 import { execFileSync, spawn, spawnSync } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
@@ -95,7 +96,9 @@ describe("the join stays inside the partition it names", () => {
     const { root, day } = lake();
     const outside = tempDir("outside");
     roots.push(outside);
-    const folder = path.join(root, historyPartitionPrefix({ region: REGION, dt: day, workGroup: "primary" })).replace(/\/$/, "");
+    const folder = path
+      .join(root, historyPartitionPrefix({ account: ACCOUNT_ID, region: REGION, dt: day, workGroup: "primary" }))
+      .replace(/\/$/, "");
     fs.cpSync(folder, outside, { recursive: true });
     fs.rmSync(folder, { recursive: true });
     fs.symlinkSync(outside, folder);

@@ -3,6 +3,7 @@
  * listing copes with folders of any size. Unreadable files stand in for the tables a command does
  * not need: reading them, or binding a view over them, fails loudly, so "not touched" is observable.
  */
+import { ACCOUNT_ID } from "../../generator/org";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
@@ -57,7 +58,7 @@ async function lakeWithUnreadableTables(): Promise<{ root: string; history: stri
   const garbage = "this is not gzip";
   return {
     root,
-    history: put(root, historyObjectKey({ region: REGION, dt: DAY, workGroup: "primary" }), garbage),
+    history: put(root, historyObjectKey({ account: ACCOUNT_ID, region: REGION, dt: DAY, workGroup: "primary" }), garbage),
     trail: put(root, cloudTrailObjectKey({ account: ACCOUNT, region: REGION }, new Date(`${DAY}T12:00:00Z`), "abcd"), garbage),
     grants: put(root, grantsObjectKey(DAY), garbage),
   };
@@ -131,7 +132,7 @@ describe("the lake listing", () => {
     const empty = [0, 1, 2].map((i) => put(root, `empty-${i}`, ""));
     for (let i = 0; i < count; i++) fs.linkSync(empty[i % empty.length], path.join(folder, `${String(i).padStart(6, "0")}.json.gz`));
     // History reaches the same folder through a link: its listing has the same size without 130,000 more files.
-    const historyDay = path.join(root, historyDayPrefix({ region: REGION, dt: DAY })).replace(/[\\/]+$/, "");
+    const historyDay = path.join(root, historyDayPrefix({ account: ACCOUNT_ID, region: REGION, dt: DAY })).replace(/[\\/]+$/, "");
     fs.mkdirSync(path.dirname(historyDay), { recursive: true });
     fs.symlinkSync(folder, historyDay);
 

@@ -15,7 +15,14 @@ import { InputError } from "../../queries/errors";
 import { addDays, daysBetween } from "../../queries/days";
 import { toIsoTimestamp } from "../../queries/history-record";
 import { eventsJoinParameters } from "../../queries/join/parameters";
-import { cloudTrailObjectKey, historyObjectKey, parseCloudTrailKey, eventsPartitionPrefix, cloudTrailFolder } from "../../queries/layout";
+import {
+  cloudTrailFolder,
+  cloudTrailObjectKey,
+  eventsPartitionPrefix,
+  historyObjectKey,
+  migratedHistoryKey,
+  parseCloudTrailKey,
+} from "../../queries/layout";
 import { glueType, duckType, struct, string, bigint, array } from "../../queries/schema/types";
 import { toAthenaLiteral, toValue } from "../../queries/athena/convert";
 
@@ -172,9 +179,19 @@ describe("days and the join's parameters", () => {
 
 describe("the on-disk layout", () => {
   it("places history, events and CloudTrail where the contract says", () => {
-    expect(historyObjectKey({ region: "us-east-1", dt: "2024-03-01", workGroup: "primary" })).toBe(
-      "athena-audit/history/region=us-east-1/dt=2024-03-01/workgroup=primary/history.json.gz",
+    expect(historyObjectKey({ account: "111122223333", region: "us-east-1", dt: "2024-03-01", workGroup: "primary" })).toBe(
+      "athena-audit/history/account=111122223333/region=us-east-1/dt=2024-03-01/workgroup=primary/history.json.gz",
     );
+    // The layout before accounts moves under one (athena-audit migrate-history); nothing else does.
+    expect(
+      migratedHistoryKey("athena-audit/history/region=us-east-1/dt=2024-03-01/workgroup=primary/history.json.gz", "111122223333"),
+    ).toBe("athena-audit/history/account=111122223333/region=us-east-1/dt=2024-03-01/workgroup=primary/history.json.gz");
+    for (const other of [
+      "athena-audit/history/account=111122223333/region=us-east-1/dt=2024-03-01/workgroup=primary/history.json.gz",
+      "athena-audit/history/region=us-east-1/dt=2024-03-01/stray.json.gz",
+      "athena-audit/events/dt=2024-03-01/region=us-east-1/part-00000.parquet",
+    ])
+      expect(migratedHistoryKey(other, "111122223333"), other).toBeUndefined();
     expect(eventsPartitionPrefix("2024-03-01", "us-east-1", "audit")).toBe("audit/events/dt=2024-03-01/region=us-east-1/");
     const key = cloudTrailObjectKey({ account: "111122223333", region: "us-east-1" }, new Date("2024-03-02T00:07:31Z"), "AbCdEf0123456789");
     expect(key).toBe(

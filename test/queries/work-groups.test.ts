@@ -12,16 +12,21 @@ describe("work-group projection", () => {
   });
 
   it("parses history keys and the folders a delimited listing returns, and nothing else", () => {
-    const p = { region: "eu-west-1", dt: "2026-11-19", workGroup: "data.science-2" };
+    const p = { account: "123456789012", region: "eu-west-1", dt: "2026-11-19", workGroup: "data.science-2" };
     expect(parseHistoryPartition(historyObjectKey(p))).toEqual(p);
-    expect(parseHistoryPartition("athena-audit/history/region=eu-west-1/dt=2026-11-19/workgroup=data.science-2/")).toEqual(p);
-    expect(parseHistoryPartition("audit/history/region=r/dt=2026-11-19/workgroup=w/x", "audit")).toEqual({
+    expect(
+      parseHistoryPartition("athena-audit/history/account=123456789012/region=eu-west-1/dt=2026-11-19/workgroup=data.science-2/"),
+    ).toEqual(p);
+    expect(parseHistoryPartition("audit/history/account=a/region=r/dt=2026-11-19/workgroup=w/x", "audit")).toEqual({
+      account: "a",
       region: "r",
       dt: "2026-11-19",
       workGroup: "w",
     });
     for (const other of [
-      "athena-audit/history/region=r/dt=2026-11-19/",
+      // The layout before accounts: athena-audit migrate-history moves it (migratedHistoryKey).
+      "athena-audit/history/region=r/dt=2026-11-19/workgroup=w/",
+      "athena-audit/history/account=a/region=r/dt=2026-11-19/",
       "athena-audit/history/region=r/dt=yesterday/workgroup=w/",
       "athena-audit/events/region=r/dt=2026-11-19/workgroup=w/",
       "other/athena-audit/history/region=r/dt=2026-11-19/workgroup=w/",
@@ -67,11 +72,11 @@ describe("work-group projection", () => {
 
   it("names, per joined day and region, the work groups with history there that were not projected", () => {
     const history = [
-      { region: "us-east-1", dt: "2026-11-18", workGroup: "etl" },
-      { region: "us-east-1", dt: "2026-11-19", workGroup: "etl" },
-      { region: "us-east-1", dt: "2026-11-19", workGroup: "primary" },
-      { region: "us-east-1", dt: "2026-11-19", workGroup: "a,b" },
-      { region: "eu-west-1", dt: "2026-11-19", workGroup: "primary" },
+      { account: "a", region: "us-east-1", dt: "2026-11-18", workGroup: "etl" },
+      { account: "a", region: "us-east-1", dt: "2026-11-19", workGroup: "etl" },
+      { account: "a", region: "us-east-1", dt: "2026-11-19", workGroup: "primary" },
+      { account: "b", region: "us-east-1", dt: "2026-11-19", workGroup: "a,b" },
+      { account: "a", region: "eu-west-1", dt: "2026-11-19", workGroup: "primary" },
     ];
     const joined = [
       { day: "2026-11-19", region: "us-east-1" },

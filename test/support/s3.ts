@@ -6,6 +6,51 @@ import S3rver from "s3rver";
 import { S3FrontOptions, startS3Front } from "./iam/s3-front";
 import { tempDir } from "./lake";
 
+interface StoreObject {
+  key: string;
+}
+interface ListResult {
+  objects: StoreObject[];
+  commonPrefixes: string[];
+  isTruncated: boolean;
+}
+interface ListOptions {
+  delimiter?: string;
+  prefix?: string;
+  maxKeys?: number;
+  startAfter?: string;
+}
+type ListObjects = (this: unknown, bucket: string, options: ListOptions) => Promise<ListResult>;
+
+/**
+ * s3rver's file store finds a common prefix only for objects at most two folders below the listed
+ * prefix (it stops walking below a folder whose path holds the delimiter), so listing
+ * `history/` by `/` answers nothing while S3 answers `history/account=…/`. Listed whole and grouped
+ * here instead, as S3 does, for every delimited listing.
+ */
+function faithfulDelimitedListings(): void {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- s3rver's store has no types; patched once per test process
+  const store = require("s3rver/lib/stores/filesystem") as { prototype: { listObjects: ListObjects & { faithful?: true } } };
+  if (store.prototype.listObjects.faithful) return;
+  const original = store.prototype.listObjects;
+  const listObjects: ListObjects & { faithful?: true } = async function (this: unknown, bucket, options) {
+    if (!options.delimiter) return original.call(this, bucket, options);
+    const all = await original.call(this, bucket, { ...options, delimiter: "", maxKeys: Infinity });
+    const prefix = options.prefix ?? "";
+    const common = new Set<string>();
+    const objects: StoreObject[] = [];
+    for (const object of all.objects) {
+      const at = object.key.slice(prefix.length).indexOf(options.delimiter);
+      if (at === -1) objects.push(object);
+      else common.add(object.key.slice(0, prefix.length + at + options.delimiter.length));
+    }
+    const maxKeys = options.maxKeys ?? Infinity;
+    return { objects: objects.slice(0, maxKeys), commonPrefixes: [...common].sort(), isTruncated: objects.length > maxKeys };
+  };
+  listObjects.faithful = true;
+  store.prototype.listObjects = listObjects;
+}
+
 export interface LocalS3 {
   url: string;
   bucket: string;
@@ -22,6 +67,7 @@ export interface LocalS3 {
  * answers are modelled. The harness's own client always uses the S3RVER key.
  */
 export async function startS3(bucket: string, options: { more?: string[]; iam?: Omit<S3FrontOptions, "target"> } = {}): Promise<LocalS3> {
+  faithfulDelimitedListings();
   const directory = tempDir("s3rver");
   const buckets = [bucket, ...(options.more ?? [])].map((name) => ({ name, configs: [] }));
   const server = new S3rver({ port: 0, address: "127.0.0.1", silent: true, directory, configureBuckets: buckets });

@@ -1,4 +1,5 @@
 /** Writing hand-made lake files in the real layouts, for tests that control every record. */
+import { ACCOUNT_ID } from "../../generator/org";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
@@ -30,7 +31,7 @@ export function writeHistory(root: string, region: string, executions: QueryExec
   for (const execution of executions) {
     const audit: AuditInfo = { Region: region, CollectedAt: "2026-01-01T00:00:00.000Z", Source: "test" };
     const line = toHistoryLine(execution, audit);
-    const key = historyObjectKey({ region, dt: historyDay(line), workGroup: execution.WorkGroup ?? "primary" });
+    const key = historyObjectKey({ account: ACCOUNT_ID, region, dt: historyDay(line), workGroup: execution.WorkGroup ?? "primary" });
     byKey.set(key, [...(byKey.get(key) ?? []), JSON.stringify(line)]);
   }
   return [...byKey.entries()].map(([key, lines]) => writeGzip(path.join(root, key), lines.join("\n") + "\n"));
