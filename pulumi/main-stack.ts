@@ -9,8 +9,8 @@ import { AuditStorage } from "./components/storage";
 import { AuditTrail, TRAIL_PREFIX, trailDeliveryStatements } from "./components/trail";
 import { billingTable, cloudTrailTable, eventsTable, grantsTable, historyTable } from "./glue";
 import { billingCollectorFactory, joinFactory, grantsCollectorFactory, historyCollectorFactory } from "./handlers";
-import { billingPolicy, collectorPolicy, grantsPolicy, joinPolicy, reportingPolicy } from "./policies";
-import { MainSettings } from "./settings";
+import { billingPolicy, collectorPolicy, grantsPolicy, joinPolicy, memberStatements, reportingPolicy } from "./policies";
+import { ConfigError, MainSettings } from "./settings";
 
 export interface Caller {
   account: string;
@@ -80,6 +80,9 @@ function billingFunction(s: MainSettings, bucket: pulumi.Output<string>, caller:
 }
 
 export function mainStack(s: MainSettings, caller: Caller) {
+  // The stack's own collector writes with its role alone; listing its account would only widen the policy.
+  if (s.memberAccounts.includes(caller.account))
+    throw new ConfigError("memberAccounts", `lists ${caller.account}, the account this stack deploys to: list member accounts only`);
   const trailName = `${PRODUCT}-${pulumi.getStack()}`;
   const trailArn = `arn:${caller.partition}:cloudtrail:${s.region}:${caller.account}:trail/${trailName}`;
   const storage = new AuditStorage("audit", {
@@ -89,7 +92,10 @@ export function mainStack(s: MainSettings, caller: Caller) {
     // The join deletes history once joined and past the retention; the lifecycle is a backstop
     // a month later for anything it did not reach (a region no longer joined, say).
     historyExpirationDays: s.historyRetentionDays ? s.historyRetentionDays + 30 : undefined,
-    extraStatements: s.createTrail ? (arn) => trailDeliveryStatements(arn, trailArn, caller.account) : undefined,
+    extraStatements: (arn) => [
+      ...(s.createTrail ? trailDeliveryStatements(arn, trailArn, caller.account) : []),
+      ...memberStatements(arn, s.prefix, { accounts: s.memberAccounts, organizationId: s.organizationId }),
+    ],
   });
   if (s.createTrail) new AuditTrail(trailName, { bucketName: storage.bucketName, kmsKeyArn: s.kmsKeyArn }, { dependsOn: storage.ready });
   const trailSource = storage.bucketName.apply(
@@ -98,7 +104,12 @@ export function mainStack(s: MainSettings, caller: Caller) {
   const catalog = new AuditCatalog("audit", {
     databaseName: DATABASE,
     tables: [
-      { name: "history", spec: storage.bucketName.apply((b) => historyTable(b, s.prefix, s.joinRegions, s.workGroups, [caller.account])) },
+      {
+        name: "history",
+        spec: storage.bucketName.apply((b) =>
+          historyTable(b, s.prefix, s.joinRegions, s.workGroups, [caller.account, ...s.memberAccounts]),
+        ),
+      },
       { name: "cloudtrail", spec: trailSource.apply(cloudTrailTable) },
       { name: "events", spec: storage.bucketName.apply((b) => eventsTable(b, s.prefix, s.joinRegions)) },
       { name: "grants", spec: storage.bucketName.apply((b) => grantsTable(b, s.prefix)) },

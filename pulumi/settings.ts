@@ -66,6 +66,10 @@ export interface MainSettings {
   billingWorkGroupTag?: string;
   /** Let the join read Athena's system table query_executions (enabled in the account beforehand). */
   systemTables: boolean;
+  /** Member accounts whose collector stacks write history into this stack's bucket (their own folders only). */
+  memberAccounts: string[];
+  /** Admit every account of this organization's collectors the same way. */
+  organizationId?: string;
 }
 
 export interface CollectorSettings {
@@ -118,10 +122,12 @@ const KNOWN = [
   "collectBilling",
   "billingWorkGroupTag",
   "systemTables",
+  "memberAccounts",
+  "organizationId",
 ];
 
 /** Settings a collector stack has no use for: refused there rather than silently ignored. */
-const MAIN_ONLY = ["collectBilling", "billingWorkGroupTag", "systemTables"];
+const MAIN_ONLY = ["collectBilling", "billingWorkGroupTag", "systemTables", "memberAccounts", "organizationId"];
 
 // A tag key as AWS allows it (1-128 letters, digits, spaces and _ . : / = + - @); `aws:` keys are AWS's own.
 const TAG_KEY = /^(?!aws:)[\p{L}\p{N}\p{Zs}_.:/=+\-@]{1,128}$/u;
@@ -173,6 +179,14 @@ function cloudTrail(raw: Raw): CloudTrailSource | undefined {
     regions: list(t.regions, "cloudTrail.regions", REGION, "region names"),
     kmsKeyArn: text(t, "kmsKeyArn", /^arn:aws[a-z-]*:kms:/, "a KMS key ARN", "cloudTrail.kmsKeyArn"),
   };
+}
+
+/** `memberAccounts`: distinct account ids, any number (an empty list admits none). */
+function memberAccounts(raw: Raw): string[] {
+  const value = raw.memberAccounts ?? [];
+  if (!Array.isArray(value) || !value.every((v) => typeof v === "string" && ACCOUNT.test(v)) || new Set(value).size !== value.length)
+    throw new ConfigError("memberAccounts", `must be a list of distinct 12-digit account ids, got ${JSON.stringify(value)}`);
+  return value as string[];
 }
 
 function schedules(raw: Raw): Schedules {
@@ -249,6 +263,13 @@ export function parseSettings(raw: Raw, region: string | undefined): Settings {
   );
   if (billingWorkGroupTag && !collectBilling)
     throw new ConfigError("billingWorkGroupTag", "has no effect unless athena-audit:collectBilling is true");
+  const members = memberAccounts(raw);
+  const organizationId = text(raw, "organizationId", ORGANIZATION_PATTERN, "an organization id like o-abc123defg");
+  if ((members.length > 0 || organizationId) && bucketName)
+    throw new ConfigError(
+      members.length > 0 ? "memberAccounts" : "organizationId",
+      "needs the bucket the stack creates (its policy admits the members); remove athena-audit:bucketName",
+    );
   const joinRegions = raw.joinRegions === undefined ? [region] : list(raw.joinRegions, "joinRegions", REGION, "region names");
   return {
     role,
@@ -272,5 +293,7 @@ export function parseSettings(raw: Raw, region: string | undefined): Settings {
     collectBilling,
     billingWorkGroupTag,
     systemTables: flag(raw, "systemTables"),
+    memberAccounts: members,
+    organizationId,
   };
 }

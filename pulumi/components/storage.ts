@@ -12,7 +12,7 @@ export interface AuditStorageArgs {
   kmsKeyArn?: string;
   /** Days to keep history objects; undefined keeps them. */
   historyExpirationDays?: number;
-  /** Extra bucket-policy statements (a trail's delivery), given the bucket's ARN. */
+  /** Extra bucket-policy statements (a trail's delivery, member accounts' collectors), given the bucket's ARN. */
   extraStatements?: (bucketArn: string) => Statement[];
 }
 
@@ -42,6 +42,7 @@ export class AuditStorage extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    // Owner-enforced: objects member accounts' collectors write are owned by this account, no ACLs.
     new aws.s3.BucketOwnershipControls(name, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, { parent: this });
     new aws.s3.BucketServerSideEncryptionConfiguration(
       name,

@@ -8,6 +8,8 @@ const path = require("node:path");
 const pulumi = require("@pulumi/pulumi");
 
 const [out, stack = "dev"] = process.argv.slice(2);
+// The deploying account (getCallerIdentity); `mock:account` in the config plans a stack in another one.
+const account = JSON.parse(process.env.PULUMI_CONFIG || "{}")["mock:account"] || "123456789012";
 const resources = [];
 const archives = [];
 
@@ -76,7 +78,7 @@ pulumi.runtime.setMocks(
     },
     call(args) {
       if (args.token === "aws:index/getCallerIdentity:getCallerIdentity")
-        return { accountId: "123456789012", arn: "arn:aws:iam::123456789012:user/deployer", userId: "AIDAEXAMPLE" };
+        return { accountId: account, arn: `arn:aws:iam::${account}:user/deployer`, userId: "AIDAEXAMPLE" };
       if (args.token === "aws:index/getPartition:getPartition") return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
       return args.inputs;
     },

@@ -24,6 +24,8 @@ export async function checkContract(
   roles: ReadonlyMap<string, Principal>,
   extra: IamRequest[] = [],
   bucketPolicies: Record<string, PolicyDocument> = {},
+  /** The account owning each bucket, when not the caller's (a member account writing to the main bucket). */
+  bucketAccounts: Record<string, string> = {},
 ): Promise<ContractReport> {
   const denied: string[] = [];
   for (const call of log.calls)
@@ -36,7 +38,7 @@ export async function checkContract(
     const key = JSON.stringify([request.principal, request.action, request.resource, request.context]);
     if (seen.has(key)) continue;
     seen.add(key);
-    const decision = await decide(role, request, resourcePolicyOf(request.resource, role.account, bucketPolicies));
+    const decision = await decide(role, request, resourcePolicyOf(request.resource, role.account, bucketPolicies, bucketAccounts));
     if (!decision.allowed) denied.push(describe(request.principal, request, decision.reason));
   }
   const unused: Record<string, string[]> = {};

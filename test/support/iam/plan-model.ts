@@ -36,14 +36,14 @@ export interface PlanModel {
 
 const of = (plan: Plan, type: string) => plan.resources.filter((r) => r.type === type);
 
-/** Placeholder ARN -> the ARN AWS gives that resource. */
-function realArns(plan: Plan, region: string): Map<string, string> {
+/** Placeholder ARN (the mocks always name ACCOUNT) -> the ARN AWS gives that resource in `account`. */
+function realArns(plan: Plan, region: string, account: string): Map<string, string> {
   const arns = new Map<string, string>();
   const mock = (r: PlannedResource) => `arn:aws:mock:us-east-1:${ACCOUNT}:${r.type.split(":")[1]}/${r.name}`;
   for (const r of of(plan, "aws:cloudwatch/logGroup:LogGroup"))
-    arns.set(mock(r), `arn:aws:logs:${region}:${ACCOUNT}:log-group:${String(r.inputs.name)}`);
-  for (const r of of(plan, "aws:sqs/queue:Queue")) arns.set(mock(r), `arn:aws:sqs:${region}:${ACCOUNT}:${r.name}`);
-  for (const r of of(plan, "aws:iam/role:Role")) arns.set(mock(r), `arn:aws:iam::${ACCOUNT}:role/${r.name}`);
+    arns.set(mock(r), `arn:aws:logs:${region}:${account}:log-group:${String(r.inputs.name)}`);
+  for (const r of of(plan, "aws:sqs/queue:Queue")) arns.set(mock(r), `arn:aws:sqs:${region}:${account}:${r.name}`);
+  for (const r of of(plan, "aws:iam/role:Role")) arns.set(mock(r), `arn:aws:iam::${account}:role/${r.name}`);
   return arns;
 }
 
@@ -60,8 +60,9 @@ function tableLocation(r: PlannedResource): string {
   return filled.endsWith("/") ? filled : `${filled}/`;
 }
 
-export function planModel(plan: Plan, region: string, extraBucketKeys: Record<string, string> = {}): PlanModel {
-  const arns = realArns(plan, region);
+/** `account`: the account the stack was planned in (`mock:account`; ACCOUNT by default). */
+export function planModel(plan: Plan, region: string, extraBucketKeys: Record<string, string> = {}, account = ACCOUNT): PlanModel {
+  const arns = realArns(plan, region, account);
   const bucket = String(plan.outputs?.bucket);
   const roles = new Map<string, Principal>();
   for (const role of of(plan, "aws:iam/role:Role")) {
@@ -70,8 +71,8 @@ export function planModel(plan: Plan, region: string, extraBucketKeys: Record<st
       .flatMap((p) => (JSON.parse(rewrite(String(p.inputs.policy), arns)) as PolicyDocument).Statement);
     roles.set(role.name, {
       accessKeyId: role.name,
-      arn: `arn:aws:iam::${ACCOUNT}:role/${role.name}`,
-      account: ACCOUNT,
+      arn: `arn:aws:iam::${account}:role/${role.name}`,
+      account,
       policy: { Version: "2012-10-17", Statement: statements },
     });
   }
@@ -82,8 +83,8 @@ export function planModel(plan: Plan, region: string, extraBucketKeys: Record<st
       name: String(fn.inputs.name),
       role: String(fn.inputs.role).split("/").pop()!,
       environment: (fn.inputs.environment as { variables: Record<string, string> }).variables,
-      logGroupArn: `arn:aws:logs:${region}:${ACCOUNT}:log-group:${String(logGroup.inputs.name)}`,
-      failureQueueArn: `arn:aws:sqs:${region}:${ACCOUNT}:${fn.name}-failures`,
+      logGroupArn: `arn:aws:logs:${region}:${account}:log-group:${String(logGroup.inputs.name)}`,
+      failureQueueArn: `arn:aws:sqs:${region}:${account}:${fn.name}-failures`,
     };
   }
   const bucketKeys: Record<string, string> = { ...extraBucketKeys };
@@ -107,7 +108,7 @@ export function planModel(plan: Plan, region: string, extraBucketKeys: Record<st
           return {
             partition: "aws",
             region,
-            account: ACCOUNT,
+            account,
             database: String(database.inputs.name),
             tables: Object.fromEntries(
               of(plan, "aws:glue/catalogTable:CatalogTable").map((t) => [

@@ -23,6 +23,8 @@ export interface S3FrontOptions {
   partition?: string;
   bucketKeys?: Record<string, string>;
   bucketPolicies?: Record<string, PolicyDocument>;
+  /** The account owning each bucket, when not the caller's: S3 then needs the bucket policy to allow too. */
+  bucketAccounts?: Record<string, string>;
 }
 
 interface S3Call {
@@ -144,7 +146,7 @@ export async function startS3Front(options: S3FrontOptions) {
         const decision = await decide(
           principal,
           request,
-          resourcePolicyOf(request.resource, principal.account, options.bucketPolicies ?? {}),
+          resourcePolicyOf(request.resource, principal.account, options.bucketPolicies ?? {}, options.bucketAccounts),
         );
         if (!decision.allowed) {
           const message =
@@ -161,7 +163,7 @@ export async function startS3Front(options: S3FrontOptions) {
         const list = await decide(
           principal,
           { action: "s3:ListBucket", resource: bucketArn },
-          resourcePolicyOf(bucketArn, principal.account, options.bucketPolicies ?? {}),
+          resourcePolicyOf(bucketArn, principal.account, options.bucketPolicies ?? {}, options.bucketAccounts),
         );
         if (!list.allowed) {
           const message = `${call.operation} of a missing key s3://${call.bucket}/${call.key ?? ""} without s3:ListBucket on the bucket: S3 answers 403, not 404`;

@@ -1,7 +1,9 @@
 /**
  * IAM decisions for the contract test and the IAM-aware local S3: a request (principal, action,
  * resource, context) simulated with @cloud-copilot/iam-simulate in Strict mode against the
- * principal's identity policy and, for S3, the bucket's policy. Decisions are cached: the same
+ * principal's identity policy and, for S3, the bucket's policy. The resource's account is its
+ * owner's (a bucket's, a key's), so a caller from another account is judged as AWS judges it:
+ * both its identity policy and the resource policy must allow. Decisions are cached: the same
  * request is asked many times during a run.
  */
 import * as simulator from "@cloud-copilot/iam-simulate";
@@ -30,54 +32,64 @@ export interface Principal {
   /** The role's ARN, for the simulator. */
   arn: string;
   account: string;
+  /** The organization the account belongs to (`aws:PrincipalOrgID`), if any. */
+  organizationId?: string;
   /** The role's identity policy; undefined means the test harness itself (not checked). */
   policy?: PolicyDocument;
 }
 
 export type Decision = { allowed: true } | { allowed: false; reason: string };
 
+/** The resource's side of a decision: the account that owns it and its resource policy, if any. */
+export interface ResourceSide {
+  account: string;
+  policy?: PolicyDocument;
+}
+
 const cache = new Map<string, Promise<Decision>>();
 
-/** Decides `request` for `principal`; `resourcePolicy` is the bucket policy for S3 requests. */
-export function decide(
-  principal: Principal,
-  request: Omit<IamRequest, "principal" | "call">,
-  resourcePolicy?: PolicyDocument,
-): Promise<Decision> {
+/** Decides `request` for `principal`; `resource` is its owner and policy (the principal's account, none, by default). */
+export function decide(principal: Principal, request: Omit<IamRequest, "principal" | "call">, resource?: ResourceSide): Promise<Decision> {
   if (!principal.policy) return Promise.resolve({ allowed: true });
+  const side = resource ?? { account: principal.account };
   const key = JSON.stringify([
     principal.arn,
+    principal.account,
+    principal.organizationId ?? null,
     principal.policy,
     request.action,
     request.resource,
     request.context ?? {},
-    resourcePolicy ?? null,
+    side.account,
+    side.policy ?? null,
   ]);
   let decision = cache.get(key);
   if (!decision) {
-    decision = simulate(principal, request, resourcePolicy);
+    decision = simulate(principal, request, side);
     cache.set(key, decision);
   }
   return decision;
 }
 
-async function simulate(
-  principal: Principal,
-  request: Omit<IamRequest, "principal" | "call">,
-  resourcePolicy?: PolicyDocument,
-): Promise<Decision> {
+async function simulate(principal: Principal, request: Omit<IamRequest, "principal" | "call">, resource: ResourceSide): Promise<Decision> {
   const simulation: simulator.Simulation = {
     request: {
       principal: principal.arn,
       action: request.action,
-      resource: { resource: request.resource, accountId: principal.account },
-      // Every real call is made over TLS; the TLS-only bucket policy must not deny it.
-      contextVariables: { "aws:SecureTransport": "true", ...request.context },
+      resource: { resource: request.resource, accountId: resource.account },
+      contextVariables: {
+        // Every real call is made over TLS; the TLS-only bucket policy must not deny it.
+        "aws:SecureTransport": "true",
+        // AWS sets these on every request; the simulator does not derive them from the principal.
+        "aws:PrincipalAccount": principal.account,
+        ...(principal.organizationId ? { "aws:PrincipalOrgID": principal.organizationId } : {}),
+        ...request.context,
+      },
     },
     identityPolicies: [{ name: "role-policy", policy: principal.policy }],
     serviceControlPolicies: [],
     resourceControlPolicies: [],
-    ...(resourcePolicy ? { resourcePolicy } : {}),
+    ...(resource.policy ? { resourcePolicy: resource.policy } : {}),
   };
   const answer = await simulator.runSimulation(simulation, { simulationMode: "Strict" });
   if (answer.resultType === "error")
@@ -90,32 +102,40 @@ async function simulate(
 }
 
 /**
- * The policy on the resource a request names: the bucket's policy for S3, and for a KMS key the
- * default key policy (it delegates to IAM: "Enable IAM User Permissions"). The audit's settings
- * take existing keys, and the README asks for that statement; without any key policy KMS refuses.
+ * The owner and policy of the resource a request names. A bucket belongs to `bucketAccounts[bucket]`
+ * (bucket ARNs name no account; by default the caller's) and has its bucket policy. A KMS key
+ * belongs to the account in its ARN and has the default key policy (it delegates to that account's
+ * IAM: "Enable IAM User Permissions"); the audit's settings take existing keys, and the README asks
+ * for that statement; without any key policy KMS refuses. Anything else belongs to the account in
+ * its ARN, or the caller's (`*`), with no resource policy.
  */
 export function resourcePolicyOf(
   resource: string,
-  account: string,
+  callerAccount: string,
   bucketPolicies: Record<string, PolicyDocument>,
-): PolicyDocument | undefined {
+  bucketAccounts: Record<string, string> = {},
+): ResourceSide {
   const bucket = /^arn:[^:]+:s3:::([^/]+)/.exec(resource)?.[1];
-  if (bucket) return bucketPolicies[bucket];
+  if (bucket) return { account: bucketAccounts[bucket] ?? callerAccount, policy: bucketPolicies[bucket] };
+  const account = /^arn:[^:]+:[^:]+:[^:]*:(\d{12}):/.exec(resource)?.[1] ?? callerAccount;
   if (/^arn:[^:]+:kms:/.test(resource)) {
     return {
-      Version: "2012-10-17",
-      Statement: [
-        {
-          Sid: "EnableIamUserPermissions",
-          Effect: "Allow",
-          Principal: { AWS: `arn:aws:iam::${account}:root` },
-          Action: "kms:*",
-          Resource: "*",
-        },
-      ],
+      account,
+      policy: {
+        Version: "2012-10-17",
+        Statement: [
+          {
+            Sid: "EnableIamUserPermissions",
+            Effect: "Allow",
+            Principal: { AWS: `arn:aws:iam::${account}:root` },
+            Action: "kms:*",
+            Resource: "*",
+          },
+        ],
+      },
     };
   }
-  return undefined;
+  return { account };
 }
 
 /** Every (action, statement id) an identity policy allows, for the "allowed but never used" list. */

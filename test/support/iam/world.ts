@@ -26,6 +26,8 @@ export interface World {
   principals: Map<string, Principal>;
   bucketPolicies: Record<string, PolicyDocument>;
   bucketKeys: Record<string, string>;
+  /** The account owning each bucket that is not its caller's (the main bucket, for a member's collector). */
+  bucketAccounts: Record<string, string>;
   /** The endpoints a variant's code is pointed at, and the log its calls land in. */
   endpoints(variant: string, scope: AccountScope, catalog?: CatalogModel): Promise<{ env: Record<string, string>; log: CallLog }>;
   close(): Promise<void>;
@@ -49,8 +51,9 @@ export async function startWorld(options: {
   const principals = new Map<string, Principal>();
   const bucketPolicies: Record<string, PolicyDocument> = {};
   const bucketKeys: Record<string, string> = {};
+  const bucketAccounts: Record<string, string> = {};
   const [first, ...more] = options.buckets;
-  const s3 = await startS3(first, { more, iam: { log, principals, bucketPolicies, bucketKeys } });
+  const s3 = await startS3(first, { more, iam: { log, principals, bucketPolicies, bucketKeys, bucketAccounts } });
   const glue = new LocalGlueTables();
   const athena = await startAthenaServer({
     operations: {
@@ -77,6 +80,7 @@ export async function startWorld(options: {
     principals,
     bucketPolicies,
     bucketKeys,
+    bucketAccounts,
     async endpoints(variant, scope, catalog) {
       const variantLog = new CallLog();
       // S3 calls reach the shared front; keep this variant's (by key prefix) in its log.

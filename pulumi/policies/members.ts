@@ -1,0 +1,62 @@
+/**
+ * Bucket-policy statements that admit member accounts' history collectors to the main bucket:
+ * exactly what a collector does (list, then read and write its history), each account only in
+ * its own `history/account=<id>/` folder.
+ */
+import { historyAccountPrefix } from "../../queries/layout";
+import { Statement } from "./document";
+
+export interface Members {
+  /** Listed member accounts (12-digit ids). */
+  accounts: string[];
+  /** Every account of this organization, when set. */
+  organizationId?: string;
+}
+
+// IAM fills this in with the calling principal's account: one statement keeps every member in its
+// own folder, whichever account it is (iam-simulate resolves it in Resource and in conditions).
+const PRINCIPAL_ACCOUNT = "${aws:PrincipalAccount}";
+
+function admit(sid: string, bucketArn: string, prefix: string, who: Pick<Statement, "Principal" | "Condition">): Statement[] {
+  const own = historyAccountPrefix(PRINCIPAL_ACCOUNT, prefix);
+  return [
+    {
+      Sid: `${sid}ListHistory`,
+      Effect: "Allow",
+      Principal: who.Principal,
+      Action: ["s3:ListBucket"],
+      Resource: bucketArn,
+      Condition: { ...who.Condition, StringLike: { "s3:prefix": [`${own}*`] } },
+    },
+    {
+      Sid: `${sid}WriteHistory`,
+      Effect: "Allow",
+      Principal: who.Principal,
+      Action: ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
+      Resource: `${bucketArn}/${own}*`,
+      ...(who.Condition ? { Condition: who.Condition } : {}),
+    },
+  ];
+}
+
+/**
+ * The statements for `members` (none when there are none). The bucket is BucketOwnerEnforced: what
+ * a member writes is owned by the main account, so the join and the reports read it like their own.
+ */
+export function memberStatements(bucketArn: string, prefix: string, members: Members): Statement[] {
+  const partition = /^arn:([^:]+):/.exec(bucketArn)?.[1] ?? "aws";
+  return [
+    ...(members.accounts.length > 0
+      ? admit("MemberAccounts", bucketArn, prefix, {
+          Principal: { AWS: members.accounts.map((id) => `arn:${partition}:iam::${id}:root`) },
+        })
+      : []),
+    // {"AWS": "*"} is the same as "*" in a bucket policy; the organization condition narrows it.
+    ...(members.organizationId
+      ? admit("Organization", bucketArn, prefix, {
+          Principal: { AWS: "*" },
+          Condition: { StringEquals: { "aws:PrincipalOrgID": members.organizationId } },
+        })
+      : []),
+  ];
+}

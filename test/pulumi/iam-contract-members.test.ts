@@ -1,0 +1,243 @@
+/**
+ * The IAM contract for issue 16's member-account collectors. The history collector (handler and
+ * collect.ts, real SDK clients) runs as the role a collector stack planned in a member account
+ * gives it, against the local Athena and s3rver behind the IAM-aware front, writing into the MAIN
+ * stack's bucket under the main stack's planned bucket policy. The bucket belongs to the main
+ * account, so S3 needs both the member's identity policy and the bucket policy to allow each call.
+ * Every call must be allowed with `memberAccounts` or `organizationId`; without them the run is
+ * refused, naming the request; and no member may touch another account's folder.
+ */
+import * as s3sdk from "@aws-sdk/client-s3";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { handler as historyHandler } from "../../functions/history/handler";
+import { addDays, dayOf } from "../../queries/days";
+import { historyAccountPrefix, historyObjectKey } from "../../queries/layout";
+import { executionsUntil } from "../support/executions";
+import { checkContract, ContractReport } from "../support/iam/contract";
+import { lambdaRuntimeRequests } from "../support/iam/on-behalf";
+import { ACCOUNT as MAIN_ACCOUNT, planModel, PlanModel } from "../support/iam/plan-model";
+import { CallLog } from "../support/iam/recorder";
+import { decide, IamRequest, PolicyDocument, Principal, resourcePolicyOf } from "../support/iam/simulate";
+import { startWorld, World } from "../support/iam/world";
+import { useLocalAws } from "../support/s3";
+import { build, plan } from "./plan";
+
+const NOW = new Date();
+const YESTERDAY = addDays(dayOf(NOW), -1);
+const MEMBER = "210987654321";
+const ORG = "o-abc123defg";
+const REGION = "eu-west-1";
+const MAIN = { "aws:region": "us-east-1", role: "main", createTrail: true };
+/** All three main stacks are planned as stack "members": one bucket name, three bucket policies. */
+const BUCKET = "athena-audit-audit-members";
+const { workGroups } = executionsUntil(NOW, 1, 16);
+
+const MAINS = {
+  listed: { ...MAIN, memberAccounts: [MEMBER] },
+  org: { ...MAIN, organizationId: ORG },
+  none: MAIN,
+} as const;
+type Variant = keyof typeof MAINS;
+
+const mains = {} as Record<Variant, PlanModel>;
+let member: PlanModel;
+let world: World;
+const runs = {} as Record<
+  Variant,
+  {
+    log: CallLog;
+    role: Principal;
+    extra: IamRequest[];
+    report: ContractReport;
+    outcome: { written: number } | { error: string };
+    /** What the member's folder held after the run. */
+    keys: string[];
+  }
+>;
+
+const policyOf = (variant: Variant): Record<string, PolicyDocument> => ({ [BUCKET]: mains[variant].bucketPolicies[BUCKET] });
+const memberRole = (key: string, policy?: PolicyDocument): Principal => ({
+  ...member.roles.get(member.functions.history.role)!,
+  accessKeyId: key,
+  // The member account belongs to the organization; only the org variant's policy looks at it.
+  organizationId: ORG,
+  ...(policy ? { policy } : {}),
+});
+
+/** Runs the member's collector (backfill, then a rerun of yesterday) under `variant`'s bucket policy. */
+async function collect(variant: Variant) {
+  world.bucketPolicies[BUCKET] = mains[variant].bucketPolicies[BUCKET];
+  // A fresh folder for each run, so each writes before it rereads (the harness key is not checked).
+  for (const key of await world.s3.keys(historyAccountPrefix(MEMBER)))
+    await world.s3.client.send(new s3sdk.DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
+  const { env, log } = await world.endpoints(variant, { partition: "aws", region: REGION, account: MEMBER });
+  const key = `${variant}-history`;
+  const role = memberRole(key);
+  world.principals.set(key, role);
+  const restore = useLocalAws({
+    ...env,
+    ...member.functions.history.environment,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: key,
+    AWS_SECRET_ACCESS_KEY: "local-secret",
+  });
+  let outcome: { written: number } | { error: string };
+  try {
+    const first = await historyHandler({ backfillDays: 1 });
+    const rerun = await historyHandler({ day: YESTERDAY });
+    expect(rerun.objectsUnchanged).toBeGreaterThan(0);
+    outcome = { written: first.objectsWritten };
+  } catch (error) {
+    outcome = { error: (error as Error).message };
+  } finally {
+    restore();
+  }
+  const extra = lambdaRuntimeRequests(member.functions.history).map((r) => ({ ...r, principal: key }));
+  const report = await checkContract(log, new Map([[key, role]]), extra, policyOf(variant), world.bucketAccounts);
+  runs[variant] = { log, role, extra, report, outcome, keys: await world.s3.keys(historyAccountPrefix(MEMBER)) };
+}
+
+beforeAll(async () => {
+  build();
+  for (const [name, config] of Object.entries(MAINS) as [Variant, Record<string, unknown>][])
+    mains[name] = planModel(plan("members", config), "us-east-1");
+  const collector = plan("member-collector", {
+    "aws:region": REGION,
+    role: "collector",
+    mainRegion: "us-east-1",
+    bucketName: BUCKET,
+    "mock:account": MEMBER,
+  });
+  member = planModel(collector, REGION, {}, MEMBER);
+  world = await startWorld({
+    buckets: [BUCKET],
+    workGroups,
+    lastDay: YESTERDAY,
+    script: () => {
+      throw new Error("the history collector runs no queries");
+    },
+  });
+  // The bucket is the main account's: a member's call is cross-account.
+  world.bucketAccounts[BUCKET] = MAIN_ACCOUNT;
+  for (const variant of Object.keys(MAINS) as Variant[]) await collect(variant);
+}, 180_000);
+
+afterAll(async () => {
+  await world?.close();
+});
+
+describe("the plans", () => {
+  it("plan a collector in the member account that writes as that account into the main bucket", () => {
+    expect(member.functions.history.environment).toMatchObject({ AUDIT_BUCKET: BUCKET, AUDIT_ACCOUNT: MEMBER });
+    expect(mains.listed.bucket).toBe(BUCKET);
+    expect(memberRole("x").arn).toBe(`arn:aws:iam::${MEMBER}:role/${member.functions.history.role}`);
+  });
+});
+
+describe.each(["listed", "org"] as const)("IAM contract, a member account's collector, main stack admitting it (%s)", (variant) => {
+  it("writes the member's history into its own folder of the main bucket", () => {
+    expect(runs[variant].outcome).toEqual({ written: expect.any(Number) as unknown });
+    expect((runs[variant].outcome as { written: number }).written).toBeGreaterThan(0);
+    const keys = runs[variant].keys;
+    expect(keys.length).toBeGreaterThan(0);
+    expect(keys.every((k) => k.startsWith(`athena-audit/history/account=${MEMBER}/region=${REGION}/`))).toBe(true);
+    const s3 = runs[variant].log.calls.filter((c) => c.service === "s3").map((c) => c.operation);
+    expect(new Set(s3)).toEqual(new Set(["ListObjectsV2", "PutObject", "HeadObject"]));
+  });
+
+  it("allows every call, by both the member's role and the main bucket's policy", () => {
+    expect(runs[variant].report.denied).toEqual([]);
+  });
+
+  it("allows nothing no call needed but the multipart abort the README justifies", () => {
+    expect(runs[variant].report.unused).toEqual({ [`${variant}-history`]: ["s3:AbortMultipartUpload"] });
+  });
+});
+
+describe("IAM contract, a member account's collector, main stack without memberAccounts", () => {
+  it("is refused live, by the bucket policy, on the first listing", () => {
+    expect(runs.none.outcome).toEqual({
+      error: expect.stringMatching(new RegExp(`not authorized to perform: s3:ListBucket on resource: arn:aws:s3:::${BUCKET} `)) as unknown,
+    });
+  });
+
+  it("fails the contract, naming the refused request", () => {
+    const day = `athena-audit/history/account=${MEMBER}/region=${REGION}/dt=${YESTERDAY}/`;
+    expect(runs.none.report.denied).toEqual([
+      `none-history: S3 ListObjectsV2 s3://${BUCKET}/${day} needs s3:ListBucket on arn:aws:s3:::${BUCKET} {"s3:prefix":"${day}"}: ImplicitlyDenied`,
+      `none-history: s3 ListObjectsV2: User: arn:aws:iam::${MEMBER}:role/history is not authorized to perform: s3:ListBucket ` +
+        `on resource: arn:aws:s3:::${BUCKET} (ImplicitlyDenied)`,
+    ]);
+    expect(runs.none.keys).toEqual([]);
+  });
+
+  it("fails the contract for every request of an admitted run, replayed without the member statements", async () => {
+    const { log, role, extra } = runs.listed;
+    const report = await checkContract(log, new Map([[role.accessKeyId, role]]), extra, policyOf("none"), world.bucketAccounts);
+    const actions = new Set(report.denied.map((d) => / needs (\S+) on /.exec(d)?.[1]));
+    expect(actions).toEqual(new Set(["s3:ListBucket", "s3:PutObject", "s3:GetObject"]));
+  });
+});
+
+describe("a member stays in its own folder", () => {
+  const own = historyObjectKey({ account: MEMBER, region: REGION, dt: YESTERDAY, workGroup: "primary" });
+  const mains_ = historyObjectKey({ account: MAIN_ACCOUNT, region: REGION, dt: YESTERDAY, workGroup: "primary" });
+  const other = historyObjectKey({ account: "345678901234", region: REGION, dt: YESTERDAY, workGroup: "primary" });
+  /** A member role whose own policy allows any S3 call on the bucket: only the bucket policy confines it. */
+  const broad: PolicyDocument = {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: ["s3:*"], Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`] }],
+  };
+  const verdict = async (variant: Variant, role: Principal, action: string, key?: string, prefix?: string) => {
+    const resource = key ? `arn:aws:s3:::${BUCKET}/${key}` : `arn:aws:s3:::${BUCKET}`;
+    const request = { action, resource, ...(prefix ? { context: { "s3:prefix": prefix } } : {}) };
+    const decision = await decide(role, request, resourcePolicyOf(resource, role.account, policyOf(variant), world.bucketAccounts));
+    return decision.allowed ? "allowed" : "denied";
+  };
+
+  it.each(["listed", "org"] as const)("is refused live writing into the main account's folder (%s)", async (variant) => {
+    world.bucketPolicies[BUCKET] = mains[variant].bucketPolicies[BUCKET];
+    const key = `${variant}-broad`;
+    world.principals.set(key, memberRole(key, broad));
+    const restore = useLocalAws({ AWS_ENDPOINT_URL_S3: world.s3.url, AWS_ACCESS_KEY_ID: key, AWS_SECRET_ACCESS_KEY: "local-secret" });
+    try {
+      const client = new s3sdk.S3Client({ endpoint: world.s3.url, forcePathStyle: true, region: REGION });
+      await expect(client.send(new s3sdk.PutObjectCommand({ Bucket: BUCKET, Key: mains_, Body: "x" }))).rejects.toThrow(
+        new RegExp(`not authorized to perform: s3:PutObject on resource: arn:aws:s3:::${BUCKET}/${mains_}`),
+      );
+      await client.send(new s3sdk.PutObjectCommand({ Bucket: BUCKET, Key: own, Body: "x" }));
+      client.destroy();
+    } finally {
+      restore();
+    }
+  });
+
+  it.each(["listed", "org"] as const)(
+    "may not list, read or write another account's folder, whatever its role allows (%s)",
+    async (variant) => {
+      const role = memberRole(`${variant}-broad`, broad);
+      expect(
+        await Promise.all([
+          verdict(variant, role, "s3:PutObject", own),
+          verdict(variant, role, "s3:ListBucket", undefined, historyAccountPrefix(MEMBER)),
+          verdict(variant, role, "s3:PutObject", mains_),
+          verdict(variant, role, "s3:GetObject", other),
+          verdict(variant, role, "s3:ListBucket", undefined, historyAccountPrefix(MAIN_ACCOUNT)),
+          verdict(variant, role, "s3:ListBucket", undefined, "athena-audit/"),
+          verdict(variant, role, "s3:DeleteObject", own),
+        ]),
+      ).toEqual(["allowed", "allowed", "denied", "denied", "denied", "denied", "denied"]);
+    },
+  );
+
+  it("needs its own role to allow too: the bucket policy alone admits nothing (cross-account)", async () => {
+    const none: PolicyDocument = { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: ["logs:PutLogEvents"], Resource: "*" }] };
+    expect(await verdict("listed", memberRole("listed-none", none), "s3:PutObject", own)).toBe("denied");
+  });
+
+  it("is not admitted by the organization statement from outside the organization", async () => {
+    const outsider = { ...memberRole("org-outsider"), organizationId: "o-zzzzzzzzzz" };
+    expect(await verdict("org", outsider, "s3:PutObject", own)).toBe("denied");
+    expect(await verdict("org", memberRole("org-insider"), "s3:PutObject", own)).toBe("allowed");
+  });
+});
