@@ -190,19 +190,19 @@ describe("history collector", () => {
   });
 
   it("loses nothing to throttling, unprocessed ids or a listing that is only roughly newest first", async () => {
-    // Adaptive retry slows the client down after each throttle (as it should against real Athena),
-    // so this run covers two work groups and ten days rather than the whole backfill.
+    // Adaptive retry slows the client down after each throttle (as it should against real Athena, in
+    // real time), so this run covers two work groups and four days rather than the whole backfill.
     const rng = new Random(99);
     let throttled = 0;
-    const server = await athenaServer({ unprocessedShare: 0.2, roughOrder: true }, () => rng.chance(0.15) && ++throttled > 0);
-    const from = addDays(YESTERDAY, -9);
+    const server = await athenaServer({ unprocessedShare: 0.2, roughOrder: true }, () => rng.chance(0.06) && ++throttled > 0);
+    const from = addDays(YESTERDAY, -3);
     await run({ from, to: YESTERDAY, workGroups: ["analysts", "bi"], force: true });
     const inScope = (key: string) => /workgroup=(analysts|bi)\//.test(key) && (/dt=([\d-]+)/.exec(key)?.[1] ?? "") >= from;
     const subset = (m: Map<string, string>) => new Map([...m].filter(([key]) => inScope(key)));
-    expect(throttled).toBeGreaterThan(0);
+    expect(throttled, "throttles answered").toBeGreaterThanOrEqual(3);
     expect(server.calls.BatchGetQueryExecution).toBeGreaterThan(server.calls.ListQueryExecutions);
     expect(subset(await snapshot())).toEqual(subset(first));
-    expect(subset(first).size).toBe(20);
+    expect(subset(first).size).toBe(8);
   });
 
   it("stops paging soon after yesterday on a daily run", async () => {
