@@ -11,7 +11,7 @@ import { addDays } from "../queries/days";
 import { startQueryExecutionRecord } from "./cloudtrail";
 import { AthenaFailure } from "./executions";
 import { trailOutages } from "./outages";
-import { ACTORS, Actor, callerArn, roleArn } from "./org";
+import { ACTORS, Actor, roleArn } from "./org";
 import { Random } from "./random";
 import { PlannedQuery, TimedRecord } from "./simulate";
 import { queryText, sql, str } from "./sql";
@@ -297,6 +297,3 @@ export function plantsFor(day: string, region: string, calendar: readonly string
   }
   return out;
 }
-
-/** The caller ARN of a planted query, for tests that look it up. */
-export const plantedCaller = (q: PlannedQuery) => callerArn(q.actor, q.session);

@@ -50,6 +50,11 @@ export function camelCase(name: string): string {
   return name.replace(/_([a-z0-9])/g, (_m, c: string) => c.toUpperCase());
 }
 
+/** A row of a saved query with camelCase keys, values as they are (the findings checker checks them: reports/issues/findings.ts). */
+export function camelRow<Q extends Declared>(_query: Q, row: SavedRow<Q>): CamelRow<Q> {
+  return Object.fromEntries(Object.entries(row).map(([key, value]) => [camelCase(key), value])) as CamelRow<Q>;
+}
+
 /**
  * The rows of a saved query's result, typed by its declaration. Not checked at run time: the saved
  * queries test checks on DuckDB that each query returns exactly its declared columns and types.

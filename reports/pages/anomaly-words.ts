@@ -3,7 +3,7 @@
  * what happened, against what normal was, and how sure the evidence is. Pure, so tests pin it.
  */
 import { SAVED } from "../../queries/saved";
-import { CamelRow, SavedRow } from "../../queries/saved-columns";
+import { camelRow, CamelRow, SavedRow } from "../../queries/saved-columns";
 import { humanBytes } from "./format";
 
 export type AnomalyRow = SavedRow<typeof SAVED.anomalies>;
@@ -17,13 +17,13 @@ export const PARTIAL_EVIDENCE = "The day's evidence is partial: some of its quer
 
 /** The finding's sentence, without Markdown: callers escape or format it. */
 export function explainAnomaly(a: Anomaly | AnomalyRow): string {
-  const f = "principalArn" in a ? a : camel(a);
+  const f = "principalArn" in a ? a : camelRow(SAVED.anomalies, a);
   return f.coverage === "partial" ? `${anomalySentence(f)} ${PARTIAL_EVIDENCE}` : anomalySentence(f);
 }
 
 /** The finding alone, without what its day's coverage adds: for a page that marks partial days itself. */
 export function anomalySentence(a: Anomaly | AnomalyRow): string {
-  const f = "principalArn" in a ? a : camel(a);
+  const f = "principalArn" in a ? a : camelRow(SAVED.anomalies, a);
   const who = f.human ? "this person" : "this service";
   switch (f.kind) {
     case "volume": {
@@ -64,24 +64,6 @@ const NETWORK = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.0\/24$/;
 /** The probing subject when the failed queries name no table. */
 const UNNAMED = "resources not named";
 const plural = (n: number) => (n === 1 ? "query" : "queries");
-
-function camel(r: AnomalyRow): Anomaly {
-  return {
-    day: r.day,
-    principalArn: r.principal_arn,
-    kind: r.kind,
-    subject: r.subject,
-    measured: r.measured,
-    baseline: r.baseline,
-    spread: r.spread,
-    score: r.score,
-    severity: r.severity,
-    queries: r.queries,
-    exampleQueryId: r.example_query_id,
-    human: r.human,
-    coverage: r.coverage,
-  };
-}
 
 /** Severity first, then score: what to look at first. */
 export function bySeverity<T extends { severity: string; score: number; day: string }>(rows: readonly T[]): T[] {
