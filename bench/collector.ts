@@ -8,7 +8,7 @@ import { fork } from "node:child_process";
 import * as path from "node:path";
 import { collectHistory } from "../functions/history/collect";
 import { parseCollectInput } from "../functions/history/input";
-import { historyCollectorConfig } from "../functions/runtime/config";
+import { accountCollectorConfig } from "../functions/runtime/config";
 import { SILENT_LOGGER } from "../functions/runtime/log";
 import { createS3Client } from "../functions/runtime/s3";
 import { createAthenaClient } from "../queries/athena/engine";
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const summary = await collectHistory(parseCollectInput({ backfillDays: 45 }, new Date(now)), {
     athena: createAthenaClient(),
     s3: createS3Client(),
-    config: historyCollectorConfig(),
+    config: accountCollectorConfig(),
     log: SILENT_LOGGER,
     now: new Date(now),
   });

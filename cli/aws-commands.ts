@@ -5,7 +5,7 @@ import { parseJoinInput } from "../functions/join/input";
 import { joinEvents } from "../functions/join/join";
 import { collectHistory } from "../functions/history/collect";
 import { parseCollectInput } from "../functions/history/input";
-import { historyCollectorConfig, joinConfig } from "../functions/runtime/config";
+import { accountCollectorConfig, joinConfig } from "../functions/runtime/config";
 import { jsonLogger, Logger } from "../functions/runtime/log";
 import { createS3Client } from "../functions/runtime/s3";
 import { AthenaEngine, createAthenaClient } from "../queries/athena/engine";
@@ -51,7 +51,7 @@ export function registerAwsCommands(program: Command): void {
       const summary = await collectHistory(request, {
         athena: createAthenaClient(),
         s3: createS3Client(),
-        config: historyCollectorConfig(),
+        config: accountCollectorConfig(),
         log: cliLogger("history-collector"),
         onWorkGroup: (name, done, total) => {
           if (done === 1) progress.start(total, "work groups");

@@ -17,7 +17,7 @@ import { checkLakeNames } from "../queries/lake/safety";
 import { systemTablePrefix } from "../queries/layout";
 import { QUERY_EXECUTIONS } from "../queries/schema/system-tables";
 import { registerAwsCommands } from "./aws-commands";
-import { migrateBucketHistory, migrateLocalHistory } from "./migrate";
+import { migrateBucket, migrateLocalLake } from "./migrate";
 import { createS3Client } from "../functions/runtime/s3";
 import { day, progressBar, tbOption, wholeNumber } from "./options";
 import { fail } from "./actions";
@@ -119,9 +119,10 @@ program
   });
 
 program
-  .command("migrate-history")
-  .description("move history written before it was keyed by account under --account, in a lake folder or the audit bucket")
-  .requiredOption("--account <id>", "the 12-digit account whose Athena the history came from")
+  .command("migrate-accounts")
+  .alias("migrate-history")
+  .description("move history and grants written before they were keyed by account under --account, in a lake folder or the audit bucket")
+  .requiredOption("--account <id>", "the 12-digit account whose Athena and IAM the old objects came from")
   .option("--lake <dir>", "a local lake folder")
   .option("--bucket <name>", "the audit bucket (your AWS credentials)")
   .option("--prefix <prefix>", "key prefix of the audit's tables", DEFAULT_PREFIX)
@@ -129,9 +130,9 @@ program
     checkLakeNames({ prefix: o.prefix });
     const summary =
       o.lake !== undefined && o.bucket === undefined
-        ? migrateLocalHistory(o.lake, o.account, o.prefix)
+        ? migrateLocalLake(o.lake, o.account, o.prefix)
         : o.bucket !== undefined && o.lake === undefined
-          ? await migrateBucketHistory(createS3Client(), o.bucket, o.account, o.prefix)
+          ? await migrateBucket(createS3Client(), o.bucket, o.account, o.prefix)
           : undefined;
     if (!summary) throw new InputError("give one of --lake DIR or --bucket NAME");
     console.log(JSON.stringify({ moved: summary.moved, conflicts: summary.conflicts.length }));

@@ -1,17 +1,18 @@
 /**
- * `athena-audit migrate-history`: moves history written before it was keyed by account
- * (`<prefix>/history/region=R/dt=D/workgroup=W/<file>`) under one account
- * (`<prefix>/history/account=A/region=R/...`), in a local lake or in the audit bucket. An object
+ * `athena-audit migrate-accounts`: moves history and grants written before they were keyed by
+ * account (`<prefix>/history/region=R/dt=D/workgroup=W/<file>`, `<prefix>/grants/dt=D/<file>`) under
+ * one account (`<prefix>/history/account=A/region=R/...`, `<prefix>/grants/account=A/dt=D/...`), in
+ * a local lake or in the audit bucket. An object
  * already at the new key is never overwritten: the move is refused, naming it, and the old one kept.
  * Run it once, before the first collector of the new version writes, with the account whose
- * Athena the old history came from.
+ * Athena and IAM the old objects came from.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as s3 from "@aws-sdk/client-s3";
 import { deleteKeys, listKeys } from "../functions/runtime/s3";
 import { InputError } from "../queries/errors";
-import { historyTablePrefix, migratedHistoryKey } from "../queries/layout";
+import { grantsTablePrefix, historyTablePrefix, migratedGrantsKey, migratedHistoryKey } from "../queries/layout";
 import { ACCOUNT_PATTERN } from "../queries/names";
 
 export interface Move {
@@ -26,10 +27,10 @@ export interface MigrationSummary {
 }
 
 /** The moves for a set of keys (anything not of the old layout stays where it is). */
-export function historyMoves(keys: readonly string[], account: string, prefix: string): Move[] {
+export function accountMoves(keys: readonly string[], account: string, prefix: string): Move[] {
   if (!ACCOUNT_PATTERN.test(account)) throw new InputError(`--account must be a 12-digit account id, got ${JSON.stringify(account)}`);
   return keys.flatMap((from) => {
-    const to = migratedHistoryKey(from, account, prefix);
+    const to = migratedHistoryKey(from, account, prefix) ?? migratedGrantsKey(from, account, prefix);
     return to ? [{ from, to }] : [];
   });
 }
@@ -44,9 +45,13 @@ function localKeys(root: string, under: string): string[] {
     .map((f) => `${under}${f.split(path.sep).join("/")}`);
 }
 
-export function migrateLocalHistory(root: string, account: string, prefix: string): MigrationSummary {
+/** The tables keyed by account since, whose old objects move. */
+const MOVED_TABLES = [historyTablePrefix, grantsTablePrefix];
+
+export function migrateLocalLake(root: string, account: string, prefix: string): MigrationSummary {
   const summary: MigrationSummary = { moved: 0, conflicts: [] };
-  for (const move of historyMoves(localKeys(root, historyTablePrefix(prefix)), account, prefix)) {
+  const keys = MOVED_TABLES.flatMap((table) => localKeys(root, table(prefix)));
+  for (const move of accountMoves(keys, account, prefix)) {
     const [from, to] = [path.join(root, move.from), path.join(root, move.to)];
     if (fs.existsSync(to)) {
       summary.conflicts.push(move);
@@ -59,17 +64,12 @@ export function migrateLocalHistory(root: string, account: string, prefix: strin
   return summary;
 }
 
-export async function migrateBucketHistory(
-  client: s3.S3Client,
-  bucket: string,
-  account: string,
-  prefix: string,
-): Promise<MigrationSummary> {
-  const keys = await listKeys(client, bucket, historyTablePrefix(prefix));
+export async function migrateBucket(client: s3.S3Client, bucket: string, account: string, prefix: string): Promise<MigrationSummary> {
+  const keys = (await Promise.all(MOVED_TABLES.map((table) => listKeys(client, bucket, table(prefix))))).flat();
   const existing = new Set(keys);
   const summary: MigrationSummary = { moved: 0, conflicts: [] };
   const done: string[] = [];
-  for (const move of historyMoves(keys, account, prefix)) {
+  for (const move of accountMoves(keys, account, prefix)) {
     if (existing.has(move.to)) {
       summary.conflicts.push(move);
       continue;

@@ -133,12 +133,14 @@ export function eventsTable(bucket: string, prefix: string, regions: string[]): 
   });
 }
 
-export function grantsTable(bucket: string, prefix: string): GlueTableSpec {
+/** `accounts`: the main account and the members whose grants collectors the stack expects. */
+export function grantsTable(bucket: string, prefix: string, accounts: string[]): GlueTableSpec {
   const location = `s3://${bucket}/${grantsTablePrefix(prefix)}`;
   return spec(GRANTS, location, JSON_LINES({ "ignore.malformed.json": "true" }), {
     classification: "json",
+    ...enumProjection(ACCOUNT_KEY, accounts),
     ...dayProjection("dt", "yyyy-MM-dd"),
-    "storage.location.template": `s3://${bucket}/${grantsPartitionPrefix("${dt}", prefix)}`,
+    "storage.location.template": `s3://${bucket}/${grantsPartitionPrefix("${account}", "${dt}", prefix)}`,
   });
 }
 

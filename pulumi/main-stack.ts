@@ -112,7 +112,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
       },
       { name: "cloudtrail", spec: trailSource.apply(cloudTrailTable) },
       { name: "events", spec: storage.bucketName.apply((b) => eventsTable(b, s.prefix, s.joinRegions)) },
-      { name: "grants", spec: storage.bucketName.apply((b) => grantsTable(b, s.prefix)) },
+      { name: "grants", spec: storage.bucketName.apply((b) => grantsTable(b, s.prefix, [caller.account, ...s.memberAccounts])) },
       // Also without the collector: bill_reconciliation then reads an empty table ("no bill collected").
       { name: "billing", spec: storage.bucketName.apply((b) => billingTable(b, s.prefix)) },
     ],
@@ -178,7 +178,12 @@ export function mainStack(s: MainSettings, caller: Caller) {
         }),
       ),
     existingRoleArn: s.lambdaRoleArn,
-    environment: { AUDIT_BUCKET: storage.bucketName, AUDIT_PREFIX: s.prefix, LAKE_FORMATION: String(s.lakeFormation) },
+    environment: {
+      AUDIT_BUCKET: storage.bucketName,
+      AUDIT_PREFIX: s.prefix,
+      AUDIT_ACCOUNT: caller.account,
+      LAKE_FORMATION: String(s.lakeFormation),
+    },
     schedule: s.schedules.grants,
     memoryMb: 1024,
     timeoutSeconds: 900,

@@ -77,13 +77,33 @@ export function grantsTablePrefix(prefix = DEFAULT_PREFIX): string {
   return `${prefix}/grants/`;
 }
 
-export function grantsPartitionPrefix(dt: string, prefix = DEFAULT_PREFIX): string {
-  return `${grantsTablePrefix(prefix)}dt=${dt}/`;
+/**
+ * One account's grants: each account's collector reads only its own IAM and writes only here, so a
+ * member account's snapshot never replaces the main account's (`account=${aws:PrincipalAccount}/`).
+ */
+export function grantsAccountPrefix(account: string, prefix = DEFAULT_PREFIX): string {
+  return `${grantsTablePrefix(prefix)}account=${account}/`;
 }
 
-/** One snapshot object a day: a rerun replaces it. */
-export function grantsObjectKey(dt: string, prefix = DEFAULT_PREFIX): string {
-  return `${grantsPartitionPrefix(dt, prefix)}grants.json.gz`;
+export function grantsPartitionPrefix(account: string, dt: string, prefix = DEFAULT_PREFIX): string {
+  return `${grantsAccountPrefix(account, prefix)}dt=${dt}/`;
+}
+
+/** One snapshot object an account a day: a rerun replaces it. */
+export function grantsObjectKey(account: string, dt: string, prefix = DEFAULT_PREFIX): string {
+  return `${grantsPartitionPrefix(account, dt, prefix)}grants.json.gz`;
+}
+
+/**
+ * A grants key of the layout before accounts (`.../grants/dt=D/<file>`) and the key it moves to
+ * under `account`; undefined for any other key.
+ */
+export function migratedGrantsKey(key: string, account: string, prefix = DEFAULT_PREFIX): string | undefined {
+  const table = grantsTablePrefix(prefix);
+  if (!key.startsWith(table)) return undefined;
+  const rest = key.slice(table.length);
+  if (!/^dt=\d{4}-\d{2}-\d{2}\/[^/]+$/.test(rest)) return undefined;
+  return `${grantsAccountPrefix(account, prefix)}${rest}`;
 }
 
 export function billingTablePrefix(prefix = DEFAULT_PREFIX): string {

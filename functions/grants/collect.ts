@@ -2,7 +2,8 @@
  * The grants collector (main region, daily): reads IAM in one sweep (GetAccountAuthorizationDetails,
  * paged), the Glue Data Catalog (databases, tables and their locations, paged) and Athena's work
  * groups, decides every principal's access with iam-simulate, and writes the day's snapshot to the
- * grants table. Principals that cannot be evaluated are written too, as `unevaluated` rows.
+ * grants table, under its own account (IAM answers for the caller's account only). Principals that
+ * cannot be evaluated are written too, as `unevaluated` rows.
  */
 import * as athena from "@aws-sdk/client-athena";
 import * as glue from "@aws-sdk/client-glue";
@@ -26,6 +27,8 @@ export interface GrantsDeps {
   s3: s3.S3Client;
   bucket: string;
   prefix: string;
+  /** The account whose IAM the collector reads: it keys the snapshot. */
+  account: string;
   log: Logger;
   now?: Date;
 }
@@ -76,8 +79,8 @@ export async function collectGrants(deps: GrantsDeps): Promise<GrantsSummary> {
     pages.push(page);
   }
   const principals = principalsOf(pages);
-  const [, partition = "aws", account = ""] = ARN.exec(principals[0]?.arn ?? "") ?? [];
-  const catalog: Catalog = { partition, account, ...(await readCatalog(deps, calls)) };
+  const [, partition = "aws"] = ARN.exec(principals[0]?.arn ?? "") ?? [];
+  const catalog: Catalog = { partition, account: deps.account, ...(await readCatalog(deps, calls)) };
   const evaluated = await evaluateGrants(principals, catalog);
   const grants = deps.lakeFormation
     ? [...evaluated.grants, ...(await lakeFormationGrants(deps.lakeFormation, catalog, calls))]
@@ -85,7 +88,7 @@ export async function collectGrants(deps: GrantsDeps): Promise<GrantsSummary> {
   const unevaluated = evaluated.unevaluated;
   const rows = grantRows(principals, grants, unevaluated);
   const snapshot = dayOf(deps.now ?? new Date());
-  const key = grantsObjectKey(snapshot, deps.prefix);
+  const key = grantsObjectKey(deps.account, snapshot, deps.prefix);
   await deps.s3.send(
     new s3.PutObjectCommand({ Bucket: deps.bucket, Key: key, Body: grantsObject(rows), ContentType: "application/x-ndjson" }),
   );

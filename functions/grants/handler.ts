@@ -11,7 +11,7 @@ import * as collect from "./collect";
 const RETRY = { retryMode: "adaptive", maxAttempts: 8 } as const;
 
 export const handler = lambdaHandler("grants-collector", (_event: unknown, log) => {
-  const settings = config.collectorConfig();
+  const settings = config.accountCollectorConfig();
   return collect.collectGrants({
     iam: new iamClient.IAMClient(RETRY),
     lakeFormation: config.lakeFormationEnabled() ? new lakeFormationClient.LakeFormationClient(RETRY) : undefined,
@@ -20,6 +20,7 @@ export const handler = lambdaHandler("grants-collector", (_event: unknown, log) 
     s3: s3.createS3Client(),
     bucket: settings.bucket,
     prefix: settings.prefix,
+    account: settings.account,
     log,
   });
 });

@@ -13,7 +13,7 @@ import { historyDay, toHistoryLine } from "../../queries/history-record";
 import { historyDayPrefix, historyObjectKey } from "../../queries/layout";
 import { mapLimit } from "../../queries/concurrency";
 import { listKeys } from "../runtime/s3";
-import { HistoryCollectorConfig } from "../runtime/config";
+import { AccountCollectorConfig } from "../runtime/config";
 import { Logger } from "../runtime/log";
 import { CollectRequest } from "./input";
 import { queryReferences } from "./references";
@@ -27,7 +27,7 @@ const UNPROCESSED_ATTEMPTS = 8;
 export interface CollectDeps {
   athena: athena.AthenaClient;
   s3: s3.S3Client;
-  config: HistoryCollectorConfig;
+  config: AccountCollectorConfig;
   log: Logger;
   now?: Date;
   /** Called after each work group, for a progress bar. */

@@ -60,12 +60,12 @@ function flag(env: Env, key: string, fallback: boolean): boolean {
   throw new InputError(`${key} must be true or false, got ${JSON.stringify(env[key])}`);
 }
 
-/** The history collector's: its account too, which keys its history (`AUDIT_ACCOUNT`, 12 digits). */
-export interface HistoryCollectorConfig extends CollectorConfig {
+/** The history and grants collectors': their account too, which keys what they write (`AUDIT_ACCOUNT`, 12 digits). */
+export interface AccountCollectorConfig extends CollectorConfig {
   account: string;
 }
 
-export function historyCollectorConfig(env: Env = process.env): HistoryCollectorConfig {
+export function accountCollectorConfig(env: Env = process.env): AccountCollectorConfig {
   const account = required(env, "AUDIT_ACCOUNT");
   if (!ACCOUNT_PATTERN.test(account)) throw new InputError(`AUDIT_ACCOUNT must be a 12-digit account id, got ${JSON.stringify(account)}`);
   return { ...collectorConfig(env), account };

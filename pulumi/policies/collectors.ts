@@ -1,5 +1,5 @@
 /** Roles of the functions that copy something into the audit bucket: history, grants, billing. */
-import { billingTablePrefix, grantsTablePrefix, historyAccountPrefix } from "../../queries/layout";
+import { billingTablePrefix, grantsAccountPrefix, historyAccountPrefix } from "../../queries/layout";
 import { bucketArn, doc, kms, logs, PolicyDocument, Scope } from "./document";
 
 /** The history collector: read every work group's history, write history objects in its own account's folder only. */
@@ -45,7 +45,12 @@ export function grantsPolicy(s: Scope & { lakeFormation: boolean }): PolicyDocum
       Action: ["glue:GetDatabases", "glue:GetTables"],
       Resource: [`${glue}:catalog`, `${glue}:database/*`, `${glue}:table/*/*`],
     },
-    { Sid: "WriteGrants", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${bucketArn(s)}/${grantsTablePrefix(s.prefix)}*` },
+    {
+      Sid: "WriteGrants",
+      Effect: "Allow",
+      Action: ["s3:PutObject"],
+      Resource: `${bucketArn(s)}/${grantsAccountPrefix(s.account, s.prefix)}*`,
+    },
     s.lakeFormation ? { Sid: "ReadLakeFormation", Effect: "Allow", Action: ["lakeformation:ListPermissions"], Resource: "*" } : undefined,
     logs(s),
     kms(s),

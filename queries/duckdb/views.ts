@@ -97,7 +97,7 @@ FROM ${parquetSource(files)}`;
 export function grantsSql(files: readonly string[]): string {
   if (files.length === 0) return emptyTableSql(GRANTS);
   const columns = GRANTS.columns.map((c) => `"${c.name}" AS ${sqlName(c)}`);
-  return `SELECT ${columns.join(", ")}, dt
+  return `SELECT ${columns.join(", ")}, account, dt
 FROM read_json(${fileList(files)}, columns = ${columnsSpec(GRANTS)}, format = 'newline_delimited', records = true,
   hive_partitioning = true, hive_types_autocast = false)`;
 }

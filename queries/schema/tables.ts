@@ -243,7 +243,7 @@ export const EVENTS: TableDefinition = {
   ],
 };
 
-/** What each principal may query, one row per (principal, work group | database | table, access path), a snapshot a day. */
+/** What each principal may query, one row per (principal, work group | database | table, access path), a snapshot an account a day. */
 export const GRANTS = {
   name: "grants",
   description: "Athena access each IAM user and role holds, evaluated from its policies with iam-simulate",
@@ -259,7 +259,10 @@ export const GRANTS = {
     { name: "condition_keys", type: array(string), comment: "what a conditional grant depends on" },
     { name: "note", type: string, nullable: true, comment: "why a principal could not be evaluated" },
   ],
-  partitionKeys: [{ name: "dt", format: "yyyy-MM-dd, the day of the snapshot" }],
+  partitionKeys: [
+    { name: "account", format: "12-digit id of the account whose IAM the snapshot evaluated" },
+    { name: "dt", format: "yyyy-MM-dd, the day of the snapshot" },
+  ],
 } as const satisfies TableDefinition;
 
 /**

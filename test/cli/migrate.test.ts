@@ -1,18 +1,19 @@
 /**
- * `athena-audit migrate-history`: a lake (or bucket) written before history was keyed by account is
- * moved under one account, nothing else moves, nothing already there is overwritten, and the moved
+ * `athena-audit migrate-accounts`: a lake (or bucket) written before history and grants were keyed
+ * by account is moved under one account, nothing else moves, nothing already there is overwritten, and the moved
  * lake joins as the new layout does.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as s3sdk from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { migrateBucketHistory, migrateLocalHistory } from "../../cli/migrate";
+import { migrateBucket, migrateLocalLake } from "../../cli/migrate";
 import { generateLake, Ledger } from "../../generator/generate";
+import { writeGrantsSnapshot } from "../../generator/grants";
 import { ACCOUNT_ID } from "../../generator/org";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { joinDayEmbedded } from "../../queries/join/embedded";
-import { historyAccountPrefix, historyTablePrefix } from "../../queries/layout";
+import { grantsAccountPrefix, grantsTablePrefix, historyAccountPrefix, historyTablePrefix } from "../../queries/layout";
 import { expectedEvents, tempDir } from "../support/lake";
 import { LocalS3, startS3 } from "../support/s3";
 
@@ -20,6 +21,14 @@ const PREFIX = "athena-audit";
 let root: string;
 let ledger: Ledger;
 let legacy: string[];
+let legacyGrants: string[];
+
+/** Moves a table's account folder's contents up into the table folder: the layout before accounts. */
+function unkey(table: string, accountFolder: string): void {
+  const [current, old] = [path.join(root, accountFolder), path.join(root, table)];
+  for (const entry of fs.readdirSync(current)) fs.renameSync(path.join(current, entry), path.join(old, entry));
+  fs.rmdirSync(current);
+}
 
 /** Files under a folder, as `/`-separated keys relative to `base`. */
 function keysUnder(base: string, under: string): string[] {
@@ -32,26 +41,31 @@ function keysUnder(base: string, under: string): string[] {
     .sort();
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   root = tempDir("migrate");
   ledger = generateLake({ lake: root, days: 3, seed: 13 });
-  // The lake as the version before accounts wrote it: history/region=…, no account folder.
-  const current = path.join(root, historyAccountPrefix(ACCOUNT_ID, PREFIX));
-  const old = path.join(root, historyTablePrefix(PREFIX));
-  for (const entry of fs.readdirSync(current)) fs.renameSync(path.join(current, entry), path.join(old, entry));
-  fs.rmdirSync(current);
+  await writeGrantsSnapshot(root, ledger.lastDay);
+  // The lake as the version before accounts wrote it: history/region=…, grants/dt=…, no account folder.
+  unkey(historyTablePrefix(PREFIX), historyAccountPrefix(ACCOUNT_ID, PREFIX));
+  unkey(grantsTablePrefix(PREFIX), grantsAccountPrefix(ACCOUNT_ID, PREFIX));
   legacy = keysUnder(root, historyTablePrefix(PREFIX));
+  legacyGrants = keysUnder(root, grantsTablePrefix(PREFIX));
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
-describe("migrating history to the layout keyed by account", () => {
+describe("migrating history and grants to the layout keyed by account", () => {
   it("moves every old key under the account, refusing none, and the lake then joins as generated", async () => {
     expect(legacy.length).toBeGreaterThan(0);
     expect(legacy.every((k) => k.includes("/history/region="))).toBe(true);
-    const summary = migrateLocalHistory(root, ACCOUNT_ID, PREFIX);
-    expect(summary).toEqual({ moved: legacy.length, conflicts: [] });
+    expect(legacyGrants.length).toBeGreaterThan(0);
+    expect(legacyGrants.every((k) => k.includes("/grants/dt="))).toBe(true);
+    const summary = migrateLocalLake(root, ACCOUNT_ID, PREFIX);
+    expect(summary).toEqual({ moved: legacy.length + legacyGrants.length, conflicts: [] });
     expect(keysUnder(root, historyTablePrefix(PREFIX))).toEqual(
       legacy.map((k) => k.replace(`${PREFIX}/history/`, `${PREFIX}/history/account=${ACCOUNT_ID}/`)).sort(),
+    );
+    expect(keysUnder(root, grantsTablePrefix(PREFIX))).toEqual(
+      legacyGrants.map((k) => k.replace(`${PREFIX}/grants/`, `${PREFIX}/grants/account=${ACCOUNT_ID}/`)).sort(),
     );
     const engine = await DuckDbEngine.open({ root });
     try {
@@ -64,11 +78,11 @@ describe("migrating history to the layout keyed by account", () => {
       await engine.close();
     }
     // A second run finds nothing of the old layout left.
-    expect(migrateLocalHistory(root, ACCOUNT_ID, PREFIX)).toEqual({ moved: 0, conflicts: [] });
+    expect(migrateLocalLake(root, ACCOUNT_ID, PREFIX)).toEqual({ moved: 0, conflicts: [] });
   });
 
   it("refuses an account that is no account id", () => {
-    expect(() => migrateLocalHistory(root, "prod", PREFIX)).toThrow('--account must be a 12-digit account id, got "prod"');
+    expect(() => migrateLocalLake(root, "prod", PREFIX)).toThrow('--account must be a 12-digit account id, got "prod"');
   });
 });
 
@@ -88,12 +102,15 @@ describe("migrating the audit bucket", () => {
     await put(old("primary"), "old primary");
     await put(old("bi"), "old bi");
     await put(moved("bi"), "new bi");
+    await put(`${PREFIX}/grants/dt=2026-10-01/grants.json.gz`, "old grants");
     await put(`${PREFIX}/events/dt=2026-10-01/region=us-east-1/part-00000.parquet`, "events");
-    const summary = await migrateBucketHistory(s3.client, bucket, ACCOUNT_ID, PREFIX);
-    expect(summary).toEqual({ moved: 1, conflicts: [{ from: old("bi"), to: moved("bi") }] });
+    const summary = await migrateBucket(s3.client, bucket, ACCOUNT_ID, PREFIX);
+    expect(summary).toEqual({ moved: 2, conflicts: [{ from: old("bi"), to: moved("bi") }] });
+    const grants = `${PREFIX}/grants/account=${ACCOUNT_ID}/dt=2026-10-01/grants.json.gz`;
     expect((await s3.keys()).sort()).toEqual(
-      [old("bi"), moved("bi"), moved("primary"), `${PREFIX}/events/dt=2026-10-01/region=us-east-1/part-00000.parquet`].sort(),
+      [old("bi"), moved("bi"), moved("primary"), grants, `${PREFIX}/events/dt=2026-10-01/region=us-east-1/part-00000.parquet`].sort(),
     );
+    expect((await s3.bytes(grants)).toString()).toBe("old grants");
     expect((await s3.bytes(moved("primary"))).toString()).toBe("old primary");
     expect((await s3.bytes(moved("bi"))).toString()).toBe("new bi");
   });

@@ -112,6 +112,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_LAKEFORMATION: lfUrl,
     LAKE_FORMATION: "true",
     AUDIT_BUCKET: "audit-bucket",
+    AUDIT_ACCOUNT: "200611803367",
   });
   summary = await handler({});
   rows = (await s3.lines(summary.key)) as unknown as GrantRow[];
@@ -139,7 +140,7 @@ describe("grants collector", () => {
   });
 
   it("writes today's snapshot with one row per principal and grant, in the grants table's columns", () => {
-    expect(summary.key).toBe(grantsObjectKey(new Date().toISOString().slice(0, 10)));
+    expect(summary.key).toBe(grantsObjectKey("200611803367", new Date().toISOString().slice(0, 10)));
     for (const row of rows) expect(Object.keys(row)).toEqual(GRANTS.columns.map((c) => c.name));
     expect(grantsOf("fn4-exploitableNotAction-user")).toEqual([
       "database:finance",

@@ -10,7 +10,7 @@ import { collectHistory, CollectSummary } from "../../functions/history/collect"
 import { handler } from "../../functions/history/handler";
 import { parseCollectInput } from "../../functions/history/input";
 import { createAthenaClient } from "../../queries/athena/engine";
-import { historyCollectorConfig } from "../../functions/runtime/config";
+import { accountCollectorConfig } from "../../functions/runtime/config";
 import { SILENT_LOGGER } from "../../functions/runtime/log";
 import { createS3Client } from "../../functions/runtime/s3";
 import { addDays, dayOf } from "../../queries/days";
@@ -69,7 +69,7 @@ function run(event: unknown): Promise<CollectSummary> {
   return collectHistory(parseCollectInput(event, NOW), {
     athena: createAthenaClient(),
     s3: createS3Client(),
-    config: historyCollectorConfig(),
+    config: accountCollectorConfig(),
     log: SILENT_LOGGER,
     now: NOW,
   });

@@ -274,7 +274,7 @@ describe("the local Athena's projection model", () => {
         url(`${PREFIX}/history/account=${ACCOUNT_ID}/region=us-east-1/dt=2026-11-19/stray.json.gz`),
         url(`${PREFIX}/history/account=${ACCOUNT_ID}/region=ap-south-1/dt=2026-11-19/workgroup=bi/history.json.gz`),
         // Another account's history, before the join added the account to the projection; and the
-        // layout before accounts, which `athena-audit migrate-history` moves.
+        // layout before accounts, which `athena-audit migrate-accounts` moves.
         url(`${PREFIX}/history/account=123456789012/region=us-east-1/dt=2026-11-19/workgroup=bi/history.json.gz`),
         url(`${PREFIX}/history/region=us-east-1/dt=2026-11-19/workgroup=bi/history.json.gz`),
       ],

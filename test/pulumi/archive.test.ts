@@ -20,6 +20,7 @@ import { joinedPartition } from "../support/execution-parameters";
 import { executionsUntil } from "../support/executions";
 import { IamServer, startIamServer } from "../support/iam-server";
 import { authorizationDetails } from "../../generator/iam";
+import { ACCOUNT_ID } from "../../generator/org";
 import { orgGlueOperations } from "../support/glue-catalog";
 import { LocalGlueTables } from "../support/glue-tables";
 import { billingObjectKey, grantsObjectKey } from "../../queries/layout";
@@ -51,7 +52,15 @@ const glue = new LocalGlueTables();
 
 beforeAll(async () => {
   build();
-  main = plan("main", { "aws:region": "us-east-1", role: "main", createTrail: true, joinRegions: ["us-east-1"], collectBilling: true });
+  // Deployed to the generated organization's account: the local IAM answers with that account's principals.
+  main = plan("main", {
+    "aws:region": "us-east-1",
+    "mock:account": ACCOUNT_ID,
+    role: "main",
+    createTrail: true,
+    joinRegions: ["us-east-1"],
+    collectBilling: true,
+  });
   model = planModel(main, "us-east-1");
   glue.loadPlan(main);
   // The handlers reach S3 as their planned roles: S3 refuses what those roles may not do (see iam/s3-front.ts).
@@ -251,7 +260,11 @@ describe("Lambda archives", () => {
 
   it("grants collector: the handler loaded from the archive writes today's grants snapshot", async () => {
     const summary = await invoke("grants", {});
-    expect(summary).toMatchObject({ principals: 9, unevaluated: [], key: grantsObjectKey(dayOf(new Date())) });
+    expect(summary).toMatchObject({
+      principals: 9,
+      unevaluated: [],
+      key: grantsObjectKey(archive("grants").environment.AUDIT_ACCOUNT, dayOf(new Date())),
+    });
     const rows = await s3.lines(String(summary.key));
     expect(
       rows

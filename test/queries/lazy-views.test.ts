@@ -60,7 +60,7 @@ async function lakeWithUnreadableTables(): Promise<{ root: string; history: stri
     root,
     history: put(root, historyObjectKey({ account: ACCOUNT_ID, region: REGION, dt: DAY, workGroup: "primary" }), garbage),
     trail: put(root, cloudTrailObjectKey({ account: ACCOUNT, region: REGION }, new Date(`${DAY}T12:00:00Z`), "abcd"), garbage),
-    grants: put(root, grantsObjectKey(DAY), garbage),
+    grants: put(root, grantsObjectKey(ACCOUNT_ID, DAY), garbage),
   };
 }
 

@@ -20,6 +20,8 @@ import {
   cloudTrailObjectKey,
   eventsPartitionPrefix,
   historyObjectKey,
+  grantsObjectKey,
+  migratedGrantsKey,
   migratedHistoryKey,
   parseCloudTrailKey,
 } from "../../queries/layout";
@@ -182,7 +184,7 @@ describe("the on-disk layout", () => {
     expect(historyObjectKey({ account: "111122223333", region: "us-east-1", dt: "2024-03-01", workGroup: "primary" })).toBe(
       "athena-audit/history/account=111122223333/region=us-east-1/dt=2024-03-01/workgroup=primary/history.json.gz",
     );
-    // The layout before accounts moves under one (athena-audit migrate-history); nothing else does.
+    // The layout before accounts moves under one (athena-audit migrate-accounts); nothing else does.
     expect(
       migratedHistoryKey("athena-audit/history/region=us-east-1/dt=2024-03-01/workgroup=primary/history.json.gz", "111122223333"),
     ).toBe("athena-audit/history/account=111122223333/region=us-east-1/dt=2024-03-01/workgroup=primary/history.json.gz");
@@ -192,6 +194,16 @@ describe("the on-disk layout", () => {
       "athena-audit/events/dt=2024-03-01/region=us-east-1/part-00000.parquet",
     ])
       expect(migratedHistoryKey(other, "111122223333"), other).toBeUndefined();
+    // Grants too: each account's snapshot in its own folder; the old layout moves under one account.
+    expect(grantsObjectKey("111122223333", "2024-03-01")).toBe("athena-audit/grants/account=111122223333/dt=2024-03-01/grants.json.gz");
+    expect(migratedGrantsKey("athena-audit/grants/dt=2024-03-01/grants.json.gz", "111122223333")).toBe(
+      "athena-audit/grants/account=111122223333/dt=2024-03-01/grants.json.gz",
+    );
+    for (const other of [
+      "athena-audit/grants/account=111122223333/dt=2024-03-01/grants.json.gz",
+      "athena-audit/history/region=us-east-1/dt=2024-03-01/workgroup=primary/history.json.gz",
+    ])
+      expect(migratedGrantsKey(other, "111122223333"), other).toBeUndefined();
     expect(eventsPartitionPrefix("2024-03-01", "us-east-1", "audit")).toBe("audit/events/dt=2024-03-01/region=us-east-1/");
     const key = cloudTrailObjectKey({ account: "111122223333", region: "us-east-1" }, new Date("2024-03-02T00:07:31Z"), "AbCdEf0123456789");
     expect(key).toBe(

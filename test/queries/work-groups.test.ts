@@ -24,7 +24,7 @@ describe("work-group projection", () => {
       workGroup: "w",
     });
     for (const other of [
-      // The layout before accounts: athena-audit migrate-history moves it (migratedHistoryKey).
+      // The layout before accounts: athena-audit migrate-accounts moves it (migratedHistoryKey).
       "athena-audit/history/region=r/dt=2026-11-19/workgroup=w/",
       "athena-audit/history/account=a/region=r/dt=2026-11-19/",
       "athena-audit/history/region=r/dt=yesterday/workgroup=w/",
