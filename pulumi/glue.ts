@@ -73,11 +73,15 @@ function spec(table: TableDefinition, location: string, storage: Storage, parame
 
 /**
  * Table parameters the program keeps after creation, by table: the daily join adds every work group
- * it finds in history to the history table's enum (functions/join/work-groups.ts). Pulumi sets them
- * when it creates the table and then leaves them to the program (`ignoreChanges`), so an update
- * does not take back a work group the join added.
+ * and account it finds in history to the history table's enums, and every account it finds in
+ * grants to the grants table's (functions/join/work-groups.ts). Pulumi sets them when it creates
+ * the table and then leaves them to the program (`ignoreChanges`), so an update does not take back
+ * what the join added.
  */
-export const KEPT_BY_PROGRAM: Readonly<Record<string, readonly string[]>> = { [HISTORY.name]: [WORK_GROUP_VALUES, ACCOUNT_VALUES] };
+export const KEPT_BY_PROGRAM: Readonly<Record<string, readonly string[]>> = {
+  [HISTORY.name]: [WORK_GROUP_VALUES, ACCOUNT_VALUES],
+  [GRANTS.name]: [ACCOUNT_VALUES],
+};
 
 /** A table parameter as a Pulumi property path (`parameters["projection.workgroup.values"]`: the key holds dots). */
 export function parameterPath(key: string): string {
@@ -133,7 +137,10 @@ export function eventsTable(bucket: string, prefix: string, regions: string[]): 
   });
 }
 
-/** `accounts`: the main account and the members whose grants collectors the stack expects. */
+/**
+ * `accounts`: the main account and the members whose grants collectors the stack expects; the join
+ * adds any other account whose grants appear (see KEPT_BY_PROGRAM).
+ */
 export function grantsTable(bucket: string, prefix: string, accounts: string[]): GlueTableSpec {
   const location = `s3://${bucket}/${grantsTablePrefix(prefix)}`;
   return spec(GRANTS, location, JSON_LINES({ "ignore.malformed.json": "true" }), {

@@ -1,7 +1,8 @@
 /**
  * The Pulumi program: `pulumi up` per stack and region. A `main` stack deploys the whole audit; a
- * `collector` stack (each extra region) deploys the history collector only. Configuration is
- * checked before any resource is planned.
+ * `collector` stack (each extra region, each member account's regions) deploys the history
+ * collector, and with `collectGrants` its account's grants collector. Configuration is checked
+ * before any resource is planned.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

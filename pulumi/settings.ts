@@ -80,9 +80,16 @@ export interface CollectorSettings {
   bucketName?: string;
   mainStack?: string;
   prefix: string;
-  schedules: Pick<Schedules, "collector">;
+  schedules: Pick<Schedules, "collector" | "grants">;
   kmsKeyArn?: string;
   lambdaRoleArn?: string;
+  /**
+   * Deploy a grants collector too, writing this account's snapshot into the main bucket. IAM is
+   * global: one collector stack per account sets it (typically the one in the account's main region).
+   */
+  collectGrants: boolean;
+  /** With `collectGrants`: read this account's Lake Formation permissions as well. */
+  lakeFormation: boolean;
 }
 
 export type Settings = MainSettings | CollectorSettings;
@@ -124,6 +131,7 @@ const KNOWN = [
   "systemTables",
   "memberAccounts",
   "organizationId",
+  "collectGrants",
 ];
 
 /** Settings a collector stack has no use for: refused there rather than silently ignored. */
@@ -229,6 +237,11 @@ export function parseSettings(raw: Raw, region: string | undefined): Settings {
     const mainStack = text(raw, "mainStack", /^[^/]+\/[^/]+\/[^/]+$/, "a stack reference like org/athena-audit/main");
     if (!bucketName && !mainStack)
       throw new ConfigError("bucketName", "or athena-audit:mainStack is required for a collector stack: where history goes");
+    const collectGrants = flag(raw, "collectGrants");
+    const lakeFormation = flag(raw, "lakeFormation");
+    if (lakeFormation && !collectGrants)
+      throw new ConfigError("lakeFormation", "has no effect in a collector stack unless athena-audit:collectGrants is true");
+    const { collector, grants } = schedules(raw);
     return {
       role,
       region,
@@ -236,11 +249,16 @@ export function parseSettings(raw: Raw, region: string | undefined): Settings {
       bucketName,
       mainStack,
       prefix,
-      schedules: { collector: schedules(raw).collector },
+      schedules: { collector, grants },
       kmsKeyArn,
       lambdaRoleArn,
+      collectGrants,
+      lakeFormation,
     };
   }
+  // The main stack always collects its own account's grants.
+  if (raw.collectGrants !== undefined)
+    throw new ConfigError("collectGrants", "applies to collector stacks only (the main stack always deploys the grants collector)");
   const trail = cloudTrail(raw);
   const createTrail = flag(raw, "createTrail");
   if (!trail && !createTrail)

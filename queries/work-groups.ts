@@ -26,16 +26,20 @@ export type WorkGroupProjection = { kind: "enum"; values: string[] } | { kind: "
  * commas only: white space belongs to the value (Athena user guide, "Supported types for partition
  * projection").
  */
-export function workGroupProjection(parameters: Readonly<Record<string, string | undefined>>, key = WORK_GROUP_KEY): WorkGroupProjection {
+export function workGroupProjection(
+  parameters: Readonly<Record<string, string | undefined>>,
+  key = WORK_GROUP_KEY,
+  table = "history",
+): WorkGroupProjection {
   if (parameters["projection.enabled"]?.trim().toLowerCase() !== "true")
-    return { kind: "other", reason: "the history table does not use partition projection" };
+    return { kind: "other", reason: `the ${table} table does not use partition projection` };
   const type = parameters[`projection.${key}.type`]?.trim().toLowerCase();
   if (type !== "enum") return { kind: "other", reason: `projection.${key}.type is ${JSON.stringify(type ?? null)}, not enum` };
   const values = (parameters[`projection.${key}.values`] ?? "").split(",").filter((v) => v !== "");
   return { kind: "enum", values };
 }
 
-/** The history table's partition key that holds the account, kept by the join like the work groups. */
+/** The history and grants tables' partition key that holds the account, kept by the join like the work groups. */
 export const ACCOUNT_KEY = "account";
 export const ACCOUNT_VALUES = `projection.${ACCOUNT_KEY}.values`;
 

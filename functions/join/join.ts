@@ -4,7 +4,9 @@
  * as `INSERT INTO events`, and check it. A failed insert leaves the partition empty (Athena leaves
  * orphan files behind), and the run reports which day and region failed. Each insert writes one
  * partition (dt, region), well under Athena's 100-partition limit per INSERT. History that Athena
- * could not see is named per (day, region), and fails the run too.
+ * could not see is named per (day, region), and fails the run too. It also keeps the grants
+ * table's account enum up to date with the accounts whose grants it finds; a failure there fails the
+ * run after the join, without holding back the events or the history retention.
  */
 import * as glue from "@aws-sdk/client-glue";
 import * as s3 from "@aws-sdk/client-s3";
@@ -18,12 +20,12 @@ import { JoinConfig } from "../runtime/config";
 import { Logger } from "../runtime/log";
 import { deleteKeys, listKeys } from "../runtime/s3";
 import { expiredHistoryKeys, joinedDays } from "./retention";
-import { keepWorkGroupsProjected } from "./work-groups";
+import { keepGrantsAccountsProjected, keepWorkGroupsProjected } from "./work-groups";
 
 export interface JoinDeps {
   engine: QueryEngine;
   s3: s3.S3Client;
-  /** Reads and extends the history table's work-group projection. */
+  /** Reads and extends the history table's work-group and account projections, and the grants table's account projection. */
   glue: glue.GlueClient;
   config: JoinConfig;
   /** The text of queries/sql/events_join.sql. */
@@ -57,6 +59,14 @@ export interface JoinEventsSummary {
   };
   /** Joined (day, region) pairs whose history holds work groups Athena could not see: their queries are missing. */
   unjoinedWorkGroups: UnjoinedWorkGroups[];
+  grantsAccounts: {
+    /** Accounts this run added to the grants table's account projection (a member account's first snapshot). */
+    added: string[];
+    /** Accounts the grants table projects after the run (absent when it was not read: no grants found, or a failure). */
+    projected?: string[];
+    /** Why the projection could not be read or extended. */
+    error?: string;
+  };
 }
 
 async function joinPartition(day: string, region: string, deps: JoinDeps): Promise<PartitionResult> {
@@ -107,6 +117,7 @@ async function expireHistory(deps: JoinDeps): Promise<number> {
 
 export async function joinEvents(days: readonly string[], deps: JoinDeps): Promise<JoinEventsSummary> {
   const workGroups = await keepWorkGroupsProjected(days, deps);
+  const grantsAccounts = await keepGrantsAccountsProjected(deps);
   const partitions: PartitionResult[] = [];
   const total = days.length * deps.config.regions.length;
   for (const day of days) {
@@ -127,6 +138,7 @@ export async function joinEvents(days: readonly string[], deps: JoinDeps): Promi
     historyObjectsExpired: complete ? await expireHistory(deps) : 0,
     workGroups: { added: workGroups.added, projected: workGroups.projected, error: workGroups.error },
     unjoinedWorkGroups: unjoined,
+    grantsAccounts: { added: grantsAccounts.added, projected: grantsAccounts.projected, error: grantsAccounts.error },
   };
   deps.log.info("done", {
     partitions: partitions.length,
@@ -134,6 +146,7 @@ export async function joinEvents(days: readonly string[], deps: JoinDeps): Promi
     historyObjectsExpired: summary.historyObjectsExpired,
     workGroupsAdded: workGroups.added,
     unjoinedWorkGroups: unjoined,
+    grantsAccountsAdded: grantsAccounts.added,
   });
   const problems: string[] = [];
   if (failed.length > 0) {
@@ -145,6 +158,7 @@ export async function joinEvents(days: readonly string[], deps: JoinDeps): Promi
     problems.push(`history of work group(s) that Athena could not see was not joined: ${list}`);
   }
   if (workGroups.error) problems.push(workGroups.error);
+  if (grantsAccounts.error) problems.push(grantsAccounts.error);
   if (problems.length > 0) throw new AuditError(problems.join("; "));
   return summary;
 }

@@ -4,14 +4,16 @@
  * folder. The join lists the work-group folders of the days it reads (one ListObjectsV2 with a
  * delimiter per region and day, inside the history prefix) and adds the missing ones to the table
  * (glue:GetTable, then glue:UpdateTable on the history table only, at the version it read, so a
- * concurrent change is never overwritten). The decisions are pure, in queries/work-groups.ts.
+ * concurrent change is never overwritten). The grants table's account enum is kept the same way: an
+ * account whose grants appear (a member account's grants collector) is added to it. The decisions
+ * are pure, in queries/work-groups.ts.
  */
 import * as glue from "@aws-sdk/client-glue";
 import * as s3 from "@aws-sdk/client-s3";
 import { mapLimit } from "../../queries/concurrency";
-import { HistoryPartition, historyDayPrefix, historyTablePrefix, parseHistoryPartition } from "../../queries/layout";
+import { grantsTablePrefix, HistoryPartition, historyDayPrefix, historyTablePrefix, parseHistoryPartition } from "../../queries/layout";
 import { ACCOUNT_PATTERN } from "../../queries/names";
-import { HISTORY } from "../../queries/schema/tables";
+import { GRANTS, HISTORY } from "../../queries/schema/tables";
 import { ACCOUNT_KEY, historyDaysRead, projectionChange, workGroupProjection } from "../../queries/work-groups";
 import { Logger } from "../runtime/log";
 
@@ -43,10 +45,10 @@ const LISTING_CONCURRENCY = 8;
 /** UpdateTable refused for a concurrent change: read the table again and retry, this many times in all. */
 const UPDATE_ATTEMPTS = 3;
 
-/** The accounts with history in the bucket (`account=<id>/` folders): one listing, common prefixes only. */
-async function listHistoryAccounts(deps: Pick<WorkGroupDeps, "s3" | "config">): Promise<string[]> {
+/** The accounts with a folder below a table's prefix (`account=<id>/`): one listing, common prefixes only. */
+async function listAccounts(deps: Pick<WorkGroupDeps, "s3" | "config">, tablePrefix: string): Promise<string[]> {
   const accounts: string[] = [];
-  const request = { Bucket: deps.config.bucket, Prefix: historyTablePrefix(deps.config.prefix), Delimiter: "/" };
+  const request = { Bucket: deps.config.bucket, Prefix: tablePrefix, Delimiter: "/" };
   for await (const page of s3.paginateListObjectsV2({ client: deps.s3 }, request)) {
     for (const common of page.CommonPrefixes ?? []) {
       const m = /account=([^/]+)\/$/.exec(common.Prefix ?? "");
@@ -59,7 +61,7 @@ async function listHistoryAccounts(deps: Pick<WorkGroupDeps, "s3" | "config">): 
 /** The work-group folders below each (account, region, day)'s history prefix: common prefixes only, no object is listed. */
 export async function listHistoryFolders(deps: Pick<WorkGroupDeps, "s3" | "config">, dts: readonly string[]): Promise<HistoryPartition[]> {
   const { bucket, prefix, regions } = deps.config;
-  const accounts = await listHistoryAccounts(deps);
+  const accounts = await listAccounts(deps, historyTablePrefix(prefix));
   const pairs = accounts.flatMap((account) => regions.flatMap((region) => dts.map((dt) => ({ account, region, dt }))));
   const listed = await mapLimit(pairs, LISTING_CONCURRENCY, async (pair) => {
     const found: HistoryPartition[] = [];
@@ -165,4 +167,75 @@ export async function keepWorkGroupsProjected(days: readonly string[], deps: Wor
   if (result.error) deps.log.error("work-groups-not-projected", { ...fields, reason: result.error });
   else deps.log.info("work-groups", fields);
   return { history, ...result };
+}
+
+/** What the join found in grants and did to the grants table's account enum. */
+export interface GrantsAccountsCheck {
+  /** Accounts with a grants folder in the bucket, sorted. */
+  found: string[];
+  /** The accounts the grants table projects after the check; undefined when it was not read (or nothing was found). */
+  projected?: string[];
+  /** Accounts this run added to the projection. */
+  added: string[];
+  /** Folder names that are no account id, which the enum never holds. */
+  unprojectable: string[];
+  /** Why the projection could not be read or extended. */
+  error?: string;
+}
+
+const grantsFailure = (message: string) => `the grants table's account projection could not be read or extended: ${message}`;
+
+async function extendGrantsAccounts(deps: WorkGroupDeps, found: string[]): Promise<Omit<GrantsAccountsCheck, "found">> {
+  for (let attempt = 1; ; attempt++) {
+    let table: glue.Table | undefined;
+    try {
+      table = (await deps.glue.send(new glue.GetTableCommand({ DatabaseName: deps.config.database, Name: GRANTS.name }))).Table;
+    } catch (error) {
+      return { added: [], unprojectable: [], error: grantsFailure((error as Error).message) };
+    }
+    const parameters = table?.Parameters ?? {};
+    const projection = workGroupProjection(parameters, ACCOUNT_KEY, GRANTS.name);
+    if (!table || projection.kind !== "enum")
+      return {
+        added: [],
+        unprojectable: [],
+        error: grantsFailure(projection.kind === "enum" ? "GetTable returned no table" : projection.reason),
+      };
+    const change = projectionChange(parameters, found, ACCOUNT_KEY, ACCOUNT_PATTERN);
+    if (!change.parameters) return { projected: projection.values, added: [], unprojectable: change.unprojectable };
+    try {
+      await deps.glue.send(
+        new glue.UpdateTableCommand({
+          DatabaseName: deps.config.database,
+          TableInput: tableInput(table, change.parameters),
+          VersionId: table.VersionId,
+        }),
+      );
+      return { projected: [...projection.values, ...change.add], added: change.add, unprojectable: change.unprojectable };
+    } catch (error) {
+      if (error instanceof glue.ConcurrentModificationException && attempt < UPDATE_ATTEMPTS) continue;
+      return {
+        projected: projection.values,
+        added: [],
+        unprojectable: change.unprojectable,
+        error: grantsFailure((error as Error).message),
+      };
+    }
+  }
+}
+
+/**
+ * Makes every account with grants in the bucket visible to Athena: one delimited listing of the
+ * grants prefix (its `account=<id>/` folders), then, only when there are any, the grants table read
+ * and, for an account its enum lacks, extended (`UpdateTable` at the version read, as for history).
+ * A failure is returned, not thrown: it concerns the grants table, not the events the join writes.
+ */
+export async function keepGrantsAccountsProjected(deps: WorkGroupDeps): Promise<GrantsAccountsCheck> {
+  const found = await listAccounts(deps, grantsTablePrefix(deps.config.prefix));
+  const result: Omit<GrantsAccountsCheck, "found"> =
+    found.length === 0 ? { added: [], unprojectable: [] } : await extendGrantsAccounts(deps, found);
+  const fields = { found, added: result.added, unprojectable: result.unprojectable, projected: result.projected };
+  if (result.error) deps.log.error("grants-accounts-not-projected", { ...fields, reason: result.error });
+  else deps.log.info("grants-accounts", fields);
+  return { found, ...result };
 }

@@ -87,12 +87,16 @@ export function systemTableRead(s: Pick<Scope, "partition" | "region" | "account
   ];
 }
 
-/** The daily join: keep history's work groups projected, run the join in the audit's work group, replace events partitions. */
+/**
+ * The daily join: keep history's work groups and accounts and grants' accounts projected, run the
+ * join in the audit's work group, replace events partitions.
+ */
 export function joinPolicy(s: AthenaScope): PolicyDocument {
   const trail = `arn:${s.partition}:s3:::${s.trailBucket}`;
   return doc([
     runQueries(s),
-    glueRead(s, ["history", "cloudtrail", "events"]),
+    // The grants table is read only for its account enum (below), never queried by the join.
+    glueRead(s, ["history", "cloudtrail", "events", "grants"]),
     {
       Sid: "ListSources",
       Effect: "Allow",
@@ -107,9 +111,10 @@ export function joinPolicy(s: AthenaScope): PolicyDocument {
       Action: ["s3:PutObject", "s3:DeleteObject"],
       Resource: `${bucketArn(s)}/${eventsTablePrefix(s.prefix)}*`,
     },
-    // Before joining, the join adds work groups found in history to the history table's enum
-    // projection (GetTable is in "Catalog"): Athena reads no folder the enum does not list.
-    { Sid: "ProjectWorkGroups", Effect: "Allow", Action: ["glue:UpdateTable"], Resource: glueArns(s, ["history"]) },
+    // Before joining, the join adds work groups and accounts found in history to the history
+    // table's enum projections, and accounts found in grants to the grants table's (GetTable is in
+    // "Catalog"; the listings use "ListSources"): Athena reads no folder an enum does not list.
+    { Sid: "ProjectPartitions", Effect: "Allow", Action: ["glue:UpdateTable"], Resource: glueArns(s, ["history", "grants"]) },
     // INSERT INTO a partitioned table registers the partitions it wrote.
     {
       Sid: "RegisterEventsPartitions",

@@ -1,9 +1,10 @@
 /**
- * Bucket-policy statements that admit member accounts' history collectors to the main bucket:
- * exactly what a collector does (list, then read and write its history), each account only in
- * its own `history/account=<id>/` folder.
+ * Bucket-policy statements that admit member accounts' collectors to the main bucket: exactly what
+ * they do, each account only in its own folders. The history collector lists, then reads and
+ * writes its `history/account=<id>/`; the grants collector (`collectGrants`) only puts its daily
+ * snapshot under `grants/account=<id>/`.
  */
-import { historyAccountPrefix } from "../../queries/layout";
+import { grantsAccountPrefix, historyAccountPrefix } from "../../queries/layout";
 import { Statement } from "./document";
 
 export interface Members {
@@ -34,6 +35,15 @@ function admit(sid: string, bucketArn: string, prefix: string, who: Pick<Stateme
       Principal: who.Principal,
       Action: ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"],
       Resource: `${bucketArn}/${own}*`,
+      ...(who.Condition ? { Condition: who.Condition } : {}),
+    },
+    // One PutObject a day (functions/grants/collect.ts): no listing, no reading back, no multipart upload.
+    {
+      Sid: `${sid}WriteGrants`,
+      Effect: "Allow",
+      Principal: who.Principal,
+      Action: ["s3:PutObject"],
+      Resource: `${bucketArn}/${grantsAccountPrefix(PRINCIPAL_ACCOUNT, prefix)}*`,
       ...(who.Condition ? { Condition: who.Condition } : {}),
     },
   ];

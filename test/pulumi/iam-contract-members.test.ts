@@ -1,17 +1,19 @@
 /**
- * The IAM contract for issue 16's member-account collectors. The history collector (handler and
- * collect.ts, real SDK clients) runs as the role a collector stack planned in a member account
- * gives it, against the local Athena and s3rver behind the IAM-aware front, writing into the MAIN
- * stack's bucket under the main stack's planned bucket policy. The bucket belongs to the main
- * account, so S3 needs both the member's identity policy and the bucket policy to allow each call.
- * Every call must be allowed with `memberAccounts` or `organizationId`; without them the run is
- * refused, naming the request; and no member may touch another account's folder.
+ * The IAM contract for issue 16's member-account collectors. The history and grants collectors
+ * (handlers and collect.ts, real SDK clients) run as the roles a collector stack planned in a member
+ * account (with `collectGrants`) gives them, against the local Athena, Glue, IAM and s3rver behind
+ * the IAM-aware front, writing into the MAIN stack's bucket under the main stack's planned bucket
+ * policy. The bucket belongs to the main account, so S3 needs both the member's identity policy and
+ * the bucket policy to allow each call. Every call must be allowed with `memberAccounts` or
+ * `organizationId`; without them (or without the statement admitting grants) the run is refused,
+ * naming the request; and no member may touch another account's folders.
  */
 import * as s3sdk from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { handler as grantsHandler } from "../../functions/grants/handler";
 import { handler as historyHandler } from "../../functions/history/handler";
 import { addDays, dayOf } from "../../queries/days";
-import { historyAccountPrefix, historyObjectKey } from "../../queries/layout";
+import { grantsAccountPrefix, grantsObjectKey, grantsTablePrefix, historyAccountPrefix, historyObjectKey } from "../../queries/layout";
 import { executionsUntil } from "../support/executions";
 import { checkContract, ContractReport } from "../support/iam/contract";
 import { lambdaRuntimeRequests } from "../support/iam/on-behalf";
@@ -56,8 +58,8 @@ const runs = {} as Record<
 >;
 
 const policyOf = (variant: Variant): Record<string, PolicyDocument> => ({ [BUCKET]: mains[variant].bucketPolicies[BUCKET] });
-const memberRole = (key: string, policy?: PolicyDocument): Principal => ({
-  ...member.roles.get(member.functions.history.role)!,
+const memberRole = (key: string, policy?: PolicyDocument, fn = "history"): Principal => ({
+  ...member.roles.get(member.functions[fn].role)!,
   accessKeyId: key,
   // The member account belongs to the organization; only the org variant's policy looks at it.
   organizationId: ORG,
@@ -97,6 +99,57 @@ async function collect(variant: Variant) {
   runs[variant] = { log, role, extra, report, outcome, keys: await world.s3.keys(historyAccountPrefix(MEMBER)) };
 }
 
+/** The listed main stack's bucket policy without the statement admitting members' grants: history only. */
+const historyOnly = (): PolicyDocument => {
+  const policy = mains.listed.bucketPolicies[BUCKET];
+  return { ...policy, Statement: policy.Statement.filter((s) => s.Sid !== "MemberAccountsWriteGrants") };
+};
+
+const GRANTS_RUNS = { listed: () => policyOf("listed")[BUCKET], org: () => policyOf("org")[BUCKET], historyOnly } as const;
+type GrantsRun = keyof typeof GRANTS_RUNS;
+const grantsRuns = {} as Record<
+  GrantsRun,
+  {
+    log: CallLog;
+    role: Principal;
+    extra: IamRequest[];
+    report: ContractReport;
+    outcome: { key: string } | { error: string };
+    keys: string[];
+  }
+>;
+
+/** Runs the member's grants collector once under `run`'s bucket policy (its callers are named `grants.<run>-grants`). */
+async function collectGrants(run: GrantsRun) {
+  const policy = GRANTS_RUNS[run]();
+  world.bucketPolicies[BUCKET] = policy;
+  for (const key of await world.s3.keys(grantsAccountPrefix(MEMBER)))
+    await world.s3.client.send(new s3sdk.DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
+  const variant = `grants.${run}`;
+  const { env, log } = await world.endpoints(variant, { partition: "aws", region: REGION, account: MEMBER });
+  const key = `${variant}-grants`;
+  const role = memberRole(key, undefined, "grants");
+  world.principals.set(key, role);
+  const restore = useLocalAws({
+    ...env,
+    ...member.functions.grants.environment,
+    AWS_REGION: REGION,
+    AWS_ACCESS_KEY_ID: key,
+    AWS_SECRET_ACCESS_KEY: "local-secret",
+  });
+  let outcome: { key: string } | { error: string };
+  try {
+    outcome = { key: (await grantsHandler({})).key };
+  } catch (error) {
+    outcome = { error: (error as Error).message };
+  } finally {
+    restore();
+  }
+  const extra = lambdaRuntimeRequests(member.functions.grants).map((r) => ({ ...r, principal: key }));
+  const report = await checkContract(log, new Map([[key, role]]), extra, { [BUCKET]: policy }, world.bucketAccounts);
+  grantsRuns[run] = { log, role, extra, report, outcome, keys: await world.s3.keys(grantsTablePrefix()) };
+}
+
 beforeAll(async () => {
   build();
   for (const [name, config] of Object.entries(MAINS) as [Variant, Record<string, unknown>][])
@@ -107,6 +160,7 @@ beforeAll(async () => {
     mainRegion: "us-east-1",
     bucketName: BUCKET,
     "mock:account": MEMBER,
+    collectGrants: true,
   });
   member = planModel(collector, REGION, {}, MEMBER);
   world = await startWorld({
@@ -120,6 +174,7 @@ beforeAll(async () => {
   // The bucket is the main account's: a member's call is cross-account.
   world.bucketAccounts[BUCKET] = MAIN_ACCOUNT;
   for (const variant of Object.keys(MAINS) as Variant[]) await collect(variant);
+  for (const run of Object.keys(GRANTS_RUNS) as GrantsRun[]) await collectGrants(run);
 }, 180_000);
 
 afterAll(async () => {
@@ -129,6 +184,7 @@ afterAll(async () => {
 describe("the plans", () => {
   it("plan a collector in the member account that writes as that account into the main bucket", () => {
     expect(member.functions.history.environment).toMatchObject({ AUDIT_BUCKET: BUCKET, AUDIT_ACCOUNT: MEMBER });
+    expect(member.functions.grants.environment).toMatchObject({ AUDIT_BUCKET: BUCKET, AUDIT_ACCOUNT: MEMBER });
     expect(mains.listed.bucket).toBe(BUCKET);
     expect(memberRole("x").arn).toBe(`arn:aws:iam::${MEMBER}:role/${member.functions.history.role}`);
   });
@@ -179,10 +235,67 @@ describe("IAM contract, a member account's collector, main stack without memberA
   });
 });
 
+describe.each(["listed", "org"] as const)("IAM contract, a member account's grants collector, main stack admitting it (%s)", (run) => {
+  it("writes the member's snapshot into its own grants folder of the main bucket, and nowhere else", () => {
+    const key = grantsObjectKey(MEMBER, dayOf(NOW));
+    expect(grantsRuns[run].outcome).toEqual({ key });
+    expect(grantsRuns[run].keys).toEqual([key]);
+    // Its own account's IAM, its region's Glue catalog and work groups; one PutObject.
+    const calls = grantsRuns[run].log.calls.map((c) => `${c.service} ${c.operation}`);
+    expect(new Set(calls)).toEqual(
+      new Set([
+        "iam GetAccountAuthorizationDetails",
+        "athena AmazonAthena.ListWorkGroups",
+        "athena AWSGlue.GetDatabases",
+        "athena AWSGlue.GetTables",
+        "s3 PutObject",
+      ]),
+    );
+  });
+
+  it("allows every call, by both the member's role and the main bucket's policy", () => {
+    expect(grantsRuns[run].report.denied).toEqual([]);
+  });
+
+  it("allows nothing no call needed", () => {
+    expect(grantsRuns[run].report.unused).toEqual({});
+  });
+});
+
+describe("IAM contract, a member account's grants collector, bucket policy admitting history but not grants", () => {
+  it("is refused live, by the bucket policy, on its one write", () => {
+    const key = grantsObjectKey(MEMBER, dayOf(NOW));
+    expect(grantsRuns.historyOnly.outcome).toEqual({
+      error: expect.stringContaining(`not authorized to perform: s3:PutObject on resource: arn:aws:s3:::${BUCKET}/${key}`) as unknown,
+    });
+    expect(grantsRuns.historyOnly.keys).toEqual([]);
+  });
+
+  it("fails the contract, naming the refused request", () => {
+    const key = grantsObjectKey(MEMBER, dayOf(NOW));
+    expect(grantsRuns.historyOnly.report.denied).toEqual([
+      `grants.historyOnly-grants: S3 PutObject s3://${BUCKET}/${key} needs s3:PutObject on arn:aws:s3:::${BUCKET}/${key}: ImplicitlyDenied`,
+      `grants.historyOnly-grants: s3 PutObject: User: arn:aws:iam::${MEMBER}:role/grants is not authorized to perform: s3:PutObject ` +
+        `on resource: arn:aws:s3:::${BUCKET}/${key} (ImplicitlyDenied)`,
+    ]);
+  });
+
+  it("fails the contract for an admitted run's write, replayed without the grants statement", async () => {
+    const { log, role, extra } = grantsRuns.listed;
+    const report = await checkContract(log, new Map([[role.accessKeyId, role]]), extra, { [BUCKET]: historyOnly() }, world.bucketAccounts);
+    expect(report.denied.map((d) => / needs (\S+) on (\S+): /.exec(d)?.slice(1).join(" ")).filter(Boolean)).toEqual([
+      `s3:PutObject arn:aws:s3:::${BUCKET}/${grantsObjectKey(MEMBER, dayOf(NOW))}`,
+    ]);
+  });
+});
+
 describe("a member stays in its own folder", () => {
   const own = historyObjectKey({ account: MEMBER, region: REGION, dt: YESTERDAY, workGroup: "primary" });
   const mains_ = historyObjectKey({ account: MAIN_ACCOUNT, region: REGION, dt: YESTERDAY, workGroup: "primary" });
   const other = historyObjectKey({ account: "345678901234", region: REGION, dt: YESTERDAY, workGroup: "primary" });
+  const ownGrants = grantsObjectKey(MEMBER, YESTERDAY);
+  const mainGrants = grantsObjectKey(MAIN_ACCOUNT, YESTERDAY);
+  const otherGrants = grantsObjectKey("345678901234", YESTERDAY);
   /** A member role whose own policy allows any S3 call on the bucket: only the bucket policy confines it. */
   const broad: PolicyDocument = {
     Version: "2012-10-17",
@@ -195,7 +308,7 @@ describe("a member stays in its own folder", () => {
     return decision.allowed ? "allowed" : "denied";
   };
 
-  it.each(["listed", "org"] as const)("is refused live writing into the main account's folder (%s)", async (variant) => {
+  it.each(["listed", "org"] as const)("is refused live writing into the main account's folders (%s)", async (variant) => {
     world.bucketPolicies[BUCKET] = mains[variant].bucketPolicies[BUCKET];
     const key = `${variant}-broad`;
     world.principals.set(key, memberRole(key, broad));
@@ -205,7 +318,11 @@ describe("a member stays in its own folder", () => {
       await expect(client.send(new s3sdk.PutObjectCommand({ Bucket: BUCKET, Key: mains_, Body: "x" }))).rejects.toThrow(
         new RegExp(`not authorized to perform: s3:PutObject on resource: arn:aws:s3:::${BUCKET}/${mains_}`),
       );
+      await expect(client.send(new s3sdk.PutObjectCommand({ Bucket: BUCKET, Key: mainGrants, Body: "x" }))).rejects.toThrow(
+        `not authorized to perform: s3:PutObject on resource: arn:aws:s3:::${BUCKET}/${mainGrants}`,
+      );
       await client.send(new s3sdk.PutObjectCommand({ Bucket: BUCKET, Key: own, Body: "x" }));
+      await client.send(new s3sdk.PutObjectCommand({ Bucket: BUCKET, Key: ownGrants, Body: "x" }));
       client.destroy();
     } finally {
       restore();
@@ -227,6 +344,28 @@ describe("a member stays in its own folder", () => {
           verdict(variant, role, "s3:DeleteObject", own),
         ]),
       ).toEqual(["allowed", "allowed", "denied", "denied", "denied", "denied", "denied"]);
+    },
+  );
+
+  it.each(["listed", "org"] as const)(
+    "may only put its own grants snapshot: not another account's, and no reading or listing grants (%s)",
+    async (variant) => {
+      const role = memberRole(`${variant}-broad`, broad);
+      expect(
+        await Promise.all([
+          verdict(variant, role, "s3:PutObject", ownGrants),
+          verdict(variant, role, "s3:PutObject", mainGrants),
+          verdict(variant, role, "s3:PutObject", otherGrants),
+          verdict(variant, role, "s3:GetObject", ownGrants),
+          verdict(variant, role, "s3:DeleteObject", ownGrants),
+          verdict(variant, role, "s3:ListBucket", undefined, grantsAccountPrefix(MEMBER)),
+        ]),
+      ).toEqual(["allowed", "denied", "denied", "denied", "denied", "denied"]);
+      // Its planned grants role, under the same bucket policy: its own folder only, too.
+      const grants = memberRole(`${variant}-grants-role`, undefined, "grants");
+      expect(
+        await Promise.all([verdict(variant, grants, "s3:PutObject", ownGrants), verdict(variant, grants, "s3:PutObject", mainGrants)]),
+      ).toEqual(["allowed", "denied"]);
     },
   );
 

@@ -1,8 +1,9 @@
 /**
  * Issue 16, member-account collectors, as planned: the main stack's bucket policy admits the listed
  * member accounts (or the organization) to list, read and write history in their own account's
- * folder only; a collector stack planned in a member account writes as that account into the main
- * bucket; wrong settings fail naming the key.
+ * folder only, and to put grants snapshots in their own grants folder only; a collector stack
+ * planned in a member account (with `collectGrants`) writes its history and grants as that account
+ * into the main bucket; the main stack names the accounts it expects; wrong settings fail naming the key.
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { build, ofType, Plan, plan, policies, PolicyStatement } from "./plan";
@@ -12,7 +13,11 @@ const ORG = "o-abc123defg";
 const MAIN = { "aws:region": "us-east-1", role: "main", createTrail: true };
 const BUCKET = "arn:aws:s3:::athena-audit-audit-members";
 const OWN = "athena-audit/history/account=${aws:PrincipalAccount}/";
+const OWN_GRANTS = "athena-audit/grants/account=${aws:PrincipalAccount}/";
 const WRITE = ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"];
+/** The mocks' deploying account (test/pulumi/run-program.cjs), the main stacks' own. */
+const MAIN_ACCOUNT = "123456789012";
+const COLLECTOR = { "aws:region": "eu-west-1", role: "collector", mainRegion: "us-east-1", bucketName: "b-1" };
 
 let listed: Plan;
 let organization: Plan;
@@ -30,6 +35,9 @@ beforeAll(() => {
     mainRegion: "us-east-1",
     bucketName: "athena-audit-audit-members",
     "mock:account": MEMBERS[0],
+    // The member's one collector stack that collects its grants, at its own hour.
+    collectGrants: true,
+    schedules: { grants: "cron(30 1 * * ? *)" },
   });
 });
 
@@ -44,8 +52,8 @@ describe("main stack with member accounts", () => {
 
   it("admits the listed accounts to their own history folder only, beside the TLS and trail statements", () => {
     const roots = { AWS: MEMBERS.map((id) => `arn:aws:iam::${id}:root`) };
-    expect(sids(listed)).toEqual([...sids(none), "MemberAccountsListHistory", "MemberAccountsWriteHistory"]);
-    expect(bucketPolicy(listed).slice(-2)).toEqual([
+    expect(sids(listed)).toEqual([...sids(none), "MemberAccountsListHistory", "MemberAccountsWriteHistory", "MemberAccountsWriteGrants"]);
+    expect(bucketPolicy(listed).slice(-3)).toEqual([
       {
         Sid: "MemberAccountsListHistory",
         Effect: "Allow",
@@ -55,13 +63,21 @@ describe("main stack with member accounts", () => {
         Condition: { StringLike: { "s3:prefix": [`${OWN}*`] } },
       },
       { Sid: "MemberAccountsWriteHistory", Effect: "Allow", Principal: roots, Action: WRITE, Resource: `${BUCKET}/${OWN}*` },
+      // The grants collector only puts its day's snapshot: no listing, no reading back.
+      {
+        Sid: "MemberAccountsWriteGrants",
+        Effect: "Allow",
+        Principal: roots,
+        Action: ["s3:PutObject"],
+        Resource: `${BUCKET}/${OWN_GRANTS}*`,
+      },
     ]);
   });
 
   it("admits the organization's accounts the same way, on aws:PrincipalOrgID", () => {
     const org = { StringEquals: { "aws:PrincipalOrgID": ORG } };
-    expect(sids(organization)).toEqual([...sids(none), "OrganizationListHistory", "OrganizationWriteHistory"]);
-    expect(bucketPolicy(organization).slice(-2)).toEqual([
+    expect(sids(organization)).toEqual([...sids(none), "OrganizationListHistory", "OrganizationWriteHistory", "OrganizationWriteGrants"]);
+    expect(bucketPolicy(organization).slice(-3)).toEqual([
       {
         Sid: "OrganizationListHistory",
         Effect: "Allow",
@@ -78,17 +94,41 @@ describe("main stack with member accounts", () => {
         Resource: `${BUCKET}/${OWN}*`,
         Condition: org,
       },
+      {
+        Sid: "OrganizationWriteGrants",
+        Effect: "Allow",
+        Principal: { AWS: "*" },
+        Action: ["s3:PutObject"],
+        Resource: `${BUCKET}/${OWN_GRANTS}*`,
+        Condition: org,
+      },
     ]);
   });
 
   it("admits no other account without the settings", () => {
     expect(sids(none)).toEqual(["DenyInsecureTransport", "CloudTrailAclCheck", "CloudTrailWrite"]);
-    expect(JSON.stringify(bucketPolicy(none))).not.toContain("history");
+    expect(JSON.stringify(bucketPolicy(none))).not.toMatch(/history|grants/);
+  });
+
+  it("outputs the accounts whose history and grants it expects: its own, then the listed members", () => {
+    expect(listed.outputs?.expectedAccounts).toEqual([MAIN_ACCOUNT, ...MEMBERS]);
+    // An organization's accounts cannot be listed in advance: only the stack's own is expected.
+    expect(organization.outputs?.expectedAccounts).toEqual([MAIN_ACCOUNT]);
+    expect(none.outputs?.expectedAccounts).toEqual([MAIN_ACCOUNT]);
+  });
+
+  it("projects the listed members in the grants table from the start, and leaves the list to the join", () => {
+    const grants = ofType(listed, "aws:glue/catalogTable:CatalogTable").find((t) => t.inputs.name === "grants")!;
+    expect((grants.inputs.parameters as Record<string, string>)["projection.account.values"]).toBe([MAIN_ACCOUNT, ...MEMBERS].join(","));
+    expect(grants.ignoreChanges).toEqual(['parameters["projection.account.values"]']);
   });
 });
 
 describe("collector stack in a member account", () => {
-  const history = () => ofType(member, "aws:lambda/function:Function")[0];
+  const fn = (name: string) => ofType(member, "aws:lambda/function:Function").find((f) => f.name === name)!;
+  const history = () => fn("history");
+  const rolePolicy = (name: string) =>
+    policies(member).find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === name)!.statements;
 
   it("writes history as its own account into the main bucket", () => {
     expect(member.error).toBeUndefined();
@@ -98,9 +138,7 @@ describe("collector stack in a member account", () => {
   });
 
   it("may list and write only its own account's folder of the main bucket", () => {
-    const role = policies(member)
-      .filter((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy")
-      .flatMap((d) => d.statements);
+    const role = rolePolicy("history");
     const own = `athena-audit/history/account=${MEMBERS[0]}/`;
     expect(role.find((s) => s.Sid === "ListHistory")).toMatchObject({
       Resource: BUCKET,
@@ -108,6 +146,49 @@ describe("collector stack in a member account", () => {
     });
     expect(role.find((s) => s.Sid === "WriteHistory")).toMatchObject({ Action: WRITE, Resource: `${BUCKET}/${own}*` });
     expect(role.find((s) => s.Sid === "ReadHistory")?.Resource).toBe(`arn:aws:athena:eu-west-1:${MEMBERS[0]}:workgroup/*`);
+  });
+
+  it("with collectGrants, collects the member's grants into its own grants folder of the main bucket, on its schedule", () => {
+    expect(
+      ofType(member, "aws:lambda/function:Function")
+        .map((f) => f.inputs.name)
+        .sort(),
+    ).toEqual(["athena-audit-grants-member-collector", "athena-audit-history-member-collector"]);
+    expect(fn("grants").inputs).toMatchObject({
+      environment: {
+        variables: {
+          AUDIT_BUCKET: "athena-audit-audit-members",
+          AUDIT_ACCOUNT: MEMBERS[0],
+          AUDIT_PREFIX: "athena-audit",
+          LAKE_FORMATION: "false",
+        },
+      },
+    });
+    const rules = Object.fromEntries(
+      ofType(member, "aws:cloudwatch/eventRule:EventRule").map((r) => [r.name, r.inputs.scheduleExpression]),
+    );
+    expect(rules).toEqual({ history: "cron(15 0 * * ? *)", grants: "cron(30 1 * * ? *)" });
+    expect(member.outputs).toMatchObject({ collectGrants: true, grantsFunction: "athena-audit-grants-member-collector" });
+  });
+
+  it("gives the grants collector its own account's IAM, Glue catalog and work groups, and a put in its own grants folder only", () => {
+    const glue = `arn:aws:glue:eu-west-1:${MEMBERS[0]}`;
+    expect(rolePolicy("grants").filter((s) => !["Logs"].includes(s.Sid))).toEqual([
+      { Sid: "ReadIam", Effect: "Allow", Action: ["iam:GetAccountAuthorizationDetails"], Resource: "*" },
+      { Sid: "ListWorkGroups", Effect: "Allow", Action: ["athena:ListWorkGroups"], Resource: "*" },
+      {
+        Sid: "ReadCatalog",
+        Effect: "Allow",
+        Action: ["glue:GetDatabases", "glue:GetTables"],
+        Resource: [`${glue}:catalog`, `${glue}:database/*`, `${glue}:table/*/*`],
+      },
+      {
+        Sid: "WriteGrants",
+        Effect: "Allow",
+        Action: ["s3:PutObject"],
+        Resource: `${BUCKET}/athena-audit/grants/account=${MEMBERS[0]}/*`,
+      },
+    ]);
   });
 });
 
@@ -135,6 +216,12 @@ describe("member settings errors name the key, before any resource is planned", 
     [
       { "aws:region": "eu-west-1", role: "collector", mainRegion: "us-east-1", bucketName: "b-1", organizationId: ORG },
       "athena-audit:organizationId applies to the main stack only",
+    ],
+    [{ ...MAIN, collectGrants: true }, "athena-audit:collectGrants applies to collector stacks only"],
+    [{ ...COLLECTOR, collectGrants: "yes" }, "athena-audit:collectGrants must be true or false"],
+    [
+      { ...COLLECTOR, lakeFormation: true },
+      "athena-audit:lakeFormation has no effect in a collector stack unless athena-audit:collectGrants",
     ],
   ])("%j", (config, message) => {
     const p = plan("bad-members", config);

@@ -162,25 +162,27 @@ describe("main stack", () => {
     const ignored = Object.fromEntries(
       ofType(main, "aws:glue/catalogTable:CatalogTable").map((t) => [t.inputs.name as string, t.ignoreChanges ?? []]),
     );
-    // The join adds work groups and accounts it finds in history: a later `pulumi up` must not take them back.
+    // The join adds work groups and accounts it finds in history, and accounts it finds in grants:
+    // a later `pulumi up` must not take them back.
     expect(ignored).toEqual({
       history: ['parameters["projection.workgroup.values"]', 'parameters["projection.account.values"]'],
       cloudtrail: [],
       events: [],
-      grants: [],
+      grants: ['parameters["projection.account.values"]'],
       billing: [],
     });
     const join = policies(main).find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === "join")!.statements;
     const updates = join.filter((s) => s.Action.includes("glue:UpdateTable"));
     expect(updates).toEqual([
       {
-        Sid: "ProjectWorkGroups",
+        Sid: "ProjectPartitions",
         Effect: "Allow",
         Action: ["glue:UpdateTable"],
         Resource: [
           "arn:aws:glue:us-east-1:123456789012:catalog",
           "arn:aws:glue:us-east-1:123456789012:database/athena_audit",
           "arn:aws:glue:us-east-1:123456789012:table/athena_audit/history",
+          "arn:aws:glue:us-east-1:123456789012:table/athena_audit/grants",
         ],
       },
     ]);
