@@ -14,7 +14,7 @@ import { toHistoryLine } from "../queries/history-record";
 import { cloudTrailObjectKey, historyObjectKey } from "../queries/layout";
 import { CloudTrailRecord, noiseRecord, startQueryExecutionRecord } from "../generator/cloudtrail";
 import { SimulatedQuery, toQueryExecution } from "../generator/executions";
-import { ACCOUNT_ID, ACTORS, Actor, DATABASES } from "../generator/org";
+import { ACCOUNT_ID, Actor, actorsOf, DATABASES } from "../generator/org";
 import { Random } from "../generator/random";
 import { callerFor } from "../generator/simulate";
 import { adHoc } from "../generator/sql";
@@ -149,7 +149,8 @@ function compressedBytesPerRecord(options: BigDayOptions, actors: readonly Actor
 export async function writeBigDay(options: BigDayOptions): Promise<BigDay> {
   const { lake, day, region } = options;
   const rng = new Random(options.seed);
-  const actors = ACTORS.filter((a) => a.regions.includes(region));
+  // The main account's actors: every file is written under its account.
+  const actors = actorsOf(ACCOUNT_ID).filter((a) => a.regions.includes(region));
   const perRecord = compressedBytesPerRecord(options, actors);
   const total = Math.max(1, Math.round(options.targetBytes / perRecord));
   const dayStart = Date.parse(`${day}T00:00:00Z`);

@@ -4,10 +4,12 @@
  * ledger's queries with queries/cost.ts, never from the events table, so the reconciliation is held
  * to a truth the join did not produce.
  *
- * What the demo pretends about AWS: it bills with a decimal TB (the reports default to binary, so the
- * page says which one fits and how to rerun), each query on the day the audit files it (its CloudTrail
- * event day: no day-boundary differences), one usage type per region. One planted day also carries a
- * region the audit does not collect, and the latest days are still estimated.
+ * What the demo pretends about AWS: the bill is the main account's Cost Explorer answer, so it covers
+ * the main account's queries only (generate.ts passes no others); it bills with a decimal TB (the
+ * reports default to binary, so the page says which one fits and how to rerun), each query on the day
+ * the audit files it (its CloudTrail event day: no day-boundary differences), one usage type per
+ * region. One planted day also carries a region the audit does not collect, and the latest days are
+ * still estimated.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -15,6 +17,7 @@ import { BillingRow, billingObject } from "../functions/billing/rows";
 import { billedBytes, queryCostUsd, TB_DEFINITIONS, TbDefinition } from "../queries/cost";
 import { billingObjectKey } from "../queries/layout";
 import type { LedgerEntry } from "./generate";
+import { ACCOUNT_ID } from "./org";
 import { Random } from "./random";
 
 /** The TB the demo's AWS bills with. */
@@ -54,7 +57,10 @@ interface Usage {
   bytes: number;
 }
 
-/** Writes one billing object per day of `calendar`; `rng` is the bill's own, so the rest of the lake does not depend on it. */
+/**
+ * Writes one billing object per day of `calendar` for `queries` (one account's); `rng` is the bill's
+ * own, so the rest of the lake does not depend on it.
+ */
 export function writeBill(
   lake: string,
   prefix: string,
@@ -97,6 +103,7 @@ export function writeBill(
         usage_amount: u.bytes / TB_DEFINITIONS[tb].tbBytes,
         usage_unit: "Terabytes",
         estimated,
+        account_id: ACCOUNT_ID,
       }))
       .sort((a, b) => a.usage_type.localeCompare(b.usage_type));
     const file = path.join(lake, billingObjectKey(d, prefix));

@@ -1,5 +1,5 @@
 /** CloudTrail records the simulated org produces, and their delivery into log files. */
-import { ACCOUNT_ID, Actor, callerArn, roleArn } from "./org";
+import { ACCOUNT_ID, accountOf, Actor, callerArn, databasesOf, roleArn } from "./org";
 import { Random } from "./random";
 
 export type CloudTrailRecord = Record<string, unknown>;
@@ -18,12 +18,13 @@ export function eventTimeText(at: Date): string {
 
 export function userIdentity(caller: Caller, rng: Random): Record<string, unknown> {
   const { actor, session } = caller;
+  const account = accountOf(actor);
   if (actor.type === "IAMUser") {
     return {
       type: "IAMUser",
       principalId: `AIDA${rng.hex(16).toUpperCase()}`,
       arn: roleArn(actor),
-      accountId: ACCOUNT_ID,
+      accountId: account,
       accessKeyId: `AKIA${rng.hex(16).toUpperCase()}`,
       userName: actor.name,
       sessionContext: { attributes: { creationDate: "2026-01-05T08:00:00Z", mfaAuthenticated: "true" } },
@@ -38,14 +39,14 @@ export function userIdentity(caller: Caller, rng: Random): Record<string, unknow
     type: "AssumedRole",
     principalId: `${roleId}:${session ?? ""}`,
     arn: callerArn(actor, session),
-    accountId: ACCOUNT_ID,
+    accountId: account,
     accessKeyId: `ASIA${rng.hex(16).toUpperCase()}`,
     sessionContext: {
       sessionIssuer: {
         type: "Role",
         principalId: roleId,
         arn: roleArn(actor),
-        accountId: ACCOUNT_ID,
+        accountId: account,
         userName: actor.name.split("/").pop(),
       },
       webIdFederationData: {},
@@ -56,7 +57,8 @@ export function userIdentity(caller: Caller, rng: Random): Record<string, unknow
   if (actor.identityCenterUsers && index >= 0) {
     identity.onBehalfOf = {
       userId: actor.identityCenterUsers[index],
-      identityStoreArn: "arn:aws:identitystore::210987654321:identitystore/d-9067a5a2c4",
+      // The org's one Identity Center instance lives in the main account, whichever account the session is in.
+      identityStoreArn: `arn:aws:identitystore::${ACCOUNT_ID}:identitystore/d-9067a5a2c4`,
     };
   }
   return identity;
@@ -99,7 +101,7 @@ export function startQueryExecutionRecord(r: StartQueryRecord, rng: Random): Clo
     readOnly: false,
     eventType: "AwsApiCall",
     managementEvent: true,
-    recipientAccountId: ACCOUNT_ID,
+    recipientAccountId: accountOf(r.caller.actor),
     eventCategory: "Management",
     tlsDetails: {
       tlsVersion: "TLSv1.3",
@@ -132,9 +134,12 @@ const NOISE: readonly (readonly [string, string, boolean])[] = [
 /** A management event of another kind: what surrounds Athena's records in every real trail. */
 export function noiseRecord(caller: Caller, region: string, at: Date, rng: Random): CloudTrailRecord {
   const [eventSource, eventName, readOnly] = rng.pick(NOISE);
+  const account = accountOf(caller.actor);
+  // The first table of the caller's account (sales.orders in the main one).
+  const [databaseName, tables] = Object.entries(databasesOf(account))[0];
   const params: Record<string, unknown> =
     eventSource === "glue.amazonaws.com"
-      ? { databaseName: "sales", name: "orders", catalogId: ACCOUNT_ID }
+      ? { databaseName, name: tables[0], catalogId: account }
       : eventName === "GetQueryExecution" || eventName === "GetQueryResults"
         ? { queryExecutionId: rng.uuid() }
         : { maxResults: rng.int(10, 100) };
@@ -156,7 +161,7 @@ export function noiseRecord(caller: Caller, region: string, at: Date, rng: Rando
     readOnly,
     eventType: "AwsApiCall",
     managementEvent: true,
-    recipientAccountId: ACCOUNT_ID,
+    recipientAccountId: account,
     eventCategory: "Management",
   };
   if (rng.chance(0.03)) {

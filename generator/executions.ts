@@ -55,14 +55,17 @@ interface FailureKind {
   type: number;
   scans: boolean;
   retryable?: boolean;
-  message(q: Pick<SimulatedQuery, "tables" | "submittedAt">, rng: Random): string;
+  message(q: FailingQuery, rng: Random): string;
 }
 
+/** What a failure's message names: the tables, the day, and the bucket its account's tables live in (default: the main account's). */
+type FailingQuery = Pick<SimulatedQuery, "tables" | "submittedAt"> & { lakeBucket?: string };
+
 const requestId = (rng: Random) => rng.hex(16).toUpperCase();
-const splitPath = (q: Pick<SimulatedQuery, "tables" | "submittedAt">, rng: Random) => {
+const splitPath = (q: FailingQuery, rng: Random) => {
   const [database, table] = (q.tables[0] ?? "sales.orders").split(".");
   const dt = q.submittedAt.toISOString().slice(0, 10);
-  return `s3://northwind-lake/${database}/${table}/dt=${dt}/part-${String(rng.int(0, 63)).padStart(5, "0")}.snappy.parquet`;
+  return `s3://${q.lakeBucket ?? "northwind-lake"}/${database}/${table}/dt=${dt}/part-${String(rng.int(0, 63)).padStart(5, "0")}.snappy.parquet`;
 };
 
 export const FAILURES = {
@@ -193,7 +196,7 @@ export interface Outcome {
 }
 
 /** Whether a query succeeds, fails (and how) or is cancelled, by its actor's profile. */
-export function outcomeOf(profile: ErrorProfile, heavy: boolean, q: Pick<SimulatedQuery, "tables" | "submittedAt">, rng: Random): Outcome {
+export function outcomeOf(profile: ErrorProfile, heavy: boolean, q: FailingQuery, rng: Random): Outcome {
   const p = PROFILES[profile];
   const cancelled = heavy ? HEAVY_CANCELLED : p.cancelled;
   const roll = rng.next();

@@ -1,7 +1,8 @@
 /**
  * Writes a lake for the fictional org over N days, deterministic by seed: CloudTrail in the trail's
- * layout and file format, Athena history in the audit's contract. Returns the ledger of what it
- * generated, which tests and the demo use as the independent truth.
+ * layout and file format, Athena history in the audit's contract, each under the account whose
+ * Athena ran the query (generator/org.ts: the main account and the marketing one). Returns the
+ * ledger of what it generated, which tests and the demo use as the independent truth.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -11,13 +12,13 @@ import { InputError } from "../queries/errors";
 import { historyDay, HistoryLine, toHistoryLine } from "../queries/history-record";
 import { cloudTrailObjectKey, DEFAULT_PREFIX, historyObjectKey } from "../queries/layout";
 import { GeneratedBill, writeBill } from "./billing";
-import { PlantedAnomaly, plantsFor } from "./anomalies";
+import { DayPlants, PlantedAnomaly, plantsFor } from "./anomalies";
 import { deliver } from "./cloudtrail";
 import { trailOutages } from "./outages";
 import { PlantedDisagreement, plantDisagreements, systemTablesFrom, Witness, witnessOf, writeSystemTable } from "./system-tables";
 import { failureOf, toQueryExecution, totalExecutionMs } from "./executions";
 import { DEFAULT_TB, queryCostUsd, TbDefinition } from "../queries/cost";
-import { ACCOUNT_ID, callerArn, REGIONS, roleArn } from "./org";
+import { ACCOUNT_ID, accountOf, ACCOUNTS, actorsOf, callerArn, orgAccount, REGIONS, roleArn } from "./org";
 import { Random } from "./random";
 import { PlannedQuery, simulateDay } from "./simulate";
 
@@ -39,6 +40,8 @@ export interface GenerateOptions {
 /** What one generated query should look like in the events table. */
 export interface LedgerEntry {
   id: string;
+  /** The account whose Athena ran it (its principal's account). */
+  account: string;
   region: string;
   /** The events partition it belongs to: its CloudTrail event day, or its history day if unattributed. */
   eventDay: string;
@@ -80,14 +83,18 @@ export interface LedgerEntry {
   straddle: boolean;
   /** Its CloudTrail record was delivered into a later day's folder. */
   lateDelivered: boolean;
-  /** Its row in Athena's system table (generator/system-tables.ts); null before the account enabled it. */
+  /**
+   * Its row in Athena's system table (generator/system-tables.ts); null before the main account
+   * enabled it, and in the marketing account, which never did.
+   */
   witness: Witness | null;
 }
 
 export interface Ledger {
   firstDay: string;
   lastDay: string;
-  accountId: string;
+  /** The org's accounts, main first (generator/org.ts `ACCOUNTS`). */
+  accounts: string[];
   regions: string[];
   /** The TB definition `costUsd` is billed with. */
   tb: TbDefinition;
@@ -96,14 +103,14 @@ export interface Ledger {
   cloudTrailRecords: number;
   cloudTrailFiles: number;
   historyFiles: number;
-  /** The first day Athena's system table holds (queries submitted from then on). */
+  /** The first day the main account's system table holds (queries submitted from then on). */
   systemTablesFrom: string;
   /** Anomalies planted on purpose (generator/anomalies.ts): each is a finding the audit must make. */
   anomalies: PlantedAnomaly[];
   /** Where the system table disagrees with CloudTrail or the SQL parser, on purpose. */
   plantedDisagreements: PlantedDisagreement[];
   systemTableFiles: number;
-  /** The demo's bill (generator/billing.ts): each day's billed amount, its planted extra cost and estimated days. */
+  /** The demo's bill (generator/billing.ts), the main account's: each day's billed amount, its planted extra cost and estimated days. */
   bill: GeneratedBill;
 }
 
@@ -117,8 +124,10 @@ function writeGzip(file: string, text: string): void {
 function ledgerEntry(q: PlannedQuery, lateDelivered: boolean, tb: TbDefinition, witnessFrom: string): LedgerEntry {
   const attributed = !q.trailGap;
   const failure = failureOf(q);
+  const account = accountOf(q.actor);
   return {
     id: q.id,
+    account,
     region: q.region,
     eventDay: attributed ? dayOf(q.eventAt) : dayOf(q.submittedAt),
     historyDay: dayOf(q.submittedAt),
@@ -152,7 +161,8 @@ function ledgerEntry(q: PlannedQuery, lateDelivered: boolean, tb: TbDefinition, 
     midnightCrossing: q.midnightCrossing,
     straddle: q.straddle,
     lateDelivered,
-    witness: dayOf(q.submittedAt) >= witnessFrom ? witnessOf(q.actor.key, q.session, q.tables) : null,
+    // Only the main account enabled the system table.
+    witness: account === ACCOUNT_ID && dayOf(q.submittedAt) >= witnessFrom ? witnessOf(q.actor.key, q.session, q.tables) : null,
   };
 }
 
@@ -164,13 +174,13 @@ export function generateLake(options: GenerateOptions): Ledger {
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const rng = new Random(options.seed ?? 42);
   const calendar = daysBetween(firstDay, lastDay);
-  // Two trail outages, so some history has no CloudTrail record to name its principal.
+  // Two outages of the main account's trail, so some history has no CloudTrail record to name its principal.
   const outages = trailOutages(calendar);
   const history = new Map<string, HistoryLine[]>();
   const ledger: Omit<Ledger, "bill"> = {
     firstDay,
     lastDay,
-    accountId: ACCOUNT_ID,
+    accounts: [...ACCOUNTS],
     regions: [...REGIONS],
     tb: options.tb ?? DEFAULT_TB,
     queries: [],
@@ -183,58 +193,71 @@ export function generateLake(options: GenerateOptions): Ledger {
     anomalies: [],
     systemTableFiles: 0,
   };
-  const plantRng = new Random(((options.seed ?? 42) ^ 0xa40d) >>> 0);
+  const seed = options.seed ?? 42;
+  const plantRng = new Random((seed ^ 0xa40d) >>> 0);
+  // Each other account draws from its own source: the main account's lake is what it would be without them.
+  const randoms = ACCOUNTS.map((_, i) => (i === 0 ? rng : new Random((seed ^ (0xacc0 + i)) >>> 0)));
+  const noPlants: DayPlants = { queries: [], records: [], anomalies: [] };
   calendar.forEach((day, index) => {
     options.onDay?.(day, index, calendar.length);
     for (const region of REGIONS) {
-      const simulated = simulateDay(
-        { day, region, outage: region === REGIONS[0] ? outages.get(day) : undefined, weeksToEnd: (calendar.length - 1 - index) / 7 },
-        rng,
-      );
-      // Planted anomalies draw from their own source and go to their own files: the rest stays as it was.
-      const plants = plantsFor(day, region, calendar, plantRng);
-      ledger.anomalies.push(...plants.anomalies);
-      const folderOf = new Map<unknown, string>();
-      for (const [records, random] of [
-        [simulated.records, rng],
-        [plants.records, plantRng],
-      ] as const) {
-        for (const file of deliver(region, records, options.deliveryWindowMinutes ?? 30, random)) {
-          const key = cloudTrailObjectKey(
-            { account: ACCOUNT_ID, region },
-            file.deliveredAt,
-            random.hex(16).toUpperCase(),
-            options.trailPrefix,
-          );
-          writeGzip(path.join(options.lake, key), JSON.stringify({ Records: file.records }));
-          for (const record of file.records) folderOf.set(record, dayOf(file.deliveredAt));
-          ledger.cloudTrailRecords += file.records.length;
-          ledger.cloudTrailFiles++;
+      for (const [i, account] of ACCOUNTS.entries()) {
+        const actors = actorsOf(account);
+        if (!actors.some((a) => a.regions.includes(region))) continue;
+        const main = account === ACCOUNT_ID;
+        const accountRng = randoms[i];
+        const simulated = simulateDay(
+          {
+            day,
+            region,
+            outage: main && region === REGIONS[0] ? outages.get(day) : undefined,
+            weeksToEnd: (calendar.length - 1 - index) / 7,
+          },
+          accountRng,
+          actors,
+        );
+        // Planted anomalies (the main account's) draw from their own source and go to their own files: the rest stays as it was.
+        const plants = main ? plantsFor(day, region, calendar, plantRng) : noPlants;
+        ledger.anomalies.push(...plants.anomalies);
+        const folderOf = new Map<unknown, string>();
+        for (const [records, random] of [
+          [simulated.records, accountRng],
+          [plants.records, plantRng],
+        ] as const) {
+          for (const file of deliver(region, records, options.deliveryWindowMinutes ?? 30, random)) {
+            // Each account's trail delivers into its own folder of the one trail bucket.
+            const key = cloudTrailObjectKey({ account, region }, file.deliveredAt, random.hex(16).toUpperCase(), options.trailPrefix);
+            writeGzip(path.join(options.lake, key), JSON.stringify({ Records: file.records }));
+            for (const record of file.records) folderOf.set(record, dayOf(file.deliveredAt));
+            ledger.cloudTrailRecords += file.records.length;
+            ledger.cloudTrailFiles++;
+          }
         }
+        const recordOf = new Map(
+          [...simulated.records, ...plants.records].map((r) => [
+            (r.record.responseElements as { queryExecutionId?: string } | null)?.queryExecutionId,
+            r.record,
+          ]),
+        );
+        for (const q of [...simulated.queries, ...plants.queries]) {
+          const record = recordOf.get(q.id);
+          const lateDelivered = record !== undefined && folderOf.get(record) !== dayOf(q.eventAt);
+          ledger.queries.push(ledgerEntry(q, lateDelivered, ledger.tb, ledger.systemTablesFrom));
+          const line = toHistoryLine(toQueryExecution(q, orgAccount(account).resultBucket), {
+            Region: region,
+            CollectedAt: `${addDays(dayOf(q.submittedAt), 1)}T01:00:00.000Z`,
+            Source: "generator",
+            ReferencedTables: q.tables,
+            ReferencedDatabases: [...new Set(q.tables.map((t) => t.split(".")[0]))],
+          });
+          // Keyed by account: the two accounts' `primary` work groups never share an object.
+          const key = historyObjectKey({ account, region, dt: historyDay(line), workGroup: q.workGroup }, prefix);
+          const lines = history.get(key) ?? [];
+          lines.push(line);
+          history.set(key, lines);
+        }
+        ledger.failedCalls += simulated.failedCalls;
       }
-      const recordOf = new Map(
-        [...simulated.records, ...plants.records].map((r) => [
-          (r.record.responseElements as { queryExecutionId?: string } | null)?.queryExecutionId,
-          r.record,
-        ]),
-      );
-      for (const q of [...simulated.queries, ...plants.queries]) {
-        const record = recordOf.get(q.id);
-        const lateDelivered = record !== undefined && folderOf.get(record) !== dayOf(q.eventAt);
-        ledger.queries.push(ledgerEntry(q, lateDelivered, ledger.tb, ledger.systemTablesFrom));
-        const line = toHistoryLine(toQueryExecution(q, "northwind-athena-results"), {
-          Region: region,
-          CollectedAt: `${addDays(dayOf(q.submittedAt), 1)}T01:00:00.000Z`,
-          Source: "generator",
-          ReferencedTables: q.tables,
-          ReferencedDatabases: [...new Set(q.tables.map((t) => t.split(".")[0]))],
-        });
-        const key = historyObjectKey({ account: ACCOUNT_ID, region, dt: historyDay(line), workGroup: q.workGroup }, prefix);
-        const lines = history.get(key) ?? [];
-        lines.push(line);
-        history.set(key, lines);
-      }
-      ledger.failedCalls += simulated.failedCalls;
     }
   });
   for (const [key, lines] of [...history.entries()].sort(([a], [b]) => a.localeCompare(b))) {
@@ -243,8 +266,10 @@ export function generateLake(options: GenerateOptions): Ledger {
     ledger.historyFiles++;
   }
   ledger.plantedDisagreements = plantDisagreements(ledger.queries);
+  // Only the main account enabled the system table.
   ledger.systemTableFiles = writeSystemTable(options.lake, ledger.queries, ACCOUNT_ID);
-  // Its own random source, so the bill never changes the rest of the lake.
-  const bill = writeBill(options.lake, prefix, calendar, ledger.queries, new Random(((options.seed ?? 42) ^ 0xb111) >>> 0));
+  // The main account's bill (its Cost Explorer's answer), from its own random source, so the bill never changes the rest of the lake.
+  const billed = ledger.queries.filter((q) => q.account === ACCOUNT_ID);
+  const bill = writeBill(options.lake, prefix, calendar, billed, new Random((seed ^ 0xb111) >>> 0));
   return { ...ledger, bill };
 }

@@ -1,14 +1,18 @@
 /**
- * The fictional org's IAM and Glue catalog: each principal's inline policy is built from the grants
- * declared here, some deliberately beyond what the principal uses, so the permission-gaps query has
- * something true to find. Returned in GetAccountAuthorizationDetails' shape (documents decoded).
+ * The fictional org's IAM and Glue catalog, account by account: each principal's inline policy is
+ * built from the grants declared here, some deliberately beyond what the principal uses, so the
+ * permission-gaps query has something true to find. Each account's IAM holds only its own
+ * principals. Returned in GetAccountAuthorizationDetails' shape (documents decoded).
  */
 import { addDays } from "../queries/days";
-import { ACCOUNT_ID, ACTORS, Actor, DATABASES, roleArn } from "./org";
+import { ACCOUNT_ID, accountOf, ACCOUNTS, ACTORS, Actor, orgAccount, roleArn } from "./org";
 
-export const LAKE_BUCKET = "northwind-lake";
+/** The main account's lake bucket. */
+export const LAKE_BUCKET = orgAccount(ACCOUNT_ID).lakeBucket;
 
 export interface DeclaredGrants {
+  /** The account whose IAM holds the principal. */
+  account: string;
   principalArn: string;
   type: "user" | "role";
   created: string;
@@ -23,12 +27,15 @@ const EXTRA: Record<string, Partial<Pick<DeclaredGrants, "workGroups" | "databas
   "analysts-sso": { workGroups: ["bi"] },
   "reporting-shared": { databases: ["hr"] },
   "churn-lambda": { databases: ["clickstream"] },
+  // Allowed the marketing account's CRM export for a lead-scoring step that was never built.
+  "campaign-attribution": { databases: ["leads"] },
 };
 
-/** Principals with Athena access that are not actors: one that never runs anything, one created lately. */
+/** Principals of the main account with Athena access that are not actors: one that never runs anything, one created lately. */
 function bystanders(lastDay: string): DeclaredGrants[] {
   return [
     {
+      account: ACCOUNT_ID,
       principalArn: `arn:aws:iam::${ACCOUNT_ID}:user/old-contractor`,
       type: "user",
       created: "2024-02-01T09:00:00.000Z",
@@ -36,6 +43,7 @@ function bystanders(lastDay: string): DeclaredGrants[] {
       databases: ["sales"],
     },
     {
+      account: ACCOUNT_ID,
       principalArn: `arn:aws:iam::${ACCOUNT_ID}:user/new-analyst`,
       type: "user",
       created: `${addDays(lastDay, -3)}T09:00:00.000Z`,
@@ -48,6 +56,7 @@ function bystanders(lastDay: string): DeclaredGrants[] {
 function declared(actor: Actor): DeclaredGrants {
   const extra = EXTRA[actor.key] ?? {};
   return {
+    account: accountOf(actor),
     principalArn: roleArn(actor),
     type: actor.type === "IAMUser" ? "user" : "role",
     created: "2025-06-01T09:00:00.000Z",
@@ -56,11 +65,15 @@ function declared(actor: Actor): DeclaredGrants {
   };
 }
 
-export function declaredGrants(lastDay: string): DeclaredGrants[] {
-  return [...ACTORS.map(declared), ...bystanders(lastDay)];
+/** The grants of one account's principals, or of every account's when none is named (main account first). */
+export function declaredGrants(lastDay: string, account?: string): DeclaredGrants[] {
+  const all = [...ACTORS.map(declared), ...bystanders(lastDay)].sort((a, b) => ACCOUNTS.indexOf(a.account) - ACCOUNTS.indexOf(b.account));
+  return account === undefined ? all : all.filter((g) => g.account === account);
 }
 
 function policy(g: DeclaredGrants) {
+  const { account } = g;
+  const bucket = orgAccount(account).lakeBucket;
   return {
     Version: "2012-10-17",
     Statement: [
@@ -68,27 +81,27 @@ function policy(g: DeclaredGrants) {
         Sid: "WorkGroups",
         Effect: "Allow",
         Action: ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults"],
-        Resource: g.workGroups.map((w) => `arn:aws:athena:*:${ACCOUNT_ID}:workgroup/${w}`),
+        Resource: g.workGroups.map((w) => `arn:aws:athena:*:${account}:workgroup/${w}`),
       },
       {
         Sid: "Catalog",
         Effect: "Allow",
         Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartitions"],
         Resource: [
-          `arn:aws:glue:*:${ACCOUNT_ID}:catalog`,
-          ...g.databases.flatMap((d) => [`arn:aws:glue:*:${ACCOUNT_ID}:database/${d}`, `arn:aws:glue:*:${ACCOUNT_ID}:table/${d}/*`]),
+          `arn:aws:glue:*:${account}:catalog`,
+          ...g.databases.flatMap((d) => [`arn:aws:glue:*:${account}:database/${d}`, `arn:aws:glue:*:${account}:table/${d}/*`]),
         ],
       },
-      { Sid: "Data", Effect: "Allow", Action: ["s3:GetObject"], Resource: g.databases.map((d) => `arn:aws:s3:::${LAKE_BUCKET}/${d}/*`) },
+      { Sid: "Data", Effect: "Allow", Action: ["s3:GetObject"], Resource: g.databases.map((d) => `arn:aws:s3:::${bucket}/${d}/*`) },
     ],
   };
 }
 
-/** The org's authorization details, as IAM would answer GetAccountAuthorizationDetails. */
-export function authorizationDetails(lastDay: string): Record<string, Record<string, unknown>[]> {
+/** One account's authorization details, as its IAM would answer GetAccountAuthorizationDetails (the main account's by default). */
+export function authorizationDetails(lastDay: string, account = ACCOUNT_ID): Record<string, Record<string, unknown>[]> {
   const users: Record<string, unknown>[] = [];
   const roles: Record<string, unknown>[] = [];
-  for (const g of declaredGrants(lastDay)) {
+  for (const g of declaredGrants(lastDay, account)) {
     const name = g.principalArn.split(/:(?:user|role)\//)[1];
     const inline = [{ PolicyName: "athena-access", PolicyDocument: policy(g) }];
     if (g.type === "user")
@@ -113,16 +126,17 @@ export function authorizationDetails(lastDay: string): Record<string, Record<str
   return { UserDetailList: users, RoleDetailList: roles, GroupDetailList: [], Policies: [] };
 }
 
-/** The Glue catalog and work groups the org's lake has. */
-export function orgCatalog(region: string) {
+/** The Glue catalog and work groups one account's lake has (the main account's by default). */
+export function orgCatalog(region: string, account = ACCOUNT_ID) {
+  const { databases, workGroups, lakeBucket } = orgAccount(account);
   return {
     partition: "aws",
     region,
-    account: ACCOUNT_ID,
-    workGroups: ["analysts", "bi", "etl", "primary"],
-    databases: Object.keys(DATABASES).sort(),
-    tables: Object.entries(DATABASES).flatMap(([database, tables]) =>
-      tables.map((name) => ({ database, name, location: `s3://${LAKE_BUCKET}/${database}/${name}/` })),
+    account,
+    workGroups: [...workGroups],
+    databases: Object.keys(databases).sort(),
+    tables: Object.entries(databases).flatMap(([database, tables]) =>
+      tables.map((name) => ({ database, name, location: `s3://${lakeBucket}/${database}/${name}/` })),
     ),
   };
 }

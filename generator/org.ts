@@ -1,11 +1,27 @@
 /**
- * The fictional organisation the generator simulates: Northwind Analytics, one account, two
+ * The fictional organisation the generator simulates: Northwind Analytics, two accounts, two
  * regions, people and services reaching Athena in the ways real teams do. Heavy scans come from
  * more than one kind of principal: the nightly Glue pipeline and its Sunday rebuild, analysts who
  * forget a partition filter, the month-end close, the Tableau extract refresh. Dashboards repeat
  * the same queries all day, some with result reuse and some without, and use grows week on week.
+ *
+ * The main account (`ACCOUNT_ID`, northwind-analytics) holds the data platform: every planted
+ * anomaly, the system table and the bill are its own. The second, northwind-marketing
+ * (`MARKETING_ACCOUNT_ID`), is the growth-marketing team's account, split off the main one when
+ * the team bought its ad tooling: it keeps its own copy of `clickstream` (the same database name as
+ * the main account's, fed by its own tag pipeline) and an `ads` database, runs everything in its
+ * own `primary` work group (the same name as the main account's), in us-east-1 only, and its trail
+ * delivers into the same trail bucket (its own `AWSLogs/<account>/` folder). Its analysts sign in
+ * through the org's Identity Center, a Lambda attributes ad clicks to campaigns every night, and an
+ * IAM user's access key checks the ad networks' overnight load every morning: steady habits, so it
+ * raises no anomaly. It never enabled Athena's system table, and the demo's bill is the main
+ * account's alone. Its attribution role may read a `leads` database nobody reads: a permission gap
+ * of its own. Its actors draw from their own random source, so the main account's lake is byte for
+ * byte what it would be without it.
  */
 import {
+  AD_SYNC_CHECKS,
+  ATTRIBUTION_STEPS,
   CHURN_FEATURES,
   DailyText,
   DASHBOARD_TILES,
@@ -18,10 +34,16 @@ import {
   TABLEAU_LIVE,
 } from "./sql";
 
+/** The main account: the data platform (northwind-analytics). */
 export const ACCOUNT_ID = "210987654321";
+/** The growth-marketing team's account (northwind-marketing). */
+export const MARKETING_ACCOUNT_ID = "109876543210";
+/** The org's accounts, main first. */
+export const ACCOUNTS: readonly string[] = [ACCOUNT_ID, MARKETING_ACCOUNT_ID];
 export const MAIN_REGION = "us-east-1";
 export const REGIONS = ["us-east-1", "eu-west-1"] as const;
 
+/** The main account's Glue databases and their tables. */
 export const DATABASES: Readonly<Record<string, readonly string[]>> = {
   sales: ["orders", "customers", "refunds"],
   finance: ["ledger", "invoices"],
@@ -29,6 +51,55 @@ export const DATABASES: Readonly<Record<string, readonly string[]>> = {
   clickstream: ["page_views", "sessions"],
   hr: ["headcount"],
 };
+
+/** The marketing account's: its own `clickstream` (named as the main account's), `ads`, and `leads`, which nobody reads. */
+export const MARKETING_DATABASES: Readonly<Record<string, readonly string[]>> = {
+  clickstream: ["page_views", "ad_clicks"],
+  ads: ["impressions", "spend"],
+  leads: ["contacts"],
+};
+
+/** What the generator needs to know of one account. */
+export interface OrgAccount {
+  id: string;
+  name: string;
+  databases: Readonly<Record<string, readonly string[]>>;
+  workGroups: readonly string[];
+  /** The bucket its tables live in, and the one its Athena writes results to. */
+  lakeBucket: string;
+  resultBucket: string;
+}
+
+const ORG_ACCOUNTS: Readonly<Record<string, OrgAccount>> = {
+  [ACCOUNT_ID]: {
+    id: ACCOUNT_ID,
+    name: "northwind-analytics",
+    databases: DATABASES,
+    workGroups: ["analysts", "bi", "etl", "primary"],
+    lakeBucket: "northwind-lake",
+    resultBucket: "northwind-athena-results",
+  },
+  [MARKETING_ACCOUNT_ID]: {
+    id: MARKETING_ACCOUNT_ID,
+    name: "northwind-marketing",
+    databases: MARKETING_DATABASES,
+    workGroups: ["primary"],
+    lakeBucket: "northwind-marketing-lake",
+    resultBucket: "northwind-marketing-athena-results",
+  },
+};
+
+/** One of the org's accounts, by id. */
+export function orgAccount(account: string): OrgAccount {
+  const found = ORG_ACCOUNTS[account];
+  if (!found) throw new Error(`no account ${account} in the org`);
+  return found;
+}
+
+/** An account's databases and their tables. */
+export function databasesOf(account: string): Readonly<Record<string, readonly string[]>> {
+  return orgAccount(account).databases;
+}
 
 /** How one caller (a person's session, or a service's client) reaches Athena. */
 export interface Client {
@@ -69,6 +140,8 @@ export interface Job {
 
 export interface Actor {
   key: string;
+  /** The account the actor's user or role lives in, and whose Athena it queries (default: the main account). */
+  account?: string;
   /** `IAMUser` or `AssumedRole`. */
   type: "IAMUser" | "AssumedRole";
   /** User or role name; role paths included (`service-role/...`). */
@@ -81,7 +154,7 @@ export interface Actor {
   regions: readonly string[];
   workGroups: readonly string[];
   databases: readonly string[];
-  /** Tables the actor reads, per database (default: all of them). */
+  /** Tables the actor reads, per database (default: all of its account's). */
   tables?: Readonly<Record<string, readonly string[]>>;
   /** Mean ad-hoc queries a weekday (weekends get a quarter for people). */
   perDay: number;
@@ -114,7 +187,8 @@ const CONSOLE: Client = {
 
 const daily = (text: DailyText, medianBytes: number, spread = 0.3, reuse?: boolean): JobQuery => ({ text, medianBytes, spread, reuse });
 
-export const ACTORS: readonly Actor[] = [
+/** The main account's actors. */
+const MAIN_ACTORS: readonly Actor[] = [
   {
     key: "alice",
     type: "IAMUser",
@@ -381,13 +455,126 @@ export const ACTORS: readonly Actor[] = [
   },
 ];
 
+/**
+ * The marketing account's actors: all in its `primary` work group, in us-east-1, with habits as
+ * steady as the main account's services (the anomaly detector must find nothing in them).
+ */
+const MARKETING_ACTORS: readonly Actor[] = [
+  {
+    key: "growth-analysts-sso",
+    account: MARKETING_ACCOUNT_ID,
+    type: "AssumedRole",
+    name: "aws-reserved/sso.amazonaws.com/AWSReservedSSO_MarketingAnalyst_3c2b1a0f9e8d7c6b",
+    sessions: ["grace@northwind.example", "heidi@northwind.example"],
+    identityCenterUsers: ["9067a5a2c4-3e4f5a6b-7c8d-4e9f-a0b1-c2d3e4f5a6b7", "9067a5a2c4-6b5a4f3e-2d1c-4b0a-9f8e-7d6c5b4a3f2e"],
+    clients: [CONSOLE],
+    regions: ["us-east-1"],
+    workGroups: ["primary"],
+    databases: ["clickstream", "ads"],
+    perDay: 6,
+    hours: [8, 18],
+    medianBytes: 1.2 * GB,
+    spread: 0.9,
+    errors: "person",
+    human: true,
+  },
+  {
+    key: "campaign-attribution",
+    account: MARKETING_ACCOUNT_ID,
+    type: "AssumedRole",
+    name: "campaign-attribution-lambda",
+    sessions: ["campaign-attribution"],
+    clients: [
+      {
+        userAgent:
+          "aws-sdk-js/3.654.0 ua/2.1 os/linux#5.10.226 lang/js md/nodejs#20.17.0 api/athena#3.654.0 exec-env/AWS_Lambda_nodejs20.x",
+        sourceIp: { network: "34.229.12" },
+        clientFamily: "sdk",
+      },
+    ],
+    regions: ["us-east-1"],
+    workGroups: ["primary"],
+    databases: ["clickstream", "ads"],
+    perDay: 0,
+    hours: [3, 4],
+    medianBytes: 0,
+    spread: 0,
+    jobs: [
+      {
+        key: "attribution",
+        client: 0,
+        workGroup: "primary",
+        hours: [3, 4],
+        mode: "sequence",
+        runs: 1,
+        on: "daily",
+        queries: [daily(ATTRIBUTION_STEPS[0], 30 * GB), daily(ATTRIBUTION_STEPS[1], 22 * GB), daily(ATTRIBUTION_STEPS[2], 2 * GB)],
+      },
+    ],
+    bytesGrowth: 0.01,
+    errors: "app",
+    human: false,
+  },
+  {
+    key: "ads-spend-sync",
+    account: MARKETING_ACCOUNT_ID,
+    type: "IAMUser",
+    name: "ads-spend-sync",
+    clients: [
+      {
+        userAgent:
+          "Boto3/1.35.36 md/Botocore#1.35.36 ua/2.0 os/linux#6.1.0 md/arch#x86_64 lang/python#3.12.6 md/pyimpl#CPython " +
+          "cfg/retry-mode#standard Botocore/1.35.36",
+        sourceIp: "54.210.33.18",
+        clientFamily: "sdk",
+      },
+    ],
+    regions: ["us-east-1"],
+    workGroups: ["primary"],
+    databases: ["ads"],
+    perDay: 0,
+    hours: [6, 7],
+    medianBytes: 0,
+    spread: 0,
+    // Every morning, from a cron host with an access key: did yesterday's spend and impressions arrive?
+    jobs: [
+      {
+        key: "morning-sync",
+        client: 0,
+        workGroup: "primary",
+        hours: [6, 7],
+        mode: "sequence",
+        runs: 1,
+        on: "daily",
+        queries: [daily(AD_SYNC_CHECKS[0], 400 * MB), daily(AD_SYNC_CHECKS[1], 1.5 * GB)],
+      },
+    ],
+    errors: "pipeline",
+    human: false,
+  },
+];
+
+/** Every actor of the org, the main account's first. */
+export const ACTORS: readonly Actor[] = [...MAIN_ACTORS, ...MARKETING_ACTORS];
+
+/** The account an actor's principal lives in. */
+export function accountOf(actor: Actor): string {
+  return actor.account ?? ACCOUNT_ID;
+}
+
+/** The actors of one account, in the order of `ACTORS`. */
+export function actorsOf(account: string): readonly Actor[] {
+  return ACTORS.filter((a) => accountOf(a) === account);
+}
+
 export function roleArn(actor: Actor): string {
-  return actor.type === "IAMUser" ? `arn:aws:iam::${ACCOUNT_ID}:user/${actor.name}` : `arn:aws:iam::${ACCOUNT_ID}:role/${actor.name}`;
+  const account = accountOf(actor);
+  return actor.type === "IAMUser" ? `arn:aws:iam::${account}:user/${actor.name}` : `arn:aws:iam::${account}:role/${actor.name}`;
 }
 
 /** The caller ARN CloudTrail shows: the user, or `assumed-role/<role name>/<session>`. */
 export function callerArn(actor: Actor, session: string | undefined): string {
   if (actor.type === "IAMUser") return roleArn(actor);
   const roleName = actor.name.split("/").pop() ?? actor.name;
-  return `arn:aws:sts::${ACCOUNT_ID}:assumed-role/${roleName}/${session ?? ""}`;
+  return `arn:aws:sts::${accountOf(actor)}:assumed-role/${roleName}/${session ?? ""}`;
 }

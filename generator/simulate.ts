@@ -1,7 +1,7 @@
-/** Simulates one day of the org's Athena use in one region: queries and every CloudTrail record. */
+/** Simulates one day of one account's Athena use in one region: queries and every CloudTrail record. */
 import { Caller, CloudTrailRecord, noiseRecord, startQueryExecutionRecord } from "./cloudtrail";
 import { outcomeOf, SimulatedQuery } from "./executions";
-import { ACTORS, Actor, DATABASES, Job, roleArn } from "./org";
+import { ACCOUNT_ID, accountOf, Actor, actorsOf, databasesOf, Job, orgAccount, roleArn } from "./org";
 import { Random } from "./random";
 import { adHoc, adHocJoin, ddl, fullScan, QueryText } from "./sql";
 
@@ -78,7 +78,12 @@ function planQuery(draft: Draft, region: string, submittedAt: Date, bytesFactor:
   const reused = draft.reuseEnabled && last !== undefined && last <= submittedAt.getTime() && last >= submittedAt.getTime() - REUSE_MS;
   const outcome = reused
     ? { state: "SUCCEEDED" as const, readShare: 0, failure: undefined }
-    : outcomeOf(draft.actor.errors, draft.heavy, { tables: query.tables, submittedAt }, rng);
+    : outcomeOf(
+        draft.actor.errors,
+        draft.heavy,
+        { tables: query.tables, submittedAt, lakeBucket: orgAccount(accountOf(draft.actor)).lakeBucket },
+        rng,
+      );
   const full =
     query.statementType === "DDL" || reused ? 0 : Math.max(1, Math.round(rng.logNormal(draft.medianBytes * bytesFactor, draft.spread)));
   const bytes = Math.round(full * outcome.readShare);
@@ -128,7 +133,7 @@ function planQuery(draft: Draft, region: string, submittedAt: Date, bytesFactor:
 function adHocDraft(actor: Actor, day: string, rng: Random): Draft {
   const pick = (n: number) => rng.int(0, n - 1);
   const database = rng.pick(actor.databases);
-  const table = rng.pick(actor.tables?.[database] ?? DATABASES[database]);
+  const table = rng.pick(actor.tables?.[database] ?? databasesOf(accountOf(actor))[database]);
   const workGroup = rng.pick(actor.workGroups);
   const base = { actor, workGroup, medianBytes: actor.medianBytes, spread: actor.spread, heavy: false, reuseEnabled: false };
   if (rng.chance(0.04)) return { ...base, query: ddl(database, table, pick) };
@@ -208,14 +213,15 @@ function runJob(actor: Actor, job: Job, options: DayOptions, dayStart: number, r
   return planned;
 }
 
-export function simulateDay(options: DayOptions, rng: Random): SimulatedDay {
+/** One account's day in one region: `actors` are the account's (by default the main account's). */
+export function simulateDay(options: DayOptions, rng: Random, actors: readonly Actor[] = actorsOf(ACCOUNT_ID)): SimulatedDay {
   const { day, region } = options;
   const dayStart = Date.parse(`${day}T00:00:00Z`);
   const weekday = ![0, 6].includes(new Date(dayStart).getUTCDay());
   const weeksToEnd = options.weeksToEnd ?? 0;
   const results: Results = new Map();
   const queries: PlannedQuery[] = [];
-  for (const actor of ACTORS.filter((a) => a.regions.includes(region))) {
+  for (const actor of actors.filter((a) => a.regions.includes(region))) {
     const share = actor.regions.length > 1 ? (region === actor.regions[0] ? 0.75 : 0.25) : 1;
     const growth = (1 + (actor.growth ?? 0)) ** -weeksToEnd;
     const bytesFactor = (1 + (actor.bytesGrowth ?? 0)) ** -weeksToEnd;
@@ -230,7 +236,7 @@ export function simulateDay(options: DayOptions, rng: Random): SimulatedDay {
       for (const job of actor.jobs ?? []) if (runsOn(job, day)) queries.push(...runJob(actor, job, options, dayStart, results, rng));
     }
   }
-  const humans = ACTORS.filter((a) => a.human && a.perDay > 0 && a.regions.includes(region));
+  const humans = actors.filter((a) => a.human && a.perDay > 0 && a.regions.includes(region));
   if (humans.length > 0 && rng.chance(0.4)) {
     const actor = rng.pick(humans);
     const late = planQuery(adHocDraft(actor, day, rng), region, new Date(dayStart + 86_400_000 - rng.int(60, 600) * 1000), 1, results, rng);

@@ -124,6 +124,17 @@ GROUP BY m.campaign_name`,
         ["clickstream.sessions", "marketing.campaigns"],
       ),
     );
+  if (databases.includes("clickstream") && databases.includes("ads"))
+    joins.push(() =>
+      queryText(
+        sql`SELECT i.campaign_id, count(*) AS impressions, count(c.click_id) AS clicks
+FROM ads.impressions i
+LEFT JOIN clickstream.ad_clicks c ON c.impression_id = i.impression_id
+WHERE i.dt >= ${str(before(day, 1 + pick(14)))}
+GROUP BY i.campaign_id`,
+        ["ads.impressions", "clickstream.ad_clicks"],
+      ),
+    );
   return joins.length > 0 ? joins[pick(joins.length)]() : undefined;
 }
 
@@ -350,5 +361,60 @@ FROM sales.orders o
 WHERE o.order_date >= DATE ${str(before(day, 90))}
 GROUP BY o.customer_id`,
       ["sales.orders"],
+    ),
+];
+
+const attribution = (step: string) => comment(`campaign-attribution step=${step}`);
+
+/** The marketing account's nightly attribution Lambda: yesterday's clicks and landing pages by campaign, and its spend. */
+export const ATTRIBUTION_STEPS: readonly DailyText[] = [
+  (day) =>
+    queryText(
+      sql`${attribution("clicks")}
+SELECT i.campaign_id, count(DISTINCT c.click_id) AS clicks, count(DISTINCT c.session_id) AS sessions
+FROM clickstream.ad_clicks c
+JOIN ads.impressions i ON i.impression_id = c.impression_id
+WHERE c.dt = ${str(before(day, 1))} AND i.dt = ${str(before(day, 1))}
+GROUP BY i.campaign_id`,
+      ["clickstream.ad_clicks", "ads.impressions"],
+    ),
+  (day) =>
+    queryText(
+      sql`${attribution("landing-pages")}
+SELECT c.campaign_id, p.url, count(*) AS views
+FROM clickstream.page_views p
+JOIN clickstream.ad_clicks c ON c.session_id = p.session_id
+WHERE p.dt = ${str(before(day, 1))} AND c.dt = ${str(before(day, 1))}
+GROUP BY c.campaign_id, p.url`,
+      ["clickstream.page_views", "clickstream.ad_clicks"],
+    ),
+  (day) =>
+    queryText(
+      sql`${attribution("spend")}
+SELECT campaign_id, sum(cost_usd) AS spend, sum(clicks) AS billed_clicks
+FROM ads.spend
+WHERE dt = ${str(before(day, 1))}
+GROUP BY campaign_id`,
+      ["ads.spend"],
+    ),
+];
+
+/** The marketing account's morning sync check (an IAM user's access key, boto3): did yesterday's spend and impressions arrive? */
+export const AD_SYNC_CHECKS: readonly DailyText[] = [
+  (day) =>
+    queryText(
+      sql`SELECT network, count(*) AS rows, sum(cost_usd) AS spend
+FROM ads.spend
+WHERE dt = ${str(before(day, 1))}
+GROUP BY network`,
+      ["ads.spend"],
+    ),
+  (day) =>
+    queryText(
+      sql`SELECT network, count(*) AS impressions
+FROM ads.impressions
+WHERE dt = ${str(before(day, 1))}
+GROUP BY network`,
+      ["ads.impressions"],
     ),
 ];

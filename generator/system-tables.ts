@@ -1,16 +1,17 @@
 /**
- * Athena's system table for the generated org: the account enables it part-way through the period,
- * and from then on Athena writes a `query_executions` row for every finished query, whatever
- * CloudTrail delivered, so the CloudTrail outages after that day are witnessed. Two disagreements are
- * planted and listed in the ledger: one query where the table names another principal than
- * CloudTrail, and one where it lists a table the SQL parser did not find (what a view expands to).
+ * Athena's system table for the generated org: the main account enables it part-way through the
+ * period (the marketing account never does, so its queries have no witness), and from then on
+ * Athena writes a `query_executions` row for every finished query, whatever CloudTrail delivered, so
+ * the CloudTrail outages after that day are witnessed. Two disagreements are planted and listed in
+ * the ledger: one query where the table names another principal than CloudTrail, and one where it
+ * lists a table the SQL parser did not find (what a view expands to).
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { systemTableObjectKey } from "../queries/layout";
 import { QUERY_EXECUTIONS } from "../queries/schema/system-tables";
-import { ACTORS, callerArn, roleArn } from "./org";
+import { accountOf, ACTORS, callerArn, roleArn } from "./org";
 
 /** What the system table holds for one query. */
 export interface Witness {
@@ -31,6 +32,8 @@ export interface PlantedDisagreement {
 /** What a query needs to be witnessed (a subset of the ledger entry). */
 export interface WitnessedQuery {
   id: string;
+  /** The account whose Athena ran it. */
+  account: string;
   region: string;
   actor: string;
   workGroup: string;
@@ -63,7 +66,7 @@ export function plantDisagreements(queries: WitnessedQuery[]): PlantedDisagreeme
   const witnessed = queries.filter((q) => q.attributed && q.witness).sort((a, b) => a.submittedAt.localeCompare(b.submittedAt));
   const planted: PlantedDisagreement[] = [];
   const service = witnessed.find((q) => ACTORS.find((a) => a.key === q.actor)?.human === false);
-  const stranger = ACTORS.find((a) => a.key !== service?.actor && a.type === "IAMUser");
+  const stranger = ACTORS.find((a) => a.key !== service?.actor && a.type === "IAMUser" && accountOf(a) === service?.account);
   if (service?.witness && stranger) {
     const principalArn = callerArn(stranger, undefined);
     service.witness = { ...service.witness, principalArn, iamPrincipalArn: roleArn(stranger) };
@@ -80,11 +83,11 @@ export function plantDisagreements(queries: WitnessedQuery[]): PlantedDisagreeme
   return planted;
 }
 
-/** Writes the witnessed queries as the table's rows, a file per (day of submission, region). */
+/** Writes `accountId`'s witnessed queries as the table's rows, a file per (day of submission, region). */
 export function writeSystemTable(lake: string, queries: readonly WitnessedQuery[], accountId: string): number {
   const files = new Map<string, string[]>();
   for (const q of queries) {
-    if (!q.witness) continue;
+    if (!q.witness || q.account !== accountId) continue;
     const row = {
       query_execution_id: q.id,
       work_group_name: q.workGroup,

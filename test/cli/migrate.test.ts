@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateBucket, migrateLocalLake } from "../../cli/migrate";
 import { generateLake, Ledger } from "../../generator/generate";
 import { writeGrantsSnapshot } from "../../generator/grants";
-import { ACCOUNT_ID } from "../../generator/org";
+import { ACCOUNT_ID, MARKETING_ACCOUNT_ID } from "../../generator/org";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { joinDayEmbedded } from "../../queries/join/embedded";
 import { grantsAccountPrefix, grantsTablePrefix, historyAccountPrefix, historyTablePrefix } from "../../queries/layout";
@@ -22,6 +22,8 @@ let root: string;
 let ledger: Ledger;
 let legacy: string[];
 let legacyGrants: string[];
+/** The marketing account's keys, in the new layout from the start. */
+let member: string[];
 
 /** Moves a table's account folder's contents up into the table folder: the layout before accounts. */
 function unkey(table: string, accountFolder: string): void {
@@ -45,11 +47,16 @@ beforeAll(async () => {
   root = tempDir("migrate");
   ledger = generateLake({ lake: root, days: 3, seed: 13 });
   await writeGrantsSnapshot(root, ledger.lastDay);
-  // The lake as the version before accounts wrote it: history/region=…, grants/dt=…, no account folder.
+  // The main account's lake as the version before accounts wrote it: history/region=…, grants/dt=…, no
+  // account folder. The marketing account's collectors came later and wrote the new layout already.
   unkey(historyTablePrefix(PREFIX), historyAccountPrefix(ACCOUNT_ID, PREFIX));
   unkey(grantsTablePrefix(PREFIX), grantsAccountPrefix(ACCOUNT_ID, PREFIX));
-  legacy = keysUnder(root, historyTablePrefix(PREFIX));
-  legacyGrants = keysUnder(root, grantsTablePrefix(PREFIX));
+  member = [
+    ...keysUnder(root, historyAccountPrefix(MARKETING_ACCOUNT_ID, PREFIX)),
+    ...keysUnder(root, grantsAccountPrefix(MARKETING_ACCOUNT_ID, PREFIX)),
+  ];
+  legacy = keysUnder(root, historyTablePrefix(PREFIX)).filter((k) => !member.includes(k));
+  legacyGrants = keysUnder(root, grantsTablePrefix(PREFIX)).filter((k) => !member.includes(k));
 });
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -61,11 +68,18 @@ describe("migrating history and grants to the layout keyed by account", () => {
     expect(legacyGrants.every((k) => k.includes("/grants/dt="))).toBe(true);
     const summary = migrateLocalLake(root, ACCOUNT_ID, PREFIX);
     expect(summary).toEqual({ moved: legacy.length + legacyGrants.length, conflicts: [] });
+    expect(member.length).toBeGreaterThan(0);
     expect(keysUnder(root, historyTablePrefix(PREFIX))).toEqual(
-      legacy.map((k) => k.replace(`${PREFIX}/history/`, `${PREFIX}/history/account=${ACCOUNT_ID}/`)).sort(),
+      [
+        ...legacy.map((k) => k.replace(`${PREFIX}/history/`, `${PREFIX}/history/account=${ACCOUNT_ID}/`)),
+        ...member.filter((k) => k.includes("/history/")),
+      ].sort(),
     );
     expect(keysUnder(root, grantsTablePrefix(PREFIX))).toEqual(
-      legacyGrants.map((k) => k.replace(`${PREFIX}/grants/`, `${PREFIX}/grants/account=${ACCOUNT_ID}/`)).sort(),
+      [
+        ...legacyGrants.map((k) => k.replace(`${PREFIX}/grants/`, `${PREFIX}/grants/account=${ACCOUNT_ID}/`)),
+        ...member.filter((k) => k.includes("/grants/")),
+      ].sort(),
     );
     const engine = await DuckDbEngine.open({ root });
     try {

@@ -11,7 +11,7 @@ import * as s3sdk from "@aws-sdk/client-s3";
 import { GlueClient } from "@aws-sdk/client-glue";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateLake, Ledger } from "../../generator/generate";
-import { ACCOUNT_ID, REGIONS } from "../../generator/org";
+import { ACCOUNT_ID, ACCOUNTS, REGIONS } from "../../generator/org";
 import { joinEvents } from "../../functions/join/join";
 import { joinConfig } from "../../functions/runtime/config";
 import { Logger } from "../../functions/runtime/log";
@@ -57,8 +57,8 @@ function keysUnder(root: string): string[] {
 async function localAthena(systemTable: readonly string[] | undefined): Promise<{ url: string; catalog: CatalogAthena }> {
   const glue = new LocalGlueTables(ACCOUNT_ID);
   glue.loadSpecs(DATABASE, [
-    historyTable(BUCKET, PREFIX, [...REGIONS], WORK_GROUPS, [ACCOUNT_ID]),
-    cloudTrailTable({ bucket: BUCKET, prefix: TRAIL_PREFIX, accounts: [ACCOUNT_ID], regions: [...REGIONS] }),
+    historyTable(BUCKET, PREFIX, [...REGIONS], WORK_GROUPS, [...ACCOUNTS]),
+    cloudTrailTable({ bucket: BUCKET, prefix: TRAIL_PREFIX, accounts: [...ACCOUNTS], regions: [...REGIONS] }),
     eventsTable(BUCKET, PREFIX, [...REGIONS]),
   ]);
   const catalog = await catalogAthena({ glue, database: DATABASE, s3: s3.client, systemTable });

@@ -13,7 +13,7 @@ import * as s3sdk from "@aws-sdk/client-s3";
 import { GlueClient } from "@aws-sdk/client-glue";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { generateLake, Ledger } from "../../generator/generate";
-import { ACCOUNT_ID, REGIONS } from "../../generator/org";
+import { ACCOUNT_ID, ACCOUNTS, REGIONS } from "../../generator/org";
 import { joinHandler } from "../../functions/join/handler";
 import { joinEvents } from "../../functions/join/join";
 import { joinConfig } from "../../functions/runtime/config";
@@ -85,8 +85,8 @@ const CATALOG: CatalogModel = {
   bucketKeys: {},
 };
 const DEPLOYED_TABLES = [
-  historyTable(BUCKET, PREFIX, [...REGIONS], DEPLOYED, [ACCOUNT_ID]),
-  cloudTrailTable({ bucket: BUCKET, prefix: TRAIL_PREFIX, accounts: [ACCOUNT_ID], regions: [...REGIONS] }),
+  historyTable(BUCKET, PREFIX, [...REGIONS], DEPLOYED, [...ACCOUNTS]),
+  cloudTrailTable({ bucket: BUCKET, prefix: TRAIL_PREFIX, accounts: [...ACCOUNTS], regions: [...REGIONS] }),
   eventsTable(BUCKET, PREFIX, [...REGIONS]),
 ];
 
@@ -351,8 +351,10 @@ describe("the daily join keeps every work group visible", () => {
     expect(historyListings.sort()).toEqual(
       [
         `${PREFIX}/history/`,
-        ...REGIONS.flatMap((region) =>
-          [-1, 0, 1].map((n) => `${PREFIX}/history/account=${ACCOUNT_ID}/region=${region}/dt=${addDays(DAY, n)}/`),
+        ...ACCOUNTS.flatMap((account) =>
+          REGIONS.flatMap((region) =>
+            [-1, 0, 1].map((n) => `${PREFIX}/history/account=${account}/region=${region}/dt=${addDays(DAY, n)}/`),
+          ),
         ),
       ].sort(),
     );

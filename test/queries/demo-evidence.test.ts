@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoAnomalySettings, PlantedAnomaly } from "../../generator/anomalies";
 import { LedgerEntry } from "../../generator/generate";
+import { MARKETING_ACCOUNT_ID } from "../../generator/org";
 import { AnomalySettings } from "../../queries/anomalies";
 import { DEFAULT_OPTIONS, Period, runSavedQuery, SAVED } from "../../queries/saved";
 import { savedRows } from "../../queries/saved-columns";
@@ -68,20 +69,26 @@ describe("the demo's evidence, judged honestly", () => {
       expect(row?.reason).toContain(`${touching.length} unattributed quer${touching.length === 1 ? "y" : "ies"}`);
       expect(row?.reason).toContain(`${resource} on ${days}`);
     }
-    // The outages leave no database or table grant high: every day with a gap is partial for them, so
-    // those no unattributed query touched are medium, and say why. A work group's days are partial only
-    // when an unattributed query ran in it (which makes its grants low), so an untouched one stays high.
+    // The outages leave no database or table grant of the main account high: every day with a gap is
+    // partial for them, so those no unattributed query touched are medium, and say why. A work group's
+    // days are partial only when an unattributed query ran in it (which makes its grants low), so an
+    // untouched one stays high. Each account is judged on its own evidence: the marketing account's
+    // trail lost nothing, so its grants are high.
     const others = rows.filter((r) => r.confidence !== "low");
     expect(others.filter((r) => r.grant_kind !== "workgroup").length).toBeGreaterThan(0);
     for (const r of others) {
+      const lost = unattributed.filter((q) => q.account === r.principal_arn.split(":")[4]);
       if (r.grant_kind === "workgroup") {
         expect(
-          unattributed.filter((q) => q.workGroup === r.resource),
+          lost.filter((q) => q.workGroup === r.resource),
           r.resource,
         ).toEqual([]);
         expect([r.confidence, r.reason]).toEqual(["high", expect.stringContaining(`no unattributed query touched ${r.resource}`)]);
-      } else expect([r.confidence, r.reason]).toEqual(["medium", expect.stringContaining("history and CloudTrail disagree on")]);
+      } else if (lost.length > 0)
+        expect([r.confidence, r.reason]).toEqual(["medium", expect.stringContaining("history and CloudTrail disagree on")]);
+      else expect([r.confidence, r.reason]).toEqual(["high", expect.stringContaining(`no unattributed query touched ${r.resource}`)]);
     }
+    expect(others.some((r) => r.principal_arn.split(":")[4] === MARKETING_ACCOUNT_ID && r.resource === "leads")).toBe(true);
   });
 });
 

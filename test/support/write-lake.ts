@@ -25,13 +25,13 @@ export function writeCloudTrail(
   return writeGzip(path.join(root, key), JSON.stringify({ Records: records }));
 }
 
-/** History lines through the real writer, one object per (region, dt, work group). */
-export function writeHistory(root: string, region: string, executions: QueryExecutionLike[]): string[] {
+/** History lines through the real writer, one object per (account, region, dt, work group); the main account's by default. */
+export function writeHistory(root: string, region: string, executions: QueryExecutionLike[], account = ACCOUNT_ID): string[] {
   const byKey = new Map<string, string[]>();
   for (const execution of executions) {
     const audit: AuditInfo = { Region: region, CollectedAt: "2026-01-01T00:00:00.000Z", Source: "test" };
     const line = toHistoryLine(execution, audit);
-    const key = historyObjectKey({ account: ACCOUNT_ID, region, dt: historyDay(line), workGroup: execution.WorkGroup ?? "primary" });
+    const key = historyObjectKey({ account, region, dt: historyDay(line), workGroup: execution.WorkGroup ?? "primary" });
     byKey.set(key, [...(byKey.get(key) ?? []), JSON.stringify(line)]);
   }
   return [...byKey.entries()].map(([key, lines]) => writeGzip(path.join(root, key), lines.join("\n") + "\n"));
