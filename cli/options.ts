@@ -4,6 +4,7 @@ import { InvalidArgumentError, Option } from "commander";
 import * as cliProgress from "cli-progress";
 import { DEFAULT_TB, TB_DEFINITION_NAMES } from "../queries/cost";
 import { parseDay } from "../queries/days";
+import { ACCOUNT_PATTERN } from "../queries/names";
 import { Progress, SILENT } from "./pipeline";
 
 export function wholeNumber(value: string): number {
@@ -18,6 +19,18 @@ export function day(value: string): string {
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
   }
+}
+
+/** `--expected-accounts 111122223333,444455556666` (empty: none), each a 12-digit account id. */
+export function accountList(value: string): string[] {
+  const accounts = value
+    .split(",")
+    .map((a) => a.trim())
+    .filter((a) => a !== "");
+  const wrong = accounts.find((a) => !ACCOUNT_PATTERN.test(a));
+  if (wrong !== undefined)
+    throw new InvalidArgumentError(`expected 12-digit account ids separated by commas, got ${JSON.stringify(wrong)}`);
+  return [...new Set(accounts)];
 }
 
 /**

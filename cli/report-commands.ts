@@ -17,7 +17,7 @@ import { readFindingsFile, toAnomaly, toPermissionGap } from "../reports/issues/
 import { DEFAULT_STACK } from "../reports/issues/plan";
 import { syncIssues, SyncReport } from "../reports/issues/sync";
 import { group, inActions, jobSummary } from "./actions";
-import { day, progressBar, REPORTS_ROOT, stackName, stackReportsDir, tbOption, wholeNumber } from "./options";
+import { accountList, day, progressBar, REPORTS_ROOT, stackName, stackReportsDir, tbOption, wholeNumber } from "./options";
 import { lakeSource, reportPeriod } from "./pipeline";
 
 interface EngineOptions {
@@ -75,6 +75,12 @@ export function registerReportCommands(program: Command): void {
     .option("--no-redact", "show query text as it is (by default literals are masked)")
     .addOption(tbOption())
     .option("--anomaly-settings <file>", "what the anomalies page counts as unusual, as JSON (see the README)")
+    .option(
+      "--expected-accounts <ids>",
+      "accounts whose collectors the deployment expects, comma-separated (the main stack's expectedAccounts output)",
+      accountList,
+      [],
+    )
     .action(
       async (
         o: EngineOptions & {
@@ -86,13 +92,18 @@ export function registerReportCommands(program: Command): void {
           redact: boolean;
           tb: TbDefinition;
           anomalySettings?: string;
+          expectedAccounts: string[];
         },
       ) => {
         const out = o.stack ? stackReportsDir(o.stack) : o.out;
         if (!out) throw new InputError("report needs --stack <name> (writes reports/published/<name>) or --out <dir>");
         const period = periodEnding(o.end ?? yesterday(), o.days);
         // Read before the engine opens, so a wrong settings file fails before any query runs.
-        const queryOptions = { ...DEFAULT_OPTIONS, anomalies: readAnomalySettings(o.anomalySettings) };
+        const queryOptions = {
+          ...DEFAULT_OPTIONS,
+          anomalies: readAnomalySettings(o.anomalySettings),
+          expectedAccounts: o.expectedAccounts,
+        };
         const { engine, source } = await openEngine(o);
         try {
           const reports = await group(`athena-audit report ${period.from} to ${period.to}`, () =>

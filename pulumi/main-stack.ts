@@ -55,6 +55,48 @@ export function collectorFunction(
   );
 }
 
+/**
+ * The grants collector of the caller's account: its IAM (account-wide), its Glue catalog and work
+ * groups in `settings.region`, a snapshot a day under `grants/account=<caller>/` of `bucket`. The
+ * main stack deploys it, and a collector stack with `collectGrants` (a member account's, writing
+ * into the main bucket as the bucket policy admits it).
+ */
+export function grantsFunction(
+  settings: { region: string; prefix: string; kmsKeyArn?: string; lambdaRoleArn?: string; lakeFormation: boolean; schedule: string },
+  bucket: pulumi.Input<string>,
+  caller: Caller,
+): AuditFunction {
+  return new AuditFunction("grants", {
+    functionName: resourceName("grants", pulumi.getStack()),
+    description: `${PRODUCT}: evaluates what each principal may query into the grants table`,
+    callbackFactory: grantsCollectorFactory(),
+    policy: (logGroupArn) =>
+      pulumi.output(bucket).apply((b) =>
+        grantsPolicy({
+          ...caller,
+          region: settings.region,
+          bucket: b,
+          prefix: settings.prefix,
+          kmsKeyArn: settings.kmsKeyArn,
+          logGroupArn,
+          lakeFormation: settings.lakeFormation,
+        }),
+      ),
+    existingRoleArn: settings.lambdaRoleArn,
+    environment: {
+      AUDIT_BUCKET: bucket,
+      AUDIT_PREFIX: settings.prefix,
+      AUDIT_ACCOUNT: caller.account,
+      LAKE_FORMATION: String(settings.lakeFormation),
+    },
+    schedule: settings.schedule,
+    memoryMb: 1024,
+    timeoutSeconds: 900,
+    firstRunInput: {},
+    kmsKeyArn: settings.kmsKeyArn,
+  });
+}
+
 /** The billing collector (`collectBilling`): Cost Explorer's daily cost of Athena into the billing table. */
 function billingFunction(s: MainSettings, bucket: pulumi.Output<string>, caller: Caller): AuditFunction {
   return new AuditFunction("billing", {
@@ -67,6 +109,7 @@ function billingFunction(s: MainSettings, bucket: pulumi.Output<string>, caller:
     environment: {
       AUDIT_BUCKET: bucket,
       AUDIT_PREFIX: s.prefix,
+      AUDIT_ACCOUNT: caller.account,
       ...(s.billingWorkGroupTag ? { BILLING_WORK_GROUP_TAG: s.billingWorkGroupTag } : {}),
     },
     schedule: s.schedules.billing,
@@ -161,35 +204,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
     },
     { dependsOn: [catalog] },
   );
-  const grants = new AuditFunction("grants", {
-    functionName: resourceName("grants", pulumi.getStack()),
-    description: `${PRODUCT}: evaluates what each principal may query into the grants table`,
-    callbackFactory: grantsCollectorFactory(),
-    policy: (logGroupArn) =>
-      storage.bucketName.apply((bucket) =>
-        grantsPolicy({
-          ...caller,
-          region: s.region,
-          bucket,
-          prefix: s.prefix,
-          kmsKeyArn: s.kmsKeyArn,
-          logGroupArn,
-          lakeFormation: s.lakeFormation,
-        }),
-      ),
-    existingRoleArn: s.lambdaRoleArn,
-    environment: {
-      AUDIT_BUCKET: storage.bucketName,
-      AUDIT_PREFIX: s.prefix,
-      AUDIT_ACCOUNT: caller.account,
-      LAKE_FORMATION: String(s.lakeFormation),
-    },
-    schedule: s.schedules.grants,
-    memoryMb: 1024,
-    timeoutSeconds: 900,
-    firstRunInput: {},
-    kmsKeyArn: s.kmsKeyArn,
-  });
+  const grants = grantsFunction({ ...s, schedule: s.schedules.grants }, storage.bucketName, caller);
   const billing = s.collectBilling ? billingFunction(s, storage.bucketName, caller) : undefined;
   const reporting = s.githubRepository
     ? new ReportingAccess("reports", {
@@ -207,6 +222,9 @@ export function mainStack(s: MainSettings, caller: Caller) {
     billingTb: pulumi.output(s.billingTb),
     collectBilling: pulumi.output(s.collectBilling),
     systemTables: pulumi.output(s.systemTables),
+    // Whose history and grants should arrive: a report can name an account that never sent any.
+    // (Accounts admitted only through `organizationId` cannot be listed here.)
+    expectedAccounts: pulumi.output([caller.account, ...s.memberAccounts]),
     collectorFunction: collector.function.name,
     joinFunction: join.function.name,
     grantsFunction: grants.function.name,

@@ -29,6 +29,11 @@ export interface SavedQueryOptions {
   minClientFamilies: number;
   /** What the anomalies query counts as unusual (queries/anomalies.ts). */
   anomalies: AnomalySettings;
+  /**
+   * The accounts whose collectors the deployment expects (the main stack's `expectedAccounts`): the
+   * accounts page names one from which nothing arrived. Empty: only the accounts seen are listed.
+   */
+  expectedAccounts: readonly string[];
 }
 
 export const DEFAULT_OPTIONS: SavedQueryOptions = {
@@ -36,6 +41,7 @@ export const DEFAULT_OPTIONS: SavedQueryOptions = {
   shortWindowDays: 30,
   minClientFamilies: 2,
   anomalies: DEFAULT_ANOMALY_SETTINGS,
+  expectedAccounts: [],
 };
 
 export interface SavedQuery {
@@ -72,6 +78,11 @@ const bytes = { name: "data_scanned_bytes", type: "bigint" } as const;
 const cost = { name: "cost_usd", type: "double" } as const;
 const rank = { name: "rank", type: "bigint" } as const;
 const iamPrincipal = { name: "iam_principal_arn", type: "varchar", nullable: true } as const;
+const account = {
+  name: "account_id",
+  type: "varchar",
+  comment: "the account whose Athena ran the queries; (unknown) if none said",
+} as const;
 /** The short and the long window of the usage reports. */
 const shortAndLong = [
   { name: "queries_short", type: "bigint" },
@@ -111,6 +122,7 @@ export const SAVED = registry({
     parameters: (p, o) => ({ ...periodWindow(p), limit: o.limit }),
     columns: [
       principal,
+      account,
       iamPrincipal,
       { name: "principal_type", type: "varchar", nullable: true },
       queries,
@@ -137,6 +149,7 @@ export const SAVED = registry({
       { name: "total_execution_ms", type: "bigint", nullable: true },
       { name: "query_text", type: "varchar", nullable: true },
       { name: "region", type: "varchar" },
+      { ...account, nullable: true },
       rank,
     ],
   },
@@ -165,6 +178,7 @@ export const SAVED = registry({
     parameters: shortWindow,
     columns: [
       { name: "work_group", type: "varchar", comment: "or (unknown)" },
+      account,
       ...shortAndLong,
       { name: "principals_long", type: "bigint" },
     ],
@@ -198,6 +212,7 @@ export const SAVED = registry({
         type: "varchar",
         comment: "database.table; (no table) for queries that named none; (other tables) past the limit",
       },
+      { ...account, comment: "the account whose catalog holds the table; (all) for (other tables)" },
       { ...cost, comment: "even share: a query that read n tables gives each 1/n of its cost; the rows add up to the period's cost" },
       { ...bytes, type: "double", comment: "even share, as the cost (fractional bytes)" },
       { ...queries, comment: "queries that read the table" },
@@ -294,6 +309,11 @@ export const SAVED = registry({
     columns: [
       { name: "principal_arn", type: "varchar" },
       { name: "principal_type", type: "varchar" },
+      {
+        ...account,
+        nullable: true,
+        comment: "the account whose IAM holds the grant (its grants snapshot); a findings file may leave it out (the ARN names it)",
+      },
       { name: "grant_kind", type: "varchar", values: ["workgroup", "database", "table"] },
       { name: "resource", type: "varchar", comment: "`primary`, `finance`, `finance.ledger`" },
       { name: "access_path", type: "varchar", comment: "how the principal holds it: `iam`, `iam (conditional)`, `lake-formation`" },
@@ -309,6 +329,36 @@ export const SAVED = registry({
         comment: "high: every day complete for the grant and no unattributed query touched it; low: one did, or the principal is new",
       },
       { name: "reason", type: "varchar", comment: "why this confidence, in words" },
+    ],
+  },
+  usage_by_account: {
+    title: "Usage by account",
+    description: "Each account of the organization: what its queries cost, who ran them, and how whole its evidence is.",
+    parameters: (p, o) => ({ ...periodWindow(p), expected_accounts: o.expectedAccounts.join(",") }),
+    columns: [
+      account,
+      cost,
+      bytes,
+      queries,
+      { name: "principals", type: "bigint", comment: "IAM users and roles a witness named" },
+      { name: "work_groups", type: "bigint" },
+      { name: "regions", type: "bigint" },
+      { name: "with_history", type: "bigint", comment: "queries the account's history collectors recorded" },
+      { name: "unattributed", type: "bigint", comment: "queries in history no witness names" },
+      { name: "without_history", type: "bigint", comment: "CloudTrail starts with no history: the account's collector missed them" },
+      { name: "history_days", type: "bigint", comment: "days with history in the period" },
+      { name: "last_history_day", type: "varchar", nullable: true },
+      { name: "grants_day", type: "varchar", nullable: true, comment: "the account's last grants snapshot on or before the period's end" },
+      { name: "granted_principals", type: "bigint", comment: "principals in that snapshot" },
+      { name: "expected", type: "boolean", comment: "the deployment lists the account (expectedAccounts)" },
+      {
+        name: "evidence",
+        type: "varchar",
+        values: ["complete", "partial", "no history", "nothing arrived", "no queries"],
+        comment:
+          "no history: CloudTrail saw queries but no history arrived; nothing arrived: neither queries nor grants; " +
+          "partial: some queries lack history or a witness; no queries: grants but no query in the period",
+      },
     ],
   },
   data_coverage: {
@@ -369,6 +419,11 @@ export const SAVED = registry({
         type: "varchar",
         nullable: true,
         comment: "the bill's usage types (region code first, e.g. USE1-DataScannedInTB), comma-separated; null without a bill",
+      },
+      {
+        name: "unbilled_cost_usd",
+        type: "double",
+        comment: "the day's cost in accounts the bill does not cover (another account's Cost Explorer bills them); not compared",
       },
     ],
   },

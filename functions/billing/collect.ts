@@ -25,6 +25,8 @@ export interface BillingDeps {
   s3: s3.S3Client;
   bucket: string;
   prefix: string;
+  /** The account whose Athena cost is read (its own: LINKED_ACCOUNT). */
+  account: string;
   log: Logger;
   /** A cost allocation tag the work groups carry (activated in Billing): costs are split by it. */
   workGroupTag?: string;
@@ -50,12 +52,14 @@ export async function collectBilling(deps: BillingDeps): Promise<BillingSummary>
   const pages: ce.GetCostAndUsageCommandOutput[] = [];
   let token: string | undefined;
   do {
-    const page = await deps.costExplorer.send(new ce.GetCostAndUsageCommand(billingRequest(from, to, deps.workGroupTag, token)));
+    const page = await deps.costExplorer.send(
+      new ce.GetCostAndUsageCommand(billingRequest(from, to, deps.account, deps.workGroupTag, token)),
+    );
     calls.GetCostAndUsage++;
     pages.push(page);
     token = page.NextPageToken;
   } while (token);
-  const rows = billingRows(pages);
+  const rows = billingRows(pages, deps.account);
   const byDay = new Map<string, BillingRow[]>(billedDays(pages).map((d) => [d, []]));
   for (const row of rows) byDay.get(row.day)?.push(row);
   const keys: string[] = [];

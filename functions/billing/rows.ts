@@ -24,15 +24,25 @@ export const COST_METRIC = "UnblendedCost";
 export const USAGE_METRIC = "UsageQuantity";
 
 /**
- * The request for Athena's daily cost over [from, to] (both included), grouped by usage type and,
- * when `workGroupTag` names a cost allocation tag carried by the work groups, by that tag too.
+ * The request for `account`'s Athena cost per day over [from, to] (both included), grouped by usage
+ * type and, when `workGroupTag` names a cost allocation tag carried by the work groups, by that tag
+ * too. Only the account's own cost: in an organization's management account Cost Explorer answers
+ * for every member, whose queries the audit compares separately (or not at all).
  */
-export function billingRequest(from: string, to: string, workGroupTag?: string, nextPageToken?: string): GetCostAndUsageRequest {
+export function billingRequest(
+  from: string,
+  to: string,
+  account: string,
+  workGroupTag?: string,
+  nextPageToken?: string,
+): GetCostAndUsageRequest {
   return {
     TimePeriod: { Start: from, End: addDays(to, 1) },
     Granularity: "DAILY",
     Metrics: [COST_METRIC, USAGE_METRIC],
-    Filter: { Dimensions: { Key: "SERVICE", Values: [ATHENA_SERVICE] } },
+    Filter: {
+      And: [{ Dimensions: { Key: "SERVICE", Values: [ATHENA_SERVICE] } }, { Dimensions: { Key: "LINKED_ACCOUNT", Values: [account] } }],
+    },
     GroupBy: [{ Type: "DIMENSION", Key: "USAGE_TYPE" }, ...(workGroupTag ? [{ Type: "TAG" as const, Key: workGroupTag }] : [])],
     ...(nextPageToken ? { NextPageToken: nextPageToken } : {}),
   };
@@ -56,7 +66,7 @@ function tagValue(key: string | undefined): string | null {
  * One row per (day, usage type, work group) from the pages of one request, sorted. A day with no
  * groups (nothing billed) gives no rows; `billedDays` says which days the answer covered.
  */
-export function billingRows(pages: readonly GetCostAndUsageResponse[]): BillingRow[] {
+export function billingRows(pages: readonly GetCostAndUsageResponse[], account: string): BillingRow[] {
   const rows = new Map<string, BillingRow>();
   for (const page of pages) {
     for (const result of page.ResultsByTime ?? []) {
@@ -75,6 +85,7 @@ export function billingRows(pages: readonly GetCostAndUsageResponse[]): BillingR
           usage_amount: amount(usage?.Amount, USAGE_METRIC),
           usage_unit: usage?.Unit === undefined || usage.Unit === "" ? null : usage.Unit,
           estimated: result.Estimated ?? false,
+          account_id: account,
         };
         // The same group on two pages (a page break inside a day) adds up.
         const key = `${day} ${row.usage_type} ${row.work_group ?? ""}`;

@@ -282,6 +282,12 @@ export const BILLING = {
     { name: "usage_amount", type: double, comment: "UsageQuantity" },
     { name: "usage_unit", type: string, nullable: true, comment: "UsageQuantity's unit as Cost Explorer names it" },
     { name: "estimated", type: boolean, comment: "Cost Explorer marked the day as estimated (not final)" },
+    {
+      name: "account_id",
+      type: string,
+      nullable: true,
+      comment: "the account whose cost it is: the collector asks for its own account's only (LINKED_ACCOUNT); null in rows written before",
+    },
   ],
   partitionKeys: [{ name: "dt", format: "yyyy-MM-dd, the billed day" }],
 } as const satisfies TableDefinition;

@@ -8,7 +8,26 @@
 -- a query billed on another day, or billing rules that changed). Days without a bill have nulls.
 -- For the page's likely causes: the regions the day's events cover, the usage types the bill names
 -- (their prefix is the region: the bill is account-wide), and whether Cost Explorer still estimates it.
-WITH audit AS (
+-- The bill is the billing collector's own account's (billing.account_id): only that account's events
+-- are compared, and what the other accounts' queries cost is given apart (unbilled_cost_usd). Bills
+-- written before rows named their account are compared with every account's events, as they were.
+WITH billed_accounts AS (
+  SELECT DISTINCT account_id FROM billing WHERE dt BETWEEN :window_from AND :window_to AND account_id IS NOT NULL
+),
+compared AS (
+  SELECT
+    events.*,
+    (SELECT count(*) FROM billed_accounts) = 0 OR events.account_id IN (SELECT account_id FROM billed_accounts) AS billed
+  FROM events
+  WHERE dt BETWEEN :window_from AND :window_to
+),
+unbilled AS (
+  SELECT dt AS day, sum(coalesce(cost_usd, 0)) AS unbilled_cost_usd
+  FROM compared
+  WHERE NOT billed
+  GROUP BY dt
+),
+audit AS (
   SELECT
     dt AS day,
     sum(coalesce(cost_usd, 0)) AS audit_cost_usd,
@@ -31,8 +50,8 @@ WITH audit AS (
         ELSE CAST(0 AS double)
       END
     ) * CAST(:usd_per_tb AS double) / CAST(:decimal_tb_bytes AS double) AS decimal_cost_usd
-  FROM events
-  WHERE dt BETWEEN :window_from AND :window_to
+  FROM compared
+  WHERE billed
   GROUP BY dt
 ),
 bill AS (
@@ -54,9 +73,11 @@ days AS (
     a.audit_regions,
     b.billed_cost_usd,
     b.estimated,
-    b.billed_usage_types
+    b.billed_usage_types,
+    u.unbilled_cost_usd
   FROM audit AS a
   FULL OUTER JOIN bill AS b ON a.day = b.day
+  LEFT JOIN unbilled AS u ON u.day = coalesce(a.day, b.day)
 ),
 fits AS (
   SELECT
@@ -83,6 +104,7 @@ SELECT
   CASE WHEN billed_cost_usd IS NULL THEN NULL ELSE NOT (fits_binary OR fits_decimal) END AS mismatch,
   estimated,
   audit_regions,
-  billed_usage_types
+  billed_usage_types,
+  coalesce(unbilled_cost_usd, CAST(0 AS double)) AS unbilled_cost_usd
 FROM fits
 ORDER BY day

@@ -7,11 +7,13 @@
 -- how many of a table's queries were split. Queries that named no table (DDL, text the collector
 -- could not parse, CloudTrail starts without history) make one row, (no table), ranked like a
 -- table. The :limit tables that cost most have a row each; the rest are summed as (other tables).
+-- A table belongs to one account's catalog: two accounts' `clickstream.sessions` are two rows.
 WITH query_tables AS (
   SELECT DISTINCT
     dt,
     region,
     query_execution_id,
+    coalesce(account_id, '(unknown)') AS account_id,
     t.table_name,
     principal_arn,
     coalesce(data_scanned_bytes, 0) AS data_scanned_bytes,
@@ -25,6 +27,7 @@ WITH query_tables AS (
     dt,
     region,
     query_execution_id,
+    coalesce(account_id, '(unknown)') AS account_id,
     '(no table)' AS table_name,
     principal_arn,
     coalesce(data_scanned_bytes, 0) AS data_scanned_bytes,
@@ -41,28 +44,31 @@ shares AS (
 ),
 ranked AS (
   SELECT
+    account_id,
     table_name,
     row_number() OVER (
-      ORDER BY sum(cost_usd / tables_read) DESC, sum(data_scanned_bytes / CAST(tables_read AS double)) DESC, table_name
+      ORDER BY sum(cost_usd / tables_read) DESC, sum(data_scanned_bytes / CAST(tables_read AS double)) DESC, table_name, account_id
     ) AS rank
   FROM shares
-  GROUP BY table_name
+  GROUP BY account_id, table_name
 ),
 labelled AS (
   SELECT
     s.*,
     r.rank,
+    CASE WHEN r.rank <= :limit THEN s.account_id ELSE '(all)' END AS shown_account,
     CASE WHEN r.rank <= :limit THEN s.table_name ELSE '(other tables)' END AS shown_table
   FROM shares AS s
-  JOIN ranked AS r ON r.table_name = s.table_name
+  JOIN ranked AS r ON r.account_id = s.account_id AND r.table_name = s.table_name
 )
 SELECT
   shown_table AS table_name,
+  shown_account AS account_id,
   sum(cost_usd / tables_read) AS cost_usd,
   sum(data_scanned_bytes / CAST(tables_read AS double)) AS data_scanned_bytes,
   count(DISTINCT query_execution_id) AS queries,
   count(DISTINCT CASE WHEN tables_read > 1 THEN query_execution_id END) AS shared_queries,
   count(DISTINCT principal_arn) AS principals
 FROM labelled
-GROUP BY shown_table
+GROUP BY shown_account, shown_table
 ORDER BY min(rank)

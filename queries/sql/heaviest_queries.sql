@@ -13,6 +13,7 @@ FROM (
     total_execution_ms,
     query_text,
     region,
+    account_id,
     row_number() OVER (ORDER BY data_scanned_bytes DESC, query_execution_id) AS rank
   FROM events
   WHERE dt BETWEEN :window_from AND :window_to

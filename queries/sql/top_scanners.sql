@@ -1,8 +1,10 @@
--- top_scanners: principals ranked by cost (then bytes) over a period.
+-- top_scanners: principals ranked by cost (then bytes) over a period. A principal belongs to one
+-- account (its ARN names it); unattributed queries are a row per account whose Athena ran them.
 SELECT *
 FROM (
   SELECT
     coalesce(principal_arn, '(unattributed)') AS principal,
+    coalesce(account_id, '(unknown)') AS account_id,
     max(iam_principal_arn) AS iam_principal_arn,
     max(principal_type) AS principal_type,
     count(*) AS queries,
@@ -11,11 +13,12 @@ FROM (
     sum(coalesce(cost_usd, 0)) AS cost_usd,
     max(coalesce(data_scanned_bytes, 0)) AS largest_query_bytes,
     row_number() OVER (
-      ORDER BY sum(coalesce(cost_usd, 0)) DESC, sum(coalesce(data_scanned_bytes, 0)) DESC, coalesce(principal_arn, '(unattributed)')
+      ORDER BY sum(coalesce(cost_usd, 0)) DESC, sum(coalesce(data_scanned_bytes, 0)) DESC, coalesce(principal_arn, '(unattributed)'),
+        coalesce(account_id, '(unknown)')
     ) AS rank
   FROM events
   WHERE dt BETWEEN :window_from AND :window_to
-  GROUP BY coalesce(principal_arn, '(unattributed)')
+  GROUP BY coalesce(principal_arn, '(unattributed)'), coalesce(account_id, '(unknown)')
 ) AS ranked
 WHERE rank <= :limit
 ORDER BY rank

@@ -1,6 +1,8 @@
 -- usage_by_workgroup: each work group's use over a long and a short window ending on the same day.
+-- A work group belongs to one account: two accounts' `primary` work groups are two rows.
 SELECT
   work_group,
+  account_id,
   count_if(recent) AS queries_short,
   sum(CASE WHEN recent THEN data_scanned_bytes ELSE 0 END) AS data_scanned_bytes_short,
   sum(CASE WHEN recent THEN cost_usd ELSE 0 END) AS cost_usd_short,
@@ -10,6 +12,7 @@ SELECT
   count(DISTINCT principal_arn) AS principals_long
 FROM (
   SELECT
+    coalesce(account_id, '(unknown)') AS account_id,
     coalesce(work_group, '(unknown)') AS work_group,
     principal_arn,
     coalesce(data_scanned_bytes, 0) AS data_scanned_bytes,
@@ -18,5 +21,5 @@ FROM (
   FROM events
   WHERE dt BETWEEN :window_from AND :window_to
 ) AS windowed
-GROUP BY work_group
-ORDER BY cost_usd_long DESC, data_scanned_bytes_long DESC, work_group
+GROUP BY account_id, work_group
+ORDER BY cost_usd_long DESC, data_scanned_bytes_long DESC, work_group, account_id

@@ -136,9 +136,17 @@ interface PrincipalParts {
   session?: string;
   /** shortArn's form: what the name was before it was shortened. */
   full: string;
+  /** The account the ARN names. */
+  account?: string;
 }
 
 function principalParts(value: string): PrincipalParts {
+  const account = /^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):/.exec(value)?.[1];
+  const parts = principalName(value);
+  return account === undefined ? parts : { ...parts, account };
+}
+
+function principalName(value: string): PrincipalParts {
   const m = /^arn:aws[\w-]*:(?:iam|sts)::\d{12}:(assumed-role|role|user)\/(.+)$/.exec(value);
   // Other IAM and STS ARNs (root, federated-user/bob) by their resource part.
   const full = shortArn(value).replace(/^arn:aws[\w-]*:(?:iam|sts)::\d{12}:/, "");
@@ -160,8 +168,9 @@ function shortRoleName(name: string): string {
  * The principals of one page, shown short: a role or user by its name without its path, an IAM
  * Identity Center role by its permission set (`DataAnalyst`, not `AWSReservedSSO_DataAnalyst_<16 hex>`),
  * a session as `role/session`. What was left out is listed once, in `legend()`, under the table. Two
- * names that would read the same on the page keep their full form. Built from every name the page
- * shows, so the choice does not depend on row order.
+ * names that would read the same on the page keep their full form, and a name found in two accounts
+ * (an Identity Center permission set provisioned to both) says whose it is. Built from every name the
+ * page shows, so the choice does not depend on row order.
  */
 export class PrincipalNames {
   /** Role or user name -> what the page shows for it. */
@@ -169,13 +178,18 @@ export class PrincipalNames {
   /** Names found under two paths (two accounts): each ARN shows its own path. */
   private readonly ambiguous = new Set<string>();
   private readonly legendOf = new Map<string, string>();
+  /** Names found in more than one account: each shows its account. */
+  private readonly inManyAccounts = new Set<string>();
 
   constructor(values: Iterable<Value>) {
     const parts = [...new Set([...values].filter((v): v is string => typeof v === "string"))].map(principalParts);
     const paths = new Map<string, Set<string>>();
+    const accounts = new Map<string, Set<string>>();
     for (const p of parts) {
       if (p.name !== undefined) paths.set(p.name, (paths.get(p.name) ?? new Set()).add(p.pathName ?? p.name));
+      if (p.name !== undefined && p.account !== undefined) accounts.set(p.name, (accounts.get(p.name) ?? new Set()).add(p.account));
     }
+    for (const [name, found] of accounts) if (found.size > 1) this.inManyAccounts.add(name);
     const namesByShort = new Map<string, string[]>();
     for (const name of paths.keys()) namesByShort.set(shortRoleName(name), [...(namesByShort.get(shortRoleName(name)) ?? []), name]);
     for (const [name, forms] of paths) {
@@ -197,7 +211,8 @@ export class PrincipalNames {
     const p = principalParts(value);
     if (p.name === undefined) return p.full;
     const base = this.ambiguous.has(p.name) ? (p.pathName ?? p.name) : (this.shown.get(p.name) ?? p.name);
-    return p.session === undefined ? base : `${base}/${p.session}`;
+    const whose = this.inManyAccounts.has(p.name) && p.account !== undefined ? ` (${p.account})` : "";
+    return `${p.session === undefined ? base : `${base}/${p.session}`}${whose}`;
   }
 
   /** The name as Markdown for a table cell: escaped, with a line-break opportunity after each `/`. */
@@ -211,6 +226,12 @@ export class PrincipalNames {
       .sort(([a], [b]) => a.localeCompare(b))
       .map(([short, full]) => `${markdownText(short, 200)} is ${codeSpan(full, 200)}`);
   }
+}
+
+/** One note naming what the page's principal names leave out, or none. */
+export function namesNote(names: PrincipalNames): string[] {
+  const legend = names.legend();
+  return legend.length === 0 ? [] : [`Names shown short: ${legend.join("; ")}.`];
 }
 
 /** Footnote marks (¹, ², ...) for text that would repeat on many rows, numbered in order of first use. */

@@ -22,6 +22,8 @@
  * - The bill: the billed days whose bill a TB definition explains, which one, and the days none does,
  *   each with what the bill carries beyond its queries' price, from bill_reconciliation.
  * - The second witness, when Athena's system table was read: what it added and where it disagrees.
+ * - Accounts, when the audit spans several or one needs a word (an expected account that sent
+ *   nothing, CloudTrail starts without history): each account's share of the cost, from usage_by_account.
  * - Anomalies, when the anomalies query ran: its findings by severity, and the first to look at
  *   (the highest severity, then score) in words.
  */
@@ -33,6 +35,7 @@ import { AnomalyRow, anomalySentence, bySeverity } from "./anomaly-words";
 import { auditTb, billHeadline, ReconciliationRow } from "./bill-verdict";
 import { CoverageSummary } from "./coverage";
 import { witnessHeadline } from "./witness";
+import { accountsLine } from "./accounts";
 import { count, markdownText, usd } from "./format";
 
 /** How many cost drivers and tables the headline names. */
@@ -54,6 +57,8 @@ export interface HeadlineInput {
   witness?: readonly SavedRow<typeof SAVED.witness_disagreements>[];
   /** anomalies rows; absent when the query did not run, so no rows then says "none found" only when it did. */
   anomalies?: readonly AnomalyRow[];
+  /** usage_by_account rows; nothing is said of accounts for one account whose evidence needs no word. */
+  accounts?: readonly SavedRow<typeof SAVED.usage_by_account>[];
 }
 
 export interface Share {
@@ -165,10 +170,19 @@ export function headline(input: HeadlineInput): Headline {
       share: shareOf(r.cost_usd),
       previousCost: evidence === "full" ? r.previous_cost_usd : null,
     }));
+  // Two accounts' tables of one name are two tables: each then says whose it is.
+  const accountsOf = new Map<string, Set<string>>();
+  for (const r of input.tables) accountsOf.set(r.table_name, (accountsOf.get(r.table_name) ?? new Set()).add(r.account_id));
+  const tableName = (r: (typeof input.tables)[number]) =>
+    (accountsOf.get(r.table_name)?.size ?? 0) > 1 ? `${r.table_name} (${r.account_id})` : r.table_name;
   const tables = input.tables
     .filter((r) => r.cost_usd > 0 && !r.table_name.startsWith("("))
     .slice(0, TOP)
-    .map((r) => ({ name: r.table_name, cost: r.cost_usd, share: shareOf(r.cost_usd) }));
+    .map((r) => ({
+      name: tableName(r),
+      cost: r.cost_usd,
+      share: shareOf(r.cost_usd),
+    }));
   const cancelled = input.unfinished.filter((r) => r.state === "CANCELLED");
   const avoidable = {
     repeatRuns: sum(input.shapes, (r) => r.repeat_runs),
@@ -258,5 +272,7 @@ export function headline(input: HeadlineInput): Headline {
   if (bill !== undefined) lines.push(bill);
   const witness = witnessHeadline(input.witness ?? [], link(SAVED.witness_disagreements));
   if (witness !== undefined) lines.push(witness);
+  const accounts = accountsLine(input.accounts ?? [], link(SAVED.usage_by_account));
+  if (accounts !== undefined) lines.push(accounts);
   return { drivers, tables, change, avoidable, gaps, lines };
 }

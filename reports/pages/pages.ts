@@ -149,6 +149,7 @@ export function indexModel(outcomes: readonly QueryOutcome[], period: Period, so
       witness: rowsOf(SAVED.witness_disagreements),
       // Only when the query ran: without it, no rows would read as "none found".
       anomalies: outcomes.some((o) => o.query.name === SAVED.anomalies.name) ? rowsOf(SAVED.anomalies) : undefined,
+      accounts: rowsOf(SAVED.usage_by_account),
     }),
     chart: dailyChart(daily),
     pages: outcomes.map((o) => ({ title: o.query.title, file: `${o.query.name}.md`, description: o.query.description })),

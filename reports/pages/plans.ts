@@ -5,14 +5,16 @@
  */
 import { QueryResult, Row } from "../../queries/engine";
 import { DEFAULT_OPTIONS, Period, SAVED, SavedQuery } from "../../queries/saved";
-import { SavedRow, savedRows } from "../../queries/saved-columns";
+import { savedRows } from "../../queries/saved-columns";
 import { coverageCalendar, CoverageException, coverageHeadline, coverageSummary } from "./coverage";
 import { reconciliationPlan } from "./reconciliation";
 import { redactSql } from "./redact";
 import { Column, RIGHT, table } from "./table";
 import { witnessPlan } from "./witness";
 import { anomaliesPlan } from "./anomalies";
-import { codeSpan, count, duration, Footnotes, formatByColumn, humanBytes, instant, markdownText, PrincipalNames, usd } from "./format";
+import { accountColumn, accountsPlan } from "./accounts";
+import { permissionGapsPlan } from "./permission-gaps";
+import { codeSpan, count, duration, formatByColumn, humanBytes, instant, markdownText, namesNote, PrincipalNames, usd } from "./format";
 import type { PageModel, RenderOptions } from "./pages";
 
 /** Any saved query's column name: a label for a column no query returns fails to compile. */
@@ -53,12 +55,6 @@ function periodDays(period: Period): number {
   return Math.round((Date.parse(`${period.to}T00:00:00Z`) - Date.parse(`${period.from}T00:00:00Z`)) / 86_400_000) + 1;
 }
 
-/** One note naming what the page's principal names leave out, or none. */
-function namesNote(names: PrincipalNames): string[] {
-  const legend = names.legend();
-  return legend.length === 0 ? [] : [`Names shown short: ${legend.join("; ")}.`];
-}
-
 /** CloudTrail's `userIdentity.type` in words. */
 const PRINCIPAL_TYPES: Record<string, string> = {
   IAMUser: "IAM user",
@@ -85,34 +81,6 @@ function windows(period: Period): { long: string; short?: string; context: strin
   }
   return { long: `${days} d`, short: `last ${shortDays} d`, context: [] };
 }
-
-/**
- * A permission gap's reason with what repeats on many rows moved to a footnote: the coverage clause
- * every medium row shares, and the caveat every low row ends with. Anything the patterns do not
- * match (a reason worded another way) is shown whole.
- */
-function gapReason(row: SavedRow<typeof SAVED.permission_gaps>, footnotes: Footnotes): string {
-  const reason = row.reason;
-  const low = /^(.+) \(any could have been this principal's\)$/.exec(reason);
-  if (low) return `${markdownText(low[1], 400)}${footnotes.mark("Any of these unattributed queries could have been this principal's.")}`;
-  const partial = /^(history and CloudTrail disagree on .+), though no unattributed query touched (.+)$/.exec(reason);
-  if (partial?.[2] === row.resource) {
-    const note = `${markdownText(partial[1].charAt(0).toUpperCase() + partial[1].slice(1), 400)}.`;
-    return `evidence incomplete${footnotes.mark(note)}, though no unattributed query touched it`;
-  }
-  const missing = /^no evidence for .+ of the window \(first .+\)$/.exec(reason);
-  if (missing) return `evidence missing${footnotes.mark(`${markdownText(reason.charAt(0).toUpperCase() + reason.slice(1), 400)}.`)}`;
-  const complete = /^(history and CloudTrail complete for every day of the window); no unattributed query touched (.+)$/.exec(reason);
-  if (complete?.[2] === row.resource) return `${markdownText(complete[1], 400)}; no unattributed query touched it`;
-  return markdownText(reason, 400);
-}
-
-const GRANT_KINDS: Record<string, string> = { workgroup: "work group", database: "database", table: "table" };
-const ACCESS_PATHS: Record<string, string> = {
-  iam: "IAM policies",
-  "iam (conditional)": "IAM policies, under conditions",
-  "lake-formation": "Lake Formation permissions",
-};
 
 export type Shaped = Pick<PageModel, "context" | "tables"> & Partial<Pick<PageModel, "chart">>;
 export type Plan = (result: QueryResult, period: Period, options: RenderOptions, query: SavedQuery) => Shaped;
@@ -144,13 +112,18 @@ export const PLANS: { readonly [K in keyof typeof SAVED]?: Plan } = {
     const rows = savedRows(SAVED.top_scanners, result);
     const names = new PrincipalNames(rows.map((r) => r.principal));
     // The IAM principal column repeated the role of each session (`Role/session`); the rank is the row order.
+    // Past seven columns with the account: the largest query gives way (Heaviest queries has it).
+    const account = accountColumn(rows, (r) => r.account_id);
     const columns: Column<(typeof rows)[number]>[] = [
       { label: "Principal", cell: (r) => names.cell(r.principal) },
       { label: "Cost", right: RIGHT, cell: (r) => usd(r.cost_usd) },
       { label: "Scanned", right: RIGHT, cell: (r) => humanBytes(r.data_scanned_bytes) },
       { label: "Queries", right: RIGHT, cell: (r) => count(r.queries) },
       { label: "Failed or cancelled", right: RIGHT, cell: (r) => count(r.failed_or_cancelled) },
-      { label: "Largest query", right: RIGHT, cell: (r) => humanBytes(r.largest_query_bytes) },
+      ...(account.length === 0
+        ? [{ label: "Largest query", right: RIGHT, cell: (r: (typeof rows)[number]) => humanBytes(r.largest_query_bytes) }]
+        : []),
+      ...account,
       { label: "Type", cell: (r) => principalType(r.principal_type) },
     ];
     return { context: [], tables: [table(rows, columns, { notes: namesNote(names) })] };
@@ -186,6 +159,7 @@ export const PLANS: { readonly [K in keyof typeof SAVED]?: Plan } = {
         { label: "Query id", cell: (r) => codeSpan(r.query_execution_id) },
         { label: "Started (UTC)", cell: (r) => (r.event_time === null ? "" : instant(r.event_time)) },
         { label: "Region", cell: (r) => markdownText(r.region) },
+        ...accountColumn(rows, (r) => r.account_id),
       ],
       { title: "Query ids" },
     );
@@ -222,13 +196,32 @@ export const PLANS: { readonly [K in keyof typeof SAVED]?: Plan } = {
   usage_by_workgroup: (result, period) => {
     const rows = savedRows(SAVED.usage_by_workgroup, result);
     const w = windows(period);
+    const account = accountColumn(rows, (r) => r.account_id);
     const columns: Column<(typeof rows)[number]>[] = [
       { label: "Work group", cell: (r) => markdownText(r.work_group) },
       ...windowedCostAndBytes<(typeof rows)[number]>(w),
       { label: `Queries (${w.long})`, right: RIGHT, cell: (r) => count(r.queries_long) },
-      { label: `Principals (${w.long})`, right: RIGHT, cell: (r) => count(r.principals_long) },
+      // Past seven columns with the account and both windows: the principals give way (Usage by account has them).
+      ...(w.short && account.length > 0
+        ? []
+        : [{ label: `Principals (${w.long})`, right: RIGHT, cell: (r: (typeof rows)[number]) => count(r.principals_long) }]),
+      ...account,
     ];
     return { context: w.context, tables: [table(rows, columns)] };
+  },
+
+  cost_by_table: (result) => {
+    const rows = savedRows(SAVED.cost_by_table, result);
+    const columns: Column<(typeof rows)[number]>[] = [
+      { label: "Table name", cell: (r) => markdownText(r.table_name) },
+      { label: "Cost", right: RIGHT, cell: (r) => usd(r.cost_usd) },
+      { label: "Scanned", right: RIGHT, cell: (r) => humanBytes(r.data_scanned_bytes) },
+      { label: "Queries", right: RIGHT, cell: (r) => count(r.queries) },
+      { label: "Shared queries", right: RIGHT, cell: (r) => count(r.shared_queries) },
+      { label: "Principals", right: RIGHT, cell: (r) => count(r.principals) },
+      ...accountColumn(rows, (r) => r.account_id),
+    ];
+    return { context: [], tables: [table(rows, columns)] };
   },
 
   principal_profiles: (result) => {
@@ -321,44 +314,7 @@ export const PLANS: { readonly [K in keyof typeof SAVED]?: Plan } = {
     };
   },
 
-  permission_gaps: (result, period) => {
-    const rows = savedRows(SAVED.permission_gaps, result);
-    const names = new PrincipalNames(rows.map((r) => r.principal_arn));
-    const footnotes = new Footnotes();
-    type R = (typeof rows)[number];
-    // The window is the period on every row; the access path is usually the same for every grant.
-    const windows = new Set(rows.map((r) => `${r.window_from} to ${r.window_to}`));
-    const paths = new Set(rows.map((r) => r.access_path));
-    const context = [
-      ...(windows.size === 1 && !windows.has(`${period.from} to ${period.to}`) ? [`Window: ${markdownText([...windows][0])}.`] : []),
-      ...(paths.size === 1 ? [`Every grant below is held through ${ACCESS_PATHS[[...paths][0]] ?? markdownText([...paths][0])}.`] : []),
-    ];
-    const columns: Column<R>[] = [
-      { label: "Principal", cell: (r) => names.cell(r.principal_arn) },
-      { label: "Grant", cell: (r) => `${GRANT_KINDS[r.grant_kind] ?? markdownText(r.grant_kind)} ${markdownText(r.resource)}` },
-      ...(paths.size > 1 ? [{ label: "Access path", cell: (r: R) => markdownText(r.access_path) }] : []),
-      ...(windows.size > 1 ? [{ label: "Window", cell: (r: R) => markdownText(`${r.window_from} to ${r.window_to}`) }] : []),
-      { label: "Last used", cell: (r) => (r.last_used === null ? "never" : markdownText(r.last_used)) },
-      { label: "Confidence", cell: (r) => markdownText(r.confidence) },
-      { label: "Reason", cell: (r) => gapReason(r, footnotes) },
-    ];
-    const built = table(rows, columns);
-    // Each principal's own use of Athena, once rather than on each of its grants.
-    const own = new Map<string, R>();
-    for (const r of rows) if (!own.has(r.principal_arn)) own.set(r.principal_arn, r);
-    const ran = (r: R) =>
-      r.principal_queries === 0
-        ? "ran no query"
-        : `ran ${count(r.principal_queries)} ${r.principal_queries === 1 ? "query" : "queries"}, ` +
-          `last on ${markdownText(r.principal_last_active ?? "never")}`;
-    const use = [...own.values()].map((r) => `${names.cell(r.principal_arn)} (${markdownText(r.principal_type)}) ${ran(r)}`);
-    built.notes = [
-      ...footnotes.list(),
-      ...(use.length === 0 ? [] : [`The principals' own use in the window: ${use.join("; ")}.`]),
-      ...namesNote(names),
-    ];
-    return { context, tables: [built] };
-  },
+  permission_gaps: permissionGapsPlan,
 
   data_coverage: (result) => {
     // Only the exceptions, in words, under a calendar of every region-day.
@@ -377,6 +333,7 @@ export const PLANS: { readonly [K in keyof typeof SAVED]?: Plan } = {
     };
   },
 
+  usage_by_account: accountsPlan,
   bill_reconciliation: reconciliationPlan,
   witness_disagreements: witnessPlan,
   anomalies: anomaliesPlan,

@@ -71,8 +71,16 @@ export const reconciliationPlan: Plan = (result, _period, options) => {
   const regions = [...new Set(rows.flatMap((r) => (r.audit_regions ?? "").split(",").map((s) => s.trim())))].filter(Boolean).sort();
   const billedTypes = [...new Set(rows.flatMap((r) => usageTypes(r.billed_usage_types)))].sort();
   const tolerance = `${usd(BILL_TOLERANCE.usd)} + ${(BILL_TOLERANCE.ratio * 100).toFixed(1)}%`;
+  const unbilled = rows.reduce((sum, r) => sum + r.unbilled_cost_usd, 0);
   built.notes = [
     ...footnotes.list(),
+    // Cost Explorer answers for the billing collector's own account; the other accounts' queries are not in this bill.
+    ...(unbilled > 0
+      ? [
+          `The bill is the billing collector's own account's: the other accounts' queries (${usd(unbilled)} in the period, ` +
+            `Usage by account has them) are billed to them and not compared here.`,
+        ]
+      : []),
     ...(beyond ? [`Unexplained: the bill minus the day's queries priced with a ${measured} TB, the definition the other days fit.`] : []),
     `A day matches when its bill is within ${tolerance} of its billed queries priced with a binary or a decimal TB.`,
     `The bill is account-wide: every region and work group, the audit's own included. The audit's events cover ` +

@@ -44,6 +44,7 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_S3: s3.url,
     AWS_ENDPOINT_URL_COST_EXPLORER: ce.url,
     AUDIT_BUCKET: "audit-bucket",
+    AUDIT_ACCOUNT: "210987654321",
     BILLING_WORK_GROUP_TAG: "athena-workgroup",
   });
   summary = await handler({});
@@ -64,7 +65,12 @@ describe("billing collector", () => {
         TimePeriod: { Start: addDays(yesterday, 1 - DEFAULT_BILLING_DAYS), End: addDays(yesterday, 1) },
         Granularity: "DAILY",
         Metrics: ["UnblendedCost", "UsageQuantity"],
-        Filter: { Dimensions: { Key: "SERVICE", Values: ["Amazon Athena"] } },
+        Filter: {
+          And: [
+            { Dimensions: { Key: "SERVICE", Values: ["Amazon Athena"] } },
+            { Dimensions: { Key: "LINKED_ACCOUNT", Values: ["210987654321"] } },
+          ],
+        },
         GroupBy: [
           { Type: "DIMENSION", Key: "USAGE_TYPE" },
           { Type: "TAG", Key: "athena-workgroup" },
@@ -92,6 +98,7 @@ describe("billing collector", () => {
         usage_amount: 0.0009765625,
         usage_unit: "Terabytes",
         estimated: true,
+        account_id: "210987654321",
       },
       {
         day: yesterday,
@@ -101,6 +108,7 @@ describe("billing collector", () => {
         usage_amount: 0.25,
         usage_unit: "Terabytes",
         estimated: true,
+        account_id: "210987654321",
       },
     ]);
     expect((await s3.bytes(billingObjectKey(quiet))).length).toBeGreaterThan(0);

@@ -48,24 +48,29 @@ const PAGE_2: GetCostAndUsageResponse = {
   ],
 };
 
+const ACCOUNT = "210987654321";
+
 describe("billing rows from GetCostAndUsage", () => {
   it("asks for Athena, daily, both metrics, by usage type (and the work-group tag when set), End exclusive", () => {
-    expect(billingRequest("2026-10-01", "2026-10-03", "workgroup", "tok")).toEqual({
+    expect(billingRequest("2026-10-01", "2026-10-03", ACCOUNT, "workgroup", "tok")).toEqual({
       TimePeriod: { Start: "2026-10-01", End: "2026-10-04" },
       Granularity: "DAILY",
       Metrics: ["UnblendedCost", "UsageQuantity"],
-      Filter: { Dimensions: { Key: "SERVICE", Values: ["Amazon Athena"] } },
+      // Its own account's cost only: a management account's Cost Explorer answers for every member.
+      Filter: {
+        And: [{ Dimensions: { Key: "SERVICE", Values: ["Amazon Athena"] } }, { Dimensions: { Key: "LINKED_ACCOUNT", Values: [ACCOUNT] } }],
+      },
       GroupBy: [
         { Type: "DIMENSION", Key: "USAGE_TYPE" },
         { Type: "TAG", Key: "workgroup" },
       ],
       NextPageToken: "tok",
     });
-    expect(billingRequest("2026-10-01", "2026-10-01").GroupBy).toEqual([{ Type: "DIMENSION", Key: "USAGE_TYPE" }]);
+    expect(billingRequest("2026-10-01", "2026-10-01", ACCOUNT).GroupBy).toEqual([{ Type: "DIMENSION", Key: "USAGE_TYPE" }]);
   });
 
   it("turns every group of every page into a typed row, untagged cost as an unknown work group", () => {
-    expect(billingRows([PAGE_1, PAGE_2])).toEqual([
+    expect(billingRows([PAGE_1, PAGE_2], ACCOUNT)).toEqual([
       {
         day: "2026-10-01",
         usage_type: "EUW1-DataScannedInTB",
@@ -74,6 +79,7 @@ describe("billing rows from GetCostAndUsage", () => {
         usage_amount: 0.6,
         usage_unit: "Terabytes",
         estimated: false,
+        account_id: ACCOUNT,
       },
       {
         day: "2026-10-01",
@@ -83,6 +89,7 @@ describe("billing rows from GetCostAndUsage", () => {
         usage_amount: 0.01,
         usage_unit: "Terabytes",
         estimated: false,
+        account_id: ACCOUNT,
       },
       {
         day: "2026-10-01",
@@ -92,6 +99,7 @@ describe("billing rows from GetCostAndUsage", () => {
         usage_amount: 0.2469135782,
         usage_unit: "Terabytes",
         estimated: false,
+        account_id: ACCOUNT,
       },
       {
         day: "2026-10-03",
@@ -101,6 +109,7 @@ describe("billing rows from GetCostAndUsage", () => {
         usage_amount: 2e-8,
         usage_unit: "Terabytes",
         estimated: true,
+        account_id: ACCOUNT,
       },
     ]);
     expect(billedDays([PAGE_1, PAGE_2])).toEqual(["2026-10-01", "2026-10-02", "2026-10-03"]);
@@ -116,7 +125,7 @@ describe("billing rows from GetCostAndUsage", () => {
         },
       ],
     });
-    const rows = billingRows([day("0.5"), day("0.25")]);
+    const rows = billingRows([day("0.5"), day("0.25")], ACCOUNT);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ work_group: null, unblended_cost_usd: 0.75, usage_amount: 0.2 });
   });
@@ -130,12 +139,12 @@ describe("billing rows from GetCostAndUsage", () => {
         },
       ],
     });
-    expect(() => billingRows([bad({ Amount: "n/a", Unit: "USD" })])).toThrow(/not a number/);
-    expect(() => billingRows([bad({ Amount: "1", Unit: "EUR" })])).toThrow(/EUR, not USD/);
+    expect(() => billingRows([bad({ Amount: "n/a", Unit: "USD" })], ACCOUNT)).toThrow(/not a number/);
+    expect(() => billingRows([bad({ Amount: "1", Unit: "EUR" })], ACCOUNT)).toThrow(/EUR, not USD/);
   });
 
   it("writes a day as gzip JSON lines, and a day with nothing billed as an empty object", () => {
-    const rows = billingRows([PAGE_1]);
+    const rows = billingRows([PAGE_1], ACCOUNT);
     const lines = zlib.gunzipSync(billingObject(rows)).toString().trimEnd().split("\n");
     expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual(rows);
     expect(zlib.gunzipSync(billingObject([])).toString()).toBe("");

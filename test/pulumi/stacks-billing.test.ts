@@ -96,8 +96,19 @@ describe("the billing collector", () => {
 
   it("gets the bucket, the prefix and the work-group tag only when one is set", () => {
     const bucket = String(on.outputs!.bucket);
-    expect(env(on, "billing")).toEqual({ AUDIT_BUCKET: bucket, AUDIT_PREFIX: "athena-audit", BILLING_WORK_GROUP_TAG: "athena-workgroup" });
-    expect(env(untagged, "billing")).toEqual({ AUDIT_BUCKET: String(untagged.outputs!.bucket), AUDIT_PREFIX: "athena-audit" });
+    // Its own account: the bill it asks Cost Explorer for is that account's (LINKED_ACCOUNT).
+    const account = "123456789012";
+    expect(env(on, "billing")).toEqual({
+      AUDIT_BUCKET: bucket,
+      AUDIT_PREFIX: "athena-audit",
+      AUDIT_ACCOUNT: account,
+      BILLING_WORK_GROUP_TAG: "athena-workgroup",
+    });
+    expect(env(untagged, "billing")).toEqual({
+      AUDIT_BUCKET: String(untagged.outputs!.bucket),
+      AUDIT_PREFIX: "athena-audit",
+      AUDIT_ACCOUNT: account,
+    });
   });
 
   it("may ask Cost Explorer, write the billing prefix only, with a data key of the audit's key, and log", () => {

@@ -49,6 +49,7 @@ async function writeBill(bill: Map<string, number>): Promise<void> {
         usage_amount: cost / 5,
         usage_unit: "Terabytes",
         estimated: false,
+        account_id: null,
       },
       {
         day,
@@ -58,6 +59,7 @@ async function writeBill(bill: Map<string, number>): Promise<void> {
         usage_amount: cost / 20,
         usage_unit: "Terabytes",
         estimated: false,
+        account_id: null,
       },
     ];
     const file = path.join(lake.root, billingObjectKey(day));
@@ -148,6 +150,7 @@ describe("bill_reconciliation", () => {
           usage_amount: 0.8,
           usage_unit: "Terabytes",
           estimated: true,
+          account_id: null,
         },
       ]),
     );

@@ -16,7 +16,7 @@ import {
 import { SavedRow, savedRows } from "../../queries/saved-columns";
 import { declaredGrants } from "../../generator/iam";
 import { toPermissionGap } from "../../reports/issues/findings";
-import { ACTORS, DATABASES, roleArn } from "../../generator/org";
+import { ACTORS, databasesOf, roleArn } from "../../generator/org";
 import { LedgerEntry } from "../../generator/generate";
 import { athenaType } from "../support/athena-duckdb";
 import { expectedEvents, joinedLake, JoinedLake, touchesGrant } from "../support/lake";
@@ -152,10 +152,12 @@ describe("saved queries on the embedded engine, against the generator's ledger",
     }
   });
 
-  it("usage_by_workgroup totals each work group", async () => {
-    const byGroup = totals(entries, (q) => q.workGroup);
+  it("usage_by_workgroup totals each work group of each account", async () => {
+    // Both accounts have a work group called primary: two rows.
+    const byGroup = totals(entries, (q) => `${q.account} ${q.workGroup}`);
+    expect(byGroup.size).toBeGreaterThan(new Set(entries.map((q) => q.workGroup)).size);
     const rows = await run(SAVED.usage_by_workgroup);
-    expect(Object.fromEntries(rows.map((r) => [r.work_group, [r.queries_long, r.data_scanned_bytes_long]]))).toEqual(
+    expect(Object.fromEntries(rows.map((r) => [`${r.account_id} ${r.work_group}`, [r.queries_long, r.data_scanned_bytes_long]]))).toEqual(
       Object.fromEntries([...byGroup.entries()].map(([g, t]) => [g, [t.queries, t.bytes]])),
     );
   });
@@ -206,7 +208,7 @@ describe("saved queries on the embedded engine, against the generator's ledger",
     const granted = declaredGrants(period.to).flatMap((g) => [
       ...g.workGroups.map((w) => `${g.principalArn} workgroup ${w}`),
       ...g.databases.map((d) => `${g.principalArn} database ${d}`),
-      ...g.databases.flatMap((d) => DATABASES[d].map((t) => `${g.principalArn} table ${d}.${t}`)),
+      ...g.databases.flatMap((d) => databasesOf(g.account)[d].map((t) => `${g.principalArn} table ${d}.${t}`)),
     ]);
     const used = new Set(
       entries
@@ -239,6 +241,8 @@ describe("saved queries on the embedded engine, against the generator's ledger",
     expect(contractor).toEqual({
       principalArn: contractor.principalArn,
       principalType: "user",
+      // The grant's account, the one its ARN names.
+      accountId: contractor.principalArn.split(":")[4],
       grantKind: "workgroup",
       resource: "primary",
       accessPath: "iam",
@@ -263,10 +267,12 @@ describe("saved queries on the embedded engine, against the generator's ledger",
       if (window === period) expect(unattributed.length, "the lake has a trail outage").toBeGreaterThan(0);
       const rows = await run(SAVED.permission_gaps, {}, window);
       for (const row of rows) {
-        const touching = unattributed.filter((q) => touchesGrant(q, row.grant_kind, row.resource));
+        // Each account is judged on its own evidence (the ARN names the grant's account).
+        const lost = unattributed.filter((q) => q.account === row.principal_arn.split(":")[4]);
+        const touching = lost.filter((q) => touchesGrant(q, row.grant_kind, row.resource));
         const isNew = (created.get(row.principal_arn) ?? "0000").slice(0, 10) > window.from;
-        // Any unattributed query in the window makes a day partial for every database and table grant.
-        const partial = row.grant_kind !== "workgroup" && unattributed.length > 0;
+        // Any unattributed query of the account in the window makes a day partial for every database and table grant it holds.
+        const partial = row.grant_kind !== "workgroup" && lost.length > 0;
         const want = touching.length > 0 || isNew ? "low" : partial ? "medium" : "high";
         expect(row.confidence, `${window.from} ${row.principal_arn} ${row.grant_kind} ${row.resource}`).toBe(want);
         if (touching.length > 0) {
@@ -390,10 +396,12 @@ describe("cost by table, by query shape and against the previous period, against
     savedRows(query, await runSavedQuery(lake.engine, query, p, { ...DEFAULT_OPTIONS, ...options }));
 
   it("cost_by_table splits a query's bytes and cost evenly between its tables, so the rows add up to the period", async () => {
+    // A table belongs to one account's catalog: keyed `table<TAB>account`, which sorts as the SQL breaks ties (table, then account).
     const byTable = new Map<string, TableCost>();
     for (const q of entries) {
       const tables = tablesOf(q);
-      for (const table of tables) {
+      for (const name of tables) {
+        const table = `${name}\t${q.account}`;
         const t = byTable.get(table) ?? { cost: 0, bytes: 0, queries: new Set(), shared: new Set(), principals: new Set() };
         t.cost += q.costUsd / tables.length;
         t.bytes += q.bytes / tables.length;
@@ -404,7 +412,7 @@ describe("cost by table, by query shape and against the previous period, against
       }
     }
     const limit = 4;
-    const shownAs = ranked(byTable, limit, "(other tables)", (t) => t.bytes);
+    const shownAs = ranked(byTable, limit, "(other tables)\t(all)", (t) => t.bytes);
     const expected = new Map<string, TableCost>();
     for (const [table, t] of [...shownAs.keys()].map((name) => [name, byTable.get(name)!] as const)) {
       const e = expected.get(shownAs.get(table)!) ?? { cost: 0, bytes: 0, queries: new Set(), shared: new Set(), principals: new Set() };
@@ -416,9 +424,9 @@ describe("cost by table, by query shape and against the previous period, against
       expected.set(shownAs.get(table)!, e);
     }
     const rows = await run(SAVED.cost_by_table, { limit });
-    expect(rows.map((r) => r.table_name)).toEqual([...expected.keys()]);
+    expect(rows.map((r) => `${r.table_name}\t${r.account_id}`)).toEqual([...expected.keys()]);
     for (const row of rows) {
-      const e = expected.get(row.table_name)!;
+      const e = expected.get(`${row.table_name}\t${row.account_id}`)!;
       expect([row.queries, row.shared_queries, row.principals], row.table_name).toEqual([e.queries.size, e.shared.size, e.principals.size]);
       expect(row.cost_usd).toBeCloseTo(e.cost, 9);
       expect(row.data_scanned_bytes).toBeCloseTo(e.bytes, 0);

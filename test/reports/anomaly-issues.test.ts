@@ -161,6 +161,7 @@ describe("anomaly issues", () => {
     const gap: PermissionGap = {
       principalArn: ARN,
       principalType: "AssumedRole",
+      accountId: "210987654321",
       grantKind: "database",
       resource: "hr",
       accessPath: "iam",

@@ -5,6 +5,7 @@ import { PermissionGap, toPermissionGap } from "../../reports/issues/findings";
 const camel: PermissionGap = {
   principalArn: "arn:aws:iam::210987654321:user/old-contractor",
   principalType: "user",
+  accountId: "210987654321",
   grantKind: "database",
   resource: "finance",
   accessPath: "iam (conditional)",
@@ -21,6 +22,7 @@ const camel: PermissionGap = {
 const snake = {
   principal_arn: "arn:aws:iam::210987654321:user/old-contractor",
   principal_type: "user",
+  account_id: "210987654321",
   grant_kind: "database",
   resource: "finance",
   access_path: "iam (conditional)",

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { LedgerEntry } from "../../generator/generate";
 import { declaredGrants } from "../../generator/iam";
-import { DATABASES } from "../../generator/org";
+import { databasesOf } from "../../generator/org";
 import { addDays } from "../../queries/days";
 import { Period, runSavedQuery, SAVED } from "../../queries/saved";
 import { savedRows } from "../../queries/saved-columns";
@@ -102,7 +102,15 @@ describe("the headline's figures, against the ledger", () => {
   });
 
   it("names the tables that cost most, a query's cost split evenly between the tables it read", () => {
-    const expected = ranked(now, (q) => [...new Set(q.tables)]).slice(0, TOP);
+    // A table is an account's: one name in two accounts (clickstream.page_views) is two tables, each named with its account.
+    const accountsOf = new Map<string, Set<string>>();
+    for (const q of now) for (const t of q.tables) accountsOf.set(t, (accountsOf.get(t) ?? new Set()).add(q.account));
+    const named = (t: string, account: string) => ((accountsOf.get(t)?.size ?? 0) > 1 ? `${t} (${account})` : t);
+    expect(
+      [...accountsOf.values()].some((a) => a.size > 1),
+      "the lake has a table name in two accounts",
+    ).toBe(true);
+    const expected = ranked(now, (q) => [...new Set(q.tables)].map((t) => named(t, q.account))).slice(0, TOP);
     expect(model.tables.map((t) => t.name)).toEqual(expected.map(([name]) => name));
     model.tables.forEach((t, i) => {
       expect(t.cost).toBeCloseTo(expected[i][1], 9);
@@ -144,18 +152,19 @@ describe("the headline's figures, against the ledger", () => {
       ...g.workGroups.map((w) => ({ who: g.principalArn, created: g.created, kind: "workgroup", resource: w })),
       ...g.databases.map((d) => ({ who: g.principalArn, created: g.created, kind: "database", resource: d })),
       ...g.databases.flatMap((d) =>
-        DATABASES[d].map((t) => ({ who: g.principalArn, created: g.created, kind: "table", resource: `${d}.${t}` })),
+        databasesOf(g.account)[d].map((t) => ({ who: g.principalArn, created: g.created, kind: "table", resource: `${d}.${t}` })),
       ),
     ]);
     const used = (g: (typeof granted)[number]) =>
       now.some((q) => q.attributed && q.iamPrincipalArn === g.who && touchesGrant(q, g.kind, g.resource));
-    const unattributed = now.filter((q) => !q.attributed);
+    // Each account is judged on its own evidence (the ARN names the grant's account).
+    const unattributed = (g: (typeof granted)[number]) => now.filter((q) => !q.attributed && q.account === g.who.split(":")[4]);
     const gaps = granted
       .filter((g) => !used(g))
       .map((g) =>
-        unattributed.some((q) => touchesGrant(q, g.kind, g.resource)) || g.created.slice(0, 10) > period.from
+        unattributed(g).some((q) => touchesGrant(q, g.kind, g.resource)) || g.created.slice(0, 10) > period.from
           ? "low"
-          : g.kind !== "workgroup" && unattributed.length > 0
+          : g.kind !== "workgroup" && unattributed(g).length > 0
             ? "medium"
             : "high",
       );
@@ -184,8 +193,10 @@ describe("the headline's figures, against the ledger", () => {
   });
 
   it("prints every line on the index, under the title, each with a link to its page", () => {
-    // Six lines, the anomalies' (the query runs with the others) and the bill's: the generator writes one (generator/billing.ts).
-    expect(model.lines).toHaveLength(8);
+    // Six lines, the anomalies' (the query runs with the others), the bill's (the generator writes one,
+    // generator/billing.ts) and the accounts' (the generated organization has two).
+    expect(model.lines).toHaveLength(9);
+    expect(model.lines.at(-1)).toMatch(/^\*\*Accounts\*\*: 2: .*\(\[Usage by account\]\(usage_by_account\.md\)\)$/);
     expect(model.lines[5]).toMatch(/^\*\*Anomalies\*\*: .*\(\[Anomalies\]\(anomalies\.md\)\)$/);
     const list = model.lines.map((l) => `- ${l}`).join("\n");
     expect(index).toContain(`**What to look at**\n\n${list}\n`);
@@ -193,10 +204,10 @@ describe("the headline's figures, against the ledger", () => {
     expect(index.indexOf("**What to look at**")).toBeLessThan(index.indexOf("| Headline | |"));
   });
 
-  it("ends with the bill: a decimal TB fits every billed day of the period but the planted one", () => {
+  it("says of the bill: a decimal TB fits every billed day of the period but the planted one", () => {
     const { planted } = lake.ledger.bill;
     const inPeriod = planted.day >= period.from && planted.day <= period.to;
-    const bill = model.lines.at(-1);
+    const bill = model.lines.find((l) => l.startsWith("**The bill**"));
     expect(bill).toMatch(/^\*\*The bill\*\* /);
     expect(bill).toContain(`fits a decimal TB on ${inPeriod ? 6 : 7} of 7 billed days, not the binary TB of these reports`);
     if (inPeriod) expect(bill).toContain(`1 day does not: ${planted.day} (+$`);

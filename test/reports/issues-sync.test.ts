@@ -9,6 +9,7 @@ import { GitHubServer, startGitHubServer } from "../support/github-server";
 const gap = (principal: string, resource: string, extra: Partial<PermissionGap> = {}): PermissionGap => ({
   principalArn: `arn:aws:iam::210987654321:role/${principal}`,
   principalType: "AssumedRole",
+  accountId: "210987654321",
   grantKind: resource.includes(".") ? "table" : "database",
   resource,
   accessPath: "iam",

@@ -30,6 +30,7 @@ function day(date: string, audit: number, billed: number | null, more: Partial<R
     estimated: billed === null ? null : false,
     audit_regions: audit === 0 ? null : "eu-west-1, us-east-1",
     billed_usage_types: billed === null ? null : "EU-DataScannedInTB, USE1-DataScannedInTB",
+    unbilled_cost_usd: 0,
     ...more,
   };
 }
@@ -170,6 +171,15 @@ describe("reconciliation page", () => {
       expect(model.chart).toBeUndefined();
       expect(billLine(rows)).toBeUndefined();
     }
+  });
+
+  it("says what other accounts' queries cost apart from the bill, and only when they cost something", () => {
+    const rows = [day("2026-09-01", 10, 10, { unbilled_cost_usd: 1.25 }), day("2026-09-02", 10, 10, { unbilled_cost_usd: 2 })];
+    expect(page(rows).tables[0].notes).toContain(
+      "The bill is the billing collector's own account's: the other accounts' queries ($3.25 in the period, " +
+        "Usage by account has them) are billed to them and not compared here.",
+    );
+    expect(page([day("2026-09-01", 10, 10)]).tables[0].notes.join(" ")).not.toMatch(/other accounts/);
   });
 
   it("shows a day without a bill and without cost as possibly billed nothing", () => {

@@ -122,10 +122,23 @@ describe("principal names", () => {
     expect(names.plain(admin("fedcba9876543210"))).toBe("AWSReservedSSO_Admin_fedcba9876543210/erin");
     expect(names.plain(ssoRole)).toBe("AWSReservedSSO_DataAnalyst_5f3e2a1b0c9d8e7f");
     expect(names.plain(plainRole)).toBe("DataAnalyst");
-    // The same role name under two paths (two accounts' roles): each keeps its path.
+    // The same role name under two paths in two accounts: each keeps its path and says its account.
     const paths = new PrincipalNames(["arn:aws:iam::111111111111:role/a/x", "arn:aws:iam::222222222222:role/b/x"]);
-    expect([paths.plain("arn:aws:iam::111111111111:role/a/x"), paths.plain("arn:aws:iam::222222222222:role/b/x")]).toEqual(["a/x", "b/x"]);
+    expect([paths.plain("arn:aws:iam::111111111111:role/a/x"), paths.plain("arn:aws:iam::222222222222:role/b/x")]).toEqual([
+      "a/x (111111111111)",
+      "b/x (222222222222)",
+    ]);
     expect(paths.legend()).toEqual([]);
+  });
+
+  it("says whose a name is when two accounts hold it (one permission set provisioned to both)", () => {
+    const analyst = (account: string) => `arn:aws:sts::${account}:assumed-role/AWSReservedSSO_DataAnalyst_5f3e2a1b0c9d8e7f/dana`;
+    const etl = "arn:aws:iam::210987654321:role/service-role/etl";
+    const names = new PrincipalNames([analyst("210987654321"), analyst("109876543210"), etl]);
+    expect(names.plain(analyst("210987654321"))).toBe("DataAnalyst/dana (210987654321)");
+    expect(names.plain(analyst("109876543210"))).toBe("DataAnalyst/dana (109876543210)");
+    // A name in one account only stays as it was.
+    expect(names.plain(etl)).toBe("etl");
   });
 
   it("numbers footnotes in order of first use, once per note", () => {
