@@ -9,15 +9,19 @@ import { DEFAULT_STACK, Rendered } from "./plan";
 
 let template: Handlebars.TemplateDelegate | undefined;
 
-/** A policy statement denying what the unused grants allow, as a starting point for review. */
+/**
+ * A policy statement denying what the unused grants allow, as a starting point for review: in the
+ * grant's own account (another account's work group or database of the same name is not this grant).
+ */
 function suggestion(gaps: readonly PermissionGap[]): string {
-  const resources = gaps.map((g) =>
-    g.grantKind === "workgroup"
-      ? `arn:aws:athena:*:*:workgroup/${g.resource}`
+  const resources = gaps.map((g) => {
+    const account = g.accountId ?? "*";
+    return g.grantKind === "workgroup"
+      ? `arn:aws:athena:*:${account}:workgroup/${g.resource}`
       : g.grantKind === "database"
-        ? `arn:aws:glue:*:*:database/${g.resource}`
-        : `arn:aws:glue:*:*:table/${g.resource.replace(".", "/")}`,
-  );
+        ? `arn:aws:glue:*:${account}:database/${g.resource}`
+        : `arn:aws:glue:*:${account}:table/${g.resource.replace(".", "/")}`;
+  });
   const actions = [...new Set(gaps.map((g) => (g.grantKind === "workgroup" ? "athena:StartQueryExecution" : "glue:GetTable")))].sort();
   return JSON.stringify({ Sid: "RemoveUnusedAthenaAccess", Effect: "Deny", Action: actions, Resource: resources }, null, 2);
 }

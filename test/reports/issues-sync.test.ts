@@ -63,7 +63,7 @@ describe("issues sync", () => {
     expect(reporting.body).toContain("between 2026-08-03 and 2026-10-31");
     expect(reporting.body).toContain(`<!-- athena-audit:fingerprint=${fingerprint("arn:aws:iam::210987654321:role/reporting-app")} -->`);
     expect(reporting.body).toContain(
-      '"Resource": [\n    "arn:aws:glue:*:*:database/hr",\n    "arn:aws:glue:*:*:table/finance/ledger"\n  ]',
+      '"Resource": [\n    "arn:aws:glue:*:210987654321:database/hr",\n    "arn:aws:glue:*:210987654321:table/finance/ledger"\n  ]',
     );
   });
 
