@@ -89,6 +89,12 @@ export const EVIDENCE_QUERIES = definitions({
         comment: "queries in history CloudTrail missed whose principal Athena's system table gave",
       },
       { name: "without_history", type: "bigint", comment: "CloudTrail starts with no history" },
+      {
+        name: "accounts_without_history",
+        type: "varchar",
+        nullable: true,
+        comment: "the accounts of those starts, comma-separated: whose history collector is missing or failing",
+      },
       { name: "gap_hours", type: "varchar", nullable: true, comment: "UTC hours with history but no CloudTrail record, `13,14`" },
       { name: "work_groups_not_joined", type: "varchar", nullable: true, comment: "work groups with history the join did not see" },
       { name: "coverage", type: "varchar", values: ["complete", "partial", "missing"] },

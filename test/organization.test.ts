@@ -28,6 +28,7 @@ import {
   cloudTrailRoot,
   DEFAULT_PREFIX,
   grantsTablePrefix,
+  historyDayPrefix,
   historyObjectKey,
   historyTablePrefix,
   parseHistoryPartition,
@@ -449,5 +450,21 @@ describe("a two-account organization, collected, joined and reported", () => {
     // The marketing account's unused `leads` grant is on the permission gaps page, under its account.
     const leads = new RegExp(`^\\| campaign-attribution-lambda \\| \`${MARKETING}\` \\| database leads \\|`, "m");
     expect(page("permission_gaps.md")).toMatch(leads);
+  });
+
+  // Last, as it changes the lake: a day the marketing account's history never arrived.
+  it("data_coverage names the account whose history stopped arriving, and the accounts page calls its evidence partial", async () => {
+    const day = ledger.lastDay;
+    fs.rmSync(path.join(lake, historyDayPrefix({ account: MARKETING, region: "us-east-1", dt: day })), { recursive: true });
+    await engine.refresh();
+    await joinDayEmbedded(engine, day, "us-east-1", { tb: ledger.tb });
+    await engine.refresh();
+    // CloudTrail still names them: the marketing queries of the day whose history was that day's.
+    const lost = ledger.queries.filter((q) => q.account === MARKETING && q.attributed && q.eventDay === day && q.historyDay === day);
+    expect(lost.length, "the marketing account queried that day").toBeGreaterThan(0);
+    const coverage = (await run(SAVED.data_coverage)).find((r) => r.day === day && r.region === "us-east-1")!;
+    expect(coverage).toMatchObject({ coverage: "partial", without_history: lost.length, accounts_without_history: MARKETING });
+    const marketing = (await run(SAVED.usage_by_account)).find((r) => r.account_id === MARKETING)!;
+    expect(marketing).toMatchObject({ evidence: "partial", without_history: lost.length });
   });
 });

@@ -51,6 +51,16 @@ hourly AS (
   -- History but not one CloudTrail record in the hour: the trail was out, not one record lost.
   HAVING count_if(named_by = 'cloudtrail') = 0 AND count_if(in_history) > 0
 ),
+starts_without_history AS (
+  -- Whose CloudTrail starts found no history: an account whose collector is missing or failing.
+  SELECT day, region, array_join(array_sort(array_agg(account)), ',') AS accounts
+  FROM (
+    SELECT DISTINCT dt AS day, region, coalesce(account_id, '(unknown)') AS account
+    FROM events
+    WHERE dt BETWEEN :window_from AND :window_to AND attributed AND NOT in_history
+  ) AS starts
+  GROUP BY day, region
+),
 gap_hours AS (
   SELECT day, region, array_join(array_sort(array_agg(event_hour)), ',') AS hours
   FROM hourly
@@ -89,6 +99,7 @@ SELECT
   coalesce(counts.unattributed, 0) AS unattributed,
   coalesce(counts.from_system_table, 0) AS from_system_table,
   coalesce(counts.without_history, 0) AS without_history,
+  starts_without_history.accounts AS accounts_without_history,
   gap_hours.hours AS gap_hours,
   not_joined.work_groups AS work_groups_not_joined,
   CASE
@@ -101,6 +112,7 @@ FROM calendar
 CROSS JOIN regions
 LEFT JOIN counts ON counts.day = calendar.day AND counts.region = regions.region
 LEFT JOIN history_days ON history_days.day = calendar.day AND history_days.region = regions.region
+LEFT JOIN starts_without_history ON starts_without_history.day = calendar.day AND starts_without_history.region = regions.region
 LEFT JOIN gap_hours ON gap_hours.day = calendar.day AND gap_hours.region = regions.region
 LEFT JOIN not_joined ON not_joined.day = calendar.day AND not_joined.region = regions.region
 ORDER BY calendar.day, regions.region

@@ -60,7 +60,11 @@ export function coverageDetail(row: CoverageRow): string {
     const witnessed = row.from_system_table === 0 ? "" : `; Athena's system table named ${whose}`;
     parts.push(`${noTrail} of ${plural(row.with_history, "query", "queries")} in history ${verb} no CloudTrail record${hours}${witnessed}`);
   }
-  if (row.without_history > 0) parts.push(`${plural(row.without_history, "CloudTrail start")} without history`);
+  if (row.without_history > 0) {
+    const accounts = (row.accounts_without_history ?? "").split(",").filter(Boolean);
+    const whose = accounts.length === 0 ? "" : ` (account${accounts.length === 1 ? "" : "s"} ${accounts.join(", ")})`;
+    parts.push(`${plural(row.without_history, "CloudTrail start")} without history${whose}`);
+  }
   if (row.work_groups_not_joined) parts.push(`history of work group(s) ${row.work_groups_not_joined} not joined`);
   return parts.join("; ");
 }

@@ -306,6 +306,7 @@ describe("saved queries on the embedded engine, against the generator's ledger",
         // The join here reads no system table (test/queries/system-witness.test.ts and demo-evidence do).
         from_system_table: 0,
         without_history: 0,
+        accounts_without_history: null,
         gap_hours: gapHours.length > 0 ? gapHours.join(",") : null,
         work_groups_not_joined: null,
         coverage: lost.length > 0 ? "partial" : "complete",

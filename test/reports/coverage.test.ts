@@ -12,6 +12,7 @@ const row = (day: string, region: string, extra: Partial<CoverageRow> = {}): Cov
   unattributed: 0,
   from_system_table: 0,
   without_history: 0,
+  accounts_without_history: null,
   gap_hours: null,
   work_groups_not_joined: null,
   coverage: "complete",
@@ -33,6 +34,13 @@ describe("coverage in words", () => {
     );
     expect(coverageDetail(row("d", "r", { without_history: 1, work_groups_not_joined: "bi,etl", coverage: "partial" }))).toBe(
       "1 CloudTrail start without history; history of work group(s) bi,etl not joined",
+    );
+    // Whose starts they were: the account whose collector is missing or failing.
+    expect(
+      coverageDetail(row("d", "r", { without_history: 3, accounts_without_history: "109876543210,444455556666", coverage: "partial" })),
+    ).toBe("3 CloudTrail starts without history (accounts 109876543210, 444455556666)");
+    expect(coverageDetail(row("d", "r", { without_history: 2, accounts_without_history: "109876543210", coverage: "partial" }))).toBe(
+      "2 CloudTrail starts without history (account 109876543210)",
     );
     expect(coverageDetail({ ...outage, unattributed: 1, gap_hours: null })).toBe("1 of 88 queries in history has no CloudTrail record");
     expect(coverageDetail({ ...outage, unattributed: 0, from_system_table: 6 })).toBe(
