@@ -37,6 +37,22 @@ describe("tables a query references", () => {
     expect(refs.parseError).toMatch(/Expected/);
   });
 
+  it("reads catalog-qualified names: the default catalog's as Glue tables, another's with its catalog", () => {
+    const sql =
+      'SELECT * FROM "awsdatacatalog"."Sales"."orders" o JOIN AwsDataCatalog.finance.ledger l ON l.id = o.id ' +
+      'JOIN "mysql-crm".crm."accounts" a ON a.id = o.account_id WHERE o.note <> \'FROM x.y.z\'';
+    expect(queryReferences(sql, "marketing")).toEqual({
+      tables: ["finance.ledger", "mysql-crm.crm.accounts", "sales.orders"],
+      databases: ["finance", "sales"],
+    });
+    // Athena's own system table is a catalog of its own, never a Glue table.
+    expect(queryReferences('SELECT count(*) FROM "s3tablescatalog/aws-athena"."metadata"."query_executions"', "x").tables).toEqual([
+      "s3tablescatalog/aws-athena.metadata.query_executions",
+    ]);
+    // A query that fails for another reason keeps the parser's first reason.
+    expect(queryReferences("SHOW PARTITIONS awsdatacatalog.sales.orders", "sales").parseError).toMatch(/Expected/);
+  });
+
   it("parses the real Panther query", () => {
     const sql =
       "WITH PastCount as (select p_source_label, count(*) as PastTotal from panther_views.all_logs group by p_source_label) " +
