@@ -7,22 +7,15 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import * as zlib from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SILENT, reportPeriod } from "../cli/pipeline";
-import { collectHistory, CollectSummary } from "../functions/history/collect";
-import { parseCollectInput } from "../functions/history/input";
-import { accountCollectorConfig } from "../functions/runtime/config";
-import { SILENT_LOGGER } from "../functions/runtime/log";
-import { createS3Client } from "../functions/runtime/s3";
+import { CollectSummary } from "../functions/history/collect";
 import { generateLake, Ledger, LedgerEntry } from "../generator/generate";
 import { writeGrantsSnapshot } from "../generator/grants";
 import { declaredGrants } from "../generator/iam";
-import { ACCOUNT_ID, databasesOf, MARKETING_ACCOUNT_ID, orgAccount } from "../generator/org";
-import { createAthenaClient } from "../queries/athena/engine";
+import { ACCOUNT_ID, databasesOf, MARKETING_ACCOUNT_ID } from "../generator/org";
 import { addDays, daysBetween } from "../queries/days";
 import { DuckDbEngine } from "../queries/duckdb/engine";
-import { HistoryLine } from "../queries/history-record";
 import { joinDayEmbedded } from "../queries/join/embedded";
 import {
   cloudTrailRoot,
@@ -37,9 +30,10 @@ import { DEFAULT_OPTIONS, Period, runSavedQuery, SAVED, SavedQuery, SavedQueryOp
 import { SavedRow, savedRows } from "../queries/saved-columns";
 import { RenderedReport } from "../reports/pages/render";
 import { AthenaServer, startAthenaServer } from "./support/athena-server";
-import { historyOperations, toWire } from "./support/athena-history";
+import { historyOperations } from "./support/athena-history";
+import { AccountAthena, athenaHistories, collect, gunzipLines } from "./support/organization";
 import { expectedEvents, tempDir, touchesGrant } from "./support/lake";
-import { LocalS3, startS3, useLocalAws } from "./support/s3";
+import { LocalS3, startS3 } from "./support/s3";
 
 const MAIN = ACCOUNT_ID;
 const MARKETING = MARKETING_ACCOUNT_ID;
@@ -64,89 +58,8 @@ const servers: AthenaServer[] = [];
 /** Each collector run, in the order it ran. */
 const runs: { account: string; region: string; day: string; summary: CollectSummary }[] = [];
 
-const gunzipLines = (bytes: Buffer) =>
-  zlib
-    .gunzipSync(bytes)
-    .toString()
-    .split("\n")
-    .filter((l) => l !== "")
-    .map((l) => JSON.parse(l) as HistoryLine);
-const filesUnder = (dir: string) =>
-  fs
-    .readdirSync(dir, { recursive: true, encoding: "utf8" })
-    .map((f) => path.join(dir, f))
-    .filter((f) => fs.statSync(f).isFile());
-const relativeKey = (root: string, file: string) => path.relative(root, file).split(path.sep).join("/");
 const accountOfArn = (arn: string) => arn.split(":")[4];
 const sum = (qs: readonly LedgerEntry[], f: (q: LedgerEntry) => number) => qs.reduce((n, q) => n + f(q), 0);
-
-interface AccountAthena {
-  account: string;
-  region: string;
-  /** Executions per work group, in the API's wire form. */
-  workGroups: Record<string, Record<string, unknown>[]>;
-}
-
-/**
- * What each account's Athena would answer in each region: the executions of the generated history
- * that account's Athena ran (its own history folder), as the API returns them (no `Audit`, epoch
- * seconds), under every work group the account has, empty or not. Main account first.
- */
-function athenaHistories(root: string): AccountAthena[] {
-  const out = new Map<string, AccountAthena>();
-  for (const file of filesUnder(path.join(root, HISTORY))) {
-    const partition = parseHistoryPartition(relativeKey(root, file))!;
-    const { account, region } = partition;
-    const at = out.get(`${account} ${region}`) ?? {
-      account,
-      region,
-      workGroups: Object.fromEntries(orgAccount(account).workGroups.map((w) => [w, []])),
-    };
-    out.set(`${account} ${region}`, at);
-    const groups = at.workGroups;
-    for (const line of gunzipLines(fs.readFileSync(file))) {
-      const { Audit, ...execution } = line;
-      expect(Audit.Region).toBe(partition.region);
-      const status = execution.Status as Record<string, unknown>;
-      execution.Status = {
-        ...status,
-        SubmissionDateTime: new Date(String(status.SubmissionDateTime)),
-        CompletionDateTime: new Date(String(status.CompletionDateTime)),
-      };
-      groups[partition.workGroup].push(toWire(execution));
-    }
-  }
-  return [...out.values()].sort(
-    (a, b) => ledger.accounts.indexOf(a.account) - ledger.accounts.indexOf(b.account) || a.region.localeCompare(b.region),
-  );
-}
-
-/** One run of the history collector for `day`, as the account's Lambda in `region` runs it (config from its environment). */
-async function collect(account: string, region: string, athenaUrl: string, day: string): Promise<CollectSummary> {
-  const restore = useLocalAws({
-    AWS_REGION: region,
-    AWS_ENDPOINT_URL_ATHENA: athenaUrl,
-    AWS_ENDPOINT_URL_S3: s3.url,
-    AUDIT_BUCKET: BUCKET,
-    AUDIT_ACCOUNT: account,
-    AUDIT_WORK_GROUP: "athena-audit",
-  });
-  const athena = createAthenaClient();
-  const client = createS3Client();
-  try {
-    return await collectHistory(parseCollectInput({ day }, NOW), {
-      athena,
-      s3: client,
-      config: accountCollectorConfig(),
-      log: SILENT_LOGGER,
-      now: NOW,
-    });
-  } finally {
-    athena.destroy();
-    client.destroy();
-    restore();
-  }
-}
 
 /** The ledger's queries of each history object: (account, region, submission day, work group). */
 function ledgerObjects(): Map<string, LedgerEntry[]> {
@@ -176,7 +89,7 @@ beforeAll(async () => {
 
   // One Athena per account and region, each answering only for its own account's work groups.
   const athenas: (AccountAthena & { server: AthenaServer })[] = [];
-  for (const at of athenaHistories(source)) {
+  for (const at of athenaHistories(source, ledger.accounts)) {
     const server = await startAthenaServer({ operations: historyOperations({ workGroups: at.workGroups, listPageSize: 50 }) });
     servers.push(server);
     athenas.push({ ...at, server });
@@ -189,7 +102,12 @@ beforeAll(async () => {
   const collectDays = daysBetween(ledger.firstDay, addDays(ledger.lastDay, 1));
   for (const day of collectDays) {
     for (const { account, region, server } of athenas)
-      runs.push({ account, region, day, summary: await collect(account, region, server.url, day) });
+      runs.push({
+        account,
+        region,
+        day,
+        summary: await collect({ account, region, athenaUrl: server.url, s3Url: s3.url, bucket: BUCKET }, day, NOW),
+      });
   }
 
   // A fresh local lake: the bucket's history objects under the same keys, the trail's folders and the grants snapshots.
