@@ -5,7 +5,9 @@
 --   low    an unattributed query in the window touched the resource (it could have been this
 --          principal's), or the principal was created during the window;
 --   medium some day of the window is missing, or partial for the work groups the grant concerns
---          (its own work group; every work group for a database or table), but nothing seen touched it;
+--          (its own work group; every work group for a database or table), but nothing seen touched it
+--          (partial: a query has history but no witness naming its principal, or a CloudTrail start
+--          has no history; a principal only Athena's system table named counts as named);
 --   high   every day of the window is complete for the grant and no unattributed query touched it.
 -- The reason column says which, in words.
 -- Each account is judged on its own evidence: a grant of account A's `primary` work group is used
@@ -174,10 +176,10 @@ SELECT
     WHEN judged.missing_region_days > 0 THEN
       'no evidence for ' || CAST(judged.missing_region_days AS varchar) || ' region-day(s) of the window (first ' || judged.first_missing || ')'
     WHEN judged.partial_region_days > 0 THEN
-      'history and CloudTrail disagree on ' || CAST(judged.partial_region_days AS varchar) || ' region-day(s)'
+      'queries lack history or a named principal on ' || CAST(judged.partial_region_days AS varchar) || ' region-day(s)'
       || CASE WHEN judged.grant_kind = 'workgroup' THEN ' in ' || judged.resource ELSE '' END
       || ' (first ' || judged.first_partial || '), though no unattributed query touched ' || judged.resource
-    ELSE 'history and CloudTrail complete for every day of the window; no unattributed query touched ' || judged.resource
+    ELSE 'every query of the window has history and a named principal; no unattributed query touched ' || judged.resource
   END AS reason
 FROM judged
 LEFT JOIN used

@@ -18,14 +18,14 @@ function gapReason(row: SavedRow<typeof SAVED.permission_gaps>, footnotes: Footn
   const reason = row.reason;
   const low = /^(.+) \(any could have been this principal's\)$/.exec(reason);
   if (low) return `${markdownText(low[1], 400)}${footnotes.mark("Any of these unattributed queries could have been this principal's.")}`;
-  const partial = /^(history and CloudTrail disagree on .+), though no unattributed query touched (.+)$/.exec(reason);
+  const partial = /^(queries lack history or a named principal on .+), though no unattributed query touched (.+)$/.exec(reason);
   if (partial?.[2] === row.resource) {
     const note = `${markdownText(partial[1].charAt(0).toUpperCase() + partial[1].slice(1), 400)}.`;
     return `evidence incomplete${footnotes.mark(note)}, though no unattributed query touched it`;
   }
   const missing = /^no evidence for .+ of the window \(first .+\)$/.exec(reason);
   if (missing) return `evidence missing${footnotes.mark(`${markdownText(reason.charAt(0).toUpperCase() + reason.slice(1), 400)}.`)}`;
-  const complete = /^(history and CloudTrail complete for every day of the window); no unattributed query touched (.+)$/.exec(reason);
+  const complete = /^(every query of the window has history and a named principal); no unattributed query touched (.+)$/.exec(reason);
   if (complete?.[2] === row.resource) return `${markdownText(complete[1], 400)}; no unattributed query touched it`;
   return markdownText(reason, 400);
 }

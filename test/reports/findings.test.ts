@@ -15,7 +15,7 @@ const camel: PermissionGap = {
   windowFrom: "2026-08-03",
   windowTo: "2026-10-31",
   confidence: "high",
-  reason: "history and CloudTrail complete for every day of the window; no unattributed query touched primary",
+  reason: "every query of the window has history and a named principal; no unattributed query touched primary",
 };
 
 // The same finding as the query returns it, written out by hand.
@@ -32,7 +32,7 @@ const snake = {
   window_from: "2026-08-03",
   window_to: "2026-10-31",
   confidence: "high",
-  reason: "history and CloudTrail complete for every day of the window; no unattributed query touched primary",
+  reason: "every query of the window has history and a named principal; no unattributed query touched primary",
 };
 
 describe("permission-gap findings", () => {

@@ -19,7 +19,7 @@ const gap = (principal: string, resource: string, extra: Partial<PermissionGap> 
   windowFrom: "2026-08-03",
   windowTo: "2026-10-31",
   confidence: "high",
-  reason: "history and CloudTrail complete for every day of the window; no unattributed query touched it",
+  reason: "every query of the window has history and a named principal; no unattributed query touched it",
   ...extra,
 });
 

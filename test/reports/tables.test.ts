@@ -276,7 +276,7 @@ describe("each page's columns, on hand-made rows", () => {
         last_used: "2026-05-02",
         confidence: "medium",
         reason:
-          "history and CloudTrail disagree on 2 region-day(s) (first 2026-08-23 us-east-1), " +
+          "queries lack history or a named principal on 2 region-day(s) (first 2026-08-23 us-east-1), " +
           "though no unattributed query touched finance.invoices",
       },
       {
@@ -288,7 +288,7 @@ describe("each page's columns, on hand-made rows", () => {
         resource: "analysts",
         last_used: null,
         confidence: "high",
-        reason: "history and CloudTrail complete for every day of the window; no unattributed query touched analysts",
+        reason: "every query of the window has history and a named principal; no unattributed query touched analysts",
       },
     ];
     const model = pageModel({ query: SAVED.permission_gaps, result: result(SAVED.permission_gaps, rows) }, PERIOD);
@@ -303,12 +303,12 @@ describe("each page's columns, on hand-made rows", () => {
         "work group analysts",
         "never",
         "high",
-        "history and CloudTrail complete for every day of the window; no unattributed query touched it",
+        "every query of the window has history and a named principal; no unattributed query touched it",
       ],
     ]);
     expect(table.notes).toEqual([
       "¹ Any of these unattributed queries could have been this principal's.",
-      "² History and CloudTrail disagree on 2 region-day(s) (first 2026-08-23 us-east-1).",
+      "² Queries lack history or a named principal on 2 region-day(s) (first 2026-08-23 us-east-1).",
       "The principals' own use in the window: alice (user) ran 453 queries, last on 2026-10-31; new-analyst (user) ran no query.",
     ]);
     // A window other than the period, and access paths that differ, are shown.
