@@ -1,6 +1,6 @@
 /** Roles of the functions that copy something into the audit bucket: history, grants, billing. */
 import { billingTablePrefix, grantsAccountPrefix, historyAccountPrefix } from "../../queries/layout";
-import { bucketArn, doc, kms, logs, PolicyDocument, Scope } from "./document";
+import { bucketArn, doc, kms, kmsWriteOnly, logs, PolicyDocument, Scope } from "./document";
 
 /** The history collector: read every work group's history, write history objects in its own account's folder only. */
 export function collectorPolicy(s: Scope): PolicyDocument {
@@ -53,7 +53,8 @@ export function grantsPolicy(s: Scope & { lakeFormation: boolean }): PolicyDocum
     },
     s.lakeFormation ? { Sid: "ReadLakeFormation", Effect: "Allow", Action: ["lakeformation:ListPermissions"], Resource: "*" } : undefined,
     logs(s),
-    kms(s),
+    // One single-request PutObject a day (functions/grants/collect.ts): a data key, no kms:Decrypt.
+    kmsWriteOnly(s),
   ]);
 }
 
@@ -66,7 +67,6 @@ export function billingPolicy(s: Scope): PolicyDocument {
     // One PutObject per day, overwriting: no reads, no lists, no multipart upload (objects are a few KB).
     { Sid: "WriteBilling", Effect: "Allow", Action: ["s3:PutObject"], Resource: `${bucketArn(s)}/${billingTablePrefix(s.prefix)}*` },
     logs(s),
-    // A single-request PutObject with SSE-KMS needs a data key only; nothing is read back, so no kms:Decrypt.
-    s.kmsKeyArn ? { Sid: "AuditKey", Effect: "Allow", Action: ["kms:GenerateDataKey"], Resource: s.kmsKeyArn } : undefined,
+    kmsWriteOnly(s),
   ]);
 }

@@ -39,6 +39,10 @@ export const logs = (s: Scope): Statement => ({
 export const kms = (s: Scope): Statement | undefined =>
   s.kmsKeyArn ? { Sid: "AuditKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: s.kmsKeyArn } : undefined;
 
+/** For a role that only writes single-request objects: SSE-KMS needs a data key, nothing is read back, so no kms:Decrypt. */
+export const kmsWriteOnly = (s: Scope): Statement | undefined =>
+  s.kmsKeyArn ? { Sid: "AuditKey", Effect: "Allow", Action: ["kms:GenerateDataKey"], Resource: s.kmsKeyArn } : undefined;
+
 export const bucketArn = (s: Pick<Scope, "partition" | "bucket">) => `arn:${s.partition}:s3:::${s.bucket}`;
 
 /** Trust for GitHub Actions OIDC: only workflows of `repository`, only for AWS STS. */

@@ -100,7 +100,6 @@ const VARIANTS: Variant[] = [
 const JUSTIFIED: Record<string, string> = {
   // lib-storage switches to a multipart upload above 5 MB; with SSE-KMS each part needs kms:Decrypt.
   "history:kms:Decrypt": "multipart uploads of history objects over 5 MB",
-  "grants:kms:Decrypt": "multipart uploads of grants snapshots over 5 MB",
   "history:s3:AbortMultipartUpload": "a failed multipart upload of a history object over 5 MB is aborted",
 };
 
