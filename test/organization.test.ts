@@ -317,7 +317,11 @@ describe("a two-account organization, collected, joined and reported", () => {
     expect(mainLost.some((q) => q.tables.some((t) => t.startsWith("clickstream.")))).toBe(true);
     expect(entries.filter((q) => q.account === MARKETING && !q.attributed)).toEqual([]);
     for (const row of rows.filter((r) => r.account_id === MARKETING))
-      expect([row.resource, row.confidence, row.reason]).toEqual([row.resource, "high", expect.stringContaining("complete for every day")]);
+      expect([row.resource, row.confidence, row.reason]).toEqual([
+        row.resource,
+        "high",
+        expect.stringContaining("every query of the window has history and a named principal"),
+      ]);
 
     // The same names in the other account: the main account's churn role holds `clickstream`, which
     // only other principals read (the marketing account's every day); the old contractor holds
