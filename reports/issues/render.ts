@@ -26,7 +26,21 @@ function suggestion(gaps: readonly PermissionGap[]): string {
   return JSON.stringify({ Sid: "RemoveUnusedAthenaAccess", Effect: "Deny", Action: actions, Resource: resources }, null, 2);
 }
 
-export function renderIssue(principalArn: string, gaps: PermissionGap[], stack: string = DEFAULT_STACK): Rendered {
+/** The principal's name in an issue title: the last part of its ARN. */
+export function issueName(principalArn: string): string {
+  return principalArn.split(/[:/]/).pop() ?? principalArn;
+}
+
+/**
+ * `sameNameElsewhere`: another principal of these findings has the same name (one permission set or
+ * role name in two accounts), so the title says the account too.
+ */
+export function renderIssue(
+  principalArn: string,
+  gaps: PermissionGap[],
+  stack: string = DEFAULT_STACK,
+  sameNameElsewhere = false,
+): Rendered {
   if (!template) {
     const hbs = Handlebars.create();
     hbs.registerHelper("count", (v: number) => count(v));
@@ -34,9 +48,10 @@ export function renderIssue(principalArn: string, gaps: PermissionGap[], stack: 
   }
   const first = gaps[0];
   const body = template({ ...first, principalArn, gaps, suggestion: suggestion(gaps) }).trim();
-  const name = principalArn.split(/[:/]/).pop() ?? principalArn;
+  const name = issueName(principalArn);
   // The same principal can hold grants in several stacks; the title tells their issues apart. The
   // default stack's titles stay as they were before stacks, so upgrading renames nothing.
   const where = stack === DEFAULT_STACK ? "" : ` (${stack})`;
-  return { title: `Unused Athena permissions${where}: ${name} (${gaps.length} grant${gaps.length === 1 ? "" : "s"})`, body };
+  const account = sameNameElsewhere ? `account ${principalArn.split(":")[4]}, ` : "";
+  return { title: `Unused Athena permissions${where}: ${name} (${account}${gaps.length} grant${gaps.length === 1 ? "" : "s"})`, body };
 }

@@ -19,7 +19,7 @@ import {
   planIssues,
   WantedIssue,
 } from "./plan";
-import { renderIssue } from "./render";
+import { issueName, renderIssue } from "./render";
 
 export interface SyncOptions {
   owner: string;
@@ -95,10 +95,13 @@ function rateLimited(error: unknown): string | undefined {
 export async function syncIssues(findings: readonly PermissionGap[], options: SyncOptions): Promise<SyncReport> {
   const stack = options.stack ?? DEFAULT_STACK;
   checkStack(stack);
-  const wanted: WantedIssue[] = [...byPrincipal(findings)].map(([principalArn, gaps]) => ({
+  const principals = byPrincipal(findings);
+  const arnsNamed = new Map<string, number>();
+  for (const arn of principals.keys()) arnsNamed.set(issueName(arn), (arnsNamed.get(issueName(arn)) ?? 0) + 1);
+  const wanted: WantedIssue[] = [...principals].map(([principalArn, gaps]) => ({
     fingerprint: fingerprint(principalArn),
     key: principalArn,
-    ...renderIssue(principalArn, gaps, stack),
+    ...renderIssue(principalArn, gaps, stack, (arnsNamed.get(issueName(principalArn)) ?? 0) > 1),
     marker: marker(fingerprint(principalArn), stack),
   }));
   const window = findings[0] ? `${findings[0].windowFrom} to ${findings[0].windowTo}` : "the latest window";

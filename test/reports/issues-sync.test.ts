@@ -67,6 +67,29 @@ describe("issues sync", () => {
     );
   });
 
+  it("says the account in the titles of two principals of one name (one role name in two accounts), and only there", async () => {
+    const other = "arn:aws:iam::109876543210:role/reporting-app";
+    await syncIssues([...FINDINGS, { ...gap("reporting-app", "ads"), principalArn: other, accountId: "109876543210" }], options());
+    expect(
+      open()
+        .map((i) => i.title)
+        .sort(),
+    ).toEqual(
+      [
+        "Unused Athena permissions: reporting-app (account 210987654321, 2 grants)",
+        "Unused Athena permissions: reporting-app (account 109876543210, 1 grant)",
+        ...open()
+          .map((i) => i.title)
+          .filter((t) => !t.includes("reporting-app")),
+      ].sort(),
+    );
+    expect(
+      open()
+        .filter((i) => !i.title.includes("reporting-app"))
+        .every((i) => !i.title.includes("account")),
+    ).toBe(true);
+  });
+
   it("changes nothing when run again with the same findings, reading the label's issues across pages", async () => {
     await syncIssues(FINDINGS, options());
     const writes = () => server.requests.filter((r) => !r.startsWith("GET")).length;
