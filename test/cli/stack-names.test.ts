@@ -1,7 +1,7 @@
 /** Stack names name report folders and scope issues: checked once, in the command line, for everyone. */
 import { Command, InvalidArgumentError } from "commander";
 import { describe, expect, it } from "vitest";
-import { stackName, stackReportsDir } from "../../cli/options";
+import { accountList, stackName, stackReportsDir } from "../../cli/options";
 import { registerReportCommands } from "../../cli/report-commands";
 
 describe("stack names", () => {
@@ -27,5 +27,15 @@ describe("stack names", () => {
     );
     await expect(parse(["issues", "sync", "--stack", "../x"])).rejects.toThrow(/argument '..\/x' is invalid/);
     await expect(parse(["report", "--stack", "main", "--out", "/tmp/x"])).rejects.toThrow(/cannot be used with/);
+  });
+
+  it("report --expected-accounts takes 12-digit ids, comma-separated, and refuses anything else before doing anything", async () => {
+    expect(accountList("210987654321, 109876543210,210987654321,")).toEqual(["210987654321", "109876543210"]);
+    expect(accountList("")).toEqual([]);
+    const program = new Command().exitOverride().configureOutput({ writeErr: () => undefined, writeOut: () => undefined });
+    registerReportCommands(program);
+    await expect(
+      program.parseAsync(["report", "--engine", "athena", "--out", "/tmp/x", "--expected-accounts", "210987654321,prod"], { from: "user" }),
+    ).rejects.toThrow(/expected 12-digit account ids separated by commas, got "prod"/);
   });
 });
