@@ -14,7 +14,7 @@ import { mapLimit } from "../../queries/concurrency";
 import { grantsTablePrefix, HistoryPartition, historyDayPrefix, historyTablePrefix, parseHistoryPartition } from "../../queries/layout";
 import { ACCOUNT_PATTERN } from "../../queries/names";
 import { GRANTS, HISTORY } from "../../queries/schema/tables";
-import { ACCOUNT_KEY, historyDaysRead, projectionChange, workGroupProjection } from "../../queries/work-groups";
+import { ACCOUNT_KEY, historyDaysRead, projectionChange, WORK_GROUP_KEY, workGroupProjection } from "../../queries/work-groups";
 import { Logger } from "../runtime/log";
 
 export interface WorkGroupDeps {
@@ -101,52 +101,86 @@ export function tableInput(table: glue.Table, parameters: Record<string, string>
 
 type Projected = Pick<WorkGroupCheck, "projected" | "added" | "addedAccounts" | "unprojectable" | "error">;
 
-const failure = (message: string) => `the history table's work-group projection could not be read or extended: ${message}`;
+/** What one read of a table decides: the parameters to write (none: nothing to add), and the outcome either way. */
+interface EnumPlan<R> {
+  parameters?: Record<string, string>;
+  /** The outcome once the parameters are written. */
+  applied: R;
+  /** The outcome with the table as it was (nothing to add, or the update failed). */
+  kept: R;
+}
 
-async function extendProjection(deps: WorkGroupDeps, found: string[], accounts: string[]): Promise<Projected> {
+/**
+ * One table's enum extended as `plan` decides from its parameters: GetTable, then UpdateTable at the
+ * version read, so a concurrent change is never overwritten (read again and retried instead). A
+ * failure is returned as `error`, with the table as it was.
+ */
+async function extendEnum<R extends { error?: string }>(
+  deps: WorkGroupDeps,
+  name: string,
+  key: string,
+  /** What the enum holds, for the failure: `work-group`, `account`. */
+  holds: string,
+  failed: (reason: string) => R,
+  plan: (parameters: Record<string, string>, values: string[]) => EnumPlan<R>,
+): Promise<R> {
+  const failure = (message: string) => `the ${name} table's ${holds} projection could not be read or extended: ${message}`;
   for (let attempt = 1; ; attempt++) {
     let table: glue.Table | undefined;
     try {
-      table = (await deps.glue.send(new glue.GetTableCommand({ DatabaseName: deps.config.database, Name: HISTORY.name }))).Table;
+      table = (await deps.glue.send(new glue.GetTableCommand({ DatabaseName: deps.config.database, Name: name }))).Table;
     } catch (error) {
-      return { added: [], unprojectable: [], error: failure((error as Error).message) };
+      return failed(failure((error as Error).message));
     }
     const parameters = table?.Parameters ?? {};
-    const projection = workGroupProjection(parameters);
+    const projection = workGroupProjection(parameters, key, name);
     if (!table || projection.kind !== "enum")
-      return {
-        added: [],
-        unprojectable: [],
-        error: failure(projection.kind === "enum" ? "GetTable returned no table" : projection.reason),
-      };
-    const change = projectionChange(parameters, found);
-    // A member account's first history: its folder is invisible until the account enum lists it.
-    const accountChange =
-      workGroupProjection(parameters, ACCOUNT_KEY).kind === "enum"
-        ? projectionChange(change.parameters ?? parameters, accounts, ACCOUNT_KEY, ACCOUNT_PATTERN)
-        : { add: [] as string[], unprojectable: [] as string[], parameters: undefined };
-    const updated = accountChange.parameters ?? change.parameters;
-    if (!updated) return { projected: projection.values, added: [], unprojectable: change.unprojectable };
+      return failed(failure(projection.kind === "enum" ? "GetTable returned no table" : projection.reason));
+    const decided = plan(parameters, projection.values);
+    if (!decided.parameters) return decided.kept;
     try {
       await deps.glue.send(
         new glue.UpdateTableCommand({
           DatabaseName: deps.config.database,
-          TableInput: tableInput(table, updated),
+          TableInput: tableInput(table, decided.parameters),
           VersionId: table.VersionId,
         }),
       );
-      return {
-        projected: [...projection.values, ...change.add],
-        added: change.add,
-        addedAccounts: accountChange.add,
-        unprojectable: [...change.unprojectable, ...accountChange.unprojectable],
-      };
+      return decided.applied;
     } catch (error) {
       if (error instanceof glue.ConcurrentModificationException && attempt < UPDATE_ATTEMPTS) continue;
       // The table is as it was: what it projected is what the join will see.
-      return { projected: projection.values, added: [], unprojectable: change.unprojectable, error: failure((error as Error).message) };
+      return { ...decided.kept, error: failure((error as Error).message) };
     }
   }
+}
+
+function extendProjection(deps: WorkGroupDeps, found: string[], accounts: string[]): Promise<Projected> {
+  return extendEnum<Projected>(
+    deps,
+    HISTORY.name,
+    WORK_GROUP_KEY,
+    "work-group",
+    (error) => ({ added: [], unprojectable: [], error }),
+    (parameters, values) => {
+      const change = projectionChange(parameters, found);
+      // A member account's first history: its folder is invisible until the account enum lists it.
+      const accountChange =
+        workGroupProjection(parameters, ACCOUNT_KEY).kind === "enum"
+          ? projectionChange(change.parameters ?? parameters, accounts, ACCOUNT_KEY, ACCOUNT_PATTERN)
+          : { add: [] as string[], unprojectable: [] as string[], parameters: undefined };
+      return {
+        parameters: accountChange.parameters ?? change.parameters,
+        applied: {
+          projected: [...values, ...change.add],
+          added: change.add,
+          addedAccounts: accountChange.add,
+          unprojectable: [...change.unprojectable, ...accountChange.unprojectable],
+        },
+        kept: { projected: values, added: [], unprojectable: change.unprojectable },
+      };
+    },
+  );
 }
 
 /**
@@ -183,45 +217,22 @@ export interface GrantsAccountsCheck {
   error?: string;
 }
 
-const grantsFailure = (message: string) => `the grants table's account projection could not be read or extended: ${message}`;
-
-async function extendGrantsAccounts(deps: WorkGroupDeps, found: string[]): Promise<Omit<GrantsAccountsCheck, "found">> {
-  for (let attempt = 1; ; attempt++) {
-    let table: glue.Table | undefined;
-    try {
-      table = (await deps.glue.send(new glue.GetTableCommand({ DatabaseName: deps.config.database, Name: GRANTS.name }))).Table;
-    } catch (error) {
-      return { added: [], unprojectable: [], error: grantsFailure((error as Error).message) };
-    }
-    const parameters = table?.Parameters ?? {};
-    const projection = workGroupProjection(parameters, ACCOUNT_KEY, GRANTS.name);
-    if (!table || projection.kind !== "enum")
+function extendGrantsAccounts(deps: WorkGroupDeps, found: string[]): Promise<Omit<GrantsAccountsCheck, "found">> {
+  return extendEnum<Omit<GrantsAccountsCheck, "found">>(
+    deps,
+    GRANTS.name,
+    ACCOUNT_KEY,
+    "account",
+    (error) => ({ added: [], unprojectable: [], error }),
+    (parameters, values) => {
+      const change = projectionChange(parameters, found, ACCOUNT_KEY, ACCOUNT_PATTERN);
       return {
-        added: [],
-        unprojectable: [],
-        error: grantsFailure(projection.kind === "enum" ? "GetTable returned no table" : projection.reason),
+        parameters: change.parameters,
+        applied: { projected: [...values, ...change.add], added: change.add, unprojectable: change.unprojectable },
+        kept: { projected: values, added: [], unprojectable: change.unprojectable },
       };
-    const change = projectionChange(parameters, found, ACCOUNT_KEY, ACCOUNT_PATTERN);
-    if (!change.parameters) return { projected: projection.values, added: [], unprojectable: change.unprojectable };
-    try {
-      await deps.glue.send(
-        new glue.UpdateTableCommand({
-          DatabaseName: deps.config.database,
-          TableInput: tableInput(table, change.parameters),
-          VersionId: table.VersionId,
-        }),
-      );
-      return { projected: [...projection.values, ...change.add], added: change.add, unprojectable: change.unprojectable };
-    } catch (error) {
-      if (error instanceof glue.ConcurrentModificationException && attempt < UPDATE_ATTEMPTS) continue;
-      return {
-        projected: projection.values,
-        added: [],
-        unprojectable: change.unprojectable,
-        error: grantsFailure((error as Error).message),
-      };
-    }
-  }
+    },
+  );
 }
 
 /**
