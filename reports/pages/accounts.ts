@@ -58,9 +58,11 @@ const EVIDENCE: Record<string, string> = {
 export const accountsPlan: Plan = (result) => {
   const rows = savedRows(SAVED.usage_by_account, result);
   type R = (typeof rows)[number];
+  // "(not listed)" only when the deployment lists its accounts at all.
+  const listed = rows.some((r) => r.expected);
   const history = (r: R) => (r.queries === 0 ? "" : `${count(r.with_history)} of ${count(r.queries)}`);
   const columns: Column<R>[] = [
-    { label: "Account", cell: (r) => accountCell(r.account_id) + (r.expected || !rows.some((x) => x.expected) ? "" : " (not listed)") },
+    { label: "Account", cell: (r) => accountCell(r.account_id) + (r.expected || !listed ? "" : " (not listed)") },
     { label: "Cost", right: RIGHT, cell: (r) => usd(r.cost_usd) },
     { label: "Scanned", right: RIGHT, cell: (r) => humanBytes(r.data_scanned_bytes) },
     { label: "Queries with history", right: RIGHT, cell: history },
