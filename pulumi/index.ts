@@ -8,20 +8,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { collectorStack } from "./collector-stack";
 import { mainStack } from "./main-stack";
-import { NAMESPACE, parseSettings } from "./settings";
+import { parseSettings, stackSettings } from "./settings";
 
-/** This stack's `athena-audit:*` settings, JSON values parsed (objects, lists, numbers, booleans). */
+/** This stack's `athena-audit:*` settings; a misspelt namespace (`athena-audti:...`) is refused, not dropped. */
 function rawSettings(): Record<string, unknown> {
-  const raw: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(pulumi.runtime.allConfig())) {
-    if (!key.startsWith(`${NAMESPACE}:`)) continue;
-    try {
-      raw[key.slice(NAMESPACE.length + 1)] = JSON.parse(value);
-    } catch {
-      raw[key.slice(NAMESPACE.length + 1)] = value;
-    }
-  }
-  return raw;
+  return stackSettings(pulumi.runtime.allConfig());
 }
 
 export = async () => {

@@ -1,18 +1,15 @@
 /**
  * The stack's configuration, read and checked once before any resource is planned. Every error
- * names the config key (`athena-audit:<key>`) and what it allows.
+ * names the config key (`athena-audit:<key>`) and what it allows, and one run names every bad key:
+ * the schema (settings-schema.ts) checks each value as AWS will at deploy time (settings-rules.ts),
+ * then settings-relations.ts checks the settings against each other.
  */
-import { parseTbDefinition, TbDefinition } from "../queries/cost";
+import { DEFAULT_TB, TbDefinition } from "../queries/cost";
 import { InputError } from "../queries/errors";
-import {
-  ACCOUNT_PATTERN as ACCOUNT,
-  DEFAULT_PREFIX,
-  KEY_PREFIX_PATTERN,
-  ORGANIZATION_PATTERN,
-  PRODUCT,
-  REGION_PATTERN as REGION,
-  WORK_GROUP_PATTERN,
-} from "../queries/names";
+import { DEFAULT_PREFIX, PRODUCT, REGION_PATTERN } from "../queries/names";
+import { collectorProblems, mainProblems } from "./settings-relations";
+import { editDistance } from "./settings-rules";
+import { COLLECTOR_SCHEMA, CollectorInput, issueProblems, keyProblems, MAIN_SCHEMA, MainInput, Problem } from "./settings-schema";
 
 export const NAMESPACE = PRODUCT;
 
@@ -101,217 +98,132 @@ export class ConfigError extends InputError {
   }
 }
 
-const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-const SCHEDULE = /^(cron|rate)\(.+\)$/;
-const ARN = /^arn:aws[a-z-]*:/;
-
-type Raw = Record<string, unknown>;
-
-const KNOWN = [
-  "role",
-  "mainRegion",
-  "bucketName",
-  "workGroups",
-  "mainStack",
-  "prefix",
-  "cloudTrail",
-  "createTrail",
-  "joinRegions",
-  "schedules",
-  "historyRetentionDays",
-  "billingTb",
-  "kmsKeyArn",
-  "lambdaRoleArn",
-  "bytesScannedCutoff",
-  "githubRepository",
-  "githubOidcProviderArn",
-  "lakeFormation",
-  "collectBilling",
-  "billingWorkGroupTag",
-  "systemTables",
-  "memberAccounts",
-  "organizationId",
-  "collectGrants",
-];
-
-/** Settings a collector stack has no use for: refused there rather than silently ignored. */
-const MAIN_ONLY = ["collectBilling", "billingWorkGroupTag", "systemTables", "memberAccounts", "organizationId"];
-
-// A tag key as AWS allows it (1-128 letters, digits, spaces and _ . : / = + - @); `aws:` keys are AWS's own.
-const TAG_KEY = /^(?!aws:)[\p{L}\p{N}\p{Zs}_.:/=+\-@]{1,128}$/u;
-
-function text(raw: Raw, key: string, pattern?: RegExp, allowed?: string, label = key): string | undefined {
-  const value = raw[key];
-  if (value === undefined || value === "") return undefined;
-  if (typeof value !== "string" || (pattern && !pattern.test(value)))
-    throw new ConfigError(label, `must be ${allowed ?? "text"}, got ${JSON.stringify(value)}`);
-  return value;
+/** Every problem, one line each, the first one leading (so the message starts with its key). */
+function configError(problems: Problem[]): ConfigError {
+  const line = (p: Problem) => new ConfigError(p.key, p.problem).message;
+  return new ConfigError(problems[0].key, [problems[0].problem, ...problems.slice(1).map(line)].join("\n"));
 }
 
-function list(raw: unknown, key: string, pattern: RegExp, allowed: string): string[] {
-  if (!Array.isArray(raw) || raw.length === 0 || !raw.every((v) => typeof v === "string" && pattern.test(v))) {
-    throw new ConfigError(key, `must be a non-empty list of ${allowed}, got ${JSON.stringify(raw)}`);
+const NAMESPACE_LETTERS = NAMESPACE.replace(/[^a-z0-9]/g, "");
+
+/**
+ * Config keys in a namespace that misspells this product's (`athena-audti:`, `athena_audit:`,
+ * `Athena-Audit:`: within two edits, case and punctuation aside): Pulumi would keep them, and the
+ * program would never read them. Other namespaces (`aws:`, `pulumi:`, ...) are not ours to judge.
+ */
+export function misspeltNamespaceProblems(config: Record<string, unknown>): Problem[] {
+  return Object.keys(config).flatMap((key) => {
+    const colon = key.indexOf(":");
+    const namespace = key.slice(0, colon);
+    if (colon < 0 || namespace === NAMESPACE) return [];
+    const letters = namespace.toLowerCase().replace(/[^a-z0-9]/g, "");
+    if (editDistance(letters, NAMESPACE_LETTERS) > 2) return [];
+    const meant = `${NAMESPACE}:${key.slice(colon + 1)}`;
+    return [{ key, problem: `is not in the ${NAMESPACE} namespace: did you mean ${meant}?` }];
+  });
+}
+
+/**
+ * This stack's `athena-audit:*` settings from Pulumi's whole config map (`pulumi.runtime.allConfig()`),
+ * JSON values parsed (objects, lists, numbers, booleans); a misspelt namespace is refused.
+ */
+export function stackSettings(config: Record<string, string>): Record<string, unknown> {
+  const problems = misspeltNamespaceProblems(config);
+  if (problems.length > 0) throw configError(problems);
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(config)) {
+    if (!key.startsWith(`${NAMESPACE}:`)) continue;
+    try {
+      raw[key.slice(NAMESPACE.length + 1)] = JSON.parse(value);
+    } catch {
+      raw[key.slice(NAMESPACE.length + 1)] = value;
+    }
   }
-  return raw as string[];
+  return raw;
 }
 
-function wholeNumber(raw: Raw, key: string, min: number, max: number): number | undefined {
-  const value = raw[key];
-  if (value === undefined || value === "") return undefined;
-  const n = typeof value === "string" ? Number(value) : value;
-  if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max)
-    throw new ConfigError(key, `must be a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  return n;
-}
-
-function flag(raw: Raw, key: string): boolean {
-  const value = raw[key];
-  if (value === undefined || value === "" || value === false || value === "false") return false;
-  if (value === true || value === "true") return true;
-  throw new ConfigError(key, `must be true or false, got ${JSON.stringify(value)}`);
-}
-
-function cloudTrail(raw: Raw): CloudTrailSource | undefined {
-  const value = raw.cloudTrail;
-  if (value === undefined) return undefined;
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw new ConfigError("cloudTrail", "must be an object { bucket, prefix?, organizationId?, accounts, regions, kmsKeyArn? }");
-  const t = value as Raw;
-  const bucket = text(t, "bucket", BUCKET, "an S3 bucket name", "cloudTrail.bucket");
-  if (!bucket) throw new ConfigError("cloudTrail.bucket", "is required: the bucket the trail delivers to");
-  return {
-    bucket,
-    prefix: (text(t, "prefix", undefined, undefined, "cloudTrail.prefix") ?? "").replace(/^\/+|\/+$/g, ""),
-    organizationId: text(t, "organizationId", ORGANIZATION_PATTERN, "an organization id like o-abc123defg", "cloudTrail.organizationId"),
-    accounts: list(t.accounts, "cloudTrail.accounts", ACCOUNT, "12-digit account ids"),
-    regions: list(t.regions, "cloudTrail.regions", REGION, "region names"),
-    kmsKeyArn: text(t, "kmsKeyArn", /^arn:aws[a-z-]*:kms:/, "a KMS key ARN", "cloudTrail.kmsKeyArn"),
-  };
-}
-
-/** `memberAccounts`: distinct account ids, any number (an empty list admits none). */
-function memberAccounts(raw: Raw): string[] {
-  const value = raw.memberAccounts ?? [];
-  if (!Array.isArray(value) || !value.every((v) => typeof v === "string" && ACCOUNT.test(v)) || new Set(value).size !== value.length)
-    throw new ConfigError("memberAccounts", `must be a list of distinct 12-digit account ids, got ${JSON.stringify(value)}`);
-  return value as string[];
-}
-
-function schedules(raw: Raw): Schedules {
-  const value = (raw.schedules ?? {}) as Raw;
-  if (typeof value !== "object" || Array.isArray(value))
-    throw new ConfigError("schedules", "must be an object { collector?, join?, grants?, billing? }");
-  // Renamed with the daily join (was "joiner"): say so rather than ignore the old key.
-  if (value.joiner !== undefined) throw new ConfigError("schedules.joiner", "was renamed: use athena-audit:schedules.join");
-  const collector =
-    text(value, "collector", SCHEDULE, "an EventBridge schedule like cron(15 0 * * ? *)", "schedules.collector") ?? "cron(15 0 * * ? *)";
-  const join = text(value, "join", SCHEDULE, "an EventBridge schedule like cron(15 2 * * ? *)", "schedules.join") ?? "cron(15 2 * * ? *)";
-  const grants =
-    text(value, "grants", SCHEDULE, "an EventBridge schedule like cron(0 1 * * ? *)", "schedules.grants") ?? "cron(0 1 * * ? *)";
+const SCHEDULES: Schedules = {
+  collector: "cron(15 0 * * ? *)",
+  join: "cron(15 2 * * ? *)",
+  grants: "cron(0 1 * * ? *)",
   // Cost Explorer refreshes its data at least once a day, at no published hour: midday UTC is half a
   // day after the billed day closes, and each run rereads the last three days, so a late refresh is
   // picked up the next day.
-  const billing =
-    text(value, "billing", SCHEDULE, "an EventBridge schedule like cron(0 12 * * ? *)", "schedules.billing") ?? "cron(0 12 * * ? *)";
-  return { collector, join, grants, billing };
+  billing: "cron(0 12 * * ? *)",
+};
+
+function mainSettings(s: MainInput, region: string): MainSettings {
+  return {
+    role: "main",
+    region,
+    bucketName: s.bucketName,
+    prefix: s.prefix ?? DEFAULT_PREFIX,
+    cloudTrail: s.cloudTrail && { ...s.cloudTrail, prefix: s.cloudTrail.prefix ?? "" },
+    createTrail: s.createTrail ?? false,
+    joinRegions: s.joinRegions ?? [region],
+    workGroups: s.workGroups ?? ["primary"],
+    schedules: {
+      collector: s.schedules?.collector ?? SCHEDULES.collector,
+      join: s.schedules?.join ?? SCHEDULES.join,
+      grants: s.schedules?.grants ?? SCHEDULES.grants,
+      billing: s.schedules?.billing ?? SCHEDULES.billing,
+    },
+    historyRetentionDays: s.historyRetentionDays,
+    billingTb: s.billingTb ?? DEFAULT_TB,
+    kmsKeyArn: s.kmsKeyArn,
+    lambdaRoleArn: s.lambdaRoleArn,
+    bytesScannedCutoff: s.bytesScannedCutoff ?? 100 * 1024 ** 3,
+    githubRepository: s.githubRepository,
+    githubOidcProviderArn: s.githubOidcProviderArn,
+    lakeFormation: s.lakeFormation ?? false,
+    collectBilling: s.collectBilling ?? false,
+    billingWorkGroupTag: s.billingWorkGroupTag,
+    systemTables: s.systemTables ?? false,
+    memberAccounts: s.memberAccounts ?? [],
+    organizationId: s.organizationId,
+  };
 }
 
-/** Checks raw config (as `pulumi.Config` returns it) for a stack in `region`. */
-export function parseSettings(raw: Raw, region: string | undefined): Settings {
-  const unknown = Object.keys(raw).filter((k) => !KNOWN.includes(k));
-  if (unknown.length > 0) throw new ConfigError(unknown[0], `is not a setting; known: ${KNOWN.join(", ")}`);
-  if (!region || !REGION.test(region))
+function collectorSettings(s: CollectorInput, region: string): CollectorSettings {
+  return {
+    role: "collector",
+    region,
+    mainRegion: s.mainRegion,
+    bucketName: s.bucketName,
+    mainStack: s.mainStack,
+    prefix: s.prefix ?? DEFAULT_PREFIX,
+    schedules: { collector: s.schedules?.collector ?? SCHEDULES.collector, grants: s.schedules?.grants ?? SCHEDULES.grants },
+    kmsKeyArn: s.kmsKeyArn,
+    lambdaRoleArn: s.lambdaRoleArn,
+    collectGrants: s.collectGrants ?? false,
+    lakeFormation: s.lakeFormation ?? false,
+  };
+}
+
+/**
+ * Checks raw config (the namespace's keys, as stackSettings returns them) for a stack in `region`:
+ * every bad key is named in one ConfigError, before anything is planned.
+ */
+export function parseSettings(raw: Record<string, unknown>, region: string | undefined): Settings {
+  if (!region || !REGION_PATTERN.test(region))
     throw new ConfigError("aws:region", "must be set to the region this stack deploys to (pulumi config set aws:region ...)");
   const role = raw.role;
   if (role !== "main" && role !== "collector") throw new ConfigError("role", `must be "main" or "collector", got ${JSON.stringify(role)}`);
-  const prefix =
-    text(raw, "prefix", KEY_PREFIX_PATTERN, "a key prefix without leading or trailing slash, `.` or `..` segments") ?? DEFAULT_PREFIX;
-  const bucketName = text(raw, "bucketName", BUCKET, "an S3 bucket name");
-  const kmsKeyArn = text(raw, "kmsKeyArn", /^arn:aws[a-z-]*:kms:/, "a KMS key ARN");
-  const lambdaRoleArn = text(raw, "lambdaRoleArn", /^arn:aws[a-z-]*:iam::\d{12}:role\//, "an IAM role ARN");
-  if (role === "collector") {
-    const misplaced = MAIN_ONLY.find((k) => raw[k] !== undefined);
-    if (misplaced) throw new ConfigError(misplaced, "applies to the main stack only (athena-audit:role main)");
-    const mainRegion = text(raw, "mainRegion", REGION, "a region name");
-    if (!mainRegion) throw new ConfigError("mainRegion", "is required for a collector stack: the region of the main stack");
-    const mainStack = text(raw, "mainStack", /^[^/]+\/[^/]+\/[^/]+$/, "a stack reference like org/athena-audit/main");
-    if (!bucketName && !mainStack)
-      throw new ConfigError("bucketName", "or athena-audit:mainStack is required for a collector stack: where history goes");
-    const collectGrants = flag(raw, "collectGrants");
-    const lakeFormation = flag(raw, "lakeFormation");
-    if (lakeFormation && !collectGrants)
-      throw new ConfigError("lakeFormation", "has no effect in a collector stack unless athena-audit:collectGrants is true");
-    const { collector, grants } = schedules(raw);
-    return {
-      role,
-      region,
-      mainRegion,
-      bucketName,
-      mainStack,
-      prefix,
-      schedules: { collector, grants },
-      kmsKeyArn,
-      lambdaRoleArn,
-      collectGrants,
-      lakeFormation,
-    };
+  const problems = keyProblems(raw, role);
+  let settings: Settings | undefined;
+  if (role === "main") {
+    const parsed = MAIN_SCHEMA.safeParse(raw);
+    if (parsed.success) {
+      problems.push(...mainProblems(parsed.data, region));
+      settings = mainSettings(parsed.data, region);
+    } else problems.push(...issueProblems(parsed.error));
+  } else {
+    const parsed = COLLECTOR_SCHEMA.safeParse(raw);
+    if (parsed.success) {
+      problems.push(...collectorProblems(parsed.data, region));
+      settings = collectorSettings(parsed.data, region);
+    } else problems.push(...issueProblems(parsed.error));
   }
-  // The main stack always collects its own account's grants.
-  if (raw.collectGrants !== undefined)
-    throw new ConfigError("collectGrants", "applies to collector stacks only (the main stack always deploys the grants collector)");
-  const trail = cloudTrail(raw);
-  const createTrail = flag(raw, "createTrail");
-  if (!trail && !createTrail)
-    throw new ConfigError(
-      "cloudTrail",
-      "is required (the existing trail's bucket, accounts and regions), or set athena-audit:createTrail true",
-    );
-  if (trail && createTrail) throw new ConfigError("createTrail", "cannot be true when athena-audit:cloudTrail names an existing trail");
-  if (createTrail && bucketName)
-    throw new ConfigError(
-      "createTrail",
-      "needs the bucket the stack creates (its policy admits the trail); remove athena-audit:bucketName",
-    );
-  const collectBilling = flag(raw, "collectBilling");
-  const billingWorkGroupTag = text(
-    raw,
-    "billingWorkGroupTag",
-    TAG_KEY,
-    "a tag key (up to 128 letters, digits, spaces and _ . : / = + - @, not starting with aws:)",
-  );
-  if (billingWorkGroupTag && !collectBilling)
-    throw new ConfigError("billingWorkGroupTag", "has no effect unless athena-audit:collectBilling is true");
-  const members = memberAccounts(raw);
-  const organizationId = text(raw, "organizationId", ORGANIZATION_PATTERN, "an organization id like o-abc123defg");
-  if ((members.length > 0 || organizationId) && bucketName)
-    throw new ConfigError(
-      members.length > 0 ? "memberAccounts" : "organizationId",
-      "needs the bucket the stack creates (its policy admits the members); remove athena-audit:bucketName",
-    );
-  const joinRegions = raw.joinRegions === undefined ? [region] : list(raw.joinRegions, "joinRegions", REGION, "region names");
-  return {
-    role,
-    region,
-    bucketName,
-    prefix,
-    cloudTrail: trail,
-    createTrail,
-    joinRegions,
-    workGroups:
-      raw.workGroups === undefined ? ["primary"] : list(raw.workGroups, "workGroups", WORK_GROUP_PATTERN, "Athena work group names"),
-    schedules: schedules(raw),
-    historyRetentionDays: wholeNumber(raw, "historyRetentionDays", 1, 36500),
-    billingTb: parseTbDefinition(text(raw, "billingTb"), "billingTb"),
-    kmsKeyArn,
-    lambdaRoleArn,
-    bytesScannedCutoff: wholeNumber(raw, "bytesScannedCutoff", 10_485_760, Number.MAX_SAFE_INTEGER) ?? 100 * 1024 ** 3,
-    githubRepository: text(raw, "githubRepository", /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, "owner/repository"),
-    githubOidcProviderArn: text(raw, "githubOidcProviderArn", ARN, "an IAM OIDC provider ARN"),
-    lakeFormation: flag(raw, "lakeFormation"),
-    collectBilling,
-    billingWorkGroupTag,
-    systemTables: flag(raw, "systemTables"),
-    memberAccounts: members,
-    organizationId,
-  };
+  if (problems.length > 0 || settings === undefined) throw configError(problems);
+  return settings;
 }

@@ -381,6 +381,22 @@ describe("configuration errors name the key, before any resource is planned", ()
     ],
     [{ "aws:region": "us-east-1", role: "main", createTrail: true, colour: "blue" }, "athena-audit:colour is not a setting"],
     [{ role: "main", createTrail: true }, "aws:region must be set"],
+    [
+      { "aws:region": "us-east-1", role: "main", createTrail: true, "athena-audti:lakeFormation": true },
+      "athena-audti:lakeFormation is not in the athena-audit namespace: did you mean athena-audit:lakeFormation?",
+    ],
+    [
+      { "aws:region": "us-east-1", role: "main", cloudTrail: { bucket: "Org_Trail", accounts: ["111122223333"], regions: ["us-east-1"] } },
+      "athena-audit:cloudTrail.bucket must be an S3 bucket name",
+    ],
+    [
+      { "aws:region": "us-east-1", role: "main", createTrail: true, schedules: { join: "cron(15 2 * * * *)" } },
+      "athena-audit:schedules.join must be an EventBridge schedule (exactly one of day-of-month and day-of-week must be ?)",
+    ],
+    [
+      { "aws:region": "us-east-1", role: "main", createTrail: true, kmsKeyArn: EXISTING_TRAIL.kmsKeyArn },
+      "athena-audit:kmsKeyArn is a key in eu-west-1, but the audit bucket, its logs and functions are in us-east-1",
+    ],
   ])("%j", (config, message) => {
     const p = plan("bad", config);
     expect(p.error).toContain(message);
