@@ -8,6 +8,7 @@
  * or older than the alert window.
  */
 import { addDays } from "../../queries/days";
+import { trailingMarker } from "../channels/issue";
 import { Anomaly, bySeverity } from "../pages/anomaly-words";
 import { anomalyTitle, renderAnomalyIssue } from "./anomaly-render";
 import { checkStack, DEFAULT_STACK, hash, Marker, OpenIssue, WantedIssue } from "./plan";
@@ -15,7 +16,7 @@ import { IssueFamily, syncFamily, SyncOptions, SyncReport } from "./sync";
 
 export const ANOMALY_LABEL = "athena-audit:anomaly";
 export const DEFAULT_ALERT_DAYS = 14;
-const ANOMALY_MARKER = /<!-- athena-audit:anomaly=([0-9a-f]{16}) day=(\d{4}-\d{2}-\d{2}) stack=([A-Za-z0-9._-]+) -->/;
+const ANOMALY_MARKER = /^<!-- athena-audit:anomaly=([0-9a-f]{16}) day=(\d{4}-\d{2}-\d{2}) stack=([A-Za-z0-9._-]+) -->$/;
 
 /** Stack-independent: the same finding in two stacks has one fingerprint, the stack in the marker tells them apart. */
 export function anomalyFingerprint(f: Pick<Anomaly, "kind" | "principalArn" | "subject" | "day">): string {
@@ -27,7 +28,7 @@ export function anomalyMarker(fp: string, day: string, stack: string): string {
 }
 
 export function anomalyMarkerOf(body: string): Marker | undefined {
-  const found = ANOMALY_MARKER.exec(body);
+  const found = trailingMarker(body, ANOMALY_MARKER);
   return found ? { fingerprint: found[1], day: found[2], stack: found[3] } : undefined;
 }
 

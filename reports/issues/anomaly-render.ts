@@ -3,9 +3,9 @@
  * template), and the job summary's list. The finding's sentence is explainAnomaly's, the one the
  * anomalies page uses, so the issue and the page never describe the same facts differently.
  */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import Handlebars from "handlebars";
+import { issueTitle } from "../channels/issue";
+import { codeSpan } from "../channels/markdown";
+import { compileMarkdown, markdownEnvironment, templateFile, trusted } from "../channels/templates";
 import { Anomaly, explainAnomaly } from "../pages/anomaly-words";
 import { count, humanBytes, markdownText, shortArn } from "../pages/format";
 import { templatesDirectory } from "../pages/render";
@@ -47,28 +47,26 @@ export function anomalyTitle(f: Anomaly, stack: string = DEFAULT_STACK): string 
   const where = stack === DEFAULT_STACK ? "" : `, ${stack}`;
   const subject = f.subject.length > 48 ? `${f.subject.slice(0, 47)}…` : f.subject;
   // The subject tells apart two findings of one kind, principal and day.
-  return `Anomaly (${f.severity}${where}): ${f.kind} by ${shortArn(f.principalArn)} on ${f.day} (${subject})`;
+  return issueTitle(`Anomaly (${f.severity}${where}): ${f.kind} by ${shortArn(f.principalArn)} on ${f.day} (${subject})`);
 }
 
-let template: Handlebars.TemplateDelegate | undefined;
+let template: ReturnType<typeof compileMarkdown> | undefined;
 
 export function renderAnomalyIssue(f: Anomaly, alertDays: number, stack: string = DEFAULT_STACK, reportUrl?: string): Rendered {
-  template ??= Handlebars.create().compile(fs.readFileSync(path.join(templatesDirectory(), "anomaly-issue.hbs"), "utf8"), {
-    noEscape: true,
-    strict: true,
-  });
+  template ??= compileMarkdown(markdownEnvironment(), templateFile(templatesDirectory(), "anomaly-issue"));
   const body = template({
-    principal: markdownText(f.principalArn, 300),
+    // Data, escaped here where a value needs its own cap; the template escapes the rest.
+    principal: trusted(markdownText(f.principalArn, 300)),
     who: f.human ? "used by a person" : "a service",
     day: f.day,
-    explanation: markdownText(explainAnomaly(f), 600),
+    explanation: trusted(markdownText(explainAnomaly(f), 600)),
     kind: f.kind,
-    subject: markdownText(f.subject, 200),
+    subject: trusted(markdownText(f.subject, 200)),
     measured: amount(f, f.measured),
     baseline: normal(f),
     score: f.score.toFixed(1),
     queries: count(f.queries),
-    exampleQueryId: f.exampleQueryId?.replace(/`/g, "") ?? null,
+    exampleQueryId: f.exampleQueryId ? trusted(codeSpan(f.exampleQueryId, 100)) : null,
     coverage: f.coverage,
     partial: f.coverage === "partial",
     advice: ADVICE[f.kind],

@@ -5,15 +5,20 @@
  * label, so one family never adopts or closes another's issues. A run only sees its own stack's
  * issues, so one stack's findings never close or rewrite another's.
  *
+ * Only a marker on the body's last line counts (channels/issue.ts), and only on an issue the sync's
+ * own account opened (sync.ts), so a value in the data cannot make it adopt another issue.
+ *
  * Permission gaps: one issue per principal and stack, label `athena-audit:unused-permissions`.
  */
 import * as crypto from "node:crypto";
 import { InputError } from "../../queries/errors";
+import { trailingMarker, withMarker } from "../channels/issue";
 
 export const LABEL = "athena-audit:unused-permissions";
 /** The stack of issues opened before there were stacks (their marker names none). */
 export const DEFAULT_STACK = "main";
-const MARKER = /<!-- athena-audit:fingerprint=([0-9a-f]{16})(?: stack=([A-Za-z0-9._-]+))? -->/;
+/** The whole last line of the body (channels/issue.ts reads no other). */
+const MARKER = /^<!-- athena-audit:fingerprint=([0-9a-f]{16})(?: stack=([A-Za-z0-9._-]+))?(?: account=(\d{12}))? -->$/;
 
 export interface OpenIssue {
   number: number;
@@ -26,6 +31,8 @@ export interface Marker {
   fingerprint: string;
   stack: string;
   day?: string;
+  /** The account whose grants the issue is about (markers written before accounts name none). */
+  account?: string;
 }
 
 /** One issue a family wants open: `key` says what it is about in logs (a principal, a finding). */
@@ -46,6 +53,8 @@ export type Action =
 export interface SyncPlan {
   actions: Action[];
   unchanged: number;
+  /** Issues not wanted that stay open all the same: what would close them is missing evidence (`keepOpen`). */
+  keptOpen: number[];
   /** Keys left for a later run because of the cap on new issues. */
   deferred: string[];
 }
@@ -66,13 +75,20 @@ export function checkStack(stack: string): void {
 
 /** The fingerprint and stack a permission issue's body names, or undefined for an issue that is not one. */
 export function markerOf(body: string): Marker | undefined {
-  const found = MARKER.exec(body);
-  return found ? { fingerprint: found[1], stack: found[2] ?? DEFAULT_STACK } : undefined;
+  const found = trailingMarker(body, MARKER);
+  if (!found) return undefined;
+  return { fingerprint: found[1], stack: found[2] ?? DEFAULT_STACK, ...(found[3] ? { account: found[3] } : {}) };
 }
 
-export function marker(fp: string, stack: string = DEFAULT_STACK): string {
-  // The default stack keeps the marker issues had before stacks, so upgrading rewrites none of them.
-  return stack === DEFAULT_STACK ? `<!-- athena-audit:fingerprint=${fp} -->` : `<!-- athena-audit:fingerprint=${fp} stack=${stack} -->`;
+/**
+ * The default stack's marker names no stack, as issues had before stacks. `account`, when it is an
+ * account id, says whose grants the issue is about, so a run without that account's grants snapshot
+ * leaves the issue open instead of closing it as resolved.
+ */
+export function marker(fp: string, stack: string = DEFAULT_STACK, account?: string): string {
+  const where = stack === DEFAULT_STACK ? "" : ` stack=${stack}`;
+  const whose = account !== undefined && /^\d{12}$/.test(account) ? ` account=${account}` : "";
+  return `<!-- athena-audit:fingerprint=${fp}${where}${whose} -->`;
 }
 
 export interface Rendered {
@@ -92,6 +108,7 @@ export function planIssues(
   maxNew: number,
   closingComment: (issue: OpenIssue, marker: Marker) => string,
   stack: string = DEFAULT_STACK,
+  keepOpen: (marker: Marker) => boolean = () => false,
 ): SyncPlan {
   checkStack(stack);
   const existing = new Map<string, { issue: OpenIssue; marker: Marker }>();
@@ -107,7 +124,7 @@ export function planIssues(
   for (const w of wanted) {
     if (kept.has(w.fingerprint)) continue; // the same finding twice: its first (most important) rendering wins
     kept.add(w.fingerprint);
-    const full = `${w.body}\n\n${w.marker}\n`;
+    const full = withMarker(w.body, w.marker);
     const issue = existing.get(w.fingerprint)?.issue;
     if (!issue) {
       if (created >= maxNew) deferred.push(w.key);
@@ -119,8 +136,11 @@ export function planIssues(
       actions.push({ kind: "update", number: issue.number, fingerprint: w.fingerprint, title: w.title, body: full });
     } else unchanged++;
   }
+  const keptOpen: number[] = [];
   for (const [fp, { issue, marker: found }] of [...existing.entries()].sort(([, a], [, b]) => a.issue.number - b.issue.number)) {
-    if (!kept.has(fp)) actions.push({ kind: "close", number: issue.number, fingerprint: fp, comment: closingComment(issue, found) });
+    if (kept.has(fp)) continue;
+    if (keepOpen(found)) keptOpen.push(issue.number);
+    else actions.push({ kind: "close", number: issue.number, fingerprint: fp, comment: closingComment(issue, found) });
   }
-  return { actions, unchanged, deferred };
+  return { actions, unchanged, deferred, keptOpen };
 }

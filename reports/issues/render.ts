@@ -1,21 +1,23 @@
 /** The text of a principal's unused-permissions issue, from the handlebars template. */
-import * as fs from "node:fs";
-import * as path from "node:path";
-import Handlebars from "handlebars";
+import { ACCOUNT_PATTERN, GLUE_NAME_PATTERN, WORK_GROUP_PATTERN } from "../../queries/names";
+import { issueTitle } from "../channels/issue";
+import { codeSpan, jsonBlock } from "../channels/markdown";
+import { compileMarkdown, markdownEnvironment, templateFile, trusted } from "../channels/templates";
 import { count } from "../pages/format";
 import { PermissionGap } from "./findings";
 import { templatesDirectory } from "../pages/render";
 import { DEFAULT_STACK, Rendered } from "./plan";
 
-let template: Handlebars.TemplateDelegate | undefined;
+let template: ReturnType<typeof compileMarkdown> | undefined;
 
 /**
  * A policy statement denying what the unused grants allow, as a starting point for review: in the
  * grant's own account (another account's work group or database of the same name is not this grant).
  */
 function suggestion(gaps: readonly PermissionGap[]): string {
-  const resources = gaps.map((g) => {
-    const account = g.accountId ?? "*";
+  const resources = gaps.filter(namedAsAwsAccepts).map((g) => {
+    // An account id that is not one (the lake's value, checked again here) names no account: any.
+    const account = typeof g.accountId === "string" && ACCOUNT_PATTERN.test(g.accountId) ? g.accountId : "*";
     return g.grantKind === "workgroup"
       ? `arn:aws:athena:*:${account}:workgroup/${g.resource}`
       : g.grantKind === "database"
@@ -23,7 +25,18 @@ function suggestion(gaps: readonly PermissionGap[]): string {
         : `arn:aws:glue:*:${account}:table/${g.resource.replace(".", "/")}`;
   });
   const actions = [...new Set(gaps.map((g) => (g.grantKind === "workgroup" ? "athena:StartQueryExecution" : "glue:GetTable")))].sort();
-  return JSON.stringify({ Sid: "RemoveUnusedAthenaAccess", Effect: "Deny", Action: actions, Resource: resources }, null, 2);
+  return jsonBlock({ Sid: "RemoveUnusedAthenaAccess", Effect: "Deny", Action: actions, Resource: resources });
+}
+
+/**
+ * Whether the grant's resource is a name AWS accepts for its kind: a value from the lake that is not
+ * one (too long, a line break) names no resource, so no policy is suggested for it.
+ */
+function namedAsAwsAccepts(g: PermissionGap): boolean {
+  if (g.grantKind === "workgroup") return WORK_GROUP_PATTERN.test(g.resource);
+  if (g.grantKind === "database") return GLUE_NAME_PATTERN.test(g.resource);
+  const dot = g.resource.indexOf(".");
+  return dot > 0 && GLUE_NAME_PATTERN.test(g.resource.slice(0, dot)) && GLUE_NAME_PATTERN.test(g.resource.slice(dot + 1));
 }
 
 /** The principal's name in an issue title: the last part of its ARN. */
@@ -41,17 +54,20 @@ export function renderIssue(
   stack: string = DEFAULT_STACK,
   sameNameElsewhere = false,
 ): Rendered {
-  if (!template) {
-    const hbs = Handlebars.create();
-    hbs.registerHelper("count", (v: number) => count(v));
-    template = hbs.compile(fs.readFileSync(path.join(templatesDirectory(), "issue.hbs"), "utf8"), { noEscape: true, strict: true });
-  }
+  template ??= compileMarkdown(
+    markdownEnvironment({ count: (v: number) => trusted(count(v)), code: (v: string) => trusted(codeSpan(v, 300)) }),
+    templateFile(templatesDirectory(), "issue"),
+  );
   const first = gaps[0];
-  const body = template({ ...first, principalArn, gaps, suggestion: suggestion(gaps) }).trim();
+  const leftOut = gaps.filter((g) => !namedAsAwsAccepts(g)).length;
+  const body = template({ ...first, principalArn, gaps, suggestion: suggestion(gaps), leftOut }).trim();
   const name = issueName(principalArn);
   // The same principal can hold grants in several stacks; the title tells their issues apart. The
   // default stack's titles stay as they were before stacks, so upgrading renames nothing.
   const where = stack === DEFAULT_STACK ? "" : ` (${stack})`;
   const account = sameNameElsewhere ? `account ${principalArn.split(":")[4]}, ` : "";
-  return { title: `Unused Athena permissions${where}: ${name} (${account}${gaps.length} grant${gaps.length === 1 ? "" : "s"})`, body };
+  return {
+    title: issueTitle(`Unused Athena permissions${where}: ${name} (${account}${gaps.length} grant${gaps.length === 1 ? "" : "s"})`),
+    body,
+  };
 }

@@ -19,7 +19,11 @@ import {
   planIssues,
   WantedIssue,
 } from "./plan";
+import { logLine, logValue } from "../../queries/output/log";
 import { issueName, renderIssue } from "./render";
+
+/** Whose issues the sync owns by default: the login GitHub gives the workflow's GITHUB_TOKEN. */
+export const ACTIONS_BOT = "github-actions[bot]";
 
 export interface SyncOptions {
   owner: string;
@@ -31,9 +35,22 @@ export interface SyncOptions {
   maxNew: number;
   /** The stack the findings come from (default `main`): only its issues are touched. */
   stack?: string;
+  /**
+   * The login the sync's token opens issues as (default `github-actions[bot]`): an issue anyone else
+   * opened is never adopted, rewritten or closed, whatever marker its body carries.
+   */
+  author?: string;
   log: (line: string) => void;
   /** First back-off for retried server errors, in ms. */
   retryBaseMs?: number;
+}
+
+export interface PermissionSyncOptions extends SyncOptions {
+  /**
+   * Accounts with no grants snapshot in the window: their principals' findings were not computed, so
+   * their issues stay open (an issue whose marker names no account stays open while any is listed).
+   */
+  accountsWithoutGrants?: readonly string[];
 }
 
 export interface SyncReport {
@@ -42,6 +59,8 @@ export interface SyncReport {
   notDone: { action: Action; reason: string }[];
   unchanged: number;
   deferred: string[];
+  /** Issues left open for want of evidence (PermissionSyncOptions.accountsWithoutGrants). */
+  keptOpen: number[];
 }
 
 type Octokit = ReturnType<typeof github.getOctokit>;
@@ -54,9 +73,11 @@ export interface IssueFamily {
 
 export const PERMISSION_GAPS: IssueFamily = { label: LABEL, readMarker: markerOf };
 
-async function openIssues(octokit: Octokit, owner: string, repo: string, label: string): Promise<OpenIssue[]> {
+async function openIssues(octokit: Octokit, owner: string, repo: string, label: string, author: string): Promise<OpenIssue[]> {
   const issues = await octokit.paginate(octokit.rest.issues.listForRepo, { owner, repo, state: "open", labels: label, per_page: 100 });
-  return issues.filter((i) => !i.pull_request).map((i) => ({ number: i.number, title: i.title, body: i.body ?? "" }));
+  return issues
+    .filter((i) => !i.pull_request && i.user?.login === author)
+    .map((i) => ({ number: i.number, title: i.title, body: i.body ?? "" }));
 }
 
 async function apply(octokit: Octokit, owner: string, repo: string, label: string, action: Action): Promise<void> {
@@ -73,11 +94,12 @@ async function apply(octokit: Octokit, owner: string, repo: string, label: strin
   }
 }
 
+/** The action for the log: titles are the data's text, quoted as log values. */
 function describe(action: Action): string {
   return action.kind === "create"
-    ? `open "${action.title}"`
+    ? `open ${logValue(action.title, 300)}`
     : action.kind === "update"
-      ? `update #${action.number} "${action.title}"`
+      ? `update #${action.number} ${logValue(action.title, 300)}`
       : `close #${action.number}`;
 }
 
@@ -92,7 +114,7 @@ function rateLimited(error: unknown): string | undefined {
 }
 
 /** Unused permissions: one issue per principal whose grants appear unused. */
-export async function syncIssues(findings: readonly PermissionGap[], options: SyncOptions): Promise<SyncReport> {
+export async function syncIssues(findings: readonly PermissionGap[], options: PermissionSyncOptions): Promise<SyncReport> {
   const stack = options.stack ?? DEFAULT_STACK;
   checkStack(stack);
   const principals = byPrincipal(findings);
@@ -102,10 +124,18 @@ export async function syncIssues(findings: readonly PermissionGap[], options: Sy
     fingerprint: fingerprint(principalArn),
     key: principalArn,
     ...renderIssue(principalArn, gaps, stack, (arnsNamed.get(issueName(principalArn)) ?? 0) > 1),
-    marker: marker(fingerprint(principalArn), stack),
+    marker: marker(fingerprint(principalArn), stack, principalArn.split(":")[4]),
   }));
   const window = findings[0] ? `${findings[0].windowFrom} to ${findings[0].windowTo}` : "the latest window";
-  return syncFamily(PERMISSION_GAPS, wanted, () => `These grants were used again, or are no longer held, in ${window}. Closing.`, options);
+  const missing = new Set(options.accountsWithoutGrants ?? []);
+  const keepOpen = (m: Marker) => missing.size > 0 && (m.account === undefined || missing.has(m.account));
+  return syncFamily(
+    PERMISSION_GAPS,
+    wanted,
+    () => `These grants were used again, or are no longer held, in ${window}. Closing.`,
+    options,
+    keepOpen,
+  );
 }
 
 /**
@@ -117,6 +147,7 @@ export async function syncFamily(
   wanted: readonly WantedIssue[],
   closingComment: (issue: OpenIssue, marker: Marker) => string,
   options: SyncOptions,
+  keepOpen?: (marker: Marker) => boolean,
 ): Promise<SyncReport> {
   const octokit = github.getOctokit(
     options.token,
@@ -129,18 +160,28 @@ export async function syncFamily(
   );
   const plan = planIssues(
     wanted,
-    await openIssues(octokit, options.owner, options.repo, family.label),
+    await openIssues(octokit, options.owner, options.repo, family.label, options.author ?? ACTIONS_BOT),
     family.readMarker,
     options.maxNew,
     closingComment,
     options.stack ?? DEFAULT_STACK,
+    keepOpen,
   );
-  const report: SyncReport = { planned: plan.actions, done: [], notDone: [], unchanged: plan.unchanged, deferred: plan.deferred };
-  for (const key of plan.deferred) options.log(`deferred (cap of ${options.maxNew} new issues a run): ${key}`);
+  const report: SyncReport = {
+    planned: plan.actions,
+    done: [],
+    notDone: [],
+    unchanged: plan.unchanged,
+    deferred: plan.deferred,
+    keptOpen: plan.keptOpen,
+  };
+  const log = (line: string) => options.log(logLine(line));
+  for (const n of plan.keptOpen) log(`kept #${n} open: its account has no grants snapshot in the window, so its grants were not judged`);
+  for (const key of plan.deferred) log(`deferred (cap of ${options.maxNew} new issues a run): ${logValue(key, 300)}`);
   let stop: string | undefined;
   for (const action of plan.actions) {
     if (options.dryRun) {
-      options.log(`would ${describe(action)}`);
+      log(`would ${describe(action)}`);
       continue;
     }
     if (stop) {
@@ -150,12 +191,12 @@ export async function syncFamily(
     try {
       await apply(octokit, options.owner, options.repo, family.label, action);
       report.done.push(action);
-      options.log(describe(action));
+      log(describe(action));
     } catch (error) {
       stop = rateLimited(error);
       const reason = stop ?? (error as Error).message;
       report.notDone.push({ action, reason });
-      options.log(`could not ${describe(action)}: ${reason}`);
+      log(`could not ${describe(action)}: ${logValue(reason, 300)}`);
     }
   }
   return report;

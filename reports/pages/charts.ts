@@ -10,6 +10,8 @@
  */
 import { addDays } from "../../queries/days";
 import { shortArn, usd } from "./format";
+import { mermaidLength, mermaidString } from "../channels/mermaid";
+import { visible } from "../../queries/output/visible";
 
 /** More category labels than this overlap at GitHub's width. */
 export const MAX_CATEGORIES = 15;
@@ -45,11 +47,6 @@ export interface XyChart {
   showValueAxis: boolean;
   width: number;
   height: number;
-}
-
-/** Text inside a Mermaid string: one line, no double quote (Mermaid strings cannot escape one). */
-function quoted(text: string): string {
-  return `"${text.replace(/\s+/g, " ").trim().replace(/"/g, "'")}"`;
 }
 
 /** Cents: what the labels and the data say, without binary fractions (0.1 + 0.2). */
@@ -101,19 +98,28 @@ export function xyChartBlock(chart: XyChart): string {
       : ["    yAxis:", "      showLabel: false", "      showTitle: false", "      showTick: false", "      showAxisLine: false"]),
     "---",
     chart.orientation === "horizontal" ? "xychart-beta horizontal" : "xychart-beta",
-    `    title ${quoted(chart.title)}`,
-    `    x-axis [${chart.categories.map(quoted).join(", ")}]`,
-    `    y-axis ${quoted(chart.valueTitle)} 0 --> ${axisMax(chart.values)}`,
+    `    title ${mermaidString(chart.title)}`,
+    `    x-axis [${chart.categories.map((c) => mermaidString(c)).join(", ")}]`,
+    `    y-axis ${mermaidString(chart.valueTitle)} 0 --> ${axisMax(chart.values)}`,
     `    ${chart.kind} [${chart.values.map(cents).join(", ")}]`,
     "```",
   ].join("\n");
 }
 
-/** `abcdefgh` cut to 7 as `abc…fgh`. */
+/**
+ * `abcdefgh` cut to 7 as `abc…fgh`. The length is the one Mermaid measures (a character written as
+ * an entity code counts as its code, see channels/mermaid.ts): a label made of such characters is
+ * cut shorter, because one label too wide for the chart makes Mermaid draw none of them.
+ */
 export function middleCut(text: string, max = MAX_LABEL): string {
-  if (text.length <= max) return text;
-  const head = Math.ceil((max - 1) / 2);
-  return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
+  if (mermaidLength(text) <= max) return text;
+  const characters = Array.from(text);
+  for (let keep = Math.min(characters.length, max) - 1; keep > 0; keep--) {
+    const head = Math.ceil(keep / 2);
+    const cut = `${characters.slice(0, head).join("")}…${characters.slice(characters.length - (keep - head)).join("")}`;
+    if (mermaidLength(cut) <= max) return cut;
+  }
+  return "…";
 }
 
 /**
@@ -121,7 +127,7 @@ export function middleCut(text: string, max = MAX_LABEL): string {
  * by its permission set (`AWSReservedSSO_DataAnalyst_5f3e2a1b0c9d8e7f` -> `DataAnalyst`), cut in the middle.
  */
 export function principalLabel(principal: string): string {
-  return middleCut(shortArn(principal).replace(/^AWSReservedSSO_(.+)_[0-9a-f]{16}(?=\/|$)/, "$1"));
+  return middleCut(visible(shortArn(principal)).replace(/^AWSReservedSSO_(.+)_[0-9a-f]{16}(?=\/|$)/, "$1"));
 }
 
 /** Labels made distinct (Mermaid draws two bars of one label on top of each other): `x`, `x #2`. */

@@ -4,6 +4,7 @@
  */
 import { SAVED } from "../../queries/saved";
 import { SavedRow } from "../../queries/saved-columns";
+import { codeBlock } from "../channels/markdown";
 
 export type CoverageRow = SavedRow<typeof SAVED.data_coverage>;
 
@@ -96,9 +97,11 @@ const MARK: Record<string, string> = { complete: "#", partial: "~", missing: "."
 export function coverageCalendar(rows: readonly CoverageRow[]): string {
   if (rows.length === 0) return "";
   const regions = [...new Set(rows.map((r) => r.region))].sort();
+  // A region's name as the lake spells it, cut: AWS's are at most 14 characters, a longer one is not a region.
+  const shown = (region: string) => (region.length > 32 ? `${region.slice(0, 31)}…` : region);
   const months = [...new Set(rows.map((r) => r.day.slice(0, 7)))].sort();
   const state = new Map(rows.map((r) => [`${r.region} ${r.day}`, r.coverage]));
-  const width = Math.max(...regions.map((r) => r.length));
+  const width = Math.max(...regions.map((r) => shown(r).length));
   const ruler = Array.from({ length: 31 }, (_, i) => ((i + 1) % 10 === 0 ? String((i + 1) / 10) : (i + 1) % 5 === 0 ? "+" : "-")).join("");
   const lines = [`${" ".repeat(width)}  month    ${ruler}`];
   for (const region of regions) {
@@ -107,8 +110,8 @@ export function coverageCalendar(rows: readonly CoverageRow[]): string {
         { length: 31 },
         (_, i) => MARK[state.get(`${region} ${month}-${String(i + 1).padStart(2, "0")}`) ?? ""] ?? " ",
       );
-      lines.push(`${region.padEnd(width)}  ${month}  ${days.join("").trimEnd()}`);
+      lines.push(`${shown(region).padEnd(width)}  ${month}  ${days.join("").trimEnd()}`);
     }
   }
-  return ["```text", ...lines, "", "# complete   ~ partial   . missing", "```"].join("\n");
+  return codeBlock([...lines, "", "# complete   ~ partial   . missing"]);
 }

@@ -1,5 +1,9 @@
 /** Formatting for people: units, money, Markdown-safe text, names, Mermaid charts. Pure functions, used as handlebars helpers. */
 import { Value } from "../../queries/engine";
+import { codeSpan, markdownText } from "../channels/markdown";
+
+// The Markdown channel's escapes, for the page models that import them with the other formats.
+export { cell, codeSpan, markdownText } from "../channels/markdown";
 
 /**
  * Binary multiples, named as what they are (IEC: 1 GiB = 2^30 bytes). Binary, because the default
@@ -35,53 +39,6 @@ export function count(value: Value): string {
 export function percent(part: Value, whole: Value): string {
   const w = Number(whole ?? 0);
   return w === 0 ? "0%" : `${((Number(part ?? 0) / w) * 100).toFixed(1)}%`;
-}
-
-/**
- * One line, pipes escaped, cut to `max` characters: it stays in its table cell, but GFM still reads
- * the rest (links, e-mail addresses, emphasis). Text from the data goes through `markdownText`.
- */
-export function cell(value: Value, max = 120): string {
-  if (value === null || value === undefined) return "";
-  return oneLine(String(value), max).replace(/\|/g, "\\|");
-}
-
-function oneLine(text: string, max: number): string {
-  const line = text.replace(/\s+/g, " ").trim();
-  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
-}
-
-/**
- * Text from the data as Markdown that shows exactly that text: nothing in it becomes emphasis, code, a
- * link, an image, HTML, an entity, math, or a table cell's end. Every character GitHub's Markdown
- * (GFM) gives a meaning inline is backslash-escaped. GFM also turns bare URLs and e-mail addresses
- * into links (its autolink extension), which escapes do not stop for e-mail addresses: cmark-gfm,
- * GitHub's Markdown library, joins adjacent text (escaped characters included) into one run before
- * it looks for `name@domain.tld` (extensions/autolink.c, `postprocess`). So an `@` is followed by
- * `<wbr>` (an empty element GitHub keeps, an optional line break to a browser): the text around it
- * is no longer one run, and a reader sees and copies the same characters. The `:` of `scheme://` and
- * the `.` of `www.` are escaped, which is what GFM's URL matching looks at.
- */
-export function markdownText(value: Value, max = 120): string {
-  if (value === null || value === undefined) return "";
-  return oneLine(String(value), max)
-    .replace(/[\\`*_[\]<>|~&$]/g, "\\$&")
-    .replace(/:(?=\/\/)/g, "\\:")
-    .replace(/\b(www)\./gi, "$1\\.")
-    .replace(/@/g, "@<wbr>");
-}
-
-/**
- * Text as a Markdown code span, for query text: fenced with more backticks than any run inside it, so
- * a backquoted name stays as written; pipes escaped for the table (GFM unescapes them inside code).
- */
-export function codeSpan(value: Value, max = 100): string {
-  if (value === null || value === undefined || value === "") return "";
-  const text = oneLine(String(value), max).replace(/\|/g, "\\|");
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
-  const fence = "`".repeat(longest + 1);
-  const pad = text.startsWith("`") || text.endsWith("`") ? " " : "";
-  return `${fence}${pad}${text}${pad}${fence}`;
 }
 
 /** Milliseconds as `850 ms`, `12.3 s`, `4 min 05 s`, `2 h 07 min`. */
@@ -122,7 +79,7 @@ export function formatByColumn(name: string, value: Value): string {
 /** `arn:aws:sts::1:assumed-role/Role/session` -> `Role/session`; other ARNs keep their resource part. */
 export function shortArn(value: Value): string {
   const text = String(value ?? "");
-  const m = /^arn:aws:(?:iam|sts)::\d{12}:(?:assumed-role|role|user)\/(.+)$/.exec(text);
+  const m = /^arn:aws:(?:iam|sts)::\d{12}:(?:assumed-role|role|user)\/(.+)$/s.exec(text);
   return m ? m[1] : text;
 }
 
@@ -147,7 +104,7 @@ function principalParts(value: string): PrincipalParts {
 }
 
 function principalName(value: string): PrincipalParts {
-  const m = /^arn:aws[\w-]*:(?:iam|sts)::\d{12}:(assumed-role|role|user)\/(.+)$/.exec(value);
+  const m = /^arn:aws[\w-]*:(?:iam|sts)::\d{12}:(assumed-role|role|user)\/(.+)$/s.exec(value);
   // Other IAM and STS ARNs (root, federated-user/bob) by their resource part.
   const full = shortArn(value).replace(/^arn:aws[\w-]*:(?:iam|sts)::\d{12}:/, "");
   if (!m) return { full };

@@ -1,10 +1,10 @@
 /** Renders report pages with handlebars into a folder: an index plus one page per saved query. */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import Handlebars from "handlebars";
 import { billingRulesText } from "../../queries/cost";
 import { AuditError } from "../../queries/errors";
 import { Period } from "../../queries/saved";
+import { compileMarkdown, markdownEnvironment, templateFile, trusted } from "../channels/templates";
 import { count, humanBytes, percent, usd } from "./format";
 import { DEFAULT_RENDER, indexModel, pageModel, QueryOutcome, RenderOptions } from "./pages";
 
@@ -23,13 +23,14 @@ export function templatesDirectory(): string {
   return found;
 }
 
-function environment(): typeof Handlebars {
-  const hbs = Handlebars.create();
-  hbs.registerHelper("bytes", (v: number) => humanBytes(v));
-  hbs.registerHelper("usd", (v: number) => usd(v));
-  hbs.registerHelper("count", (v: number) => count(v));
-  hbs.registerHelper("percent", (part: number, whole: number) => percent(part, whole));
-  return hbs;
+/** The page templates' helpers: numbers the product formats, written as they are. */
+function environment(): ReturnType<typeof markdownEnvironment> {
+  return markdownEnvironment({
+    bytes: (v: number) => trusted(humanBytes(v)),
+    usd: (v: number) => trusted(usd(v)),
+    count: (v: number) => trusted(count(v)),
+    percent: (part: number, whole: number) => trusted(percent(part, whole)),
+  });
 }
 
 export interface RenderedReport {
@@ -44,10 +45,10 @@ export function renderReports(
   source: string,
   options: RenderOptions = DEFAULT_RENDER,
 ): RenderedReport[] {
-  // Markdown, not HTML: cells are made table-safe by the format helpers, so no HTML escaping.
+  // `{{value}}` is escaped for Markdown; `{{{cells}}}` are the page models' own, escaped as they were built.
   const hbs = environment();
   const dir = templatesDirectory();
-  const compile = (name: string) => hbs.compile(fs.readFileSync(path.join(dir, `${name}.hbs`), "utf8"), { noEscape: true, strict: true });
+  const compile = (name: string) => compileMarkdown(hbs, templateFile(dir, name));
   const index = compile("index");
   const page = compile("report");
   // Every page states the billing rules and the TB definition its costs follow (report.hbs prints

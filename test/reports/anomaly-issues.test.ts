@@ -93,7 +93,7 @@ describe("anomaly issues", () => {
     expect(origin).toContain("| Example query | `5f1e2d3c-0000-4000-8000-000000000001` |");
     expect(origin).toContain("**The day's evidence is partial.**");
     expect(origin).toContain("**What to do**: confirm the new client or network with the owner; rotate the credentials if nobody does.");
-    expect(origin).toContain("The [anomalies page](https://github.com/northwind/data-platform/blob/main/x.md)");
+    expect(origin).toContain("The [anomalies page](<https://github.com/northwind/data-platform/blob/main/x.md>)");
     expect(origin.endsWith(`\n\n<!-- athena-audit:anomaly=${fp(ORIGIN)} day=2026-10-30 stack=main -->\n`)).toBe(true);
     const volume = titled("volume").body;
     expect(volume).toContain("| Measured | 800.0 GiB |");
@@ -203,7 +203,7 @@ describe("anomaly issues", () => {
     const first = await syncAnomalyIssues(FINDINGS, options({ maxNew: 2 }));
     expect(open().map((i) => i.title.split(":")[1].trim().split(" ")[0])).toEqual(["volume", "probing"]);
     expect(first.deferred).toEqual([`Anomaly (high): origin by reporting-app on 2026-10-30 (client:cli) [${ARN}]`]);
-    expect(lines).toContain(`deferred (cap of 2 new issues a run): ${first.deferred[0]}`);
+    expect(lines).toContain(`deferred (cap of 2 new issues a run): ${JSON.stringify(first.deferred[0])}`);
     const second = await syncAnomalyIssues(FINDINGS, options({ maxNew: 2 }));
     expect([open().length, second.deferred]).toEqual([3, []]);
   });

@@ -212,7 +212,8 @@ describe("cost by name", () => {
         "---",
         "xychart-beta horizontal",
         '    title "Cost by principal (USD), all 3 in the table"',
-        '    x-axis ["etl · $834.07", "say \'hi\' · $15.66", "bob · $0.52"]',
+        // A quote is written as Mermaid's entity code, which it draws as the quote itself.
+        '    x-axis ["etl · $834.07", "say #34;hi#34; · $15.66", "bob · $0.52"]',
         '    y-axis "USD" 0 --> 840',
         "    bar [834.07, 15.66, 0.52]",
         "```",

@@ -3,7 +3,7 @@ import * as crypto from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PermissionGap } from "../../reports/issues/findings";
 import { fingerprint, LABEL } from "../../reports/issues/plan";
-import { syncIssues, SyncOptions } from "../../reports/issues/sync";
+import { PermissionSyncOptions, syncIssues } from "../../reports/issues/sync";
 import { GitHubServer, startGitHubServer } from "../support/github-server";
 
 const gap = (principal: string, resource: string, extra: Partial<PermissionGap> = {}): PermissionGap => ({
@@ -32,7 +32,7 @@ const FINDINGS = [
 
 let server: GitHubServer;
 const lines: string[] = [];
-const options = (extra: Partial<SyncOptions> = {}): SyncOptions => ({
+const options = (extra: Partial<PermissionSyncOptions> = {}): PermissionSyncOptions => ({
   owner: "northwind",
   repo: "data-platform",
   token: "ghs_local",
@@ -61,7 +61,9 @@ describe("issues sync", () => {
     expect(reporting.body).toContain("| table | `finance.ledger` | iam | never in the evidence |");
     expect(reporting.body).toContain("| database | `hr` | iam | never in the evidence |");
     expect(reporting.body).toContain("between 2026-08-03 and 2026-10-31");
-    expect(reporting.body).toContain(`<!-- athena-audit:fingerprint=${fingerprint("arn:aws:iam::210987654321:role/reporting-app")} -->`);
+    expect(reporting.body).toContain(
+      `<!-- athena-audit:fingerprint=${fingerprint("arn:aws:iam::210987654321:role/reporting-app")} account=210987654321 -->`,
+    );
     expect(reporting.body).toContain(
       '"Resource": [\n    "arn:aws:glue:*:210987654321:database/hr",\n    "arn:aws:glue:*:210987654321:table/finance/ledger"\n  ]',
     );
@@ -150,7 +152,7 @@ describe("issues sync", () => {
     const euIssue = server.issues[3];
     expect(euIssue.title).toBe("Unused Athena permissions (eu): reporting-app (1 grant)");
     expect(euIssue.body).toContain(
-      `<!-- athena-audit:fingerprint=${fingerprint("arn:aws:iam::210987654321:role/reporting-app")} stack=eu -->`,
+      `<!-- athena-audit:fingerprint=${fingerprint("arn:aws:iam::210987654321:role/reporting-app")} stack=eu account=210987654321 -->`,
     );
     // Main's next run neither adopts nor closes eu's issue, and eu's next run changes nothing.
     const mainAgain = await syncIssues(FINDINGS, options());
@@ -197,8 +199,35 @@ describe("issues sync", () => {
       ["close", 2],
     ]);
     expect(server.issues[0].title).toBe("Unused Athena permissions: reporting-app (2 grants)");
-    expect(server.issues[0].body.endsWith(`${legacyMarker("arn:aws:iam::210987654321:role/reporting-app")}\n`)).toBe(true);
+    // Rewritten with the marker of today, which names the grants' account.
+    expect(
+      server.issues[0].body.endsWith(
+        `${legacyMarker("arn:aws:iam::210987654321:role/reporting-app").replace(" -->", " account=210987654321 -->")}\n`,
+      ),
+    ).toBe(true);
     expect(open().filter((i) => i.title.includes("(eu)"))).toHaveLength(3);
+  });
+
+  it("leaves open the issues of an account without a grants snapshot (its grants were not judged), and closes the others", async () => {
+    const other = { ...gap("analyst", "sales"), principalArn: "arn:aws:iam::109876543210:role/analyst", accountId: "109876543210" };
+    await syncIssues([...FINDINGS, other], options());
+    const legacy = {
+      number: 5,
+      title: "old",
+      body: `old\n\n<!-- athena-audit:fingerprint=${"0".repeat(16)} -->\n`,
+      state: "open" as const,
+      labels: [LABEL],
+      comments: [],
+    };
+    server.issues.push(legacy);
+    const report = await syncIssues([], options({ accountsWithoutGrants: ["109876543210"] }));
+    // The other account's issue (#1, its principal sorts first) and the one whose marker names no
+    // account (#5) stay open; 210987654321's three close.
+    expect(report.keptOpen).toEqual([1, 5]);
+    expect(open().map((i) => i.number)).toEqual([1, 5]);
+    expect(lines).toContain("kept #1 open: its account has no grants snapshot in the window, so its grants were not judged");
+    const complete = await syncIssues([], options());
+    expect([complete.keptOpen, open().length]).toEqual([[], 0]);
   });
 
   it("refuses a stack name that cannot be written into the marker", async () => {

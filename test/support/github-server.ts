@@ -14,7 +14,12 @@ export interface FakeIssue {
   labels: string[];
   comments: string[];
   pull_request?: object;
+  /** Who opened it (the token's login, see `logins`); the workflow's bot when not set. */
+  author?: string;
 }
+
+/** The login GitHub gives the workflow's GITHUB_TOKEN. */
+export const ACTIONS_BOT_LOGIN = "github-actions[bot]";
 
 export interface GitHubServer {
   url: string;
@@ -27,7 +32,16 @@ export interface GitHubServer {
   close(): Promise<void>;
 }
 
-export async function startGitHubServer(owner: string, repo: string, pageSize = 2): Promise<GitHubServer> {
+/**
+ * `logins`: the login each token acts as (`Authorization: token <t>`); any other token is the
+ * workflow's bot. Titles over 256 characters are refused with 422, as GitHub does.
+ */
+export async function startGitHubServer(
+  owner: string,
+  repo: string,
+  pageSize = 2,
+  logins: Record<string, string> = {},
+): Promise<GitHubServer> {
   const issues: FakeIssue[] = [];
   const requests: string[] = [];
   const authorizations: string[] = [];
@@ -38,7 +52,9 @@ export async function startGitHubServer(owner: string, repo: string, pageSize = 
     labels: i.labels.map((name) => ({ name })),
     comments: i.comments.length,
     html_url: `https://github.com/${owner}/${repo}/issues/${i.number}`,
+    user: { login: i.author ?? ACTIONS_BOT_LOGIN, type: (i.author ?? ACTIONS_BOT_LOGIN).endsWith("[bot]") ? "Bot" : "User" },
   });
+  const tooLong = (title: unknown) => typeof title === "string" && Array.from(title).length > 256;
 
   const server = http.createServer((req, res) => {
     let raw = "";
@@ -76,8 +92,17 @@ export async function startGitHubServer(owner: string, repo: string, pageSize = 
         send(200, slice.map(view), next);
         return;
       }
+      if ((req.method === "POST" || req.method === "PATCH") && tooLong(body.title)) {
+        send(422, {
+          message: "Validation Failed",
+          errors: [{ resource: "Issue", code: "custom", field: "title", message: "title is too long (maximum is 256 characters)" }],
+        });
+        return;
+      }
       if (req.method === "POST" && url.pathname === base) {
+        const token = (req.headers.authorization ?? "").replace(/^(token|bearer) /i, "");
         const created: FakeIssue = {
+          author: logins[token] ?? ACTIONS_BOT_LOGIN,
           number: issues.length + 1,
           title: String(body.title),
           body: typeof body.body === "string" ? body.body : "",
