@@ -54,15 +54,27 @@ export const EVIDENCE_QUERIES = definitions({
       { name: "without_history", type: "bigint", comment: "CloudTrail starts with no history: the account's collector missed them" },
       { name: "history_days", type: "bigint", comment: "days with history in the period" },
       { name: "last_history_day", type: "varchar", nullable: true },
-      { name: "grants_day", type: "varchar", nullable: true, comment: "the account's last grants snapshot on or before the period's end" },
-      { name: "granted_principals", type: "bigint", comment: "principals in that snapshot" },
+      {
+        name: "grants_day",
+        type: "varchar",
+        nullable: true,
+        comment: "the account's last grants snapshot in the period (the one permission_gaps judges); null: none in it",
+      },
+      {
+        name: "earlier_grants_day",
+        type: "varchar",
+        nullable: true,
+        comment: "its last grants snapshot before the period: when grants_day is null, the collector has written none since",
+      },
+      { name: "granted_principals", type: "bigint", comment: "principals in the period's snapshot" },
       { name: "expected", type: "boolean", comment: "the deployment lists the account (expectedAccounts)" },
       {
         name: "evidence",
         type: "varchar",
-        values: ["complete", "partial", "no history", "nothing arrived", "no queries"],
+        values: ["complete", "partial", "no history", "nothing arrived", "no grants snapshot", "no queries"],
         comment:
           "no history: CloudTrail saw queries but no history arrived; nothing arrived: neither queries nor grants; " +
+          "no grants snapshot: queries but no grants snapshot in the period (its permission gaps are not computed); " +
           "partial: some queries lack history or a witness; no queries: grants but no query in the period",
       },
     ],

@@ -13,9 +13,13 @@
 -- Each account is judged on its own evidence: a grant of account A's `primary` work group is used
 -- only by a query in account A's `primary`, and an account from which nothing arrived in the window
 -- (no history, no CloudTrail) leaves every grant it holds at low confidence.
+-- Grants are read only from a snapshot taken in the window: an account without one (its grants
+-- collector not deployed, or failing) has no rows here, because an unused grant cannot be told from
+-- no grant; usage_by_account names such accounts (grants_day null) and the reports say so instead
+-- of "none".
 WITH snapshot AS (
-  -- Each account's last grants snapshot taken on or before the window's end.
-  SELECT account, max(dt) AS dt FROM grants WHERE dt <= :window_to GROUP BY account
+  -- Each account's last grants snapshot taken in the window.
+  SELECT account, max(dt) AS dt FROM grants WHERE dt BETWEEN :window_from AND :window_to GROUP BY account
 ),
 granted AS (
   SELECT grants.*

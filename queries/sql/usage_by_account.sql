@@ -4,6 +4,9 @@
 -- history has no collector writing (or one that fails). The accounts the deployment expects
 -- (:expected_accounts, comma-separated; the main stack's `expectedAccounts`) get a row even when
 -- nothing at all arrived from them, so a collector never deployed is said, not silently absent.
+-- Grants count only from a snapshot taken in the period (the one permission_gaps judges): an
+-- account without one is 'no grants snapshot', never 'complete', with the last snapshot before the
+-- period, if any, to say since when its grants collector has written none.
 WITH usage AS (
   SELECT
     coalesce(account_id, '(unknown)') AS account_id,
@@ -23,12 +26,16 @@ WITH usage AS (
   GROUP BY coalesce(account_id, '(unknown)')
 ),
 snapshots AS (
-  -- Each account's last grants snapshot on or before the period's end, and how many principals it holds.
+  -- Each account's last grants snapshot in the period, and how many principals it holds.
   SELECT grants.account AS account_id, grants.dt AS grants_day, count(DISTINCT grants.principal_arn) AS granted_principals
   FROM grants
-  JOIN (SELECT account, max(dt) AS dt FROM grants WHERE dt <= :window_to GROUP BY account) AS latest
+  JOIN (SELECT account, max(dt) AS dt FROM grants WHERE dt BETWEEN :window_from AND :window_to GROUP BY account) AS latest
     ON latest.account = grants.account AND latest.dt = grants.dt
   GROUP BY grants.account, grants.dt
+),
+earlier AS (
+  -- Each account's last grants snapshot before the period.
+  SELECT account AS account_id, max(dt) AS earlier_grants_day FROM grants WHERE dt < :window_from GROUP BY account
 ),
 expected AS (
   SELECT DISTINCT listed AS account_id
@@ -39,6 +46,8 @@ accounts AS (
   SELECT account_id FROM usage
   UNION
   SELECT account_id FROM snapshots
+  UNION
+  SELECT account_id FROM earlier
   UNION
   SELECT account_id FROM expected
 )
@@ -56,11 +65,14 @@ SELECT
   coalesce(usage.history_days, 0) AS history_days,
   usage.last_history_day,
   snapshots.grants_day,
+  earlier.earlier_grants_day,
   coalesce(snapshots.granted_principals, 0) AS granted_principals,
   expected.account_id IS NOT NULL AS expected,
   CASE
     WHEN coalesce(usage.with_history, 0) = 0 AND coalesce(usage.without_history, 0) > 0 THEN 'no history'
     WHEN coalesce(usage.queries, 0) = 0 AND snapshots.grants_day IS NULL THEN 'nothing arrived'
+    -- Queries with no account id ('(unknown)') are nobody's grants collector's to snapshot.
+    WHEN snapshots.grants_day IS NULL AND accounts.account_id <> '(unknown)' THEN 'no grants snapshot'
     WHEN coalesce(usage.without_history, 0) > 0 OR coalesce(usage.unattributed, 0) > 0 THEN 'partial'
     WHEN coalesce(usage.queries, 0) = 0 THEN 'no queries'
     ELSE 'complete'
@@ -68,5 +80,6 @@ SELECT
 FROM accounts
 LEFT JOIN usage ON usage.account_id = accounts.account_id
 LEFT JOIN snapshots ON snapshots.account_id = accounts.account_id
+LEFT JOIN earlier ON earlier.account_id = accounts.account_id
 LEFT JOIN expected ON expected.account_id = accounts.account_id
 ORDER BY coalesce(usage.cost_usd, 0) DESC, coalesce(usage.queries, 0) DESC, accounts.account_id

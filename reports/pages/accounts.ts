@@ -1,6 +1,7 @@
 /**
  * Accounts on the pages: the usage_by_account page (each account's cost and how whole its
- * evidence is, with an expected account from which nothing arrived said in words), the index's
+ * evidence is, with an expected account from which nothing arrived, or one without a grants
+ * snapshot in the period, said in words), the index's
  * accounts line, and the Account column other pages add only when their rows span accounts (a
  * single-account audit sees no change).
  */
@@ -23,26 +24,54 @@ export function accountColumn<R>(rows: readonly R[], account: (row: R) => string
   return accounts.size > 1 ? [{ label: "Account", cell: (r) => accountCell(account(r)) }] : [];
 }
 
+/**
+ * The accounts whose permission gaps are not computed: no grants snapshot of theirs is in the period
+ * (permission_gaps reads none older). `(unknown)`, queries without an account id, is nobody's to snapshot.
+ */
+export function lacksGrants(row: AccountRow): boolean {
+  return row.grants_day === null && row.account_id !== "(unknown)";
+}
+
+/** Since when an account without a grants snapshot in the period has had none, in words. */
+export function lastGrantsWords(row: AccountRow): string {
+  return row.earlier_grants_day === null
+    ? "none before the period either"
+    : `the last before the period is of ${markdownText(row.earlier_grants_day)}`;
+}
+
 /** Each account whose evidence needs a word, in words (Markdown), in the rows' order. */
 export function accountProblems(rows: readonly AccountRow[]): string[] {
   const listed = rows.some((r) => r.expected);
   return rows.flatMap((r) => {
-    const id = `\`${r.account_id}\``;
+    const id = codeSpan(r.account_id);
+    const notListed =
+      listed && !r.expected && r.account_id !== "(unknown)"
+        ? [`${id} is not among the expected accounts: its collectors write, but the main stack's \`memberAccounts\` does not list it.`]
+        : [];
+    const noGrants = `no grants snapshot in the period (${lastGrantsWords(r)})`;
+    const lastGrants = r.earlier_grants_day === null ? "" : ` (the last is of ${markdownText(r.earlier_grants_day)})`;
     switch (r.evidence) {
       case "nothing arrived":
         return [
           `${id}${r.expected ? " is expected, but" : ""} sent nothing in the period: no history, no CloudTrail start and no grants ` +
-            `snapshot. Its collector stack is not deployed or cannot write to the audit bucket (README, member accounts).`,
+            `snapshot${lastGrants}. Its collector stack is not deployed or cannot write to the audit bucket (README, member accounts).`,
         ];
       case "no history":
         return [
           `${id}: CloudTrail saw ${count(r.without_history)} ${r.without_history === 1 ? "query" : "queries"} start, but no ` +
-            `history arrived: its history collector is not deployed or fails. Their cost and bytes are unknown.`,
+            `history arrived: its history collector is not deployed or fails. Their cost and bytes are unknown.` +
+            (lacksGrants(r)
+              ? ` Nor has it a grants snapshot in the period (${lastGrantsWords(r)}), so its permission gaps are not computed.`
+              : ""),
+        ];
+      case "no grants snapshot":
+        return [
+          `${id}: ${noGrants}: its grants collector is not deployed (\`collectGrants\`) or fails, so its permission gaps are ` +
+            `not computed.`,
+          ...notListed,
         ];
       default:
-        return listed && !r.expected && r.account_id !== "(unknown)"
-          ? [`${id} is not among the expected accounts: its collectors write, but the main stack's \`memberAccounts\` does not list it.`]
-          : [];
+        return notListed;
     }
   });
 }
@@ -52,8 +81,23 @@ const EVIDENCE: Record<string, string> = {
   partial: "partial",
   "no history": "**no history**",
   "nothing arrived": "**nothing arrived**",
+  "no grants snapshot": "**no grants snapshot**",
   "no queries": "no queries",
 };
+
+/** The Evidence cell: the row's verdict, and what it outranks that still holds (a missing snapshot, partial queries). */
+function evidenceCell(r: AccountRow): string {
+  const cells = [EVIDENCE[r.evidence] ?? markdownText(r.evidence)];
+  if (r.evidence === "no history" && lacksGrants(r)) cells.push(EVIDENCE["no grants snapshot"]);
+  if (r.evidence === "no grants snapshot" && (r.unattributed > 0 || r.without_history > 0)) cells.push(EVIDENCE.partial);
+  return cells.join(", ");
+}
+
+/** The Grants snapshot cell: the period's, or none with the last before it. */
+function grantsCell(r: AccountRow): string {
+  if (r.grants_day !== null) return markdownText(r.grants_day);
+  return r.earlier_grants_day === null ? "none" : `none (last ${markdownText(r.earlier_grants_day)})`;
+}
 
 export const accountsPlan: Plan = (result) => {
   const rows = savedRows(SAVED.usage_by_account, result);
@@ -67,13 +111,15 @@ export const accountsPlan: Plan = (result) => {
     { label: "Scanned", right: RIGHT, cell: (r) => humanBytes(r.data_scanned_bytes) },
     { label: "Queries with history", right: RIGHT, cell: history },
     { label: "Principals", right: RIGHT, cell: (r) => count(r.principals) },
-    { label: "Grants snapshot", cell: (r) => markdownText(r.grants_day ?? "none") },
-    { label: "Evidence", cell: (r) => EVIDENCE[r.evidence] ?? markdownText(r.evidence) },
+    { label: "Grants snapshot", cell: grantsCell },
+    { label: "Evidence", cell: evidenceCell },
   ];
   const problems = accountProblems(rows);
   const notes = [
     "Queries with history: those the account's history collectors recorded, of all its queries (history or CloudTrail). " +
       "Partial: some queries lack history, or no witness named their principal (Data coverage has the days).",
+    "Grants snapshot: the account's last in the period, the one Permission gaps judges; " +
+      "without one, the account's permission gaps are not computed.",
   ];
   return {
     context: problems.length === 0 ? [] : problems,
@@ -88,7 +134,7 @@ export function accountsLine(rows: readonly AccountRow[], page: string): string 
   const total = rows.reduce((sum, r) => sum + r.cost_usd, 0);
   const shares = rows.map((r) => {
     const share = total > 0 ? ` ${((r.cost_usd / total) * 100).toFixed(1)}%` : "";
-    return `\`${r.account_id}\`${share} (${usd(r.cost_usd)})`;
+    return `${codeSpan(r.account_id)}${share} (${usd(r.cost_usd)})`;
   });
   const words = problems.length === 0 ? "" : `. ${problems.map((p) => p.replace(/\.$/, "")).join(". ")}`;
   return `**Accounts**: ${rows.length}: ${shares.join(", ")}${words} (${page})`;

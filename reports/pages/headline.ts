@@ -17,7 +17,8 @@
  *   run in the same work group and database at most an hour before), and what cancelled queries
  *   were billed (failed_and_cancelled), the larger first. Full scans are not counted: nothing in
  *   the evidence says which of them a partition filter could have avoided.
- * - Permission gaps: permission_gaps rows (a grant held, not used in the period) by confidence.
+ * - Permission gaps: permission_gaps rows (a grant held, not used in the period) by confidence; the
+ *   accounts without a grants snapshot in the period (usage_by_account) named as not computed, never "none".
  * - Coverage: the region-days data_coverage finds partial or missing.
  * - The bill: the billed days whose bill a TB definition explains, which one, and the days none does,
  *   each with what the bill carries beyond its queries' price, from bill_reconciliation.
@@ -36,7 +37,8 @@ import { auditTb, billHeadline, ReconciliationRow } from "./bill-verdict";
 import { CoverageSummary } from "./coverage";
 import { witnessHeadline } from "./witness";
 import { accountsLine } from "./accounts";
-import { count, markdownText, usd } from "./format";
+import { GapCounts, permissionGapsLine } from "./permission-gaps";
+import { codeSpan, count, markdownText, usd } from "./format";
 
 /** How many cost drivers and tables the headline names. */
 export const TOP = 3;
@@ -84,7 +86,8 @@ export interface Headline {
     previousQueries: number;
   };
   avoidable: { repeatRuns: number; repeatCost: number; cancelledQueries: number; cancelledCost: number };
-  gaps: { grants: number; principals: number; high: number; medium: number; low: number };
+  /** Counted from permission_gaps rows: the accounts without a grants snapshot in the period have none (see its line). */
+  gaps: GapCounts;
   /** The lines to print, Markdown, each with its links. */
   lines: string[];
 }
@@ -103,13 +106,13 @@ export function previousPeriod(period: Period): Period {
  * anything else, `(unattributed)` included, as it is.
  */
 export function principalName(arn: string): string {
-  const m = /^arn:aws:(?:iam|sts)::\d{12}:(?:user|role|assumed-role)\/(.+)$/.exec(arn);
+  const m = /^arn:aws:(?:iam|sts)::\d{12}:(?:user|role|assumed-role)\/(.+)$/s.exec(arn);
   const name = m ? (m[1].split("/").pop() ?? m[1]) : arn;
   return name.replace(/^AWSReservedSSO_(.+)_[0-9a-f]{16}$/, "$1");
 }
 
-/** A name in code style, so nothing in it becomes a link or emphasis. */
-const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+/** A name in code style (the Markdown channel's code span: one line, invisibles shown, capped), so nothing in it acts. */
+const code = (text: string) => codeSpan(text, 100);
 const link = (query: { name: string; title: string }) => `[${query.title}](${query.name}.md)`;
 const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n === 1 ? one : many}`;
 
@@ -248,14 +251,8 @@ export function headline(input: HeadlineInput): Headline {
   } else {
     lines.push(`**Largest avoidable cost**: ${cancels}. Also ${repeats}`);
   }
-  // Who holds what they do not use.
-  lines.push(
-    gaps.grants === 0
-      ? `**Permission gaps**: none: every grant held was used in the period (${link(SAVED.permission_gaps)})`
-      : `**Permission gaps**: ${plural(gaps.grants, "grant")} unused in the period, held by ${plural(gaps.principals, "principal")}: ` +
-          `${gaps.high} high, ${gaps.medium} medium, ${gaps.low} low confidence; review the high ones first, ` +
-          `a low one may have been used by an unattributed query (${link(SAVED.permission_gaps)})`,
-  );
+  // Who holds what they do not use, and whose grants are unknown.
+  lines.push(permissionGapsLine(gaps, input.accounts, { gaps: link(SAVED.permission_gaps), accounts: link(SAVED.usage_by_account) }));
   if (input.anomalies !== undefined) lines.push(anomaliesLine(input.anomalies));
   // How far to trust all of it.
   const { total, partial, missing } = input.coverage;

@@ -1,11 +1,12 @@
 /**
  * The permission_gaps page: each unused grant with its confidence and the reason in words, what
- * repeats on many rows moved to footnotes, and each principal's own use said once.
+ * repeats on many rows moved to footnotes, and each principal's own use said once; and the index's
+ * line on them, which never reads "none" for an account whose grants snapshot is missing.
  */
 import { SAVED } from "../../queries/saved";
 import { SavedRow, savedRows } from "../../queries/saved-columns";
-import { accountColumn } from "./accounts";
-import { count, Footnotes, markdownText, namesNote, PrincipalNames } from "./format";
+import { accountColumn, lacksGrants, lastGrantsWords } from "./accounts";
+import { codeSpan, count, Footnotes, markdownText, namesNote, PrincipalNames } from "./format";
 import type { Plan } from "./plans";
 import { Column, table } from "./table";
 
@@ -74,5 +75,71 @@ export const permissionGapsPlan: Plan = (result, period) => {
     ...(use.length === 0 ? [] : [`The principals' own use in the window: ${use.join("; ")}.`]),
     ...namesNote(names),
   ];
+  // No rows is no finding only for the accounts whose grants were read: said, where it could read as all clear.
+  if (rows.length === 0) {
+    built.empty = "No unused grant in the accounts with a grants snapshot in the window.";
+    built.notes.push(
+      `Only accounts with a grants snapshot in the window are judged: an account without one has no rows here, ` +
+        `though it may hold unused grants ([${SAVED.usage_by_account.title}](${SAVED.usage_by_account.name}.md) names it).`,
+    );
+  }
   return { context, tables: [built] };
 };
+
+type AccountRow = SavedRow<typeof SAVED.usage_by_account>;
+
+/** permission_gaps rows counted for the index. */
+export interface GapCounts {
+  grants: number;
+  principals: number;
+  high: number;
+  medium: number;
+  low: number;
+}
+
+const plural = (n: number, one: string) => `${count(n)} ${n === 1 ? one : `${one}s`}`;
+/** `account A`, `accounts A, B and C`, each id as code. */
+const ids = (rows: readonly AccountRow[]) => {
+  const names = rows.map((r) => codeSpan(r.account_id));
+  const last = names.pop() ?? "";
+  return names.length === 0 ? `account ${last}` : `accounts ${names.join(", ")} and ${last}`;
+};
+
+/**
+ * The index's line on permission gaps, `pages` the Markdown links to this page and to usage_by_account.
+ * Missing evidence is never "none": each account usage_by_account finds without a grants snapshot in
+ * the period is named as not computed, and with no snapshot at all nothing is counted. Without
+ * `accounts` (a caller with no usage_by_account rows) the gaps are taken as they are.
+ */
+export function permissionGapsLine(
+  gaps: GapCounts,
+  accounts: readonly AccountRow[] | undefined,
+  pages: { gaps: string; accounts: string },
+): string {
+  const found =
+    `${plural(gaps.grants, "grant")} unused in the period, held by ${plural(gaps.principals, "principal")}: ` +
+    `${gaps.high} high, ${gaps.medium} medium, ${gaps.low} low confidence; review the high ones first, ` +
+    `a low one may have been used by an unattributed query`;
+  const unjudged = (accounts ?? []).filter(lacksGrants);
+  const judged = (accounts ?? []).filter((r) => r.grants_day !== null);
+  // (Gaps without accounts: usage_by_account failed while permission_gaps ran, so a snapshot was there.)
+  if (unjudged.length === 0 && (accounts === undefined || judged.length > 0 || gaps.grants > 0)) {
+    return gaps.grants === 0
+      ? `**Permission gaps**: none: every grant held was used in the period (${pages.gaps})`
+      : `**Permission gaps**: ${found} (${pages.gaps})`;
+  }
+  const links = `(${pages.gaps}, ${pages.accounts})`;
+  if (unjudged.length === 0) return `**Permission gaps**: not computed: no account has a grants snapshot in the period ${links}`;
+  // Since when, once when it is the same for each.
+  const words = unjudged.map(lastGrantsWords);
+  const since = new Set(words).size === 1 ? words[0] : unjudged.map((r, i) => `${codeSpan(r.account_id)}: ${words[i]}`).join("; ");
+  if (judged.length === 0 && gaps.grants === 0) {
+    return (
+      `**Permission gaps**: not computed: no grants snapshot in the period for ${ids(unjudged)} (${since}); ` +
+      `without one, an unused grant cannot be told from one not held ${links}`
+    );
+  }
+  const judgedWords =
+    gaps.grants > 0 ? found : `none in ${ids(judged)}: every grant ${judged.length === 1 ? "it" : "they"} held was used in the period`;
+  return `**Permission gaps**: ${judgedWords}; not computed for ${ids(unjudged)}: no grants snapshot in the period (${since}) ${links}`;
+}
