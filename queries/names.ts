@@ -26,3 +26,18 @@ export const ACCOUNT_PATTERN = /^\d{12}$/;
 export const ORGANIZATION_PATTERN = /^o-[a-z0-9]{10,32}$/;
 /** An Athena work group name (CreateWorkGroup's `Name`): no comma, so it can stand in an enum projection's list. */
 export const WORK_GROUP_PATTERN = /^[a-zA-Z0-9._-]{1,128}$/;
+/**
+ * A Glue database or table name (GetTable's `DatabaseName`, `Name`): 1 to 255 characters of Glue's
+ * single-line string, so no line break or other control character but tab.
+ */
+export const GLUE_NAME_PATTERN = /^[\t\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]{1,255}$/u;
+/** An Athena data catalog name (CreateDataCatalog's `Name`): the same single-line string, up to 256. */
+export const CATALOG_NAME_PATTERN = /^[\t\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]{1,256}$/u;
+/** A table as the collector records it: `database.table` or `catalog.database.table`, each part a Glue name. */
+export const REFERENCED_TABLE_PATTERN = /^[\t\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]{3,768}$/u;
+/**
+ * A principal's ARN as CloudTrail names callers and session issuers (`arn:aws:iam::<account>:user/x`,
+ * `arn:aws:sts::<account>:assumed-role/r/s`): a partition, a service, an optional region, an optional
+ * account, and a resource of printable ASCII (IAM names and paths allow no more), 2048 at most.
+ */
+export const PRINCIPAL_ARN_PATTERN = /^(?=.{1,2048}$)arn:aws(?:-[a-z]+)*:[a-z0-9-]+:(?:[a-z]{2}(?:-[a-z]+)+-\d)?:(?:\d{12})?:[\x21-\x7e]+$/;

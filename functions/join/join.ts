@@ -56,6 +56,8 @@ export interface JoinEventsSummary {
     projected?: string[];
     /** Why the projection could not be read or extended. */
     error?: string;
+    /** History folders skipped because a name in their key fails AWS's grammar (absent when none). */
+    skipped?: string[];
   };
   /** Joined (day, region) pairs whose history holds work groups Athena could not see: their queries are missing. */
   unjoinedWorkGroups: UnjoinedWorkGroups[];
@@ -136,7 +138,12 @@ export async function joinEvents(days: readonly string[], deps: JoinDeps): Promi
     partitions,
     failed: failed.length,
     historyObjectsExpired: complete ? await expireHistory(deps) : 0,
-    workGroups: { added: workGroups.added, projected: workGroups.projected, error: workGroups.error },
+    workGroups: {
+      added: workGroups.added,
+      projected: workGroups.projected,
+      error: workGroups.error,
+      skipped: workGroups.skipped?.length ? workGroups.skipped : undefined,
+    },
     unjoinedWorkGroups: unjoined,
     grantsAccounts: { added: grantsAccounts.added, projected: grantsAccounts.projected, error: grantsAccounts.error },
   };

@@ -12,6 +12,7 @@ import * as glue from "@aws-sdk/client-glue";
 import * as s3 from "@aws-sdk/client-s3";
 import { mapLimit } from "../../queries/concurrency";
 import { grantsTablePrefix, HistoryPartition, historyDayPrefix, historyTablePrefix, parseHistoryPartition } from "../../queries/layout";
+import { partitionFolderProblem } from "../../queries/lake/values";
 import { ACCOUNT_PATTERN } from "../../queries/names";
 import { GRANTS, HISTORY } from "../../queries/schema/tables";
 import { ACCOUNT_KEY, historyDaysRead, projectionChange, WORK_GROUP_KEY, workGroupProjection } from "../../queries/work-groups";
@@ -36,6 +37,11 @@ export interface WorkGroupCheck {
   addedAccounts?: string[];
   /** History folders whose name is no work group name, which no enum can hold. */
   unprojectable: string[];
+  /**
+   * History folders skipped because a name in their key is no account id, region or work group
+   * (why, the name JSON-escaped): never listed into, projected or counted as unjoined.
+   */
+  skipped?: string[];
   /** Why the projection could not be read or extended. */
   error?: string;
 }
@@ -58,10 +64,32 @@ async function listAccounts(deps: Pick<WorkGroupDeps, "s3" | "config">, tablePre
   return accounts.sort();
 }
 
-/** The work-group folders below each (account, region, day)'s history prefix: common prefixes only, no object is listed. */
-export async function listHistoryFolders(deps: Pick<WorkGroupDeps, "s3" | "config">, dts: readonly string[]): Promise<HistoryPartition[]> {
+/** Why a history folder cannot be used: a name in its key that AWS would not allow there. */
+function folderProblem(partition: HistoryPartition): string | undefined {
+  return (
+    partitionFolderProblem("account", `account=${partition.account}`) ??
+    partitionFolderProblem("region", `region=${partition.region}`) ??
+    partitionFolderProblem("workgroup", `workgroup=${partition.workGroup}`)
+  );
+}
+
+/**
+ * The work-group folders below each (account, region, day)'s history prefix: common prefixes only,
+ * no object is listed. A folder named outside AWS's grammar is skipped (named in `skipped`): an
+ * account folder before any key is built from it, a work group before any enum can hold it.
+ */
+export async function listHistoryFolders(
+  deps: Pick<WorkGroupDeps, "s3" | "config">,
+  dts: readonly string[],
+  skipped: string[] = [],
+): Promise<HistoryPartition[]> {
   const { bucket, prefix, regions } = deps.config;
-  const accounts = await listAccounts(deps, historyTablePrefix(prefix));
+  const accounts: string[] = [];
+  for (const account of await listAccounts(deps, historyTablePrefix(prefix))) {
+    const problem = partitionFolderProblem("account", `account=${account}`);
+    if (problem) skipped.push(problem);
+    else accounts.push(account);
+  }
   const pairs = accounts.flatMap((account) => regions.flatMap((region) => dts.map((dt) => ({ account, region, dt }))));
   const listed = await mapLimit(pairs, LISTING_CONCURRENCY, async (pair) => {
     const found: HistoryPartition[] = [];
@@ -69,7 +97,9 @@ export async function listHistoryFolders(deps: Pick<WorkGroupDeps, "s3" | "confi
     for await (const page of s3.paginateListObjectsV2({ client: deps.s3 }, request)) {
       for (const common of page.CommonPrefixes ?? []) {
         const partition = common.Prefix === undefined ? undefined : parseHistoryPartition(common.Prefix, prefix);
-        if (partition) found.push(partition);
+        const problem = partition && folderProblem(partition);
+        if (problem) skipped.push(problem);
+        else if (partition) found.push(partition);
       }
     }
     return found;
@@ -189,7 +219,10 @@ function extendProjection(deps: WorkGroupDeps, found: string[], accounts: string
  * naming the work groups it could not.
  */
 export async function keepWorkGroupsProjected(days: readonly string[], deps: WorkGroupDeps): Promise<WorkGroupCheck> {
-  const history = await listHistoryFolders(deps, historyDaysRead(days));
+  const skipped: string[] = [];
+  const history = await listHistoryFolders(deps, historyDaysRead(days), skipped);
+  // Bad names are skipped, counted and named, and the run goes on with the rest.
+  if (skipped.length > 0) deps.log.error("history-folders-skipped", { folders: skipped.length, skipped });
   const result = await extendProjection(deps, [...new Set(history.map((h) => h.workGroup))], [...new Set(history.map((h) => h.account))]);
   const fields = {
     historyFolders: history.length,
@@ -200,7 +233,7 @@ export async function keepWorkGroupsProjected(days: readonly string[], deps: Wor
   };
   if (result.error) deps.log.error("work-groups-not-projected", { ...fields, reason: result.error });
   else deps.log.info("work-groups", fields);
-  return { history, ...result };
+  return { history, ...result, skipped };
 }
 
 /** What the join found in grants and did to the grants table's account enum. */

@@ -6,16 +6,9 @@
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { ColumnInfo, QueryEngine, QueryParameters, QueryResult, Row, Value } from "../engine";
 import { QueryFailedError } from "../errors";
-import {
-  assertLake,
-  billingFiles,
-  cloudTrailFiles,
-  eventsFiles,
-  grantsFiles,
-  historyFiles,
-  LakeLocation,
-  systemTableFiles,
-} from "../lake/files";
+import { assertLake, billingFiles, cloudTrailFiles, eventsFiles, grantsFiles, LakeLocation, systemTableFiles } from "../lake/files";
+import { CheckedFiles, warningLines } from "../lake/checked";
+import { CheckedHistory } from "../lake/history-view";
 import { bindParameters, LITERALS_AND_COMMENTS } from "../parameters";
 import { QUERY_EXECUTIONS, systemTableSqlName } from "../schema/system-tables";
 import { TableName, TABLES } from "../schema/tables";
@@ -56,22 +49,34 @@ function codeOf(sql: string): string {
  */
 const LAKE_SCHEMA = "lake";
 
+export interface EngineOptions {
+  /** Where a warning line goes (a history record skipped, naming its file and line); none by default. */
+  warn?: (line: string) => void;
+}
+
 export class DuckDbEngine implements QueryEngine {
   readonly kind = "duckdb" as const;
   /** Lake views defined since the last refresh (or being defined), by table. */
   private readonly views = new Map<TableName | "query_executions", Promise<void>>();
+  /** History is read through the join's checks, never raw (lake/history-view.ts). */
+  private readonly history: CheckedHistory;
+  /** What reading the lake's history for the last history view skipped (absent until a query names history). */
+  historyCheck: CheckedFiles | undefined;
 
   private constructor(
     readonly lake: LakeLocation,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
-  ) {}
+    private readonly options: EngineOptions,
+  ) {
+    this.history = new CheckedHistory(lake);
+  }
 
   /**
    * Opens a lake folder (which must exist). Nothing is listed yet: listing and binding the whole
    * lake costs seconds and a gigabyte at 100k files, and many commands read one table or none.
    */
-  static async open(lake: LakeLocation): Promise<DuckDbEngine> {
+  static async open(lake: LakeLocation, options: EngineOptions = {}): Promise<DuckDbEngine> {
     assertLake(lake);
     const instance = await DuckDBInstance.create(":memory:");
     const connection = await instance.connect();
@@ -83,7 +88,7 @@ export class DuckDbEngine implements QueryEngine {
     await connection.run(`ATTACH ':memory:' AS "${QUERY_EXECUTIONS.catalog}"`);
     await connection.run(`CREATE SCHEMA "${QUERY_EXECUTIONS.catalog}".${QUERY_EXECUTIONS.schema}`);
     await connection.run(`SET search_path = 'main,${LAKE_SCHEMA}'`);
-    return new DuckDbEngine(lake, instance, connection);
+    return new DuckDbEngine(lake, instance, connection, options);
   }
 
   /** Forgets which files the lake holds (after a join wrote a partition, say): the next query re-lists them. */
@@ -126,6 +131,7 @@ export class DuckDbEngine implements QueryEngine {
   close(): Promise<void> {
     this.connection.closeSync();
     this.instance.closeSync();
+    this.history.dispose();
     return Promise.resolve();
   }
 
@@ -153,8 +159,12 @@ export class DuckDbEngine implements QueryEngine {
     switch (name) {
       case "query_executions":
         return queryExecutionsSql(systemTableFiles(this.lake));
-      case "history":
-        return historySql(historyFiles(this.lake));
+      case "history": {
+        const read = await this.history.read();
+        this.historyCheck = read.check;
+        for (const line of warningLines("history", read.check)) this.options.warn?.(line);
+        return historySql(read.outputs);
+      }
       case "cloudtrail":
         return cloudTrailSql(cloudTrailFiles(this.lake));
       case "grants":

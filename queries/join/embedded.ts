@@ -10,9 +10,9 @@ import { addDays } from "../days";
 import { LakeError } from "../errors";
 import { DuckDbEngine } from "../duckdb/engine";
 import { cloudTrailLinesSql, historySql } from "../duckdb/views";
-import { cloudTrailFiles, historyFiles } from "../lake/files";
+import { cloudTrailFiles, historyListing } from "../lake/files";
 import { assertInside, checkLakeNames, symlinkProblem } from "../lake/safety";
-import { CheckedFiles } from "../lake/checked";
+import { CheckedFiles, withSkippedFolders } from "../lake/checked";
 import { readHistory } from "../lake/read-history";
 import { readCloudTrail } from "../lake/read-trail";
 import { cloudTrailDeliveredAt, DEFAULT_PREFIX, eventsPartitionPrefix, eventsTablePrefix } from "../layout";
@@ -80,12 +80,12 @@ export async function joinDayEmbedded(
   try {
     const reading = { root: lake.root, scratch };
     const trailFiles = filesForWindow(cloudTrailFiles(lake, { region, days: window }), parameters, cloudTrailDeliveredAt);
+    // Folders whose names are no account, region, day or work group are skipped and counted, never read.
+    const listed = historyListing(lake, { region, dts: window });
     // Side by side: one parses while the other's files inflate on libuv's threads.
-    const [history, cloudTrail] = await Promise.all([
-      readHistory(historyFiles(lake, { region, dts: window }), reading),
-      readCloudTrail(trailFiles, reading),
-    ]);
-    const summary = { day, region, history: summarise(history.check), cloudTrail: summarise(cloudTrail.check) };
+    const [history, cloudTrail] = await Promise.all([readHistory(listed.files, reading), readCloudTrail(trailFiles, reading)]);
+    const historyCheck = withSkippedFolders(history.check, listed.skipped);
+    const summary = { day, region, history: summarise(historyCheck), cloudTrail: summarise(cloudTrail.check) };
     // A day with nothing readable is no evidence that the day was empty: keep what was joined before.
     if (history.check.filesRead === 0 && cloudTrail.check.filesRead === 0 && fs.existsSync(partition)) {
       const kept = "no history or CloudTrail file could be read for the day";
@@ -108,6 +108,8 @@ export async function joinDayEmbedded(
         return { rows, unattributed: Number(t.unattributed ?? 0), withoutHistory: Number(t.without_history ?? 0) };
       },
     );
+    // A join of no rows still wrote its (empty) file: it goes before the commit, which then leaves no folder.
+    if (counts.rows === 0) fs.rmSync(file, { force: true });
     commitPartition(partition, counts.rows > 0 ? file : undefined, table);
     pending = undefined;
     return {

@@ -2,6 +2,7 @@
  * What reading a day's files found: how much was read, and every file and record skipped, counted
  * and (the first of them) named by file and line or record, so a message can say where to look.
  */
+import { logLine } from "../output/log";
 
 export interface Problem {
   file: string;
@@ -67,6 +68,35 @@ export function tally(outcomes: readonly FileOutcome[]): CheckedFiles {
     for (const bad of o.bad) note(check, { file: o.file, ...bad });
   }
   return check;
+}
+
+/** Adds folders the listing skipped (their names fail AWS's grammar) to a day's check: their files count as skipped. */
+export function withSkippedFolders(
+  check: CheckedFiles,
+  skipped: readonly { parent: string; reason: string; files: number }[],
+): CheckedFiles {
+  const merged = { ...check, problems: [...check.problems] };
+  for (const folder of skipped) {
+    merged.skippedFiles += folder.files;
+    note(merged, { file: folder.parent, reason: folder.reason });
+  }
+  return merged;
+}
+
+/**
+ * One warning line per problem kept (file, line or record, why), and one for the count of any not
+ * kept: what a command prints after reading `what` (history, CloudTrail) with problems.
+ */
+export function warningLines(what: string, check: CheckedFiles): string[] {
+  if (check.skippedFiles + check.skippedRecords + check.problems.length === 0) return [];
+  // The log channel keeps each on one line whatever the path or reason holds (queries/output/log.ts).
+  const lines = check.problems.map((p) => logLine(`warning: ${what}: ${p.file}${p.line ? `:${p.line}` : ""}: ${p.reason}`));
+  const named = check.problems.length;
+  lines.push(
+    `warning: ${what}: skipped ${check.skippedFiles} file(s) and ${check.skippedRecords} record(s)` +
+      (check.skippedFiles + check.skippedRecords > named ? ` (the first ${named} problems named above)` : ""),
+  );
+  return lines;
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

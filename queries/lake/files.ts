@@ -15,6 +15,7 @@ import {
   systemTablePrefix,
 } from "../layout";
 import { QUERY_EXECUTIONS } from "../schema/system-tables";
+import { isRegionName, partitionFolderProblem } from "./values";
 
 export interface LakeLocation {
   /** The local folder standing for the bucket. */
@@ -67,45 +68,87 @@ function filesUnder(dir: string, suffix: string): string[] {
   return entries
     .filter((e) => e.endsWith(suffix) && !e.split(path.sep).some((part) => part.startsWith(".")))
     .map((e) => path.join(dir, e))
-    .filter((file) => {
-      try {
-        return fs.statSync(file).isFile();
-      } catch {
-        return false; // a dangling link holds nothing to read, and the whole-lake views must not trip on it
-      }
-    })
+    .filter(isFile)
     .sort();
 }
 
-/** The account folders of the lake's history (`account=<id>`), sorted. */
-function historyAccountFolders(lake: LakeLocation): string[] {
-  const table = path.join(lake.root, historyTablePrefix(lake.prefix ?? DEFAULT_PREFIX));
-  return listDir(table)
-    .filter((d) => d.startsWith("account="))
-    .map((d) => path.join(table, d));
+function isFile(file: string): boolean {
+  try {
+    return fs.statSync(file).isFile();
+  } catch {
+    return false; // a dangling link holds nothing to read, and the whole-lake views must not trip on it
+  }
 }
 
-/** Regions with history in the lake, in any account, from its folders (no file is read). */
+/** A partition folder whose name fails AWS's grammar: kept out of every path, named, its files counted. */
+export interface SkippedFolder {
+  /** The folder holding it (every part of which passed the checks), safe to print. */
+  parent: string;
+  /** Why, the folder's name JSON-escaped. */
+  reason: string;
+  /** Files of the table below it that were not read. */
+  files: number;
+}
+
+export interface HistoryListing {
+  files: string[];
+  skipped: SkippedFolder[];
+}
+
+type HistoryKey = "account" | "region" | "dt" | "workgroup";
+
+/**
+ * The sub-folders of `dir` that are good `<key>=` partitions, in order, or (given `only`, already
+ * checked values) just those. A folder with another name is skipped and counted with the files it holds.
+ */
+function partitions(dir: string, key: HistoryKey, listing: HistoryListing, only?: readonly string[]): string[] {
+  if (only) return only.map((value) => path.join(dir, `${key}=${value}`));
+  const good: string[] = [];
+  // Hidden names are a run's leftovers or a tool's, never read (as filesUnder leaves them out).
+  for (const name of listDir(dir).filter((n) => !n.startsWith("."))) {
+    const full = path.join(dir, name);
+    const problem = partitionFolderProblem(key, name);
+    if (!problem) good.push(full);
+    else {
+      const files = name.endsWith(".json.gz") && isFile(full) ? 1 : filesUnder(full, ".json.gz").length;
+      // A stray file or an empty folder loses nothing: only folders with data are worth a warning.
+      if (files > 0) listing.skipped.push({ parent: dir, reason: `${problem}: its ${files} file(s) skipped`, files });
+    }
+  }
+  return good;
+}
+
+/**
+ * History files of every account, optionally only those of some regions and days, and the folders
+ * skipped because their names are no account, region, day or work group: such a name never reaches
+ * a path the engine reads, a copy's folder or a message unescaped.
+ */
+export function historyListing(lake: LakeLocation, filter: { region?: string; dts?: readonly string[] } = {}): HistoryListing {
+  const listing: HistoryListing = { files: [], skipped: [] };
+  const table = path.join(lake.root, historyTablePrefix(lake.prefix ?? DEFAULT_PREFIX));
+  for (const account of partitions(table, "account", listing)) {
+    for (const region of partitions(account, "region", listing, filter.region === undefined ? undefined : [filter.region])) {
+      for (const day of partitions(region, "dt", listing, filter.dts)) {
+        for (const workGroup of partitions(day, "workgroup", listing)) append(listing.files, filesUnder(workGroup, ".json.gz"));
+      }
+    }
+  }
+  return listing;
+}
+
+/** Regions with history in the lake, in any account, from its folders (no file is read); bad names left out. */
 export function historyRegions(lake: LakeLocation): string[] {
-  const regions = historyAccountFolders(lake).flatMap((account) =>
-    listDir(account)
-      .filter((d) => d.startsWith("region="))
-      .map((d) => d.slice("region=".length)),
+  const listing: HistoryListing = { files: [], skipped: [] };
+  const table = path.join(lake.root, historyTablePrefix(lake.prefix ?? DEFAULT_PREFIX));
+  const regions = partitions(table, "account", listing).flatMap((account) =>
+    partitions(account, "region", listing).map((dir) => path.basename(dir).slice("region=".length)),
   );
   return [...new Set(regions)].sort();
 }
 
-/** History files of every account, optionally only those of some regions and days. */
+/** History files of every account, optionally only those of some regions and days (good partitions only). */
 export function historyFiles(lake: LakeLocation, filter: { region?: string; dts?: readonly string[] } = {}): string[] {
-  const files: string[] = [];
-  for (const account of historyAccountFolders(lake)) {
-    const regions = filter.region ? [`region=${filter.region}`] : listDir(account).filter((d) => d.startsWith("region="));
-    for (const region of regions) {
-      const days = filter.dts ? filter.dts.map((d) => `dt=${d}`) : listDir(path.join(account, region));
-      for (const day of days) append(files, filesUnder(path.join(account, region, day), ".json.gz"));
-    }
-  }
-  return files;
+  return historyListing(lake, filter).files;
 }
 
 /** Folders below `AWSLogs/` that hold accounts: the top itself, and each organization's folder. */
@@ -125,7 +168,7 @@ function accountFolders(awsLogs: string): string[] {
 /** Regions the lake's CloudTrail folders hold, across accounts (no file is read). */
 export function cloudTrailRegions(lake: LakeLocation): string[] {
   const awsLogs = path.join(lake.root, cloudTrailRoot(lake.trailPrefix));
-  return [...new Set(accountFolders(awsLogs).flatMap((account) => listDir(path.join(account, "CloudTrail"))))].sort();
+  return [...new Set(accountFolders(awsLogs).flatMap((account) => listDir(path.join(account, "CloudTrail")).filter(isRegionName)))].sort();
 }
 
 /** CloudTrail log files, optionally only those of a region and some day folders. */
@@ -134,7 +177,8 @@ export function cloudTrailFiles(lake: LakeLocation, filter: { region?: string; d
   const files: string[] = [];
   for (const account of accountFolders(awsLogs)) {
     const trail = path.join(account, "CloudTrail");
-    const regions = filter.region ? [filter.region] : listDir(trail);
+    // CloudTrail names its region folders; anything else there is no region to read.
+    const regions = filter.region ? [filter.region] : listDir(trail).filter(isRegionName);
     for (const region of regions) {
       if (!filter.days) {
         append(files, filesUnder(path.join(trail, region), ".json.gz"));

@@ -10,6 +10,7 @@ import { isRecord, parseJson } from "./checked";
 import { KeptLines } from "./copies";
 import { DayFiles, FileReader, readDayFiles, ReadOptions } from "./read-files";
 import { fieldsProblem, repairHistory } from "./shape";
+import { historyValuesProblem, surrogateProblem } from "./values";
 
 const NEWLINE = 0x0a;
 const ID_KEY = "QueryExecutionId";
@@ -20,16 +21,22 @@ function blank(bytes: Buffer): boolean {
   return true;
 }
 
-/** Why a history line cannot be kept; otherwise its text (rewritten when repaired). */
-function historyLine(bytes: Buffer): { text: string } | { reason: string } {
+/**
+ * Why a history line cannot be kept; otherwise its text (rewritten when repaired). The one decision
+ * for every reader of history: the daily join and the report's history view (history-view.ts) both
+ * read only lines it keeps, so neither ever hands the engine text it cannot parse.
+ */
+export function historyLine(bytes: Buffer): { text: string } | { reason: string } {
   if (!isUtf8(bytes)) return { reason: "not valid UTF-8" };
   const text = bytes.toString("utf8");
   const parsed = parseJson(text);
   if ("reason" in parsed) return parsed;
   const record = isRecord(parsed.value) ? parsed.value : undefined;
   if (typeof record?.[ID_KEY] !== "string" || record[ID_KEY] === "") return { reason: `no ${ID_KEY}` };
+  const surrogate = surrogateProblem(text, record);
+  if (surrogate) return { reason: surrogate };
   const verdict = repairHistory(record);
-  const reason = verdict.problem ?? fieldsProblem(record, HISTORY.columns);
+  const reason = verdict.problem ?? fieldsProblem(record, HISTORY.columns) ?? historyValuesProblem(record);
   if (reason) return { reason };
   return { text: verdict.repaired ? JSON.stringify(record) : text.trim() };
 }

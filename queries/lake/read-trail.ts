@@ -15,6 +15,7 @@ import { DayFiles, FileReader, readDayFiles, ReadOptions } from "./read-files";
 import { fieldsProblem, repairCloudTrail } from "./shape";
 import { TrailSplitter } from "./trail-fast";
 import { TrailScanner, TrailScannerEvents } from "./trail-scanner";
+import { surrogateProblem, trailValuesProblem } from "./values";
 
 /** Bytes a wanted record must contain; a `\u` escape could spell the event name any way, so it is parsed too. */
 const NEEDLES = [Buffer.from("StartQueryExecution"), Buffer.from("\\u")];
@@ -22,14 +23,18 @@ const NEEDLES = [Buffer.from("StartQueryExecution"), Buffer.from("\\u")];
 /** Why a record cannot be kept; undefined when it is kept (perhaps repaired) or of no use to the join. */
 function recordProblem(bytes: Buffer, kept: KeptLines): string | undefined {
   if (!isUtf8(bytes)) return "not valid UTF-8";
-  const parsed = parseJson(bytes.toString("utf8"));
+  const text = bytes.toString("utf8");
+  const parsed = parseJson(text);
   if ("reason" in parsed) return parsed.reason;
   const record = parsed.value;
   if (!isRecord(record)) return "not an object";
   // Another event that merely mentions the name: the join has no use for it.
   if (record.eventName !== "StartQueryExecution" || record.eventSource !== "athena.amazonaws.com") return undefined;
+  // Same rules as history (read-history.ts): nothing the engine would refuse, no name outside AWS's grammar.
+  const surrogate = surrogateProblem(text, record);
+  if (surrogate) return surrogate;
   const verdict = repairCloudTrail(record);
-  const reason = verdict.problem ?? fieldsProblem(record, CLOUDTRAIL.columns);
+  const reason = verdict.problem ?? fieldsProblem(record, CLOUDTRAIL.columns) ?? trailValuesProblem(record);
   if (!reason) kept.add(JSON.stringify(record));
   return reason;
 }

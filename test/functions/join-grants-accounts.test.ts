@@ -12,7 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { joinEvents } from "../../functions/join/join";
 import { keepGrantsAccountsProjected, WorkGroupDeps } from "../../functions/join/work-groups";
 import { joinConfig } from "../../functions/runtime/config";
-import { LogFields, Logger } from "../../functions/runtime/log";
+import { Logger } from "../../functions/runtime/log";
 import { cloudTrailTable, eventsTable, grantsTable, historyTable } from "../../pulumi/glue";
 import { joinPolicy } from "../../pulumi/policies";
 import { QueryEngine, QueryParameters } from "../../queries/engine";
@@ -25,6 +25,7 @@ import { checkContract } from "../support/iam/contract";
 import { CallLog, startRecordingProxy } from "../support/iam/recorder";
 import { Principal } from "../support/iam/simulate";
 import { LocalS3, startS3 } from "../support/s3";
+import { captureLog } from "../support/log-capture";
 
 const BUCKET = "athena-audit-audit-main";
 const PREFIX = "athena-audit";
@@ -68,17 +69,8 @@ let proxy: { url: string; close(): Promise<void> };
 const calls = new CallLog();
 const glueOperations: Record<string, (input: Record<string, unknown>) => [number, unknown]> = {};
 
-function capture(): Logger & { records: (LogFields & { step: string; level: string })[] } {
-  const records: (LogFields & { step: string; level: string })[] = [];
-  return {
-    records,
-    info: (step, fields) => records.push({ level: "INFO", step, ...fields }),
-    error: (step, fields) => records.push({ level: "ERROR", step, ...fields }),
-  };
-}
-
 /** The join's clients, as its role. */
-function deps(log: Logger = capture()): WorkGroupDeps {
+function deps(log: Logger = captureLog()): WorkGroupDeps {
   const credentials = { accessKeyId: "join", secretAccessKey: "local-secret" };
   return {
     s3: new s3sdk.S3Client({ endpoint: s3.url, forcePathStyle: true, region: REGION, credentials }),
@@ -173,7 +165,7 @@ describe("the join keeps the grants table's account enum current", () => {
     await put(grantsObjectKey(ORG_MEMBER, DAY, PREFIX));
     await put(`${PREFIX}/grants/account=abc,def/dt=${DAY}/grants.json.gz`);
     await put(`${PREFIX}/grants/dt=${DAY}/grants.json.gz`);
-    const log = capture();
+    const log = captureLog();
     const check = await keepGrantsAccountsProjected(deps(log));
     expect(check).toMatchObject({ added: [ORG_MEMBER], unprojectable: ["abc,def"] });
     expect(accounts()).toBe([MAIN, MEMBER, ORG_MEMBER].join(","));
@@ -225,7 +217,7 @@ describe("in the daily join", () => {
   it("reports the accounts it added", async () => {
     await put(grantsObjectKey(ORG_MEMBER, DAY, PREFIX));
     const inserted: QueryParameters[] = [];
-    const summary = await run(inserted, capture());
+    const summary = await run(inserted, captureLog());
     expect(summary.grantsAccounts).toEqual({ added: [ORG_MEMBER], projected: [MAIN, MEMBER, ORG_MEMBER] });
     expect(inserted).toHaveLength(1);
   });
@@ -237,7 +229,7 @@ describe("in the daily join", () => {
         ? [400, { __type: "AccessDeniedException", Message: `User: ${ROLE.arn} is not authorized to perform: glue:UpdateTable` }]
         : glue.operations()["AWSGlue.UpdateTable"](input);
     const inserted: QueryParameters[] = [];
-    const log = capture();
+    const log = captureLog();
     const refused = `User: ${ROLE.arn} is not authorized to perform: glue:UpdateTable`;
     await expect(run(inserted, log)).rejects.toThrow(`the grants table's account projection could not be read or extended: ${refused}`);
     expect(inserted).toHaveLength(1);

@@ -17,7 +17,6 @@ import { ACCOUNT_ID, ACCOUNTS, REGIONS } from "../../generator/org";
 import { joinHandler } from "../../functions/join/handler";
 import { joinEvents } from "../../functions/join/join";
 import { joinConfig } from "../../functions/runtime/config";
-import { LogFields, Logger } from "../../functions/runtime/log";
 import { createS3Client } from "../../functions/runtime/s3";
 import { cloudTrailTable, eventsTable, historyTable } from "../../pulumi/glue";
 import { joinPolicy } from "../../pulumi/policies";
@@ -39,6 +38,7 @@ import { CallLog, startRecordingProxy } from "../support/iam/recorder";
 import { Principal } from "../support/iam/simulate";
 import { expectedEvents, tempDir } from "../support/lake";
 import { LocalS3, startS3, useLocalAws } from "../support/s3";
+import { captureLog } from "../support/log-capture";
 
 const BUCKET = "athena-audit-audit-main";
 const PREFIX = "athena-audit";
@@ -142,15 +142,6 @@ function expectedIn(day: string, region: string) {
 
 const perWorkGroup = (rows: { workGroup: string }[]) =>
   rows.reduce<Record<string, number>>((n, r) => ({ ...n, [r.workGroup]: (n[r.workGroup] ?? 0) + 1 }), {});
-
-function capture(): Logger & { records: (LogFields & { step: string; level: string })[] } {
-  const records: (LogFields & { step: string; level: string })[] = [];
-  return {
-    records,
-    info: (step, fields) => records.push({ level: "INFO", step, ...fields }),
-    error: (step, fields) => records.push({ level: "ERROR", step, ...fields }),
-  };
-}
 
 async function clearEvents(): Promise<void> {
   const keys = await s3.keys(`${PREFIX}/events/`);
@@ -394,7 +385,7 @@ describe("the daily join keeps every work group visible", () => {
       400,
       { __type: "AccessDeniedException", Message: `User: ${ROLE.arn} is not authorized to perform: glue:UpdateTable` },
     ];
-    const log = capture();
+    const log = captureLog();
     const config = joinConfig();
     const engine = new AthenaEngine({ workGroup: config.workGroup, database: config.database, pollMs: 2, maxPollMs: 5 });
     const run = joinEvents([DAY], {
