@@ -10,12 +10,13 @@ import { jsonLogger, Logger } from "../functions/runtime/log";
 import { createS3Client } from "../functions/runtime/s3";
 import { AthenaEngine, createAthenaClient } from "../queries/athena/engine";
 import { eventsJoinSql } from "../queries/join/sql";
-import { day, progressBar, wholeNumber } from "./options";
+import { logJson, logLine } from "../queries/output/log";
+import { day, NUMBER_FLAGS, progressBar } from "./options";
 
 /** JSON step logs on stderr when output is piped; a terminal gets the progress bar instead. */
 function cliLogger(service: string): Logger {
   return jsonLogger(service, (line) => {
-    if (!process.stderr.isTTY) console.error(line);
+    if (!process.stderr.isTTY) console.error(logLine(line));
   });
 }
 
@@ -41,7 +42,7 @@ interface DayOptions {
 export function registerAwsCommands(program: Command): void {
   withDayOptions(program.command("collect-history"))
     .description("copy Athena query history into the audit bucket (the collector Lambda's code, your AWS credentials)")
-    .option("--backfill-days <n>", "the last N days (at most 45)", wholeNumber)
+    .option("--backfill-days <n>", "the last N days (at most 45)", NUMBER_FLAGS.backfillDays)
     .option("--work-group <name...>", "only these work groups")
     .option("--force", "rewrite objects even when unchanged")
     .action(async (o: DayOptions & { backfillDays?: number; workGroup?: string[]; force?: boolean }) => {
@@ -59,7 +60,7 @@ export function registerAwsCommands(program: Command): void {
           if (done === total) progress.stop();
         },
       });
-      console.log(JSON.stringify(summary, null, 2));
+      console.log(logJson(summary, 2));
     });
 
   withDayOptions(program.command("join-events"))
@@ -80,7 +81,7 @@ export function registerAwsCommands(program: Command): void {
           log: cliLogger("join"),
           onPartition: (d, region) => progress.tick(`${d} ${region}`),
         });
-        console.log(JSON.stringify(summary, null, 2));
+        console.log(logJson(summary, 2));
       } finally {
         progress.stop();
         await engine.close();

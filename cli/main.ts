@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 /** `athena-audit`: the audit's command line: the embedded demo, join and report, plus the AWS commands. */
-import * as fs from "node:fs";
 import * as path from "node:path";
 import { Command } from "commander";
 import { version } from "../package.json";
@@ -16,13 +15,35 @@ import { cloudTrailRegions, historyRegions } from "../queries/lake/files";
 import { checkLakeNames } from "../queries/lake/safety";
 import { systemTablePrefix } from "../queries/layout";
 import { QUERY_EXECUTIONS } from "../queries/schema/system-tables";
+import { warningLines } from "../queries/lake/checked";
+import { logJson, logLine } from "../queries/output/log";
 import { registerAwsCommands } from "./aws-commands";
 import { migrateBucket, migrateLocalLake } from "./migrate";
 import { createS3Client } from "../functions/runtime/s3";
-import { day, progressBar, tbOption, wholeNumber } from "./options";
+import { accountId, day, NUMBER_FLAGS, progressBar, tbOption } from "./options";
 import { fail } from "./actions";
 import { dayRange, joinDays, lakeSource, reportPeriod, SILENT } from "./pipeline";
 import { registerReportCommands } from "./report-commands";
+import {
+  checkDemoLake,
+  checkMigrateLake,
+  checkOutputFolder,
+  dayInputs,
+  DEFAULT_DEMO_LAKE,
+  emptyDayProblem,
+  prepareDemoLake,
+} from "./checks";
+
+interface DemoOptions {
+  out: string;
+  lake: string;
+  force?: boolean;
+  days: number;
+  seed: number;
+  end: string;
+  tb: TbDefinition;
+  systemTables: boolean;
+}
 
 const program = new Command()
   .name(PRODUCT)
@@ -32,17 +53,20 @@ const program = new Command()
 program
   .command("demo")
   .description("generate a lake for a fictional org, join every day, and render the reports (no AWS account needed)")
-  .option("--out <dir>", "where the reports go", "reports/published/demo")
-  .option("--lake <dir>", "where the generated lake goes (replaced)", ".demo-lake")
-  .option("--days <n>", "days of history to generate", wholeNumber, 90)
-  .option("--seed <n>", "random seed; the same seed gives the same lake", wholeNumber, 42)
+  .option("--out <dir>", "where the reports go (its pages are overwritten, nothing else)", "reports/published/demo")
+  .option("--lake <dir>", "where the generated lake goes: a new or empty folder, or one the demo made (replaced)", DEFAULT_DEMO_LAKE)
+  .option("--force", "replace the contents of a --lake folder the demo did not make")
+  .option("--days <n>", "days of history to generate (1 to 366)", NUMBER_FLAGS.demoDays, 90)
+  .option("--seed <n>", "random seed (0 to 2^31-1); the same seed gives the same lake", NUMBER_FLAGS.seed, 42)
   .option("--end <day>", "last generated day (YYYY-MM-DD)", day, DEFAULT_END_DAY)
   .addOption(tbOption())
   .option("--no-system-tables", "leave out the generated copy of Athena's system table (CloudTrail the only witness)")
-  .action(async (o: { out: string; lake: string; days: number; seed: number; end: string; tb: TbDefinition; systemTables: boolean }) => {
+  .action(async (o: DemoOptions) => {
     const started = Date.now();
+    // Both folders are checked before the lake is touched: a refusal leaves everything as it was.
+    checkOutputFolder("--out", o.out);
+    prepareDemoLake(o.lake, checkDemoLake(o.lake, o.force === true));
     const progress = progressBar();
-    fs.rmSync(o.lake, { recursive: true, force: true });
     progress.start(o.days, "generate");
     const ledger = generateLake({ lake: o.lake, days: o.days, seed: o.seed, endDay: o.end, tb: o.tb, onDay: (d) => progress.tick(d) });
     progress.stop();
@@ -98,20 +122,14 @@ program
       }
       if (unknown.length > 0)
         throw new InputError(`no history or CloudTrail for region ${unknown.join(", ")} in ${o.lake} (it has: ${known.join(", ")})`);
+      const empty = emptyDayProblem(o.lake, o.day, dayInputs(engine.lake, o.day, regions));
+      if (empty) throw new InputError(empty);
       for (const summary of await joinDays(engine, [o.day], regions, SILENT, { tb: o.tb, systemTables: o.systemTables })) {
-        console.log(JSON.stringify(summary));
-        if (summary.kept) console.error(`warning: ${summary.day} ${summary.region}: kept the events partition as it was: ${summary.kept}`);
-        for (const [source, check] of [
-          ["history", summary.history],
-          ["CloudTrail", summary.cloudTrail],
-        ] as const) {
-          if (check.skippedFiles + check.skippedRecords === 0) continue;
-          const first = check.problems[0];
-          console.error(
-            `warning: ${summary.day} ${summary.region}: skipped ${check.skippedFiles} ${source} file(s) and ` +
-              `${check.skippedRecords} record(s); first: ${first.file}${first.line ? `:${first.line}` : ""}: ${first.reason}`,
-          );
-        }
+        console.log(logJson(summary));
+        if (summary.kept)
+          console.error(logLine(`warning: ${summary.day} ${summary.region}: kept the events partition as it was: ${summary.kept}`));
+        for (const line of [...warningLines("history", summary.history), ...warningLines("CloudTrail", summary.cloudTrail)])
+          console.error(line);
       }
     } finally {
       await engine.close();
@@ -122,12 +140,13 @@ program
   .command("migrate-accounts")
   .alias("migrate-history")
   .description("move history and grants written before they were keyed by account under --account, in a lake folder or the audit bucket")
-  .requiredOption("--account <id>", "the 12-digit account whose Athena and IAM the old objects came from")
+  .requiredOption("--account <id>", "the 12-digit account whose Athena and IAM the old objects came from", accountId)
   .option("--lake <dir>", "a local lake folder")
   .option("--bucket <name>", "the audit bucket (your AWS credentials)")
   .option("--prefix <prefix>", "key prefix of the audit's tables", DEFAULT_PREFIX)
   .action(async (o: { account: string; lake?: string; bucket?: string; prefix: string }) => {
     checkLakeNames({ prefix: o.prefix });
+    if (o.lake !== undefined && o.bucket === undefined) checkMigrateLake({ root: o.lake, prefix: o.prefix });
     const summary =
       o.lake !== undefined && o.bucket === undefined
         ? migrateLocalLake(o.lake, o.account, o.prefix)
@@ -136,7 +155,7 @@ program
           : undefined;
     if (!summary) throw new InputError("give one of --lake DIR or --bucket NAME");
     console.log(JSON.stringify({ moved: summary.moved, conflicts: summary.conflicts.length }));
-    for (const c of summary.conflicts) console.error(`warning: kept ${c.from}: ${c.to} already exists`);
+    for (const c of summary.conflicts) console.error(logLine(`warning: kept ${c.from}: ${c.to} already exists`));
     if (summary.conflicts.length > 0) process.exitCode = 1;
   });
 
@@ -155,7 +174,8 @@ function expectedFailure(error: unknown): string | undefined {
 program.parseAsync().catch((error: unknown) => {
   const expected = expectedFailure(error);
   // Expected failures get one line that says what to fix; anything else keeps its stack for a bug report.
-  console.error(expected ? `${PRODUCT}: ${expected}` : error);
+  // The message may quote the lake or AWS: one log line, never a workflow command.
+  console.error(expected ? logLine(`${PRODUCT}: ${expected}`) : error);
   fail(expected ?? (error instanceof Error ? error.message : String(error)));
   process.exitCode = 1;
 });

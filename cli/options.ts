@@ -5,12 +5,40 @@ import * as cliProgress from "cli-progress";
 import { DEFAULT_TB, TB_DEFINITION_NAMES } from "../queries/cost";
 import { parseDay } from "../queries/days";
 import { ACCOUNT_PATTERN } from "../queries/names";
+import { HISTORY_DAYS_KEPT } from "../functions/history/input";
 import { Progress, SILENT } from "./pipeline";
 
-export function wholeNumber(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError(`expected a whole number of at least 1, got ${value}`);
-  return n;
+/** A parser for a whole number from `min` to `max`; `bound` says why the range ends there. */
+export function wholeNumberIn(min: number, max: number, bound: string): (value: string) => number {
+  return (value) => {
+    const n = /^\d+$/.test(value) ? Number(value) : NaN;
+    if (!(n >= min && n <= max)) throw new InvalidArgumentError(`expected a whole number from ${min} to ${max} (${bound})`);
+    return n;
+  };
+}
+
+/**
+ * Every numeric flag's range: what a user could mean. A value past it is a typo, and some would
+ * exhaust memory or overflow a date long before an error named the flag.
+ */
+export const NUMBER_FLAGS = {
+  /** report, issues sync: a period of days. */
+  days: wholeNumberIn(1, 3660, "ten years"),
+  /** demo: generating takes about 0.2 s a day, and a year shows every pattern the demo plants. */
+  demoDays: wholeNumberIn(1, 366, "a year of generated history"),
+  seed: wholeNumberIn(0, 2 ** 31 - 1, "a 31-bit seed"),
+  /** Athena runs a few dozen queries at once per account before it queues or throttles. */
+  concurrency: wholeNumberIn(1, 32, "queries at once"),
+  /** 0 updates and closes without opening; GitHub throttles accounts that open about 80 a minute. */
+  maxNew: wholeNumberIn(0, 100, "issues opened a run"),
+  alertDays: wholeNumberIn(1, 3660, "ten years"),
+  backfillDays: wholeNumberIn(1, HISTORY_DAYS_KEPT, `Athena keeps ${HISTORY_DAYS_KEPT} days of history`),
+};
+
+/** `--account 123456789012`. */
+export function accountId(value: string): string {
+  if (!ACCOUNT_PATTERN.test(value)) throw new InvalidArgumentError("expected a 12-digit account id");
+  return value;
 }
 
 export function day(value: string): string {
@@ -19,6 +47,26 @@ export function day(value: string): string {
   } catch (error) {
     throw new InvalidArgumentError((error as Error).message);
   }
+}
+
+/** An http(s) address, as the URL parser writes it (spaces, `<` and `>` percent-encoded), for a Markdown link. */
+export function webUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`expected an http(s) address, got ${JSON.stringify(value)}`);
+  }
+  if (url.protocol !== "https:" && url.protocol !== "http:")
+    throw new InvalidArgumentError(`expected an http(s) address, got ${JSON.stringify(value)}`);
+  return url.href;
+}
+
+/** A GitHub login (`octocat`, or an app's `name[bot]`): letters, digits and single hyphens, at most 39 characters. */
+export function githubLogin(value: string): string {
+  if (!/^[A-Za-z0-9](?:-?[A-Za-z0-9]){0,38}(?:\[bot\])?$/.test(value))
+    throw new InvalidArgumentError(`expected a GitHub login (octocat, or name[bot] for an app), got ${JSON.stringify(value)}`);
+  return value;
 }
 
 /** `--expected-accounts 111122223333,444455556666` (empty: none), each a 12-digit account id. */

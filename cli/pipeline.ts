@@ -10,6 +10,7 @@ import { DEFAULT_OPTIONS, Period, SAVED_QUERIES, SavedQueryOptions } from "../qu
 import { billingMismatch } from "../reports/pages/billing";
 import { RenderedReport, renderReports, writeReports } from "../reports/pages/render";
 import { runSavedQueries } from "../reports/pages/run";
+import { codeSpan } from "../reports/channels/markdown";
 
 export interface Progress {
   start(total: number, label: string): void;
@@ -71,7 +72,7 @@ export async function reportPeriod(engine: QueryEngine, period: Period, outDir: 
 }
 
 export function lakeSource(engine: DuckDbEngine): string {
-  return `Embedded engine (DuckDB) over the lake \`${path.basename(engine.lake.root)}\`.`;
+  return `Embedded engine (DuckDB) over the lake ${codeSpan(path.basename(engine.lake.root))}.`;
 }
 
 export function dayRange(period: Period): string[] {

@@ -15,9 +15,24 @@ import { syncAnomalyIssues, DEFAULT_ALERT_DAYS } from "../reports/issues/anomali
 import { anomalySummary } from "../reports/issues/anomaly-render";
 import { readFindingsFile, toAnomaly, toPermissionGap } from "../reports/issues/findings";
 import { DEFAULT_STACK } from "../reports/issues/plan";
-import { syncIssues, SyncReport } from "../reports/issues/sync";
+import { ACTIONS_BOT, syncIssues, SyncReport } from "../reports/issues/sync";
+import { codeSpan } from "../reports/channels/markdown";
+import { logLine } from "../queries/output/log";
 import { group, inActions, jobSummary } from "./actions";
-import { accountList, day, progressBar, REPORTS_ROOT, stackName, stackReportsDir, tbOption, wholeNumber } from "./options";
+import { checkOutputFolder, checkReportLake } from "./checks";
+import { checkLakeNames } from "../queries/lake/safety";
+import {
+  accountList,
+  day,
+  githubLogin,
+  progressBar,
+  webUrl,
+  REPORTS_ROOT,
+  stackName,
+  stackReportsDir,
+  tbOption,
+  NUMBER_FLAGS,
+} from "./options";
 import { lakeSource, reportPeriod } from "./pipeline";
 
 interface EngineOptions {
@@ -42,11 +57,14 @@ async function openEngine(o: EngineOptions): Promise<{ engine: QueryEngine; sour
     if (!o.workGroup || !o.database) throw new InputError("--engine athena needs --work-group and --database");
     return {
       engine: new AthenaEngine({ workGroup: o.workGroup, database: o.database }),
-      source: `Amazon Athena, work group \`${o.workGroup}\`, database \`${o.database}\`.`,
+      source: `Amazon Athena, work group ${codeSpan(o.workGroup)}, database ${codeSpan(o.database)}.`,
     };
   }
   if (!o.lake) throw new InputError("--engine duckdb needs --lake DIR");
-  const engine = await DuckDbEngine.open({ root: o.lake, prefix: o.prefix });
+  checkLakeNames({ prefix: o.prefix });
+  checkReportLake({ root: o.lake, prefix: o.prefix });
+  // A history line the checks skip is named on stderr, one log line each (the report still runs).
+  const engine = await DuckDbEngine.open({ root: o.lake, prefix: o.prefix }, { warn: (line) => console.error(logLine(line)) });
   return { engine, source: lakeSource(engine) };
 }
 
@@ -69,9 +87,9 @@ export function registerReportCommands(program: Command): void {
         .conflicts("out"),
     )
     .option("--out <dir>", "where the reports go, any folder (instead of --stack)")
-    .option("--days <n>", "length of the period", wholeNumber, 90)
+    .option("--days <n>", "length of the period (1 to 3660)", NUMBER_FLAGS.days, 90)
     .option("--end <day>", "last day of the period (default: yesterday, UTC)", day)
-    .option("--concurrency <n>", "queries at once (Athena)", wholeNumber, 4)
+    .option("--concurrency <n>", "queries at once (Athena; 1 to 32)", NUMBER_FLAGS.concurrency, 4)
     .option("--no-redact", "show query text as it is (by default literals are masked)")
     .addOption(tbOption())
     .option("--anomaly-settings <file>", "what the anomalies page counts as unusual, as JSON (see the README)")
@@ -97,6 +115,8 @@ export function registerReportCommands(program: Command): void {
       ) => {
         const out = o.stack ? stackReportsDir(o.stack) : o.out;
         if (!out) throw new InputError("report needs --stack <name> (writes reports/published/<name>) or --out <dir>");
+        // Checked now: a folder that cannot be written would otherwise fail after every query ran.
+        checkOutputFolder(o.stack ? "--stack" : "--out", out);
         const period = periodEnding(o.end ?? yesterday(), o.days);
         // Read before the engine opens, so a wrong settings file fails before any query runs.
         const queryOptions = {
@@ -133,13 +153,24 @@ export function registerReportCommands(program: Command): void {
     .option("--anomalies", "sync the anomaly alerts (label athena-audit:anomaly) instead of the unused permissions")
     .option("--findings <file>", "findings as JSON (instead of running the permission_gaps or, with --anomalies, the anomalies query)")
     .option("--repo <owner/repo>", "the repository (default: GITHUB_REPOSITORY)")
-    .option("--days <n>", "the window", wholeNumber, 90)
+    .option("--days <n>", "the window (1 to 3660)", NUMBER_FLAGS.days, 90)
     .option("--end <day>", "last day of the window (default: yesterday, UTC)", day)
-    .option("--max-new <n>", "new issues a run, at most", wholeNumber, 5)
+    .option("--max-new <n>", "new issues a run, at most (0 to 100; 0 only updates and closes)", NUMBER_FLAGS.maxNew, 5)
     .option("--stack <name>", "the stack these findings come from; only its issues are opened, updated or closed", stackName, DEFAULT_STACK)
     .option("--anomaly-settings <file>", "with --anomalies: what counts as unusual, as JSON (see the README)")
-    .option("--alert-days <n>", "with --anomalies: findings of the window's last n days get an issue", wholeNumber, DEFAULT_ALERT_DAYS)
-    .option("--report-url <url>", "with --anomalies: the anomalies page to link (default in Actions: the stack's published page)")
+    .option(
+      "--alert-days <n>",
+      "with --anomalies: findings of the window's last n days get an issue (at most --days)",
+      NUMBER_FLAGS.alertDays,
+      DEFAULT_ALERT_DAYS,
+    )
+    .option("--report-url <url>", "with --anomalies: the anomalies page to link (default in Actions: the stack's published page)", webUrl)
+    .option(
+      "--issue-author <login>",
+      "the login the token opens issues as; only that account's issues are ever updated or closed",
+      githubLogin,
+      ACTIONS_BOT,
+    )
     .option("--dry-run", "print what it would do, change nothing")
     .action(async (o: SyncCommandOptions, command: Command) => {
       const repo = o.repo ?? process.env.GITHUB_REPOSITORY;
@@ -155,6 +186,7 @@ export function registerReportCommands(program: Command): void {
         dryRun: o.dryRun === true,
         maxNew: o.maxNew,
         stack: o.stack,
+        author: o.issueAuthor,
         log: console.log,
       };
       const period = periodEnding(o.end ?? yesterday(), o.days);
@@ -178,7 +210,12 @@ export function registerReportCommands(program: Command): void {
         const findings = o.findings
           ? readFindingsFile(o.findings, toPermissionGap)
           : await queryFindings(o, SAVED.permission_gaps, period, toPermissionGap, DEFAULT_OPTIONS);
-        report = await syncIssues(findings, sync);
+        // Findings from the lake: an account with no grants snapshot in the window had none computed,
+        // so its issues stay open (a findings file is taken as complete).
+        const accountsWithoutGrants = o.findings
+          ? []
+          : await queryFindings(o, SAVED.usage_by_account, period, withoutGrants, DEFAULT_OPTIONS);
+        report = await syncIssues(findings, { ...sync, accountsWithoutGrants: accountsWithoutGrants.filter((a) => a !== undefined) });
       }
       console.log(
         JSON.stringify({
@@ -196,6 +233,7 @@ export function registerReportCommands(program: Command): void {
 }
 
 interface SyncCommandOptions extends EngineOptions {
+  issueAuthor: string;
   anomalies?: boolean;
   findings?: string;
   repo?: string;
@@ -219,6 +257,11 @@ function publishedPage(stack: string, page: string): string | undefined {
 }
 
 /** Findings from a saved query over the window, each row checked. */
+/** An account id of usage_by_account with no grants snapshot in the period, or undefined. */
+function withoutGrants(row: Record<string, unknown>): string | undefined {
+  return row.grants_day === null && typeof row.account_id === "string" && /^\d{12}$/.test(row.account_id) ? row.account_id : undefined;
+}
+
 async function queryFindings<F>(
   o: EngineOptions,
   query: SavedQuery,

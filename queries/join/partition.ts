@@ -75,5 +75,18 @@ export function commitPartition(partition: string, pending: string | undefined, 
   if (pending) fs.renameSync(pending, target);
   else fs.rmSync(target, { force: true });
   fs.rmSync(trash, { recursive: true, force: true });
-  if (!pending && fs.existsSync(partition) && fs.readdirSync(partition).length === 0) fs.rmdirSync(partition);
+  // An empty partition leaves no folders behind: its own, and its day's when no other region is in it.
+  if (!pending) for (const folder of [partition, path.dirname(partition)]) if (!removeIfEmpty(folder, table)) break;
+}
+
+/** Removes `folder` when it is empty and lies inside `table`; false when it stays. */
+function removeIfEmpty(folder: string, table: string): boolean {
+  const relative = path.relative(path.resolve(table), path.resolve(folder));
+  if (relative === "" || relative.startsWith("..") || path.isAbsolute(relative)) return false;
+  try {
+    fs.rmdirSync(folder);
+    return true;
+  } catch {
+    return false; // not empty (another region's partition, a leftover), or already gone
+  }
 }
