@@ -14,6 +14,9 @@ import { cloudTrailObjectKey, DEFAULT_PREFIX, historyObjectKey } from "../querie
 import { GeneratedBill, writeBill } from "./billing";
 import { DayPlants, PlantedAnomaly, plantsFor } from "./anomalies";
 import { deliver } from "./cloudtrail";
+import { AccessEntry, AccessEvent, aggregateAccess, DirectDownload } from "./engine-ledger";
+import { keptWithoutReadEvents } from "./engine-records";
+import { engineDay } from "./engines";
 import { trailOutages } from "./outages";
 import { PlantedDisagreement, plantDisagreements, systemTablesFrom, Witness, witnessOf, writeSystemTable } from "./system-tables";
 import { failureOf, toQueryExecution, totalExecutionMs } from "./executions";
@@ -34,6 +37,8 @@ export interface GenerateOptions {
   deliveryWindowMinutes?: number;
   /** The TB definition the ledger's costs are billed with (queries/cost.ts); join with the same one. */
   tb?: TbDefinition;
+  /** The trail records read management events (Glue catalog reads, Lake Formation's GetDataAccess); default true. */
+  trailReadEvents?: boolean;
   onDay?: (day: string, index: number, total: number) => void;
 }
 
@@ -112,6 +117,10 @@ export interface Ledger {
   systemTableFiles: number;
   /** The demo's bill (generator/billing.ts), the main account's: each day's billed amount, its planted extra cost and estimated days. */
   bill: GeneratedBill;
+  /** Reads of tables and their files outside Athena's query records (generator/engines.ts), aggregated as the audit's `access` table. */
+  access: AccessEntry[];
+  /** The planted direct download of the ledger's files; null when the calendar has no day for it. */
+  directDownload: DirectDownload | null;
 }
 
 export const DEFAULT_END_DAY = "2026-10-31";
@@ -177,7 +186,7 @@ export function generateLake(options: GenerateOptions): Ledger {
   // Two outages of the main account's trail, so some history has no CloudTrail record to name its principal.
   const outages = trailOutages(calendar);
   const history = new Map<string, HistoryLine[]>();
-  const ledger: Omit<Ledger, "bill"> = {
+  const ledger: Omit<Ledger, "bill" | "access"> = {
     firstDay,
     lastDay,
     accounts: [...ACCOUNTS],
@@ -192,12 +201,18 @@ export function generateLake(options: GenerateOptions): Ledger {
     plantedDisagreements: [],
     anomalies: [],
     systemTableFiles: 0,
+    directDownload: null,
   };
+  const trailReadEvents = options.trailReadEvents ?? true;
+  const accessEvents: AccessEvent[] = [];
+  const downloadDay = calendar[Math.max(0, calendar.length - 4)];
   const seed = options.seed ?? 42;
   const plantRng = new Random((seed ^ 0xa40d) >>> 0);
   // Each other account draws from its own source: the main account's lake is what it would be without them.
   const randoms = ACCOUNTS.map((_, i) => (i === 0 ? rng : new Random((seed ^ (0xacc0 + i)) >>> 0)));
   const noPlants: DayPlants = { queries: [], records: [], anomalies: [] };
+  // Reads outside Athena's query records (issue 22) draw from their own source and go to their own files.
+  const engineRng = new Random((seed ^ 0xe261) >>> 0);
   calendar.forEach((day, index) => {
     options.onDay?.(day, index, calendar.length);
     for (const region of REGIONS) {
@@ -219,17 +234,28 @@ export function generateLake(options: GenerateOptions): Ledger {
         // Planted anomalies (the main account's) draw from their own source and go to their own files: the rest stays as it was.
         const plants = main ? plantsFor(day, region, calendar, plantRng) : noPlants;
         ledger.anomalies.push(...plants.anomalies);
+        const outage = main && region === REGIONS[0] ? outages.get(day) : undefined;
+        const engines = engineDay(
+          { day, region, account, queries: simulated.queries, simulated: simulated.records, outage, downloadDay, trailReadEvents },
+          engineRng,
+        );
+        accessEvents.push(...engines.access);
+        ledger.directDownload ??= engines.directDownload ?? null;
         const folderOf = new Map<unknown, string>();
         for (const [records, random] of [
           [simulated.records, accountRng],
           [plants.records, plantRng],
+          [engines.records, engineRng],
         ] as const) {
           for (const file of deliver(region, records, options.deliveryWindowMinutes ?? 30, random)) {
             // Each account's trail delivers into its own folder of the one trail bucket.
             const key = cloudTrailObjectKey({ account, region }, file.deliveredAt, random.hex(16).toUpperCase(), options.trailPrefix);
-            writeGzip(path.join(options.lake, key), JSON.stringify({ Records: file.records }));
+            // A trail without read management events drops them from files delivered as before, so the rest stays as it was.
+            const kept = trailReadEvents ? file.records : file.records.filter(keptWithoutReadEvents);
+            if (kept.length === 0) continue;
+            writeGzip(path.join(options.lake, key), JSON.stringify({ Records: kept }));
             for (const record of file.records) folderOf.set(record, dayOf(file.deliveredAt));
-            ledger.cloudTrailRecords += file.records.length;
+            ledger.cloudTrailRecords += kept.length;
             ledger.cloudTrailFiles++;
           }
         }
@@ -271,5 +297,5 @@ export function generateLake(options: GenerateOptions): Ledger {
   // The main account's bill (its Cost Explorer's answer), from its own random source, so the bill never changes the rest of the lake.
   const billed = ledger.queries.filter((q) => q.account === ACCOUNT_ID);
   const bill = writeBill(options.lake, prefix, calendar, billed, new Random((seed ^ 0xb111) >>> 0));
-  return { ...ledger, bill };
+  return { ...ledger, bill, access: aggregateAccess(accessEvents) };
 }

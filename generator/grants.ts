@@ -5,6 +5,7 @@ import { principalsOf } from "../functions/grants/authz";
 import { evaluateGrants } from "../functions/grants/evaluate";
 import { grantRows, grantsObject } from "../functions/grants/rows";
 import { DEFAULT_PREFIX, grantsObjectKey } from "../queries/layout";
+import { tableLocations } from "./engine-actors";
 import { authorizationDetails, orgCatalog } from "./iam";
 import { ACCOUNTS, MAIN_REGION } from "./org";
 
@@ -14,7 +15,12 @@ export async function writeGrantsSnapshot(lake: string, day: string, prefix = DE
   for (const account of ACCOUNTS) {
     const principals = principalsOf([authorizationDetails(day, account)]);
     const { grants, unevaluated } = await evaluateGrants(principals, orgCatalog(MAIN_REGION, account));
-    const rows = grantRows(principals, grants, unevaluated);
+    // Each table grant carries the table's location, so reads of its files can be told apart by prefix (issue 22).
+    const locations = new Map(tableLocations(account).map((t) => [t.table, t.location]));
+    const rows = grantRows(principals, grants, unevaluated).map((row) => ({
+      ...row,
+      location: row.grant_kind === "table" ? (locations.get(row.resource) ?? null) : null,
+    }));
     const file = path.join(lake, grantsObjectKey(account, day, prefix));
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, grantsObject(rows));

@@ -5,6 +5,7 @@
  * principals. Returned in GetAccountAuthorizationDetails' shape (documents decoded).
  */
 import { addDays } from "../queries/days";
+import { GRANTED_ENGINE_ACTORS, tableLocations } from "./engine-actors";
 import { ACCOUNT_ID, accountOf, ACCOUNTS, ACTORS, Actor, orgAccount, roleArn } from "./org";
 
 /** The main account's lake bucket. */
@@ -67,7 +68,10 @@ function declared(actor: Actor): DeclaredGrants {
 
 /** The grants of one account's principals, or of every account's when none is named (main account first). */
 export function declaredGrants(lastDay: string, account?: string): DeclaredGrants[] {
-  const all = [...ACTORS.map(declared), ...bystanders(lastDay)].sort((a, b) => ACCOUNTS.indexOf(a.account) - ACCOUNTS.indexOf(b.account));
+  // The engines' roles (Glue, Redshift, EMR) read tables outside Athena: no work group, their databases' tables.
+  const all = [...ACTORS.map(declared), ...GRANTED_ENGINE_ACTORS.map(declared), ...bystanders(lastDay)].sort(
+    (a, b) => ACCOUNTS.indexOf(a.account) - ACCOUNTS.indexOf(b.account),
+  );
   return account === undefined ? all : all.filter((g) => g.account === account);
 }
 
@@ -76,6 +80,7 @@ function policy(g: DeclaredGrants) {
   const bucket = orgAccount(account).lakeBucket;
   return {
     Version: "2012-10-17",
+    // A statement needs a resource: a principal with no work group (an engine's role) has no WorkGroups statement.
     Statement: [
       {
         Sid: "WorkGroups",
@@ -93,7 +98,7 @@ function policy(g: DeclaredGrants) {
         ],
       },
       { Sid: "Data", Effect: "Allow", Action: ["s3:GetObject"], Resource: g.databases.map((d) => `arn:aws:s3:::${bucket}/${d}/*`) },
-    ],
+    ].filter((statement) => statement.Resource.length > 0),
   };
 }
 
@@ -128,15 +133,16 @@ export function authorizationDetails(lastDay: string, account = ACCOUNT_ID): Rec
 
 /** The Glue catalog and work groups one account's lake has (the main account's by default). */
 export function orgCatalog(region: string, account = ACCOUNT_ID) {
-  const { databases, workGroups, lakeBucket } = orgAccount(account);
+  const { databases, workGroups } = orgAccount(account);
   return {
     partition: "aws",
     region,
     account,
     workGroups: [...workGroups],
     databases: Object.keys(databases).sort(),
-    tables: Object.entries(databases).flatMap(([database, tables]) =>
-      tables.map((name) => ({ database, name, location: `s3://${lakeBucket}/${database}/${name}/` })),
-    ),
+    tables: tableLocations(account).map(({ table, location }) => {
+      const [database, name] = table.split(".");
+      return { database, name, location };
+    }),
   };
 }

@@ -39,7 +39,8 @@ export const DATABASES: Readonly<Record<string, readonly string[]>> = {
   finance: ["ledger", "invoices"],
   marketing: ["campaigns", "attribution"],
   clickstream: ["page_views", "sessions"],
-  hr: ["headcount"],
+  // salaries is governed by Lake Formation: only the EMR cluster reads it (generator/engine-actors.ts).
+  hr: ["headcount", "salaries"],
 };
 
 /** What the generator needs to know of one account. */
