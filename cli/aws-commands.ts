@@ -9,7 +9,7 @@ import { accountCollectorConfig, joinConfig } from "../functions/runtime/config"
 import { jsonLogger, Logger } from "../functions/runtime/log";
 import { createS3Client } from "../functions/runtime/s3";
 import { AthenaEngine, createAthenaClient } from "../queries/athena/engine";
-import { eventsJoinSql } from "../queries/join/sql";
+import { accessJoinSql, eventsJoinSql } from "../queries/join/sql";
 import { logJson, logLine } from "../queries/output/log";
 import { day, NUMBER_FLAGS, progressBar } from "./options";
 
@@ -78,6 +78,7 @@ export function registerAwsCommands(program: Command): void {
           glue: new GlueClient({ retryMode: "adaptive", maxAttempts: 8 }),
           config,
           joinSql: eventsJoinSql({ systemTables: config.systemTables }),
+          accessSql: accessJoinSql(),
           log: cliLogger("join"),
           onPartition: (d, region) => progress.tick(`${d} ${region}`),
         });

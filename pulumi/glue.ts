@@ -2,7 +2,7 @@
  * Glue table arguments derived from the single table definition: columns, SerDe, and partition
  * projection (no crawler, no MSCK REPAIR). Pure, so the stack tests can check them directly.
  */
-import { BILLING, CLOUDTRAIL, EVENTS, GRANTS, HISTORY, TableDefinition } from "../queries/schema/tables";
+import { ACCESS, BILLING, CLOUDTRAIL, EVENTS, GRANTS, HISTORY, TableDefinition } from "../queries/schema/tables";
 import { glueType, sqlName } from "../queries/schema/types";
 import {
   billingPartitionPrefix,
@@ -11,6 +11,8 @@ import {
   cloudTrailRoot,
   eventsPartitionPrefix,
   eventsTablePrefix,
+  accessPartitionPrefix,
+  accessTablePrefix,
   grantsPartitionPrefix,
   grantsTablePrefix,
   historyPartitionPrefix,
@@ -121,19 +123,32 @@ export function cloudTrailTable(source: CloudTrailSource): GlueTableSpec {
   });
 }
 
+const PARQUET: Storage = {
+  inputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+  outputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+  serde: { library: "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe" },
+};
+
 export function eventsTable(bucket: string, prefix: string, regions: string[]): GlueTableSpec {
   const location = `s3://${bucket}/${eventsTablePrefix(prefix)}`;
-  const storage: Storage = {
-    inputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
-    outputFormat: "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
-    serde: { library: "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe" },
-  };
-  return spec(EVENTS, location, storage, {
+  return spec(EVENTS, location, PARQUET, {
     classification: "parquet",
     "parquet.compression": "SNAPPY",
     ...dayProjection("dt", "yyyy-MM-dd"),
     ...enumProjection("region", regions),
     "storage.location.template": `s3://${bucket}/${eventsPartitionPrefix("${dt}", "${region}", prefix)}`,
+  });
+}
+
+/** Reads of the lake by engines other than Athena's own query runs (queries/sql/access_join.sql), laid out as events. */
+export function accessTable(bucket: string, prefix: string, regions: string[]): GlueTableSpec {
+  const location = `s3://${bucket}/${accessTablePrefix(prefix)}`;
+  return spec(ACCESS, location, PARQUET, {
+    classification: "parquet",
+    "parquet.compression": "SNAPPY",
+    ...dayProjection("dt", "yyyy-MM-dd"),
+    ...enumProjection("region", regions),
+    "storage.location.template": `s3://${bucket}/${accessPartitionPrefix("${dt}", "${region}", prefix)}`,
   });
 }
 

@@ -32,12 +32,12 @@ export function historyCollectorFactory(): HandlerFactory {
   }, "history");
 }
 
-/** The join's SQL is read when the program runs and travels in the closure as a string. */
-export function joinFactory(joinSql: string): HandlerFactory {
+/** The join's SQL (events, access) is read when the program runs and travels in the closure as strings. */
+export function joinFactory(joinSql: string, accessSql: string): HandlerFactory {
   return register(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved inside Lambda, where the bundle sits beside the closure
-    const module = require("./dist/lambda/join") as { joinHandler: (sql: string) => Handler };
-    return module.joinHandler(joinSql);
+    const module = require("./dist/lambda/join") as { joinHandler: (sql: string, access: string) => Handler };
+    return module.joinHandler(joinSql, accessSql);
   }, "join");
 }
 

@@ -1,13 +1,13 @@
 /** The main stack: storage, catalog, the audit's work group, its functions, a trail if asked, reporting access. */
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_DATABASE as DATABASE, DEFAULT_WORK_GROUP as WORK_GROUP, PRODUCT, resourceName } from "../queries/names";
-import { eventsJoinSql } from "../queries/join/sql";
+import { accessJoinSql, eventsJoinSql } from "../queries/join/sql";
 import { AuditCatalog } from "./components/catalog";
 import { AuditFunction } from "./components/function";
 import { ReportingAccess } from "./components/reporting";
 import { AuditStorage } from "./components/storage";
 import { AuditTrail, TRAIL_PREFIX, trailDeliveryStatements } from "./components/trail";
-import { billingTable, cloudTrailTable, eventsTable, grantsTable, historyTable } from "./glue";
+import { accessTable, billingTable, cloudTrailTable, eventsTable, grantsTable, historyTable } from "./glue";
 import { billingCollectorFactory, joinFactory, grantsCollectorFactory, historyCollectorFactory } from "./handlers";
 import { billingPolicy, collectorPolicy, grantsPolicy, joinPolicy, memberStatements, reportingPolicy } from "./policies";
 import { ConfigError, MainSettings } from "./settings";
@@ -155,6 +155,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
       },
       { name: "cloudtrail", spec: trailSource.apply(cloudTrailTable) },
       { name: "events", spec: storage.bucketName.apply((b) => eventsTable(b, s.prefix, s.joinRegions)) },
+      { name: "access", spec: storage.bucketName.apply((b) => accessTable(b, s.prefix, s.joinRegions)) },
       { name: "grants", spec: storage.bucketName.apply((b) => grantsTable(b, s.prefix, [caller.account, ...s.memberAccounts])) },
       // Also without the collector: bill_reconciliation then reads an empty table ("no bill collected").
       { name: "billing", spec: storage.bucketName.apply((b) => billingTable(b, s.prefix)) },
@@ -172,7 +173,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
       functionName: resourceName("join", pulumi.getStack()),
       description: `${PRODUCT}: joins history with CloudTrail into the events table`,
       // The join's SQL with or without the system table as second witness, fixed at deployment.
-      callbackFactory: joinFactory(eventsJoinSql({ systemTables: s.systemTables })),
+      callbackFactory: joinFactory(eventsJoinSql({ systemTables: s.systemTables }), accessJoinSql()),
       policy: (logGroupArn) =>
         pulumi.all([storage.bucketName, trailSource]).apply(([bucket, trail]) =>
           joinPolicy({

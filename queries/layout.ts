@@ -73,6 +73,14 @@ export function eventsPartitionPrefix(dt: string, region: string, prefix = DEFAU
   return `${eventsTablePrefix(prefix)}dt=${dt}/region=${region}/`;
 }
 
+export function accessTablePrefix(prefix = DEFAULT_PREFIX): string {
+  return `${prefix}/access/`;
+}
+
+export function accessPartitionPrefix(dt: string, region: string, prefix = DEFAULT_PREFIX): string {
+  return `${accessTablePrefix(prefix)}dt=${dt}/region=${region}/`;
+}
+
 export function grantsTablePrefix(prefix = DEFAULT_PREFIX): string {
   return `${prefix}/grants/`;
 }

@@ -86,7 +86,7 @@ export async function collectGrants(deps: GrantsDeps): Promise<GrantsSummary> {
     ? [...evaluated.grants, ...(await lakeFormationGrants(deps.lakeFormation, catalog, calls))]
     : evaluated.grants;
   const unevaluated = evaluated.unevaluated;
-  const rows = grantRows(principals, grants, unevaluated);
+  const rows = grantRows(principals, grants, unevaluated, catalog.tables);
   const snapshot = dayOf(deps.now ?? new Date());
   const key = grantsObjectKey(deps.account, snapshot, deps.prefix);
   await deps.s3.send(

@@ -4,16 +4,22 @@ import { toIsoTimestamp } from "../../queries/history-record";
 import { GRANTS } from "../../queries/schema/tables";
 import { RowOf } from "../../queries/schema/types";
 import { PrincipalPolicies } from "./authz";
-import { Grant, Unevaluated } from "./evaluate";
+import { CatalogTable, Grant, Unevaluated } from "./evaluate";
 
 /** A grants-table row, typed from the table definition. */
 export type GrantRow = RowOf<typeof GRANTS>;
 
+/**
+ * `tables`: the catalog's tables with their locations, so a table grant says where its data is read
+ * (S3 reads of that prefix are reads of the table, by whatever engine).
+ */
 export function grantRows(
   principals: readonly PrincipalPolicies[],
   grants: readonly Grant[],
   unevaluated: readonly Unevaluated[],
+  tables: readonly CatalogTable[] = [],
 ): GrantRow[] {
+  const locations = new Map(tables.map((t) => [`${t.database}.${t.name}`, t.location ?? null]));
   const byArn = new Map(principals.map((p) => [p.arn, p]));
   const created = (arn: string) => {
     const date = byArn.get(arn)?.createDate;
@@ -30,6 +36,7 @@ export function grantRows(
       certainty: g.certainty,
       condition_keys: g.conditionKeys,
       note: null,
+      location: g.grantKind === "table" ? (locations.get(g.resource) ?? null) : null,
     })),
     ...unevaluated.map((u) => ({
       principal_arn: u.principalArn,
@@ -41,6 +48,7 @@ export function grantRows(
       certainty: "unevaluated",
       condition_keys: [],
       note: u.reason,
+      location: null,
     })),
   ].sort((a, b) =>
     `${a.principal_arn} ${a.grant_kind} ${a.resource} ${a.access_path}`.localeCompare(

@@ -1,7 +1,8 @@
 /**
  * The daily join: first make every work group whose history the run reads visible to Athena (see
  * work-groups.ts); then for each (day, region), empty the events partition, run the join on Athena
- * as `INSERT INTO events`, and check it. A failed insert leaves the partition empty (Athena leaves
+ * as `INSERT INTO events`, and check it; then the same for the access partition (reads of the lake
+ * by every other engine, `INSERT INTO access`). A failed insert leaves the partition empty (Athena leaves
  * orphan files behind), and the run reports which day and region failed. Each insert writes one
  * partition (dt, region), well under Athena's 100-partition limit per INSERT. History that Athena
  * could not see is named per (day, region), and fails the run too. It also keeps the grants
@@ -13,8 +14,14 @@ import * as s3 from "@aws-sdk/client-s3";
 import { dayOf } from "../../queries/days";
 import { QueryEngine } from "../../queries/engine";
 import { AuditError } from "../../queries/errors";
-import { eventsJoinParameters } from "../../queries/join/parameters";
-import { eventsPartitionPrefix, eventsTablePrefix, historyTablePrefix, parseHistoryPartition } from "../../queries/layout";
+import { accessJoinParameters, eventsJoinParameters } from "../../queries/join/parameters";
+import {
+  accessPartitionPrefix,
+  eventsPartitionPrefix,
+  eventsTablePrefix,
+  historyTablePrefix,
+  parseHistoryPartition,
+} from "../../queries/layout";
 import { UnjoinedWorkGroups, unjoinedWorkGroups } from "../../queries/work-groups";
 import { JoinConfig } from "../runtime/config";
 import { Logger } from "../runtime/log";
@@ -30,6 +37,8 @@ export interface JoinDeps {
   config: JoinConfig;
   /** The text of queries/sql/events_join.sql. */
   joinSql: string;
+  /** The text of queries/sql/access_join.sql. */
+  accessSql: string;
   log: Logger;
   now?: Date;
   onPartition?: (day: string, region: string, done: number, total: number) => void;
@@ -42,6 +51,8 @@ export interface PartitionResult {
   bytesScanned?: number;
   objectsReplaced: number;
   objectsWritten: number;
+  /** Objects the access insert wrote (absent when the events insert failed first). */
+  accessObjectsWritten?: number;
   error?: string;
 }
 
@@ -71,6 +82,20 @@ export interface JoinEventsSummary {
   };
 }
 
+/** Empties the access partition and inserts the day's reads by other engines; the objects written. */
+async function joinAccess(day: string, region: string, deps: JoinDeps): Promise<number> {
+  const { bucket, prefix } = deps.config;
+  const partition = accessPartitionPrefix(day, region, prefix);
+  await deleteKeys(deps.s3, bucket, await listKeys(deps.s3, bucket, partition));
+  try {
+    await deps.engine.run(`INSERT INTO access\n${deps.accessSql}`, accessJoinParameters(day, region), "access_join");
+    return (await listKeys(deps.s3, bucket, partition)).length;
+  } catch (error) {
+    await deleteKeys(deps.s3, bucket, await listKeys(deps.s3, bucket, partition));
+    throw error;
+  }
+}
+
 async function joinPartition(day: string, region: string, deps: JoinDeps): Promise<PartitionResult> {
   const { bucket, prefix } = deps.config;
   const partition = eventsPartitionPrefix(day, region, prefix);
@@ -82,6 +107,7 @@ async function joinPartition(day: string, region: string, deps: JoinDeps): Promi
       "events_join",
     );
     const objectsWritten = (await listKeys(deps.s3, bucket, partition)).length;
+    const accessObjectsWritten = await joinAccess(day, region, deps);
     deps.log.info("partition", {
       day,
       region,
@@ -89,8 +115,17 @@ async function joinPartition(day: string, region: string, deps: JoinDeps): Promi
       bytesScanned: result.bytesScanned,
       objectsReplaced,
       objectsWritten,
+      accessObjectsWritten,
     });
-    return { day, region, queryId: result.queryId, bytesScanned: result.bytesScanned, objectsReplaced, objectsWritten };
+    return {
+      day,
+      region,
+      queryId: result.queryId,
+      bytesScanned: result.bytesScanned,
+      objectsReplaced,
+      objectsWritten,
+      accessObjectsWritten,
+    };
   } catch (error) {
     // Whatever the failed insert managed to write is removed: the partition is whole or empty.
     const orphans = await deleteKeys(deps.s3, bucket, await listKeys(deps.s3, bucket, partition));

@@ -1,5 +1,12 @@
 /** Roles that run queries in the audit's work group: the daily join and the reporting role. */
-import { billingTablePrefix, cloudTrailRoot, eventsTablePrefix, grantsTablePrefix, historyTablePrefix } from "../../queries/layout";
+import {
+  accessTablePrefix,
+  billingTablePrefix,
+  cloudTrailRoot,
+  eventsTablePrefix,
+  grantsTablePrefix,
+  historyTablePrefix,
+} from "../../queries/layout";
 import { bucketArn, doc, kms, logs, PolicyDocument, Scope, Statement } from "./document";
 
 export interface AthenaScope extends Scope {
@@ -95,21 +102,26 @@ export function joinPolicy(s: AthenaScope): PolicyDocument {
   const trail = `arn:${s.partition}:s3:::${s.trailBucket}`;
   return doc([
     runQueries(s),
-    // The grants table is read only for its account enum (below), never queried by the join.
-    glueRead(s, ["history", "cloudtrail", "events", "grants"]),
+    // The grants table: its account enum (below), and the access join reads its table locations.
+    glueRead(s, ["history", "cloudtrail", "events", "access", "grants"]),
     {
       Sid: "ListSources",
       Effect: "Allow",
       Action: ["s3:ListBucket", "s3:GetBucketLocation"],
       Resource: [...new Set([bucketArn(s), trail])],
     },
-    { Sid: "ReadHistory", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${bucketArn(s)}/${historyTablePrefix(s.prefix)}*` },
+    {
+      Sid: "ReadHistoryAndGrants",
+      Effect: "Allow",
+      Action: ["s3:GetObject"],
+      Resource: [`${bucketArn(s)}/${historyTablePrefix(s.prefix)}*`, `${bucketArn(s)}/${grantsTablePrefix(s.prefix)}*`],
+    },
     { Sid: "ReadCloudTrail", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${trail}/${cloudTrailRoot(s.trailPrefix)}*` },
     {
-      Sid: "WriteEvents",
+      Sid: "WriteEventsAndAccess",
       Effect: "Allow",
       Action: ["s3:PutObject", "s3:DeleteObject"],
-      Resource: `${bucketArn(s)}/${eventsTablePrefix(s.prefix)}*`,
+      Resource: [`${bucketArn(s)}/${eventsTablePrefix(s.prefix)}*`, `${bucketArn(s)}/${accessTablePrefix(s.prefix)}*`],
     },
     // Before joining, the join adds work groups and accounts found in history to the history
     // table's enum projections, and accounts found in grants to the grants table's (GetTable is in
@@ -117,10 +129,10 @@ export function joinPolicy(s: AthenaScope): PolicyDocument {
     { Sid: "ProjectPartitions", Effect: "Allow", Action: ["glue:UpdateTable"], Resource: glueArns(s, ["history", "grants"]) },
     // INSERT INTO a partitioned table registers the partitions it wrote.
     {
-      Sid: "RegisterEventsPartitions",
+      Sid: "RegisterPartitions",
       Effect: "Allow",
       Action: ["glue:GetPartition", "glue:BatchCreatePartition"],
-      Resource: glueArns(s, ["events"]),
+      Resource: glueArns(s, ["events", "access"]),
     },
     results(s),
     s.trailKmsKeyArn && s.trailKmsKeyArn !== s.kmsKeyArn
@@ -144,7 +156,7 @@ export function reportingPolicy(
     runQueries(scope),
     // History too: data_coverage counts what history holds beside what the join made of it; and
     // billing: bill_reconciliation sets the audit's costs against the bill.
-    glueRead(scope, ["events", "grants", "history", "billing"]),
+    glueRead(scope, ["events", "access", "grants", "history", "billing"]),
     { Sid: "ListAudit", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: bucketArn(s) },
     {
       Sid: "ReadAuditTables",
@@ -152,6 +164,7 @@ export function reportingPolicy(
       Action: ["s3:GetObject"],
       Resource: [
         `${bucketArn(s)}/${eventsTablePrefix(s.prefix)}*`,
+        `${bucketArn(s)}/${accessTablePrefix(s.prefix)}*`,
         `${bucketArn(s)}/${grantsTablePrefix(s.prefix)}*`,
         `${bucketArn(s)}/${historyTablePrefix(s.prefix)}*`,
         `${bucketArn(s)}/${billingTablePrefix(s.prefix)}*`,

@@ -42,6 +42,8 @@ export const COMPAT_MACROS: readonly string[] = [
   "CREATE OR REPLACE MACRO array_join(items, separator) AS array_to_string(items, separator)",
   // Trino: regexp_like(text, pattern), a partial match.
   "CREATE OR REPLACE MACRO regexp_like(text, pattern) AS regexp_matches(text, pattern)",
+  // Trino's slice(array, start, length); DuckDB's list_slice takes the end position.
+  "CREATE OR REPLACE MACRO slice(items, start_at, len) AS list_slice(items, start_at, start_at + len - 1)",
   // Trino: approx_percentile(x, p), a value of the group near the p-quantile; DuckDB's exact one picks
   // a value of the group too (the audit's groups are days of a principal: small, so exact is cheap).
   "CREATE OR REPLACE MACRO approx_percentile(x, p) AS quantile_disc(x, p)",

@@ -6,14 +6,23 @@
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { ColumnInfo, QueryEngine, QueryParameters, QueryResult, Row, Value } from "../engine";
 import { QueryFailedError } from "../errors";
-import { assertLake, billingFiles, cloudTrailFiles, eventsFiles, grantsFiles, LakeLocation, systemTableFiles } from "../lake/files";
+import {
+  accessFiles,
+  assertLake,
+  billingFiles,
+  cloudTrailFiles,
+  eventsFiles,
+  grantsFiles,
+  LakeLocation,
+  systemTableFiles,
+} from "../lake/files";
 import { CheckedFiles, warningLines } from "../lake/checked";
 import { CheckedHistory } from "../lake/history-view";
 import { bindParameters, LITERALS_AND_COMMENTS } from "../parameters";
 import { QUERY_EXECUTIONS, systemTableSqlName } from "../schema/system-tables";
 import { TableName, TABLES } from "../schema/tables";
 import { COMPAT_MACROS, SESSION_SETTINGS, toDuckDbSql } from "./compat";
-import { billingSql, cloudTrailSql, eventsColumnsProbe, eventsSql, grantsSql, historySql, queryExecutionsSql } from "./views";
+import { accessSql, billingSql, cloudTrailSql, eventsColumnsProbe, eventsSql, grantsSql, historySql, queryExecutionsSql } from "./views";
 
 /** Converts DuckDB's JS values to the engine-neutral cell form. */
 function toValue(value: unknown, type: string): Value {
@@ -169,6 +178,8 @@ export class DuckDbEngine implements QueryEngine {
         return cloudTrailSql(cloudTrailFiles(this.lake));
       case "grants":
         return grantsSql(grantsFiles(this.lake));
+      case "access":
+        return accessSql(accessFiles(this.lake));
       case "billing":
         return billingSql(billingFiles(this.lake));
       case "events": {

@@ -4,7 +4,7 @@
  */
 import { CLOUDTRAIL_FOLDER_PATTERN } from "../layout";
 import { QUERY_EXECUTIONS } from "../schema/system-tables";
-import { BILLING, CLOUDTRAIL, EVENTS, GRANTS, HISTORY, TableDefinition } from "../schema/tables";
+import { ACCESS, BILLING, CLOUDTRAIL, EVENTS, GRANTS, HISTORY, TableDefinition } from "../schema/tables";
 import { duckType, sqlName } from "../schema/types";
 
 export function sqlString(text: string): string {
@@ -81,17 +81,25 @@ export function eventsColumnsProbe(files: readonly string[]): string {
 }
 
 /**
- * The events view. Columns the files lack (written before a column was added) read as NULL, as
- * Athena reads them, so old partitions keep working after an upgrade.
+ * A Parquet table's view (events, access). Columns the files lack (written before a column was
+ * added) read as NULL, as Athena reads them, so old partitions keep working after an upgrade.
  */
-export function eventsSql(files: readonly string[], present?: ReadonlySet<string>): string {
-  if (files.length === 0) return emptyTableSql(EVENTS);
+function parquetTableSql(table: TableDefinition, files: readonly string[], present?: ReadonlySet<string>): string {
+  if (files.length === 0) return emptyTableSql(table);
   const columns = [
-    ...EVENTS.columns.map((c) => (!present || present.has(sqlName(c)) ? sqlName(c) : `CAST(NULL AS ${duckType(c.type)}) AS ${sqlName(c)}`)),
-    ...EVENTS.partitionKeys.map((p) => p.name),
+    ...table.columns.map((c) => (!present || present.has(sqlName(c)) ? sqlName(c) : `CAST(NULL AS ${duckType(c.type)}) AS ${sqlName(c)}`)),
+    ...table.partitionKeys.map((p) => p.name),
   ];
   return `SELECT ${columns.join(", ")}
 FROM ${parquetSource(files)}`;
+}
+
+export function eventsSql(files: readonly string[], present?: ReadonlySet<string>): string {
+  return parquetTableSql(EVENTS, files, present);
+}
+
+export function accessSql(files: readonly string[]): string {
+  return parquetTableSql(ACCESS, files);
 }
 
 export function grantsSql(files: readonly string[]): string {

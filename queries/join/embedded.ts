@@ -1,6 +1,7 @@
 /**
  * The daily join on the embedded engine: reads only the partitions day D needs, skips and counts
- * unreadable input, and replaces the events partition (dt=D, region=R) whole or not at all.
+ * unreadable input, and replaces the events and access partitions (dt=D, region=R), each whole or
+ * not at all.
  */
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -9,17 +10,24 @@ import { DEFAULT_TB, TbDefinition } from "../cost";
 import { addDays } from "../days";
 import { LakeError } from "../errors";
 import { DuckDbEngine } from "../duckdb/engine";
-import { cloudTrailLinesSql, historySql } from "../duckdb/views";
-import { cloudTrailFiles, historyListing } from "../lake/files";
+import { cloudTrailLinesSql, grantsSql, historySql } from "../duckdb/views";
+import { cloudTrailFiles, grantsFiles, historyListing } from "../lake/files";
 import { assertInside, checkLakeNames, symlinkProblem } from "../lake/safety";
 import { CheckedFiles, withSkippedFolders } from "../lake/checked";
 import { readHistory } from "../lake/read-history";
 import { readCloudTrail } from "../lake/read-trail";
-import { cloudTrailDeliveredAt, DEFAULT_PREFIX, eventsPartitionPrefix, eventsTablePrefix } from "../layout";
-import { EVENTS } from "../schema/tables";
+import {
+  accessPartitionPrefix,
+  accessTablePrefix,
+  cloudTrailDeliveredAt,
+  DEFAULT_PREFIX,
+  eventsPartitionPrefix,
+  eventsTablePrefix,
+} from "../layout";
+import { ACCESS, EVENTS } from "../schema/tables";
 import { sqlName } from "../schema/types";
-import { eventsJoinParameters, filesForWindow } from "./parameters";
-import { eventsJoinSql, JoinSqlOptions } from "./sql";
+import { accessJoinParameters, eventsJoinParameters, filesForWindow } from "./parameters";
+import { accessJoinSql, eventsJoinSql, JoinSqlOptions } from "./sql";
 import { cleanLeftovers, cleanStaleScratch, commitPartition, pendingFile } from "./partition";
 
 /** The embedded join's scratch folders in the OS temp dir (cleaned copies of damaged input). */
@@ -36,6 +44,8 @@ export interface JoinSummary {
   unattributed: number;
   /** CloudTrail records with no history row (principal known, bytes unknown). */
   withoutHistory: number;
+  /** Rows written to the access partition: reads by other engines, aggregated (queries/sql/access_join.sql). */
+  access: number;
   history: CheckedFiles & { files: number };
   cloudTrail: CheckedFiles & { files: number };
   /** The partition folder written (absent when the day had no rows). */
@@ -75,8 +85,15 @@ export async function joinDayEmbedded(
   if (tableLink) throw new LakeError(`the events table folder ${table} is ${tableLink.replace(/: skipped$/, "")}; nothing was changed`);
   const partition = path.join(lake.root, eventsPartitionPrefix(day, region, prefix));
   assertInside(table, partition, "the events partition");
+  const accessTable = path.join(lake.root, accessTablePrefix(prefix));
+  const accessLink = fs.existsSync(accessTable) ? symlinkProblem(lake.root, accessTable) : undefined;
+  if (accessLink)
+    throw new LakeError(`the access table folder ${accessTable} is ${accessLink.replace(/: skipped$/, "")}; nothing was changed`);
+  const accessPartition = path.join(lake.root, accessPartitionPrefix(day, region, prefix));
+  assertInside(accessTable, accessPartition, "the access partition");
   cleanLeftovers(table);
-  let pending: string | undefined;
+  cleanLeftovers(accessTable);
+  const pending: string[] = [];
   try {
     const reading = { root: lake.root, scratch };
     const trailFiles = filesForWindow(cloudTrailFiles(lake, { region, days: window }), parameters, cloudTrailDeliveredAt);
@@ -89,39 +106,54 @@ export async function joinDayEmbedded(
     // A day with nothing readable is no evidence that the day was empty: keep what was joined before.
     if (history.check.filesRead === 0 && cloudTrail.check.filesRead === 0 && fs.existsSync(partition)) {
       const kept = "no history or CloudTrail file could be read for the day";
-      return { ...summary, rows: 0, attributed: 0, unattributed: 0, withoutHistory: 0, partition, kept };
+      return { ...summary, rows: 0, attributed: 0, unattributed: 0, withoutHistory: 0, access: 0, partition, kept };
     }
     fs.mkdirSync(partition, { recursive: true });
+    fs.mkdirSync(accessPartition, { recursive: true });
     // The system table is a whole-lake view in the instance's attached catalog, bound before the scoped run names it.
     if (options.systemTables) await engine.bindSystemTable();
     const file = pendingFile(partition);
-    pending = file;
-    const counts = await engine.withTables(
-      { history: historySql(history.outputs), cloudtrail: cloudTrailLinesSql(cloudTrail.outputs) },
-      async (scoped) => {
-        const rows = await scoped.writeParquet(eventsJoinSql(options), parameters, EVENTS.columns.map(sqlName), file, "events_join");
-        const tally = await scoped.run(
-          "SELECT count_if(NOT attributed) AS unattributed, count_if(NOT in_history) AS without_history FROM read_parquet(:file)",
-          { file },
-        );
-        const t = tally.rows[0];
-        return { rows, unattributed: Number(t.unattributed ?? 0), withoutHistory: Number(t.without_history ?? 0) };
-      },
-    );
+    const accessFile = pendingFile(accessPartition);
+    pending.push(file, accessFile);
+    const tables = {
+      history: historySql(history.outputs),
+      cloudtrail: cloudTrailLinesSql(cloudTrail.outputs),
+      // The access join maps S3 reads to tables by the grants snapshots' locations.
+      grants: grantsSql(grantsFiles(lake)),
+    };
+    const counts = await engine.withTables(tables, async (scoped) => {
+      const rows = await scoped.writeParquet(eventsJoinSql(options), parameters, EVENTS.columns.map(sqlName), file, "events_join");
+      const tally = await scoped.run(
+        "SELECT count_if(NOT attributed) AS unattributed, count_if(NOT in_history) AS without_history FROM read_parquet(:file)",
+        { file },
+      );
+      const access = await scoped.writeParquet(
+        accessJoinSql(),
+        accessJoinParameters(day, region),
+        ACCESS.columns.map(sqlName),
+        accessFile,
+        "access_join",
+      );
+      const t = tally.rows[0];
+      return { rows, access, unattributed: Number(t.unattributed ?? 0), withoutHistory: Number(t.without_history ?? 0) };
+    });
     // A join of no rows still wrote its (empty) file: it goes before the commit, which then leaves no folder.
     if (counts.rows === 0) fs.rmSync(file, { force: true });
+    if (counts.access === 0) fs.rmSync(accessFile, { force: true });
     commitPartition(partition, counts.rows > 0 ? file : undefined, table);
-    pending = undefined;
+    commitPartition(accessPartition, counts.access > 0 ? accessFile : undefined, accessTable);
+    pending.length = 0;
     return {
       ...summary,
       rows: counts.rows,
       attributed: counts.rows - counts.unattributed,
       unattributed: counts.unattributed,
       withoutHistory: counts.withoutHistory,
+      access: counts.access,
       partition: counts.rows > 0 ? partition : undefined,
     };
   } finally {
-    if (pending) fs.rmSync(pending, { force: true });
+    for (const file of pending) fs.rmSync(file, { force: true });
     fs.rmSync(scratch, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,5 @@
 /**
- * The named parameters of `events_join.sql` for one day D and region. The partition filters are
+ * The named parameters of `events_join.sql` and `access_join.sql` for one day D and region. The partition filters are
  * parameters (not values the SQL derives from D) so Athena's partition projection can prune.
  */
 import { BillingParameters, billingParameters, DEFAULT_TB, TbDefinition } from "../cost";
@@ -31,6 +31,19 @@ export interface EventsJoinParameters extends QueryParameters, BillingParameters
   day_end: string;
 }
 
+/** The named parameters of `access_join.sql`: its day, trail folders and grants snapshots. */
+export type AccessJoinParameters = Pick<
+  EventsJoinParameters,
+  "region" | "day" | "trail_day_before" | "trail_day" | "trail_day_after" | "day_start" | "day_end"
+> & {
+  /** The grants snapshots naming the table locations: the latest in [grants_from, D], else the first up to grants_to. */
+  grants_from: string;
+  grants_to: string;
+};
+
+/** How far from D the access join looks for a grants snapshot naming the table locations (daily snapshots: one is enough). */
+export const GRANTS_LOOKBACK_DAYS = 31;
+
 export function eventsJoinParameters(day: string, region: string, tb: TbDefinition = DEFAULT_TB): EventsJoinParameters {
   parseDay(day);
   const before = addDays(day, -1);
@@ -48,6 +61,21 @@ export function eventsJoinParameters(day: string, region: string, tb: TbDefiniti
     day_start: at(day, "00:00:00"),
     day_end: at(after, "00:00:00"),
     ...billingParameters(tb),
+  };
+}
+
+export function accessJoinParameters(day: string, region: string): AccessJoinParameters {
+  const { trail_day_before, trail_day, trail_day_after, day_start, day_end } = eventsJoinParameters(day, region);
+  return {
+    region,
+    day,
+    trail_day_before,
+    trail_day,
+    trail_day_after,
+    day_start,
+    day_end,
+    grants_from: addDays(day, -GRANTS_LOOKBACK_DAYS),
+    grants_to: addDays(day, GRANTS_LOOKBACK_DAYS),
   };
 }
 

@@ -20,6 +20,11 @@ export function withWitness(joinSql: string, witnessSql: string): string {
   return joinSql.replace(WITNESS_BLOCK, () => witnessSql.trim());
 }
 
+/** The access join's SQL text: reads of the lake by every engine but Athena's own query runs. */
+export function accessJoinSql(): string {
+  return readSql("access_join");
+}
+
 export function eventsJoinSql(options: JoinSqlOptions = {}): string {
   const joinSql = readSql("events_join");
   return options.systemTables ? withWitness(joinSql, readSql("system_witness")) : joinSql;

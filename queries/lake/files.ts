@@ -9,6 +9,7 @@ import {
   cloudTrailRoot,
   DEFAULT_PREFIX,
   eventsTablePrefix,
+  accessTablePrefix,
   grantsTablePrefix,
   historyTablePrefix,
   ORGANIZATION_FOLDER,
@@ -192,6 +193,10 @@ export function cloudTrailFiles(lake: LakeLocation, filter: { region?: string; d
 
 export function eventsFiles(lake: LakeLocation): string[] {
   return filesUnder(path.join(lake.root, eventsTablePrefix(lake.prefix ?? DEFAULT_PREFIX)), ".parquet");
+}
+
+export function accessFiles(lake: LakeLocation): string[] {
+  return filesUnder(path.join(lake.root, accessTablePrefix(lake.prefix ?? DEFAULT_PREFIX)), ".parquet");
 }
 
 export function billingFiles(lake: LakeLocation): string[] {

@@ -93,6 +93,17 @@ export function trailValuesProblem(record: Record<string, unknown>): string | un
   ]);
 }
 
+/** A Glue catalog read's names (GetTable's `databaseName` and `name`, GetPartitions' `tableName`): Glue's grammar. */
+export function catalogReadValuesProblem(record: Record<string, unknown>): string | undefined {
+  const request = record.requestParameters;
+  return first([
+    () => trailValuesProblem(record),
+    () => misfit(field(request, "databaseName"), "requestParameters.databaseName", GLUE_NAME),
+    () => misfit(field(request, "name"), "requestParameters.name", GLUE_NAME),
+    () => misfit(field(request, "tableName"), "requestParameters.tableName", GLUE_NAME),
+  ]);
+}
+
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 /**

@@ -5,7 +5,7 @@
  */
 import { array, bigint, boolean, double, Field, int, jsonText, string, struct, timestamp } from "./types";
 
-export type TableName = "history" | "cloudtrail" | "events" | "grants" | "billing";
+export type TableName = "history" | "cloudtrail" | "events" | "access" | "grants" | "billing";
 
 export interface PartitionKey {
   readonly name: string;
@@ -243,6 +243,47 @@ export const EVENTS: TableDefinition = {
   ],
 };
 
+/**
+ * Reads of the lake outside Athena's own queries, from the trail, aggregated: one row per (day,
+ * region, account, principal, engine, source, resource). Glue Data Catalog reads and Lake
+ * Formation's data-access grants are management events; S3 object reads are data events, recorded
+ * only where the trail selects the bucket. Calls Athena makes while running a query are left out:
+ * the events table already holds that query.
+ */
+export const ACCESS = {
+  name: "access",
+  description: "reads of the lake by every engine but Athena's own query runs: Glue catalog, Lake Formation, S3 objects",
+  format: "parquet",
+  columns: [
+    { name: "account_id", type: string, comment: "the account whose trail recorded the call (recipientAccountId)" },
+    { name: "principal_arn", type: string, comment: "caller ARN as CloudTrail shows it" },
+    { name: "iam_principal_arn", type: string, comment: "the IAM user or role holding the permissions (a session's issuer)" },
+    { name: "principal_type", type: string, comment: "IAMUser, AssumedRole, AWSService, ..." },
+    {
+      name: "engine",
+      type: string,
+      comment:
+        "glue-etl, emr, redshift-spectrum, sagemaker, lake-formation (S3 reads with its credentials), other-service, " +
+        "cli, sdk, console, unknown",
+    },
+    { name: "client", type: string, nullable: true, comment: "the user agent, cut to 200 characters" },
+    { name: "source", type: string, comment: "glue (catalog reads), lakeformation (GetDataAccess), s3 (object reads)" },
+    { name: "actions", type: array(string), comment: "the event names, sorted" },
+    { name: "resource_kind", type: string, comment: "table, database, or prefix (an S3 read outside every known table location)" },
+    { name: "resource", type: string, comment: "database.table, database, or bucket/first-folder" },
+    { name: "calls", type: bigint },
+    { name: "objects", type: bigint, comment: "distinct S3 keys read; 0 for catalog and Lake Formation calls" },
+    { name: "bytes", type: bigint, comment: "bytesTransferredOut summed; 0 when not recorded" },
+    { name: "source_ips", type: array(string), comment: "the caller's addresses, sorted, at most 20" },
+    { name: "first_time", type: timestamp },
+    { name: "last_time", type: timestamp },
+  ],
+  partitionKeys: [
+    { name: "dt", format: "yyyy-MM-dd, UTC day of eventTime" },
+    { name: "region", format: "AWS region name" },
+  ],
+} as const satisfies TableDefinition;
+
 /** What each principal may query, one row per (principal, work group | database | table, access path), a snapshot an account a day. */
 export const GRANTS = {
   name: "grants",
@@ -258,6 +299,12 @@ export const GRANTS = {
     { name: "certainty", type: string, comment: "allowed, conditional, or unevaluated" },
     { name: "condition_keys", type: array(string), comment: "what a conditional grant depends on" },
     { name: "note", type: string, nullable: true, comment: "why a principal could not be evaluated" },
+    {
+      name: "location",
+      type: string,
+      nullable: true,
+      comment: "a table grant's table location (s3://bucket/prefix/), where its data is read; null for other grants and older snapshots",
+    },
   ],
   partitionKeys: [
     { name: "account", format: "12-digit id of the account whose IAM the snapshot evaluated" },
@@ -296,6 +343,7 @@ export const TABLES: Readonly<Record<TableName, TableDefinition>> = {
   history: HISTORY,
   cloudtrail: CLOUDTRAIL,
   events: EVENTS,
+  access: ACCESS,
   grants: GRANTS,
   billing: BILLING,
 };

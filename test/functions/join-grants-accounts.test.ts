@@ -13,7 +13,7 @@ import { joinEvents } from "../../functions/join/join";
 import { keepGrantsAccountsProjected, WorkGroupDeps } from "../../functions/join/work-groups";
 import { joinConfig } from "../../functions/runtime/config";
 import { Logger } from "../../functions/runtime/log";
-import { cloudTrailTable, eventsTable, grantsTable, historyTable } from "../../pulumi/glue";
+import { accessTable, cloudTrailTable, eventsTable, grantsTable, historyTable } from "../../pulumi/glue";
 import { joinPolicy } from "../../pulumi/policies";
 import { QueryEngine, QueryParameters } from "../../queries/engine";
 import { grantsObjectKey } from "../../queries/layout";
@@ -59,6 +59,7 @@ const DEPLOYED = [
   historyTable(BUCKET, PREFIX, [REGION], ["primary"], [MAIN, MEMBER]),
   cloudTrailTable({ bucket: BUCKET, prefix: "cloudtrail", accounts: [MAIN], regions: [REGION] }),
   eventsTable(BUCKET, PREFIX, [REGION]),
+  accessTable(BUCKET, PREFIX, [REGION]),
   grantsTable(BUCKET, PREFIX, [MAIN, MEMBER]),
 ];
 
@@ -211,7 +212,15 @@ describe("in the daily join", () => {
       AUDIT_DATABASE: DATABASE,
       JOIN_REGIONS: REGION,
     });
-    return joinEvents([DAY], { engine: engine(inserted), s3: s3Client, glue: glueClient, config, joinSql: "SELECT 1", log });
+    return joinEvents([DAY], {
+      engine: engine(inserted),
+      s3: s3Client,
+      glue: glueClient,
+      config,
+      joinSql: "SELECT 1",
+      accessSql: "SELECT 1",
+      log,
+    });
   };
 
   it("reports the accounts it added", async () => {
@@ -219,7 +228,7 @@ describe("in the daily join", () => {
     const inserted: QueryParameters[] = [];
     const summary = await run(inserted, captureLog());
     expect(summary.grantsAccounts).toEqual({ added: [ORG_MEMBER], projected: [MAIN, MEMBER, ORG_MEMBER] });
-    expect(inserted).toHaveLength(1);
+    expect(inserted).toHaveLength(2); // the events insert, then the access insert
   });
 
   it("when the grants table cannot be extended, still joins, then fails naming why", async () => {
@@ -232,7 +241,7 @@ describe("in the daily join", () => {
     const log = captureLog();
     const refused = `User: ${ROLE.arn} is not authorized to perform: glue:UpdateTable`;
     await expect(run(inserted, log)).rejects.toThrow(`the grants table's account projection could not be read or extended: ${refused}`);
-    expect(inserted).toHaveLength(1);
+    expect(inserted).toHaveLength(2);
     expect(log.records.find((r) => r.step === "grants-accounts-not-projected")).toMatchObject({
       level: "ERROR",
       found: [ORG_MEMBER],

@@ -5,6 +5,7 @@
  * `"s3tablescatalog/aws-athena"."metadata"."query_executions"` when the account enabled it. The lake
  * is the generator's: a CloudTrail outage on the day joined, after the day system tables were enabled.
  */
+import { readSql } from "../../queries/sql-files";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as s3sdk from "@aws-sdk/client-s3";
@@ -16,7 +17,7 @@ import { joinEvents } from "../../functions/join/join";
 import { joinConfig } from "../../functions/runtime/config";
 import { Logger } from "../../functions/runtime/log";
 import { createS3Client } from "../../functions/runtime/s3";
-import { cloudTrailTable, eventsTable, historyTable } from "../../pulumi/glue";
+import { accessTable, cloudTrailTable, eventsTable, grantsTable, historyTable } from "../../pulumi/glue";
 import { AthenaEngine } from "../../queries/athena/engine";
 import { addDays, daysBetween, dayOf } from "../../queries/days";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
@@ -60,6 +61,8 @@ async function localAthena(systemTable: readonly string[] | undefined): Promise<
     historyTable(BUCKET, PREFIX, [...REGIONS], WORK_GROUPS, [...ACCOUNTS]),
     cloudTrailTable({ bucket: BUCKET, prefix: TRAIL_PREFIX, accounts: [...ACCOUNTS], regions: [...REGIONS] }),
     eventsTable(BUCKET, PREFIX, [...REGIONS]),
+    accessTable(BUCKET, PREFIX, [...REGIONS]),
+    grantsTable(BUCKET, PREFIX, [...ACCOUNTS]),
   ]);
   const catalog = await catalogAthena({ glue, database: DATABASE, s3: s3.client, systemTable });
   const server: AthenaServer = await startAthenaServer({ operations: glue.operations(), script: catalog.script });
@@ -78,6 +81,7 @@ async function join(day: string, athenaUrl: string) {
     glue: new GlueClient({}),
     config: { ...config, regions: ["us-east-1"] },
     joinSql: eventsJoinSql({ systemTables: config.systemTables }),
+    accessSql: readSql("access_join"),
     log: SILENT,
   });
 }

@@ -18,7 +18,7 @@ import { joinHandler } from "../../functions/join/handler";
 import { joinEvents } from "../../functions/join/join";
 import { joinConfig } from "../../functions/runtime/config";
 import { createS3Client } from "../../functions/runtime/s3";
-import { cloudTrailTable, eventsTable, historyTable } from "../../pulumi/glue";
+import { accessTable, cloudTrailTable, eventsTable, grantsTable, historyTable } from "../../pulumi/glue";
 import { joinPolicy } from "../../pulumi/policies";
 import { AthenaEngine } from "../../queries/athena/engine";
 import { addDays, dayOf } from "../../queries/days";
@@ -88,6 +88,8 @@ const DEPLOYED_TABLES = [
   historyTable(BUCKET, PREFIX, [...REGIONS], DEPLOYED, [...ACCOUNTS]),
   cloudTrailTable({ bucket: BUCKET, prefix: TRAIL_PREFIX, accounts: [...ACCOUNTS], regions: [...REGIONS] }),
   eventsTable(BUCKET, PREFIX, [...REGIONS]),
+  accessTable(BUCKET, PREFIX, [...REGIONS]),
+  grantsTable(BUCKET, PREFIX, [...ACCOUNTS]),
 ];
 
 let lakeRoot: string;
@@ -301,7 +303,7 @@ describe("the daily join keeps every work group visible", () => {
   it("joins a work group created after deployment with no settings change, as its planned role", async () => {
     const before = structuredClone(glue.table(DATABASE, "history")!);
     calls.calls.length = 0;
-    const summary = await joinHandler(JOIN_SQL)({ day: DAY });
+    const summary = await joinHandler(JOIN_SQL, readSql("access_join"))({ day: DAY });
     expect(summary.workGroups).toEqual({ added: [LATE], projected: [...DEPLOYED, LATE] });
     expect(summary.unjoinedWorkGroups).toEqual([]);
     for (const region of REGIONS) {
@@ -352,8 +354,8 @@ describe("the daily join keeps every work group visible", () => {
   });
 
   it("changes nothing on a rerun", async () => {
-    await joinHandler(JOIN_SQL)({ day: DAY });
-    const summary = await joinHandler(JOIN_SQL)({ day: DAY });
+    await joinHandler(JOIN_SQL, readSql("access_join"))({ day: DAY });
+    const summary = await joinHandler(JOIN_SQL, readSql("access_join"))({ day: DAY });
     expect(summary.workGroups.added).toEqual([]);
     expect(glue.updates).toHaveLength(1);
     expect(await eventsIn(DAY, "eu-west-1")).toEqual(expectedIn(DAY, "eu-west-1"));
@@ -369,7 +371,7 @@ describe("the daily join keeps every work group visible", () => {
       }
       return update(input);
     };
-    const summary = await joinHandler(JOIN_SQL)({ day: DAY });
+    const summary = await joinHandler(JOIN_SQL, readSql("access_join"))({ day: DAY });
     expect(summary.workGroups.added).toEqual([LATE]);
     const table = glue.table(DATABASE, "history")!;
     expect(table.Parameters).toMatchObject({
@@ -394,6 +396,7 @@ describe("the daily join keeps every work group visible", () => {
       glue: new GlueClient({}),
       config: { ...config, historyRetentionDays: 1 },
       joinSql: JOIN_SQL,
+      accessSql: readSql("access_join"),
       log,
     });
     const named = LATE_REGIONS.map((region) => `${DAY} ${region}: ${LATE}`).join("; ");

@@ -130,8 +130,8 @@ function script(duck: (sql: string, parameters?: string[]) => ScriptedQuery) {
   return (sql: string, parameters: string[] = []): ScriptedQuery => {
     if (mode === "hang") return { runningPolls: Infinity };
     // The reports read the generated lake's events and grants.
-    if (!sql.startsWith("INSERT INTO events")) return duck(sql, parameters);
-    // The join reads what the collector wrote, as Athena would, and writes the partition.
+    if (!/^INSERT INTO (events|access)\n/.test(sql)) return duck(sql, parameters);
+    // The join reads what the collector wrote (history, CloudTrail, grants), as Athena would, and writes the partitions.
     if (mode === "ok") return athenaReads.script(sql, parameters);
     // A failed INSERT: an orphan object left behind, as Athena leaves one.
     const { day, region } = joinedPartition(parameters);
@@ -190,7 +190,7 @@ async function exercise(variant: Variant): Promise<void> {
   // (An empty history object: the local Athena reads every projected object, pruning none.)
   await put(model.bucket, historyObjectKey({ account: ACCOUNT, region: variant.region, dt: old, workGroup: "primary" }), zlib.gzipSync(""));
   await put(model.bucket, `${eventsPartitionPrefix(old, variant.region)}old.parquet`);
-  const join = joinHandler(readSql("events_join"));
+  const join = joinHandler(readSql("events_join"), readSql("access_join"));
   const joined = await asRole(variant, model.functions.join.role, fn("join"), () => join({ day: YESTERDAY }));
   expect(joined.failed).toBe(0);
   expect(joined.workGroups.added).toEqual([...wanted].filter((w) => w !== "primary").sort());

@@ -133,7 +133,7 @@ describe("main stack", () => {
         t.inputs as GlueTableInputs,
       ]),
     );
-    expect(Object.keys(tables).sort()).toEqual(["billing", "cloudtrail", "events", "grants", "history"]);
+    expect(Object.keys(tables).sort()).toEqual(["access", "billing", "cloudtrail", "events", "grants", "history"]);
     const names = (t: GlueTableInputs) => [...t.storageDescriptor.columns.map((c) => c.name), ...t.partitionKeys.map((c) => c.name)];
     expect(names(tables.history)).toEqual(sqlColumns(HISTORY));
     expect(names(tables.events)).toEqual(sqlColumns(EVENTS));
@@ -168,6 +168,7 @@ describe("main stack", () => {
       history: ['parameters["projection.workgroup.values"]', 'parameters["projection.account.values"]'],
       cloudtrail: [],
       events: [],
+      access: [],
       grants: ['parameters["projection.account.values"]'],
       billing: [],
     });
@@ -315,7 +316,10 @@ describe("least privilege", () => {
 
   it("scopes the join's writes to the events prefix and its deletes of history to the retention setting", () => {
     const join = policies(main).find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === "join")!.statements;
-    expect(join.find((s) => s.Sid === "WriteEvents")?.Resource).toBe(`arn:aws:s3:::${String(main.outputs!.bucket)}/athena-audit/events/*`);
+    expect(join.find((s) => s.Sid === "WriteEventsAndAccess")?.Resource).toEqual([
+      `arn:aws:s3:::${String(main.outputs!.bucket)}/athena-audit/events/*`,
+      `arn:aws:s3:::${String(main.outputs!.bucket)}/athena-audit/access/*`,
+    ]);
     expect(join.find((s) => s.Sid === "ExpireHistory")?.Resource).toBe(
       `arn:aws:s3:::${String(main.outputs!.bucket)}/athena-audit/history/*`,
     );

@@ -3,6 +3,7 @@
  * Tables names it: queries CloudTrail missed are attributed from it, its principal and tables sit
  * beside CloudTrail's, and the cross-check lists the generator's planted disagreements and nothing else.
  */
+import { eventsTablePrefix } from "../../queries/layout";
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventsJoinSql, withWitness } from "../../queries/join/sql";
@@ -115,7 +116,9 @@ describe("events joined before the second witness existed", () => {
       expect(before.some((r) => r.with_cloudtrail > 0)).toBe(true);
       // Rewrite every events file without the columns this change added, as an older join wrote them.
       const files = (
-        await old.engine.run("SELECT DISTINCT filename FROM read_parquet(:glob, filename = true)", { glob: `${old.root}/**/*.parquet` })
+        await old.engine.run("SELECT DISTINCT filename FROM read_parquet(:glob, filename = true)", {
+          glob: `${old.root}/${eventsTablePrefix()}**/*.parquet`,
+        })
       ).rows;
       for (const { filename } of files) {
         const file = String(filename);
