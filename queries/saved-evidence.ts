@@ -24,6 +24,13 @@ export const EVIDENCE_QUERIES = definitions({
       { name: "resource", type: "varchar", comment: "`primary`, `finance`, `finance.ledger`" },
       { name: "access_path", type: "varchar", comment: "how the principal holds it: `iam`, `iam (conditional)`, `lake-formation`" },
       { name: "last_used", type: "varchar", nullable: true, comment: "YYYY-MM-DD; null if never in the evidence" },
+      {
+        name: "last_used_by",
+        type: "varchar",
+        nullable: true,
+        comment:
+          "the engine of that last use: athena, or another engine's reads (the access table: glue-etl, emr, redshift-spectrum, cli...)",
+      },
       { name: "principal_queries", type: "bigint", comment: "the principal's own use of Athena in the window" },
       { name: "principal_last_active", type: "varchar", nullable: true },
       { name: "window_from", type: "varchar" },

@@ -46,16 +46,23 @@ reads AS (
   WHERE events.attributed
 ),
 used AS (
-  SELECT account, principal_arn, grant_kind, resource, max(dt) AS last_used, max(dt) >= :window_from AS used_in_window
+  -- A grant is used through any engine: Athena's queries (events), and every other engine's catalog,
+  -- Lake Formation and object reads (access). The engine of the latest use is named.
+  SELECT account, principal_arn, grant_kind, resource, max(dt) AS last_used, max_by(engine, dt) AS last_engine,
+    max(dt) >= :window_from AS used_in_window
   FROM (
     SELECT coalesce(account_id, '(unknown)') AS account, iam_principal_arn AS principal_arn, 'workgroup' AS grant_kind,
-      work_group AS resource, dt
+      work_group AS resource, dt, 'athena' AS engine
     FROM events
     WHERE attributed
     UNION ALL
-    SELECT coalesce(account_id, '(unknown)'), iam_principal_arn, 'table', table_name, dt FROM reads
+    SELECT coalesce(account_id, '(unknown)'), iam_principal_arn, 'table', table_name, dt, 'athena' FROM reads
     UNION ALL
-    SELECT coalesce(account_id, '(unknown)'), iam_principal_arn, 'database', split_part(table_name, '.', 1), dt FROM reads
+    SELECT coalesce(account_id, '(unknown)'), iam_principal_arn, 'database', split_part(table_name, '.', 1), dt, 'athena' FROM reads
+    UNION ALL
+    SELECT account_id, iam_principal_arn, resource_kind, resource, dt, engine FROM access WHERE resource_kind IN ('table', 'database')
+    UNION ALL
+    SELECT account_id, iam_principal_arn, 'database', split_part(resource, '.', 1), dt, engine FROM access WHERE resource_kind = 'table'
   ) AS uses
   WHERE dt <= :window_to
   GROUP BY account, principal_arn, grant_kind, resource
@@ -160,6 +167,7 @@ SELECT
   judged.resource,
   judged.access_path || CASE WHEN judged.certainty = 'conditional' THEN ' (conditional)' ELSE '' END AS access_path,
   used.last_used,
+  used.last_engine AS last_used_by,
   coalesce(activity.queries, 0) AS principal_queries,
   activity.last_active AS principal_last_active,
   :window_from AS window_from,

@@ -56,7 +56,10 @@ export const permissionGapsPlan: Plan = (result, period) => {
     { label: "Grant", cell: (r) => `${GRANT_KINDS[r.grant_kind] ?? markdownText(r.grant_kind)} ${markdownText(r.resource)}` },
     ...(paths.size > 1 ? [{ label: "Access path", cell: (r: R) => markdownText(r.access_path) }] : []),
     ...(windows.size > 1 ? [{ label: "Window", cell: (r: R) => markdownText(`${r.window_from} to ${r.window_to}`) }] : []),
-    { label: "Last used", cell: (r) => (r.last_used === null ? "never" : markdownText(r.last_used)) },
+    {
+      label: "Last used",
+      cell: (r) => (r.last_used === null ? "never" : markdownText(r.last_used_by ? `${r.last_used} (${r.last_used_by})` : r.last_used)),
+    },
     { label: "Confidence", cell: (r) => markdownText(r.confidence) },
     { label: "Reason", cell: (r) => gapReason(r, footnotes) },
   ];

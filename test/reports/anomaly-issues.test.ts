@@ -166,6 +166,7 @@ describe("anomaly issues", () => {
       resource: "hr",
       accessPath: "iam",
       lastUsed: null,
+      lastUsedBy: null,
       principalQueries: 12,
       principalLastActive: "2026-10-30",
       windowFrom: "2026-08-03",

@@ -10,6 +10,7 @@ const camel: PermissionGap = {
   resource: "finance",
   accessPath: "iam (conditional)",
   lastUsed: null,
+  lastUsedBy: null,
   principalQueries: 0,
   principalLastActive: null,
   windowFrom: "2026-08-03",

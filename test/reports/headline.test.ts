@@ -25,7 +25,7 @@ import {
 import { indexModel } from "../../reports/pages/pages";
 import { renderReports } from "../../reports/pages/render";
 import { runSavedQueries } from "../../reports/pages/run";
-import { joinedLake, JoinedLake, touchesGrant } from "../support/lake";
+import { joinedLake, JoinedLake, touchesGrant, usedOutsideAthena } from "../support/lake";
 
 let lake: JoinedLake;
 let period: Period;
@@ -155,8 +155,10 @@ describe("the headline's figures, against the ledger", () => {
         databasesOf(g.account)[d].map((t) => ({ who: g.principalArn, created: g.created, kind: "table", resource: `${d}.${t}` })),
       ),
     ]);
+    const outside = usedOutsideAthena(lake.ledger, period.from, period.to);
     const used = (g: (typeof granted)[number]) =>
-      now.some((q) => q.attributed && q.iamPrincipalArn === g.who && touchesGrant(q, g.kind, g.resource));
+      now.some((q) => q.attributed && q.iamPrincipalArn === g.who && touchesGrant(q, g.kind, g.resource)) ||
+      outside.has(`${g.who} ${g.kind} ${g.resource}`);
     // Each account is judged on its own evidence (the ARN names the grant's account).
     const unattributed = (g: (typeof granted)[number]) => now.filter((q) => !q.attributed && q.account === g.who.split(":")[4]);
     const gaps = granted

@@ -14,6 +14,7 @@ const gap = (principal: string, resource: string, extra: Partial<PermissionGap> 
   resource,
   accessPath: "iam",
   lastUsed: null,
+  lastUsedBy: null,
   principalQueries: 12,
   principalLastActive: "2026-10-30",
   windowFrom: "2026-08-03",

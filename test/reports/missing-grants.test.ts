@@ -19,7 +19,7 @@ import { count } from "../../reports/pages/format";
 import { GapCounts, permissionGapsLine } from "../../reports/pages/permission-gaps";
 import { renderReports } from "../../reports/pages/render";
 import { runSavedQueries } from "../../reports/pages/run";
-import { joinedLake, JoinedLake, touchesGrant } from "../support/lake";
+import { joinedLake, JoinedLake, touchesGrant, usedOutsideAthena } from "../support/lake";
 
 const MAIN = ACCOUNT_ID;
 const MARKETING = MARKETING_ACCOUNT_ID;
@@ -97,7 +97,7 @@ function unusedGrants(account: string): string[] {
       ...g.databases.map((d) => `${g.principalArn} database ${d}`),
       ...g.databases.flatMap((d) => databasesOf(account)[d].map((t) => `${g.principalArn} table ${d}.${t}`)),
     ])
-    .filter((g) => !used.has(g))
+    .filter((g) => !used.has(g) && !usedOutsideAthena(lake.ledger, period.from, period.to).has(g))
     .sort();
 }
 

@@ -22,6 +22,7 @@ export function hostileGaps(value: string): [string, PermissionGap[]] {
       resource,
       accessPath: "iam",
       lastUsed: null,
+      lastUsedBy: null,
       principalQueries: 3,
       principalLastActive: "2026-10-30",
       windowFrom: "2026-08-03",

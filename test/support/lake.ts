@@ -3,6 +3,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { generateLake, Ledger, LedgerEntry } from "../../generator/generate";
+import { tableLocations } from "../../generator/engine-actors";
 import { TbDefinition } from "../../queries/cost";
 import { writeGrantsSnapshot } from "../../generator/grants";
 import { daysBetween } from "../../queries/days";
@@ -77,4 +78,25 @@ export function touchesGrant(q: LedgerEntry, kind: string, resource: string): bo
   if (kind === "workgroup") return q.workGroup === resource;
   if (kind === "table") return q.tables.includes(resource);
   return q.tables.some((t) => t.startsWith(`${resource}.`));
+}
+
+/**
+ * The grants the ledger shows used outside Athena between `from` and `to` (inclusive), as
+ * `<principal> <kind> <resource>`: every recorded read by another engine the audit counts (Glue
+ * catalog, Lake Formation, S3 objects of a table's location), for the table and its database.
+ */
+export function usedOutsideAthena(ledger: Ledger, from: string, to: string): Set<string> {
+  const used = new Set<string>();
+  for (const a of ledger.access) {
+    if (!a.countedByAudit || !a.recorded || a.day < from || a.day > to) continue;
+    const table =
+      a.resourceKind === "prefix"
+        ? tableLocations(a.account).find((t) => `s3://${a.resource}`.startsWith(t.location))?.table
+        : a.resourceKind === "table"
+          ? a.resource
+          : undefined;
+    if (table) used.add(`${a.iamPrincipalArn} table ${table}`).add(`${a.iamPrincipalArn} database ${table.split(".")[0]}`);
+    if (a.resourceKind === "database") used.add(`${a.iamPrincipalArn} database ${a.resource}`);
+  }
+  return used;
 }
