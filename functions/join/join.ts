@@ -108,24 +108,10 @@ async function joinPartition(day: string, region: string, deps: JoinDeps): Promi
     );
     const objectsWritten = (await listKeys(deps.s3, bucket, partition)).length;
     const accessObjectsWritten = await joinAccess(day, region, deps);
-    deps.log.info("partition", {
-      day,
-      region,
-      queryId: result.queryId,
-      bytesScanned: result.bytesScanned,
-      objectsReplaced,
-      objectsWritten,
-      accessObjectsWritten,
-    });
-    return {
-      day,
-      region,
-      queryId: result.queryId,
-      bytesScanned: result.bytesScanned,
-      objectsReplaced,
-      objectsWritten,
-      accessObjectsWritten,
-    };
+    const { queryId, bytesScanned } = result;
+    const done: PartitionResult = { day, region, queryId, bytesScanned, objectsReplaced, objectsWritten, accessObjectsWritten };
+    deps.log.info("partition", { ...done });
+    return done;
   } catch (error) {
     // Whatever the failed insert managed to write is removed: the partition is whole or empty.
     const orphans = await deleteKeys(deps.s3, bucket, await listKeys(deps.s3, bucket, partition));
