@@ -11,21 +11,40 @@ import { DEFAULT_STACK, Rendered } from "./plan";
 let template: ReturnType<typeof compileMarkdown> | undefined;
 
 /**
- * A policy statement denying what the unused grants allow, as a starting point for review: in the
- * grant's own account (another account's work group or database of the same name is not this grant).
+ * The actions each kind of grant stands for, every one a suggested deny removes. A work group runs
+ * queries; a database or table is read through the Glue Data Catalog by every engine (Athena, Glue
+ * jobs, EMR, Redshift Spectrum), so its catalog reads all go: the table, its partitions, and for a
+ * database the listing of its tables.
+ */
+export const REMOVED_ACTIONS: Record<"workgroup" | "database" | "table", readonly string[]> = {
+  workgroup: ["athena:StartQueryExecution"],
+  database: ["glue:GetDatabase", "glue:GetTables", "glue:GetTable", "glue:GetPartitions", "glue:GetPartition", "glue:BatchGetPartition"],
+  table: ["glue:GetTable", "glue:GetPartitions", "glue:GetPartition", "glue:BatchGetPartition"],
+};
+
+/**
+ * The deny statements that remove what the unused grants allow, as a starting point for review: in
+ * the grant's own account (another account's work group or database of the same name is not this
+ * grant), one statement per kind, naming every action it removes. A database's tables are covered by
+ * its `table/<database>/*`.
  */
 function suggestion(gaps: readonly PermissionGap[]): string {
-  const resources = gaps.filter(namedAsAwsAccepts).map((g) => {
-    // An account id that is not one (the lake's value, checked again here) names no account: any.
-    const account = typeof g.accountId === "string" && ACCOUNT_PATTERN.test(g.accountId) ? g.accountId : "*";
-    return g.grantKind === "workgroup"
-      ? `arn:aws:athena:*:${account}:workgroup/${g.resource}`
-      : g.grantKind === "database"
-        ? `arn:aws:glue:*:${account}:database/${g.resource}`
-        : `arn:aws:glue:*:${account}:table/${g.resource.replace(".", "/")}`;
+  const statements = (["workgroup", "database", "table"] as const).flatMap((kind) => {
+    const resources = gaps
+      .filter((g) => g.grantKind === kind && namedAsAwsAccepts(g))
+      .flatMap((g) => {
+        // An account id that is not one (the lake's value, checked again here) names no account: any.
+        const account = typeof g.accountId === "string" && ACCOUNT_PATTERN.test(g.accountId) ? g.accountId : "*";
+        if (kind === "workgroup") return [`arn:aws:athena:*:${account}:workgroup/${g.resource}`];
+        if (kind === "database")
+          return [`arn:aws:glue:*:${account}:database/${g.resource}`, `arn:aws:glue:*:${account}:table/${g.resource}/*`];
+        return [`arn:aws:glue:*:${account}:table/${g.resource.replace(".", "/")}`];
+      });
+    if (resources.length === 0) return [];
+    const sid = { workgroup: "RemoveUnusedWorkGroups", database: "RemoveUnusedDatabases", table: "RemoveUnusedTables" }[kind];
+    return [{ Sid: sid, Effect: "Deny", Action: [...REMOVED_ACTIONS[kind]], Resource: resources }];
   });
-  const actions = [...new Set(gaps.map((g) => (g.grantKind === "workgroup" ? "athena:StartQueryExecution" : "glue:GetTable")))].sort();
-  return jsonBlock({ Sid: "RemoveUnusedAthenaAccess", Effect: "Deny", Action: actions, Resource: resources });
+  return jsonBlock({ Version: "2012-10-17", Statement: statements });
 }
 
 /**

@@ -4,6 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PermissionGap } from "../../reports/issues/findings";
 import { fingerprint, LABEL } from "../../reports/issues/plan";
 import { PermissionSyncOptions, syncIssues } from "../../reports/issues/sync";
+import { decide, PolicyDocument } from "../support/iam/simulate";
 import { GitHubServer, startGitHubServer } from "../support/github-server";
 
 const gap = (principal: string, resource: string, extra: Partial<PermissionGap> = {}): PermissionGap => ({
@@ -65,9 +66,38 @@ describe("issues sync", () => {
     expect(reporting.body).toContain(
       `<!-- athena-audit:fingerprint=${fingerprint("arn:aws:iam::210987654321:role/reporting-app")} account=210987654321 -->`,
     );
-    expect(reporting.body).toContain(
-      '"Resource": [\n    "arn:aws:glue:*:210987654321:database/hr",\n    "arn:aws:glue:*:210987654321:table/finance/ledger"\n  ]',
-    );
+    // The suggested change, decided by the IAM simulator beside an allow-everything policy: it removes
+    // every catalog read of the unused grants (by any engine), and nothing else.
+    const suggested = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(reporting.body)![1]) as PolicyDocument;
+    const principal = {
+      accessKeyId: "reporting",
+      arn: "arn:aws:iam::210987654321:role/reporting-app",
+      account: "210987654321",
+      policy: { Version: "2012-10-17", Statement: [{ Effect: "Allow", Action: "*", Resource: "*" }, ...suggested.Statement] },
+    };
+    const glue = (what: string) => `arn:aws:glue:us-east-1:210987654321:${what}`;
+    const checks: [string, string][] = [
+      ["glue:GetTable", glue("table/finance/ledger")],
+      ["glue:GetPartitions", glue("table/finance/ledger")],
+      ["glue:BatchGetPartition", glue("table/finance/ledger")],
+      ["glue:GetDatabase", glue("database/hr")],
+      ["glue:GetTables", glue("database/hr")],
+      ["glue:GetTable", glue("table/hr/headcount")],
+      ["glue:GetTable", glue("table/sales/orders")],
+      ["athena:StartQueryExecution", "arn:aws:athena:us-east-1:210987654321:workgroup/primary"],
+    ];
+    const decided = await Promise.all(checks.map(([action, resource]) => decide(principal, { action, resource })));
+    expect(decided.map((d, i) => `${checks[i][0]} ${checks[i][1].split(":").at(-1) ?? ""}: ${d.allowed ? "allowed" : "denied"}`)).toEqual([
+      "glue:GetTable table/finance/ledger: denied",
+      "glue:GetPartitions table/finance/ledger: denied",
+      "glue:BatchGetPartition table/finance/ledger: denied",
+      "glue:GetDatabase database/hr: denied",
+      "glue:GetTables database/hr: denied",
+      "glue:GetTable table/hr/headcount: denied",
+      "glue:GetTable table/sales/orders: allowed",
+      "athena:StartQueryExecution workgroup/primary: allowed",
+    ]);
+    expect(reporting.body).toContain("What stops working");
   });
 
   it("says the account in the titles of two principals of one name (one role name in two accounts), and only there", async () => {
