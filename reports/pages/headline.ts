@@ -27,6 +27,9 @@
  *   nothing, CloudTrail starts without history): each account's share of the cost, from usage_by_account.
  * - Anomalies, when the anomalies query ran: its findings by severity, and the first to look at
  *   (the highest severity, then score) in words.
+ * - Access by engine, when its query ran: the engines other than Athena that read tables, and the one
+ *   that read the most bytes, from access_by_engine; a kind of evidence the trail did not record is
+ *   said as such, never as "none".
  */
 import { DEFAULT_TB } from "../../queries/cost";
 import { addDays, daysBetween } from "../../queries/days";
@@ -38,6 +41,7 @@ import { CoverageSummary } from "./coverage";
 import { witnessHeadline } from "./witness";
 import { accountsLine } from "./accounts";
 import { GapCounts, permissionGapsLine } from "./permission-gaps";
+import { accessByEngineLine, EngineRow } from "./access-by-engine";
 import { codeSpan, count, markdownText, usd } from "./format";
 
 /** How many cost drivers and tables the headline names. */
@@ -61,6 +65,8 @@ export interface HeadlineInput {
   anomalies?: readonly AnomalyRow[];
   /** usage_by_account rows; nothing is said of accounts for one account whose evidence needs no word. */
   accounts?: readonly SavedRow<typeof SAVED.usage_by_account>[];
+  /** access_by_engine rows; absent when the query did not run, so no rows then says nothing was recorded only when it did. */
+  engines?: readonly EngineRow[];
 }
 
 export interface Share {
@@ -254,6 +260,7 @@ export function headline(input: HeadlineInput): Headline {
   // Who holds what they do not use, and whose grants are unknown.
   lines.push(permissionGapsLine(gaps, input.accounts, { gaps: link(SAVED.permission_gaps), accounts: link(SAVED.usage_by_account) }));
   if (input.anomalies !== undefined) lines.push(anomaliesLine(input.anomalies));
+  if (input.engines !== undefined) lines.push(accessByEngineLine(input.engines, link(SAVED.access_by_engine)));
   // How far to trust all of it.
   const { total, partial, missing } = input.coverage;
   lines.push(

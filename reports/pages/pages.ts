@@ -150,6 +150,7 @@ export function indexModel(outcomes: readonly QueryOutcome[], period: Period, so
       // Only when the query ran: without it, no rows would read as "none found".
       anomalies: outcomes.some((o) => o.query.name === SAVED.anomalies.name) ? rowsOf(SAVED.anomalies) : undefined,
       accounts: rowsOf(SAVED.usage_by_account),
+      engines: outcomes.some((o) => o.query.name === SAVED.access_by_engine.name) ? rowsOf(SAVED.access_by_engine) : undefined,
     }),
     chart: dailyChart(daily),
     pages: outcomes.map((o) => ({ title: o.query.title, file: `${o.query.name}.md`, description: o.query.description })),

@@ -14,6 +14,7 @@ import { witnessPlan } from "./witness";
 import { anomaliesPlan } from "./anomalies";
 import { accountColumn, accountsPlan } from "./accounts";
 import { permissionGapsPlan } from "./permission-gaps";
+import { accessByEnginePlan } from "./access-by-engine";
 import { codeSpan, count, duration, formatByColumn, humanBytes, instant, markdownText, namesNote, PrincipalNames, usd } from "./format";
 import type { PageModel, RenderOptions } from "./pages";
 
@@ -337,6 +338,7 @@ export const PLANS: { readonly [K in keyof typeof SAVED]?: Plan } = {
   bill_reconciliation: reconciliationPlan,
   witness_disagreements: witnessPlan,
   anomalies: anomaliesPlan,
+  access_by_engine: accessByEnginePlan,
 };
 
 const NUMERIC_TYPES = /^(?:bigint|integer|int|smallint|tinyint|hugeint|double|real|float|decimal)/;

@@ -187,19 +187,20 @@ describe("the headline's figures, against the ledger", () => {
   it("says which region-days the evidence is incomplete for", () => {
     const partial = new Set(now.filter((q) => !q.attributed).map((q) => `${q.eventDay} ${q.region}`));
     expect(partial.size, "a trail outage falls in the period").toBeGreaterThan(0);
-    // After the anomalies' line, which follows the permission gaps.
-    expect(model.lines[6]).toBe(
+    // After the anomalies' and the engines' lines, which follow the permission gaps.
+    expect(model.lines[7]).toBe(
       `**Coverage**: ${partial.size} partial and 0 missing of ${7 * lake.ledger.regions.length} region-days: ` +
         "figures for those days are incomplete ([Data coverage](data_coverage.md))",
     );
   });
 
   it("prints every line on the index, under the title, each with a link to its page", () => {
-    // Six lines, the anomalies' (the query runs with the others), the bill's (the generator writes one,
-    // generator/billing.ts) and the accounts' (the generated organization has two).
-    expect(model.lines).toHaveLength(9);
+    // Six lines, the anomalies' and the engines' (their queries run with the others), the bill's (the
+    // generator writes one, generator/billing.ts) and the accounts' (the generated organization has two).
+    expect(model.lines).toHaveLength(10);
     expect(model.lines.at(-1)).toMatch(/^\*\*Accounts\*\*: 2: .*\(\[Usage by account\]\(usage_by_account\.md\)\)$/);
     expect(model.lines[5]).toMatch(/^\*\*Anomalies\*\*: .*\(\[Anomalies\]\(anomalies\.md\)\)$/);
+    expect(model.lines[6]).toMatch(/^\*\*Access by engine\*\*: .*\(\[Access by engine\]\(access_by_engine\.md\)\)$/);
     const list = model.lines.map((l) => `- ${l}`).join("\n");
     expect(index).toContain(`**What to look at**\n\n${list}\n`);
     for (const line of model.lines) expect(line).toMatch(/\]\([a-z_]+\.md\)/);
