@@ -67,7 +67,9 @@ function recordProblem(bytes: Buffer, kept: KeptLines): string | undefined {
   const verdict = repairCloudTrail(record);
   const values = wanted === "events" ? trailValuesProblem(record) : catalogReadValuesProblem(record);
   const reason = verdict.problem ?? fieldsProblem(record, CLOUDTRAIL.columns) ?? values;
-  if (!reason) kept.add(JSON.stringify(record));
+  // As history keeps its lines (read-history.ts): the record's own text, unless repaired or spread
+  // over lines (a pretty-printed file), which a JSON-lines copy cannot hold.
+  if (!reason) kept.add(verdict.repaired || /[\r\n]/.test(text) ? JSON.stringify(record) : text.trim());
   return reason;
 }
 
