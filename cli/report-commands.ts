@@ -8,7 +8,7 @@ import { addDays, dayOf } from "../queries/days";
 import { DuckDbEngine } from "../queries/duckdb/engine";
 import { QueryEngine } from "../queries/engine";
 import { AuditError, InputError } from "../queries/errors";
-import { DEFAULT_DATABASE, DEFAULT_PREFIX, DEFAULT_WORK_GROUP } from "../queries/names";
+import { ACCOUNT_PATTERN, DEFAULT_DATABASE, DEFAULT_PREFIX, DEFAULT_WORK_GROUP } from "../queries/names";
 import { readAnomalySettings } from "../queries/anomalies";
 import { DEFAULT_OPTIONS, Period, periodEnding, runSavedQuery, SAVED, SavedQuery, SavedQueryOptions } from "../queries/saved";
 import { syncAnomalyIssues, DEFAULT_ALERT_DAYS } from "../reports/issues/anomalies";
@@ -253,14 +253,16 @@ const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase(
 function publishedPage(stack: string, page: string): string | undefined {
   const { GITHUB_SERVER_URL: server, GITHUB_REPOSITORY: repo, GITHUB_REF_NAME: ref } = process.env;
   if (!inActions() || !server || !repo || !ref) return undefined;
-  return `${server}/${repo}/blob/${encodeURIComponent(ref)}/${path.posix.join(REPORTS_ROOT, stack, `${page}.md`)}`;
+  // Written as a link's destination: the URL parser's form, as --report-url is (options.ts webUrl).
+  return webUrl(`${server}/${repo}/blob/${encodeURIComponent(ref)}/${path.posix.join(REPORTS_ROOT, stack, `${page}.md`)}`);
+}
+
+/** An account id of usage_by_account with no grants snapshot in the period, or undefined. */
+function withoutGrants(row: Record<string, unknown>): string | undefined {
+  return row.grants_day === null && typeof row.account_id === "string" && ACCOUNT_PATTERN.test(row.account_id) ? row.account_id : undefined;
 }
 
 /** Findings from a saved query over the window, each row checked. */
-/** An account id of usage_by_account with no grants snapshot in the period, or undefined. */
-function withoutGrants(row: Record<string, unknown>): string | undefined {
-  return row.grants_day === null && typeof row.account_id === "string" && /^\d{12}$/.test(row.account_id) ? row.account_id : undefined;
-}
 
 async function queryFindings<F>(
   o: EngineOptions,
