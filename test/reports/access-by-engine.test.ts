@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { Period, SAVED } from "../../queries/saved";
 import { accessByEngineLine, EngineRow, NO_CATALOG_READS, NO_OBJECT_READS } from "../../reports/pages/access-by-engine";
-import { coverageSummary } from "../../reports/pages/coverage";
+import { quietHeadlineInput } from "../support/headline-input";
 import { headline } from "../../reports/pages/headline";
 import { pageModel } from "../../reports/pages/pages";
 
@@ -72,16 +72,7 @@ describe("the index line", () => {
   });
 
   it("is on the index only when the query ran", () => {
-    const input = {
-      period: PERIOD,
-      cost: 0,
-      change: [],
-      tables: [],
-      shapes: [],
-      unfinished: [],
-      gaps: [],
-      coverage: coverageSummary([]),
-    };
+    const input = quietHeadlineInput(PERIOD);
     const line = (engines?: readonly EngineRow[]) =>
       headline({ ...input, engines }).lines.find((l) => l.startsWith("**Access by engine**"));
     expect(line(undefined)).toBeUndefined();

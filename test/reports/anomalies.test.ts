@@ -9,7 +9,7 @@ import { QueryResult } from "../../queries/engine";
 import { Period, SAVED } from "../../queries/saved";
 import { anomalyCharts, MAX_CHARTS } from "../../reports/pages/anomalies";
 import { AnomalyRow, explainAnomaly } from "../../reports/pages/anomaly-words";
-import { coverageSummary } from "../../reports/pages/coverage";
+import { quietHeadlineInput } from "../support/headline-input";
 import { headline, HeadlineInput } from "../../reports/pages/headline";
 import { pageModel, PageModel, RenderOptions } from "../../reports/pages/pages";
 import { renderReports } from "../../reports/pages/render";
@@ -358,14 +358,7 @@ describe("the volume charts", () => {
 
 describe("the index line", () => {
   const input = (anomalies?: readonly AnomalyRow[]): HeadlineInput => ({
-    period: PERIOD,
-    cost: 0,
-    change: [],
-    tables: [],
-    shapes: [],
-    unfinished: [],
-    gaps: [],
-    coverage: coverageSummary([]),
+    ...quietHeadlineInput(PERIOD),
     ...(anomalies === undefined ? {} : { anomalies }),
   });
   const line = (anomalies?: readonly AnomalyRow[]) => headline(input(anomalies)).lines.find((l) => l.startsWith("**Anomalies**"));

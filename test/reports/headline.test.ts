@@ -11,17 +11,9 @@ import { addDays } from "../../queries/days";
 import { Period, runSavedQuery, SAVED } from "../../queries/saved";
 import { savedRows } from "../../queries/saved-columns";
 import { coverageSummary } from "../../reports/pages/coverage";
+import { quietHeadlineInput } from "../support/headline-input";
 import { count, usd } from "../../reports/pages/format";
-import {
-  changePercent,
-  Headline,
-  headline,
-  HeadlineInput,
-  previousPeriod,
-  principalName,
-  sharePercent,
-  TOP,
-} from "../../reports/pages/headline";
+import { changePercent, Headline, headline, previousPeriod, principalName, sharePercent, TOP } from "../../reports/pages/headline";
 import { indexModel } from "../../reports/pages/pages";
 import { renderReports } from "../../reports/pages/render";
 import { runSavedQueries } from "../../reports/pages/run";
@@ -272,16 +264,7 @@ describe("headline helpers", () => {
   });
 
   it("says so when there is nothing to report", () => {
-    const input: HeadlineInput = {
-      period: { from: "2026-10-01", to: "2026-10-07" },
-      cost: 0,
-      change: [],
-      tables: [],
-      shapes: [],
-      unfinished: [],
-      gaps: [],
-      coverage: coverageSummary([]),
-    };
+    const input = quietHeadlineInput({ from: "2026-10-01", to: "2026-10-07" });
     expect(headline(input).lines).toEqual([
       "**Cost drivers**: nothing was billed in the period ([Top scanners](top_scanners.md))",
       "**Against the previous 7 days** (2026-09-24 to 2026-09-30): nothing to compare with, the events table has nothing before " +

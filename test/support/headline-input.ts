@@ -1,0 +1,8 @@
+/** The index headline's input for a period with nothing in it, for tests that add the one part they check. */
+import { Period } from "../../queries/saved";
+import { coverageSummary } from "../../reports/pages/coverage";
+import { HeadlineInput } from "../../reports/pages/headline";
+
+export function quietHeadlineInput(period: Period): HeadlineInput {
+  return { period, cost: 0, change: [], tables: [], shapes: [], unfinished: [], gaps: [], coverage: coverageSummary([]) };
+}
