@@ -8,9 +8,15 @@ import { DEFAULT_PREFIX, grantsObjectKey } from "../queries/layout";
 import { tableLocations } from "./engine-actors";
 import { authorizationDetails, orgCatalog } from "./iam";
 import { ACCOUNTS, MAIN_REGION } from "./org";
+import { GeneratedTrail, writeTrailsSnapshot } from "./trails";
 
-/** Writes one snapshot per account for `day`; returns the rows written, all accounts together. */
-export async function writeGrantsSnapshot(lake: string, day: string, prefix = DEFAULT_PREFIX): Promise<number> {
+/**
+ * Writes one snapshot per account for `day`, and beside it what each account's trail records
+ * (generator/trails.ts: `trail` says how the lake was generated); returns the grants rows written,
+ * all accounts together.
+ */
+export async function writeGrantsSnapshot(lake: string, day: string, prefix = DEFAULT_PREFIX, trail: GeneratedTrail = {}): Promise<number> {
+  writeTrailsSnapshot(lake, day, prefix, trail);
   let total = 0;
   for (const account of ACCOUNTS) {
     const principals = principalsOf([authorizationDetails(day, account)]);

@@ -2,7 +2,7 @@
  * Glue table arguments derived from the single table definition: columns, SerDe, and partition
  * projection (no crawler, no MSCK REPAIR). Pure, so the stack tests can check them directly.
  */
-import { ACCESS, BILLING, CLOUDTRAIL, EVENTS, GRANTS, HISTORY, TableDefinition } from "../queries/schema/tables";
+import { ACCESS, BILLING, CLOUDTRAIL, EVENTS, GRANTS, HISTORY, TableDefinition, TRAILS } from "../queries/schema/tables";
 import { glueType, sqlName } from "../queries/schema/types";
 import {
   billingPartitionPrefix,
@@ -17,6 +17,8 @@ import {
   grantsTablePrefix,
   historyPartitionPrefix,
   historyTablePrefix,
+  trailsPartitionPrefix,
+  trailsTablePrefix,
 } from "../queries/layout";
 import { ACCOUNT_KEY, ACCOUNT_VALUES, WORK_GROUP_KEY, WORK_GROUP_VALUES } from "../queries/work-groups";
 import { CloudTrailSource } from "./settings";
@@ -163,6 +165,21 @@ export function grantsTable(bucket: string, prefix: string, accounts: string[]):
     ...enumProjection(ACCOUNT_KEY, accounts),
     ...dayProjection("dt", "yyyy-MM-dd"),
     "storage.location.template": `s3://${bucket}/${grantsPartitionPrefix("${account}", "${dt}", prefix)}`,
+  });
+}
+
+/**
+ * What each account's trails record, written beside its grants by the same collector. `accounts` as
+ * for grants; the join does not extend this enum, so an account admitted only through the
+ * organization id is read once it is listed in `memberAccounts`.
+ */
+export function trailsTable(bucket: string, prefix: string, accounts: string[]): GlueTableSpec {
+  const location = `s3://${bucket}/${trailsTablePrefix(prefix)}`;
+  return spec(TRAILS, location, JSON_LINES({ "ignore.malformed.json": "true" }), {
+    classification: "json",
+    ...enumProjection(ACCOUNT_KEY, accounts),
+    ...dayProjection("dt", "yyyy-MM-dd"),
+    "storage.location.template": `s3://${bucket}/${trailsPartitionPrefix("${account}", "${dt}", prefix)}`,
   });
 }
 

@@ -7,7 +7,7 @@ import { AuditFunction } from "./components/function";
 import { ReportingAccess } from "./components/reporting";
 import { AuditStorage } from "./components/storage";
 import { AuditTrail, TRAIL_PREFIX, trailDeliveryStatements } from "./components/trail";
-import { accessTable, billingTable, cloudTrailTable, eventsTable, grantsTable, historyTable } from "./glue";
+import { accessTable, billingTable, cloudTrailTable, eventsTable, grantsTable, historyTable, trailsTable } from "./glue";
 import { billingCollectorFactory, joinFactory, grantsCollectorFactory, historyCollectorFactory } from "./handlers";
 import { billingPolicy, collectorPolicy, grantsPolicy, joinPolicy, memberStatements, reportingPolicy } from "./policies";
 import { ConfigError, MainSettings } from "./settings";
@@ -65,6 +65,8 @@ export function grantsFunction(
   settings: { region: string; prefix: string; kmsKeyArn?: string; lambdaRoleArn?: string; lakeFormation: boolean; schedule: string },
   bucket: pulumi.Input<string>,
   caller: Caller,
+  /** Where the audit reads CloudTrail from, so the trails snapshot says which trail delivers there (unknown in a collector stack). */
+  lakeTrail?: pulumi.Output<{ bucket: string; prefix: string }>,
 ): AuditFunction {
   return new AuditFunction("grants", {
     functionName: resourceName("grants", pulumi.getStack()),
@@ -88,6 +90,7 @@ export function grantsFunction(
       AUDIT_PREFIX: settings.prefix,
       AUDIT_ACCOUNT: caller.account,
       LAKE_FORMATION: String(settings.lakeFormation),
+      ...(lakeTrail ? { AUDIT_TRAIL_BUCKET: lakeTrail.bucket, AUDIT_TRAIL_PREFIX: lakeTrail.prefix } : {}),
     },
     schedule: settings.schedule,
     memoryMb: 1024,
@@ -140,7 +143,12 @@ export function mainStack(s: MainSettings, caller: Caller) {
       ...memberStatements(arn, s.prefix, { accounts: s.memberAccounts, organizationId: s.organizationId }),
     ],
   });
-  if (s.createTrail) new AuditTrail(trailName, { bucketName: storage.bucketName, kmsKeyArn: s.kmsKeyArn }, { dependsOn: storage.ready });
+  if (s.createTrail)
+    new AuditTrail(
+      trailName,
+      { bucketName: storage.bucketName, kmsKeyArn: s.kmsKeyArn, lakeReads: s.trailLakeReads, partition: caller.partition },
+      { dependsOn: storage.ready },
+    );
   const trailSource = storage.bucketName.apply(
     (bucket) => s.cloudTrail ?? { bucket, prefix: TRAIL_PREFIX, accounts: [caller.account], regions: s.joinRegions },
   );
@@ -157,6 +165,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
       { name: "events", spec: storage.bucketName.apply((b) => eventsTable(b, s.prefix, s.joinRegions)) },
       { name: "access", spec: storage.bucketName.apply((b) => accessTable(b, s.prefix, s.joinRegions)) },
       { name: "grants", spec: storage.bucketName.apply((b) => grantsTable(b, s.prefix, [caller.account, ...s.memberAccounts])) },
+      { name: "trails", spec: storage.bucketName.apply((b) => trailsTable(b, s.prefix, [caller.account, ...s.memberAccounts])) },
       // Also without the collector: bill_reconciliation then reads an empty table ("no bill collected").
       { name: "billing", spec: storage.bucketName.apply((b) => billingTable(b, s.prefix)) },
     ],
@@ -205,7 +214,12 @@ export function mainStack(s: MainSettings, caller: Caller) {
     },
     { dependsOn: [catalog] },
   );
-  const grants = grantsFunction({ ...s, schedule: s.schedules.grants }, storage.bucketName, caller);
+  const grants = grantsFunction(
+    { ...s, schedule: s.schedules.grants },
+    storage.bucketName,
+    caller,
+    trailSource.apply((t) => ({ bucket: t.bucket, prefix: t.prefix })),
+  );
   const billing = s.collectBilling ? billingFunction(s, storage.bucketName, caller) : undefined;
   const reporting = s.githubRepository
     ? new ReportingAccess("reports", {

@@ -35,6 +35,11 @@ export function mainProblems(s: MainInput, region: string): Problem[] {
     if (!trail && !s.createTrail)
       refuse("cloudTrail", "is required (the existing trail's bucket, accounts and regions), or set athena-audit:createTrail true");
     if (trail && s.createTrail) refuse("createTrail", "cannot be true when athena-audit:cloudTrail names an existing trail");
+    if (s.trailLakeReads?.length && !s.createTrail)
+      refuse(
+        "trailLakeReads",
+        "applies to the trail the stack creates: set athena-audit:createTrail true, or select the data events on your trail",
+      );
     if (s.createTrail && s.bucketName)
       refuse("createTrail", "needs the bucket the stack creates (its policy admits the trail); remove athena-audit:bucketName");
     if (s.billingWorkGroupTag && !s.collectBilling)

@@ -130,6 +130,7 @@ const MAIN_SHAPE = {
   ...COMMON_SHAPE,
   cloudTrail: object(CLOUD_TRAIL_SHAPE, "an object { bucket, prefix?, organizationId?, accounts, regions, kmsKeyArn? }"),
   createTrail: flag(),
+  trailLakeReads: list("a list of S3 bucket names", rules.bucketName, false),
   joinRegions: list("a non-empty list of region names", REGION),
   workGroups: list("a non-empty list of Athena work group names", matches(WORK_GROUP_PATTERN, "1 to 128 of a-z A-Z 0-9 . _ -")),
   schedules: object(MAIN_SCHEDULES_SHAPE, "an object { collector?, join?, grants?, billing? }"),

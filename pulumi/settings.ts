@@ -40,6 +40,11 @@ export interface MainSettings {
   /** Where the CloudTrail logs are; `createTrail` makes a trail writing into the audit bucket. */
   cloudTrail?: CloudTrailSource;
   createTrail: boolean;
+  /**
+   * Lake buckets whose object reads (GetObject, read-only data events) the trail the stack creates
+   * records beside its management events; none by default (data events are billed per event).
+   */
+  trailLakeReads: string[];
   joinRegions: string[];
   /**
    * Work groups the history table projects when it is created. The daily join adds every other work
@@ -160,6 +165,7 @@ function mainSettings(s: MainInput, region: string): MainSettings {
     prefix: s.prefix ?? DEFAULT_PREFIX,
     cloudTrail: s.cloudTrail && { ...s.cloudTrail, prefix: s.cloudTrail.prefix ?? "" },
     createTrail: s.createTrail ?? false,
+    trailLakeReads: s.trailLakeReads ?? [],
     joinRegions: s.joinRegions ?? [region],
     workGroups: s.workGroups ?? ["primary"],
     schedules: {

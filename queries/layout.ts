@@ -102,6 +102,23 @@ export function grantsObjectKey(account: string, dt: string, prefix = DEFAULT_PR
   return `${grantsPartitionPrefix(account, dt, prefix)}grants.json.gz`;
 }
 
+/** The trails table: what each account's trails record, a snapshot an account a day, laid out as grants. */
+export function trailsTablePrefix(prefix = DEFAULT_PREFIX): string {
+  return `${prefix}/trails/`;
+}
+
+export function trailsAccountPrefix(account: string, prefix = DEFAULT_PREFIX): string {
+  return `${trailsTablePrefix(prefix)}account=${account}/`;
+}
+
+export function trailsPartitionPrefix(account: string, dt: string, prefix = DEFAULT_PREFIX): string {
+  return `${trailsAccountPrefix(account, prefix)}dt=${dt}/`;
+}
+
+export function trailsObjectKey(account: string, dt: string, prefix = DEFAULT_PREFIX): string {
+  return `${trailsPartitionPrefix(account, dt, prefix)}trails.json.gz`;
+}
+
 /**
  * A grants key of the layout before accounts (`.../grants/dt=D/<file>`) and the key it moves to
  * under `account`; undefined for any other key.

@@ -3,9 +3,11 @@
  * paged), the Glue Data Catalog (databases, tables and their locations, paged) and Athena's work
  * groups, decides every principal's access with iam-simulate, and writes the day's snapshot to the
  * grants table, under its own account (IAM answers for the caller's account only). Principals that
- * cannot be evaluated are written too, as `unevaluated` rows.
+ * cannot be evaluated are written too, as `unevaluated` rows. Beside it, the trails snapshot: what
+ * each trail the account can see records (functions/grants/trails.ts).
  */
 import * as athena from "@aws-sdk/client-athena";
+import * as cloudtrail from "@aws-sdk/client-cloudtrail";
 import * as glue from "@aws-sdk/client-glue";
 import * as iam from "@aws-sdk/client-iam";
 import * as lakeformation from "@aws-sdk/client-lakeformation";
@@ -17,6 +19,8 @@ import { principalsOf } from "./authz";
 import { Catalog, CatalogTable, evaluateGrants } from "./evaluate";
 import { lakeFormationGrants } from "./lake-formation";
 import { grantRows, grantsObject } from "./rows";
+import { LakeTrail } from "./trail-rows";
+import { collectTrails, TrailsSummary } from "./trails";
 
 export interface GrantsDeps {
   iam: iam.IAMClient;
@@ -24,6 +28,10 @@ export interface GrantsDeps {
   lakeFormation?: lakeformation.LakeFormationClient;
   glue: glue.GlueClient;
   athena: athena.AthenaClient;
+  /** CloudTrail in a region (default the collector's): the trails snapshot is read through it. */
+  cloudTrail: (region?: string) => cloudtrail.CloudTrailClient;
+  /** Where the audit reads CloudTrail from, when the stack knows it. */
+  lakeTrail?: LakeTrail;
   s3: s3.S3Client;
   bucket: string;
   prefix: string;
@@ -41,6 +49,7 @@ export interface GrantsSummary {
   conditional: number;
   unevaluated: { principalArn: string; reason: string }[];
   catalog: { workGroups: number; databases: number; tables: number };
+  trails: TrailsSummary;
   apiCalls: Record<string, number>;
 }
 
@@ -93,6 +102,7 @@ export async function collectGrants(deps: GrantsDeps): Promise<GrantsSummary> {
     new s3.PutObjectCommand({ Bucket: deps.bucket, Key: key, Body: grantsObject(rows), ContentType: "application/x-ndjson" }),
   );
   calls.PutObject = 1;
+  const trails = await collectTrails({ ...deps, lake: deps.lakeTrail }, snapshot, calls);
   for (const u of unevaluated) deps.log.error("unevaluated-principal", { principalArn: u.principalArn, reason: u.reason });
   const summary: GrantsSummary = {
     snapshot,
@@ -102,6 +112,7 @@ export async function collectGrants(deps: GrantsDeps): Promise<GrantsSummary> {
     conditional: grants.filter((g) => g.certainty === "conditional").length,
     unevaluated,
     catalog: { workGroups: catalog.workGroups.length, databases: catalog.databases.length, tables: catalog.tables.length },
+    trails,
     apiCalls: calls,
   };
   deps.log.info("done", { ...summary, unevaluated: unevaluated.length });

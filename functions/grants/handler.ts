@@ -1,5 +1,6 @@
 /** Lambda entry point of the grants collector (main region, daily). Input: `{}`. */
 import * as athenaClient from "@aws-sdk/client-athena";
+import * as cloudTrailClient from "@aws-sdk/client-cloudtrail";
 import * as glueClient from "@aws-sdk/client-glue";
 import * as iamClient from "@aws-sdk/client-iam";
 import * as lakeFormationClient from "@aws-sdk/client-lakeformation";
@@ -17,6 +18,8 @@ export const handler = lambdaHandler("grants-collector", (_event: unknown, log) 
     lakeFormation: config.lakeFormationEnabled() ? new lakeFormationClient.LakeFormationClient(RETRY) : undefined,
     glue: new glueClient.GlueClient(RETRY),
     athena: new athenaClient.AthenaClient(RETRY),
+    cloudTrail: (region) => new cloudTrailClient.CloudTrailClient({ ...RETRY, ...(region ? { region } : {}) }),
+    lakeTrail: config.lakeTrail(),
     s3: s3.createS3Client(),
     bucket: settings.bucket,
     prefix: settings.prefix,

@@ -107,6 +107,15 @@ export function lakeFormationEnabled(env: Env = process.env): boolean {
   return flag(env, "LAKE_FORMATION", false);
 }
 
+/**
+ * Where the audit reads CloudTrail from (`AUDIT_TRAIL_BUCKET`, `AUDIT_TRAIL_PREFIX`), for the grants
+ * collector to tell which trails deliver into the lake; undefined when the stack does not say.
+ */
+export function lakeTrail(env: Env = process.env): { bucket: string; prefix: string } | undefined {
+  const bucket = optional(env, "AUDIT_TRAIL_BUCKET");
+  return bucket ? { bucket, prefix: optional(env, "AUDIT_TRAIL_PREFIX") ?? "" } : undefined;
+}
+
 /** S3-compatible endpoints (MinIO, s3rver) want path-style addressing; AWS S3 takes either. */
 export function s3ForcePathStyle(env: Env = process.env): boolean {
   return flag(env, "AUDIT_S3_FORCE_PATH_STYLE", false);

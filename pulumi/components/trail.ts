@@ -29,10 +29,36 @@ export function trailDeliveryStatements(bucketArn: string, trailArn: string, acc
   ];
 }
 
+/**
+ * Advanced event selectors keeping every management event (what a trail records by default) and
+ * adding GetObject and the other object reads of the listed buckets: the evidence of another
+ * engine's, or a person's, direct reads of the lake (issue 22). Read back by
+ * functions/grants/trail-selectors.ts.
+ */
+export function lakeReadSelectors(buckets: readonly string[], partition = "aws") {
+  return [
+    { name: "Management events", fieldSelectors: [{ field: "eventCategory", equals: ["Management"] }] },
+    {
+      name: "Lake object reads",
+      fieldSelectors: [
+        { field: "eventCategory", equals: ["Data"] },
+        { field: "resources.type", equals: ["AWS::S3::Object"] },
+        { field: "readOnly", equals: ["true"] },
+        { field: "resources.ARN", startsWiths: buckets.map((b) => `arn:${partition}:s3:::${b}/`) },
+      ],
+    },
+  ];
+}
+
 export class AuditTrail extends pulumi.ComponentResource {
   readonly trailArn: pulumi.Output<string>;
 
-  constructor(name: string, args: { bucketName: pulumi.Input<string>; kmsKeyArn?: string }, opts?: pulumi.ComponentResourceOptions) {
+  /** `lakeReads`: buckets whose object reads are recorded too (read-only S3 data events); none keeps the default selectors. */
+  constructor(
+    name: string,
+    args: { bucketName: pulumi.Input<string>; kmsKeyArn?: string; lakeReads?: string[]; partition?: string },
+    opts?: pulumi.ComponentResourceOptions,
+  ) {
     super(`${PRODUCT}:trail:AuditTrail`, name, {}, opts);
     const trail = new aws.cloudtrail.Trail(
       name,
@@ -44,6 +70,7 @@ export class AuditTrail extends pulumi.ComponentResource {
         includeGlobalServiceEvents: true,
         enableLogFileValidation: true,
         kmsKeyId: args.kmsKeyArn,
+        advancedEventSelectors: args.lakeReads?.length ? lakeReadSelectors(args.lakeReads, args.partition) : undefined,
       },
       { parent: this },
     );

@@ -5,6 +5,7 @@ import {
   cloudTrailRoot,
   eventsTablePrefix,
   grantsTablePrefix,
+  trailsTablePrefix,
   historyTablePrefix,
 } from "../../queries/layout";
 import { bucketArn, doc, kms, logs, PolicyDocument, Scope, Statement } from "./document";
@@ -156,7 +157,8 @@ export function reportingPolicy(
     runQueries(scope),
     // History too: data_coverage counts what history holds beside what the join made of it; and
     // billing: bill_reconciliation sets the audit's costs against the bill.
-    glueRead(scope, ["events", "access", "grants", "history", "billing"]),
+    // trails: permission_gaps caps a finding's confidence by what the trails record.
+    glueRead(scope, ["events", "access", "grants", "trails", "history", "billing"]),
     { Sid: "ListAudit", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: bucketArn(s) },
     {
       Sid: "ReadAuditTables",
@@ -166,6 +168,7 @@ export function reportingPolicy(
         `${bucketArn(s)}/${eventsTablePrefix(s.prefix)}*`,
         `${bucketArn(s)}/${accessTablePrefix(s.prefix)}*`,
         `${bucketArn(s)}/${grantsTablePrefix(s.prefix)}*`,
+        `${bucketArn(s)}/${trailsTablePrefix(s.prefix)}*`,
         `${bucketArn(s)}/${historyTablePrefix(s.prefix)}*`,
         `${bucketArn(s)}/${billingTablePrefix(s.prefix)}*`,
       ],

@@ -1,5 +1,5 @@
 /** Roles of the functions that copy something into the audit bucket: history, grants, billing. */
-import { billingTablePrefix, grantsAccountPrefix, historyAccountPrefix } from "../../queries/layout";
+import { billingTablePrefix, grantsAccountPrefix, historyAccountPrefix, trailsAccountPrefix } from "../../queries/layout";
 import { bucketArn, doc, kms, kmsWriteOnly, logs, PolicyDocument, Scope } from "./document";
 
 /** The history collector: read every work group's history, write history objects in its own account's folder only. */
@@ -45,15 +45,28 @@ export function grantsPolicy(s: Scope & { lakeFormation: boolean }): PolicyDocum
       Action: ["glue:GetDatabases", "glue:GetTables"],
       Resource: [`${glue}:catalog`, `${glue}:database/*`, `${glue}:table/*/*`],
     },
+    // What each trail records (functions/grants/trails.ts). DescribeTrails has no resource-level
+    // permissions; the other two are authorized on the trail, which may be another account's
+    // organization trail, in any region.
+    { Sid: "ListTrails", Effect: "Allow", Action: ["cloudtrail:DescribeTrails"], Resource: "*" },
+    {
+      Sid: "ReadTrails",
+      Effect: "Allow",
+      Action: ["cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"],
+      Resource: `arn:${s.partition}:cloudtrail:*:*:trail/*`,
+    },
     {
       Sid: "WriteGrants",
       Effect: "Allow",
       Action: ["s3:PutObject"],
-      Resource: `${bucketArn(s)}/${grantsAccountPrefix(s.account, s.prefix)}*`,
+      Resource: [
+        `${bucketArn(s)}/${grantsAccountPrefix(s.account, s.prefix)}*`,
+        `${bucketArn(s)}/${trailsAccountPrefix(s.account, s.prefix)}*`,
+      ],
     },
     s.lakeFormation ? { Sid: "ReadLakeFormation", Effect: "Allow", Action: ["lakeformation:ListPermissions"], Resource: "*" } : undefined,
     logs(s),
-    // One single-request PutObject a day (functions/grants/collect.ts): a data key, no kms:Decrypt.
+    // Two single-request PutObjects a day (functions/grants/collect.ts): a data key, no kms:Decrypt.
     kmsWriteOnly(s),
   ]);
 }

@@ -2,9 +2,9 @@
  * Bucket-policy statements that admit member accounts' collectors to the main bucket: exactly what
  * they do, each account only in its own folders. The history collector lists, then reads and
  * writes its `history/account=<id>/`; the grants collector (`collectGrants`) only puts its daily
- * snapshot under `grants/account=<id>/`.
+ * snapshots under `grants/account=<id>/` and `trails/account=<id>/`.
  */
-import { grantsAccountPrefix, historyAccountPrefix } from "../../queries/layout";
+import { grantsAccountPrefix, historyAccountPrefix, trailsAccountPrefix } from "../../queries/layout";
 import { Statement } from "./document";
 
 export interface Members {
@@ -37,13 +37,16 @@ function admit(sid: string, bucketArn: string, prefix: string, who: Pick<Stateme
       Resource: `${bucketArn}/${own}*`,
       ...(who.Condition ? { Condition: who.Condition } : {}),
     },
-    // One PutObject a day (functions/grants/collect.ts): no listing, no reading back, no multipart upload.
+    // One PutObject a day per snapshot (functions/grants/collect.ts): no listing, no reading back, no multipart upload.
     {
       Sid: `${sid}WriteGrants`,
       Effect: "Allow",
       Principal: who.Principal,
       Action: ["s3:PutObject"],
-      Resource: `${bucketArn}/${grantsAccountPrefix(PRINCIPAL_ACCOUNT, prefix)}*`,
+      Resource: [
+        `${bucketArn}/${grantsAccountPrefix(PRINCIPAL_ACCOUNT, prefix)}*`,
+        `${bucketArn}/${trailsAccountPrefix(PRINCIPAL_ACCOUNT, prefix)}*`,
+      ],
       ...(who.Condition ? { Condition: who.Condition } : {}),
     },
   ];

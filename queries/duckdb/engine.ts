@@ -13,6 +13,7 @@ import {
   cloudTrailFiles,
   eventsFiles,
   grantsFiles,
+  trailsFiles,
   LakeLocation,
   systemTableFiles,
 } from "../lake/files";
@@ -22,7 +23,17 @@ import { bindParameters, LITERALS_AND_COMMENTS } from "../parameters";
 import { QUERY_EXECUTIONS, systemTableSqlName } from "../schema/system-tables";
 import { TableName, TABLES } from "../schema/tables";
 import { COMPAT_MACROS, SESSION_SETTINGS, toDuckDbSql } from "./compat";
-import { accessSql, billingSql, cloudTrailSql, eventsColumnsProbe, eventsSql, grantsSql, historySql, queryExecutionsSql } from "./views";
+import {
+  accessSql,
+  billingSql,
+  cloudTrailSql,
+  eventsColumnsProbe,
+  eventsSql,
+  grantsSql,
+  historySql,
+  queryExecutionsSql,
+  trailsSql,
+} from "./views";
 
 /** Converts DuckDB's JS values to the engine-neutral cell form. */
 function toValue(value: unknown, type: string): Value {
@@ -178,6 +189,8 @@ export class DuckDbEngine implements QueryEngine {
         return cloudTrailSql(cloudTrailFiles(this.lake));
       case "grants":
         return grantsSql(grantsFiles(this.lake));
+      case "trails":
+        return trailsSql(trailsFiles(this.lake));
       case "access":
         return accessSql(accessFiles(this.lake));
       case "billing":

@@ -4,7 +4,7 @@
  */
 import { CLOUDTRAIL_FOLDER_PATTERN } from "../layout";
 import { QUERY_EXECUTIONS } from "../schema/system-tables";
-import { ACCESS, BILLING, CLOUDTRAIL, EVENTS, GRANTS, HISTORY, TableDefinition } from "../schema/tables";
+import { ACCESS, BILLING, CLOUDTRAIL, EVENTS, GRANTS, HISTORY, TableDefinition, TRAILS } from "../schema/tables";
 import { duckType, sqlName } from "../schema/types";
 
 export function sqlString(text: string): string {
@@ -107,6 +107,14 @@ export function grantsSql(files: readonly string[]): string {
   const columns = GRANTS.columns.map((c) => `"${c.name}" AS ${sqlName(c)}`);
   return `SELECT ${columns.join(", ")}, account, dt
 FROM read_json(${fileList(files)}, columns = ${columnsSpec(GRANTS)}, format = 'newline_delimited', records = true,
+  hive_partitioning = true, hive_types_autocast = false)`;
+}
+
+export function trailsSql(files: readonly string[]): string {
+  if (files.length === 0) return emptyTableSql(TRAILS);
+  const columns = TRAILS.columns.map((c) => `"${c.name}" AS ${sqlName(c)}`);
+  return `SELECT ${columns.join(", ")}, account, dt
+FROM read_json(${fileList(files)}, columns = ${columnsSpec(TRAILS)}, format = 'newline_delimited', records = true,
   hive_partitioning = true, hive_types_autocast = false)`;
 }
 

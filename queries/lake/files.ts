@@ -14,6 +14,7 @@ import {
   historyTablePrefix,
   ORGANIZATION_FOLDER,
   systemTablePrefix,
+  trailsTablePrefix,
 } from "../layout";
 import { QUERY_EXECUTIONS } from "../schema/system-tables";
 import { isRegionName, partitionFolderProblem } from "./values";
@@ -210,4 +211,8 @@ export function systemTableFiles(lake: LakeLocation): string[] {
 
 export function grantsFiles(lake: LakeLocation): string[] {
   return filesUnder(path.join(lake.root, grantsTablePrefix(lake.prefix ?? DEFAULT_PREFIX)), ".json.gz");
+}
+
+export function trailsFiles(lake: LakeLocation): string[] {
+  return filesUnder(path.join(lake.root, trailsTablePrefix(lake.prefix ?? DEFAULT_PREFIX)), ".json.gz");
 }

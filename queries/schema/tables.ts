@@ -5,7 +5,7 @@
  */
 import { array, bigint, boolean, double, Field, int, jsonText, string, struct, timestamp } from "./types";
 
-export type TableName = "history" | "cloudtrail" | "events" | "access" | "grants" | "billing";
+export type TableName = "history" | "cloudtrail" | "events" | "access" | "grants" | "trails" | "billing";
 
 export interface PartitionKey {
   readonly name: string;
@@ -313,6 +313,58 @@ export const GRANTS = {
 } as const satisfies TableDefinition;
 
 /**
+ * What each trail an account can see records, a snapshot an account a day beside its grants: whether
+ * another engine's use would show in the lake at all (issue 22). Read from DescribeTrails (shadow
+ * trails included, so an organization trail shows in members), GetTrailStatus and GetEventSelectors,
+ * basic or advanced selectors interpreted by functions/grants/trail-selectors.ts.
+ */
+export const TRAILS = {
+  name: "trails",
+  description: "what each trail the account can see records: management events, excluded sources, S3 data events",
+  format: "json-lines",
+  columns: [
+    { name: "trail_arn", type: string },
+    { name: "home_region", type: string, comment: "the trail's home region" },
+    { name: "multi_region", type: boolean, comment: "records every region, not its home region only" },
+    { name: "organization_trail", type: boolean },
+    { name: "logging", type: boolean, nullable: true, comment: "GetTrailStatus IsLogging; null when the status could not be read" },
+    { name: "s3_bucket", type: string, nullable: true, comment: "where the trail delivers its files" },
+    { name: "s3_prefix", type: string, nullable: true },
+    {
+      name: "delivers_to_lake",
+      type: boolean,
+      nullable: true,
+      comment: "its bucket and prefix are the audit lake's CloudTrail source; null when the collector was not told the lake's",
+    },
+    { name: "selector_kind", type: string, nullable: true, comment: "basic or advanced; null when the selectors could not be read" },
+    {
+      name: "management_events",
+      type: string,
+      nullable: true,
+      comment: "all, read-only, write-only or none; null when the selectors could not be read",
+    },
+    {
+      name: "excluded_sources",
+      type: array(string),
+      comment: "management event sources left out of the read events recorded (kms.amazonaws.com, ...)",
+    },
+    { name: "s3_read", type: array(string), comment: "S3 object reads recorded: bucket/prefix, or * for every bucket" },
+    { name: "s3_write", type: array(string), comment: "S3 object writes recorded: bucket/prefix, or * for every bucket" },
+    { name: "selectors", type: string, nullable: true, comment: "GetEventSelectors' answer, as JSON text" },
+    {
+      name: "note",
+      type: string,
+      nullable: true,
+      comment: "what could not be read, or the part of a selector not understood (its events not counted as recorded)",
+    },
+  ],
+  partitionKeys: [
+    { name: "account", format: "12-digit id of the account whose trails the snapshot read" },
+    { name: "dt", format: "yyyy-MM-dd, the day of the snapshot" },
+  ],
+} as const satisfies TableDefinition;
+
+/**
  * What AWS billed for Athena, from Cost Explorer (`GetCostAndUsage`, service Amazon Athena, daily,
  * grouped by usage type): one row per (day, usage type, work group when known). One object a billed
  * day, rewritten while Cost Explorer still revises the day.
@@ -345,6 +397,7 @@ export const TABLES: Readonly<Record<TableName, TableDefinition>> = {
   events: EVENTS,
   access: ACCESS,
   grants: GRANTS,
+  trails: TRAILS,
   billing: BILLING,
 };
 

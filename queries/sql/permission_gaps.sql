@@ -8,7 +8,11 @@
 --          (its own work group; every work group for a database or table), but nothing seen touched it
 --          (partial: a query has history but no witness naming its principal, or a CloudTrail start
 --          has no history; a principal only Athena's system table named counts as named);
---   high   every day of the window is complete for the grant and no unattributed query touched it.
+--   high   every day of the window is complete for the grant, no unattributed query touched it, and
+--          the account's last trails snapshot of the window shows a logging trail delivering into the
+--          lake that records read management events, Glue's included, in each of the account's regions:
+--          otherwise another engine's catalog reads (a Spark job's GetTable) could not have been seen,
+--          and the finding is at most medium.
 -- The reason column says which, in words.
 -- Each account is judged on its own evidence: a grant of account A's `primary` work group is used
 -- only by a query in account A's `primary`, and an account from which nothing arrived in the window
@@ -139,9 +143,80 @@ unattributed AS (
     GROUP BY account, grant_kind, resource
   ) AS dated ON dated.account = counted.account AND dated.grant_kind = counted.grant_kind AND dated.resource = counted.resource
 ),
+trail_snapshot AS (
+  -- Each account's last trails snapshot taken in the window (written beside its grants).
+  SELECT account, max(dt) AS dt FROM trails WHERE dt BETWEEN :window_from AND :window_to GROUP BY account
+),
+trail_rows AS (
+  SELECT trails.*
+  FROM trails
+  JOIN trail_snapshot ON trails.account = trail_snapshot.account AND trails.dt = trail_snapshot.dt
+),
+glue_excluded AS (
+  SELECT DISTINCT trail_rows.account, trail_rows.trail_arn
+  FROM trail_rows
+  CROSS JOIN UNNEST(trail_rows.excluded_sources) AS sources (source)
+  WHERE sources.source = 'glue.amazonaws.com'
+),
+trail_flags AS (
+  -- to_lake: logging, delivering where the join reads; reads: read management events; glue: Glue's not excluded.
+  SELECT
+    trail_rows.account,
+    trail_rows.home_region,
+    trail_rows.multi_region,
+    coalesce(trail_rows.logging, false) AND coalesce(trail_rows.delivers_to_lake, false) AS to_lake,
+    coalesce(trail_rows.logging, false) AND trail_rows.delivers_to_lake IS NULL AS lake_unknown,
+    coalesce(trail_rows.management_events IN ('all', 'read-only'), false) AS reads,
+    glue_excluded.trail_arn IS NULL AS glue
+  FROM trail_rows
+  LEFT JOIN glue_excluded ON glue_excluded.account = trail_rows.account AND glue_excluded.trail_arn = trail_rows.trail_arn
+),
+trail_counts AS (
+  SELECT account, count_if(to_lake) AS to_lake, count_if(lake_unknown) AS lake_unknown, count_if(to_lake AND reads) AS reading,
+    count_if(to_lake AND reads AND glue) AS seeing
+  FROM trail_flags
+  GROUP BY account
+),
+covered AS (
+  -- Each account's regions of the window that a trail seeing Glue's reads records.
+  SELECT DISTINCT regions.account, regions.region
+  FROM regions
+  JOIN trail_flags
+    ON trail_flags.account = regions.account AND trail_flags.to_lake AND trail_flags.reads AND trail_flags.glue
+    AND (trail_flags.multi_region OR trail_flags.home_region = regions.region)
+),
+uncovered AS (
+  SELECT regions.account, count(*) AS regions, min(regions.region) AS first_region
+  FROM regions
+  LEFT JOIN covered ON covered.account = regions.account AND covered.region = regions.region
+  WHERE covered.account IS NULL
+  GROUP BY regions.account
+),
+trail_verdict AS (
+  -- Why another engine's use might not have been seen, per account holding grants; null when it would have been.
+  SELECT
+    accounts.account,
+    CASE
+      WHEN trail_snapshot.dt IS NULL THEN
+        'no record of what the trail records (trails snapshot missing): another engine''s use might not be seen'
+      WHEN coalesce(trail_counts.to_lake, 0) = 0 AND coalesce(trail_counts.lake_unknown, 0) > 0 THEN
+        'the trails snapshot of ' || trail_snapshot.dt || ' does not say which trail delivers into the lake: another engine''s use might not be seen'
+      WHEN coalesce(trail_counts.to_lake, 0) = 0 THEN
+        'no logging trail delivers into the lake (trails snapshot of ' || trail_snapshot.dt || '): another engine''s use would not be seen'
+      WHEN trail_counts.reading = 0 THEN 'the trail does not record Glue read events: a Spark job''s use would not be seen'
+      WHEN trail_counts.seeing = 0 THEN 'the trail excludes Glue''s events (glue.amazonaws.com): a Spark job''s use would not be seen'
+      WHEN uncovered.regions > 0 THEN
+        'the trail does not record Glue read events in ' || uncovered.first_region || ': a Spark job''s use there would not be seen'
+    END AS problem
+  FROM (SELECT DISTINCT account FROM granted) AS accounts
+  LEFT JOIN trail_snapshot ON trail_snapshot.account = accounts.account
+  LEFT JOIN trail_counts ON trail_counts.account = accounts.account
+  LEFT JOIN uncovered ON uncovered.account = accounts.account
+),
 judged AS (
   SELECT
     granted.*,
+    trail_verdict.problem AS trail_problem,
     unattributed.queries AS unattributed_queries,
     unattributed.days AS unattributed_days,
     substr(coalesce(granted.principal_created, '0000'), 1, 10) > :window_from AS created_in_window,
@@ -151,6 +226,7 @@ judged AS (
     coalesce(partial.region_days, 0) AS partial_region_days,
     partial.first_partial
   FROM granted
+  LEFT JOIN trail_verdict ON trail_verdict.account = granted.account
   LEFT JOIN silent ON silent.account = granted.account
   LEFT JOIN missing ON missing.account = granted.account
   LEFT JOIN unattributed
@@ -174,7 +250,7 @@ SELECT
   :window_to AS window_to,
   CASE
     WHEN judged.account_silent OR judged.unattributed_queries > 0 OR judged.created_in_window THEN 'low'
-    WHEN judged.missing_region_days > 0 OR judged.partial_region_days > 0 THEN 'medium'
+    WHEN judged.missing_region_days > 0 OR judged.partial_region_days > 0 OR judged.trail_problem IS NOT NULL THEN 'medium'
     ELSE 'high'
   END AS confidence,
   CASE
@@ -187,10 +263,13 @@ SELECT
     WHEN judged.created_in_window THEN 'principal created ' || substr(judged.principal_created, 1, 10) || ', within the window'
     WHEN judged.missing_region_days > 0 THEN
       'no evidence for ' || CAST(judged.missing_region_days AS varchar) || ' region-day(s) of the window (first ' || judged.first_missing || ')'
+      || coalesce('; ' || judged.trail_problem, '')
     WHEN judged.partial_region_days > 0 THEN
       'queries lack history or a named principal on ' || CAST(judged.partial_region_days AS varchar) || ' region-day(s)'
       || CASE WHEN judged.grant_kind = 'workgroup' THEN ' in ' || judged.resource ELSE '' END
       || ' (first ' || judged.first_partial || '), though no unattributed query touched ' || judged.resource
+      || coalesce('; ' || judged.trail_problem, '')
+    WHEN judged.trail_problem IS NOT NULL THEN judged.trail_problem
     ELSE 'every query of the window has history and a named principal; no unattributed query touched ' || judged.resource
   END AS reason
 FROM judged

@@ -1,18 +1,23 @@
 /**
  * The grants collector against local protocol servers: IAM (query protocol, XML, paged), Glue and
- * Athena (JSON 1.1, paged) and s3rver, with the real SDK clients pointed at them through
- * AWS_ENDPOINT_URL_IAM / _GLUE / _ATHENA / _S3. IAM answers from the real cloudsplaining dump.
+ * Athena (JSON 1.1, paged), CloudTrail (JSON 1.1, requests checked against botocore's model) and
+ * s3rver, with the real SDK clients pointed at them through AWS_ENDPOINT_URL_IAM / _GLUE / _ATHENA /
+ * _CLOUDTRAIL / _S3. IAM answers from the real cloudsplaining dump.
  */
 import * as fs from "node:fs";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
+import { DeleteObjectCommand } from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GrantRow } from "../../functions/grants/rows";
 import { handler } from "../../functions/grants/handler";
 import { grantsObjectKey } from "../../queries/layout";
-import { GRANTS } from "../../queries/schema/tables";
+import { GRANTS, TRAILS } from "../../queries/schema/tables";
+import { TrailRow } from "../../functions/grants/trail-rows";
+import { trailsObjectKey } from "../../queries/layout";
 import { historyOperations } from "../support/athena-history";
+import { CloudTrailServer, startCloudTrailServer } from "../support/cloudtrail-server";
 import { AthenaServer, startAthenaServer } from "../support/athena-server";
 import { IamServer, startIamServer } from "../support/iam-server";
 import { LocalS3, startS3, useLocalAws } from "../support/s3";
@@ -63,6 +68,25 @@ const LF = [
 ];
 let rows: GrantRow[];
 let summary: Awaited<ReturnType<typeof handler>>;
+let cloudTrail: CloudTrailServer;
+let trails: TrailRow[];
+const ACCOUNT = "200611803367";
+const TODAY = new Date().toISOString().slice(0, 10);
+/**
+ * The account's own trail (basic selectors, the CLI documentation's example), an organization trail
+ * from the management account, a stopped one.
+ */
+const OWN = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/audit-trail`;
+const ORG = "arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-trail";
+const STOPPED = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/old-trail`;
+const trail = (arn: string, fields: Record<string, unknown>) => ({
+  TrailARN: arn,
+  Name: arn.split("/")[1],
+  HomeRegion: arn.split(":")[3],
+  IncludeGlobalServiceEvents: true,
+  LogFileValidationEnabled: true,
+  ...fields,
+});
 
 beforeAll(async () => {
   s3 = await startS3("audit-bucket");
@@ -104,21 +128,63 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => lakeFormation.listen(0, "127.0.0.1", resolve));
   const lfUrl = `http://127.0.0.1:${(lakeFormation.address() as AddressInfo).port}`;
+  cloudTrail = await startCloudTrailServer([
+    {
+      trail: trail(OWN, { S3BucketName: "trail-bucket", S3KeyPrefix: "audit", IsMultiRegionTrail: true, IsOrganizationTrail: false }),
+      isLogging: true,
+      selectors: { EventSelectors: [{ IncludeManagementEvents: true, DataResources: [], ReadWriteType: "All" }] },
+    },
+    {
+      trail: trail(ORG, { S3BucketName: "org-bucket", IsMultiRegionTrail: true, IsOrganizationTrail: true }),
+      isLogging: true,
+      selectors: {},
+      fails: { GetEventSelectors: "TrailNotFoundException" },
+    },
+    {
+      trail: trail(STOPPED, { S3BucketName: "trail-bucket", S3KeyPrefix: "audit/", IsMultiRegionTrail: false, IsOrganizationTrail: false }),
+      isLogging: false,
+      selectors: {
+        AdvancedEventSelectors: [
+          {
+            Name: "writes",
+            FieldSelectors: [
+              { Field: "eventCategory", Equals: ["Management"] },
+              { Field: "readOnly", Equals: ["false"] },
+            ],
+          },
+          {
+            Name: "lake reads",
+            FieldSelectors: [
+              { Field: "eventCategory", Equals: ["Data"] },
+              { Field: "resources.type", Equals: ["AWS::S3::Object"] },
+              { Field: "readOnly", Equals: ["true"] },
+              { Field: "resources.ARN", StartsWith: ["arn:aws:s3:::northwind-lake/"] },
+            ],
+          },
+        ],
+      },
+    },
+  ]);
   restore = useLocalAws({
     AWS_ENDPOINT_URL_S3: s3.url,
     AWS_ENDPOINT_URL_IAM: iam.url,
     AWS_ENDPOINT_URL_GLUE: catalog.url,
     AWS_ENDPOINT_URL_ATHENA: catalog.url,
     AWS_ENDPOINT_URL_LAKEFORMATION: lfUrl,
+    AWS_ENDPOINT_URL_CLOUDTRAIL: cloudTrail.url,
     LAKE_FORMATION: "true",
     AUDIT_BUCKET: "audit-bucket",
-    AUDIT_ACCOUNT: "200611803367",
+    AUDIT_ACCOUNT: ACCOUNT,
+    AUDIT_TRAIL_BUCKET: "trail-bucket",
+    AUDIT_TRAIL_PREFIX: "audit",
   });
   summary = await handler({});
   rows = (await s3.lines(summary.key)) as unknown as GrantRow[];
+  trails = (await s3.lines(trailsObjectKey(ACCOUNT, TODAY))) as unknown as TrailRow[];
 });
 afterAll(async () => {
   restore?.();
+  await cloudTrail?.close();
   await new Promise((resolve) => lakeFormation?.close(resolve));
   await catalog?.close();
   await iam?.close();
@@ -181,5 +247,106 @@ describe("grants collector", () => {
         note: expect.stringContaining("inline policy broken") as unknown,
       }),
     ]);
+  });
+});
+
+describe("trails snapshot", () => {
+  const base = { excluded_sources: [], s3_read: [], s3_write: [] };
+  it("reads every trail the account sees, status and selectors from each trail's home region", () => {
+    expect(cloudTrail.requests).toEqual([
+      "DescribeTrails us-east-1",
+      `GetTrailStatus us-east-1 ${OWN}`,
+      `GetEventSelectors us-east-1 ${OWN}`,
+      `GetTrailStatus eu-west-1 ${ORG}`,
+      `GetEventSelectors eu-west-1 ${ORG}`,
+      `GetTrailStatus us-east-1 ${STOPPED}`,
+      `GetEventSelectors us-east-1 ${STOPPED}`,
+    ]);
+    expect(summary.trails).toEqual({ key: trailsObjectKey(ACCOUNT, TODAY), trails: 3, noted: 1 });
+    expect(summary.apiCalls).toMatchObject({ DescribeTrails: 1, GetTrailStatus: 3, GetEventSelectors: 3, PutObject: 2 });
+  });
+
+  it("writes one row a trail: basic and advanced selectors read, a trail it could not read noted and left unknown", () => {
+    expect(trails).toEqual([
+      {
+        ...base,
+        trail_arn: ORG,
+        home_region: "eu-west-1",
+        multi_region: true,
+        organization_trail: true,
+        logging: true,
+        s3_bucket: "org-bucket",
+        s3_prefix: null,
+        delivers_to_lake: false,
+        selector_kind: null,
+        management_events: null,
+        selectors: null,
+        note: "GetEventSelectors failed (TrailNotFoundException: GetEventSelectors refused for " + ORG + ")",
+      },
+      {
+        ...base,
+        trail_arn: OWN,
+        home_region: "us-east-1",
+        multi_region: true,
+        organization_trail: false,
+        logging: true,
+        s3_bucket: "trail-bucket",
+        s3_prefix: "audit",
+        delivers_to_lake: true,
+        selector_kind: "basic",
+        management_events: "all",
+        selectors: JSON.stringify({ EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true, DataResources: [] }] }),
+        note: null,
+      },
+      {
+        ...base,
+        trail_arn: STOPPED,
+        home_region: "us-east-1",
+        multi_region: false,
+        organization_trail: false,
+        logging: false,
+        s3_bucket: "trail-bucket",
+        s3_prefix: "audit/",
+        delivers_to_lake: true,
+        selector_kind: "advanced",
+        management_events: "write-only",
+        s3_read: ["northwind-lake/"],
+        selectors: expect.stringContaining('"AdvancedEventSelectors"') as unknown as string,
+        note: null,
+      },
+    ]);
+    for (const row of trails) expect(Object.keys(row).sort()).toEqual(TRAILS.columns.map((c) => c.name).sort());
+  });
+
+  it("the local CloudTrail refuses a request AWS would refuse (botocore's model)", async () => {
+    const post = (target: string, body: unknown) =>
+      fetch(cloudTrail.url, {
+        method: "POST",
+        headers: { "content-type": "application/x-amz-json-1.1", "x-amz-target": target },
+        body: JSON.stringify(body),
+      }).then(async (r) => `${r.status} ${((await r.json()) as { __type: string }).__type}`);
+    expect(await post("CloudTrail_20131101.GetEventSelectors", {})).toBe("400 ValidationException");
+    expect(await post("CloudTrail_20131101.DescribeTrails", { includeShadowTrails: "yes" })).toBe("400 ValidationException");
+    expect(await post("CloudTrail_20131101.GetTrailStatus", { Name: OWN, Extra: 1 })).toBe("400 ValidationException");
+  });
+
+  it("when the trails cannot be listed: the grants are written, no trails snapshot, the summary says why", async () => {
+    const refusing = await startCloudTrailServer([], { describeFails: "OperationNotPermittedException" });
+    const back = useLocalAws({ AWS_ENDPOINT_URL_CLOUDTRAIL: refusing.url });
+    try {
+      await s3.client.send(new DeleteObjectCommand({ Bucket: "audit-bucket", Key: trailsObjectKey(ACCOUNT, TODAY) }));
+      const again = await handler({});
+      expect(again.key).toBe(summary.key);
+      expect(again.trails).toEqual({
+        key: null,
+        trails: 0,
+        noted: 0,
+        error: "DescribeTrails failed (OperationNotPermittedException: refused): no trails snapshot written",
+      });
+      expect(await s3.keys("athena-audit/trails/")).toEqual([]);
+    } finally {
+      back();
+      await refusing.close();
+    }
   });
 });

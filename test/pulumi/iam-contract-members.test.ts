@@ -13,7 +13,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as grantsHandler } from "../../functions/grants/handler";
 import { handler as historyHandler } from "../../functions/history/handler";
 import { addDays, dayOf } from "../../queries/days";
-import { grantsAccountPrefix, grantsObjectKey, grantsTablePrefix, historyAccountPrefix, historyObjectKey } from "../../queries/layout";
+import {
+  grantsAccountPrefix,
+  grantsObjectKey,
+  grantsTablePrefix,
+  historyAccountPrefix,
+  historyObjectKey,
+  trailsObjectKey,
+} from "../../queries/layout";
 import { executionsUntil } from "../support/executions";
 import { checkContract, ContractReport } from "../support/iam/contract";
 import { lambdaRuntimeRequests } from "../support/iam/on-behalf";
@@ -240,7 +247,7 @@ describe.each(["listed", "org"] as const)("IAM contract, a member account's gran
     const key = grantsObjectKey(MEMBER, dayOf(NOW));
     expect(grantsRuns[run].outcome).toEqual({ key });
     expect(grantsRuns[run].keys).toEqual([key]);
-    // Its own account's IAM, its region's Glue catalog and work groups; one PutObject.
+    // Its own account's IAM, its region's Glue catalog and work groups, the trails it sees; a PutObject per snapshot.
     const calls = grantsRuns[run].log.calls.map((c) => `${c.service} ${c.operation}`);
     expect(new Set(calls)).toEqual(
       new Set([
@@ -248,6 +255,9 @@ describe.each(["listed", "org"] as const)("IAM contract, a member account's gran
         "athena AmazonAthena.ListWorkGroups",
         "athena AWSGlue.GetDatabases",
         "athena AWSGlue.GetTables",
+        "cloudtrail CloudTrail_20131101.DescribeTrails",
+        "cloudtrail CloudTrail_20131101.GetTrailStatus",
+        "cloudtrail CloudTrail_20131101.GetEventSelectors",
         "s3 PutObject",
       ]),
     );
@@ -285,6 +295,7 @@ describe("IAM contract, a member account's grants collector, bucket policy admit
     const report = await checkContract(log, new Map([[role.accessKeyId, role]]), extra, { [BUCKET]: historyOnly() }, world.bucketAccounts);
     expect(report.denied.map((d) => / needs (\S+) on (\S+): /.exec(d)?.slice(1).join(" ")).filter(Boolean)).toEqual([
       `s3:PutObject arn:aws:s3:::${BUCKET}/${grantsObjectKey(MEMBER, dayOf(NOW))}`,
+      `s3:PutObject arn:aws:s3:::${BUCKET}/${trailsObjectKey(MEMBER, dayOf(NOW))}`,
     ]);
   });
 });

@@ -194,6 +194,7 @@ describe("system tables", () => {
       ["lakeformation:ListPermissions"],
       ["ce:GetCostAndUsage"],
       ["lakeformation:GetDataAccess"],
+      ["cloudtrail:DescribeTrails"],
     ];
     for (const { resource, statements } of policies(on)) {
       for (const s of statements.filter((st) => st.Effect === "Allow")) {

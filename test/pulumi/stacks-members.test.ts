@@ -14,6 +14,7 @@ const MAIN = { "aws:region": "us-east-1", role: "main", createTrail: true };
 const BUCKET = "arn:aws:s3:::athena-audit-audit-members";
 const OWN = "athena-audit/history/account=${aws:PrincipalAccount}/";
 const OWN_GRANTS = "athena-audit/grants/account=${aws:PrincipalAccount}/";
+const OWN_TRAILS = "athena-audit/trails/account=${aws:PrincipalAccount}/";
 const WRITE = ["s3:PutObject", "s3:GetObject", "s3:AbortMultipartUpload"];
 /** The mocks' deploying account (test/pulumi/run-program.cjs), the main stacks' own. */
 const MAIN_ACCOUNT = "123456789012";
@@ -63,13 +64,13 @@ describe("main stack with member accounts", () => {
         Condition: { StringLike: { "s3:prefix": [`${OWN}*`] } },
       },
       { Sid: "MemberAccountsWriteHistory", Effect: "Allow", Principal: roots, Action: WRITE, Resource: `${BUCKET}/${OWN}*` },
-      // The grants collector only puts its day's snapshot: no listing, no reading back.
+      // The grants collector only puts its day's snapshots (grants, trails): no listing, no reading back.
       {
         Sid: "MemberAccountsWriteGrants",
         Effect: "Allow",
         Principal: roots,
         Action: ["s3:PutObject"],
-        Resource: `${BUCKET}/${OWN_GRANTS}*`,
+        Resource: [`${BUCKET}/${OWN_GRANTS}*`, `${BUCKET}/${OWN_TRAILS}*`],
       },
     ]);
   });
@@ -99,7 +100,7 @@ describe("main stack with member accounts", () => {
         Effect: "Allow",
         Principal: { AWS: "*" },
         Action: ["s3:PutObject"],
-        Resource: `${BUCKET}/${OWN_GRANTS}*`,
+        Resource: [`${BUCKET}/${OWN_GRANTS}*`, `${BUCKET}/${OWN_TRAILS}*`],
         Condition: org,
       },
     ]);
@@ -171,7 +172,7 @@ describe("collector stack in a member account", () => {
     expect(member.outputs).toMatchObject({ collectGrants: true, grantsFunction: "athena-audit-grants-member-collector" });
   });
 
-  it("gives the grants collector its own account's IAM, Glue catalog and work groups, and a put in its own grants folder only", () => {
+  it("gives the grants collector its own account's IAM, Glue catalog, work groups and trails, and puts in its own folders only", () => {
     const glue = `arn:aws:glue:eu-west-1:${MEMBERS[0]}`;
     expect(rolePolicy("grants").filter((s) => !["Logs"].includes(s.Sid))).toEqual([
       { Sid: "ReadIam", Effect: "Allow", Action: ["iam:GetAccountAuthorizationDetails"], Resource: "*" },
@@ -182,11 +183,18 @@ describe("collector stack in a member account", () => {
         Action: ["glue:GetDatabases", "glue:GetTables"],
         Resource: [`${glue}:catalog`, `${glue}:database/*`, `${glue}:table/*/*`],
       },
+      { Sid: "ListTrails", Effect: "Allow", Action: ["cloudtrail:DescribeTrails"], Resource: "*" },
+      {
+        Sid: "ReadTrails",
+        Effect: "Allow",
+        Action: ["cloudtrail:GetTrailStatus", "cloudtrail:GetEventSelectors"],
+        Resource: "arn:aws:cloudtrail:*:*:trail/*",
+      },
       {
         Sid: "WriteGrants",
         Effect: "Allow",
         Action: ["s3:PutObject"],
-        Resource: `${BUCKET}/athena-audit/grants/account=${MEMBERS[0]}/*`,
+        Resource: [`${BUCKET}/athena-audit/grants/account=${MEMBERS[0]}/*`, `${BUCKET}/athena-audit/trails/account=${MEMBERS[0]}/*`],
       },
     ]);
   });

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { SAVED_QUERIES } from "../../queries/saved";
-import { EVENTS, GRANTS, HISTORY, sqlColumns } from "../../queries/schema/tables";
+import { EVENTS, GRANTS, HISTORY, sqlColumns, TRAILS } from "../../queries/schema/tables";
 import { build, ofType, Plan, plan, policies } from "./plan";
 
 const MAIN = {
@@ -133,11 +133,12 @@ describe("main stack", () => {
         t.inputs as GlueTableInputs,
       ]),
     );
-    expect(Object.keys(tables).sort()).toEqual(["access", "billing", "cloudtrail", "events", "grants", "history"]);
+    expect(Object.keys(tables).sort()).toEqual(["access", "billing", "cloudtrail", "events", "grants", "history", "trails"]);
     const names = (t: GlueTableInputs) => [...t.storageDescriptor.columns.map((c) => c.name), ...t.partitionKeys.map((c) => c.name)];
     expect(names(tables.history)).toEqual(sqlColumns(HISTORY));
     expect(names(tables.events)).toEqual(sqlColumns(EVENTS));
     expect(names(tables.grants)).toEqual(sqlColumns(GRANTS));
+    expect(names(tables.trails)).toEqual(sqlColumns(TRAILS));
     expect(tables.history.parameters).toMatchObject({
       "projection.enabled": "true",
       "projection.workgroup.values": "primary,analysts",
@@ -170,6 +171,7 @@ describe("main stack", () => {
       events: [],
       access: [],
       grants: ['parameters["projection.account.values"]'],
+      trails: [],
       billing: [],
     });
     const join = policies(main).find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === "join")!.statements;
@@ -252,6 +254,28 @@ describe("main stack", () => {
     ]);
   });
 
+  it("keeps the trail's default selectors unless asked to record the lake's object reads", () => {
+    expect(ofType(main, "aws:cloudtrail/trail:Trail")[0].inputs.advancedEventSelectors).toBeUndefined();
+    const reads = plan("lake-reads", { ...MAIN, trailLakeReads: ["northwind-lake", "northwind-marketing-lake"] });
+    expect(ofType(reads, "aws:cloudtrail/trail:Trail")[0].inputs.advancedEventSelectors).toEqual([
+      { name: "Management events", fieldSelectors: [{ field: "eventCategory", equals: ["Management"] }] },
+      {
+        name: "Lake object reads",
+        fieldSelectors: [
+          { field: "eventCategory", equals: ["Data"] },
+          { field: "resources.type", equals: ["AWS::S3::Object"] },
+          { field: "readOnly", equals: ["true"] },
+          { field: "resources.ARN", startsWiths: ["arn:aws:s3:::northwind-lake/", "arn:aws:s3:::northwind-marketing-lake/"] },
+        ],
+      },
+    ]);
+    // The grants collector is told where the lake's CloudTrail is, to say which trail delivers there.
+    const grants = ofType(main, "aws:lambda/function:Function").find((f) => String(f.inputs.name).includes("grants"))!;
+    expect((grants.inputs.environment as { variables: Record<string, string> }).variables).toMatchObject({
+      AUDIT_TRAIL_PREFIX: "cloudtrail",
+    });
+  });
+
   it("lets only the configured repository's workflows assume the reporting role, through OIDC", () => {
     expect(ofType(main, "aws:iam/openIdConnectProvider:OpenIdConnectProvider")[0].inputs).toMatchObject({
       url: "https://token.actions.githubusercontent.com",
@@ -296,7 +320,12 @@ describe("least privilege", () => {
           // Only calls AWS authorizes on "*" alone (no resource-level permissions) may name it.
           if (r === "*")
             expect(
-              [["athena:ListWorkGroups"], ["iam:GetAccountAuthorizationDetails"], ["lakeformation:ListPermissions"]],
+              [
+                ["athena:ListWorkGroups"],
+                ["iam:GetAccountAuthorizationDetails"],
+                ["lakeformation:ListPermissions"],
+                ["cloudtrail:DescribeTrails"],
+              ],
               `${resource.name} ${s.Sid}`,
             ).toContainEqual(s.Action);
           else expect(r, `${resource.name} ${s.Sid}`).toMatch(/^arn:aws:[a-z0-9-]+:/);

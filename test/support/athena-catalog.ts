@@ -24,7 +24,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as s3sdk from "@aws-sdk/client-s3";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
-import { accessSql, billingSql, cloudTrailSql, eventsSql, grantsSql, historySql } from "../../queries/duckdb/views";
+import { accessSql, billingSql, cloudTrailSql, eventsSql, grantsSql, historySql, trailsSql } from "../../queries/duckdb/views";
 import { systemTablePrefix } from "../../queries/layout";
 import { stripLiteralsAndComments } from "../../queries/parameters";
 import { QUERY_EXECUTIONS, systemTableSqlName } from "../../queries/schema/system-tables";
@@ -41,6 +41,7 @@ const VIEWS: Record<string, (files: string[]) => string> = {
   events: (files) => eventsSql(files),
   access: accessSql,
   grants: grantsSql,
+  trails: trailsSql,
   billing: billingSql,
 };
 

@@ -24,7 +24,8 @@ export function tempDir(label: string): string {
 
 /**
  * `tb`: the TB definition both the generator's ledger and the join bill with (default binary);
- * `systemTables`: the join reads the generated copy of Athena's system table as a second witness.
+ * `systemTables`: the join reads the generated copy of Athena's system table as a second witness;
+ * `trailReadEvents: false`: the variant whose trail records no read management events.
  */
 export async function joinedLake(options: {
   days: number;
@@ -32,10 +33,13 @@ export async function joinedLake(options: {
   endDay?: string;
   tb?: TbDefinition;
   systemTables?: boolean;
+  /** The trail records read management events (default true); the trails snapshot says so. */
+  trailReadEvents?: boolean;
 }): Promise<JoinedLake> {
   const root = tempDir("lake");
-  const ledger = generateLake({ lake: root, days: options.days, seed: options.seed, endDay: options.endDay, tb: options.tb });
-  await writeGrantsSnapshot(root, ledger.lastDay);
+  const { days, seed, endDay, tb, trailReadEvents } = options;
+  const ledger = generateLake({ lake: root, days, seed, endDay, tb, trailReadEvents });
+  await writeGrantsSnapshot(root, ledger.lastDay, undefined, { readEvents: trailReadEvents ?? true });
   const engine = await DuckDbEngine.open({ root });
   const summaries: JoinSummary[] = [];
   for (const day of daysBetween(ledger.firstDay, ledger.lastDay)) {

@@ -88,3 +88,16 @@ export const costExplorerMapper: OperationMapper = (operation, input) => {
   if (input.BillingViewArn !== undefined) throw new Error("the IAM contract does not model Cost Explorer billing views");
   return [{ action: "ce:GetCostAndUsage", resource: "*", call: "Cost Explorer GetCostAndUsage" }];
 };
+
+/**
+ * CloudTrail (JSON 1.1): DescribeTrails has no resource-level permissions ("*"); GetTrailStatus and
+ * GetEventSelectors are authorized on the trail, named by its ARN (the collector always sends one).
+ */
+export const cloudTrailMapper: OperationMapper = (operation, input) => {
+  const name = operation.replace(/^CloudTrail_20131101\./, "");
+  if (name === "DescribeTrails") return [{ action: "cloudtrail:DescribeTrails", resource: "*", call: "CloudTrail DescribeTrails" }];
+  const trail = name === "GetTrailStatus" ? input.Name : name === "GetEventSelectors" ? input.TrailName : undefined;
+  if (typeof trail !== "string") throw new Error(`the IAM contract does not know CloudTrail ${operation}`);
+  if (!/^arn:[^:]+:cloudtrail:[^:]+:\d{12}:trail\//.test(trail)) throw new Error(`CloudTrail ${name} named ${trail}, not a trail ARN`);
+  return [{ action: `cloudtrail:${name}`, resource: trail, call: `CloudTrail ${name} ${trail}` }];
+};

@@ -1,7 +1,7 @@
 /**
  * The local AWS an IAM contract run talks to: s3rver behind the IAM-aware front (every bucket the
  * stacks name), one Athena/Glue JSON server (history API, the organisation's Glue catalog, the
- * audit's own Glue tables, scripted queries), IAM and Lake Formation servers, and, per stack
+ * audit's own Glue tables, scripted queries), IAM, Lake Formation and CloudTrail servers, and, per stack
  * variant, recording proxies that map each call to IAM requests with that variant's catalog.
  * Callers are named by access key id: `<variant>-<role>`.
  */
@@ -13,7 +13,8 @@ import { historyOperations } from "../athena-history";
 import { AthenaServer, ScriptedQuery, startAthenaServer } from "../athena-server";
 import { startIamServer } from "../iam-server";
 import { LocalS3, startS3 } from "../s3";
-import { AccountScope, athenaAndGlueMapper, iamMapper, lakeFormationMapper } from "./actions";
+import { startCloudTrailServer } from "../cloudtrail-server";
+import { AccountScope, athenaAndGlueMapper, cloudTrailMapper, iamMapper, lakeFormationMapper } from "./actions";
 import { CatalogModel } from "./on-behalf";
 import { CallLog, listen, readBody, startRecordingProxy } from "./recorder";
 import { PolicyDocument, Principal } from "./simulate";
@@ -102,7 +103,29 @@ export async function startWorld(options: {
         log: variantLog,
         map: lakeFormationMapper,
       });
-      proxies.push(athenaProxy, iamProxy, lfProxy);
+      // The account's own trail (a trail in another account would be judged cross-account, which
+      // the simulation does not model for CloudTrail's organization trails).
+      const cloudTrail = await startCloudTrailServer([
+        {
+          trail: {
+            TrailARN: `arn:${scope.partition}:cloudtrail:${scope.region}:${scope.account}:trail/audit-trail`,
+            Name: "audit-trail",
+            HomeRegion: scope.region,
+            IsMultiRegionTrail: true,
+            IsOrganizationTrail: false,
+            S3BucketName: "northwind-org-trail",
+          },
+          isLogging: true,
+          selectors: { EventSelectors: [{ ReadWriteType: "All", IncludeManagementEvents: true, DataResources: [] }] },
+        },
+      ]);
+      const cloudTrailProxy = await startRecordingProxy({
+        service: "cloudtrail",
+        target: cloudTrail.url,
+        log: variantLog,
+        map: cloudTrailMapper,
+      });
+      proxies.push(athenaProxy, iamProxy, lfProxy, cloudTrail, cloudTrailProxy);
       return {
         log: variantLog,
         env: {
@@ -111,6 +134,7 @@ export async function startWorld(options: {
           AWS_ENDPOINT_URL_GLUE: athenaProxy.url,
           AWS_ENDPOINT_URL_IAM: iamProxy.url,
           AWS_ENDPOINT_URL_LAKEFORMATION: lfProxy.url,
+          AWS_ENDPOINT_URL_CLOUDTRAIL: cloudTrailProxy.url,
           AUDIT_S3_FORCE_PATH_STYLE: "true",
         },
       };
