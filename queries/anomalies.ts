@@ -23,9 +23,13 @@ export interface AnomalySettings {
   volumeMads: number;
   /** ... and this many times the busiest of those days ... */
   volumeRatio: number;
-  /** ... and at least this much (so tiny baselines do not fire). */
+  /** ... and at least this much (so tiny baselines do not fire): bytes scanned, queries, catalog calls (Glue, Lake Formation). */
   volumeFloorBytes: number;
   volumeFloorQueries: number;
+  volumeFloorCalls: number;
+  /** Direct object reads (S3 GetObject outside Athena's queries) are judged by the volume rules from these floors a day. */
+  downloadFloorBytes: number;
+  downloadFloorObjects: number;
   /** Days of a principal's activity before first-time kinds (reach, origin, time) judge it. */
   minHistoryDays: number;
   /** Days looked back for "never before". */
@@ -49,6 +53,11 @@ export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
   volumeRatio: 2,
   volumeFloorBytes: 10 * GIB,
   volumeFloorQueries: 50,
+  // Spark and Spectrum read the catalog a few times a run; 500 calls a day is far more than a job's.
+  volumeFloorCalls: 500,
+  // A table's files are tens of MB each: 100 objects or 1 GiB read straight out of the lake in a day.
+  downloadFloorBytes: GIB,
+  downloadFloorObjects: 100,
   minHistoryDays: 14,
   lookbackDays: 90,
   sensitive: [],
@@ -64,6 +73,9 @@ const NUMBERS = [
   "volumeRatio",
   "volumeFloorBytes",
   "volumeFloorQueries",
+  "volumeFloorCalls",
+  "downloadFloorBytes",
+  "downloadFloorObjects",
   "minHistoryDays",
   "lookbackDays",
   "probingFailures",
@@ -134,6 +146,9 @@ export function anomalyParameters(period: { from: string; to: string }, s: Anoma
     volume_ratio: s.volumeRatio,
     volume_floor_bytes: s.volumeFloorBytes,
     volume_floor_queries: s.volumeFloorQueries,
+    volume_floor_calls: s.volumeFloorCalls,
+    download_floor_bytes: s.downloadFloorBytes,
+    download_floor_objects: s.downloadFloorObjects,
     min_history_days: s.minHistoryDays,
     // A leading and a trailing comma, so `strpos(list, ',' || x || ',') > 0` finds whole entries only (',' when empty).
     sensitive: `,${s.sensitive.join(",")},`,

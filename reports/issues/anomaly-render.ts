@@ -25,17 +25,33 @@ const ADVICE: Record<Anomaly["kind"], string> = {
   exfiltration:
     "check what was written or scanned in bulk and where it went; " +
     "if the owner does not know the destination, block it and rotate the credentials.",
+  download:
+    "ask the owner whether a job or a person of theirs copied these objects, and from that network; if nobody did, " +
+    "revoke the role's sessions and rotate its credentials, then check the bucket policy for other readers.",
 };
 
 /** The unit `measured` is in, by the query's column comment: bytes for volume in bytes and SELECT * scans. */
 function amount(f: Anomaly, value: number): string {
-  if ((f.kind === "volume" && f.subject === "bytes") || (f.kind === "exfiltration" && f.subject.startsWith("select-star:")))
+  if (
+    (f.kind === "volume" && f.subject === "bytes") ||
+    (f.kind === "exfiltration" && f.subject.startsWith("select-star:")) ||
+    f.kind === "download"
+  )
     return humanBytes(value);
   if (f.kind === "probing") return `${count(value)} failures in one hour`;
+  if (f.kind === "volume" && f.subject === "calls") return `${count(value)} catalog call${value === 1 ? "" : "s"}`;
   return `${count(value)} ${value === 1 ? "query" : "queries"}`;
 }
 
 function normal(f: Anomaly): string {
+  if (f.kind === "download") {
+    if (f.baseline === null)
+      return f.newNetworks === null ? "none: a principal not seen in the retained history" : "none: too little history for a baseline";
+    return (
+      `median ${humanBytes(f.baseline)} and ${count(f.baselineObjects ?? 0)} objects a day, ` +
+      `busiest day ${humanBytes(f.peak ?? 0)}, typical deviation ${humanBytes(f.spread ?? 0)}`
+    );
+  }
   if (f.baseline === null)
     return f.kind === "volume" ? "no earlier days to compare with" : "none: judged against the principal's history, not a daily median";
   const spread = f.spread === null ? "" : `, typical deviation ${amount(f, f.spread)}`;
@@ -66,6 +82,11 @@ export function renderAnomalyIssue(f: Anomaly, alertDays: number, stack: string 
     baseline: normal(f),
     score: f.score.toFixed(1),
     queries: count(f.queries),
+    // Other engines' evidence, shown only when the finding has some, so Athena's findings read as before.
+    engine: f.engine === "athena" ? null : trusted(markdownText(f.engine, 200)),
+    calls: f.calls > 0 ? count(f.calls) : null,
+    objects: f.objects === null ? null : count(f.objects),
+    networks: f.networks === null ? null : trusted(markdownText(f.networks, 200)),
     exampleQueryId: f.exampleQueryId ? trusted(codeSpan(f.exampleQueryId, 100)) : null,
     coverage: f.coverage,
     partial: f.coverage === "partial",

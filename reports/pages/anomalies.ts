@@ -32,21 +32,26 @@ const KINDS: Record<Kind, { label: string; rule: (s?: AnomalySettings) => string
   volume: {
     label: "Volume",
     rule: (s) =>
-      `a day whose bytes scanned or query count is at least ${setting(s, "volumeMads", plain)} scaled median absolute ` +
+      `a day whose bytes scanned, query count or catalog calls (Glue, Lake Formation) is at least ` +
+      `${setting(s, "volumeMads", plain)} scaled median absolute ` +
       `deviations above the principal's median day of the previous ${setting(s, "baselineDays", plain)} days (a day without ` +
       `queries counts as zero), at least ${setting(s, "volumeRatio", plain)} times the busiest of those days, and at least ` +
-      `${setting(s, "volumeFloorBytes", humanBytes)} or ${setting(s, "volumeFloorQueries", plain)} queries.`,
+      `${setting(s, "volumeFloorBytes", humanBytes)}, ${setting(s, "volumeFloorQueries", plain)} queries or ` +
+      `${setting(s, "volumeFloorCalls", plain)} calls.`,
   },
   reach: {
     label: "Reach",
     rule: (s) =>
-      `a first read of a database, or of a table in a database it read before, ${history(s)}; high when ` +
+      "a first read of a database, or of a table in a database it read before, by a query or another engine's catalog read " +
+      `(Glue, Lake Formation), ${history(s)}; high when ` +
       `${setting(s, "sensitive", list)} lists it or its database, ` +
       `and none from the day ${setting(s, "announcements", announced)} names it.`,
   },
   origin: {
     label: "Origin",
-    rule: (s) => `a first call from a network (an IPv4 /24, or the AWS service CloudTrail names) or with a client family, ${history(s)}.`,
+    rule: (s) =>
+      `a first call from a network (an IPv4 /24, or the AWS service CloudTrail names) or with a client family, ${history(s)}; ` +
+      "another engine's client once the principal has read through other engines that long.",
   },
   time: {
     label: "Time",
@@ -61,6 +66,15 @@ const KINDS: Record<Kind, { label: string; rule: (s?: AnomalySettings) => string
     rule: (s) =>
       `UNLOAD or CREATE TABLE AS writing to a bucket ${setting(s, "knownBuckets", list)} does not list, or a first unfiltered ` +
       `\`SELECT *\` of a table that scanned at least ${setting(s, "largeScanBytes", humanBytes)}.`,
+  },
+  download: {
+    label: "Download",
+    rule: (s) =>
+      "S3 objects read straight from the lake's buckets by any engine but Athena's queries (where the trail records S3 data " +
+      `events): a day's bytes or objects judged as volume is, from ${setting(s, "downloadFloorBytes", humanBytes)} or ` +
+      `${setting(s, "downloadFloorObjects", plain)} objects, against the principal's own days (none counted as zero from its ` +
+      `first evidence of any kind); or reads from a network it never used, ${history(s)}; or, medium, the first reads of a ` +
+      `principal not seen in that time, once the lake holds ${setting(s, "minHistoryDays", plain)} days of evidence.`,
   },
 };
 const ORDER = Object.keys(KINDS) as Kind[];
@@ -118,7 +132,8 @@ function volumeChart(findings: readonly AnomalyRow[], label: (principal: string)
     .sort((a, b) => a.day.localeCompare(b.day));
   if (shown.length === 0) return undefined;
   const bytes = subject === "bytes";
-  const amount = (n: number) => (bytes ? humanBytes(n) : plural(n, "query", "queries"));
+  const unit = subject === "calls" ? "calls" : "queries";
+  const amount = (n: number) => (bytes ? humanBytes(n) : subject === "calls" ? plural(n, "call") : plural(n, "query", "queries"));
   const bars = shown.flatMap((f) => [
     { label: `median before ${f.day} · ${amount(f.baseline ?? 0)}`, value: f.baseline ?? 0 },
     { label: `${f.day} · ${amount(f.measured)}`, value: f.measured },
@@ -126,10 +141,10 @@ function volumeChart(findings: readonly AnomalyRow[], label: (principal: string)
   // Cut shorter than other charts' labels: the title says the rest in the same line.
   const who = middleCut(label(findings[0].principal_arn), 30);
   return xyChartBlock({
-    title: `${who}: ${bytes ? "GiB scanned" : "queries"}, unusual days and the median day before`,
+    title: `${who}: ${bytes ? "GiB scanned" : unit}, unusual days and the median day before`,
     orientation: "horizontal",
     categories: bars.map((b) => b.label),
-    valueTitle: bytes ? "GiB" : "queries",
+    valueTitle: bytes ? "GiB" : unit,
     values: bars.map((b) => (bytes ? b.value / GIB : b.value)),
     kind: "bar",
     showValueAxis: false,

@@ -27,20 +27,28 @@ export function anomalySentence(a: Anomaly | AnomalyRow): string {
   const who = f.human ? "this person" : "this service";
   switch (f.kind) {
     case "volume": {
-      const amount = f.subject === "bytes" ? humanBytes : (n: number) => `${count(n)} ${plural(n)}`;
+      const amount =
+        f.subject === "bytes" ? humanBytes : f.subject === "calls" ? (n: number) => calls(n) : (n: number) => `${count(n)} ${plural(n)}`;
       const typical = f.baseline === null ? "" : `, against a median of ${amount(f.baseline)} a day over the previous weeks`;
       const times = f.baseline && f.baseline > 0 ? ` (${(f.measured / f.baseline).toFixed(1)}×)` : "";
       // The queries subject said "Scanned ran 1,200 queries": each subject has its own verb.
-      const did = f.subject === "bytes" ? `Scanned ${humanBytes(f.measured)}` : `Ran ${amount(f.measured)}`;
+      const did =
+        f.subject === "bytes"
+          ? `Scanned ${humanBytes(f.measured)}`
+          : f.subject === "calls"
+            ? `Made ${calls(f.measured)} to the catalog with ${f.engine}`
+            : `Ran ${amount(f.measured)}`;
       return `${did} in one day${typical}${times}.`;
     }
     case "reach":
-      return `First read of ${f.subject}, which ${who} had not read in the retained history (${count(f.queries)} ${plural(f.queries)}).`;
+      return `First read of ${f.subject}, which ${who} had not read in the retained history (${behind(f)}).`;
     case "origin":
       return f.subject.startsWith("client:")
-        ? `First use of the ${f.subject.slice("client:".length)} client by ${who} (${count(f.queries)} ${plural(f.queries)}).`
+        ? `First use of the ${f.subject.slice("client:".length)} client by ${who} (${behind(f)}).`
         : `First call from ${f.subject}, ${NETWORK.test(f.subject) ? "a network" : "a source"} ${who} had not called from before ` +
-            `(${count(f.queries)} ${plural(f.queries)}).`;
+            `(${behind(f)}).`;
+    case "download":
+      return downloadSentence(f, who);
     case "time":
       // Three hours, on the clock: the query's rule (queries/sql/anomalies.sql, new_hours).
       return (
@@ -58,6 +66,48 @@ export function anomalySentence(a: Anomaly | AnomalyRow): string {
         : `Wrote query results to ${f.subject}, outside the account's known buckets.`;
   }
 }
+
+/**
+ * Direct reads: what was read, how much, by which engine and from where, against the principal's
+ * own days before, or why there was nothing to compare with.
+ */
+function downloadSentence(f: Anomaly, who: string): string {
+  const objects = f.objects ?? 0;
+  const read = `Read ${humanBytes(f.measured)} in ${count(objects)} object${objects === 1 ? "" : "s"} of ${f.subject} straight from S3`;
+  const networks = f.networks ?? "";
+  const fresh = f.newNetworks ?? "";
+  const where =
+    networks === ""
+      ? ""
+      : fresh === ""
+        ? ` from ${networks}`
+        : fresh === networks
+          ? ` from ${networks}, ${fresh.includes(",") ? "networks" : "a network"} ${who} had never used`
+          : ` from ${networks} (never used by ${who} before: ${fresh})`;
+  const against =
+    f.baseline !== null
+      ? `, against a median of ${humanBytes(f.baseline)} and ${count(f.baselineObjects ?? 0)} objects a day over the previous weeks ` +
+        `(busiest day ${humanBytes(f.peak ?? 0)})`
+      : fresh !== ""
+        ? "; too little history for a baseline of its direct reads"
+        : "; the first direct reads by a principal not seen in the retained history, so there is no baseline to compare with";
+  return `${read} with ${f.engine}${where}${against}.`;
+}
+
+/** The reads behind a first-time finding: Athena's queries, other engines' calls, or both. */
+function behind(f: Anomaly): string {
+  const others = f.engine
+    .split(", ")
+    .filter((e) => e !== "athena")
+    .join(", ");
+  const parts = [
+    ...(f.queries > 0 || f.calls === 0 ? [`${count(f.queries)} ${plural(f.queries)}`] : []),
+    ...(f.calls > 0 ? [`${calls(f.calls)} by ${others}`] : []),
+  ];
+  return parts.join(" and ");
+}
+
+const calls = (n: number) => `${count(n)} call${n === 1 ? "" : "s"}`;
 
 /** An IPv4 /24 (the query's form of an address); other origins are what CloudTrail names, such as an AWS service. */
 const NETWORK = /^\d{1,3}\.\d{1,3}\.\d{1,3}\.0\/24$/;

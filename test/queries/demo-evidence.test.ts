@@ -119,7 +119,10 @@ describe("the demo's anomalies (issue 15), judged against the generator's labels
   });
 
   it("raises on normal days at most a handful of findings, all low", async () => {
-    const others = (await findings()).filter((r) => !lake.ledger.anomalies.some((a) => matches(r, a)));
+    // The planted direct download (issue 22) has its own tests below.
+    const download = lake.ledger.directDownload!;
+    const planted = (r: { principal_arn: string; day: string }) => r.principal_arn === download.iamPrincipalArn && r.day === download.day;
+    const others = (await findings()).filter((r) => !lake.ledger.anomalies.some((a) => matches(r, a)) && !planted(r));
     expect(others.length, JSON.stringify(others.map((r) => [r.kind, r.day, r.principal_arn, r.subject]))).toBeLessThanOrEqual(3);
     expect(others.every((r) => r.severity === "low")).toBe(true);
   });
@@ -149,5 +152,58 @@ describe("the demo's anomalies (issue 15), judged against the generator's labels
     expect(plain.some((r) => r.subject === "s3://carol-transfer-2026")).toBe(false);
     const star = plain.find((r) => r.subject === "select-star:finance.invoices");
     expect(star?.severity, "an unfiltered SELECT * of a table that is not sensitive").toBe("medium");
+  });
+});
+
+describe("the demo's direct download (issue 22), judged against the generator's ledger", () => {
+  const findings = async () =>
+    savedRows(
+      SAVED.anomalies,
+      await runSavedQuery(lake.engine, SAVED.anomalies, period, {
+        ...DEFAULT_OPTIONS,
+        anomalies: demoAnomalySettings(lake.ledger.lastDay),
+      }),
+    );
+
+  it("is a high download finding with the ledger's bytes and objects, its table, engine and new network", async () => {
+    const d = lake.ledger.directDownload!;
+    const network = `${d.sourceIp.split(".").slice(0, 3).join(".")}.0/24`;
+    const rows = (await findings()).filter((r) => r.kind === "download" && r.principal_arn === d.iamPrincipalArn);
+    expect(rows.map((r) => [r.day, r.severity, r.subject, r.measured, r.objects, r.engine, r.networks, r.new_networks, r.calls])).toEqual([
+      [d.day, "high", d.table, d.bytes, d.objects, "cli", network, network, d.objects],
+    ]);
+    // Against its own baseline: the role never read objects directly, so the median and the busiest day are zero.
+    expect([rows[0].baseline, rows[0].baseline_objects, rows[0].peak]).toEqual([0, 0, 0]);
+  });
+
+  it("is still found from its new network, at medium, when the floors are above what it read", async () => {
+    const d = lake.ledger.directDownload!;
+    const anomalies = { ...demoAnomalySettings(lake.ledger.lastDay), downloadFloorBytes: 2 * d.bytes, downloadFloorObjects: 2 * d.objects };
+    const rows = savedRows(SAVED.anomalies, await runSavedQuery(lake.engine, SAVED.anomalies, period, { ...DEFAULT_OPTIONS, anomalies }));
+    const download = rows.filter((r) => r.kind === "download" && r.principal_arn === d.iamPrincipalArn);
+    expect(download.map((r) => [r.day, r.severity, r.measured, r.objects])).toEqual([[d.day, "medium", d.bytes, d.objects]]);
+  });
+
+  it("names the stolen role's new network and its first use of the CLI through another engine", async () => {
+    const d = lake.ledger.directDownload!;
+    const network = `${d.sourceIp.split(".").slice(0, 3).join(".")}.0/24`;
+    const origins = (await findings()).filter((r) => r.kind === "origin" && r.principal_arn === d.iamPrincipalArn && r.day === d.day);
+    expect(origins.map((r) => [r.subject, r.severity, r.engine, r.calls]).sort()).toEqual([
+      [network, "medium", "cli", d.objects],
+      ["client:cli", "high", "cli", d.objects],
+    ]);
+  });
+
+  it("raises nothing on the other engines' normal reads: every finding from another engine is the download's", async () => {
+    const d = lake.ledger.directDownload!;
+    const rows = (await findings()).filter((r) => !(r.principal_arn === d.iamPrincipalArn && r.day === d.day));
+    expect(rows.filter((r) => r.engine !== "athena").map((r) => [r.kind, r.day, r.principal_arn, r.subject])).toEqual([]);
+    // The roles that read only outside Athena (the Glue job, Redshift Spectrum, EMR, Lake Formation's) have no finding at all.
+    const athena = new Set(lake.ledger.queries.map((q) => q.iamPrincipalArn));
+    const outsideOnly = new Set(
+      lake.ledger.access.filter((a) => a.countedByAudit && !athena.has(a.iamPrincipalArn)).map((a) => a.iamPrincipalArn),
+    );
+    expect(outsideOnly.size, "the ledger's roles reading only outside Athena").toBeGreaterThanOrEqual(4);
+    expect(rows.filter((r) => outsideOnly.has(r.principal_arn))).toEqual([]);
   });
 });

@@ -37,6 +37,13 @@ function row(kind: AnomalyRow["kind"], fields: Partial<AnomalyRow>): AnomalyRow 
     example_query_id: `q-${kind}`,
     human: true,
     coverage: "complete",
+    engine: "athena",
+    calls: 0,
+    objects: null,
+    baseline_objects: null,
+    peak: null,
+    networks: null,
+    new_networks: null,
     ...fields,
   };
 }
@@ -148,6 +155,67 @@ describe("a finding in words", () => {
       row("exfiltration", { subject: "select-star:sales.orders", measured: 150 * GIB, human: false }),
       "An unfiltered SELECT * of sales.orders scanned 150.0 GiB, a query this service had not run before.",
     ],
+    [
+      "volume, catalog calls by another engine",
+      row("volume", { subject: "calls", measured: 1200, baseline: 40, engine: "glue-etl", calls: 1200, queries: 0, human: false }),
+      "Made 1,200 calls to the catalog with glue-etl in one day, against a median of 40 calls a day over the previous weeks (30.0×).",
+    ],
+    [
+      "reach, by another engine's catalog reads",
+      row("reach", { subject: "hr.salaries", queries: 0, calls: 2, engine: "emr", human: false }),
+      "First read of hr.salaries, which this service had not read in the retained history (2 calls by emr).",
+    ],
+    [
+      "reach, by queries and catalog reads",
+      row("reach", { subject: "hr", queries: 3, calls: 1, engine: "athena, cli" }),
+      "First read of hr, which this person had not read in the retained history (3 queries and 1 call by cli).",
+    ],
+    [
+      "origin, a client of another engine",
+      row("origin", { subject: "client:cli", queries: 0, calls: 400, engine: "cli", human: false }),
+      "First use of the cli client by this service (400 calls by cli).",
+    ],
+    [
+      "download, against a baseline of none, from a new network",
+      row("download", {
+        subject: "finance.ledger",
+        measured: 30 * GIB,
+        objects: 400,
+        calls: 400,
+        queries: 0,
+        engine: "cli",
+        baseline: 0,
+        spread: 0,
+        baseline_objects: 0,
+        peak: 0,
+        networks: "45.155.204.0/24",
+        new_networks: "45.155.204.0/24",
+        human: false,
+      }),
+      "Read 30.0 GiB in 400 objects of finance.ledger straight from S3 with cli from 45.155.204.0/24, a network this service " +
+        "had never used, against a median of 0 B and 0 objects a day over the previous weeks (busiest day 0 B).",
+    ],
+    [
+      "download, above its own baseline, from known networks",
+      row("download", {
+        subject: "sales.orders, sales.customers",
+        measured: 12 * GIB,
+        objects: 900,
+        engine: "sdk",
+        baseline: GIB,
+        baseline_objects: 80,
+        peak: 2 * GIB,
+        networks: "198.51.100.0/24",
+      }),
+      "Read 12.0 GiB in 900 objects of sales.orders, sales.customers straight from S3 with sdk from 198.51.100.0/24, against a " +
+        "median of 1.0 GiB and 80 objects a day over the previous weeks (busiest day 2.0 GiB).",
+    ],
+    [
+      "download, a principal the lake has never seen",
+      row("download", { subject: "bucket/ring.txt", measured: 178, objects: 1, engine: "cli", networks: "1.2.3.0/24", human: false }),
+      "Read 178 B in 1 object of bucket/ring.txt straight from S3 with cli from 1.2.3.0/24; the first direct reads by a " +
+        "principal not seen in the retained history, so there is no baseline to compare with.",
+    ],
   ])("%s", (_case, finding, sentence) => expect(explainAnomaly(finding)).toBe(sentence));
 });
 
@@ -240,9 +308,10 @@ describe("the anomalies page", () => {
     const [main] = page([PROBING, VOLUME_BYTES]).tables;
     expect(main.rows.map((r) => r[1])).toEqual(["high", "medium"]);
     expect(main.notes).toEqual([
-      "**Volume**: a day whose bytes scanned or query count is at least `volumeMads` scaled median absolute deviations above " +
-        "the principal's median day of the previous `baselineDays` days (a day without queries counts as zero), at least " +
-        "`volumeRatio` times the busiest of those days, and at least `volumeFloorBytes` or `volumeFloorQueries` queries.",
+      "**Volume**: a day whose bytes scanned, query count or catalog calls (Glue, Lake Formation) is at least `volumeMads` " +
+        "scaled median absolute deviations above the principal's median day of the previous `baselineDays` days (a day without " +
+        "queries counts as zero), at least `volumeRatio` times the busiest of those days, and at least `volumeFloorBytes`, " +
+        "`volumeFloorQueries` queries or `volumeFloorCalls` calls.",
       "**Probing**: at least `probingFailures` access-denied or not-found failures by one principal in one hour (UTC).",
     ]);
     expect(page([PROBING, VOLUME_BYTES]).context).toHaveLength(1);
@@ -262,6 +331,9 @@ describe("the anomalies page", () => {
       volumeRatio: 3,
       volumeFloorBytes: 10 * GIB,
       volumeFloorQueries: 50,
+      volumeFloorCalls: 500,
+      downloadFloorBytes: 2 * GIB,
+      downloadFloorObjects: 100,
       minHistoryDays: 14,
       lookbackDays: 90,
       sensitive: ["hr", "sales.customers"],
@@ -273,7 +345,7 @@ describe("the anomalies page", () => {
     const model = page([], { redact: true, anomalies: settings });
     expect(model.context).toEqual([
       "None found: no principal's activity in the period was unusual by any of the kinds checked, " +
-        "volume, reach, origin, time, probing and exfiltration (each explained under the table). " +
+        "volume, reach, origin, time, probing, exfiltration and download (each explained under the table). " +
         "A principal is judged only once it has history: first-time kinds after `minHistoryDays`, volume after `baselineDays` of it.",
     ]);
     expect(model.chart).toBeUndefined();
@@ -281,20 +353,28 @@ describe("the anomalies page", () => {
     expect(model.tables[0].rows).toEqual([]);
     expect(model.tables[0].empty).toBe("No findings in this period.");
     expect(model.tables[0].notes).toEqual([
-      "**Volume**: a day whose bytes scanned or query count is at least `volumeMads` (6) scaled median absolute deviations above " +
-        "the principal's median day of the previous `baselineDays` (28) days (a day without queries counts as zero), at least " +
-        "`volumeRatio` (3) times the busiest of those days, and at least `volumeFloorBytes` (10.0 GiB) or " +
-        "`volumeFloorQueries` (50) queries.",
-      "**Reach**: a first read of a database, or of a table in a database it read before, since `lookbackDays` (90) days before " +
+      "**Volume**: a day whose bytes scanned, query count or catalog calls (Glue, Lake Formation) is at least `volumeMads` (6) " +
+        "scaled median absolute deviations above the principal's median day of the previous `baselineDays` (28) days (a day " +
+        "without queries counts as zero), at least `volumeRatio` (3) times the busiest of those days, and at least " +
+        "`volumeFloorBytes` (10.0 GiB), `volumeFloorQueries` (50) queries or `volumeFloorCalls` (500) calls.",
+      "**Reach**: a first read of a database, or of a table in a database it read before, by a query or another engine's " +
+        "catalog read (Glue, Lake Formation), since `lookbackDays` (90) days before " +
         "the period, once it has been seen for `minHistoryDays` (14) days; high when `sensitive` (hr, sales.customers) lists it " +
         "or its database, and none from the day `announcements` (finance from 2026-10-05) names it.",
       "**Origin**: a first call from a network (an IPv4 /24, or the AWS service CloudTrail names) or with a client family, " +
-        "since `lookbackDays` (90) days before the period, once it has been seen for `minHistoryDays` (14) days.",
+        "since `lookbackDays` (90) days before the period, once it has been seen for `minHistoryDays` (14) days; another " +
+        "engine's client once the principal has read through other engines that long.",
       "**Time**: activity in an hour (UTC) at least three hours from every hour the principal was active since `lookbackDays` (90) " +
         "days before the period, once it has been seen for `minHistoryDays` (14) days.",
       "**Probing**: at least `probingFailures` (5) access-denied or not-found failures by one principal in one hour (UTC).",
       "**Exfiltration**: UNLOAD or CREATE TABLE AS writing to a bucket `knownBuckets` (none set) does not list, or a first " +
         "unfiltered `SELECT *` of a table that scanned at least `largeScanBytes` (100.0 GiB).",
+      "**Download**: S3 objects read straight from the lake's buckets by any engine but Athena's queries (where the trail " +
+        "records S3 data events): a day's bytes or objects judged as volume is, from `downloadFloorBytes` (2.0 GiB) or " +
+        "`downloadFloorObjects` (100) objects, against the principal's own days (none counted as zero from its first evidence " +
+        "of any kind); or reads from a network it never used, since `lookbackDays` (90) days before the period, once it has " +
+        "been seen for `minHistoryDays` (14) days; or, medium, the first reads of a principal not seen in that time, once the " +
+        "lake holds `minHistoryDays` (14) days of evidence.",
     ]);
   });
 });

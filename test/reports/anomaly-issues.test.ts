@@ -6,7 +6,7 @@ import { Command } from "commander";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { registerReportCommands } from "../../cli/report-commands";
 import { ANOMALY_LABEL, AnomalySyncOptions, syncAnomalyIssues } from "../../reports/issues/anomalies";
-import { anomalySummary } from "../../reports/issues/anomaly-render";
+import { anomalySummary, renderAnomalyIssue } from "../../reports/issues/anomaly-render";
 import { PermissionGap, readFindingsFile, toAnomaly } from "../../reports/issues/findings";
 import { LABEL } from "../../reports/issues/plan";
 import { syncIssues } from "../../reports/issues/sync";
@@ -29,6 +29,13 @@ const finding = (extra: Partial<Anomaly> = {}): Anomaly => ({
   exampleQueryId: "5f1e2d3c-0000-4000-8000-000000000001",
   human: false,
   coverage: "partial",
+  engine: "athena",
+  calls: 0,
+  objects: null,
+  baselineObjects: null,
+  peak: null,
+  networks: null,
+  newNetworks: null,
   ...extra,
 });
 const ORIGIN = finding();
@@ -209,6 +216,44 @@ describe("anomaly issues", () => {
     expect([open().length, second.deferred]).toEqual([3, []]);
   });
 
+  it("says what a direct download read, how much, by which engine and from where, and what normal was", () => {
+    const download = finding({
+      kind: "download",
+      subject: "finance.ledger",
+      measured: 30 * 1024 ** 3,
+      baseline: 0,
+      spread: 0,
+      peak: 0,
+      baselineObjects: 0,
+      objects: 400,
+      calls: 400,
+      queries: 0,
+      engine: "cli",
+      networks: "45.155.204.0/24",
+      newNetworks: "45.155.204.0/24",
+      exampleQueryId: null,
+      coverage: "complete",
+    });
+    const { title, body } = renderAnomalyIssue(download, 14);
+    expect(title).toBe("Anomaly (high): download by reporting-app on 2026-10-30 (finance.ledger)");
+    expect(body).toContain(explainAnomaly(download));
+    for (const row of [
+      "| What | download, finance.ledger |",
+      "| Measured | 30.0 GiB |",
+      "| Normal | median 0 B and 0 objects a day, busiest day 0 B, typical deviation 0 B |",
+      "| Engines | cli |",
+      "| Other engines' calls | 400 |",
+      "| Objects read | 400 |",
+      "| From | 45.155.204.0/24 |",
+    ])
+      expect(body).toContain(row);
+    expect(body).toContain("**What to do**: ask the owner whether a job or a person of theirs copied these objects");
+    // Athena's own findings read as before: no rows for other engines' evidence.
+    expect(renderAnomalyIssue(ORIGIN, 14).body).not.toMatch(/Engines|Other engines|Objects read|\| From/);
+    const unseen = renderAnomalyIssue({ ...download, baseline: null, newNetworks: null }, 14).body;
+    expect(unseen).toContain("| Normal | none: a principal not seen in the retained history |");
+  });
+
   it("lists the alerted findings in the job summary, one line each", () => {
     expect(anomalySummary([VOLUME, ORIGIN], { from: "2026-10-18", to: "2026-10-31" }, "main")).toBe(
       [
@@ -243,7 +288,7 @@ describe("anomaly findings files and the command", () => {
     const cases: [unknown, string][] = [
       [[ORIGIN, { ...ORIGIN, severity: "critical" }], '[1]: severity must be high, medium or low, got "critical"'],
       [[{ ...ORIGIN, human: "yes" }], '[0]: human must be true or false, got "yes"'],
-      [[{ ...ORIGIN, kind: "weird" }], '[0]: kind must be volume, reach, origin, time, probing or exfiltration, got "weird"'],
+      [[{ ...ORIGIN, kind: "weird" }], '[0]: kind must be volume, reach, origin, time, probing, exfiltration or download, got "weird"'],
       [[{ ...ORIGIN, day: undefined }], "[0]: day must be text, got undefined"],
       [[{ ...ORIGIN, measured: "lots" }], '[0]: measured must be a number, got "lots"'],
       [[42], "[0]: expected an object"],

@@ -33,7 +33,7 @@ export function hostileGaps(value: string): [string, PermissionGap[]] {
   return [arn, [gap("database", value), gap("table", `${value}.${value}`), gap("workgroup", value)]];
 }
 
-/** A high anomaly whose principal, subject and example query id carry the value. */
+/** A high anomaly whose principal, subject, example query id, engine and networks carry the value. */
 export function hostileFinding(value: string): Anomaly {
   return {
     day: "2026-10-30",
@@ -49,6 +49,14 @@ export function hostileFinding(value: string): Anomaly {
     exampleQueryId: value,
     human: true,
     coverage: "partial",
+    // Other engines' evidence shows in the issue too: the engine and the networks are the lake's text.
+    engine: value,
+    calls: 3,
+    objects: null,
+    baselineObjects: null,
+    peak: null,
+    networks: value,
+    newNetworks: null,
   };
 }
 
