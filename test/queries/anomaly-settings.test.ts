@@ -17,6 +17,9 @@ describe("anomaly settings", () => {
     [{ volumeMad: 8 }, "unknown setting volumeMad"],
     [{ volumeMads: "8" }, 'volumeMads must be a positive number, got "8"'],
     [{ baselineDays: 0 }, "baselineDays must be a positive number, got 0"],
+    [{ downloadFloorObjects: -1 }, "downloadFloorObjects must be a positive number, got -1"],
+    [{ downloadFloorBytes: "1 GiB" }, 'downloadFloorBytes must be a positive number, got "1 GiB"'],
+    [{ volumeFloorCalls: null }, "volumeFloorCalls must be a positive number, got null"],
     [{ sensitive: "hr" }, "sensitive must be a list of a database or database.table (lower case)"],
     [{ sensitive: ["HR"] }, 'sensitive[0] must be a database or database.table (lower case), got "HR"'],
     [{ knownBuckets: ["s3://northwind-lake"] }, 'knownBuckets[0] must be an S3 bucket name, got "s3://northwind-lake"'],
@@ -45,6 +48,20 @@ describe("anomaly settings", () => {
       sensitive: ",hr,finance.ledger,",
       announced: ",clickstream@2026-10-06,",
       known_buckets: ",,",
+    });
+  });
+
+  it("give the direct-download floors and the catalog-call floor their defaults, or the file's values", () => {
+    expect(anomalyParameters({ from: "2026-08-03", to: "2026-10-31" }, DEFAULT_ANOMALY_SETTINGS)).toMatchObject({
+      download_floor_bytes: 1024 ** 3,
+      download_floor_objects: 100,
+      volume_floor_calls: 500,
+    });
+    const s = anomalySettings({ downloadFloorBytes: 5 * 1024 ** 3, downloadFloorObjects: 20, volumeFloorCalls: 2000 });
+    expect(anomalyParameters({ from: "2026-08-03", to: "2026-10-31" }, s)).toMatchObject({
+      download_floor_bytes: 5 * 1024 ** 3,
+      download_floor_objects: 20,
+      volume_floor_calls: 2000,
     });
   });
 });
