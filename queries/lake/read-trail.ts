@@ -60,13 +60,26 @@ function athenaOwnCall(name: string, bytes: Buffer, after: number, end: number):
   return bytes.subarray(regionEnd + 1, regionEnd + 1 + ATHENA_ADDRESS.length).equals(ATHENA_ADDRESS);
 }
 
+/** The keys of each object access_join.sql reads, and no more (test/queries/access-reading.test.ts holds the SQL to them). */
+const REQUEST_KEYS = ["auditContext", "name", "databaseName", "tableName", "tableArn", "bucketName", "key"];
+const ADDITIONAL_KEYS = ["requesterService", "bytesTransferredOut"];
+
+/** `value`'s `keys`, when it is an object; the value itself otherwise (the SQL then finds nothing in it, as before). */
+function only(value: unknown, keys: readonly string[]): unknown {
+  if (!isRecord(value)) return value;
+  const kept: Record<string, unknown> = {};
+  for (const key of keys) if (key in value) kept[key] = value[key];
+  return kept;
+}
+
 /**
- * What access_join.sql reads of a record, and no more: catalog and object reads are most of a
- * lake's trail, and the engine reads each kept line once per join. (A test holds the SQL to it.)
+ * What access_join.sql reads of a record: catalog and object reads are most of a lake's trail, and
+ * the engine reads each kept line again for every query of the join.
  */
 function accessFields(record: Record<string, unknown>): Record<string, unknown> {
   const identity = isRecord(record.userIdentity) ? record.userIdentity : undefined;
   const context = identity && isRecord(identity.sessionContext) ? identity.sessionContext : undefined;
+  const issuer = context && isRecord(context.sessionIssuer) ? context.sessionIssuer : undefined;
   return {
     eventTime: record.eventTime,
     eventSource: record.eventSource,
@@ -75,15 +88,15 @@ function accessFields(record: Record<string, unknown>): Record<string, unknown> 
     sourceIPAddress: record.sourceIPAddress,
     userAgent: record.userAgent,
     errorCode: record.errorCode,
-    requestParameters: record.requestParameters,
-    additionalEventData: record.additionalEventData,
+    requestParameters: only(record.requestParameters, REQUEST_KEYS),
+    additionalEventData: only(record.additionalEventData, ADDITIONAL_KEYS),
     eventID: record.eventID,
     recipientAccountId: record.recipientAccountId,
     userIdentity: identity && {
       type: identity.type,
       arn: identity.arn,
       invokedBy: identity.invokedBy,
-      sessionContext: context && { sessionIssuer: context.sessionIssuer },
+      sessionContext: context && { sessionIssuer: issuer ? { arn: issuer.arn } : context.sessionIssuer },
     },
   };
 }
