@@ -9,6 +9,8 @@ import { joinDayEmbedded, JoinSummary } from "../queries/join/embedded";
 export interface JoinRun {
   openMs: number;
   joinMs: number;
+  /** CPU time (user + system, every thread of the process) of open and join, ms. */
+  cpuMs: number;
   summary: JoinSummary;
   /** Peak resident set of this process, bytes. */
   maxRss: number;
@@ -17,11 +19,19 @@ export interface JoinRun {
 async function main(): Promise<void> {
   const [lake, day, region] = process.argv.slice(2);
   const started = performance.now();
+  const cpuStart = process.cpuUsage();
   const engine = await DuckDbEngine.open({ root: lake });
   const opened = performance.now();
   try {
     const summary = await joinDayEmbedded(engine, day, region);
-    const run: JoinRun = { openMs: opened - started, joinMs: performance.now() - opened, summary, maxRss: 0 };
+    const cpu = process.cpuUsage(cpuStart);
+    const run: JoinRun = {
+      openMs: opened - started,
+      joinMs: performance.now() - opened,
+      cpuMs: (cpu.user + cpu.system) / 1000,
+      summary,
+      maxRss: 0,
+    };
     run.maxRss = process.resourceUsage().maxRSS * 1024;
     process.send?.(run);
   } finally {

@@ -115,28 +115,23 @@ export async function joinDayEmbedded(
     const file = pendingFile(partition);
     const accessFile = pendingFile(accessPartition);
     pending.push(file, accessFile);
-    const tables = {
-      history: historySql(history.outputs),
-      cloudtrail: cloudTrailLinesSql(cloudTrail.outputs),
-      // The access join maps S3 reads to tables by the grants snapshots' locations.
-      grants: grantsSql(grantsFiles(lake)),
-    };
-    const counts = await engine.withTables(tables, async (scoped) => {
+    // Each join reads only its own lane of the kept records: Athena's starts, or the other reads.
+    const eventsTables = { history: historySql(history.outputs), cloudtrail: cloudTrailLinesSql(cloudTrail.lanes[0]) };
+    // The access join maps S3 reads to tables by the grants snapshots' locations.
+    const accessTables = { cloudtrail: cloudTrailLinesSql(cloudTrail.lanes[1]), grants: grantsSql(grantsFiles(lake)) };
+    const events = await engine.withTables(eventsTables, async (scoped) => {
       const rows = await scoped.writeParquet(eventsJoinSql(options), parameters, EVENTS.columns.map(sqlName), file, "events_join");
       const tally = await scoped.run(
         "SELECT count_if(NOT attributed) AS unattributed, count_if(NOT in_history) AS without_history FROM read_parquet(:file)",
         { file },
       );
-      const access = await scoped.writeParquet(
-        accessJoinSql(),
-        accessJoinParameters(day, region),
-        ACCESS.columns.map(sqlName),
-        accessFile,
-        "access_join",
-      );
       const t = tally.rows[0];
-      return { rows, access, unattributed: Number(t.unattributed ?? 0), withoutHistory: Number(t.without_history ?? 0) };
+      return { rows, unattributed: Number(t.unattributed ?? 0), withoutHistory: Number(t.without_history ?? 0) };
     });
+    const access = await engine.withTables(accessTables, (scoped) =>
+      scoped.writeParquet(accessJoinSql(), accessJoinParameters(day, region), ACCESS.columns.map(sqlName), accessFile, "access_join"),
+    );
+    const counts = { ...events, access };
     // A join of no rows still wrote its (empty) file: it goes before the commit, which then leaves no folder.
     if (counts.rows === 0) fs.rmSync(file, { force: true });
     if (counts.access === 0) fs.rmSync(accessFile, { force: true });

@@ -44,8 +44,8 @@ export interface FileOutcome {
   bad: Omit<Problem, "file">[];
   /** Remarks that cost no record (garbage after the gzip data, a byte-order mark). */
   remarks: string[];
-  /** The copy of its kept records the engine reads (absent when none were kept). */
-  copy?: string;
+  /** Per lane (read-files.ts), the copy of its kept records the engine reads (absent when none were kept). */
+  copies?: (string | undefined)[];
 }
 
 export function skippedFile(file: string, reason: string): FileOutcome {

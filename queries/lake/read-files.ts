@@ -1,7 +1,8 @@
 /**
  * Reading a day's files of one table, each once, streaming: a file that cannot be read is skipped
  * and named, a file's bad records are skipped and counted, and its good records go to JSON-lines
- * copies in `scratch` (copies.ts), which are what the engine reads.
+ * copies in `scratch` (copies.ts), which are what the engine reads. A reader may sort records into
+ * lanes, each with copies of its own, so a query reads only the lane it needs.
  */
 import * as path from "node:path";
 import { mapLimit } from "../concurrency";
@@ -24,13 +25,15 @@ export interface ReadOptions {
 
 export interface DayFiles {
   check: CheckedFiles;
-  /** The copies, in input order, for the engine. */
+  /** The first lane's copies, in input order, for the engine. */
   outputs: string[];
+  /** Every lane's copies, in the order the lanes were named. */
+  lanes: string[][];
 }
 
-/** Reads one file's decompressed bytes into `kept`. */
+/** Reads one file's decompressed bytes into its lanes. */
 export interface FileReader extends ChunkReader {
-  readonly kept: KeptLines;
+  readonly lanes: readonly KeptLines[];
   /** Records read that were not kept, with where and why. */
   readonly bad: Omit<Problem, "file">[];
   /** Records read and not skipped (kept, or of no use to the join). */
@@ -42,57 +45,61 @@ export interface FileReader extends ChunkReader {
   unsure?(): boolean;
 }
 
-/** Ways to read a file, tried in turn while one is unsure. */
-export type ReaderFactory = (kept: KeptLines) => FileReader;
+/** Ways to read a file, tried in turn while one is unsure; `lanes` in the order readDayFiles names them. */
+export type ReaderFactory = (lanes: KeptLines[]) => FileReader;
 
-/** What reading a file gave, and its records still held in memory (see copies.ts). */
-type FileRead = FileOutcome & { text?: string };
+/** What reading a file gave, and per lane its records still held in memory (see copies.ts). */
+type FileRead = FileOutcome & { texts?: (string | undefined)[] };
 
-async function readOne(file: string, copy: string, options: ReadOptions, readers: readonly ReaderFactory[]): Promise<FileRead> {
+const discard = (reader: FileReader | undefined) => reader?.lanes.forEach((lane) => lane.discard());
+
+async function readOne(file: string, copies: string[], options: ReadOptions, readers: readonly ReaderFactory[]): Promise<FileRead> {
   const link = symlinkProblem(options.root, file);
   if (link) return skippedFile(file, link);
   let current: FileReader | undefined;
   try {
     for (const [attempt, reader] of readers.entries()) {
       const inflated = await inflateFile(file, () => {
-        current?.kept.discard();
-        current = reader(new KeptLines(copy));
+        discard(current);
+        current = reader(copies.map((copy) => new KeptLines(copy)));
         return current;
       });
       const read = inflated.reader;
       const frame = read.end();
       const retry = attempt < readers.length - 1 && read.unsure?.() === true;
-      if (frame || retry) read.kept.discard();
+      if (frame || retry) discard(read);
       if (retry) continue;
       if (frame) return skippedFile(file, frame);
       const remarks = [
         ...(inflated.garbageBytes ? [`${inflated.garbageBytes} bytes of garbage after the gzip data ignored`] : []),
         ...(read.hadBom() ? ["UTF-8 byte-order mark ignored"] : []),
       ];
-      return { file, records: read.records(), bad: read.bad, remarks, ...read.kept.close() };
+      const closed = read.lanes.map((lane) => lane.close());
+      return { file, records: read.records(), bad: read.bad, remarks, copies: closed.map((c) => c.copy), texts: closed.map((c) => c.text) };
     }
     throw new Error("no reader given");
   } catch (error) {
-    current?.kept.discard();
+    discard(current);
     if (!(error instanceof UnreadableFile)) throw error;
     return skippedFile(file, error.message);
   }
 }
 
-/** Reads `files` of `table`; the copies and what was found, in input order. */
+/** Reads `files` into copies in a folder per lane (a table's name); the copies and what was found, in input order. */
 export async function readDayFiles(
   files: readonly string[],
   options: ReadOptions,
-  table: string,
+  lanes: readonly string[],
   readers: readonly ReaderFactory[],
 ): Promise<DayFiles> {
-  const folders = new FolderCopies();
+  const folders = lanes.map(() => new FolderCopies());
   const outcomes = await mapLimit(files, options.concurrency ?? DEFAULT_CONCURRENCY, async (file, index) => {
-    const copy = path.join(options.scratch, table, path.relative(options.root, file)).replace(/\.gz$/, "");
-    const { text, ...outcome } = await readOne(file, copy, options, readers);
-    folders.put(index, path.dirname(copy), text);
+    const relative = path.relative(options.root, file).replace(/\.gz$/, "");
+    const copies = lanes.map((lane) => path.join(options.scratch, lane, relative));
+    const { texts, ...outcome } = await readOne(file, copies, options, readers);
+    copies.forEach((copy, lane) => folders[lane].put(index, path.dirname(copy), texts?.[lane]));
     return outcome;
   });
-  const spilled = outcomes.flatMap((o) => (o.copy ? [o.copy] : []));
-  return { check: tally(outcomes), outputs: [...folders.close(), ...spilled] };
+  const outputs = folders.map((folder, lane) => [...folder.close(), ...outcomes.flatMap((o) => o.copies?.[lane] ?? [])]);
+  return { check: tally(outcomes), outputs: outputs[0], lanes: outputs };
 }

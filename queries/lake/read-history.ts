@@ -50,6 +50,10 @@ class HistoryFileReader implements FileReader {
 
   constructor(readonly kept: KeptLines) {}
 
+  get lanes(): readonly KeptLines[] {
+    return [this.kept];
+  }
+
   records(): number {
     return this.kept.count;
   }
@@ -92,5 +96,5 @@ class HistoryFileReader implements FileReader {
 }
 
 export function readHistory(files: readonly string[], options: ReadOptions): Promise<DayFiles> {
-  return readDayFiles(files, options, "history", [(kept) => new HistoryFileReader(kept)]);
+  return readDayFiles(files, options, ["history"], [([kept]) => new HistoryFileReader(kept)]);
 }

@@ -19,7 +19,7 @@ import { TrailScanner, TrailScannerEvents } from "./trail-scanner";
 import { catalogReadValuesProblem, surrogateProblem, trailValuesProblem } from "./values";
 
 /** Bytes a wanted record must contain (one of them); a `\u` escape could spell a name any way, so it is parsed too. */
-const NEEDLES = [
+const SCANNER_NEEDLES = [
   Buffer.from("StartQueryExecution"),
   Buffer.from("glue.amazonaws.com"),
   Buffer.from("lakeformation.amazonaws.com"),
@@ -40,6 +40,67 @@ const CATALOG_READS = new Set([
   "GetDatabases",
 ]);
 
+/** The event names the joins read: the fast path hands on records so named, and those with an escape. */
+const EVENT_NAMES: ReadonlySet<string> = new Set(["StartQueryExecution", ...CATALOG_READS, "GetDataAccess", "GetObject"]);
+const ESCAPE = [Buffer.from("\\u")];
+
+const REGION_KEY = Buffer.from(',"awsRegion":"');
+const ATHENA_ADDRESS = Buffer.from(',"sourceIPAddress":"athena.amazonaws.com"');
+
+/**
+ * A catalog or object read Athena made while running a query, told from the bytes CloudTrail writes
+ * after the event name (`,"awsRegion":"…","sourceIPAddress":"athena.amazonaws.com"`): access_join.sql
+ * leaves every such call out, and they are most of a lake's reads, so they are not parsed. A record
+ * laid out otherwise is parsed and judged by the SQL as before.
+ */
+function athenaOwnCall(name: string, bytes: Buffer, after: number, end: number): boolean {
+  if (name === "StartQueryExecution" || !bytes.subarray(after, after + REGION_KEY.length).equals(REGION_KEY)) return false;
+  const regionEnd = bytes.indexOf(0x22, after + REGION_KEY.length);
+  if (regionEnd === -1 || regionEnd + ATHENA_ADDRESS.length > end) return false;
+  return bytes.subarray(regionEnd + 1, regionEnd + 1 + ATHENA_ADDRESS.length).equals(ATHENA_ADDRESS);
+}
+
+/** The keys of each object access_join.sql reads, and no more (test/queries/access-reading.test.ts holds the SQL to them). */
+const REQUEST_KEYS = ["auditContext", "name", "databaseName", "tableName", "tableArn", "bucketName", "key"];
+const ADDITIONAL_KEYS = ["requesterService", "bytesTransferredOut"];
+
+/** `value`'s `keys`, when it is an object; the value itself otherwise (the SQL then finds nothing in it, as before). */
+function only(value: unknown, keys: readonly string[]): unknown {
+  if (!isRecord(value)) return value;
+  const kept: Record<string, unknown> = {};
+  for (const key of keys) if (key in value) kept[key] = value[key];
+  return kept;
+}
+
+/**
+ * What access_join.sql reads of a record: catalog and object reads are most of a lake's trail, and
+ * the engine reads each kept line again for every query of the join.
+ */
+function accessFields(record: Record<string, unknown>): Record<string, unknown> {
+  const identity = isRecord(record.userIdentity) ? record.userIdentity : undefined;
+  const context = identity && isRecord(identity.sessionContext) ? identity.sessionContext : undefined;
+  const issuer = context && isRecord(context.sessionIssuer) ? context.sessionIssuer : undefined;
+  return {
+    eventTime: record.eventTime,
+    eventSource: record.eventSource,
+    eventName: record.eventName,
+    awsRegion: record.awsRegion,
+    sourceIPAddress: record.sourceIPAddress,
+    userAgent: record.userAgent,
+    errorCode: record.errorCode,
+    requestParameters: only(record.requestParameters, REQUEST_KEYS),
+    additionalEventData: only(record.additionalEventData, ADDITIONAL_KEYS),
+    eventID: record.eventID,
+    recipientAccountId: record.recipientAccountId,
+    userIdentity: identity && {
+      type: identity.type,
+      arn: identity.arn,
+      invokedBy: identity.invokedBy,
+      sessionContext: context && { sessionIssuer: issuer ? { arn: issuer.arn } : context.sessionIssuer },
+    },
+  };
+}
+
 /** Which join a record serves: events (Athena's starts), access (reads by other engines), or none. */
 function wantedFor(record: Record<string, unknown>): "events" | "access" | undefined {
   if (record.eventName === "StartQueryExecution" && record.eventSource === "athena.amazonaws.com") return "events";
@@ -51,7 +112,13 @@ function wantedFor(record: Record<string, unknown>): "events" | "access" | undef
 }
 
 /** Why a record cannot be kept; undefined when it is kept (perhaps repaired) or of no use to the join. */
-function recordProblem(bytes: Buffer, kept: KeptLines): string | undefined {
+/** Where kept records go: Athena's starts for the events join, other reads for the access join. */
+interface TrailLanes {
+  events: KeptLines;
+  access: KeptLines;
+}
+
+function recordProblem(bytes: Buffer, kept: TrailLanes): string | undefined {
   if (!isUtf8(bytes)) return "not valid UTF-8";
   const text = bytes.toString("utf8");
   const parsed = parseJson(text);
@@ -67,21 +134,25 @@ function recordProblem(bytes: Buffer, kept: KeptLines): string | undefined {
   const verdict = repairCloudTrail(record);
   const values = wanted === "events" ? trailValuesProblem(record) : catalogReadValuesProblem(record);
   const reason = verdict.problem ?? fieldsProblem(record, CLOUDTRAIL.columns) ?? values;
+  if (reason) return reason;
   // As history keeps its lines (read-history.ts): the record's own text, unless repaired or spread
   // over lines (a pretty-printed file), which a JSON-lines copy cannot hold.
-  if (!reason) kept.add(verdict.repaired || /[\r\n]/.test(text) ? JSON.stringify(record) : text.trim());
-  return reason;
+  if (wanted === "access") kept.access.add(JSON.stringify(accessFields(record)));
+  else kept.events.add(verdict.repaired || text.includes("\n") || text.includes("\r") ? JSON.stringify(record) : text.trim());
+  return undefined;
 }
 
 class TrailFileReader implements FileReader, TrailScannerEvents {
   readonly bad: { record: number; reason: string }[] = [];
   private readonly scan: TrailScanner | TrailSplitter;
+  private readonly kept: TrailLanes;
 
   constructor(
-    readonly kept: KeptLines,
+    readonly lanes: readonly KeptLines[],
     fast: boolean,
   ) {
-    this.scan = fast ? new TrailSplitter(NEEDLES, this) : new TrailScanner(NEEDLES, this);
+    this.kept = { events: lanes[0], access: lanes[1] };
+    this.scan = fast ? new TrailSplitter(ESCAPE, this, EVENT_NAMES, athenaOwnCall) : new TrailScanner(SCANNER_NEEDLES, this);
   }
 
   record(bytes: Buffer, position: number): void {
@@ -114,9 +185,12 @@ class TrailFileReader implements FileReader, TrailScannerEvents {
   }
 }
 
+/** A day's CloudTrail: `outputs` (the first lane) holds Athena's starts, `lanes[1]` the other reads of the lake. */
 export function readCloudTrail(files: readonly string[], options: ReadOptions): Promise<DayFiles> {
-  return readDayFiles(files, options, "cloudtrail", [
-    (kept) => new TrailFileReader(kept, true),
-    (kept) => new TrailFileReader(kept, false),
-  ]);
+  return readDayFiles(
+    files,
+    options,
+    ["cloudtrail", "cloudtrail-access"],
+    [(lanes) => new TrailFileReader(lanes, true), (lanes) => new TrailFileReader(lanes, false)],
+  );
 }

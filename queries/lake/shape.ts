@@ -58,10 +58,21 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object" && !Array.isArray(value);
 }
 
+/** CloudTrail's form `YYYY-MM-DDTHH:MM:SSZ`, years 1000 on (Date.UTC reads 0-99 as 19xx), each field in range but the day. */
+const CLOUDTRAIL_TIME = /^[1-9]\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\dZ$/;
+
+/** Whether `value` is a CloudTrail time that needs no repair: most records' are, and parsing each costs. */
+function isCloudTrailTime(value: unknown): boolean {
+  if (typeof value !== "string" || !CLOUDTRAIL_TIME.test(value)) return false;
+  const [year, month, day] = [Number(value.slice(0, 4)), Number(value.slice(5, 7)), Number(value.slice(8, 10))];
+  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
 /** Rewrites `holder[key]` to `format(instant)` when it encodes one differently; a problem when it encodes none. */
 function repairTime(holder: Record<string, unknown>, key: string, at: string, format: (iso: string) => string): Verdict {
   const value = holder[key];
   if (value === undefined || value === null) return {};
+  if (format === cloudTrailTime && isCloudTrailTime(value)) return {};
   let iso: string;
   try {
     iso = format(toIsoTimestamp(value));
@@ -72,6 +83,8 @@ function repairTime(holder: Record<string, unknown>, key: string, at: string, fo
   holder[key] = iso;
   return { repaired: true };
 }
+
+const cloudTrailTime = (iso: string) => `${iso.slice(0, 19)}Z`;
 
 function merge(verdicts: Verdict[]): Verdict {
   const problem = verdicts.find((v) => v.problem)?.problem;
@@ -95,7 +108,7 @@ export function repairHistory(record: Record<string, unknown>): Verdict {
  * refused, so the summary counts every query that loses its attribution.
  */
 export function repairCloudTrail(record: Record<string, unknown>): Verdict {
-  const time = repairTime(record, "eventTime", "eventTime", (iso) => `${iso.slice(0, 19)}Z`);
+  const time = repairTime(record, "eventTime", "eventTime", cloudTrailTime);
   if (time.problem) return time;
   if (record.eventSource !== "athena.amazonaws.com" || record.eventName !== "StartQueryExecution" || record.errorCode) return time;
   if (record.eventTime === undefined || record.eventTime === null) return { problem: "cannot be attributed: no eventTime" };

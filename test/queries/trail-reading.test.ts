@@ -121,6 +121,50 @@ describe("CloudTrail readers: records handed on", () => {
   });
 });
 
+describe("the fast path by event name", () => {
+  const names = new Set(["StartQueryExecution", "GetObject"]);
+  const base = {
+    eventVersion: "1.09",
+    userIdentity: { type: "IAMUser" },
+    eventTime: "2026-11-10T01:00:00Z",
+    eventSource: "s3.amazonaws.com",
+  };
+  const handed = (list: string[], chunkSizes: number[], unwanted?: (name: string) => boolean) => {
+    const positions: number[] = [];
+    const splitter = new TrailSplitter(
+      [Buffer.from("\\u")],
+      { record: (_b, p) => positions.push(p) },
+      names,
+      unwanted && ((n) => unwanted(n)),
+    );
+    const text = Buffer.from(`{"Records":[${list.join(",")}]}`);
+    for (let at = 0, i = 0; at < text.length; i++) {
+      splitter.push(text.subarray(at, at + chunkSizes[i % chunkSizes.length]));
+      at += chunkSizes[i % chunkSizes.length];
+    }
+    expect(splitter.end()).toBeUndefined();
+    return positions;
+  };
+  const named = (name: string) => JSON.stringify({ ...base, eventName: name, awsRegion: "us-east-1" });
+  const docs = [
+    named("GetObject"),
+    named("ListBuckets"),
+    // The name given twice (JSON.parse keeps the last), an escaped name, no name where CloudTrail writes it.
+    named("ListBuckets").replace('"awsRegion"', '"eventName":"StartQueryExecution","awsRegion"'),
+    named("ListBuckets").replace('"ListBuckets"', '"\\u004cistBuckets"'),
+    JSON.stringify({ ...base, awsRegion: "us-east-1" }),
+    named("HeadObject"),
+  ];
+
+  it.each(CHUNKINGS)("%s: hands on the names asked for and every record whose name it cannot read, and no other", (_n, sizes) => {
+    expect(handed(docs, sizes)).toEqual([1, 3, 4, 5]);
+  });
+
+  it("leaves out a named record the caller knows to be of no use", () => {
+    expect(handed(docs, [1 << 30], (name) => name === "GetObject")).toEqual([3, 4, 5]);
+  });
+});
+
 describe("CloudTrail readers: damaged frames", () => {
   const two = [records[2], records[3]];
   const body = JSON.stringify({ Records: two });
