@@ -21,6 +21,7 @@ import {
   cloudTrailRoot,
   DEFAULT_PREFIX,
   grantsTablePrefix,
+  trailsTablePrefix,
   historyDayPrefix,
   historyObjectKey,
   historyTablePrefix,
@@ -110,13 +111,13 @@ beforeAll(async () => {
       });
   }
 
-  // A fresh local lake: the bucket's history objects under the same keys, the trail's folders and the grants snapshots.
+  // A fresh local lake: the bucket's history objects under the same keys, the trail's folders, the grants and trails snapshots.
   for (const key of await s3.keys(HISTORY)) {
     const file = path.join(lake, key);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, await s3.bytes(key));
   }
-  for (const folder of [cloudTrailRoot(), grantsTablePrefix(DEFAULT_PREFIX)])
+  for (const folder of [cloudTrailRoot(), grantsTablePrefix(DEFAULT_PREFIX), trailsTablePrefix(DEFAULT_PREFIX)])
     fs.cpSync(path.join(source, folder), path.join(lake, folder), { recursive: true });
   engine = await DuckDbEngine.open({ root: lake });
   for (const day of daysBetween(ledger.firstDay, ledger.lastDay))
