@@ -11,14 +11,43 @@
  */
 import { TrailScannerEvents } from "./trail-scanner";
 
+/**
+ * A key is found by its rarer tail, then its head checked before it: V8's search starts at each
+ * byte equal to the needle's first, and a `"` starts one in ten of JSON's (a third of the time here).
+ */
+class Key {
+  readonly bytes: Buffer;
+  private readonly head: Buffer;
+  private readonly tail: Buffer;
+
+  constructor(text: string, headLength: number) {
+    this.bytes = Buffer.from(text);
+    this.head = this.bytes.subarray(0, headLength);
+    this.tail = this.bytes.subarray(headLength);
+  }
+
+  get length(): number {
+    return this.bytes.length;
+  }
+
+  /** The index of the key's next whole occurrence at or after `from`, or -1. */
+  find(bytes: Buffer, from: number): number {
+    for (let at = bytes.indexOf(this.tail, from + this.head.length); at !== -1; at = bytes.indexOf(this.tail, at + 1)) {
+      const start = at - this.head.length;
+      if (bytes.compare(this.head, 0, this.head.length, start, at) === 0) return start;
+    }
+    return -1;
+  }
+}
+
 const PREFIX = Buffer.from('{"Records":[');
 /** A record's event name as CloudTrail writes it: the value follows at once and holds no quote. */
-const EVENT_NAME = Buffer.from('"eventName":"');
+const EVENT_NAME = new Key('"eventName":"', '"event'.length);
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const RECORD_START = Buffer.from('{"eventVersion"');
 /** Every record has this key; found again inside a "record", two records were taken for one. */
-const RECORD_KEY = Buffer.from('"eventVersion"');
+const RECORD_KEY = new Key('"eventVersion"', '"event'.length);
 /** Searches inside a record start past its own `{"`, so its own key is not found again. */
 const PAST_OWN_KEY = 2;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -81,8 +110,8 @@ export class TrailSplitter {
       if (this.unsure !== undefined) return;
     }
     const hits = this.needles.map((needle) => bytes.indexOf(needle, start));
-    this.nameAt = bytes.indexOf(EVENT_NAME, start);
-    for (let key = bytes.indexOf(RECORD_KEY, start + PAST_OWN_KEY); key !== -1; key = bytes.indexOf(RECORD_KEY, start + PAST_OWN_KEY)) {
+    this.nameAt = EVENT_NAME.find(bytes, start);
+    for (let key = RECORD_KEY.find(bytes, start + PAST_OWN_KEY); key !== -1; key = RECORD_KEY.find(bytes, start + PAST_OWN_KEY)) {
       if (bytes[key - 1] !== OPEN_OBJECT) {
         // The key not opening an object: a record that does not begin with it hides here.
         this.unsure = "a record that does not begin as CloudTrail's do";
@@ -111,7 +140,7 @@ export class TrailSplitter {
     }
     const end = lastByte(bytes, 0, array);
     if (bytes[end] !== CLOSE_OBJECT) return (this.unsure = "the last record does not close");
-    this.nameAt = bytes.indexOf(EVENT_NAME);
+    this.nameAt = EVENT_NAME.find(bytes, 0);
     this.record(
       bytes,
       0,
@@ -161,14 +190,14 @@ export class TrailSplitter {
 
   /** Whether the record in `bytes[start, end)` is named in `eventNames`, or cannot be told apart without parsing it. */
   private namedWanted(bytes: Buffer, start: number, end: number): boolean {
-    if (this.nameAt !== -1 && this.nameAt < start) this.nameAt = bytes.indexOf(EVENT_NAME, start);
+    if (this.nameAt !== -1 && this.nameAt < start) this.nameAt = EVENT_NAME.find(bytes, start);
     const at = this.nameAt;
     if (at === -1 || at >= end) return true;
     const from = at + EVENT_NAME.length;
     const close = bytes.indexOf(QUOTE, from);
     if (close === -1 || close >= end) return true;
     // Found again inside the record (the next search the next record would make anyway): a second name.
-    this.nameAt = bytes.indexOf(EVENT_NAME, close);
+    this.nameAt = EVENT_NAME.find(bytes, close);
     if (this.nameAt !== -1 && this.nameAt < end) return true;
     if (bytes.lastIndexOf(BACKSLASH, close) >= from) return true;
     const name = bytes.toString("latin1", from, close);
