@@ -33,6 +33,13 @@ export const EVIDENCE_QUERIES = definitions({
       },
       { name: "principal_queries", type: "bigint", comment: "the principal's own use of Athena in the window" },
       { name: "principal_last_active", type: "varchar", nullable: true },
+      {
+        name: "principal_other_calls",
+        type: "bigint",
+        comment: "the principal's reads through every other engine in the window (the access table's calls)",
+      },
+      { name: "principal_other_engines", type: "varchar", nullable: true, comment: "those engines, comma-separated" },
+      { name: "principal_other_last_active", type: "varchar", nullable: true },
       { name: "window_from", type: "varchar" },
       { name: "window_to", type: "varchar" },
       {

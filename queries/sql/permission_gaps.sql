@@ -77,6 +77,14 @@ activity AS (
   WHERE attributed
   GROUP BY iam_principal_arn
 ),
+other_activity AS (
+  -- The principal's reads through every other engine in the window (catalog, Lake Formation, objects).
+  SELECT iam_principal_arn AS principal_arn, sum(calls) AS calls, max(dt) AS last_active,
+    array_join(array_sort(array_agg(DISTINCT engine)), ', ') AS engines
+  FROM access
+  WHERE dt BETWEEN :window_from AND :window_to
+  GROUP BY iam_principal_arn
+),
 calendar AS (
   SELECT CAST(CAST(calendar_day AS date) AS varchar) AS day
   FROM UNNEST(sequence(CAST(:window_from AS date), CAST(:window_to AS date), INTERVAL '1' DAY)) AS days (calendar_day)
@@ -246,6 +254,9 @@ SELECT
   used.last_engine AS last_used_by,
   coalesce(activity.queries, 0) AS principal_queries,
   activity.last_active AS principal_last_active,
+  coalesce(other_activity.calls, 0) AS principal_other_calls,
+  other_activity.engines AS principal_other_engines,
+  other_activity.last_active AS principal_other_last_active,
   :window_from AS window_from,
   :window_to AS window_to,
   CASE
@@ -279,5 +290,6 @@ LEFT JOIN used
   AND used.grant_kind = judged.grant_kind
   AND used.resource = judged.resource
 LEFT JOIN activity ON activity.principal_arn = judged.principal_arn
+LEFT JOIN other_activity ON other_activity.principal_arn = judged.principal_arn
 WHERE coalesce(used.used_in_window, false) = false
 ORDER BY judged.principal_arn, judged.grant_kind, judged.resource

@@ -6,6 +6,7 @@
 import { SAVED } from "../../queries/saved";
 import { SavedRow, savedRows } from "../../queries/saved-columns";
 import { accountColumn, lacksGrants, lastGrantsWords } from "./accounts";
+import { engineName } from "./access-by-engine";
 import { codeSpan, count, Footnotes, markdownText, namesNote, PrincipalNames } from "./format";
 import type { Plan } from "./plans";
 import { Column, table } from "./table";
@@ -64,14 +65,22 @@ export const permissionGapsPlan: Plan = (result, period) => {
     { label: "Reason", cell: (r) => gapReason(r, footnotes) },
   ];
   const built = table(rows, columns);
-  // Each principal's own use of Athena, once rather than on each of its grants.
+  const engineNames = (engines: string | null) => (engines ? engines.split(", ").map(engineName).join(", ") : "other engines");
+  // Each principal's own use, Athena's and other engines', once rather than on each of its grants.
   const own = new Map<string, R>();
   for (const r of rows) if (!own.has(r.principal_arn)) own.set(r.principal_arn, r);
+  const other = (r: R) =>
+    r.principal_other_calls === 0
+      ? ""
+      : `, and read through ${engineNames(r.principal_other_engines)} (${count(r.principal_other_calls)} ` +
+        `${r.principal_other_calls === 1 ? "call" : "calls"}, last on ${markdownText(r.principal_other_last_active ?? "never")})`;
   const ran = (r: R) =>
-    r.principal_queries === 0
-      ? "ran no query"
+    (r.principal_queries === 0
+      ? r.principal_other_calls === 0
+        ? "ran no query and read through no other engine"
+        : "ran no Athena query"
       : `ran ${count(r.principal_queries)} ${r.principal_queries === 1 ? "query" : "queries"}, ` +
-        `last on ${markdownText(r.principal_last_active ?? "never")}`;
+        `last on ${markdownText(r.principal_last_active ?? "never")}`) + other(r);
   const use = [...own.values()].map((r) => `${names.cell(r.principal_arn)} (${markdownText(r.principal_type)}) ${ran(r)}`);
   built.notes = [
     ...footnotes.list(),

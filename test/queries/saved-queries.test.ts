@@ -18,6 +18,7 @@ import { declaredGrants } from "../../generator/iam";
 import { toPermissionGap } from "../../reports/issues/findings";
 import { ACTORS, databasesOf, roleArn } from "../../generator/org";
 import { LedgerEntry } from "../../generator/generate";
+import { ENGINE_ACTORS } from "../../generator/engine-actors";
 import { athenaType } from "../support/athena-duckdb";
 import { expectedEvents, joinedLake, JoinedLake, touchesGrant, usedOutsideAthena } from "../support/lake";
 import { unfinishedFromLedger, unfinishedKey } from "../support/unfinished";
@@ -253,11 +254,41 @@ describe("saved queries on the embedded engine, against the generator's ledger",
       lastUsedBy: null,
       principalQueries: 0,
       principalLastActive: null,
+      principalOtherCalls: 0,
+      principalOtherEngines: null,
+      principalOtherLastActive: null,
       windowFrom: period.from,
       windowTo: period.to,
       confidence: contractor.confidence,
       reason: contractor.reason,
     });
+    // Each principal's reads through other engines in the window, as the ledger counts the calls the trail recorded;
+    // the engine named as the ledger names it for the engine roles (the others' clients are told from user agents).
+    const engineRoles = new Set(Object.values(ENGINE_ACTORS).map((e) => e.arn));
+    const other = new Map<string, { calls: number; engines: Set<string>; last: string }>();
+    for (const a of lake.ledger.access) {
+      if (!a.countedByAudit || !a.recorded || a.day < period.from || a.day > period.to) continue;
+      const seen = other.get(a.iamPrincipalArn) ?? { calls: 0, engines: new Set<string>(), last: "" };
+      seen.calls += a.calls;
+      seen.engines.add(a.engine);
+      if (a.day > seen.last) seen.last = a.day;
+      other.set(a.iamPrincipalArn, seen);
+    }
+    const byPrincipal = new Map(findings.map((f) => [f.principalArn, f]));
+    const want = [...byPrincipal.keys()].sort().map((arn) => {
+      const seen = other.get(arn);
+      const engines = seen ? [...seen.engines].sort().join(", ") : null;
+      return [arn, seen?.calls ?? 0, engineRoles.has(arn) ? engines : "-", seen?.last ?? null];
+    });
+    const got = [...byPrincipal.keys()].sort().map((arn) => {
+      const f = byPrincipal.get(arn)!;
+      return [arn, f.principalOtherCalls, engineRoles.has(arn) ? f.principalOtherEngines : "-", f.principalOtherLastActive];
+    });
+    expect(got).toEqual(want);
+    expect(
+      want.some(([, calls]) => Number(calls) > 0),
+      "an engine role holds an unused grant",
+    ).toBe(true);
   });
 
   it("permission_gaps confidence follows the evidence, grant by grant, as the ledger shows it", async () => {

@@ -1,6 +1,7 @@
 /** Findings read from permission_gaps rows (snake_case) and from a `--findings` file (camelCase), checked against the declared columns. */
 import { describe, expect, it } from "vitest";
 import { PermissionGap, toPermissionGap } from "../../reports/issues/findings";
+import { renderIssue } from "../../reports/issues/render";
 
 const camel: PermissionGap = {
   principalArn: "arn:aws:iam::210987654321:user/old-contractor",
@@ -13,6 +14,9 @@ const camel: PermissionGap = {
   lastUsedBy: null,
   principalQueries: 0,
   principalLastActive: null,
+  principalOtherCalls: 0,
+  principalOtherEngines: null,
+  principalOtherLastActive: null,
   windowFrom: "2026-08-03",
   windowTo: "2026-10-31",
   confidence: "high",
@@ -30,6 +34,9 @@ const snake = {
   last_used: null,
   principal_queries: 0,
   principal_last_active: null,
+  principal_other_calls: 0,
+  principal_other_engines: null,
+  principal_other_last_active: null,
   window_from: "2026-08-03",
   window_to: "2026-10-31",
   confidence: "high",
@@ -54,5 +61,26 @@ describe("permission-gap findings", () => {
     [{ ...snake, principal_queries: "many" }, 'row 1: principal_queries must be a number, got "many"'],
   ])("refuses %j, naming the column", (row, message) => {
     expect(() => toPermissionGap(row, "row 1")).toThrow(message);
+  });
+});
+
+describe("the issue body's use line", () => {
+  const line = (gap: PermissionGap) =>
+    renderIssue(gap.principalArn, [gap])
+      .body.split("\n")
+      .find((l) => l.startsWith("**Its own use"));
+
+  it("says a role that reads through other engines ran no Athena query but read, with the engines and the last day", () => {
+    const etl = {
+      ...camel,
+      principalArn: "arn:aws:iam::210987654321:role/etl-orders-glue",
+      principalOtherCalls: 1240,
+      principalOtherEngines: "glue-etl",
+      principalOtherLastActive: "2026-10-31",
+    };
+    expect(line(etl)).toBe(
+      "**Its own use in the window**: 0 Athena queries, none; 1,240 reads through other engines (glue-etl), last on 2026-10-31.",
+    );
+    expect(line(camel)).toBe("**Its own use in the window**: 0 Athena queries, none; no read through another engine.");
   });
 });

@@ -255,6 +255,9 @@ describe("each page's columns, on hand-made rows", () => {
       access_path: "iam",
       principal_queries: 453,
       principal_last_active: "2026-10-31",
+      principal_other_calls: 0,
+      principal_other_engines: null,
+      principal_other_last_active: null,
       window_from: PERIOD.from,
       window_to: PERIOD.to,
     };
@@ -284,11 +287,29 @@ describe("each page's columns, on hand-made rows", () => {
         principal_arn: "arn:aws:iam::210987654321:user/new-analyst",
         principal_queries: 0,
         principal_last_active: null,
+        principal_other_calls: 0,
+        principal_other_engines: null,
+        principal_other_last_active: null,
         grant_kind: "workgroup",
         resource: "analysts",
         last_used: null,
         confidence: "high",
         reason: "every query of the window has history and a named principal; no unattributed query touched analysts",
+      },
+      {
+        ...base,
+        principal_arn: "arn:aws:iam::210987654321:role/etl-orders-glue",
+        principal_type: "role",
+        principal_queries: 0,
+        principal_last_active: null,
+        principal_other_calls: 1_240,
+        principal_other_engines: "glue-etl",
+        principal_other_last_active: "2026-10-31",
+        grant_kind: "table",
+        resource: "sales.refunds",
+        last_used: null,
+        confidence: "medium",
+        reason: "the trail does not record Glue read events: a Spark job's use would not be seen",
       },
     ];
     const model = pageModel({ query: SAVED.permission_gaps, result: result(SAVED.permission_gaps, rows) }, PERIOD);
@@ -305,11 +326,20 @@ describe("each page's columns, on hand-made rows", () => {
         "high",
         "every query of the window has history and a named principal; no unattributed query touched it",
       ],
+      [
+        "etl-orders-glue",
+        "table sales.refunds",
+        "never",
+        "medium",
+        "the trail does not record Glue read events: a Spark job's use would not be seen",
+      ],
     ]);
     expect(table.notes).toEqual([
       "¹ Any of these unattributed queries could have been this principal's.",
       "² Queries lack history or a named principal on 2 region-day(s) (first 2026-08-23 us-east-1).",
-      "The principals' own use in the window: alice (user) ran 453 queries, last on 2026-10-31; new-analyst (user) ran no query.",
+      "The principals' own use in the window: alice (user) ran 453 queries, last on 2026-10-31; " +
+        "new-analyst (user) ran no query and read through no other engine; " +
+        "etl-orders-glue (role) ran no Athena query, and read through Glue ETL (1,240 calls, last on 2026-10-31).",
     ]);
     // A window other than the period, and access paths that differ, are shown.
     const other = rows.map((r, i) => ({ ...r, window_from: "2026-09-01", access_path: i === 0 ? "lake-formation" : "iam" }));
