@@ -34,7 +34,10 @@ class Key {
   find(bytes: Buffer, from: number): number {
     for (let at = bytes.indexOf(this.tail, from + this.head.length); at !== -1; at = bytes.indexOf(this.tail, at + 1)) {
       const start = at - this.head.length;
-      if (bytes.compare(this.head, 0, this.head.length, start, at) === 0) return start;
+      // A loop over a few bytes: cheaper than a call into the buffer's native compare, made per hit.
+      let same = true;
+      for (let i = 0; same && i < this.head.length; i++) same = bytes[start + i] === this.head[i];
+      if (same) return start;
     }
     return -1;
   }
@@ -81,6 +84,7 @@ export class TrailSplitter {
   private carry: Buffer | undefined;
   /** The next `"eventName":"` at or after the records handed on so far, in the bytes being split. */
   private nameAt = -1;
+  private readonly nameLengths: ReadonlySet<number>;
 
   /**
    * A record is handed on when it holds one of `needles`, or when `eventNames` holds its event name
@@ -93,7 +97,9 @@ export class TrailSplitter {
     private readonly eventNames?: ReadonlySet<string>,
     /** Given a wanted name and the bytes after its closing quote, whether the record is known to be of no use. */
     private readonly unwanted?: (name: string, bytes: Buffer, after: number, end: number) => boolean,
-  ) {}
+  ) {
+    this.nameLengths = new Set([...(eventNames ?? [])].map((name) => Buffer.byteLength(name, "latin1")));
+  }
 
   push(chunk: Buffer): void {
     if (this.unsure !== undefined || chunk.length === 0) return;
@@ -199,7 +205,10 @@ export class TrailSplitter {
     // Found again inside the record (the next search the next record would make anyway): a second name.
     this.nameAt = EVENT_NAME.find(bytes, close);
     if (this.nameAt !== -1 && this.nameAt < end) return true;
-    if (bytes.lastIndexOf(BACKSLASH, close) >= from) return true;
+    // An escape in the name (a loop over the name alone: a search back would run to the last escape before it).
+    for (let i = from; i < close; i++) if (bytes[i] === BACKSLASH) return true;
+    // Most names are of no use and of another length: told apart before a string is made of them.
+    if (!this.nameLengths.has(close - from)) return false;
     const name = bytes.toString("latin1", from, close);
     if (this.eventNames?.has(name) !== true) return false;
     return this.unwanted?.(name, bytes, close + 1, end) !== true;
