@@ -102,20 +102,21 @@ export function accessSql(files: readonly string[]): string {
   return parquetTableSql(ACCESS, files);
 }
 
-export function grantsSql(files: readonly string[]): string {
-  if (files.length === 0) return emptyTableSql(GRANTS);
-  const columns = GRANTS.columns.map((c) => `"${c.name}" AS ${sqlName(c)}`);
+/** A JSON-lines table partitioned by `account=` and `dt=` (a snapshot an account a day), its columns from `table`. */
+function accountSnapshotSql(table: TableDefinition, files: readonly string[]): string {
+  if (files.length === 0) return emptyTableSql(table);
+  const columns = table.columns.map((c) => `"${c.name}" AS ${sqlName(c)}`);
   return `SELECT ${columns.join(", ")}, account, dt
-FROM read_json(${fileList(files)}, columns = ${columnsSpec(GRANTS)}, format = 'newline_delimited', records = true,
+FROM read_json(${fileList(files)}, columns = ${columnsSpec(table)}, format = 'newline_delimited', records = true,
   hive_partitioning = true, hive_types_autocast = false)`;
 }
 
+export function grantsSql(files: readonly string[]): string {
+  return accountSnapshotSql(GRANTS, files);
+}
+
 export function trailsSql(files: readonly string[]): string {
-  if (files.length === 0) return emptyTableSql(TRAILS);
-  const columns = TRAILS.columns.map((c) => `"${c.name}" AS ${sqlName(c)}`);
-  return `SELECT ${columns.join(", ")}, account, dt
-FROM read_json(${fileList(files)}, columns = ${columnsSpec(TRAILS)}, format = 'newline_delimited', records = true,
-  hive_partitioning = true, hive_types_autocast = false)`;
+  return accountSnapshotSql(TRAILS, files);
 }
 
 export function billingSql(files: readonly string[]): string {
