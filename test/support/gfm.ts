@@ -10,9 +10,16 @@ import { execFileSync } from "node:child_process";
 
 const EXTENSIONS = ["table", "autolink", "strikethrough", "tagfilter", "tasklist"];
 
+/** Documents already rendered: the same honest page is compared with many hostile ones, and each render is a process. */
+const rendered = new Map<string, string>();
+
 export function renderGfm(markdown: string): string {
+  const known = rendered.get(markdown);
+  if (known !== undefined) return known;
   const args = ["--unsafe", ...EXTENSIONS.flatMap((e) => ["-e", e])];
-  return execFileSync(process.env.CMARK_GFM_PATH ?? "cmark-gfm", args, { input: markdown, encoding: "utf8" });
+  const html = execFileSync(process.env.CMARK_GFM_PATH ?? "cmark-gfm", args, { input: markdown, encoding: "utf8" });
+  rendered.set(markdown, html);
+  return html;
 }
 
 const TAG = /<\/?([a-zA-Z][a-zA-Z0-9]*)[^>]*>/g;
