@@ -4,15 +4,16 @@
  * collector too (one collector stack per account sets it: IAM is global).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { Caller, collectorFunction, grantsFunction } from "./main-stack";
+import { asLakeTrail, Caller, collectorFunction, grantsFunction } from "./main-stack";
 import { CollectorSettings } from "./settings";
 
 export function collectorStack(s: CollectorSettings, caller: Caller) {
-  const bucket: pulumi.Output<string> = s.bucketName
-    ? pulumi.output(s.bucketName)
-    : new pulumi.StackReference(s.mainStack as string).requireOutput("bucket").apply(String);
+  const main = s.bucketName ? undefined : new pulumi.StackReference(s.mainStack as string);
+  const bucket: pulumi.Output<string> = main ? main.requireOutput("bucket").apply(String) : pulumi.output(s.bucketName as string);
   const collector = collectorFunction("history", { ...s, schedule: s.schedules.collector }, bucket, caller);
-  const grants = s.collectGrants ? grantsFunction({ ...s, schedule: s.schedules.grants }, bucket, caller) : undefined;
+  // Where the lake's trail delivers, from the main stack; unknown with `bucketName` (the trails snapshot then says so).
+  const lakeTrail = main ? main.getOutput("lakeTrail").apply(asLakeTrail) : pulumi.output(undefined);
+  const grants = s.collectGrants ? grantsFunction({ ...s, schedule: s.schedules.grants }, bucket, caller, lakeTrail) : undefined;
   return {
     bucket,
     region: pulumi.output(s.region),

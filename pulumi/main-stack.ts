@@ -61,12 +61,25 @@ export function collectorFunction(
  * main stack deploys it, and a collector stack with `collectGrants` (a member account's, writing
  * into the main bucket as the bucket policy admits it).
  */
+/** Where the audit reads CloudTrail from: the main stack's `lakeTrail` output, read by collector stacks. */
+export interface LakeTrail {
+  bucket: string;
+  prefix: string;
+}
+
+/** A `lakeTrail` stack output as read back: undefined unless it is one (a main stack from before it was written has none). */
+export function asLakeTrail(value: unknown): LakeTrail | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { bucket, prefix } = value as Record<string, unknown>;
+  return typeof bucket === "string" && bucket !== "" ? { bucket, prefix: typeof prefix === "string" ? prefix : "" } : undefined;
+}
+
 export function grantsFunction(
   settings: { region: string; prefix: string; kmsKeyArn?: string; lambdaRoleArn?: string; lakeFormation: boolean; schedule: string },
   bucket: pulumi.Input<string>,
   caller: Caller,
-  /** Where the audit reads CloudTrail from, so the trails snapshot says which trail delivers there (unknown in a collector stack). */
-  lakeTrail?: pulumi.Output<{ bucket: string; prefix: string }>,
+  /** Where the audit reads CloudTrail from, so the trails snapshot says which trail delivers there (undefined: unknown). */
+  lakeTrail?: pulumi.Output<LakeTrail | undefined>,
 ): AuditFunction {
   return new AuditFunction("grants", {
     functionName: resourceName("grants", pulumi.getStack()),
@@ -90,7 +103,10 @@ export function grantsFunction(
       AUDIT_PREFIX: settings.prefix,
       AUDIT_ACCOUNT: caller.account,
       LAKE_FORMATION: String(settings.lakeFormation),
-      ...(lakeTrail ? { AUDIT_TRAIL_BUCKET: lakeTrail.bucket, AUDIT_TRAIL_PREFIX: lakeTrail.prefix } : {}),
+      // Empty when unknown: the collector then says, per trail, that it cannot tell (functions/runtime/config.ts).
+      ...(lakeTrail
+        ? { AUDIT_TRAIL_BUCKET: lakeTrail.apply((t) => t?.bucket ?? ""), AUDIT_TRAIL_PREFIX: lakeTrail.apply((t) => t?.prefix ?? "") }
+        : {}),
     },
     schedule: settings.schedule,
     memoryMb: 1024,
@@ -214,12 +230,8 @@ export function mainStack(s: MainSettings, caller: Caller) {
     },
     { dependsOn: [catalog] },
   );
-  const grants = grantsFunction(
-    { ...s, schedule: s.schedules.grants },
-    storage.bucketName,
-    caller,
-    trailSource.apply((t) => ({ bucket: t.bucket, prefix: t.prefix })),
-  );
+  const lakeTrail = trailSource.apply((t): LakeTrail => ({ bucket: t.bucket, prefix: t.prefix }));
+  const grants = grantsFunction({ ...s, schedule: s.schedules.grants }, storage.bucketName, caller, lakeTrail);
   const billing = s.collectBilling ? billingFunction(s, storage.bucketName, caller) : undefined;
   const reporting = s.githubRepository
     ? new ReportingAccess("reports", {
@@ -237,6 +249,8 @@ export function mainStack(s: MainSettings, caller: Caller) {
     billingTb: pulumi.output(s.billingTb),
     collectBilling: pulumi.output(s.collectBilling),
     systemTables: pulumi.output(s.systemTables),
+    // For member accounts' grants collectors (collector stacks): which trail delivers into the lake.
+    lakeTrail,
     // Whose history and grants should arrive: a report can name an account that never sent any.
     // (Accounts admitted only through `organizationId` cannot be listed here.)
     expectedAccounts: pulumi.output([caller.account, ...s.memberAccounts]),

@@ -73,7 +73,8 @@ pulumi.runtime.setMocks(
         state.bucket = `athena-audit-${args.name}-${stack}`;
         state.arn = `arn:aws:s3:::${state.bucket}`;
       }
-      if (args.type === "pulumi:pulumi:StackReference") state.outputs = { bucket: "athena-audit-main-bucket" };
+      if (args.type === "pulumi:pulumi:StackReference")
+        state.outputs = { bucket: "athena-audit-main-bucket", lakeTrail: { bucket: "northwind-org-trail", prefix: "org-logs" } };
       return { id: `${args.name}-id`, state };
     },
     call(args) {

@@ -24,6 +24,7 @@ let listed: Plan;
 let organization: Plan;
 let none: Plan;
 let member: Plan;
+let referring: Plan;
 
 beforeAll(() => {
   build();
@@ -39,6 +40,14 @@ beforeAll(() => {
     // The member's one collector stack that collects its grants, at its own hour.
     collectGrants: true,
     schedules: { grants: "cron(30 1 * * ? *)" },
+  });
+  referring = plan("member-referring", {
+    "aws:region": "eu-west-1",
+    role: "collector",
+    mainRegion: "us-east-1",
+    mainStack: "northwind/athena-audit/main",
+    "mock:account": MEMBERS[0],
+    collectGrants: true,
   });
 });
 
@@ -162,7 +171,17 @@ describe("collector stack in a member account", () => {
           AUDIT_ACCOUNT: MEMBERS[0],
           AUDIT_PREFIX: "athena-audit",
           LAKE_FORMATION: "false",
+          // Named by bucket, not by the main stack: where the lake's trail delivers is not known here.
+          AUDIT_TRAIL_BUCKET: "",
+          AUDIT_TRAIL_PREFIX: "",
         },
+      },
+    });
+    // Named by the main stack: its `lakeTrail` output tells the member's trails snapshot which trail delivers into the lake.
+    const grants = ofType(referring, "aws:lambda/function:Function").find((f) => String(f.inputs.name).startsWith("athena-audit-grants"));
+    expect(grants?.inputs).toMatchObject({
+      environment: {
+        variables: { AUDIT_BUCKET: "athena-audit-main-bucket", AUDIT_TRAIL_BUCKET: "northwind-org-trail", AUDIT_TRAIL_PREFIX: "org-logs" },
       },
     });
     const rules = Object.fromEntries(

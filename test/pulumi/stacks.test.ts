@@ -73,6 +73,10 @@ describe("main stack", () => {
     });
   });
 
+  it("outputs where the lake's trail delivers, for member accounts' grants collectors", () => {
+    expect(existingTrail.outputs?.lakeTrail).toEqual({ bucket: "org-trail-logs", prefix: "trails" });
+  });
+
   it("gives the join Lambda the TB definition its costs follow (BILLING_TB)", () => {
     const join = functionsOf(main).find((f) => String(f.inputs.name).startsWith("athena-audit-join"));
     expect(join?.inputs).toMatchObject({ environment: { variables: { BILLING_TB: "binary" } } });
