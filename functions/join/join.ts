@@ -5,9 +5,9 @@
  * by every other engine, `INSERT INTO access`). A failed insert leaves the partition empty (Athena leaves
  * orphan files behind), and the run reports which day and region failed. Each insert writes one
  * partition (dt, region), well under Athena's 100-partition limit per INSERT. History that Athena
- * could not see is named per (day, region), and fails the run too. It also keeps the grants
- * table's account enum up to date with the accounts whose grants it finds; a failure there fails the
- * run after the join, without holding back the events or the history retention.
+ * could not see is named per (day, region), and fails the run too. It also keeps the grants and
+ * trails tables' account enums up to date with the accounts whose snapshots it finds; a failure
+ * there fails the run after the join, without holding back the events or the history retention.
  */
 import * as glue from "@aws-sdk/client-glue";
 import * as s3 from "@aws-sdk/client-s3";
@@ -27,7 +27,8 @@ import { JoinConfig } from "../runtime/config";
 import { Logger } from "../runtime/log";
 import { deleteKeys, listKeys } from "../runtime/s3";
 import { expiredHistoryKeys, joinedDays } from "./retention";
-import { keepGrantsAccountsProjected, keepWorkGroupsProjected } from "./work-groups";
+import { keepAccountsProjected } from "./snapshot-accounts";
+import { keepWorkGroupsProjected } from "./work-groups";
 
 export interface JoinDeps {
   engine: QueryEngine;
@@ -56,6 +57,16 @@ export interface PartitionResult {
   error?: string;
 }
 
+/** What a run did to a snapshot table's account projection. */
+export interface AccountsProjection {
+  /** Accounts this run added to the projection. */
+  added: string[];
+  /** Accounts the table projects after the run (absent when it was not read: no snapshot found, or a failure). */
+  projected?: string[];
+  /** Why the projection could not be read or extended. */
+  error?: string;
+}
+
 export interface JoinEventsSummary {
   partitions: PartitionResult[];
   failed: number;
@@ -72,14 +83,10 @@ export interface JoinEventsSummary {
   };
   /** Joined (day, region) pairs whose history holds work groups Athena could not see: their queries are missing. */
   unjoinedWorkGroups: UnjoinedWorkGroups[];
-  grantsAccounts: {
-    /** Accounts this run added to the grants table's account projection (a member account's first snapshot). */
-    added: string[];
-    /** Accounts the grants table projects after the run (absent when it was not read: no grants found, or a failure). */
-    projected?: string[];
-    /** Why the projection could not be read or extended. */
-    error?: string;
-  };
+  /** What the run did to the grants table's account projection (a member account's first snapshot). */
+  grantsAccounts: AccountsProjection;
+  /** The same for the trails table. */
+  trailsAccounts: AccountsProjection;
 }
 
 /** Empties the access partition and inserts the day's reads by other engines; the objects written. */
@@ -140,7 +147,8 @@ async function expireHistory(deps: JoinDeps): Promise<number> {
 
 export async function joinEvents(days: readonly string[], deps: JoinDeps): Promise<JoinEventsSummary> {
   const workGroups = await keepWorkGroupsProjected(days, deps);
-  const grantsAccounts = await keepGrantsAccountsProjected(deps);
+  const grantsAccounts = await keepAccountsProjected(deps, "grants");
+  const trailsAccounts = await keepAccountsProjected(deps, "trails");
   const partitions: PartitionResult[] = [];
   const total = days.length * deps.config.regions.length;
   for (const day of days) {
@@ -167,6 +175,7 @@ export async function joinEvents(days: readonly string[], deps: JoinDeps): Promi
     },
     unjoinedWorkGroups: unjoined,
     grantsAccounts: { added: grantsAccounts.added, projected: grantsAccounts.projected, error: grantsAccounts.error },
+    trailsAccounts: { added: trailsAccounts.added, projected: trailsAccounts.projected, error: trailsAccounts.error },
   };
   deps.log.info("done", {
     partitions: partitions.length,
@@ -175,6 +184,7 @@ export async function joinEvents(days: readonly string[], deps: JoinDeps): Promi
     workGroupsAdded: workGroups.added,
     unjoinedWorkGroups: unjoined,
     grantsAccountsAdded: grantsAccounts.added,
+    trailsAccountsAdded: trailsAccounts.added,
   });
   const problems: string[] = [];
   if (failed.length > 0) {
@@ -187,6 +197,7 @@ export async function joinEvents(days: readonly string[], deps: JoinDeps): Promi
   }
   if (workGroups.error) problems.push(workGroups.error);
   if (grantsAccounts.error) problems.push(grantsAccounts.error);
+  if (trailsAccounts.error) problems.push(trailsAccounts.error);
   if (problems.length > 0) throw new AuditError(problems.join("; "));
   return summary;
 }

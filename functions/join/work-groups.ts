@@ -4,17 +4,16 @@
  * folder. The join lists the work-group folders of the days it reads (one ListObjectsV2 with a
  * delimiter per region and day, inside the history prefix) and adds the missing ones to the table
  * (glue:GetTable, then glue:UpdateTable on the history table only, at the version it read, so a
- * concurrent change is never overwritten). The grants table's account enum is kept the same way: an
- * account whose grants appear (a member account's grants collector) is added to it. The decisions
- * are pure, in queries/work-groups.ts.
+ * concurrent change is never overwritten). The snapshot tables' account enums are kept the same way
+ * (snapshot-accounts.ts). The decisions are pure, in queries/work-groups.ts.
  */
 import * as glue from "@aws-sdk/client-glue";
 import * as s3 from "@aws-sdk/client-s3";
 import { mapLimit } from "../../queries/concurrency";
-import { grantsTablePrefix, HistoryPartition, historyDayPrefix, historyTablePrefix, parseHistoryPartition } from "../../queries/layout";
+import { HistoryPartition, historyDayPrefix, historyTablePrefix, parseHistoryPartition } from "../../queries/layout";
 import { partitionFolderProblem } from "../../queries/lake/values";
 import { ACCOUNT_PATTERN } from "../../queries/names";
-import { GRANTS, HISTORY } from "../../queries/schema/tables";
+import { HISTORY } from "../../queries/schema/tables";
 import { ACCOUNT_KEY, historyDaysRead, projectionChange, WORK_GROUP_KEY, workGroupProjection } from "../../queries/work-groups";
 import { Logger } from "../runtime/log";
 
@@ -52,7 +51,7 @@ const LISTING_CONCURRENCY = 8;
 const UPDATE_ATTEMPTS = 3;
 
 /** The accounts with a folder below a table's prefix (`account=<id>/`): one listing, common prefixes only. */
-async function listAccounts(deps: Pick<WorkGroupDeps, "s3" | "config">, tablePrefix: string): Promise<string[]> {
+export async function listAccounts(deps: Pick<WorkGroupDeps, "s3" | "config">, tablePrefix: string): Promise<string[]> {
   const accounts: string[] = [];
   const request = { Bucket: deps.config.bucket, Prefix: tablePrefix, Delimiter: "/" };
   for await (const page of s3.paginateListObjectsV2({ client: deps.s3 }, request)) {
@@ -145,7 +144,7 @@ interface EnumPlan<R> {
  * version read, so a concurrent change is never overwritten (read again and retried instead). A
  * failure is returned as `error`, with the table as it was.
  */
-async function extendEnum<R extends { error?: string }>(
+export async function extendEnum<R extends { error?: string }>(
   deps: WorkGroupDeps,
   name: string,
   key: string,
@@ -234,52 +233,4 @@ export async function keepWorkGroupsProjected(days: readonly string[], deps: Wor
   if (result.error) deps.log.error("work-groups-not-projected", { ...fields, reason: result.error });
   else deps.log.info("work-groups", fields);
   return { history, ...result, skipped };
-}
-
-/** What the join found in grants and did to the grants table's account enum. */
-export interface GrantsAccountsCheck {
-  /** Accounts with a grants folder in the bucket, sorted. */
-  found: string[];
-  /** The accounts the grants table projects after the check; undefined when it was not read (or nothing was found). */
-  projected?: string[];
-  /** Accounts this run added to the projection. */
-  added: string[];
-  /** Folder names that are no account id, which the enum never holds. */
-  unprojectable: string[];
-  /** Why the projection could not be read or extended. */
-  error?: string;
-}
-
-function extendGrantsAccounts(deps: WorkGroupDeps, found: string[]): Promise<Omit<GrantsAccountsCheck, "found">> {
-  return extendEnum<Omit<GrantsAccountsCheck, "found">>(
-    deps,
-    GRANTS.name,
-    ACCOUNT_KEY,
-    "account",
-    (error) => ({ added: [], unprojectable: [], error }),
-    (parameters, values) => {
-      const change = projectionChange(parameters, found, ACCOUNT_KEY, ACCOUNT_PATTERN);
-      return {
-        parameters: change.parameters,
-        applied: { projected: [...values, ...change.add], added: change.add, unprojectable: change.unprojectable },
-        kept: { projected: values, added: [], unprojectable: change.unprojectable },
-      };
-    },
-  );
-}
-
-/**
- * Makes every account with grants in the bucket visible to Athena: one delimited listing of the
- * grants prefix (its `account=<id>/` folders), then, only when there are any, the grants table read
- * and, for an account its enum lacks, extended (`UpdateTable` at the version read, as for history).
- * A failure is returned, not thrown: it concerns the grants table, not the events the join writes.
- */
-export async function keepGrantsAccountsProjected(deps: WorkGroupDeps): Promise<GrantsAccountsCheck> {
-  const found = await listAccounts(deps, grantsTablePrefix(deps.config.prefix));
-  const result: Omit<GrantsAccountsCheck, "found"> =
-    found.length === 0 ? { added: [], unprojectable: [] } : await extendGrantsAccounts(deps, found);
-  const fields = { found, added: result.added, unprojectable: result.unprojectable, projected: result.projected };
-  if (result.error) deps.log.error("grants-accounts-not-projected", { ...fields, reason: result.error });
-  else deps.log.info("grants-accounts", fields);
-  return { found, ...result };
 }

@@ -103,8 +103,9 @@ export function joinPolicy(s: AthenaScope): PolicyDocument {
   const trail = `arn:${s.partition}:s3:::${s.trailBucket}`;
   return doc([
     runQueries(s),
-    // The grants table: its account enum (below), and the access join reads its table locations.
-    glueRead(s, ["history", "cloudtrail", "events", "access", "grants"]),
+    // The grants table: its account enum (below), and the access join reads its table locations;
+    // the trails table: its account enum.
+    glueRead(s, ["history", "cloudtrail", "events", "access", "grants", "trails"]),
     {
       Sid: "ListSources",
       Effect: "Allow",
@@ -125,9 +126,9 @@ export function joinPolicy(s: AthenaScope): PolicyDocument {
       Resource: [`${bucketArn(s)}/${eventsTablePrefix(s.prefix)}*`, `${bucketArn(s)}/${accessTablePrefix(s.prefix)}*`],
     },
     // Before joining, the join adds work groups and accounts found in history to the history
-    // table's enum projections, and accounts found in grants to the grants table's (GetTable is in
-    // "Catalog"; the listings use "ListSources"): Athena reads no folder an enum does not list.
-    { Sid: "ProjectPartitions", Effect: "Allow", Action: ["glue:UpdateTable"], Resource: glueArns(s, ["history", "grants"]) },
+    // table's enum projections, and accounts found in grants and trails to those tables' (GetTable is
+    // in "Catalog"; the listings use "ListSources"): Athena reads no folder an enum does not list.
+    { Sid: "ProjectPartitions", Effect: "Allow", Action: ["glue:UpdateTable"], Resource: glueArns(s, ["history", "grants", "trails"]) },
     // INSERT INTO a partitioned table registers the partitions it wrote.
     {
       Sid: "RegisterPartitions",

@@ -1,7 +1,7 @@
 /**
- * The grants table's account enum kept current (issue 16): a member account's grants collector
- * writes `grants/account=<member>/`, which Athena reads only once the table's
- * `projection.account.values` lists the member. Before joining, the daily join lists the grants
+ * The grants and trails tables' account enums kept current (issue 16): a member account's grants
+ * collector writes `grants/account=<member>/` and `trails/account=<member>/`, which Athena reads only
+ * once the table's `projection.account.values` lists the member. Before joining, the daily join lists the grants
  * prefix's account folders (one delimited listing) and adds any account the enum lacks, as it does
  * for history. Its code runs as the role the Pulumi program plans for it (pulumi/policies.ts),
  * against s3rver behind the IAM-aware front and a recording proxy for Glue.
@@ -10,13 +10,14 @@ import * as s3sdk from "@aws-sdk/client-s3";
 import { GlueClient } from "@aws-sdk/client-glue";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { joinEvents } from "../../functions/join/join";
-import { keepGrantsAccountsProjected, WorkGroupDeps } from "../../functions/join/work-groups";
+import { keepAccountsProjected } from "../../functions/join/snapshot-accounts";
+import { WorkGroupDeps } from "../../functions/join/work-groups";
 import { joinConfig } from "../../functions/runtime/config";
 import { Logger } from "../../functions/runtime/log";
-import { accessTable, cloudTrailTable, eventsTable, grantsTable, historyTable } from "../../pulumi/glue";
+import { accessTable, cloudTrailTable, eventsTable, grantsTable, historyTable, trailsTable } from "../../pulumi/glue";
 import { joinPolicy } from "../../pulumi/policies";
 import { QueryEngine, QueryParameters } from "../../queries/engine";
-import { grantsObjectKey } from "../../queries/layout";
+import { grantsObjectKey, trailsObjectKey } from "../../queries/layout";
 import { ACCOUNT_VALUES } from "../../queries/work-groups";
 import { AthenaServer, startAthenaServer } from "../support/athena-server";
 import { LocalGlueTables } from "../support/glue-tables";
@@ -61,6 +62,7 @@ const DEPLOYED = [
   eventsTable(BUCKET, PREFIX, [REGION]),
   accessTable(BUCKET, PREFIX, [REGION]),
   grantsTable(BUCKET, PREFIX, [MAIN, MEMBER]),
+  trailsTable(BUCKET, PREFIX, [MAIN, MEMBER]),
 ];
 
 let s3: LocalS3;
@@ -116,7 +118,7 @@ describe("the join keeps the grants table's account enum current", () => {
   it("adds an account whose grants appear (an organization member's first snapshot), as its planned role", async () => {
     const before = structuredClone(glue.table(DATABASE, "grants")!);
     for (const account of [MAIN, MEMBER, ORG_MEMBER]) await put(grantsObjectKey(account, DAY, PREFIX));
-    const check = await keepGrantsAccountsProjected(deps());
+    const check = await keepAccountsProjected(deps(), "grants");
     expect(check).toEqual({
       found: [MAIN, MEMBER, ORG_MEMBER],
       projected: [MAIN, MEMBER, ORG_MEMBER],
@@ -148,7 +150,7 @@ describe("the join keeps the grants table's account enum current", () => {
   it("changes nothing when the enum lists every account found, and reads no table when no grants are there", async () => {
     await put(grantsObjectKey(MAIN, DAY, PREFIX));
     await put(grantsObjectKey(MEMBER, DAY, PREFIX));
-    expect(await keepGrantsAccountsProjected(deps())).toEqual({
+    expect(await keepAccountsProjected(deps(), "grants")).toEqual({
       found: [MAIN, MEMBER],
       projected: [MAIN, MEMBER],
       added: [],
@@ -158,7 +160,7 @@ describe("the join keeps the grants table's account enum current", () => {
     await s3.client.send(new s3sdk.DeleteObjectCommand({ Bucket: BUCKET, Key: grantsObjectKey(MAIN, DAY, PREFIX) }));
     await s3.client.send(new s3sdk.DeleteObjectCommand({ Bucket: BUCKET, Key: grantsObjectKey(MEMBER, DAY, PREFIX) }));
     calls.calls.length = 0;
-    expect(await keepGrantsAccountsProjected(deps())).toEqual({ found: [], added: [], unprojectable: [] });
+    expect(await keepAccountsProjected(deps(), "grants")).toEqual({ found: [], added: [], unprojectable: [] });
     expect(calls.calls.map((c) => c.operation)).toEqual(["ListObjectsV2"]);
   });
 
@@ -167,7 +169,7 @@ describe("the join keeps the grants table's account enum current", () => {
     await put(`${PREFIX}/grants/account=abc,def/dt=${DAY}/grants.json.gz`);
     await put(`${PREFIX}/grants/dt=${DAY}/grants.json.gz`);
     const log = captureLog();
-    const check = await keepGrantsAccountsProjected(deps(log));
+    const check = await keepAccountsProjected(deps(log), "grants");
     expect(check).toMatchObject({ added: [ORG_MEMBER], unprojectable: ["abc,def"] });
     expect(accounts()).toBe([MAIN, MEMBER, ORG_MEMBER].join(","));
     expect(log.records).toEqual([expect.objectContaining({ level: "INFO", step: "grants-accounts", unprojectable: ["abc,def"] })]);
@@ -184,12 +186,28 @@ describe("the join keeps the grants table's account enum current", () => {
       }
       return update(input);
     };
-    expect((await keepGrantsAccountsProjected(deps())).added).toEqual([ORG_MEMBER]);
+    expect((await keepAccountsProjected(deps(), "grants")).added).toEqual([ORG_MEMBER]);
     expect(glue.table(DATABASE, "grants")!.Parameters).toMatchObject({
       comment: "edited in the console while the join ran",
       [ACCOUNT_VALUES]: [MAIN, MEMBER, ORG_MEMBER].join(","),
     });
     expect(glue.updates).toHaveLength(1);
+  });
+});
+
+describe("the join keeps the trails table's account enum current", () => {
+  it("adds an account whose trails snapshot appears, with one listing, GetTable and UpdateTable on the trails table", async () => {
+    for (const account of [MAIN, ORG_MEMBER]) await put(trailsObjectKey(account, DAY, PREFIX));
+    expect(await keepAccountsProjected(deps(), "trails")).toEqual({
+      found: [MAIN, ORG_MEMBER],
+      projected: [MAIN, MEMBER, ORG_MEMBER],
+      added: [ORG_MEMBER],
+      unprojectable: [],
+    });
+    expect(glue.updates.map((u) => u.name)).toEqual(["trails"]);
+    expect(glue.table(DATABASE, "trails")!.Parameters[ACCOUNT_VALUES]).toBe([MAIN, MEMBER, ORG_MEMBER].join(","));
+    expect(glue.table(DATABASE, "grants")!.Parameters[ACCOUNT_VALUES]).toBe([MAIN, MEMBER].join(","));
+    expect((await checkContract(calls, new Map([["join", ROLE]]))).denied).toEqual([]);
   });
 });
 
@@ -228,6 +246,7 @@ describe("in the daily join", () => {
     const inserted: QueryParameters[] = [];
     const summary = await run(inserted, captureLog());
     expect(summary.grantsAccounts).toEqual({ added: [ORG_MEMBER], projected: [MAIN, MEMBER, ORG_MEMBER] });
+    expect(summary.trailsAccounts).toEqual({ added: [] });
     expect(inserted).toHaveLength(2); // the events insert, then the access insert
   });
 
