@@ -78,13 +78,14 @@ function spec(table: TableDefinition, location: string, storage: Storage, parame
 /**
  * Table parameters the program keeps after creation, by table: the daily join adds every work group
  * and account it finds in history to the history table's enums, and every account it finds in
- * grants to the grants table's (functions/join/work-groups.ts). Pulumi sets them when it creates
+ * grants and trails to those tables' (functions/join/work-groups.ts, snapshot-accounts.ts). Pulumi sets them when it creates
  * the table and then leaves them to the program (`ignoreChanges`), so an update does not take back
  * what the join added.
  */
 export const KEPT_BY_PROGRAM: Readonly<Record<string, readonly string[]>> = {
   [HISTORY.name]: [WORK_GROUP_VALUES, ACCOUNT_VALUES],
   [GRANTS.name]: [ACCOUNT_VALUES],
+  [TRAILS.name]: [ACCOUNT_VALUES],
 };
 
 /** A table parameter as a Pulumi property path (`parameters["projection.workgroup.values"]`: the key holds dots). */

@@ -175,7 +175,7 @@ describe("main stack", () => {
       events: [],
       access: [],
       grants: ['parameters["projection.account.values"]'],
-      trails: [],
+      trails: ['parameters["projection.account.values"]'],
       billing: [],
     });
     const join = policies(main).find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === "join")!.statements;
@@ -190,6 +190,7 @@ describe("main stack", () => {
           "arn:aws:glue:us-east-1:123456789012:database/athena_audit",
           "arn:aws:glue:us-east-1:123456789012:table/athena_audit/history",
           "arn:aws:glue:us-east-1:123456789012:table/athena_audit/grants",
+          "arn:aws:glue:us-east-1:123456789012:table/athena_audit/trails",
         ],
       },
     ]);
