@@ -6,6 +6,7 @@
 import { issueTitle } from "../channels/issue";
 import { codeSpan } from "../channels/markdown";
 import { compileMarkdown, markdownEnvironment, templateFile, trusted } from "../channels/templates";
+import { engineWords } from "../pages/access-by-engine";
 import { Anomaly, explainAnomaly } from "../pages/anomaly-words";
 import { count, humanBytes, markdownText, shortArn } from "../pages/format";
 import { templatesDirectory } from "../pages/render";
@@ -83,7 +84,7 @@ export function renderAnomalyIssue(f: Anomaly, alertDays: number, stack: string 
     score: f.score.toFixed(1),
     queries: count(f.queries),
     // Other engines' evidence, shown only when the finding has some, so Athena's findings read as before.
-    engine: f.engine === "athena" ? null : trusted(markdownText(f.engine, 200)),
+    engine: f.engine === "athena" ? null : trusted(markdownText(engineWords(f.engine), 200)),
     calls: f.calls > 0 ? count(f.calls) : null,
     objects: f.objects === null ? null : count(f.objects),
     networks: f.networks === null ? null : trusted(markdownText(f.networks, 200)),

@@ -31,6 +31,14 @@ export function engineName(engine: string): string {
   return ENGINE_NAMES[engine] ?? markdownText(engine, 100);
 }
 
+/** Comma-separated engines (as the saved queries list them) in words, as plain text for the caller to escape. */
+export function engineWords(engines: string): string {
+  return engines
+    .split(", ")
+    .map((engine) => ENGINE_NAMES[engine] ?? engine)
+    .join(", ");
+}
+
 const sourcesOf = (row: EngineRow) => row.sources.split(",");
 
 /** Which kinds of the trail's evidence the period holds at all: none of a kind means the trail may not record it. */

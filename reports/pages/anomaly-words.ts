@@ -4,6 +4,7 @@
  */
 import { SAVED } from "../../queries/saved";
 import { camelRow, CamelRow, SavedRow } from "../../queries/saved-columns";
+import { engineWords } from "./access-by-engine";
 import { humanBytes } from "./format";
 
 export type AnomalyRow = SavedRow<typeof SAVED.anomalies>;
@@ -36,7 +37,7 @@ export function anomalySentence(a: Anomaly | AnomalyRow): string {
         f.subject === "bytes"
           ? `Scanned ${humanBytes(f.measured)}`
           : f.subject === "calls"
-            ? `Made ${calls(f.measured)} to the catalog with ${f.engine}`
+            ? `Made ${calls(f.measured)} to the catalog with ${engineWords(f.engine)}`
             : `Ran ${amount(f.measured)}`;
       return `${did} in one day${typical}${times}.`;
     }
@@ -91,7 +92,7 @@ function downloadSentence(f: Anomaly, who: string): string {
       : fresh !== ""
         ? "; too little history for a baseline of its direct reads"
         : "; the first direct reads by a principal not seen in the retained history, so there is no baseline to compare with";
-  return `${read} with ${f.engine}${where}${against}.`;
+  return `${read} with ${engineWords(f.engine)}${where}${against}.`;
 }
 
 /** The reads behind a first-time finding: Athena's queries, other engines' calls, or both. */
@@ -102,7 +103,7 @@ function behind(f: Anomaly): string {
     .join(", ");
   const parts = [
     ...(f.queries > 0 || f.calls === 0 ? [`${count(f.queries)} ${plural(f.queries)}`] : []),
-    ...(f.calls > 0 ? [`${calls(f.calls)} by ${others}`] : []),
+    ...(f.calls > 0 ? [`${calls(f.calls)} by ${engineWords(others)}`] : []),
   ];
   return parts.join(" and ");
 }

@@ -137,7 +137,7 @@ describe("the real EC2-proxy exfiltration records", () => {
       [DAY, "download", "medium", "mordors3stack-s3bucket-llp2yingx64a/ring.txt", bytes, 1, reads.length, "cli"],
     ]);
     expect(explainAnomaly(role[0])).toBe(
-      `Read ${bytes} B in 1 object of mordors3stack-s3bucket-llp2yingx64a/ring.txt straight from S3 with cli from 1.2.3.0/24; ` +
+      `Read ${bytes} B in 1 object of mordors3stack-s3bucket-llp2yingx64a/ring.txt straight from S3 with AWS CLI from 1.2.3.0/24; ` +
         "the first direct reads by a principal not seen in the retained history, so there is no baseline to compare with.",
     );
     // No baseline and no network it used before: judged as new to the lake, not against a history.

@@ -158,22 +158,22 @@ describe("a finding in words", () => {
     [
       "volume, catalog calls by another engine",
       row("volume", { subject: "calls", measured: 1200, baseline: 40, engine: "glue-etl", calls: 1200, queries: 0, human: false }),
-      "Made 1,200 calls to the catalog with glue-etl in one day, against a median of 40 calls a day over the previous weeks (30.0×).",
+      "Made 1,200 calls to the catalog with Glue ETL in one day, against a median of 40 calls a day over the previous weeks (30.0×).",
     ],
     [
       "reach, by another engine's catalog reads",
       row("reach", { subject: "hr.salaries", queries: 0, calls: 2, engine: "emr", human: false }),
-      "First read of hr.salaries, which this service had not read in the retained history (2 calls by emr).",
+      "First read of hr.salaries, which this service had not read in the retained history (2 calls by EMR).",
     ],
     [
       "reach, by queries and catalog reads",
       row("reach", { subject: "hr", queries: 3, calls: 1, engine: "athena, cli" }),
-      "First read of hr, which this person had not read in the retained history (3 queries and 1 call by cli).",
+      "First read of hr, which this person had not read in the retained history (3 queries and 1 call by AWS CLI).",
     ],
     [
       "origin, a client of another engine",
       row("origin", { subject: "client:cli", queries: 0, calls: 400, engine: "cli", human: false }),
-      "First use of the cli client by this service (400 calls by cli).",
+      "First use of the cli client by this service (400 calls by AWS CLI).",
     ],
     [
       "download, against a baseline of none, from a new network",
@@ -192,7 +192,7 @@ describe("a finding in words", () => {
         new_networks: "45.155.204.0/24",
         human: false,
       }),
-      "Read 30.0 GiB in 400 objects of finance.ledger straight from S3 with cli from 45.155.204.0/24, a network this service " +
+      "Read 30.0 GiB in 400 objects of finance.ledger straight from S3 with AWS CLI from 45.155.204.0/24, a network this service " +
         "had never used, against a median of 0 B and 0 objects a day over the previous weeks (busiest day 0 B).",
     ],
     [
@@ -207,13 +207,13 @@ describe("a finding in words", () => {
         peak: 2 * GIB,
         networks: "198.51.100.0/24",
       }),
-      "Read 12.0 GiB in 900 objects of sales.orders, sales.customers straight from S3 with sdk from 198.51.100.0/24, against a " +
+      "Read 12.0 GiB in 900 objects of sales.orders, sales.customers straight from S3 with AWS SDK from 198.51.100.0/24, against a " +
         "median of 1.0 GiB and 80 objects a day over the previous weeks (busiest day 2.0 GiB).",
     ],
     [
       "download, a principal the lake has never seen",
       row("download", { subject: "bucket/ring.txt", measured: 178, objects: 1, engine: "cli", networks: "1.2.3.0/24", human: false }),
-      "Read 178 B in 1 object of bucket/ring.txt straight from S3 with cli from 1.2.3.0/24; the first direct reads by a " +
+      "Read 178 B in 1 object of bucket/ring.txt straight from S3 with AWS CLI from 1.2.3.0/24; the first direct reads by a " +
         "principal not seen in the retained history, so there is no baseline to compare with.",
     ],
   ])("%s", (_case, finding, sentence) => expect(explainAnomaly(finding)).toBe(sentence));

@@ -244,7 +244,7 @@ describe("anomaly issues", () => {
       "| What | download, finance.ledger |",
       "| Measured | 30.0 GiB |",
       "| Normal | median 0 B and 0 objects a day, busiest day 0 B, typical deviation 0 B |",
-      "| Engines | cli |",
+      "| Engines | AWS CLI |",
       "| Other engines' calls | 400 |",
       "| Objects read | 400 |",
       "| From | 45.155.204.0/24 |",
