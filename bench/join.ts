@@ -22,7 +22,8 @@ import { eventsJoinParameters, filesForWindow } from "../queries/join/parameters
 import { cloudTrailDeliveredAt, cloudTrailObjectKey } from "../queries/layout";
 import { cloudTrailFiles, historyFiles, LakeLocation } from "../queries/lake/files";
 import type { JoinRun } from "./join-child";
-import { AccessMix, writeBigDay } from "./join-lake";
+import { writeBigDay } from "./join-lake";
+import { AccessMix } from "./join-mix";
 
 const DAY = "2026-10-14";
 const REGION = "us-east-1";
