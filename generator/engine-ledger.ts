@@ -38,23 +38,12 @@ export interface AccessEvent {
   recorded: boolean;
 }
 
-export interface AccessEntry {
+/** A day's reads of one kind by one caller, aggregated as the access join aggregates them. */
+export interface AccessEntry extends Omit<AccessEvent, "at" | "object"> {
   day: string;
-  account: string;
-  region: string;
-  /** The caller as CloudTrail shows it (a session ARN for a role), and its role or user. */
-  principalArn: string;
-  iamPrincipalArn: string;
-  engine: Engine;
-  source: AccessSource;
-  resourceKind: AccessEvent["resourceKind"];
-  resource: string;
   calls: number;
-  /** Distinct S3 keys read (0 for Glue and Lake Formation), and `bytesTransferredOut` summed. */
+  /** Distinct S3 keys read (0 for Glue and Lake Formation); `bytes` is `bytesTransferredOut` summed. */
   objects: number;
-  bytes: number;
-  countedByAudit: boolean;
-  recorded: boolean;
 }
 
 /** The planted direct download: a stolen role reading a table's files with the CLI from a new network. */

@@ -24,11 +24,17 @@ function identity(call: Call, rng: Random): Record<string, unknown> {
   return call.invokedBy ? { ...found, invokedBy: call.invokedBy } : found;
 }
 
-function common(call: Call, rng: Random, eventVersion: string) {
+/** A record's first keys, in the order CloudTrail writes them (the reader's fast path relies on it). */
+function head(call: Call, rng: Random, eventVersion: string, eventSource: string, eventName: string) {
   return {
     eventVersion,
     userIdentity: identity(call, rng),
     eventTime: eventTimeText(call.at),
+    eventSource,
+    eventName,
+    awsRegion: call.region,
+    sourceIPAddress: call.caller.sourceIp,
+    userAgent: call.caller.userAgent,
   };
 }
 
@@ -55,12 +61,7 @@ export function glueReadRecord(call: Call & { eventName: GlueRead; table: string
         ? { catalogId: account, databaseName, name }
         : { catalogId: account, databaseName, tableName: name, excludeColumnSchema: true };
   return {
-    ...common(call, rng, "1.08"),
-    eventSource: "glue.amazonaws.com",
-    eventName: call.eventName,
-    awsRegion: call.region,
-    sourceIPAddress: call.caller.sourceIp,
-    userAgent: call.caller.userAgent,
+    ...head(call, rng, "1.08", "glue.amazonaws.com", call.eventName),
     requestParameters,
     responseElements: null,
     ...tail(call, rng, false),
@@ -79,12 +80,7 @@ export function getDataAccessRecord(
   const account = accountOf(call.caller.actor);
   const [database, name] = call.table.split(".");
   return {
-    ...common(call, rng, "1.08"),
-    eventSource: "lakeformation.amazonaws.com",
-    eventName: "GetDataAccess",
-    awsRegion: call.region,
-    sourceIPAddress: call.caller.sourceIp,
-    userAgent: call.caller.userAgent,
+    ...head(call, rng, "1.08", "lakeformation.amazonaws.com", "GetDataAccess"),
     requestParameters: {
       tableArn: `arn:aws:glue:${call.region}:${account}:table/${database}/${name}`,
       durationSeconds: 3600,
@@ -105,12 +101,7 @@ export function getDataAccessRecord(
 export function getObjectRecord(call: Call & { bucket: string; key: string; bytes: number }, rng: Random): CloudTrailRecord {
   const account = accountOf(call.caller.actor);
   return {
-    ...common(call, rng, "1.10"),
-    eventSource: "s3.amazonaws.com",
-    eventName: "GetObject",
-    awsRegion: call.region,
-    sourceIPAddress: call.caller.sourceIp,
-    userAgent: call.caller.userAgent,
+    ...head(call, rng, "1.10", "s3.amazonaws.com", "GetObject"),
     requestParameters: { bucketName: call.bucket, Host: `${call.bucket}.s3.${call.region}.amazonaws.com`, key: call.key },
     responseElements: null,
     additionalEventData: {

@@ -1,4 +1,5 @@
 /** The main stack: storage, catalog, the audit's work group, its functions, a trail if asked, reporting access. */
+import type { LakeTrail } from "../functions/grants/trail-rows";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_DATABASE as DATABASE, DEFAULT_WORK_GROUP as WORK_GROUP, PRODUCT, resourceName } from "../queries/names";
 import { accessJoinSql, eventsJoinSql } from "../queries/join/sql";
@@ -61,12 +62,6 @@ export function collectorFunction(
  * main stack deploys it, and a collector stack with `collectGrants` (a member account's, writing
  * into the main bucket as the bucket policy admits it).
  */
-/** Where the audit reads CloudTrail from: the main stack's `lakeTrail` output, read by collector stacks. */
-export interface LakeTrail {
-  bucket: string;
-  prefix: string;
-}
-
 /** A `lakeTrail` stack output as read back: undefined unless it is one (a main stack from before it was written has none). */
 export function asLakeTrail(value: unknown): LakeTrail | undefined {
   if (typeof value !== "object" || value === null) return undefined;

@@ -30,7 +30,8 @@ export interface HistoryLine extends QueryExecutionLike {
 
 const ISO_LIKE = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d+))?)?\s*(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 
-function daysInMonth(year: number, month: number): number {
+/** Days in `month` (1–12) of `year`. */
+export function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 

@@ -58,6 +58,16 @@ function summarise(check: CheckedFiles): JoinSummary["history"] {
   return { ...check, files: check.filesRead + check.skippedFiles };
 }
 
+/** A table's folder and the partition the join writes in it, refused when the folder is a link or the partition lies outside it. */
+function outputFolders(root: string, name: string, tablePrefix: string, partitionPrefix: string): { table: string; partition: string } {
+  const table = path.join(root, tablePrefix);
+  const link = fs.existsSync(table) ? symlinkProblem(root, table) : undefined;
+  if (link) throw new LakeError(`the ${name} table folder ${table} is ${link.replace(/: skipped$/, "")}; nothing was changed`);
+  const partition = path.join(root, partitionPrefix);
+  assertInside(table, partition, `the ${name} partition`);
+  return { table, partition };
+}
+
 export interface EmbeddedJoinOptions extends JoinSqlOptions {
   /** The TB definition the cost column is billed with (queries/cost.ts). */
   tb?: TbDefinition;
@@ -77,20 +87,17 @@ export async function joinDayEmbedded(
   checkLakeNames({ day, region, prefix, trailPrefix: lake.trailPrefix });
   const window = [addDays(day, -1), day, addDays(day, 1)];
   const parameters = eventsJoinParameters(day, region, tb);
+  // Checked before the scratch folder exists: a refused join leaves nothing behind.
+  const { table, partition } = outputFolders(lake.root, "events", eventsTablePrefix(prefix), eventsPartitionPrefix(day, region, prefix));
+  const { table: accessTable, partition: accessPartition } = outputFolders(
+    lake.root,
+    "access",
+    accessTablePrefix(prefix),
+    accessPartitionPrefix(day, region, prefix),
+  );
   // A killed run cannot remove its scratch copies; the next one does, once they are stale.
   cleanStaleScratch(os.tmpdir(), SCRATCH_PREFIX);
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), SCRATCH_PREFIX));
-  const table = path.join(lake.root, eventsTablePrefix(prefix));
-  const tableLink = fs.existsSync(table) ? symlinkProblem(lake.root, table) : undefined;
-  if (tableLink) throw new LakeError(`the events table folder ${table} is ${tableLink.replace(/: skipped$/, "")}; nothing was changed`);
-  const partition = path.join(lake.root, eventsPartitionPrefix(day, region, prefix));
-  assertInside(table, partition, "the events partition");
-  const accessTable = path.join(lake.root, accessTablePrefix(prefix));
-  const accessLink = fs.existsSync(accessTable) ? symlinkProblem(lake.root, accessTable) : undefined;
-  if (accessLink)
-    throw new LakeError(`the access table folder ${accessTable} is ${accessLink.replace(/: skipped$/, "")}; nothing was changed`);
-  const accessPartition = path.join(lake.root, accessPartitionPrefix(day, region, prefix));
-  assertInside(accessTable, accessPartition, "the access partition");
   cleanLeftovers(table);
   cleanLeftovers(accessTable);
   const pending: string[] = [];

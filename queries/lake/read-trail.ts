@@ -111,13 +111,13 @@ function wantedFor(record: Record<string, unknown>): "events" | "access" | undef
   return undefined;
 }
 
-/** Why a record cannot be kept; undefined when it is kept (perhaps repaired) or of no use to the join. */
 /** Where kept records go: Athena's starts for the events join, other reads for the access join. */
 interface TrailLanes {
   events: KeptLines;
   access: KeptLines;
 }
 
+/** Why a record cannot be kept; undefined when it is kept (perhaps repaired) or of no use to the join. */
 function recordProblem(bytes: Buffer, kept: TrailLanes): string | undefined {
   if (!isUtf8(bytes)) return "not valid UTF-8";
   const text = bytes.toString("utf8");

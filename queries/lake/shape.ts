@@ -2,7 +2,7 @@
  * Whether a JSON record fits a table's columns closely enough for the engine to read it. Derived
  * from the table definition; lenient where the engines are (a string column takes any scalar).
  */
-import { toIsoTimestamp } from "../history-record";
+import { daysInMonth, toIsoTimestamp } from "../history-record";
 import { ColumnType, Field } from "../schema/types";
 
 /** The largest byte count or duration believed: 2^53, past which a JSON number is no longer exact. */
@@ -64,15 +64,13 @@ const CLOUDTRAIL_TIME = /^[1-9]\d{3}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01])T(
 /** Whether `value` is a CloudTrail time that needs no repair: most records' are, and parsing each costs. */
 function isCloudTrailTime(value: unknown): boolean {
   if (typeof value !== "string" || !CLOUDTRAIL_TIME.test(value)) return false;
-  const [year, month, day] = [Number(value.slice(0, 4)), Number(value.slice(5, 7)), Number(value.slice(8, 10))];
-  return day <= new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return Number(value.slice(8, 10)) <= daysInMonth(Number(value.slice(0, 4)), Number(value.slice(5, 7)));
 }
 
 /** Rewrites `holder[key]` to `format(instant)` when it encodes one differently; a problem when it encodes none. */
 function repairTime(holder: Record<string, unknown>, key: string, at: string, format: (iso: string) => string): Verdict {
   const value = holder[key];
   if (value === undefined || value === null) return {};
-  if (format === cloudTrailTime && isCloudTrailTime(value)) return {};
   let iso: string;
   try {
     iso = format(toIsoTimestamp(value));
@@ -83,8 +81,6 @@ function repairTime(holder: Record<string, unknown>, key: string, at: string, fo
   holder[key] = iso;
   return { repaired: true };
 }
-
-const cloudTrailTime = (iso: string) => `${iso.slice(0, 19)}Z`;
 
 function merge(verdicts: Verdict[]): Verdict {
   const problem = verdicts.find((v) => v.problem)?.problem;
@@ -108,7 +104,7 @@ export function repairHistory(record: Record<string, unknown>): Verdict {
  * refused, so the summary counts every query that loses its attribution.
  */
 export function repairCloudTrail(record: Record<string, unknown>): Verdict {
-  const time = repairTime(record, "eventTime", "eventTime", cloudTrailTime);
+  const time = isCloudTrailTime(record.eventTime) ? {} : repairTime(record, "eventTime", "eventTime", (iso) => `${iso.slice(0, 19)}Z`);
   if (time.problem) return time;
   if (record.eventSource !== "athena.amazonaws.com" || record.eventName !== "StartQueryExecution" || record.errorCode) return time;
   if (record.eventTime === undefined || record.eventTime === null) return { problem: "cannot be attributed: no eventTime" };
