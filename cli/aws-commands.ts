@@ -10,7 +10,7 @@ import { jsonLogger, Logger } from "../functions/runtime/log";
 import { createS3Client } from "../functions/runtime/s3";
 import { AthenaEngine, createAthenaClient } from "../queries/athena/engine";
 import { accessJoinSql, eventsJoinSql } from "../queries/join/sql";
-import { logJson, logLine } from "../queries/output/log";
+import { logJson, logLine } from "../core/output/log";
 import { day, NUMBER_FLAGS, progressBar } from "./options";
 
 /** JSON step logs on stderr when output is piped; a terminal gets the progress bar instead. */

@@ -7,9 +7,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { InputError } from "../queries/errors";
+import { InputError } from "../core/errors";
 import { assertLake, cloudTrailFiles, historyFiles, LakeLocation } from "../queries/lake/files";
-import { eventsTablePrefix, grantsTablePrefix, historyTablePrefix } from "../queries/layout";
+import { eventsTablePrefix, grantsTablePrefix, historyTablePrefix } from "../core/layout";
 
 /** The file the demo writes into a lake it generates: its licence to replace that folder next time. */
 export const DEMO_MARKER = ".athena-audit-demo";

@@ -11,9 +11,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as s3 from "@aws-sdk/client-s3";
 import { deleteKeys, listKeys } from "../functions/runtime/s3";
-import { InputError } from "../queries/errors";
-import { grantsTablePrefix, historyTablePrefix, migratedGrantsKey, migratedHistoryKey } from "../queries/layout";
-import { ACCOUNT_PATTERN } from "../queries/names";
+import { InputError } from "../core/errors";
+import { grantsTablePrefix, historyTablePrefix, migratedGrantsKey, migratedHistoryKey } from "../core/layout";
+import { ACCOUNT_PATTERN } from "../core/names";
 
 export interface Move {
   from: string;

@@ -2,9 +2,9 @@
 import * as path from "node:path";
 import { InvalidArgumentError, Option } from "commander";
 import * as cliProgress from "cli-progress";
-import { DEFAULT_TB, TB_DEFINITION_NAMES } from "../queries/cost";
-import { parseDay } from "../queries/days";
-import { ACCOUNT_PATTERN } from "../queries/names";
+import { DEFAULT_TB, TB_DEFINITION_NAMES } from "../core/cost";
+import { parseDay } from "../core/days";
+import { ACCOUNT_PATTERN } from "../core/names";
 import { HISTORY_DAYS_KEPT } from "../functions/history/input";
 import { Progress, SILENT } from "./pipeline";
 
@@ -82,7 +82,7 @@ export function accountList(value: string): string[] {
 }
 
 /**
- * `--tb binary|decimal`: what a TB is in Athena's $5 per TB (queries/cost.ts), for the commands that
+ * `--tb binary|decimal`: what a TB is in Athena's $5 per TB (core/cost.ts), for the commands that
  * join (the cost they write) and report (the rules every footnote states, checked against the events).
  */
 export function tbOption(): Option {

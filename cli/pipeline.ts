@@ -1,11 +1,11 @@
 /** The embedded steps the CLI runs: join days, run the saved queries, render reports. */
 import * as path from "node:path";
-import { DEFAULT_TB, TbDefinition } from "../queries/cost";
-import { daysBetween } from "../queries/days";
+import { DEFAULT_TB, TbDefinition } from "../core/cost";
+import { daysBetween } from "../core/days";
 import { DuckDbEngine } from "../queries/duckdb/engine";
 import { EmbeddedJoinOptions, joinDayEmbedded, JoinSummary } from "../queries/join/embedded";
 import { QueryEngine } from "../queries/engine";
-import { InputError } from "../queries/errors";
+import { InputError } from "../core/errors";
 import { DEFAULT_OPTIONS, Period, SAVED_QUERIES, SavedQueryOptions } from "../queries/saved";
 import { billingMismatch } from "../reports/pages/billing";
 import { RenderedReport, renderReports, writeReports } from "../reports/pages/render";

@@ -6,8 +6,8 @@
  * of the lake is byte for byte what it would be without them. Only lakes long enough for baselines
  * (LONG_ENOUGH days) get them.
  */
-import { AnomalySettings, DEFAULT_ANOMALY_SETTINGS } from "../queries/anomalies";
-import { addDays } from "../queries/days";
+import { AnomalySettings, DEFAULT_ANOMALY_SETTINGS } from "../core/anomaly-settings";
+import { addDays } from "../core/days";
 import { startQueryExecutionRecord } from "./cloudtrail";
 import { AthenaFailure } from "./executions";
 import { trailOutages } from "./outages";

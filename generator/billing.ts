@@ -1,7 +1,7 @@
 /**
  * The demo's bill: what Cost Explorer would report for Athena each day, written as the billing
  * collector writes it (one gzip JSON-lines object a day, `billingObject`). It is priced from the
- * ledger's queries with queries/cost.ts, never from the events table, so the reconciliation is held
+ * ledger's queries with core/cost.ts, never from the events table, so the reconciliation is held
  * to a truth the join did not produce.
  *
  * What the demo pretends about AWS: the bill is the main account's Cost Explorer answer, so it covers
@@ -14,9 +14,9 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { BillingRow, billingObject } from "../functions/billing/rows";
-import { billedBytes, queryCostUsd, TB_DEFINITIONS, TbDefinition } from "../queries/cost";
-import { billingObjectKey } from "../queries/layout";
-import type { LedgerEntry } from "./generate";
+import { billedBytes, queryCostUsd, TB_DEFINITIONS, TbDefinition } from "../core/cost";
+import { billingObjectKey } from "../core/layout";
+import type { LedgerEntry } from "./ledger";
 import { ACCOUNT_ID } from "./org";
 import { Random } from "./random";
 

@@ -4,7 +4,7 @@
  * account, region, principal, engine, source and resource. The events are the plan the generator
  * wrote records from, so the entries are the independent truth the audit is tested against.
  */
-import { dayOf } from "../queries/days";
+import { dayOf } from "../core/days";
 import { Caller, CloudTrailRecord } from "./cloudtrail";
 import { Engine } from "./engine-actors";
 import { callerArn, roleArn } from "./org";

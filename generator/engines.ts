@@ -6,7 +6,7 @@
  * used. Everything draws from the caller's random source (the generator gives the engines their
  * own), so the rest of the lake is what it would be without them.
  */
-import { addDays } from "../queries/days";
+import { addDays } from "../core/days";
 import { Caller } from "./cloudtrail";
 import { Engine, ENGINE_ACTORS, GOVERNED_TABLE, tablePrefix } from "./engine-actors";
 import { AccessEvent, DirectDownload, noiseAccess, principalOf } from "./engine-ledger";

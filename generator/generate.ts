@@ -7,20 +7,21 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import { addDays, dayOf, daysBetween, parseDay } from "../queries/days";
-import { InputError } from "../queries/errors";
-import { historyDay, HistoryLine, toHistoryLine } from "../queries/history-record";
-import { cloudTrailObjectKey, DEFAULT_PREFIX, historyObjectKey } from "../queries/layout";
+import { addDays, dayOf, daysBetween, parseDay } from "../core/days";
+import { InputError } from "../core/errors";
+import { historyDay, HistoryLine, toHistoryLine } from "../core/history-record";
+import { cloudTrailObjectKey, DEFAULT_PREFIX, historyObjectKey } from "../core/layout";
 import { GeneratedBill, writeBill } from "./billing";
+import { LedgerEntry } from "./ledger";
 import { DayPlants, PlantedAnomaly, plantsFor } from "./anomalies";
 import { deliver } from "./cloudtrail";
 import { AccessEntry, AccessEvent, aggregateAccess, DirectDownload } from "./engine-ledger";
 import { keptWithoutReadEvents } from "./engine-records";
 import { engineDay } from "./engines";
 import { trailOutages } from "./outages";
-import { PlantedDisagreement, plantDisagreements, systemTablesFrom, Witness, witnessOf, writeSystemTable } from "./system-tables";
+import { PlantedDisagreement, plantDisagreements, systemTablesFrom, witnessOf, writeSystemTable } from "./system-tables";
 import { failureOf, toQueryExecution, totalExecutionMs } from "./executions";
-import { DEFAULT_TB, queryCostUsd, TbDefinition } from "../queries/cost";
+import { DEFAULT_TB, queryCostUsd, TbDefinition } from "../core/cost";
 import { ACCOUNT_ID, accountOf, ACCOUNTS, actorsOf, callerArn, orgAccount, REGIONS, roleArn } from "./org";
 import { Random } from "./random";
 import { PlannedQuery, simulateDay } from "./simulate";
@@ -35,64 +36,11 @@ export interface GenerateOptions {
   trailPrefix?: string;
   /** Minutes of events per CloudTrail file (real trails: about 5). */
   deliveryWindowMinutes?: number;
-  /** The TB definition the ledger's costs are billed with (queries/cost.ts); join with the same one. */
+  /** The TB definition the ledger's costs are billed with (core/cost.ts); join with the same one. */
   tb?: TbDefinition;
   /** The trail records read management events (Glue catalog reads, Lake Formation's GetDataAccess); default true. */
   trailReadEvents?: boolean;
   onDay?: (day: string, index: number, total: number) => void;
-}
-
-/** What one generated query should look like in the events table. */
-export interface LedgerEntry {
-  id: string;
-  /** The account whose Athena ran it (its principal's account). */
-  account: string;
-  region: string;
-  /** The events partition it belongs to: its CloudTrail event day, or its history day if unattributed. */
-  eventDay: string;
-  historyDay: string;
-  actor: string;
-  human: boolean;
-  principalArn: string | null;
-  iamPrincipalArn: string | null;
-  clientFamily: string | null;
-  sourceIp: string | null;
-  workGroup: string;
-  database: string;
-  /** Tables it read (`database.table`); none for DDL. */
-  tables: string[];
-  /** Its text, as history holds it. */
-  text: string;
-  /** The text with every literal masked and comments dropped, lower-cased and folded, as the generator built it (generator/sql.ts). */
-  shape: string;
-  state: string;
-  statementType: string;
-  substatementType: string;
-  /** Athena's AthenaError of a failed query: ErrorCategory (1 system, 2 user, 3 other), ErrorType, message. */
-  errorCategory: number | null;
-  errorType: number | null;
-  errorMessage: string | null;
-  bytes: number;
-  /** What Athena bills for it under the ledger's TB definition (queries/cost.ts): 0 when failed, DDL or nothing scanned. */
-  costUsd: number;
-  engineMs: number;
-  totalMs: number;
-  submittedAt: string;
-  completedAt: string;
-  /** It asked for result reuse, and whether Athena answered it from an earlier result. */
-  reuseEnabled: boolean;
-  reused: boolean;
-  attributed: boolean;
-  textForm: string;
-  midnightCrossing: boolean;
-  straddle: boolean;
-  /** Its CloudTrail record was delivered into a later day's folder. */
-  lateDelivered: boolean;
-  /**
-   * Its row in Athena's system table (generator/system-tables.ts); null before the main account
-   * enabled it, and in the marketing account, which never did.
-   */
-  witness: Witness | null;
 }
 
 export interface Ledger {

@@ -4,7 +4,7 @@ import * as path from "node:path";
 import { principalsOf } from "../functions/grants/authz";
 import { evaluateGrants } from "../functions/grants/evaluate";
 import { grantRows, grantsObject } from "../functions/grants/rows";
-import { DEFAULT_PREFIX, grantsObjectKey } from "../queries/layout";
+import { DEFAULT_PREFIX, grantsObjectKey } from "../core/layout";
 import { tableLocations } from "./engine-actors";
 import { authorizationDetails, orgCatalog } from "./iam";
 import { ACCOUNTS, MAIN_REGION } from "./org";

@@ -4,7 +4,7 @@
  * permission-gaps query has something true to find. Each account's IAM holds only its own
  * principals. Returned in GetAccountAuthorizationDetails' shape (documents decoded).
  */
-import { addDays } from "../queries/days";
+import { addDays } from "../core/days";
 import { GRANTED_ENGINE_ACTORS, tableLocations } from "./engine-actors";
 import { ACCOUNT_ID, accountOf, ACCOUNTS, ACTORS, Actor, orgAccount, roleArn } from "./org";
 

@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import { systemTableObjectKey } from "../queries/layout";
+import { systemTableObjectKey } from "../core/layout";
 import { QUERY_EXECUTIONS } from "../queries/schema/system-tables";
 import { accountOf, ACTORS, callerArn, roleArn } from "./org";
 

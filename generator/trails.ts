@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { trailRows, trailsObject } from "../functions/grants/trail-rows";
 import { AdvancedSelector } from "../functions/grants/trail-selectors";
-import { DEFAULT_PREFIX, trailsObjectKey } from "../queries/layout";
+import { DEFAULT_PREFIX, trailsObjectKey } from "../core/layout";
 import { ACCOUNTS, MAIN_REGION, orgAccount } from "./org";
 
 /** The bucket the generated trails deliver into: the lake folder stands for it. */

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { asLakeTrail, Caller, collectorFunction, grantsFunction } from "./main-stack";
-import { CollectorSettings } from "./settings";
+import { CollectorSettings } from "../core/settings/settings";
 
 export function collectorStack(s: CollectorSettings, caller: Caller) {
   const main = s.bucketName ? undefined : new pulumi.StackReference(s.mainStack as string);

@@ -19,9 +19,9 @@ import {
   historyTablePrefix,
   trailsPartitionPrefix,
   trailsTablePrefix,
-} from "../queries/layout";
-import { ACCOUNT_KEY, ACCOUNT_VALUES, WORK_GROUP_KEY, WORK_GROUP_VALUES } from "../queries/work-groups";
-import { CloudTrailSource } from "./settings";
+} from "../core/layout";
+import { ACCOUNT_KEY, ACCOUNT_VALUES, WORK_GROUP_KEY, WORK_GROUP_VALUES } from "../core/work-groups";
+import { CloudTrailSource } from "../core/settings/settings";
 
 export interface GlueTableSpec {
   name: string;

@@ -8,7 +8,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { collectorStack } from "./collector-stack";
 import { mainStack } from "./main-stack";
-import { parseSettings, stackSettings } from "./settings";
+import { parseSettings, stackSettings } from "../core/settings/settings";
 
 /** This stack's `athena-audit:*` settings; a misspelt namespace (`athena-audti:...`) is refused, not dropped. */
 function rawSettings(): Record<string, unknown> {

@@ -1,7 +1,7 @@
 /** The main stack: storage, catalog, the audit's work group, its functions, a trail if asked, reporting access. */
-import type { LakeTrail } from "../functions/grants/trail-rows";
+import type { LakeTrail } from "../core/layout";
 import * as pulumi from "@pulumi/pulumi";
-import { DEFAULT_DATABASE as DATABASE, DEFAULT_WORK_GROUP as WORK_GROUP, PRODUCT, resourceName } from "../queries/names";
+import { DEFAULT_DATABASE as DATABASE, DEFAULT_WORK_GROUP as WORK_GROUP, PRODUCT, resourceName } from "../core/names";
 import { accessJoinSql, eventsJoinSql } from "../queries/join/sql";
 import { AuditCatalog } from "./components/catalog";
 import { AuditFunction } from "./components/function";
@@ -11,7 +11,8 @@ import { AuditTrail, TRAIL_PREFIX, trailDeliveryStatements } from "./components/
 import { accessTable, billingTable, cloudTrailTable, eventsTable, grantsTable, historyTable, trailsTable } from "./glue";
 import { billingCollectorFactory, joinFactory, grantsCollectorFactory, historyCollectorFactory } from "./handlers";
 import { billingPolicy, collectorPolicy, grantsPolicy, joinPolicy, memberStatements, reportingPolicy } from "./policies";
-import { ConfigError, MainSettings } from "./settings";
+import { ConfigError } from "../core/errors";
+import { MainSettings } from "../core/settings/settings";
 
 export interface Caller {
   account: string;

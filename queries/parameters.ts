@@ -5,7 +5,7 @@
  * that turns one into the other, so no caller ever counts positions.
  */
 import type { QueryParameter, QueryParameters } from "./engine";
-import { InputError } from "./errors";
+import { InputError } from "../core/errors";
 
 /**
  * String literals, quoted identifiers and comments: text in which a `:` or `?` is not a marker

@@ -2,7 +2,7 @@
  * The saved queries on permissions and evidence: unused grants, accounts, coverage, the bill, the
  * second witness and anomalies.
  */
-import { anomalyParameters } from "./anomalies";
+import { anomalyParameters } from "./anomaly-parameters";
 import { account, cost, bytes, definitions, periodWindow, queries, reconciliation } from "./saved-parts";
 
 /** In the order the reports list them (after the usage queries). */

@@ -3,8 +3,8 @@
  * the columns several queries return, and the bill's tolerance. The entries themselves are in
  * saved-usage.ts and saved-evidence.ts; the registry in saved.ts.
  */
-import { MINIMUM_MB, TB_DEFINITIONS, USD_PER_TB } from "./cost";
-import { addDays } from "./days";
+import { MINIMUM_MB, TB_DEFINITIONS, USD_PER_TB } from "../core/cost";
+import { addDays } from "../core/days";
 import type { Period, SavedQuery, SavedQueryOptions } from "./saved";
 
 /** A registry entry: everything but the name, which is its key. */

@@ -1,5 +1,5 @@
 /** The saved queries on usage and cost: who and what scanned, when, in which work group and table. */
-import { addDays, daysBetween } from "./days";
+import { addDays, daysBetween } from "../core/days";
 import {
   bytes,
   cost,

@@ -6,10 +6,10 @@
  * file and an entry (in saved-usage.ts or saved-evidence.ts); the pages, the findings and the
  * tests read the entry.
  */
-import { AnomalySettings, DEFAULT_ANOMALY_SETTINGS } from "./anomalies";
-import { addDays, parseDay } from "./days";
+import { AnomalySettings, DEFAULT_ANOMALY_SETTINGS } from "../core/anomaly-settings";
+import { addDays, parseDay } from "../core/days";
 import { QueryEngine, QueryParameters, QueryResult } from "./engine";
-import { InputError } from "./errors";
+import { InputError } from "../core/errors";
 import { positionalSql } from "./parameters";
 import { SavedColumn } from "./saved-columns";
 import { readSql } from "./sql-files";
@@ -32,7 +32,7 @@ export interface SavedQueryOptions {
   shortWindowDays: number;
   /** Least distinct client families for a principal to count as shared. */
   minClientFamilies: number;
-  /** What the anomalies query counts as unusual (queries/anomalies.ts). */
+  /** What the anomalies query counts as unusual (core/anomaly-settings.ts). */
   anomalies: AnomalySettings;
   /**
    * The accounts whose collectors the deployment expects (the main stack's `expectedAccounts`): the

@@ -1,7 +1,7 @@
 /** The saved SQL texts in `queries/sql/`, read the same way from source and from compiled output. */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { AuditError, InputError } from "./errors";
+import { AuditError, InputError } from "../core/errors";
 
 /** `queries/sql` beside this file in the source tree, or two levels up from `dist/queries` (compiled) and `dist/cli` (the CLI bundle). */
 export function sqlDirectory(): string {

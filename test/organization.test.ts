@@ -10,11 +10,12 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SILENT, reportPeriod } from "../cli/pipeline";
 import { CollectSummary } from "../functions/history/collect";
-import { generateLake, Ledger, LedgerEntry } from "../generator/generate";
+import { generateLake, Ledger } from "../generator/generate";
+import { LedgerEntry } from "../generator/ledger";
 import { writeGrantsSnapshot } from "../generator/grants";
 import { declaredGrants } from "../generator/iam";
 import { ACCOUNT_ID, databasesOf, MARKETING_ACCOUNT_ID } from "../generator/org";
-import { addDays, daysBetween } from "../queries/days";
+import { addDays, daysBetween } from "../core/days";
 import { DuckDbEngine } from "../queries/duckdb/engine";
 import { joinDayEmbedded } from "../queries/join/embedded";
 import {
@@ -26,7 +27,7 @@ import {
   historyObjectKey,
   historyTablePrefix,
   parseHistoryPartition,
-} from "../queries/layout";
+} from "../core/layout";
 import { DEFAULT_OPTIONS, Period, runSavedQuery, SAVED, SavedQuery, SavedQueryOptions } from "../queries/saved";
 import { SavedRow, savedRows } from "../queries/saved-columns";
 import { RenderedReport } from "../reports/pages/render";

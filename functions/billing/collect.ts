@@ -10,8 +10,8 @@
  */
 import * as ce from "@aws-sdk/client-cost-explorer";
 import * as s3 from "@aws-sdk/client-s3";
-import { addDays, dayOf } from "../../queries/days";
-import { billingObjectKey } from "../../queries/layout";
+import { addDays, dayOf } from "../../core/days";
+import { billingObjectKey } from "../../core/layout";
 import { Logger } from "../runtime/log";
 import { billedDays, billingObject, billingRequest, billingRows, BillingRow } from "./rows";
 

@@ -12,7 +12,7 @@
  */
 import * as zlib from "node:zlib";
 import type { GetCostAndUsageResponse, GetCostAndUsageRequest } from "@aws-sdk/client-cost-explorer";
-import { addDays } from "../../queries/days";
+import { addDays } from "../../core/days";
 import { BILLING } from "../../queries/schema/tables";
 import { RowOf } from "../../queries/schema/types";
 

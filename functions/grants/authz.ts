@@ -4,7 +4,7 @@
  * users) and its permission boundary. The JavaScript SDK v3 returns documents URL-encoded; dumps
  * written by the CLI or boto3 are already decoded: both are accepted.
  */
-import { AuditError } from "../../queries/errors";
+import { AuditError } from "../../core/errors";
 
 export interface PolicyDocument {
   Version?: string;

@@ -12,14 +12,14 @@ import * as glue from "@aws-sdk/client-glue";
 import * as iam from "@aws-sdk/client-iam";
 import * as lakeformation from "@aws-sdk/client-lakeformation";
 import * as s3 from "@aws-sdk/client-s3";
-import { dayOf } from "../../queries/days";
-import { grantsObjectKey } from "../../queries/layout";
+import { dayOf } from "../../core/days";
+import { grantsObjectKey } from "../../core/layout";
 import { Logger } from "../runtime/log";
 import { principalsOf } from "./authz";
 import { Catalog, CatalogTable, evaluateGrants } from "./evaluate";
 import { lakeFormationGrants } from "./lake-formation";
 import { grantRows, grantsObject } from "./rows";
-import { LakeTrail } from "./trail-rows";
+import { LakeTrail } from "../../core/layout";
 import { collectTrails, TrailsSummary } from "./trails";
 
 export interface GrantsDeps {

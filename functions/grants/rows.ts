@@ -1,6 +1,6 @@
 /** Grants-table rows from an evaluation, in a stable order: shared by the collector and the demo. */
 import * as zlib from "node:zlib";
-import { toIsoTimestamp } from "../../queries/history-record";
+import { toIsoTimestamp } from "../../core/history-record";
 import { GRANTS } from "../../queries/schema/tables";
 import { RowOf } from "../../queries/schema/types";
 import { PrincipalPolicies } from "./authz";

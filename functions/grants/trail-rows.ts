@@ -1,5 +1,6 @@
 /** Trails-table rows from what was read of each trail: shared by the collector and the demo's generator. */
 import * as zlib from "node:zlib";
+import { LakeTrail } from "../../core/layout";
 import { TRAILS } from "../../queries/schema/tables";
 import { RowOf } from "../../queries/schema/types";
 import { interpretSelectors, Selectors } from "./trail-selectors";
@@ -25,12 +26,6 @@ export interface TrailReading {
   selectors?: Selectors;
   /** What could not be read, in words. */
   problems: string[];
-}
-
-/** Where the audit reads CloudTrail from: a trail delivering there is one whose records the join sees. */
-export interface LakeTrail {
-  bucket: string;
-  prefix: string;
 }
 
 const folder = (prefix: string | undefined) => (prefix ?? "").replace(/^\/+|\/+$/g, "");

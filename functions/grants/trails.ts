@@ -9,9 +9,10 @@
  */
 import * as cloudtrail from "@aws-sdk/client-cloudtrail";
 import * as s3 from "@aws-sdk/client-s3";
-import { trailsObjectKey } from "../../queries/layout";
+import { trailsObjectKey } from "../../core/layout";
 import { Logger } from "../runtime/log";
-import { LakeTrail, TrailReading, trailRows, trailsObject } from "./trail-rows";
+import { LakeTrail } from "../../core/layout";
+import { TrailReading, trailRows, trailsObject } from "./trail-rows";
 
 export interface TrailsDeps {
   /** A CloudTrail client for a region: the collector's own, and each trail's home region. */

@@ -2,8 +2,8 @@
  * What a history collection run covers, from its Lambda input. Everything is checked before any
  * AWS call: a bad input fails at once with a message saying what is allowed.
  */
-import { addDays, dayOf, daysBetween } from "../../queries/days";
-import { InputError } from "../../queries/errors";
+import { addDays, dayOf, daysBetween } from "../../core/days";
+import { InputError } from "../../core/errors";
 import { dayOrRange, inputObject } from "../runtime/input";
 
 /** Athena keeps query history for about 45 days. */

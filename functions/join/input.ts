@@ -1,6 +1,6 @@
 /** Which days the daily join covers, from its Lambda input: `{}` (yesterday), `{ day }` or `{ from, to }`. */
-import { addDays, dayOf, daysBetween } from "../../queries/days";
-import { InputError } from "../../queries/errors";
+import { addDays, dayOf, daysBetween } from "../../core/days";
+import { InputError } from "../../core/errors";
 import { dayOrRange, inputObject } from "../runtime/input";
 
 export const MAX_JOIN_DAYS = 400;

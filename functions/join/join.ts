@@ -11,9 +11,9 @@
  */
 import * as glue from "@aws-sdk/client-glue";
 import * as s3 from "@aws-sdk/client-s3";
-import { dayOf } from "../../queries/days";
+import { dayOf } from "../../core/days";
 import { QueryEngine } from "../../queries/engine";
-import { AuditError } from "../../queries/errors";
+import { AuditError } from "../../core/errors";
 import { accessJoinParameters, eventsJoinParameters } from "../../queries/join/parameters";
 import {
   accessPartitionPrefix,
@@ -21,8 +21,8 @@ import {
   eventsTablePrefix,
   historyTablePrefix,
   parseHistoryPartition,
-} from "../../queries/layout";
-import { UnjoinedWorkGroups, unjoinedWorkGroups } from "../../queries/work-groups";
+} from "../../core/layout";
+import { UnjoinedWorkGroups, unjoinedWorkGroups } from "../../core/work-groups";
 import { JoinConfig } from "../runtime/config";
 import { Logger } from "../runtime/log";
 import { deleteKeys, listKeys } from "../runtime/s3";

@@ -1,5 +1,5 @@
 /** Which history objects may go: older than the retention, and only for days already joined. */
-import { addDays } from "../../queries/days";
+import { addDays } from "../../core/days";
 
 export function expiredHistoryKeys(
   historyKeys: readonly string[],

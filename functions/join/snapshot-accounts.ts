@@ -6,10 +6,10 @@
  * history (work-groups.ts). A failure is returned, not thrown: it concerns that table, not the
  * events the join writes.
  */
-import { grantsTablePrefix, trailsTablePrefix } from "../../queries/layout";
-import { ACCOUNT_PATTERN } from "../../queries/names";
+import { grantsTablePrefix, trailsTablePrefix } from "../../core/layout";
+import { ACCOUNT_PATTERN } from "../../core/names";
 import { GRANTS, TRAILS } from "../../queries/schema/tables";
-import { ACCOUNT_KEY, projectionChange } from "../../queries/work-groups";
+import { ACCOUNT_KEY, projectionChange } from "../../core/work-groups";
 import { extendEnum, listAccounts, WorkGroupDeps } from "./work-groups";
 
 /** The tables whose account enum the join keeps, and where their account folders are. */

@@ -5,16 +5,16 @@
  * delimiter per region and day, inside the history prefix) and adds the missing ones to the table
  * (glue:GetTable, then glue:UpdateTable on the history table only, at the version it read, so a
  * concurrent change is never overwritten). The snapshot tables' account enums are kept the same way
- * (snapshot-accounts.ts). The decisions are pure, in queries/work-groups.ts.
+ * (snapshot-accounts.ts). The decisions are pure, in core/work-groups.ts.
  */
 import * as glue from "@aws-sdk/client-glue";
 import * as s3 from "@aws-sdk/client-s3";
-import { mapLimit } from "../../queries/concurrency";
-import { HistoryPartition, historyDayPrefix, historyTablePrefix, parseHistoryPartition } from "../../queries/layout";
+import { mapLimit } from "../../core/concurrency";
+import { HistoryPartition, historyDayPrefix, historyTablePrefix, parseHistoryPartition } from "../../core/layout";
 import { partitionFolderProblem } from "../../queries/lake/values";
-import { ACCOUNT_PATTERN } from "../../queries/names";
+import { ACCOUNT_PATTERN } from "../../core/names";
 import { HISTORY } from "../../queries/schema/tables";
-import { ACCOUNT_KEY, historyDaysRead, projectionChange, WORK_GROUP_KEY, workGroupProjection } from "../../queries/work-groups";
+import { ACCOUNT_KEY, historyDaysRead, projectionChange, WORK_GROUP_KEY, workGroupProjection } from "../../core/work-groups";
 import { Logger } from "../runtime/log";
 
 export interface WorkGroupDeps {

@@ -1,7 +1,7 @@
 /** The functions' configuration, read from the environment in this one place. */
-import { parseTbDefinition, TbDefinition } from "../../queries/cost";
-import { InputError } from "../../queries/errors";
-import { ACCOUNT_PATTERN, DEFAULT_PREFIX, REGION_PATTERN } from "../../queries/names";
+import { parseTbDefinition, TbDefinition } from "../../core/cost";
+import { InputError } from "../../core/errors";
+import { ACCOUNT_PATTERN, DEFAULT_PREFIX, REGION_PATTERN } from "../../core/names";
 
 export interface CollectorConfig {
   bucket: string;

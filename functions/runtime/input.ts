@@ -1,6 +1,6 @@
 /** Reading a Lambda's JSON input: an object with known keys, and a day or a from/to range. */
-import { parseDay } from "../../queries/days";
-import { InputError } from "../../queries/errors";
+import { parseDay } from "../../core/days";
+import { InputError } from "../../core/errors";
 
 /** The input as an object (`null` counts as `{}`), refusing keys outside `allowed`. */
 export function inputObject(input: unknown, allowed: readonly string[]): Record<string, unknown> {

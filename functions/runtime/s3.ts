@@ -1,6 +1,6 @@
 /** S3 steps the functions share: a client, listing a prefix, deleting keys in batches. */
 import * as s3 from "@aws-sdk/client-s3";
-import { AuditError } from "../../queries/errors";
+import { AuditError } from "../../core/errors";
 import { s3ForcePathStyle } from "./config";
 
 export function createS3Client(): s3.S3Client {

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { namedQuerySql, SAVED_QUERIES } from "../../queries/saved";
 import { GlueTableSpec, KEPT_BY_PROGRAM, parameterPath } from "../glue";
 import { TableName } from "../../queries/schema/tables";
-import { PRODUCT } from "../../queries/names";
+import { PRODUCT } from "../../core/names";
 
 export interface AuditCatalogArgs {
   databaseName: string;

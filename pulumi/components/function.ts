@@ -8,10 +8,10 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AuditError } from "../../queries/errors";
+import { AuditError } from "../../core/errors";
 import { bundleOf, HandlerFactory, LambdaBundle } from "../handlers";
 import { lambdaTrust, PolicyDocument, toJson } from "../policies";
-import { PRODUCT } from "../../queries/names";
+import { PRODUCT } from "../../core/names";
 
 /**
  * The folder holding a function's bundle (`index.js`, plus data files a bundled library reads from

@@ -6,7 +6,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { githubTrust, PolicyDocument, toJson } from "../policies";
-import { PRODUCT } from "../../queries/names";
+import { PRODUCT } from "../../core/names";
 
 export interface ReportingAccessArgs {
   repository: string;

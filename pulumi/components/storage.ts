@@ -1,9 +1,9 @@
 /** The audit bucket: private, encrypted, TLS-only, with results and (optionally) history expiring. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { historyTablePrefix } from "../../queries/layout";
+import { historyTablePrefix } from "../../core/layout";
 import { Statement, tlsOnlyBucketPolicy, toJson } from "../policies";
-import { PRODUCT } from "../../queries/names";
+import { PRODUCT } from "../../core/names";
 
 export interface AuditStorageArgs {
   /** An existing bucket to use as it is (the stack does not change its settings). */

@@ -1,8 +1,8 @@
 /** A multi-region CloudTrail trail for accounts that have none, delivering into the audit bucket. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { cloudTrailRoot } from "../../queries/layout";
-import { PRODUCT, TRAIL_PREFIX } from "../../queries/names";
+import { cloudTrailRoot } from "../../core/layout";
+import { PRODUCT, TRAIL_PREFIX } from "../../core/names";
 import { Statement } from "../policies";
 
 export { TRAIL_PREFIX };

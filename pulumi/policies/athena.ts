@@ -7,7 +7,7 @@ import {
   grantsTablePrefix,
   trailsTablePrefix,
   historyTablePrefix,
-} from "../../queries/layout";
+} from "../../core/layout";
 import { bucketArn, doc, kms, logs, PolicyDocument, Scope, Statement } from "./document";
 
 export interface AthenaScope extends Scope {

@@ -1,5 +1,5 @@
 /** Roles of the functions that copy something into the audit bucket: history, grants, billing. */
-import { billingTablePrefix, grantsAccountPrefix, historyAccountPrefix, trailsAccountPrefix } from "../../queries/layout";
+import { billingTablePrefix, grantsAccountPrefix, historyAccountPrefix, trailsAccountPrefix } from "../../core/layout";
 import { bucketArn, doc, kms, kmsWriteOnly, logs, PolicyDocument, Scope } from "./document";
 
 /** The history collector: read every work group's history, write history objects in its own account's folder only. */

@@ -4,7 +4,7 @@
  * writes its `history/account=<id>/`; the grants collector (`collectGrants`) only puts its daily
  * snapshots under `grants/account=<id>/` and `trails/account=<id>/`.
  */
-import { grantsAccountPrefix, historyAccountPrefix, trailsAccountPrefix } from "../../queries/layout";
+import { grantsAccountPrefix, historyAccountPrefix, trailsAccountPrefix } from "../../core/layout";
 import { Statement } from "./document";
 
 export interface Members {

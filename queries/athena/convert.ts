@@ -1,7 +1,7 @@
 /** Athena's result cells are text; this turns them into typed values by the column's type. */
 import type { ColumnInfo as AthenaColumn, Datum } from "@aws-sdk/client-athena";
 import { ColumnInfo, Value } from "../engine";
-import { InputError } from "../errors";
+import { InputError } from "../../core/errors";
 
 export function columnsOf(metadata: readonly AthenaColumn[] | undefined): ColumnInfo[] {
   return (metadata ?? []).map((c) => ({ name: c.Label ?? c.Name ?? "", type: (c.Type ?? "varchar").toLowerCase() }));

@@ -5,7 +5,7 @@
  */
 import * as athena from "@aws-sdk/client-athena";
 import { QueryEngine, QueryParameters, QueryResult, Row } from "../engine";
-import { QueryFailedError, QueryTimeoutError } from "../errors";
+import { QueryFailedError, QueryTimeoutError } from "../../core/errors";
 import { bindParameters } from "../parameters";
 import { columnsOf, isHeaderRow, rowOf, toAthenaLiteral } from "./convert";
 

@@ -5,7 +5,7 @@
  */
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { ColumnInfo, QueryEngine, QueryParameters, QueryResult, Row, Value } from "../engine";
-import { QueryFailedError } from "../errors";
+import { QueryFailedError } from "../../core/errors";
 import {
   accessFiles,
   assertLake,

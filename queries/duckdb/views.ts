@@ -2,7 +2,7 @@
  * DuckDB views over a lake's files, derived from the table definitions, so the saved SQL sees the
  * same tables, columns and partition keys as on Athena.
  */
-import { CLOUDTRAIL_FOLDER_PATTERN } from "../layout";
+import { CLOUDTRAIL_FOLDER_PATTERN } from "../../core/layout";
 import { QUERY_EXECUTIONS } from "../schema/system-tables";
 import { ACCESS, BILLING, CLOUDTRAIL, EVENTS, GRANTS, HISTORY, TableDefinition, TRAILS } from "../schema/tables";
 import { duckType, sqlName } from "../schema/types";

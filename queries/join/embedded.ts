@@ -6,9 +6,9 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { DEFAULT_TB, TbDefinition } from "../cost";
-import { addDays } from "../days";
-import { LakeError } from "../errors";
+import { DEFAULT_TB, TbDefinition } from "../../core/cost";
+import { addDays } from "../../core/days";
+import { LakeError } from "../../core/errors";
 import { DuckDbEngine } from "../duckdb/engine";
 import { cloudTrailLinesSql, grantsSql, historySql } from "../duckdb/views";
 import { cloudTrailFiles, grantsFiles, historyListing } from "../lake/files";
@@ -23,7 +23,7 @@ import {
   DEFAULT_PREFIX,
   eventsPartitionPrefix,
   eventsTablePrefix,
-} from "../layout";
+} from "../../core/layout";
 import { ACCESS, EVENTS } from "../schema/tables";
 import { sqlName } from "../schema/types";
 import { accessJoinParameters, eventsJoinParameters, filesForWindow } from "./parameters";
@@ -69,7 +69,7 @@ function outputFolders(root: string, name: string, tablePrefix: string, partitio
 }
 
 export interface EmbeddedJoinOptions extends JoinSqlOptions {
-  /** The TB definition the cost column is billed with (queries/cost.ts). */
+  /** The TB definition the cost column is billed with (core/cost.ts). */
   tb?: TbDefinition;
 }
 

@@ -2,15 +2,15 @@
  * The named parameters of `events_join.sql` and `access_join.sql` for one day D and region. The partition filters are
  * parameters (not values the SQL derives from D) so Athena's partition projection can prune.
  */
-import { BillingParameters, billingParameters, DEFAULT_TB, TbDefinition } from "../cost";
-import { addDays, cloudTrailDay, parseDay } from "../days";
+import { BillingParameters, billingParameters, DEFAULT_TB, TbDefinition } from "../../core/cost";
+import { addDays, cloudTrailDay, parseDay } from "../../core/days";
 import { QueryParameters } from "../engine";
 
 function at(day: string, time: string): string {
   return `${day} ${time}`;
 }
 
-/** The price parameters (`billing_*`) come from queries/cost.ts: the unit the TB definition picks, $ per TB, the minimum. */
+/** The price parameters (`billing_*`) come from core/cost.ts: the unit the TB definition picks, $ per TB, the minimum. */
 export interface EventsJoinParameters extends QueryParameters, BillingParameters {
   /** The region read and written. */
   region: string;

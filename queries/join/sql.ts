@@ -3,7 +3,7 @@
  * with Athena's system table as the second witness (`system_witness.sql` in its witness CTE). The
  * text is fixed when the join is deployed or run, so the same text runs on Athena and DuckDB.
  */
-import { AuditError } from "../errors";
+import { AuditError } from "../../core/errors";
 import { readSql } from "../sql-files";
 
 export interface JoinSqlOptions {

@@ -2,7 +2,7 @@
  * What reading a day's files found: how much was read, and every file and record skipped, counted
  * and (the first of them) named by file and line or record, so a message can say where to look.
  */
-import { logLine } from "../output/log";
+import { logLine } from "../../core/output/log";
 
 export interface Problem {
   file: string;
@@ -89,7 +89,7 @@ export function withSkippedFolders(
  */
 export function warningLines(what: string, check: CheckedFiles): string[] {
   if (check.skippedFiles + check.skippedRecords + check.problems.length === 0) return [];
-  // The log channel keeps each on one line whatever the path or reason holds (queries/output/log.ts).
+  // The log channel keeps each on one line whatever the path or reason holds (core/output/log.ts).
   const lines = check.problems.map((p) => logLine(`warning: ${what}: ${p.file}${p.line ? `:${p.line}` : ""}: ${p.reason}`));
   const named = check.problems.length;
   lines.push(

@@ -1,8 +1,8 @@
 /** Finding a table's files in a local lake folder, which mirrors the bucket's keys one to one. */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { cloudTrailDay } from "../days";
-import { LakeError } from "../errors";
+import { cloudTrailDay } from "../../core/days";
+import { LakeError } from "../../core/errors";
 import {
   ACCOUNT_FOLDER,
   billingTablePrefix,
@@ -15,7 +15,7 @@ import {
   ORGANIZATION_FOLDER,
   systemTablePrefix,
   trailsTablePrefix,
-} from "../layout";
+} from "../../core/layout";
 import { QUERY_EXECUTIONS } from "../schema/system-tables";
 import { isRegionName, partitionFolderProblem } from "./values";
 

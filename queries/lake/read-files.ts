@@ -5,7 +5,7 @@
  * lanes, each with copies of its own, so a query reads only the lane it needs.
  */
 import * as path from "node:path";
-import { mapLimit } from "../concurrency";
+import { mapLimit } from "../../core/concurrency";
 import { CheckedFiles, FileOutcome, Problem, skippedFile, tally } from "./checked";
 import { FolderCopies, KeptLines } from "./copies";
 import { ChunkReader, inflateFile, UnreadableFile } from "./gzip";

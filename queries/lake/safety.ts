@@ -6,9 +6,9 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { parseDay } from "../days";
-import { InputError, LakeError } from "../errors";
-import { KEY_PREFIX_PATTERN, REGION_PATTERN } from "../names";
+import { parseDay } from "../../core/days";
+import { InputError, LakeError } from "../../core/errors";
+import { KEY_PREFIX_PATTERN, REGION_PATTERN } from "../../core/names";
 
 export interface LakeNames {
   day?: string;

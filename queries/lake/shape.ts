@@ -2,7 +2,7 @@
  * Whether a JSON record fits a table's columns closely enough for the engine to read it. Derived
  * from the table definition; lenient where the engines are (a string column takes any scalar).
  */
-import { daysInMonth, toIsoTimestamp } from "../history-record";
+import { daysInMonth, toIsoTimestamp } from "../../core/history-record";
 import { ColumnType, Field } from "../schema/types";
 
 /** The largest byte count or duration believed: 2^53, past which a JSON number is no longer exact. */

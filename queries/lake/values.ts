@@ -1,11 +1,11 @@
 /**
  * Values the audit takes from the lake, checked where they enter against AWS's grammar (the
- * patterns in queries/names.ts): partition folders (`account=`, `region=`, `dt=`, `workgroup=`) and
+ * patterns in core/names.ts): partition folders (`account=`, `region=`, `dt=`, `workgroup=`) and
  * the fields of history and CloudTrail records that become names in events, reports and paths. A
  * value that fails is named JSON-escaped (so it cannot carry a line break into a message) and its
  * record or folder is skipped; nothing here throws.
  */
-import { parseDay } from "../days";
+import { parseDay } from "../../core/days";
 import {
   ACCOUNT_PATTERN,
   CATALOG_NAME_PATTERN,
@@ -14,7 +14,7 @@ import {
   REFERENCED_TABLE_PATTERN,
   REGION_PATTERN,
   WORK_GROUP_PATTERN,
-} from "../names";
+} from "../../core/names";
 import { isRecord } from "./checked";
 
 /** A grammar: what a value must match, and how a message describes it. */

@@ -205,7 +205,7 @@ export const EVENTS: TableDefinition = {
       name: "cost_usd",
       type: double,
       comment:
-        "Athena's billing rules (queries/cost.ts): failed, DDL and zero-byte queries free; else $5/TB, rounded up to the MB, 10 MB minimum",
+        "Athena's billing rules (core/cost.ts): failed, DDL and zero-byte queries free; else $5/TB, rounded up to the MB, 10 MB minimum",
     },
     { name: "engine_execution_ms", type: bigint },
     { name: "queue_ms", type: bigint },

@@ -1,5 +1,5 @@
 -- anomalies: activity unusual for the IAM user or role that ran it, one row per finding and day of
--- the period, from Athena's queries (events) and other engines' reads (access) (queries/anomalies.ts
+-- the period, from Athena's queries (events) and other engines' reads (access) (core/anomaly-settings.ts
 -- holds the settings behind each parameter):
 --   volume        the day's bytes scanned, queries, or catalog calls (Glue, Lake Formation) far above
 --                 the principal's own previous :baseline_days days (days without count as zero from its

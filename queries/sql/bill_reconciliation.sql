@@ -2,7 +2,7 @@
 -- for Athena (the billing table, from Cost Explorer), the difference and the ratio, and which TB
 -- definition explains the bill. The day's billed queries (cost_usd > 0: the billing rules already
 -- left out failed, DDL and zero-byte queries) are priced again in both units, binary (2^40-byte TB,
--- 2^20-byte MB) and decimal (10^12, 10^6), with the price and minimum of queries/cost.ts; the two
+-- 2^20-byte MB) and decimal (10^12, 10^6), with the price and minimum of core/cost.ts; the two
 -- differ by about 9.95%. A unit fits when the bill is within :tolerance_usd plus :tolerance_ratio of
 -- that unit's price; a day that no unit fits is a mismatch (a work group or region the audit missed,
 -- a query billed on another day, or billing rules that changed). Days without a bill have nulls.

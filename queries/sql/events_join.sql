@@ -136,7 +136,7 @@ SELECT
   e.status.athenaerror.errortype AS error_type,
   e.status.athenaerror.errormessage AS error_message,
   e.statistics.datascannedinbytes AS data_scanned_bytes,
-  -- Athena's billing rules, exactly as queries/cost.ts defines them (the price and the unit are its
+  -- Athena's billing rules, exactly as core/cost.ts defines them (the price and the unit are its
   -- billing parameters): failed queries, DDL (partition management is DDL) and queries that scanned
   -- nothing are free; any other query, cancelled ones included, pays for what it scanned, rounded up
   -- to whole MB with a minimum, per TB. Unknown without history.

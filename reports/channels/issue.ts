@@ -12,7 +12,7 @@
  * escaped), and a marker anywhere else in a body is not read: a table named like a marker cannot make
  * the sync adopt, rewrite or close another issue.
  */
-import { oneLine, visible } from "../../queries/output/visible";
+import { oneLine, visible } from "../../core/output/visible";
 
 /** GitHub's limit on an issue title, in characters. */
 export const MAX_TITLE = 256;

@@ -7,7 +7,7 @@
  * value is one line, capped. Text the product writes itself goes into templates as it is.
  */
 import { Value } from "../../queries/engine";
-import { oneLine, replaceInvisible, visible } from "../../queries/output/visible";
+import { oneLine, replaceInvisible, visible } from "../../core/output/visible";
 
 /**
  * Text from the data as Markdown that shows exactly that text. Every character GitHub's Markdown

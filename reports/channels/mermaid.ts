@@ -7,7 +7,7 @@
  * that means something to Mermaid, to its entity decoding or to the fence is written as its code,
  * and the reader sees exactly the text. Invisibles are shown (`[U+202E]`), white space is one space.
  */
-import { oneLine, visible } from "../../queries/output/visible";
+import { oneLine, visible } from "../../core/output/visible";
 
 /**
  * What Mermaid would read in a quoted string: the quote that ends it, `%` (directives and comments

@@ -7,7 +7,7 @@
  * its own. An issue closes, with the reason, when its finding is no longer high, no longer found,
  * or older than the alert window.
  */
-import { addDays } from "../../queries/days";
+import { addDays } from "../../core/days";
 import { trailingMarker } from "../channels/issue";
 import { Anomaly, bySeverity } from "../pages/anomaly-words";
 import { anomalyTitle, renderAnomalyIssue } from "./anomaly-render";

@@ -7,7 +7,7 @@
  * per principal and grant); an anomaly is one unusual thing a principal did on one day.
  */
 import * as fs from "node:fs";
-import { InputError } from "../../queries/errors";
+import { InputError } from "../../core/errors";
 import { SAVED } from "../../queries/saved";
 import { camelCase, CamelRow, SavedColumn } from "../../queries/saved-columns";
 import { Anomaly } from "../pages/anomaly-words";

@@ -11,7 +11,7 @@
  * Permission gaps: one issue per principal and stack, label `athena-audit:unused-permissions`.
  */
 import * as crypto from "node:crypto";
-import { InputError } from "../../queries/errors";
+import { InputError } from "../../core/errors";
 import { trailingMarker, withMarker } from "../channels/issue";
 
 export const LABEL = "athena-audit:unused-permissions";

@@ -1,5 +1,5 @@
 /** The text of a principal's unused-permissions issue, from the handlebars template. */
-import { ACCOUNT_PATTERN, GLUE_NAME_PATTERN, WORK_GROUP_PATTERN } from "../../queries/names";
+import { ACCOUNT_PATTERN, GLUE_NAME_PATTERN, WORK_GROUP_PATTERN } from "../../core/names";
 import { issueTitle } from "../channels/issue";
 import { codeSpan, jsonBlock } from "../channels/markdown";
 import { compileMarkdown, markdownEnvironment, templateFile, trusted } from "../channels/templates";

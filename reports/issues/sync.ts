@@ -19,7 +19,7 @@ import {
   planIssues,
   WantedIssue,
 } from "./plan";
-import { logLine, logValue } from "../../queries/output/log";
+import { logLine, logValue } from "../../core/output/log";
 import { issueName, renderIssue } from "./render";
 
 /** Whose issues the sync owns by default: the login GitHub gives the workflow's GITHUB_TOKEN. */

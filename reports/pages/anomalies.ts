@@ -5,7 +5,7 @@
  * carry no daily series, so a chart shows what they do carry: each unusual day against the median
  * day before it (the finding's baseline).
  */
-import { AnomalySettings } from "../../queries/anomalies";
+import { AnomalySettings } from "../../core/anomaly-settings";
 import { SAVED } from "../../queries/saved";
 import { savedRows } from "../../queries/saved-columns";
 import { AnomalyRow, anomalySentence, bySeverity, PARTIAL_EVIDENCE } from "./anomaly-words";
@@ -79,7 +79,7 @@ const KINDS: Record<Kind, { label: string; rule: (s?: AnomalySettings) => string
 };
 const ORDER = Object.keys(KINDS) as Kind[];
 
-/** One note per kind: what it looks for and the settings (queries/anomalies.ts) that tune it. */
+/** One note per kind: what it looks for and the settings (core/anomaly-settings.ts) that tune it. */
 export function kindNote(kind: Kind, settings?: AnomalySettings): string {
   const rule = KINDS[kind].rule(settings);
   return `**${KINDS[kind].label}**: ${rule}`;

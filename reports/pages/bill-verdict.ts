@@ -4,7 +4,7 @@
  * mismatching day's likely cause from what the rows show. Pure, shared by the page and the index
  * headline, so tests can pin every sentence.
  */
-import { TB_DEFINITION_NAMES, TbDefinition } from "../../queries/cost";
+import { TB_DEFINITION_NAMES, TbDefinition } from "../../core/cost";
 import { BILL_TOLERANCE, SAVED } from "../../queries/saved";
 import { SavedRow } from "../../queries/saved-columns";
 import { markdownText, usd } from "./format";
@@ -227,7 +227,7 @@ export function likelyCause(row: ReconciliationRow, verdict: BillVerdict, tb: Tb
     label: "billed less",
     note:
       "Billed less than the audit's queries cost: a query billed on another day, an amount Cost Explorer has revised since, " +
-      "or billing rules that differ from the audit's (queries/cost.ts).",
+      "or billing rules that differ from the audit's (core/cost.ts).",
   };
 }
 

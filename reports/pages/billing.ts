@@ -3,7 +3,7 @@
  * This checks the two agree, from rows the reports already have (the heaviest queries: their bytes
  * and billed cost), so a page never claims one definition over costs computed with the other.
  */
-import { TB_DEFINITIONS, TbDefinition, tbDefinitionsFor } from "../../queries/cost";
+import { TB_DEFINITIONS, TbDefinition, tbDefinitionsFor } from "../../core/cost";
 import { SAVED } from "../../queries/saved";
 import { savedRows } from "../../queries/saved-columns";
 import { QueryOutcome } from "./pages";

@@ -8,10 +8,10 @@
  * Pure functions: test/reports/charts.test.ts pins them, test/reports/github-render.test.ts renders
  * them with the real Mermaid library.
  */
-import { addDays } from "../../queries/days";
+import { addDays } from "../../core/days";
 import { shortArn, usd } from "./format";
 import { mermaidLength, mermaidString } from "../channels/mermaid";
-import { visible } from "../../queries/output/visible";
+import { visible } from "../../core/output/visible";
 
 /** More category labels than this overlap at GitHub's width. */
 export const MAX_CATEGORIES = 15;

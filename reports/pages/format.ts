@@ -7,7 +7,7 @@ export { cell, codeSpan, markdownText } from "../channels/markdown";
 
 /**
  * Binary multiples, named as what they are (IEC: 1 GiB = 2^30 bytes). Binary, because the default
- * billing unit is binary (1 TB = 2^40 bytes = 1 TiB, see queries/cost.ts), so at the default a page's
+ * billing unit is binary (1 TB = 2^40 bytes = 1 TiB, see core/cost.ts), so at the default a page's
  * `$5 x TiB` is its cost; the footnote names the TB the costs use when it is decimal.
  */
 const UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];

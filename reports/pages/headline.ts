@@ -31,8 +31,8 @@
  *   that read the most bytes, from access_by_engine; a kind of evidence the trail did not record is
  *   said as such, never as "none".
  */
-import { DEFAULT_TB } from "../../queries/cost";
-import { addDays, daysBetween } from "../../queries/days";
+import { DEFAULT_TB } from "../../core/cost";
+import { addDays, daysBetween } from "../../core/days";
 import { Period, SAVED } from "../../queries/saved";
 import { SavedRow } from "../../queries/saved-columns";
 import { AnomalyRow, anomalySentence, bySeverity } from "./anomaly-words";

@@ -1,9 +1,9 @@
 /** Page models: saved-query results turned into what the templates print. Pure, so tests can pin them. */
-import { AnomalySettings } from "../../queries/anomalies";
+import { AnomalySettings } from "../../core/anomaly-settings";
 import { QueryResult } from "../../queries/engine";
 import { Period, SAVED, SavedQuery } from "../../queries/saved";
 import { SavedRow, savedRows } from "../../queries/saved-columns";
-import { DEFAULT_TB, queryCostUsd, TbDefinition } from "../../queries/cost";
+import { DEFAULT_TB, queryCostUsd, TbDefinition } from "../../core/cost";
 import { coverageHeadline, coverageSummary, CoverageSummary } from "./coverage";
 import { Headline, headline } from "./headline";
 import { defaultPlan, PLANS } from "./plans";
@@ -48,7 +48,7 @@ export interface TableModel {
 export interface RenderOptions {
   /** Mask literals in query text (on by default: reports reach more people than the data). */
   redact: boolean;
-  /** The TB definition costs are billed with (queries/cost.ts); the join must have used the same. Default binary. */
+  /** The TB definition costs are billed with (core/cost.ts); the join must have used the same. Default binary. */
   tb?: TbDefinition;
   /** The anomaly settings the queries ran with, for the anomalies page's notes. */
   anomalies?: AnomalySettings;

@@ -3,7 +3,7 @@
  * every day, and a table of only the days that do not match, each with its likely cause, explained
  * once in the notes. Days without a bill are said to be so, never counted as mismatches.
  */
-import { DEFAULT_TB, TbDefinition } from "../../queries/cost";
+import { DEFAULT_TB, TbDefinition } from "../../core/cost";
 import { BILL_TOLERANCE, SAVED } from "../../queries/saved";
 import { savedRows } from "../../queries/saved-columns";
 import { billVerdict, likelyCause, measuredTb, ReconciliationRow, signed, unexplained, usageTypes, verdictSentences } from "./bill-verdict";

@@ -1,8 +1,8 @@
 /** Renders report pages with handlebars into a folder: an index plus one page per saved query. */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { billingRulesText } from "../../queries/cost";
-import { AuditError } from "../../queries/errors";
+import { billingRulesText } from "../../core/cost";
+import { AuditError } from "../../core/errors";
 import { Period } from "../../queries/saved";
 import { compileMarkdown, markdownEnvironment, templateFile, trusted } from "../channels/templates";
 import { count, humanBytes, percent, usd } from "./format";

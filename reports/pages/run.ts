@@ -1,5 +1,5 @@
 /** Runs the saved queries for a period on an engine, a bounded number at a time. */
-import { mapLimit } from "../../queries/concurrency";
+import { mapLimit } from "../../core/concurrency";
 import { QueryEngine } from "../../queries/engine";
 import { DEFAULT_OPTIONS, Period, runSavedQuery, SAVED_QUERIES, SavedQuery, SavedQueryOptions } from "../../queries/saved";
 import { QueryOutcome } from "./pages";

@@ -8,8 +8,8 @@ import { tbOption } from "../../cli/options";
 import { registerReportCommands } from "../../cli/report-commands";
 import { generateLake } from "../../generator/generate";
 import { writeGrantsSnapshot } from "../../generator/grants";
-import { billingRulesText } from "../../queries/cost";
-import { daysBetween } from "../../queries/days";
+import { billingRulesText } from "../../core/cost";
+import { daysBetween } from "../../core/days";
 import { tempDir } from "../support/lake";
 
 const ROOT = path.join(__dirname, "..", "..");

@@ -13,7 +13,7 @@ import { writeGrantsSnapshot } from "../../generator/grants";
 import { ACCOUNT_ID, MARKETING_ACCOUNT_ID } from "../../generator/org";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { joinDayEmbedded } from "../../queries/join/embedded";
-import { grantsAccountPrefix, grantsTablePrefix, historyAccountPrefix, historyTablePrefix } from "../../queries/layout";
+import { grantsAccountPrefix, grantsTablePrefix, historyAccountPrefix, historyTablePrefix } from "../../core/layout";
 import { expectedEvents, tempDir } from "../support/lake";
 import { LocalS3, startS3 } from "../support/s3";
 

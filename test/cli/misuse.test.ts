@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_MARKER, demoLakeAction, PathFacts } from "../../cli/checks";
 import { NUMBER_FLAGS, wholeNumberIn } from "../../cli/options";
 import { ACCOUNT_ID } from "../../generator/org";
-import { QueryExecutionLike } from "../../queries/history-record";
+import { QueryExecutionLike } from "../../core/history-record";
 import { buildCli, CliRun, runCli, treeState } from "../support/cli-run";
 import { tempDir } from "../support/lake";
 import { writeHistory } from "../support/write-lake";

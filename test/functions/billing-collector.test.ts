@@ -6,8 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler } from "../../functions/billing/handler";
 import { COST_EXPLORER_REGION, DEFAULT_BILLING_DAYS } from "../../functions/billing/collect";
 import { BillingRow } from "../../functions/billing/rows";
-import { addDays, dayOf } from "../../queries/days";
-import { billingObjectKey } from "../../queries/layout";
+import { addDays, dayOf } from "../../core/days";
+import { billingObjectKey } from "../../core/layout";
 import { CostExplorerServer, startCostExplorerServer } from "../support/cost-explorer-server";
 import { LocalS3, startS3, useLocalAws } from "../support/s3";
 

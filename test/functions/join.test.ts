@@ -17,7 +17,7 @@ import { createS3Client } from "../../functions/runtime/s3";
 import { AthenaEngine } from "../../queries/athena/engine";
 import { eventsJoinParameters } from "../../queries/join/parameters";
 import { positionalSql } from "../../queries/parameters";
-import { eventsPartitionPrefix, historyObjectKey } from "../../queries/layout";
+import { eventsPartitionPrefix, historyObjectKey } from "../../core/layout";
 import { cloudTrailTable, eventsTable, historyTable } from "../../pulumi/glue";
 import { readSql } from "../../queries/sql-files";
 import { AthenaServer, startAthenaServer } from "../support/athena-server";

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { queryReferences } from "../../functions/history/references";
 import { PagingWindow } from "../../functions/history/window";
 import { collectorConfig, joinConfig } from "../../functions/runtime/config";
-import { mapLimit } from "../../queries/concurrency";
+import { mapLimit } from "../../core/concurrency";
 
 describe("paging window", () => {
   const start = Date.parse("2026-11-19T00:00:00Z");

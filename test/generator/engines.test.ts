@@ -16,7 +16,7 @@ import { writeGrantsSnapshot } from "../../generator/grants";
 import { ACCOUNT_ID, MARKETING_ACCOUNT_ID } from "../../generator/org";
 import { Random } from "../../generator/random";
 import { cloudTrailFiles, historyFiles } from "../../queries/lake/files";
-import { grantsObjectKey } from "../../queries/layout";
+import { grantsObjectKey } from "../../core/layout";
 import { tempDir } from "../support/lake";
 
 /** The fields of a CloudTrail record these tests read. */

@@ -4,11 +4,11 @@ import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { afterAll, describe, expect, it } from "vitest";
 import { generateLake } from "../../generator/generate";
-import { addDays } from "../../queries/days";
-import { queryCostUsd } from "../../queries/cost";
-import { HistoryLine } from "../../queries/history-record";
+import { addDays } from "../../core/days";
+import { queryCostUsd } from "../../core/cost";
+import { HistoryLine } from "../../core/history-record";
 import { cloudTrailFiles, historyFiles } from "../../queries/lake/files";
-import { parseCloudTrailKey } from "../../queries/layout";
+import { parseCloudTrailKey } from "../../core/layout";
 import { tempDir } from "../support/lake";
 
 const roots: string[] = [];

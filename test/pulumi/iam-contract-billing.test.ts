@@ -7,8 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as billingHandler } from "../../functions/billing/handler";
-import { addDays, dayOf } from "../../queries/days";
-import { billingObjectKey } from "../../queries/layout";
+import { addDays, dayOf } from "../../core/days";
+import { billingObjectKey } from "../../core/layout";
 import { CostExplorerServer, startCostExplorerServer } from "../support/cost-explorer-server";
 import { costExplorerMapper } from "../support/iam/actions";
 import { checkContract, ContractReport } from "../support/iam/contract";

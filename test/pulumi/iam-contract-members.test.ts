@@ -12,7 +12,7 @@ import * as s3sdk from "@aws-sdk/client-s3";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { handler as grantsHandler } from "../../functions/grants/handler";
 import { handler as historyHandler } from "../../functions/history/handler";
-import { addDays, dayOf } from "../../queries/days";
+import { addDays, dayOf } from "../../core/days";
 import {
   grantsAccountPrefix,
   grantsObjectKey,
@@ -20,7 +20,7 @@ import {
   historyAccountPrefix,
   historyObjectKey,
   trailsObjectKey,
-} from "../../queries/layout";
+} from "../../core/layout";
 import { executionsUntil } from "../support/executions";
 import { checkContract, ContractReport } from "../support/iam/contract";
 import { lambdaRuntimeRequests } from "../support/iam/on-behalf";

@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tableLocations } from "../../generator/engine-actors";
 import { AccessEntry } from "../../generator/engine-ledger";
-import { addDays } from "../../queries/days";
+import { addDays } from "../../core/days";
 import { DEFAULT_OPTIONS, Period, runSavedQuery, SAVED } from "../../queries/saved";
 import { SavedRow, savedRows } from "../../queries/saved-columns";
 import { expectedEvents, joinedLake, JoinedLake } from "../support/lake";

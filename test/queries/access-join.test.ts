@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { joinDayEmbedded } from "../../queries/join/embedded";
-import { grantsObjectKey } from "../../queries/layout";
+import { grantsObjectKey } from "../../core/layout";
 import { tempDir } from "../support/lake";
 import { writeCloudTrail, writeGzip } from "../support/write-lake";
 

@@ -4,7 +4,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { AthenaEngine } from "../../queries/athena/engine";
-import { QueryFailedError, QueryTimeoutError } from "../../queries/errors";
+import { QueryFailedError, QueryTimeoutError } from "../../core/errors";
 import { positionalSql } from "../../queries/parameters";
 import { runSavedQuery, SAVED } from "../../queries/saved";
 import { readSql } from "../../queries/sql-files";

@@ -1,16 +1,16 @@
 /**
  * Athena's billing rules through the join on the embedded engine: hand-made history with one query
  * per rule (each state and statement type), joined in binary and in decimal units and compared with
- * hand-worked prices and with queries/cost.ts; then a generated lake billed in decimal units, against
+ * hand-worked prices and with core/cost.ts; then a generated lake billed in decimal units, against
  * the generator's ledger, and the reports' refusal to call its costs binary.
  */
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { dayRange, reportPeriod, SILENT } from "../../cli/pipeline";
-import { notBilledBecause, queryCostUsd, TbDefinition, billingRulesText } from "../../queries/cost";
+import { notBilledBecause, queryCostUsd, TbDefinition, billingRulesText } from "../../core/cost";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
-import { InputError } from "../../queries/errors";
-import { QueryExecutionLike } from "../../queries/history-record";
+import { InputError } from "../../core/errors";
+import { QueryExecutionLike } from "../../core/history-record";
 import { joinDayEmbedded } from "../../queries/join/embedded";
 import { billingMismatch, tbDefinitionsInEvents } from "../../reports/pages/billing";
 import { runSavedQueries } from "../../reports/pages/run";
@@ -118,7 +118,7 @@ const CASES: Case[] = [
   },
 ];
 
-/** Scans around the MB boundaries of both unit systems, all billed: the SQL and queries/cost.ts must agree to the last bit. */
+/** Scans around the MB boundaries of both unit systems, all billed: the SQL and core/cost.ts must agree to the last bit. */
 const BOUNDARIES = [1, 9, 10, 11, 999, 1000, 1023, 1024, 1_000_000, 1_048_576].flatMap((mb) =>
   [MIB, 1e6].flatMap((unit) => [mb * unit - 1, mb * unit, mb * unit + 1]),
 );
@@ -166,7 +166,7 @@ describe.each<TbDefinition>(["binary", "decimal"])("the join on DuckDB, in %s un
     costs = await costsJoinedWith(tb);
   });
 
-  it.each(CASES.map((c) => [c.id, c] as const))("bills %s as worked by hand and as queries/cost.ts does", (_id, c) => {
+  it.each(CASES.map((c) => [c.id, c] as const))("bills %s as worked by hand and as core/cost.ts does", (_id, c) => {
     const query = { bytesScanned: c.bytes, statementType: c.statementType, state: c.state };
     expect(costs.get(c.id)).toBe(c[tb]);
     expect(costs.get(c.id)).toBe(queryCostUsd(query, tb));
@@ -183,7 +183,7 @@ describe.each<TbDefinition>(["binary", "decimal"])("the join on DuckDB, in %s un
     );
   });
 
-  it("agrees with queries/cost.ts to the last bit around every MB boundary", () => {
+  it("agrees with core/cost.ts to the last bit around every MB boundary", () => {
     for (const bytes of BOUNDARIES) {
       expect(costs.get(`boundary-${bytes}`), `${bytes} bytes`).toBe(
         queryCostUsd({ bytesScanned: bytes, statementType: "DML", state: "SUCCEEDED" }, tb),

@@ -7,9 +7,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoAnomalySettings, PlantedAnomaly } from "../../generator/anomalies";
-import { LedgerEntry } from "../../generator/generate";
+import { LedgerEntry } from "../../generator/ledger";
 import { MARKETING_ACCOUNT_ID } from "../../generator/org";
-import { AnomalySettings } from "../../queries/anomalies";
+import { AnomalySettings } from "../../core/anomaly-settings";
 import { DEFAULT_OPTIONS, Period, runSavedQuery, SAVED } from "../../queries/saved";
 import { savedRows } from "../../queries/saved-columns";
 import { indexModel } from "../../reports/pages/pages";

@@ -7,12 +7,12 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateLake } from "../../generator/generate";
-import { addDays } from "../../queries/days";
+import { addDays } from "../../core/days";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { joinDayEmbedded } from "../../queries/join/embedded";
 import { eventsJoinParameters, filesForWindow } from "../../queries/join/parameters";
 import { cloudTrailFiles } from "../../queries/lake/files";
-import { cloudTrailDeliveredAt } from "../../queries/layout";
+import { cloudTrailDeliveredAt } from "../../core/layout";
 import { tempDir } from "../support/lake";
 
 const DAY = "2026-10-14";

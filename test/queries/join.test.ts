@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { joinDayEmbedded } from "../../queries/join/embedded";
-import { eventsPartitionPrefix } from "../../queries/layout";
+import { eventsPartitionPrefix } from "../../core/layout";
 import { expectedEvents, joinedLake, JoinedLake } from "../support/lake";
 
 let lake: JoinedLake;

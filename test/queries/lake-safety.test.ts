@@ -10,13 +10,13 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { generateLake, Ledger } from "../../generator/generate";
-import { addDays } from "../../queries/days";
+import { addDays } from "../../core/days";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
-import { InputError, LakeError } from "../../queries/errors";
+import { InputError, LakeError } from "../../core/errors";
 import { joinDayEmbedded } from "../../queries/join/embedded";
 import { cleanStaleScratch, LEFTOVER_AGE_MS, PARTITION_FILE } from "../../queries/join/partition";
 import { historyFiles } from "../../queries/lake/files";
-import { DEFAULT_PREFIX, eventsPartitionPrefix, eventsTablePrefix, historyPartitionPrefix } from "../../queries/layout";
+import { DEFAULT_PREFIX, eventsPartitionPrefix, eventsTablePrefix, historyPartitionPrefix } from "../../core/layout";
 import { tempDir } from "../support/lake";
 
 const ROOT = path.join(__dirname, "..", "..");

@@ -18,7 +18,7 @@ import {
   grantsObjectKey,
   historyDayPrefix,
   historyObjectKey,
-} from "../../queries/layout";
+} from "../../core/layout";
 import { tempDir } from "../support/lake";
 import { writeGzip } from "../support/write-lake";
 

@@ -2,7 +2,7 @@
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
-import { InputError } from "../../queries/errors";
+import { InputError } from "../../core/errors";
 import { bindParameters, parameterNames, positionalSql, stripLiteralsAndComments } from "../../queries/parameters";
 import { namedQuerySql, runSavedQuery, SAVED } from "../../queries/saved";
 import { readSql } from "../../queries/sql-files";

@@ -9,7 +9,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_ANOMALY_SETTINGS } from "../../queries/anomalies";
+import { DEFAULT_ANOMALY_SETTINGS } from "../../core/anomaly-settings";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { joinDayEmbedded } from "../../queries/join/embedded";
 import { DEFAULT_OPTIONS, runSavedQuery, SAVED } from "../../queries/saved";

@@ -8,7 +8,7 @@ import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { joinDayEmbedded } from "../../queries/join/embedded";
-import { QueryExecutionLike } from "../../queries/history-record";
+import { QueryExecutionLike } from "../../core/history-record";
 import { Row } from "../../queries/engine";
 import { tempDir } from "../support/lake";
 import { writeCloudTrail, writeHistory } from "../support/write-lake";

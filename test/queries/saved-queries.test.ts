@@ -1,8 +1,8 @@
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { DEFAULT_ANOMALY_SETTINGS } from "../../queries/anomalies";
-import { addDays } from "../../queries/days";
-import { eventsPartitionPrefix } from "../../queries/layout";
+import { DEFAULT_ANOMALY_SETTINGS } from "../../core/anomaly-settings";
+import { addDays } from "../../core/days";
+import { eventsPartitionPrefix } from "../../core/layout";
 import {
   DEFAULT_OPTIONS,
   Period,
@@ -17,7 +17,7 @@ import { SavedRow, savedRows } from "../../queries/saved-columns";
 import { declaredGrants } from "../../generator/iam";
 import { toPermissionGap } from "../../reports/issues/findings";
 import { ACTORS, databasesOf, roleArn } from "../../generator/org";
-import { LedgerEntry } from "../../generator/generate";
+import { LedgerEntry } from "../../generator/ledger";
 import { ENGINE_ACTORS } from "../../generator/engine-actors";
 import { athenaType } from "../support/athena-duckdb";
 import { expectedEvents, joinedLake, JoinedLake, touchesGrant, usedOutsideAthena } from "../support/lake";

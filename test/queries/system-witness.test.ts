@@ -3,7 +3,7 @@
  * Tables names it: queries CloudTrail missed are attributed from it, its principal and tables sit
  * beside CloudTrail's, and the cross-check lists the generator's planted disagreements and nothing else.
  */
-import { eventsTablePrefix } from "../../queries/layout";
+import { eventsTablePrefix } from "../../core/layout";
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventsJoinSql, withWitness } from "../../queries/join/sql";

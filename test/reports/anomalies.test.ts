@@ -4,7 +4,7 @@
  * volume charts, and the page as GitHub draws it (every chart, nothing scrolling sideways).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AnomalySettings } from "../../queries/anomalies";
+import { AnomalySettings } from "../../core/anomaly-settings";
 import { QueryResult } from "../../queries/engine";
 import { Period, SAVED } from "../../queries/saved";
 import { anomalyCharts, MAX_CHARTS } from "../../reports/pages/anomalies";

@@ -1,6 +1,6 @@
 /** Chart text for GitHub's Mermaid (reports/pages/charts.ts), from hand-worked inputs; github-render.test.ts draws them. */
 import { describe, expect, it } from "vitest";
-import { daysBetween } from "../../queries/days";
+import { daysBetween } from "../../core/days";
 import {
   axisMax,
   bucketLabel,

@@ -6,7 +6,7 @@
  * period (16 days: weekly buckets) and its last six days (a point a day).
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addDays, daysBetween } from "../../queries/days";
+import { addDays, daysBetween } from "../../core/days";
 import { Period, SAVED, SAVED_QUERIES } from "../../queries/saved";
 import { costByNameChart, costOverTimeChart, MAX_BARS, principalLabel } from "../../reports/pages/charts";
 import { renderReports } from "../../reports/pages/render";

@@ -4,10 +4,10 @@
  * worked out here from the ledger alone (and the declared grants), never from the saved queries.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { LedgerEntry } from "../../generator/generate";
+import { LedgerEntry } from "../../generator/ledger";
 import { declaredGrants } from "../../generator/iam";
 import { databasesOf } from "../../generator/org";
-import { addDays } from "../../queries/days";
+import { addDays } from "../../core/days";
 import { Period, runSavedQuery, SAVED } from "../../queries/saved";
 import { savedRows } from "../../queries/saved-columns";
 import { coverageSummary } from "../../reports/pages/coverage";

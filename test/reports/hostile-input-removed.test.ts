@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest
 import type * as Markdown from "../../reports/channels/markdown";
 import type * as Mermaid from "../../reports/channels/mermaid";
 import type * as Issue from "../../reports/channels/issue";
-import type * as Log from "../../queries/output/log";
+import type * as Log from "../../core/output/log";
 import { GithubView, openGithubView } from "../support/browser";
 import { HOSTILE, workflowCommands } from "../support/hostile";
 import { hostileFinding, hostileGaps } from "../support/hostile-cases";
@@ -20,7 +20,7 @@ afterEach(() => {
   vi.doUnmock("../../reports/channels/markdown");
   vi.doUnmock("../../reports/channels/mermaid");
   vi.doUnmock("../../reports/channels/issue");
-  vi.doUnmock("../../queries/output/log");
+  vi.doUnmock("../../core/output/log");
   vi.resetModules();
 });
 
@@ -65,12 +65,12 @@ describe("with a channel's escaping removed, the checks fail", () => {
 
   it("the log: workflow commands run", async () => {
     fresh();
-    vi.doMock("../../queries/output/log", async (original) => ({
+    vi.doMock("../../core/output/log", async (original) => ({
       ...(await original<typeof Log>()),
       logLine: (l: string) => l,
       logValue: (v: unknown) => String(v),
     }));
-    const log = await import("../../queries/output/log");
+    const log = await import("../../core/output/log");
     expect(workflowCommands(log.logLine(`reading ${log.logValue(HOSTILE.workflowCommand)}`))).toEqual([
       "::error",
       "::add-mask",

@@ -9,7 +9,7 @@
  * check fails when its channel's escaping is taken away.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { logLine, logValue } from "../../queries/output/log";
+import { logLine, logValue } from "../../core/output/log";
 import { Period } from "../../queries/saved";
 import { anomalySummary, renderAnomalyIssue } from "../../reports/issues/anomaly-render";
 import { renderIssue } from "../../reports/issues/render";

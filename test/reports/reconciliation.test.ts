@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { QueryResult } from "../../queries/engine";
-import { addDays, daysBetween } from "../../queries/days";
+import { addDays, daysBetween } from "../../core/days";
 import { Period, SAVED } from "../../queries/saved";
 import { ReconciliationRow } from "../../reports/pages/bill-verdict";
 import { indexModel, pageModel } from "../../reports/pages/pages";

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Period, SAVED_QUERIES } from "../../queries/saved";
-import { billingRulesText, TbDefinition } from "../../queries/cost";
+import { billingRulesText, TbDefinition } from "../../core/cost";
 import { cell, count, duration, formatByColumn, percent, humanBytes, shortArn, usd } from "../../reports/pages/format";
 import { QueryOutcome } from "../../reports/pages/pages";
 import { renderReports, writeReports } from "../../reports/pages/render";

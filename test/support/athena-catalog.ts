@@ -25,7 +25,7 @@ import * as path from "node:path";
 import * as s3sdk from "@aws-sdk/client-s3";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { accessSql, billingSql, cloudTrailSql, eventsSql, grantsSql, historySql, trailsSql } from "../../queries/duckdb/views";
-import { systemTablePrefix } from "../../queries/layout";
+import { systemTablePrefix } from "../../core/layout";
 import { stripLiteralsAndComments } from "../../queries/parameters";
 import { QUERY_EXECUTIONS, systemTableSqlName } from "../../queries/schema/system-tables";
 import { ScriptedQuery } from "./athena-server";

@@ -7,7 +7,7 @@
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { GetCostAndUsageRequest, Group } from "@aws-sdk/client-cost-explorer";
-import { addDays } from "../../queries/days";
+import { addDays } from "../../core/days";
 
 export interface CostExplorerServer {
   url: string;

@@ -5,7 +5,7 @@
 import { toQueryExecution } from "../../generator/executions";
 import { Random } from "../../generator/random";
 import { simulateDay } from "../../generator/simulate";
-import { addDays, dayOf } from "../../queries/days";
+import { addDays, dayOf } from "../../core/days";
 import { toWire } from "./athena-history";
 
 export interface Expected {

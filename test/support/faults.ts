@@ -6,7 +6,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { generateLake, Ledger } from "../../generator/generate";
-import { addDays } from "../../queries/days";
+import { addDays } from "../../core/days";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { joinDayEmbedded, JoinSummary } from "../../queries/join/embedded";
 import { cloudTrailFiles, historyFiles } from "../../queries/lake/files";

@@ -1,5 +1,5 @@
 /** Findings, grants and charts that carry one hostile value (test/support/hostile.ts) in every field the data fills. */
-import { oneLine } from "../../queries/output/visible";
+import { oneLine } from "../../core/output/visible";
 import { PermissionGap } from "../../reports/issues/findings";
 import { Anomaly } from "../../reports/pages/anomaly-words";
 import { costByNameChart, MAX_BARS, principalLabel } from "../../reports/pages/charts";

@@ -4,7 +4,7 @@
  * one of the product's output channels, and what GitHub's Actions runner makes of a log line.
  */
 
-import { hasInvisible } from "../../queries/output/visible";
+import { hasInvisible } from "../../core/output/visible";
 
 export const HOSTILE: Record<string, string> = {
   image: "![x](https://attacker.example/p.png)",

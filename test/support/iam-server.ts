@@ -5,7 +5,7 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { toIsoTimestamp } from "../../queries/history-record";
+import { toIsoTimestamp } from "../../core/history-record";
 
 type Dump = Record<string, Record<string, unknown>[]>;
 const LISTS = ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"];

@@ -2,11 +2,12 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { generateLake, Ledger, LedgerEntry } from "../../generator/generate";
+import { generateLake, Ledger } from "../../generator/generate";
+import { LedgerEntry } from "../../generator/ledger";
 import { tableLocations } from "../../generator/engine-actors";
-import { TbDefinition } from "../../queries/cost";
+import { TbDefinition } from "../../core/cost";
 import { writeGrantsSnapshot } from "../../generator/grants";
-import { daysBetween } from "../../queries/days";
+import { daysBetween } from "../../core/days";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { joinDayEmbedded, JoinSummary } from "../../queries/join/embedded";
 

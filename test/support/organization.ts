@@ -12,8 +12,8 @@ import { SILENT_LOGGER } from "../../functions/runtime/log";
 import { createS3Client } from "../../functions/runtime/s3";
 import { orgAccount } from "../../generator/org";
 import { createAthenaClient } from "../../queries/athena/engine";
-import { HistoryLine } from "../../queries/history-record";
-import { DEFAULT_PREFIX, historyTablePrefix, parseHistoryPartition } from "../../queries/layout";
+import { HistoryLine } from "../../core/history-record";
+import { DEFAULT_PREFIX, historyTablePrefix, parseHistoryPartition } from "../../core/layout";
 import { toWire } from "./athena-history";
 import { useLocalAws } from "./s3";
 

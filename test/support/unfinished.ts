@@ -1,5 +1,5 @@
 /** What the failed_and_cancelled query must return, worked out from the generator's ledger alone. */
-import { LedgerEntry } from "../../generator/generate";
+import { LedgerEntry } from "../../generator/ledger";
 
 export interface UnfinishedGroup {
   state: string;

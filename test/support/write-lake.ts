@@ -3,8 +3,8 @@ import { ACCOUNT_ID } from "../../generator/org";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import { AuditInfo, historyDay, QueryExecutionLike, toHistoryLine } from "../../queries/history-record";
-import { cloudTrailObjectKey, historyObjectKey } from "../../queries/layout";
+import { AuditInfo, historyDay, QueryExecutionLike, toHistoryLine } from "../../core/history-record";
+import { cloudTrailObjectKey, historyObjectKey } from "../../core/layout";
 
 export function writeGzip(file: string, text: string | Buffer): string {
   fs.mkdirSync(path.dirname(file), { recursive: true });

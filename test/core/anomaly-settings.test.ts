@@ -2,7 +2,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
-import { anomalyParameters, anomalySettings, DEFAULT_ANOMALY_SETTINGS, readAnomalySettings } from "../../queries/anomalies";
+import { anomalySettings, DEFAULT_ANOMALY_SETTINGS, readAnomalySettings } from "../../core/anomaly-settings";
+import { anomalyParameters } from "../../queries/anomaly-parameters";
 import { tempDir } from "../support/lake";
 
 describe("anomaly settings", () => {

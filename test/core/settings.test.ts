@@ -7,8 +7,9 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
 import { describe, expect, it } from "vitest";
-import { ConfigError, misspeltNamespaceProblems, parseSettings, stackSettings } from "../../pulumi/settings";
-import { bucketName, scheduleExpression } from "../../pulumi/settings-rules";
+import { ConfigError } from "../../core/errors";
+import { misspeltNamespaceProblems, parseSettings, stackSettings } from "../../core/settings/settings";
+import { bucketName, scheduleExpression } from "../../core/settings/rules";
 
 const MAIN = { role: "main", createTrail: true };
 const TRAIL = { bucket: "org-trail-logs", accounts: ["111122223333"], regions: ["us-east-1"] };

@@ -3,7 +3,7 @@
  * returns why a value is refused, or undefined. The rules are the services' documented ones, so a
  * value refused here would have failed at deploy time, after part of the stack was created.
  */
-import { KEY_PREFIX_PATTERN } from "../queries/names";
+import { KEY_PREFIX_PATTERN } from "../names";
 
 /** Why a value is refused, or undefined when it is accepted. */
 export type Rule = (value: string) => string | undefined;

@@ -1,7 +1,7 @@
-/** The join's decisions about the history table's work-group projection (queries/work-groups.ts), and the history key parser. */
+/** The join's decisions about the history table's work-group projection (core/work-groups.ts), and the history key parser. */
 import { describe, expect, it } from "vitest";
-import { historyObjectKey, parseHistoryPartition } from "../../queries/layout";
-import { historyDaysRead, projectionChange, unjoinedWorkGroups, WORK_GROUP_VALUES, workGroupProjection } from "../../queries/work-groups";
+import { historyObjectKey, parseHistoryPartition } from "../../core/layout";
+import { historyDaysRead, projectionChange, unjoinedWorkGroups, WORK_GROUP_VALUES, workGroupProjection } from "../../core/work-groups";
 
 const ENUM = { "projection.enabled": "true", "projection.workgroup.type": "enum", [WORK_GROUP_VALUES]: "primary,analysts" };
 

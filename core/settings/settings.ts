@@ -4,12 +4,12 @@
  * the schema (settings-schema.ts) checks each value as AWS will at deploy time (settings-rules.ts),
  * then settings-relations.ts checks the settings against each other.
  */
-import { DEFAULT_TB, TbDefinition } from "../queries/cost";
-import { InputError } from "../queries/errors";
-import { DEFAULT_PREFIX, PRODUCT, REGION_PATTERN } from "../queries/names";
-import { collectorProblems, mainProblems } from "./settings-relations";
-import { editDistance } from "./settings-rules";
-import { COLLECTOR_SCHEMA, CollectorInput, issueProblems, keyProblems, MAIN_SCHEMA, MainInput, Problem } from "./settings-schema";
+import { DEFAULT_TB, TbDefinition } from "../cost";
+import { ConfigError } from "../errors";
+import { DEFAULT_PREFIX, PRODUCT, REGION_PATTERN } from "../names";
+import { collectorProblems, mainProblems } from "./relations";
+import { editDistance } from "./rules";
+import { COLLECTOR_SCHEMA, CollectorInput, issueProblems, keyProblems, MAIN_SCHEMA, MainInput, Problem } from "./schema";
 
 export const NAMESPACE = PRODUCT;
 
@@ -53,7 +53,7 @@ export interface MainSettings {
   workGroups: string[];
   schedules: Schedules;
   historyRetentionDays?: number;
-  /** What a TB is in Athena's price for the costs the join writes (queries/cost.ts). */
+  /** What a TB is in Athena's price for the costs the join writes (core/cost.ts). */
   billingTb: TbDefinition;
   kmsKeyArn?: string;
   lambdaRoleArn?: string;
@@ -95,13 +95,6 @@ export interface CollectorSettings {
 }
 
 export type Settings = MainSettings | CollectorSettings;
-
-/** A stack setting the program cannot use; the message starts with the full config key. */
-export class ConfigError extends InputError {
-  constructor(key: string, problem: string) {
-    super(`${key.includes(":") ? key : `${NAMESPACE}:${key}`} ${problem}`);
-  }
-}
 
 /** Every problem, one line each, the first one leading (so the message starts with its key). */
 function configError(problems: Problem[]): ConfigError {

@@ -4,11 +4,11 @@
  * every bad key; settings.ts turns them into one ConfigError.
  */
 import { z } from "zod";
-import { TB_DEFINITION_NAMES, TbDefinition } from "../queries/cost";
-import { addDays, daysBetween } from "../queries/days";
-import { ACCOUNT_PATTERN, ORGANIZATION_PATTERN, REGION_PATTERN, WORK_GROUP_PATTERN } from "../queries/names";
-import { historyDaysRead } from "../queries/work-groups";
-import * as rules from "./settings-rules";
+import { TB_DEFINITION_NAMES, TbDefinition } from "../cost";
+import { addDays, daysBetween } from "../days";
+import { ACCOUNT_PATTERN, ORGANIZATION_PATTERN, REGION_PATTERN, WORK_GROUP_PATTERN } from "../names";
+import { historyDaysRead } from "../work-groups";
+import * as rules from "./rules";
 
 /** One refused setting: its key (`cloudTrail.regions`, or `aws:region` outside the namespace) and why. */
 export interface Problem {

@@ -221,3 +221,9 @@ export function parseCloudTrailKey(key: string): { account: string; region: stri
   const m = new RegExp(`${CLOUDTRAIL_FOLDER_PATTERN}[^/]+\\.json\\.gz$`).exec(key);
   return m ? { account: m[1], region: m[2], day: m[3].replace(/\//g, "-") } : undefined;
 }
+
+/** Where the audit reads CloudTrail from: a trail delivering there is one whose records the join sees. */
+export interface LakeTrail {
+  bucket: string;
+  prefix: string;
+}

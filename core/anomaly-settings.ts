@@ -5,9 +5,8 @@
  * because Athena's execution parameters are single literals.
  */
 import * as fs from "node:fs";
-import { addDays, parseDay } from "./days";
+import { parseDay } from "./days";
 import { InputError } from "./errors";
-import { QueryParameters } from "./engine";
 
 export interface Announcement {
   /** A database or `database.table` people were told to start using. */
@@ -133,28 +132,4 @@ export function readAnomalySettings(file: string | undefined): AnomalySettings {
     throw new InputError(`anomaly settings ${file}: ${(error as Error).message}`);
   }
   return anomalySettings(parsed, `anomaly settings ${file}`);
-}
-
-/** The `anomalies` query's parameters for a period. */
-export function anomalyParameters(period: { from: string; to: string }, s: AnomalySettings): QueryParameters {
-  return {
-    window_from: period.from,
-    window_to: period.to,
-    lookback_from: addDays(period.from, -s.lookbackDays),
-    baseline_days: s.baselineDays,
-    volume_mads: s.volumeMads,
-    volume_ratio: s.volumeRatio,
-    volume_floor_bytes: s.volumeFloorBytes,
-    volume_floor_queries: s.volumeFloorQueries,
-    volume_floor_calls: s.volumeFloorCalls,
-    download_floor_bytes: s.downloadFloorBytes,
-    download_floor_objects: s.downloadFloorObjects,
-    min_history_days: s.minHistoryDays,
-    // A leading and a trailing comma, so `strpos(list, ',' || x || ',') > 0` finds whole entries only (',' when empty).
-    sensitive: `,${s.sensitive.join(",")},`,
-    announced: `,${s.announcements.map((a) => `${a.resource}@${a.from}`).join(",")},`,
-    probing_failures: s.probingFailures,
-    known_buckets: `,${s.knownBuckets.join(",")},`,
-    large_scan_bytes: s.largeScanBytes,
-  };
 }

@@ -10,10 +10,10 @@ import {
   queryCostUsd,
   TbDefinition,
   tbDefinitionsFor,
-} from "../../queries/cost";
-import { InputError } from "../../queries/errors";
-import { addDays, daysBetween } from "../../queries/days";
-import { toIsoTimestamp } from "../../queries/history-record";
+} from "../../core/cost";
+import { InputError } from "../../core/errors";
+import { addDays, daysBetween } from "../../core/days";
+import { toIsoTimestamp } from "../../core/history-record";
 import { eventsJoinParameters } from "../../queries/join/parameters";
 import {
   cloudTrailFolder,
@@ -24,7 +24,7 @@ import {
   migratedGrantsKey,
   migratedHistoryKey,
   parseCloudTrailKey,
-} from "../../queries/layout";
+} from "../../core/layout";
 import { glueType, duckType, struct, string, bigint, array } from "../../queries/schema/types";
 import { toAthenaLiteral, toValue } from "../../queries/athena/convert";
 

@@ -2,8 +2,8 @@
  * Rules between settings, once each value is valid on its own: what a stack needs, what has no
  * effect without another setting, and what must agree (regions, partitions, accounts).
  */
-import { parseArn, partitionOf } from "./settings-rules";
-import type { CollectorInput, MainInput, Problem } from "./settings-schema";
+import { parseArn, partitionOf } from "./rules";
+import type { CollectorInput, MainInput, Problem } from "./schema";
 
 type Refuse = (key: string, problem: string) => void;
 
