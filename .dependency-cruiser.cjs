@@ -17,6 +17,13 @@ module.exports = {
       from: {},
       to: { circular: true },
     },
+    {
+      name: "saved-queries-through-index",
+      comment: "Outside queries/saved/, the saved-query registry is imported from queries/saved (its index.ts) only.",
+      severity: "error",
+      from: { pathNot: "^queries/saved/" },
+      to: { path: "^queries/saved/", pathNot: "^queries/saved/index\\.ts$" },
+    },
     forbid(
       "core-imports-nothing",
       "core",

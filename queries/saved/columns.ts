@@ -1,9 +1,9 @@
 /**
  * What a saved query returns, declared: each output column's name, its type as Athena reports it,
- * and whether it can be null. The registry in saved.ts holds one list per query; rows typed from it
- * let the pages, the findings and the tests name a column only where TypeScript checks the name.
+ * and whether it can be null. Each saved query holds one list; rows typed from it let the pages,
+ * the findings and the tests name a column only where TypeScript checks the name.
  */
-import { QueryResult } from "./engine";
+import { QueryResult } from "../engine";
 
 /** Athena's name for a result column's type (DuckDB's differ: the test maps them, see test/support/athena-duckdb.ts). */
 export type ResultType = "varchar" | "bigint" | "double" | "boolean" | "timestamp";

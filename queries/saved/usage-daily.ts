@@ -1,0 +1,18 @@
+import { defineSavedQuery } from "./query";
+import { bytes, cost, queries } from "./shared-columns";
+import { periodWindow } from "./windows";
+
+export const usageDaily = defineSavedQuery({
+  name: "usage_daily",
+  title: "Usage over time",
+  description: "Queries, principals, bytes and cost per day.",
+  parameters: periodWindow,
+  columns: [
+    { name: "day", type: "varchar" },
+    queries,
+    { name: "principals", type: "bigint" },
+    { name: "failed_or_cancelled", type: "bigint" },
+    bytes,
+    cost,
+  ],
+});
