@@ -22,7 +22,7 @@ import { oneLine, replaceInvisible, visible } from "../../core/output/visible";
  * before a digit keeps `#12` from linking. The `:` of `scheme://` and the `.` of `www.` are escaped,
  * which is what GFM's URL matching looks at.
  */
-export function markdownText(value: Value, max = 120): string {
+export function markdownText(value: Value | undefined, max = 120): string {
   if (value === null || value === undefined) return "";
   return oneLine(visible(String(value)), max)
     .replace(/[\\`*_[\]<>|~&$]/g, "\\$&")
@@ -39,7 +39,7 @@ export function markdownText(value: Value, max = 120): string {
  * the rest (links, e-mail addresses, emphasis). Only for text the product built; text from the data
  * goes through `markdownText`.
  */
-export function cell(value: Value, max = 120): string {
+export function cell(value: Value | undefined, max = 120): string {
   if (value === null || value === undefined) return "";
   return oneLine(visible(String(value)), max).replace(/\|/g, "\\|");
 }
@@ -49,7 +49,7 @@ export function cell(value: Value, max = 120): string {
  * fenced with more backticks than any run inside it, so a backquoted name stays as written; pipes
  * escaped for the table (GFM unescapes them inside code). GitHub links no mention or reference in code.
  */
-export function codeSpan(value: Value, max = 100): string {
+export function codeSpan(value: Value | undefined, max = 100): string {
   if (value === null || value === undefined || value === "") return "";
   const text = oneLine(visible(String(value)), max).replace(/\|/g, "\\|");
   const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));

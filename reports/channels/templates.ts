@@ -1,15 +1,18 @@
 /**
- * Handlebars set up once for every Markdown template (pages, issues): `{{value}}` escapes for
- * Markdown by default (the Markdown channel's `markdownText`, not handlebars' HTML escaping, which
- * leaves Markdown's own syntax alone), and only `{{{value}}}` or a helper's `SafeString` is written as
- * it is: text the product built itself (a page model's cells, already escaped; a chart; a JSON
- * example). Handlebars has no per-instance escape function, so each escaped `{{…}}` of the template
- * is rewritten, once at compile time, into a call of the escaping helper.
+ * The one loader of the Markdown templates in reports/templates (pages, issues), with handlebars
+ * set up once for all of them: `{{value}}` escapes for Markdown by default (the Markdown channel's
+ * `markdownText`, not handlebars' HTML escaping, which leaves Markdown's own syntax alone), and only
+ * `{{{value}}}` or a helper's `SafeString` is written as it is: text the product built itself (a
+ * page model's cells, already escaped; a chart; a JSON example). Handlebars has no per-instance
+ * escape function, so each escaped `{{…}}` of the template is rewritten, once at compile time, into
+ * a call of the escaping helper.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Handlebars from "handlebars";
-import { markdownText } from "./markdown";
+import { AuditError } from "../../core/errors";
+import { count, humanBytes, percent, usd } from "../pages/format";
+import { codeSpan, markdownText } from "./markdown";
 
 const ESCAPE = "markdown";
 /** Values placed by templates are whole sentences or names; the page models cap cells themselves. */
@@ -31,6 +34,9 @@ function escapeForMarkdown(value: unknown): string {
   return markdownText(text, TEMPLATE_VALUE_MAX);
 }
 
+/** A mustache as the parser gives it: without a hash when it has none, whatever the AST types say. */
+type ParsedMustache = Omit<hbs.AST.MustacheStatement, "hash"> & { hash?: hbs.AST.Hash };
+
 /** `{{x}}` → `{{markdown x}}`, `{{helper a b}}` → `{{markdown (helper a b)}}`, in every block and branch. */
 function escapeByDefault(node: hbs.AST.Node): void {
   const visit = (n: hbs.AST.Node | null | undefined): void => {
@@ -42,7 +48,7 @@ function escapeByDefault(node: hbs.AST.Node): void {
       visit(block.inverse);
     }
     if (n.type === "MustacheStatement") {
-      const m = n as hbs.AST.MustacheStatement;
+      const m: ParsedMustache = n as hbs.AST.MustacheStatement;
       if (!m.escaped) return;
       const inner: hbs.AST.Expression =
         m.params.length > 0 || m.hash
@@ -62,21 +68,48 @@ function escapeByDefault(node: hbs.AST.Node): void {
   visit(node);
 }
 
-/** A handlebars environment with the Markdown escape and these helpers (whose output is escaped unless they return `trusted`). */
-export function markdownEnvironment(helpers: Record<string, Helper> = {}): Hbs {
-  const hbs = Handlebars.create();
-  hbs.registerHelper(ESCAPE, escapeForMarkdown);
-  for (const [name, helper] of Object.entries(helpers)) hbs.registerHelper(name, helper);
-  return hbs;
+/** The templates' helpers: numbers the product formats, and names as code, written as they are. */
+const HELPERS: Record<string, Helper> = {
+  bytes: (v: number) => trusted(humanBytes(v)),
+  usd: (v: number) => trusted(usd(v)),
+  count: (v: number) => trusted(count(v)),
+  percent: (part: number, whole: number) => trusted(percent(part, whole)),
+  code: (v: string) => trusted(codeSpan(v, 300)),
+};
+
+/** The Markdown templates of reports/templates, by file name without `.hbs`. */
+export type TemplateName = "index" | "report" | "permission-gap-issue" | "anomaly-issue";
+
+/**
+ * `reports/templates` from the source (`reports/channels`), from compiled output
+ * (`dist/reports/channels`), or from the CLI bundle (`dist/cli`).
+ */
+export function templatesDirectory(): string {
+  const candidates = [
+    path.join(__dirname, "..", "templates"),
+    path.join(__dirname, "..", "..", "..", "reports", "templates"),
+    path.join(__dirname, "..", "..", "reports", "templates"),
+  ];
+  const found = candidates.find((dir) => fs.existsSync(path.join(dir, "index.hbs")));
+  if (!found) throw new AuditError(`report templates not found (looked in ${candidates.join(", ")})`);
+  return found;
 }
 
-/** Compiles a template of reports/templates (strict: a missing value is an error, not an empty string). */
-export function compileMarkdown(hbs: Hbs, file: string): Handlebars.TemplateDelegate {
-  const ast = hbs.parse(fs.readFileSync(file, "utf8"));
+let environment: Hbs | undefined;
+const compiled = new Map<TemplateName, Handlebars.TemplateDelegate>();
+
+/** A template, compiled once (strict: a missing value is an error, not an empty string). */
+export function markdownTemplate(name: TemplateName): Handlebars.TemplateDelegate {
+  const cached = compiled.get(name);
+  if (cached) return cached;
+  if (!environment) {
+    environment = Handlebars.create();
+    environment.registerHelper(ESCAPE, escapeForMarkdown);
+    for (const [helper, fn] of Object.entries(HELPERS)) environment.registerHelper(helper, fn);
+  }
+  const ast = environment.parse(fs.readFileSync(path.join(templatesDirectory(), `${name}.hbs`), "utf8"));
   escapeByDefault(ast);
-  return hbs.compile(ast, { noEscape: true, strict: true });
-}
-
-export function templateFile(directory: string, name: string): string {
-  return path.join(directory, `${name}.hbs`);
+  const template = environment.compile(ast, { noEscape: true, strict: true });
+  compiled.set(name, template);
+  return template;
 }

@@ -1,29 +1,37 @@
 /**
- * Which GitHub issues to open, update or close, from the issues a family of findings wants and the
- * issues already open. Pure. Each issue is found again next run by a hidden marker in its body that
- * carries its fingerprint and the stack; each family writes its own kind of marker under its own
- * label, so one family never adopts or closes another's issues. A run only sees its own stack's
- * issues, so one stack's findings never close or rewrite another's.
+ * Which GitHub issues to open, update, relabel or close, from the issues a family of findings wants
+ * and the issues already open. Pure, and the same for every family (permission-gap-issues.ts,
+ * anomaly-issues.ts). Each issue is found again next run by a hidden marker in its body that carries
+ * its fingerprint and the stack; each family writes its own kind of marker under its own label, so
+ * one family never adopts or closes another's issues. A run only sees its own stack's issues, so one
+ * stack's findings never close or rewrite another's.
  *
  * Only a marker on the body's last line counts (channels/issue.ts), and only on an issue the sync's
  * own account opened (sync.ts), so a value in the data cannot make it adopt another issue.
- *
- * Permission gaps: one issue per principal and stack, label `athena-audit:unused-permissions`.
  */
 import * as crypto from "node:crypto";
 import { InputError } from "../../core/errors";
-import { trailingMarker, withMarker } from "../channels/issue";
+import { withMarker } from "../channels/issue";
 
-export const LABEL = "athena-audit:unused-permissions";
 /** The stack of issues opened before there were stacks (their marker names none). */
 export const DEFAULT_STACK = "main";
-/** The whole last line of the body (channels/issue.ts reads no other). */
-const MARKER = /^<!-- athena-audit:fingerprint=([0-9a-f]{16})(?: stack=([A-Za-z0-9._-]+))?(?: account=(\d{12}))? -->$/;
+
+/** A family of findings, as the plan and the sync see it: its label, and how its markers read. */
+export interface IssueFamily {
+  label: string;
+  /**
+   * Labels the family's issues carried under an earlier name: an open issue of the family still
+   * carrying one is relabelled in place (same number, same comments).
+   */
+  formerLabels: readonly string[];
+  readMarker: (body: string) => Marker | undefined;
+}
 
 export interface OpenIssue {
   number: number;
   title: string;
   body: string;
+  labels: readonly string[];
 }
 
 /** What a marker says: whose issue it is. `day` is the finding's day, for families whose findings have one. */
@@ -46,6 +54,7 @@ export interface WantedIssue {
 }
 
 export type Action =
+  | { kind: "relabel"; number: number; fingerprint: string; add?: string; remove: string[] }
   | { kind: "create"; fingerprint: string; title: string; body: string; key: string }
   | { kind: "update"; number: number; fingerprint: string; title: string; body: string }
   | { kind: "close"; number: number; fingerprint: string; comment: string };
@@ -53,42 +62,10 @@ export type Action =
 export interface SyncPlan {
   actions: Action[];
   unchanged: number;
-  /** Issues not wanted that stay open all the same: what would close them is missing evidence (`keepOpen`). */
-  keptOpen: number[];
+  /** Issues not wanted that stay open all the same, and why: what would close them is missing evidence (`keepOpen`). */
+  keptOpen: { number: number; reason: string }[];
   /** Keys left for a later run because of the cap on new issues. */
   deferred: string[];
-}
-
-/** 16 hex digits of SHA-256: short enough for a marker, long enough never to collide in one repository. */
-export function hash(text: string): string {
-  return crypto.createHash("sha256").update(text).digest("hex").slice(0, 16);
-}
-
-export function fingerprint(principalArn: string): string {
-  return hash(principalArn);
-}
-
-/** The stack goes into markers, which must read back the same (the CLI checks names earlier). */
-export function checkStack(stack: string): void {
-  if (!/^[A-Za-z0-9._-]+$/.test(stack)) throw new InputError(`stack name ${JSON.stringify(stack)} cannot go into an issue marker`);
-}
-
-/** The fingerprint and stack a permission issue's body names, or undefined for an issue that is not one. */
-export function markerOf(body: string): Marker | undefined {
-  const found = trailingMarker(body, MARKER);
-  if (!found) return undefined;
-  return { fingerprint: found[1], stack: found[2] ?? DEFAULT_STACK, ...(found[3] ? { account: found[3] } : {}) };
-}
-
-/**
- * The default stack's marker names no stack, as issues had before stacks. `account`, when it is an
- * account id, says whose grants the issue is about, so a run without that account's grants snapshot
- * leaves the issue open instead of closing it as resolved.
- */
-export function marker(fp: string, stack: string = DEFAULT_STACK, account?: string): string {
-  const where = stack === DEFAULT_STACK ? "" : ` stack=${stack}`;
-  const whose = account !== undefined && /^\d{12}$/.test(account) ? ` account=${account}` : "";
-  return `<!-- athena-audit:fingerprint=${fp}${where}${whose} -->`;
 }
 
 export interface Rendered {
@@ -96,27 +73,55 @@ export interface Rendered {
   body: string;
 }
 
+/** 16 hex digits of SHA-256: short enough for a marker, long enough never to collide in one repository. */
+export function hash(text: string): string {
+  return crypto.createHash("sha256").update(text).digest("hex").slice(0, 16);
+}
+
+/** The stack goes into markers, which must read back the same (the CLI checks names earlier). */
+export function checkStack(stack: string): void {
+  if (!/^[A-Za-z0-9._-]+$/.test(stack)) throw new InputError(`stack name ${JSON.stringify(stack)} cannot go into an issue marker`);
+}
+
+export interface PlanOptions {
+  /** New issues at most; the rest are deferred to a later run. */
+  maxNew: number;
+  stack: string;
+  /** What an issue closed because its finding is gone says. */
+  closingComment: (issue: OpenIssue, marker: Marker) => string;
+  /** Why an issue no longer wanted stays open (what would close it is missing evidence); undefined closes it. */
+  keepOpen?: (marker: Marker) => string | undefined;
+}
+
+/** The relabelling an issue of the family needs: its label added, its former labels removed; none when it has them right. */
+function relabel(family: IssueFamily, issue: OpenIssue, fingerprint: string): Action | undefined {
+  const remove = issue.labels.filter((label) => family.formerLabels.includes(label));
+  const add = issue.labels.includes(family.label) ? undefined : family.label;
+  if (remove.length === 0 && add === undefined) return undefined;
+  return { kind: "relabel", number: issue.number, fingerprint, ...(add === undefined ? {} : { add }), remove };
+}
+
 /**
- * The actions that make the open issues match `wanted`: open what is missing (at most `maxNew`),
- * rewrite what changed, close (with `closingComment`) this stack's issues no longer wanted. Issues
- * whose body `readMarker` does not recognise are another family's or a person's: never touched.
+ * The actions that make the open issues match `wanted`: relabel what carries a former label, open
+ * what is missing (at most `maxNew`), rewrite what changed, close (with `closingComment`) this
+ * stack's issues no longer wanted. Issues whose body `family.readMarker` does not recognise are
+ * another family's or a person's: never touched.
  */
 export function planIssues(
+  family: IssueFamily,
   wanted: readonly WantedIssue[],
   open: readonly OpenIssue[],
-  readMarker: (body: string) => Marker | undefined,
-  maxNew: number,
-  closingComment: (issue: OpenIssue, marker: Marker) => string,
-  stack: string = DEFAULT_STACK,
-  keepOpen: (marker: Marker) => boolean = () => false,
+  options: PlanOptions,
 ): SyncPlan {
-  checkStack(stack);
+  checkStack(options.stack);
   const existing = new Map<string, { issue: OpenIssue; marker: Marker }>();
   for (const issue of open) {
-    const found = readMarker(issue.body);
-    if (found?.stack === stack) existing.set(found.fingerprint, { issue, marker: found });
+    const found = family.readMarker(issue.body);
+    if (found?.stack === options.stack) existing.set(found.fingerprint, { issue, marker: found });
   }
-  const actions: Action[] = [];
+  const byNumber = [...existing.values()].sort((a, b) => a.issue.number - b.issue.number);
+  // Relabelled first, so what the run changes next is already under the family's label.
+  const actions = byNumber.flatMap(({ issue, marker }) => relabel(family, issue, marker.fingerprint) ?? []);
   const deferred: string[] = [];
   let unchanged = 0;
   let created = 0;
@@ -127,7 +132,7 @@ export function planIssues(
     const full = withMarker(w.body, w.marker);
     const issue = existing.get(w.fingerprint)?.issue;
     if (!issue) {
-      if (created >= maxNew) deferred.push(w.key);
+      if (created >= options.maxNew) deferred.push(w.key);
       else {
         created++;
         actions.push({ kind: "create", fingerprint: w.fingerprint, title: w.title, body: full, key: w.key });
@@ -136,11 +141,18 @@ export function planIssues(
       actions.push({ kind: "update", number: issue.number, fingerprint: w.fingerprint, title: w.title, body: full });
     } else unchanged++;
   }
-  const keptOpen: number[] = [];
-  for (const [fp, { issue, marker: found }] of [...existing.entries()].sort(([, a], [, b]) => a.issue.number - b.issue.number)) {
-    if (kept.has(fp)) continue;
-    if (keepOpen(found)) keptOpen.push(issue.number);
-    else actions.push({ kind: "close", number: issue.number, fingerprint: fp, comment: closingComment(issue, found) });
+  const keptOpen: SyncPlan["keptOpen"] = [];
+  for (const { issue, marker } of byNumber) {
+    if (kept.has(marker.fingerprint)) continue;
+    const reason = options.keepOpen?.(marker);
+    if (reason !== undefined) keptOpen.push({ number: issue.number, reason });
+    else
+      actions.push({
+        kind: "close",
+        number: issue.number,
+        fingerprint: marker.fingerprint,
+        comment: options.closingComment(issue, marker),
+      });
   }
   return { actions, unchanged, deferred, keptOpen };
 }

@@ -5,22 +5,8 @@
  */
 import * as github from "@actions/github";
 import * as retryPlugin from "@octokit/plugin-retry";
-import { byPrincipal, PermissionGap } from "./findings";
-import {
-  Action,
-  checkStack,
-  DEFAULT_STACK,
-  fingerprint,
-  LABEL,
-  marker,
-  Marker,
-  markerOf,
-  OpenIssue,
-  planIssues,
-  WantedIssue,
-} from "./plan";
 import { logLine, logValue } from "../../core/output/log";
-import { issueName, renderIssue } from "./render";
+import { Action, DEFAULT_STACK, IssueFamily, Marker, OpenIssue, planIssues, WantedIssue } from "./plan";
 
 /** Whose issues the sync owns by default: the login GitHub gives the workflow's GITHUB_TOKEN. */
 export const ACTIONS_BOT = "github-actions[bot]";
@@ -45,43 +31,38 @@ export interface SyncOptions {
   retryBaseMs?: number;
 }
 
-export interface PermissionSyncOptions extends SyncOptions {
-  /**
-   * Accounts with no grants snapshot in the window: their principals' findings were not computed, so
-   * their issues stay open (an issue whose marker names no account stays open while any is listed).
-   */
-  accountsWithoutGrants?: readonly string[];
-}
-
 export interface SyncReport {
   planned: Action[];
   done: Action[];
   notDone: { action: Action; reason: string }[];
   unchanged: number;
   deferred: string[];
-  /** Issues left open for want of evidence (PermissionSyncOptions.accountsWithoutGrants). */
+  /** Issues left open for want of evidence (a family's `keepOpen`). */
   keptOpen: number[];
 }
 
 type Octokit = ReturnType<typeof github.getOctokit>;
 
-/** A family of findings: its label, and how its issues' markers read (see plan.ts). */
-export interface IssueFamily {
-  label: string;
-  readMarker: (body: string) => Marker | undefined;
-}
-
-export const PERMISSION_GAPS: IssueFamily = { label: LABEL, readMarker: markerOf };
-
-async function openIssues(octokit: Octokit, owner: string, repo: string, label: string, author: string): Promise<OpenIssue[]> {
-  const issues = await octokit.paginate(octokit.rest.issues.listForRepo, { owner, repo, state: "open", labels: label, per_page: 100 });
-  return issues
-    .filter((i) => !i.pull_request && i.user?.login === author)
-    .map((i) => ({ number: i.number, title: i.title, body: i.body ?? "" }));
+/** The open issues the author opened under the family's label or a former one, each once. */
+async function openIssues(octokit: Octokit, owner: string, repo: string, family: IssueFamily, author: string): Promise<OpenIssue[]> {
+  const found = new Map<number, OpenIssue>();
+  for (const label of [family.label, ...family.formerLabels]) {
+    const issues = await octokit.paginate(octokit.rest.issues.listForRepo, { owner, repo, state: "open", labels: label, per_page: 100 });
+    for (const i of issues) {
+      if (i.pull_request || i.user?.login !== author || found.has(i.number)) continue;
+      const labels = i.labels.map((l) => (typeof l === "string" ? l : (l.name ?? "")));
+      found.set(i.number, { number: i.number, title: i.title, body: i.body ?? "", labels });
+    }
+  }
+  return [...found.values()];
 }
 
 async function apply(octokit: Octokit, owner: string, repo: string, label: string, action: Action): Promise<void> {
   switch (action.kind) {
+    case "relabel":
+      if (action.add !== undefined) await octokit.rest.issues.addLabels({ owner, repo, issue_number: action.number, labels: [action.add] });
+      for (const name of action.remove) await octokit.rest.issues.removeLabel({ owner, repo, issue_number: action.number, name });
+      return;
     case "create":
       await octokit.rest.issues.create({ owner, repo, title: action.title, body: action.body, labels: [label] });
       return;
@@ -96,6 +77,7 @@ async function apply(octokit: Octokit, owner: string, repo: string, label: strin
 
 /** The action for the log: titles are the data's text, quoted as log values. */
 function describe(action: Action): string {
+  if (action.kind === "relabel") return `relabel #${action.number} (${[...action.remove, "→", action.add ?? "kept"].join(" ")})`;
   return action.kind === "create"
     ? `open ${logValue(action.title, 300)}`
     : action.kind === "update"
@@ -113,41 +95,17 @@ function rateLimited(error: unknown): string | undefined {
   return undefined;
 }
 
-/** Unused permissions: one issue per principal whose grants appear unused. */
-export async function syncIssues(findings: readonly PermissionGap[], options: PermissionSyncOptions): Promise<SyncReport> {
-  const stack = options.stack ?? DEFAULT_STACK;
-  checkStack(stack);
-  const principals = byPrincipal(findings);
-  const arnsNamed = new Map<string, number>();
-  for (const arn of principals.keys()) arnsNamed.set(issueName(arn), (arnsNamed.get(issueName(arn)) ?? 0) + 1);
-  const wanted: WantedIssue[] = [...principals].map(([principalArn, gaps]) => ({
-    fingerprint: fingerprint(principalArn),
-    key: principalArn,
-    ...renderIssue(principalArn, gaps, stack, (arnsNamed.get(issueName(principalArn)) ?? 0) > 1),
-    marker: marker(fingerprint(principalArn), stack, principalArn.split(":")[4]),
-  }));
-  const window = findings[0] ? `${findings[0].windowFrom} to ${findings[0].windowTo}` : "the latest window";
-  const missing = new Set(options.accountsWithoutGrants ?? []);
-  const keepOpen = (m: Marker) => missing.size > 0 && (m.account === undefined || missing.has(m.account));
-  return syncFamily(
-    PERMISSION_GAPS,
-    wanted,
-    () => `These grants were used again, or are no longer held, in ${window}. Closing.`,
-    options,
-    keepOpen,
-  );
-}
-
 /**
- * Makes the family's open issues of `options.stack` match `wanted` on GitHub: opens, updates, and
- * closes with `closingComment`, at most `maxNew` new ones; a dry run only logs.
+ * Makes the family's open issues of `options.stack` match `wanted` on GitHub: relabels those under a
+ * former label, opens, updates, and closes with `closingComment`, at most `maxNew` new ones; a dry
+ * run only logs.
  */
 export async function syncFamily(
   family: IssueFamily,
   wanted: readonly WantedIssue[],
   closingComment: (issue: OpenIssue, marker: Marker) => string,
   options: SyncOptions,
-  keepOpen?: (marker: Marker) => boolean,
+  keepOpen?: (marker: Marker) => string | undefined,
 ): Promise<SyncReport> {
   const octokit = github.getOctokit(
     options.token,
@@ -158,25 +116,23 @@ export async function syncFamily(
     },
     retryPlugin.retry,
   );
-  const plan = planIssues(
-    wanted,
-    await openIssues(octokit, options.owner, options.repo, family.label, options.author ?? ACTIONS_BOT),
-    family.readMarker,
-    options.maxNew,
+  const open = await openIssues(octokit, options.owner, options.repo, family, options.author ?? ACTIONS_BOT);
+  const plan = planIssues(family, wanted, open, {
+    maxNew: options.maxNew,
+    stack: options.stack ?? DEFAULT_STACK,
     closingComment,
-    options.stack ?? DEFAULT_STACK,
     keepOpen,
-  );
+  });
   const report: SyncReport = {
     planned: plan.actions,
     done: [],
     notDone: [],
     unchanged: plan.unchanged,
     deferred: plan.deferred,
-    keptOpen: plan.keptOpen,
+    keptOpen: plan.keptOpen.map((k) => k.number),
   };
   const log = (line: string) => options.log(logLine(line));
-  for (const n of plan.keptOpen) log(`kept #${n} open: its account has no grants snapshot in the window, so its grants were not judged`);
+  for (const k of plan.keptOpen) log(`kept #${k.number} open: ${k.reason}`);
   for (const key of plan.deferred) log(`deferred (cap of ${options.maxNew} new issues a run): ${logValue(key, 300)}`);
   let stop: string | undefined;
   for (const action of plan.actions) {

@@ -2,9 +2,8 @@
  * An anomaly finding in words, for the page, the index headline and the issue that alerts on it:
  * what happened, against what normal was, and how sure the evidence is. Pure, so tests pin it.
  */
-import { SAVED } from "../../queries/saved";
-import { camelRow, CamelRow, SavedRow } from "../../queries/saved-columns";
-import { engineWords } from "./access-by-engine";
+import { camelRow, CamelRow, SAVED, SavedRow } from "../../queries/saved";
+import { engineWords } from "./engine-words";
 import { humanBytes } from "./format";
 
 export type AnomalyRow = SavedRow<typeof SAVED.anomalies>;

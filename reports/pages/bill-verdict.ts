@@ -5,8 +5,7 @@
  * headline, so tests can pin every sentence.
  */
 import { TB_DEFINITION_NAMES, TbDefinition } from "../../core/cost";
-import { BILL_TOLERANCE, SAVED } from "../../queries/saved";
-import { SavedRow } from "../../queries/saved-columns";
+import { BILL_TOLERANCE, SAVED, SavedRow } from "../../queries/saved";
 import { markdownText, usd } from "./format";
 
 export type ReconciliationRow = SavedRow<typeof SAVED.bill_reconciliation>;

@@ -4,9 +4,8 @@
  * and billed cost), so a page never claims one definition over costs computed with the other.
  */
 import { TB_DEFINITIONS, TbDefinition, tbDefinitionsFor } from "../../core/cost";
-import { SAVED } from "../../queries/saved";
-import { savedRows } from "../../queries/saved-columns";
-import { QueryOutcome } from "./pages";
+import { SAVED, savedRows } from "../../queries/saved";
+import type { QueryOutcome } from "./types";
 
 /** The TB definitions the period's billed heaviest queries were costed with (empty when none was billed). */
 export function tbDefinitionsInEvents(outcomes: readonly QueryOutcome[]): TbDefinition[] {

@@ -226,8 +226,9 @@ export function timeBuckets(
   max = MAX_CATEGORIES,
 ): { granularity: Granularity; buckets: TimeBucket[] } {
   const sorted = [...days].sort((a, b) => a.day.localeCompare(b.day));
-  const first = sorted[0].day;
-  const last = sorted[sorted.length - 1].day;
+  const first = sorted.at(0)?.day;
+  const last = sorted.at(-1)?.day;
+  if (first === undefined || last === undefined) return { granularity: "day", buckets: [] };
   const granularities: Granularity[] = ["day", "week", "month", "quarter", "year"];
   for (const granularity of granularities) {
     const buckets: TimeBucket[] = [];

@@ -1,4 +1,5 @@
 /** Formatting for people: units, money, Markdown-safe text, names, Mermaid charts. Pure functions, used as handlebars helpers. */
+import { defined } from "../../core/checks";
 import { Value } from "../../queries/engine";
 import { codeSpan, markdownText } from "../channels/markdown";
 
@@ -12,15 +13,23 @@ export { cell, codeSpan, markdownText } from "../channels/markdown";
  */
 const UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
 
+/** `a, b and c`: the items in words, `conjunction` before the last. */
+export function wordList(items: readonly string[], conjunction: "and" | "or"): string {
+  const last = items.at(-1);
+  if (last === undefined || items.length === 1) return last ?? "";
+  return `${items.slice(0, -1).join(", ")} ${conjunction} ${last}`;
+}
+
 /** Binary units with one decimal: 1536 -> `1.5 KiB`, 5 * 2^30 -> `5.0 GiB`. */
 export function humanBytes(value: Value): string {
   const bytes = Number(value ?? 0);
   if (!Number.isFinite(bytes) || bytes <= 0) return "0 B";
-  let exponent = Math.min(Math.floor(Math.log2(bytes) / 10), UNITS.length - 1);
+  // Under one byte (a share of one) is shown in bytes too.
+  let exponent = Math.max(0, Math.min(Math.floor(Math.log2(bytes) / 10), UNITS.length - 1));
   // Just under a unit rounds up to it: 2^40 - 1 bytes is `1.0 TiB`, not `1024.0 GiB`.
   if (exponent < UNITS.length - 1 && (bytes / 1024 ** exponent).toFixed(1) === "1024.0") exponent += 1;
   const scaled = bytes / 1024 ** exponent;
-  return `${exponent === 0 ? scaled : scaled.toFixed(1)} ${UNITS[exponent]}`;
+  return `${exponent === 0 ? scaled : scaled.toFixed(1)} ${defined(UNITS[exponent], `the unit of 1024^${exponent} bytes`)}`;
 }
 
 /** Dollars with cents; amounts under a cent keep four decimals so they do not read as free. */
@@ -59,7 +68,7 @@ export function instant(value: string): string {
 }
 
 /** How a column is shown, from its name, as Markdown for a table cell. */
-export function formatByColumn(name: string, value: Value): string {
+export function formatByColumn(name: string, value: Value | undefined): string {
   if (value === null || value === undefined) return "";
   if (typeof value === "string" && ISO_INSTANT.test(value)) return instant(value);
   if (typeof value === "number") {
@@ -79,8 +88,7 @@ export function formatByColumn(name: string, value: Value): string {
 /** `arn:aws:sts::1:assumed-role/Role/session` -> `Role/session`; other ARNs keep their resource part. */
 export function shortArn(value: Value): string {
   const text = String(value ?? "");
-  const m = /^arn:aws:(?:iam|sts)::\d{12}:(?:assumed-role|role|user)\/(.+)$/s.exec(text);
-  return m ? m[1] : text;
+  return /^arn:aws:(?:iam|sts)::\d{12}:(?:assumed-role|role|user)\/(.+)$/s.exec(text)?.[1] ?? text;
 }
 
 /** Where a principal's name comes from: an IAM or STS ARN, split into what a table shows and what it leaves out. */
@@ -104,16 +112,16 @@ function principalParts(value: string): PrincipalParts {
 }
 
 function principalName(value: string): PrincipalParts {
-  const m = /^arn:aws[\w-]*:(?:iam|sts)::\d{12}:(assumed-role|role|user)\/(.+)$/s.exec(value);
+  const [, kind, resource] = /^arn:aws[\w-]*:(?:iam|sts)::\d{12}:(assumed-role|role|user)\/(.+)$/s.exec(value) ?? [];
   // Other IAM and STS ARNs (root, federated-user/bob) by their resource part.
   const full = shortArn(value).replace(/^arn:aws[\w-]*:(?:iam|sts)::\d{12}:/, "");
-  if (!m) return { full };
-  if (m[1] === "assumed-role") {
-    const slash = m[2].indexOf("/");
-    return slash < 0 ? { name: m[2], full } : { name: m[2].slice(0, slash), session: m[2].slice(slash + 1), full };
+  if (kind === undefined || resource === undefined) return { full };
+  if (kind === "assumed-role") {
+    const slash = resource.indexOf("/");
+    return slash < 0 ? { name: resource, full } : { name: resource.slice(0, slash), session: resource.slice(slash + 1), full };
   }
-  const name = m[2].split("/").at(-1) ?? m[2];
-  return { name, pathName: m[2], full };
+  const name = resource.split("/").at(-1) ?? resource;
+  return { name, pathName: resource, full };
 }
 
 /** `AWSReservedSSO_DataAnalyst_5f3e2a1b0c9d8e7f` (an IAM Identity Center permission set's role) -> `DataAnalyst`. */
@@ -163,7 +171,7 @@ export class PrincipalNames {
   }
 
   /** The name as plain text (for charts or notes that escape it themselves). */
-  plain(value: Value): string {
+  plain(value: Value | undefined): string {
     if (typeof value !== "string") return value === null || value === undefined ? "" : String(value);
     const p = principalParts(value);
     if (p.name === undefined) return p.full;
@@ -210,5 +218,5 @@ export class Footnotes {
 const SUPERSCRIPT_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹";
 
 function superscript(n: number): string {
-  return String(n).replace(/\d/g, (d) => SUPERSCRIPT_DIGITS[Number(d)]);
+  return String(n).replace(/\d/g, (d) => SUPERSCRIPT_DIGITS.charAt(Number(d)));
 }

@@ -33,16 +33,15 @@
  */
 import { DEFAULT_TB } from "../../core/cost";
 import { addDays, daysBetween } from "../../core/days";
-import { Period, SAVED } from "../../queries/saved";
-import { SavedRow } from "../../queries/saved-columns";
+import { Period, SAVED, SavedRow } from "../../queries/saved";
+import { accessByEngineLine, EngineRow } from "./access-by-engine-page";
 import { AnomalyRow, anomalySentence, bySeverity } from "./anomaly-words";
 import { auditTb, billHeadline, ReconciliationRow } from "./bill-verdict";
-import { CoverageSummary } from "./coverage";
-import { witnessHeadline } from "./witness";
-import { accountsLine } from "./accounts";
-import { GapCounts, permissionGapsLine } from "./permission-gaps";
-import { accessByEngineLine, EngineRow } from "./access-by-engine";
+import { CoverageSummary } from "./data-coverage-page";
 import { codeSpan, count, markdownText, usd } from "./format";
+import { GapCounts, permissionGapsLine } from "./permission-gaps-page";
+import { accountsLine } from "./usage-by-account-page";
+import { witnessHeadline } from "./witness-disagreements-page";
 
 /** How many cost drivers and tables the headline names. */
 export const TOP = 3;
@@ -112,8 +111,8 @@ export function previousPeriod(period: Period): Period {
  * anything else, `(unattributed)` included, as it is.
  */
 export function principalName(arn: string): string {
-  const m = /^arn:aws:(?:iam|sts)::\d{12}:(?:user|role|assumed-role)\/(.+)$/s.exec(arn);
-  const name = m ? (m[1].split("/").pop() ?? m[1]) : arn;
+  const resource = /^arn:aws:(?:iam|sts)::\d{12}:(?:user|role|assumed-role)\/(.+)$/s.exec(arn)?.[1];
+  const name = resource === undefined ? arn : (resource.split("/").pop() ?? resource);
   return name.replace(/^AWSReservedSSO_(.+)_[0-9a-f]{16}$/, "$1");
 }
 

@@ -79,7 +79,7 @@ function lex(sql: string, dialect: Dialect): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < sql.length) {
-    const c = sql[i];
+    const c = sql.charAt(i);
     const next = sql[i + 1];
     let kind: Kind;
     let end: number;
@@ -188,11 +188,10 @@ function structuralLiterals(tokens: readonly Token[]): Set<number> {
       p === open + 1 &&
       UNIT_FUNCTIONS.has(upper(at(open - 1)) ?? "") &&
       isPunct(at(p + 1), ",") &&
-      isUnit(at(p).text.slice(1, -1).toUpperCase())
+      isUnit(at(p)?.text.slice(1, -1).toUpperCase())
     );
   };
-  for (let p = 0; p < sig.length; p += 1) {
-    const token = at(p);
+  for (const [p, { t: token, i: tokenIndex }] of sig.entries()) {
     opener[p] = stack.at(-1);
     const depth = stack.length;
     const word = upper(token);
@@ -213,7 +212,7 @@ function structuralLiterals(tokens: readonly Token[]): Set<number> {
     const afterInterval = previous === "INTERVAL" || (isPunct(at(p - 1), "+", "-") && upper(at(p - 2)) === "INTERVAL");
     const interval = afterInterval && isUnit(nextWord) && (token.kind === "number" || INTERVAL_QUANTITY.test(token.text));
     if (token.kind === "string") {
-      if (interval || (token.closed && unitArgument(p))) keep.add(sig[p].i);
+      if (interval || (token.closed && unitArgument(p))) keep.add(tokenIndex);
       continue;
     }
     const open = opener[p];
@@ -221,7 +220,7 @@ function structuralLiterals(tokens: readonly Token[]): Set<number> {
     const insideOnlyNumbers = (from: number) => {
       let q = from + 1;
       while (q < sig.length && !isPunct(at(q), ")")) {
-        if (at(q).kind !== "number" && !isPunct(at(q), ",")) return false;
+        if (at(q)?.kind !== "number" && !isPunct(at(q), ",")) return false;
         q += 1;
       }
       return true;
@@ -251,7 +250,7 @@ function structuralLiterals(tokens: readonly Token[]): Set<number> {
       isPunct(at(open + 2), ",") &&
       (p === open + 3 || (p === open + 4 && isPunct(at(open + 3), "+", "-"))) &&
       isPunct(next, ",");
-    if (interval || counts || ordinal || size || sample || quantity) keep.add(sig[p].i);
+    if (interval || counts || ordinal || size || sample || quantity) keep.add(tokenIndex);
   }
   return keep;
 }

@@ -1,5 +1,10 @@
-/** A page table from rows and column plans: headers, GFM alignment rules, cells, notes. */
-import type { TableModel } from "./pages";
+/**
+ * A page table from rows and columns: headers, GFM alignment rules, cells, notes. Each page puts
+ * the name first, then its numbers (right-aligned, the cost first), then text; at most seven
+ * columns, so a table fits GitHub's 1,012 px. What would repeat on every row, long ids and names'
+ * long forms go to the page's header or to notes under the table.
+ */
+import type { TableModel } from "./types";
 
 /** Right-aligned (GFM `---:`): numbers, so their digits line up. */
 export const RIGHT = true;

@@ -5,10 +5,11 @@
  */
 import { describe, expect, it } from "vitest";
 import { Period, SAVED } from "../../queries/saved";
-import { accessByEngineLine, EngineRow, NO_CATALOG_READS, NO_OBJECT_READS } from "../../reports/pages/access-by-engine";
+import { accessByEngineLine, EngineRow, NO_CATALOG_READS, NO_OBJECT_READS } from "../../reports/pages/access-by-engine-page";
 import { quietHeadlineInput } from "../support/headline-input";
 import { headline } from "../../reports/pages/headline";
-import { pageModel } from "../../reports/pages/pages";
+import { pageModel } from "../../reports/pages/model";
+import { at } from "../support/defined";
 
 const PERIOD: Period = { from: "2026-10-26", to: "2026-10-31" };
 const LINK = "[Access by engine](access_by_engine.md)";
@@ -83,8 +84,9 @@ describe("the index line", () => {
 describe("the page", () => {
   it("shows each row with its engine named, bytes human, and Athena's objects as not recorded", () => {
     const model = page([ATHENA, DOWNLOAD, GLUE_S3, FOLDER]);
-    expect(model.tables[0].headers).toEqual(["Principal", "Table", "Engine", "Bytes", "Calls", "Objects", "Days used"]);
-    expect(model.tables[0].rows.map((cells) => cells.map((c) => c.replace(/\u00a0/g, " ")))).toEqual([
+    const table = at(model.tables, 0, "the table");
+    expect(table.headers).toEqual(["Principal", "Table", "Engine", "Bytes", "Calls", "Objects", "Days used"]);
+    expect(table.rows.map((cells) => cells.map((c) => c.replace(/\u00a0/g, " ")))).toEqual([
       ["etl-orders-glue", "sales.orders", "Athena", "100.0 GiB", "12", "–", "1 (last 2026-10-31)"],
       ["reporting-app", "finance.ledger", "AWS CLI", "3.0 GiB", "400", "400", "1 (last 2026-10-28)"],
       ["etl-orders-glue", "sales.orders", "Glue ETL", "2.0 GiB", "116", "104", "1 (last 2026-10-31)"],
@@ -95,7 +97,7 @@ describe("the page", () => {
 
   it("names the account of a table two accounts' catalogs both have", () => {
     const theirs = { ...ATHENA, account_id: OTHER, iam_principal_arn: `arn:aws:iam::${OTHER}:role/etl-orders-glue` };
-    const cells = page([ATHENA, theirs, DOWNLOAD]).tables[0].rows.map((r) => r[1]);
+    const cells = at(page([ATHENA, theirs, DOWNLOAD]).tables, 0, "the table").rows.map((r) => r[1]);
     expect(cells).toEqual([`sales.orders in \`${MAIN}\``, `sales.orders in \`${OTHER}\``, "finance.ledger"]);
   });
 

@@ -3,17 +3,21 @@
  * words, the ranking, the mark for days with partial evidence, the notes, the empty page, the
  * volume charts, and the page as GitHub draws it (every chart, nothing scrolling sideways).
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { AnomalySettings } from "../../core/anomaly-settings";
 import { QueryResult } from "../../queries/engine";
 import { Period, SAVED } from "../../queries/saved";
-import { anomalyCharts, MAX_CHARTS } from "../../reports/pages/anomalies";
+import { anomalyCharts, MAX_CHARTS } from "../../reports/pages/anomalies-page";
 import { AnomalyRow, explainAnomaly } from "../../reports/pages/anomaly-words";
 import { quietHeadlineInput } from "../support/headline-input";
 import { headline, HeadlineInput } from "../../reports/pages/headline";
-import { pageModel, PageModel, RenderOptions } from "../../reports/pages/pages";
-import { renderReports } from "../../reports/pages/render";
+import { pageModel } from "../../reports/pages/model";
+import { PageModel, RenderOptions } from "../../reports/pages/types";
+import { renderReports } from "../../reports/publish";
 import { GITHUB_CONTENT_WIDTH, GithubView, openGithubView } from "../support/browser";
+import { CHROMIUM_MISSING } from "../support/render-tools";
+import { at, only } from "../support/defined";
+import { cleanupAfterAll } from "../support/cleanup";
 
 const PERIOD: Period = { from: "2026-10-01", to: "2026-10-31" };
 const GIB = 1024 ** 3;
@@ -229,7 +233,9 @@ describe("the anomalies page", () => {
   });
 
   it("ranks by severity then score, marks the partial day, and puts the query ids in their own table", () => {
-    const [main, ids] = page(ALL).tables;
+    const { tables } = page(ALL);
+    const main = at(tables, 0, "the findings table");
+    const ids = at(tables, 1, "the example queries table");
     expect(main.headers).toEqual(["#", "Severity", "Day", "Principal", "Kind", "What happened"]);
     expect(main.rows).toEqual([
       [
@@ -305,7 +311,7 @@ describe("the anomalies page", () => {
   });
 
   it("explains only the kinds shown, with the settings' names, and without a partial mark when every day is complete", () => {
-    const [main] = page([PROBING, VOLUME_BYTES]).tables;
+    const main = at(page([PROBING, VOLUME_BYTES]).tables, 0, "the findings table");
     expect(main.rows.map((r) => r[1])).toEqual(["high", "medium"]);
     expect(main.notes).toEqual([
       "**Volume**: a day whose bytes scanned, query count or catalog calls (Glue, Lake Formation) is at least `volumeMads` " +
@@ -319,8 +325,7 @@ describe("the anomalies page", () => {
 
   it("leaves out the # column and the ids table when no finding has an example query", () => {
     const model = page([VOLUME_BYTES]);
-    expect(model.tables).toHaveLength(1);
-    expect(model.tables[0].headers[0]).toBe("Severity");
+    expect(only(model.tables, "table").headers[0]).toBe("Severity");
   });
 
   it("says plainly that none were found, and what was checked with the settings' values when it has them", () => {
@@ -349,10 +354,10 @@ describe("the anomalies page", () => {
         "A principal is judged only once it has history: first-time kinds after `minHistoryDays`, volume after `baselineDays` of it.",
     ]);
     expect(model.chart).toBeUndefined();
-    expect(model.tables).toHaveLength(1);
-    expect(model.tables[0].rows).toEqual([]);
-    expect(model.tables[0].empty).toBe("No findings in this period.");
-    expect(model.tables[0].notes).toEqual([
+    const table = only(model.tables, "table");
+    expect(table.rows).toEqual([]);
+    expect(table.empty).toBe("No findings in this period.");
+    expect(table.notes).toEqual([
       "**Volume**: a day whose bytes scanned, query count or catalog calls (Glue, Lake Formation) is at least `volumeMads` (6) " +
         "scaled median absolute deviations above the principal's median day of the previous `baselineDays` (28) days (a day " +
         "without queries counts as zero), at least `volumeRatio` (3) times the busiest of those days, and at least " +
@@ -399,14 +404,14 @@ describe("the volume charts", () => {
   it("draws each principal's unusual days against the median day before, the most severe principal first", () => {
     const charts = blocks(page(ALL).chart);
     expect(charts).toHaveLength(2);
-    expect(chartLines(charts[0])).toEqual({
+    expect(chartLines(at(charts, 0, "alice's chart"))).toEqual({
       title: "alice: GiB scanned, unusual days and the median day before",
       categories: ["median before 2026-10-14 · 50.0 GiB", "2026-10-14 · 1.5 TiB"],
       // 1,536 GiB: two significant digits up.
       axis: '"GiB" 0 --> 1600',
       values: [50, 1536],
     });
-    expect(chartLines(charts[1])).toEqual({
+    expect(chartLines(at(charts, 1, "etl-nightly's chart"))).toEqual({
       title: "etl-nightly: queries, unusual days and the median day before",
       categories: ["median before 2026-10-20 · 40 queries", "2026-10-20 · 1,200 queries"],
       axis: '"queries" 0 --> 1200',
@@ -417,7 +422,7 @@ describe("the volume charts", () => {
   it("charts only the top finding's measure, its days in order, and at most three principals", () => {
     const later = { ...VOLUME_BYTES, day: "2026-10-25", measured: 100 * GIB, baseline: 20 * GIB, score: 2, severity: "low" as const };
     const queries = { ...VOLUME_QUERIES, principal_arn: ALICE, score: 30, severity: "low" as const };
-    const [alice] = blocks(anomalyCharts([VOLUME_BYTES, later, queries]));
+    const alice = at(blocks(anomalyCharts([VOLUME_BYTES, later, queries])), 0, "alice's chart");
     expect(chartLines(alice).categories).toEqual([
       "median before 2026-10-14 · 50.0 GiB",
       "2026-10-14 · 1.5 TiB",
@@ -464,26 +469,29 @@ describe("the index line", () => {
   });
 
   it("is on the index only when the anomalies page was made", () => {
-    const [withPage] = renderReports([{ query: SAVED.anomalies, result: result([]) }], PERIOD, "test");
+    const withPage = at(renderReports([{ query: SAVED.anomalies, result: result([]) }], PERIOD, "test"), 0, "the index");
     expect(withPage.content).toContain("- **Anomalies**: none found in the period ([Anomalies](anomalies.md))");
-    const [without] = renderReports([{ query: SAVED.usage_daily, result: { rows: [], columns: [], bytesScanned: 0 } }], PERIOD, "test");
+    const without = at(
+      renderReports([{ query: SAVED.usage_daily, result: { rows: [], columns: [], bytesScanned: 0 } }], PERIOD, "test"),
+      0,
+      "the index",
+    );
     expect(without.content).not.toContain("**Anomalies**");
   });
 });
 
-describe("the page on GitHub", () => {
+describe.skipIf(CHROMIUM_MISSING !== undefined)("the page on GitHub", () => {
   let view: GithubView;
+  const cleanUp = cleanupAfterAll();
   beforeAll(async () => {
     view = await openGithubView();
+    cleanUp(() => view.close());
   }, 60_000);
-  afterAll(async () => {
-    await view?.close();
-  });
 
   it("draws every chart and fits in 1,012 px, with the longest names a chart label allows", async () => {
     const long = "arn:aws:sts::123456789012:assumed-role/Role+x=1,y.z@w-0_abcdefghijklmnopqrstuvwxyz/session-0";
     const rows = [...ALL, { ...VOLUME_BYTES, principal_arn: long, score: 11 }];
-    const [, anomalies] = renderReports([{ query: SAVED.anomalies, result: result(rows) }], PERIOD, "test");
+    const anomalies = at(renderReports([{ query: SAVED.anomalies, result: result(rows) }], PERIOD, "test"), 1, "the anomalies page");
     const drawn = await view.render(anomalies.content);
     expect(drawn.mermaidErrors).toEqual([]);
     expect(drawn.pageErrors).toEqual([]);

@@ -5,14 +5,20 @@ import * as path from "node:path";
 import { Command } from "commander";
 import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { registerReportCommands } from "../../cli/report-commands";
-import { ANOMALY_LABEL, AnomalySyncOptions, syncAnomalyIssues } from "../../reports/issues/anomalies";
-import { anomalySummary, renderAnomalyIssue } from "../../reports/issues/anomaly-render";
-import { PermissionGap, readFindingsFile, toAnomaly } from "../../reports/issues/findings";
-import { LABEL } from "../../reports/issues/plan";
-import { syncIssues } from "../../reports/issues/sync";
+import {
+  ANOMALIES,
+  anomalySummary,
+  AnomalySyncOptions,
+  renderAnomalyIssue,
+  syncAnomalyIssues,
+  toAnomaly,
+} from "../../reports/issues/anomaly-issues";
+import { readFindingsFile } from "../../reports/issues/findings";
+import { PERMISSION_GAPS, PermissionGap, syncPermissionGapIssues } from "../../reports/issues/permission-gap-issues";
 import { Anomaly, explainAnomaly } from "../../reports/pages/anomaly-words";
 import { GitHubServer, startGitHubServer } from "../support/github-server";
 import { tempDir } from "../support/lake";
+import { at } from "../support/defined";
 
 const ARN = "arn:aws:iam::210987654321:role/reporting-app";
 const finding = (extra: Partial<Anomaly> = {}): Anomaly => ({
@@ -57,7 +63,7 @@ const LOW = finding({ kind: "reach", subject: "hr", severity: "low", score: 2 })
 const OLD = finding({ day: "2026-10-10", kind: "exfiltration", subject: "s3://elsewhere", score: 20 });
 const FINDINGS = [ORIGIN, VOLUME, PROBING, MEDIUM, LOW, OLD];
 
-/** Worked out here from the README's definition, not with the code under test. */
+/** Worked out here from the definition in docs/reports-and-issues.md, not with the code under test. */
 const fp = (f: Anomaly) =>
   crypto.createHash("sha256").update(`${f.kind}|${f.principalArn}|${f.subject}|${f.day}`).digest("hex").slice(0, 16);
 
@@ -91,9 +97,9 @@ describe("anomaly issues", () => {
     expect(report.window).toEqual({ from: "2026-10-18", to: "2026-10-31" });
     expect(report.done.map((a) => a.kind)).toEqual(["create", "create", "create"]);
     expect(open().map((i) => [i.title, i.labels])).toEqual([
-      ["Anomaly (high): volume by etl-nightly-glue on 2026-10-28 (bytes)", [ANOMALY_LABEL]],
-      ["Anomaly (high): probing by reporting-app on 2026-10-20 (finance.ledger)", [ANOMALY_LABEL]],
-      ["Anomaly (high): origin by reporting-app on 2026-10-30 (client:cli)", [ANOMALY_LABEL]],
+      ["Anomaly (high): volume by etl-nightly-glue on 2026-10-28 (bytes)", [ANOMALIES.label]],
+      ["Anomaly (high): probing by reporting-app on 2026-10-20 (finance.ledger)", [ANOMALIES.label]],
+      ["Anomaly (high): origin by reporting-app on 2026-10-30 (client:cli)", [ANOMALIES.label]],
     ]);
     const origin = titled("origin").body;
     expect(origin).toContain(explainAnomaly(ORIGIN));
@@ -161,7 +167,7 @@ describe("anomaly issues", () => {
   it("says an issue aged out even when its finding has left the query's period", async () => {
     await syncAnomalyIssues([PROBING], options());
     await syncAnomalyIssues([], options({ periodEnd: "2026-12-31" }));
-    expect(server.issues[0].comments[0]).toMatch(/^This finding of 2026-10-20 is now older than the alert window/);
+    expect(at(server.issues, 0, "the probing issue").comments[0]).toMatch(/^This finding of 2026-10-20 is now older than the alert window/);
   });
 
   it("never touches the permission issues, and the permission sync never touches anomaly issues", async () => {
@@ -184,35 +190,37 @@ describe("anomaly issues", () => {
       confidence: "high",
       reason: "history and CloudTrail complete",
     };
-    await syncIssues([gap], options());
+    await syncPermissionGapIssues([gap], options());
     await syncAnomalyIssues([ORIGIN], options());
     // A person gave the permission issue the anomaly label too: its marker still says it is not an anomaly issue.
-    server.issues[0].labels.push(ANOMALY_LABEL);
+    const permissionIssue = at(server.issues, 0, "the permission issue");
+    permissionIssue.labels.push(ANOMALIES.label);
     const writes = () => server.requests.filter((r) => !r.startsWith("GET")).length;
     const before = writes();
     const anomalies = await syncAnomalyIssues([], options());
     expect(anomalies.done).toEqual([{ kind: "close", number: 2, fingerprint: fp(ORIGIN), comment: expect.any(String) as unknown }]);
     await syncAnomalyIssues([ORIGIN], options());
-    const gaps = await syncIssues([], options());
+    const gaps = await syncPermissionGapIssues([], options());
     expect(gaps.done.map((a) => [a.kind, "number" in a ? a.number : undefined])).toEqual([["close", 1]]);
     expect(writes() - before).toBe(5); // anomaly #2: comment + close; a new anomaly #3; permission #1: comment + close
-    expect(open().map((i) => [i.number, i.labels])).toEqual([[3, [ANOMALY_LABEL]]]);
-    expect(server.issues[0].labels).toEqual([LABEL, ANOMALY_LABEL]);
+    expect(open().map((i) => [i.number, i.labels])).toEqual([[3, [ANOMALIES.label]]]);
+    expect(permissionIssue.labels).toEqual([PERMISSION_GAPS.label, ANOMALIES.label]);
   });
 
   it("keeps stacks apart", async () => {
     await syncAnomalyIssues([ORIGIN], options());
     const eu = await syncAnomalyIssues([ORIGIN], options({ stack: "eu" }));
     expect(eu.done.map((a) => a.kind)).toEqual(["create"]);
-    expect(server.issues[1].title).toBe("Anomaly (high, eu): origin by reporting-app on 2026-10-30 (client:cli)");
-    expect(server.issues[1].body).toContain(`<!-- athena-audit:anomaly=${fp(ORIGIN)} day=2026-10-30 stack=eu -->`);
+    const euIssue = at(server.issues, 1, "eu's issue");
+    expect(euIssue.title).toBe("Anomaly (high, eu): origin by reporting-app on 2026-10-30 (client:cli)");
+    expect(euIssue.body).toContain(`<!-- athena-audit:anomaly=${fp(ORIGIN)} day=2026-10-30 stack=eu -->`);
     await syncAnomalyIssues([], options({ stack: "eu" }));
     expect(server.issues.map((i) => i.state)).toEqual(["open", "closed"]);
   });
 
   it("opens at most the cap of new issues a run, the highest scores first, and the rest on the next", async () => {
     const first = await syncAnomalyIssues(FINDINGS, options({ maxNew: 2 }));
-    expect(open().map((i) => i.title.split(":")[1].trim().split(" ")[0])).toEqual(["volume", "probing"]);
+    expect(open().map((i) => /^[^:]*: (\S+)/.exec(i.title)?.[1])).toEqual(["volume", "probing"]);
     expect(first.deferred).toEqual([`Anomaly (high): origin by reporting-app on 2026-10-30 (client:cli) [${ARN}]`]);
     expect(lines).toContain(`deferred (cap of 2 new issues a run): ${JSON.stringify(first.deferred[0])}`);
     const second = await syncAnomalyIssues(FINDINGS, options({ maxNew: 2 }));
@@ -319,7 +327,7 @@ describe("anomaly findings files and the command", () => {
       await run(["--anomalies", "--findings", findings, "--end", "2026-10-31", "--alert-days", "3"]);
       // Three days, 2026-10-29 to 2026-10-31: only the origin finding of 2026-10-30.
       expect(open().map((i) => [i.title, i.labels])).toEqual([
-        ["Anomaly (high): origin by reporting-app on 2026-10-30 (client:cli)", [ANOMALY_LABEL]],
+        ["Anomaly (high): origin by reporting-app on 2026-10-30 (client:cli)", [ANOMALIES.label]],
       ]);
       expect(lines).toContain(JSON.stringify({ done: 1, unchanged: 0, deferred: 0, notDone: 0 }));
     } finally {

@@ -4,7 +4,7 @@
  * lake. The pages must equal the embedded engine's, but for the source line and the footnotes.
  */
 import * as fs from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { AthenaEngine } from "../../queries/athena/engine";
 import { Period, SAVED_QUERIES } from "../../queries/saved";
 import { reportPeriod } from "../../cli/pipeline";
@@ -13,22 +13,21 @@ import { duckdbScript } from "../support/athena-duckdb";
 import { AthenaServer, startAthenaServer } from "../support/athena-server";
 import { joinedLake, JoinedLake, tempDir } from "../support/lake";
 import { useLocalAws } from "../support/s3";
+import { at } from "../support/defined";
+import { cleanupAfterAll } from "../support/cleanup";
 
 let lake: JoinedLake;
 let server: AthenaServer;
-let restore: () => void;
 let period: Period;
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   lake = await joinedLake({ days: 5, seed: 13 });
+  cleanUp(() => lake.dispose());
   period = { from: lake.ledger.firstDay, to: lake.ledger.lastDay };
   server = await startAthenaServer({ script: duckdbScript(lake.engine), pageSize: 7 });
-  restore = useLocalAws({ AWS_ENDPOINT_URL_ATHENA: server.url });
-});
-afterAll(async () => {
-  restore?.();
-  await server?.close();
-  await lake?.dispose();
+  cleanUp(() => server.close());
+  cleanUp(useLocalAws({ AWS_ENDPOINT_URL_ATHENA: server.url }));
 });
 
 const withoutProvenance = (text: string) =>
@@ -53,8 +52,10 @@ describe("report --engine athena", () => {
     expect(server.queries.map((q) => q.workGroup)).toEqual(SAVED_QUERIES.map(() => "athena-audit"));
     expect(server.calls.GetQueryResults).toBeGreaterThan(SAVED_QUERIES.length); // several pages each
     expect(viaAthena.map((r) => r.file)).toEqual(viaDuckDb.map((r) => r.file));
-    viaAthena.forEach((page, i) => expect(withoutProvenance(page.content), page.file).toBe(withoutProvenance(viaDuckDb[i].content)));
-    expect(viaAthena[1].content).toContain("This report's query scanned 0 B ($0.00) on Athena");
+    viaAthena.forEach((page, i) =>
+      expect(withoutProvenance(page.content), page.file).toBe(withoutProvenance(at(viaDuckDb, i, page.file).content)),
+    );
+    expect(at(viaAthena, 1, "the first query's page").content).toContain("This report's query scanned 0 B ($0.00) on Athena");
     expect(fs.readdirSync(outA).sort()).toEqual(viaAthena.map((r) => r.file).sort());
   });
 
@@ -63,7 +64,7 @@ describe("report --engine athena", () => {
     fs.writeFileSync(summary, "");
     const undo = useLocalAws({ GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: summary, AWS_ENDPOINT_URL_ATHENA: server.url });
     try {
-      const { jobSummary } = await import("../../cli/actions");
+      const { jobSummary } = await import("../../cli/github-actions");
       await jobSummary("# Athena usage audit: test\n");
     } finally {
       undo();

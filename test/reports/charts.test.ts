@@ -12,6 +12,7 @@ import {
   timeBuckets,
   xyChartBlock,
 } from "../../reports/pages/charts";
+import { at } from "../support/defined";
 
 const FRONT_MATTER = [
   "```mermaid",
@@ -35,10 +36,10 @@ const FRONT_MATTER = [
 
 /** The chart lines after the front matter, by name. */
 function lines(block: string): { title: string; categories: string[]; axis: string; values: number[]; kind: string } {
-  const body = block.split("\n---\n")[2];
+  const body = at(block.split("\n---\n"), 2, "the chart after its front matter");
   const get = (re: RegExp) => re.exec(body)?.[1] ?? "";
   return {
-    kind: body.split("\n")[0],
+    kind: at(body.split("\n"), 0, "the chart's first line"),
     title: get(/^ {4}title "(.*)"$/m),
     categories: get(/^ {4}x-axis \[(.*)\]$/m)
       .split(", ")

@@ -1,6 +1,13 @@
 /** Coverage for people: hand-worked rows to words, headline counts and the compact calendar. */
 import { describe, expect, it } from "vitest";
-import { coverageCalendar, coverageDetail, coverageHeadline, CoverageRow, coverageSummary, hourRanges } from "../../reports/pages/coverage";
+import {
+  coverageCalendar,
+  coverageDetail,
+  coverageHeadline,
+  CoverageRow,
+  coverageSummary,
+  hourRanges,
+} from "../../reports/pages/data-coverage-page";
 
 const row = (day: string, region: string, extra: Partial<CoverageRow> = {}): CoverageRow => ({
   day,

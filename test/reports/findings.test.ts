@@ -1,7 +1,6 @@
 /** Findings read from permission_gaps rows (snake_case) and from a `--findings` file (camelCase), checked against the declared columns. */
 import { describe, expect, it } from "vitest";
-import { PermissionGap, toPermissionGap } from "../../reports/issues/findings";
-import { renderIssue } from "../../reports/issues/render";
+import { PermissionGap, renderPermissionGapIssue, toPermissionGap } from "../../reports/issues/permission-gap-issues";
 
 const camel: PermissionGap = {
   principalArn: "arn:aws:iam::210987654321:user/old-contractor",
@@ -66,7 +65,7 @@ describe("permission-gap findings", () => {
 
 describe("the issue body's use line", () => {
   const line = (gap: PermissionGap) =>
-    renderIssue(gap.principalArn, [gap])
+    renderPermissionGapIssue(gap.principalArn, [gap])
       .body.split("\n")
       .find((l) => l.startsWith("**Its own use"));
 

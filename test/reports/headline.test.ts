@@ -3,21 +3,21 @@
  * on its last 7, so the previous period of the same length is its first 7. Every expected value is
  * worked out here from the ledger alone (and the declared grants), never from the saved queries.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { LedgerEntry } from "../../generator/ledger";
 import { declaredGrants } from "../../generator/iam";
 import { databasesOf } from "../../generator/org";
 import { addDays } from "../../core/days";
-import { Period, runSavedQuery, SAVED } from "../../queries/saved";
-import { savedRows } from "../../queries/saved-columns";
-import { coverageSummary } from "../../reports/pages/coverage";
+import { Period, runSavedQuery, SAVED, savedRows } from "../../queries/saved";
+import { coverageSummary } from "../../reports/pages/data-coverage-page";
 import { quietHeadlineInput } from "../support/headline-input";
 import { count, usd } from "../../reports/pages/format";
 import { changePercent, Headline, headline, previousPeriod, principalName, sharePercent, TOP } from "../../reports/pages/headline";
-import { indexModel } from "../../reports/pages/pages";
-import { renderReports } from "../../reports/pages/render";
-import { runSavedQueries } from "../../reports/pages/run";
+import { indexModel } from "../../reports/pages/model";
+import { renderReports, runSavedQueries } from "../../reports/publish";
 import { joinedLake, JoinedLake, touchesGrant, usedOutsideAthena } from "../support/lake";
+import { present } from "../support/defined";
+import { cleanupAfterAll } from "../support/cleanup";
 
 let lake: JoinedLake;
 let period: Period;
@@ -30,17 +30,18 @@ let index: string;
 const within = (p: Period) => (q: LedgerEntry) => q.eventDay >= p.from && q.eventDay <= p.to;
 const total = (items: readonly LedgerEntry[]) => items.reduce((n, q) => n + q.costUsd, 0);
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   lake = await joinedLake({ days: 14, seed: 7, endDay: "2026-10-31" });
+  cleanUp(() => lake.dispose());
   period = { from: addDays(lake.ledger.lastDay, -6), to: lake.ledger.lastDay };
   previous = { from: lake.ledger.firstDay, to: addDays(period.from, -1) };
   now = lake.ledger.queries.filter(within(period));
   before = lake.ledger.queries.filter(within(previous));
   const outcomes = await runSavedQueries(lake.engine, period);
   model = indexModel(outcomes, period, "test").headline;
-  index = renderReports(outcomes, period, "test")[0].content;
+  index = present(renderReports(outcomes, period, "test")[0], "the index").content;
 }, 120_000);
-afterAll(() => lake?.dispose());
 
 /** Costs by key, largest first (ties: the previous period's, then the name), nothing unbilled. */
 function ranked(items: readonly LedgerEntry[], key: (q: LedgerEntry) => string[]): [string, number][] {
@@ -77,14 +78,15 @@ describe("the headline's figures, against the ledger", () => {
     const earlier = new Map(ranked(before, who));
     expect(model.drivers.map((d) => d.name)).toEqual(expected.map(([name]) => name));
     model.drivers.forEach((d, i) => {
-      expect(d.cost).toBeCloseTo(expected[i][1], 9);
-      expect(d.share).toBeCloseTo(expected[i][1] / total(now), 12);
+      const [, cost] = present(expected[i], `driver ${d.name} in the ledger`);
+      expect(d.cost).toBeCloseTo(cost, 9);
+      expect(d.share).toBeCloseTo(cost / total(now), 12);
       expect(d.previousCost).toBeCloseTo(earlier.get(d.name) ?? 0, 9);
     });
     // More than one kind of principal drives the cost: a person's role and a service's.
     const kinds = new Set(expected.map(([name]) => now.find((q) => q.iamPrincipalArn === name)?.human));
     expect(kinds).toEqual(new Set([true, false]));
-    const line = model.lines[0];
+    const line = present(model.lines[0], "the cost drivers line");
     expect(line.startsWith("**Cost drivers** (share of the period's cost; change on the previous 7 days): ")).toBe(true);
     for (const d of model.drivers) {
       const change = changePercent(d.cost, d.previousCost ?? Number.NaN);
@@ -105,10 +107,12 @@ describe("the headline's figures, against the ledger", () => {
     const expected = ranked(now, (q) => [...new Set(q.tables)].map((t) => named(t, q.account))).slice(0, TOP);
     expect(model.tables.map((t) => t.name)).toEqual(expected.map(([name]) => name));
     model.tables.forEach((t, i) => {
-      expect(t.cost).toBeCloseTo(expected[i][1], 9);
-      expect(t.share).toBeCloseTo(expected[i][1] / total(now), 12);
+      const [, cost] = present(expected[i], `table ${t.name} in the ledger`);
+      expect(t.cost).toBeCloseTo(cost, 9);
+      expect(t.share).toBeCloseTo(cost / total(now), 12);
     });
-    expect(model.lines[1]).toContain(`\`${expected[0][0]}\` ${sharePercent(expected[0][1] / total(now))} (${usd(expected[0][1])})`);
+    const [topName, topCost] = present(expected[0], "the costliest table in the ledger");
+    expect(model.lines[1]).toContain(`\`${topName}\` ${sharePercent(topCost / total(now))} (${usd(topCost)})`);
   });
 
   it("compares the period with the 7 days before it, where the lake starts", () => {
@@ -131,7 +135,7 @@ describe("the headline's figures, against the ledger", () => {
     expect([model.avoidable.repeatRuns, model.avoidable.cancelledQueries]).toEqual([repeated.length, cancelled.length]);
     expect(model.avoidable.repeatCost).toBeCloseTo(total(repeated), 9);
     expect(model.avoidable.cancelledCost).toBeCloseTo(total(cancelled), 9);
-    const line = model.lines[3];
+    const line = present(model.lines[3], "the avoidable cost line");
     const [first, second] = total(repeated) >= total(cancelled) ? ["run", "cancelled"] : ["cancelled", "run"];
     expect(line.startsWith("**Largest avoidable cost**: ")).toBe(true);
     expect(line.indexOf(first)).toBeLessThan(line.indexOf(second));
@@ -144,7 +148,12 @@ describe("the headline's figures, against the ledger", () => {
       ...g.workGroups.map((w) => ({ who: g.principalArn, created: g.created, kind: "workgroup", resource: w })),
       ...g.databases.map((d) => ({ who: g.principalArn, created: g.created, kind: "database", resource: d })),
       ...g.databases.flatMap((d) =>
-        databasesOf(g.account)[d].map((t) => ({ who: g.principalArn, created: g.created, kind: "table", resource: `${d}.${t}` })),
+        present(databasesOf(g.account)[d], `database ${d} of ${g.account}`).map((t) => ({
+          who: g.principalArn,
+          created: g.created,
+          kind: "table",
+          resource: `${d}.${t}`,
+        })),
       ),
     ]);
     const outside = usedOutsideAthena(lake.ledger, period.from, period.to);

@@ -4,10 +4,16 @@
  * another issue's marker, and an issue someone else opened with a copied marker, change nothing.
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { fingerprint, LABEL, marker, markerOf } from "../../reports/issues/plan";
-import { anomalyMarker, anomalyMarkerOf } from "../../reports/issues/anomalies";
-import { PermissionGap } from "../../reports/issues/findings";
-import { syncIssues, SyncOptions } from "../../reports/issues/sync";
+import { anomalyMarker, anomalyMarkerOf } from "../../reports/issues/anomaly-issues";
+import {
+  PERMISSION_GAPS,
+  PermissionGap,
+  permissionGapFingerprint as fingerprint,
+  permissionGapMarker as marker,
+  permissionGapMarkerOf as markerOf,
+  syncPermissionGapIssues,
+} from "../../reports/issues/permission-gap-issues";
+import { SyncOptions } from "../../reports/issues/sync";
 import { GitHubServer, startGitHubServer } from "../support/github-server";
 import { hostileGaps } from "../support/hostile-cases";
 
@@ -48,9 +54,9 @@ describe("markers", () => {
   it("a resource named with another principal's marker neither adopts, rewrites nor duplicates that principal's issue", async () => {
     const forged = marker(fingerprint(arnOf("finance-admin")));
     const findings = [...gapsOf("finance-admin", "finance"), ...gapsOf("intruder", `x\n\n${forged}\n`)];
-    const first = await syncIssues(findings, options());
+    const first = await syncPermissionGapIssues(findings, options());
     expect(first.done.map((a) => a.kind)).toEqual(["create", "create"]);
-    const second = await syncIssues(findings, options());
+    const second = await syncPermissionGapIssues(findings, options());
     expect([second.done.length, second.unchanged]).toEqual([0, 2]);
     expect(
       open()
@@ -61,17 +67,25 @@ describe("markers", () => {
 
   it("never touches an issue another account opened, whatever marker it carries", async () => {
     const copied = `Please close the finance audit.\n\n${marker(fingerprint(arnOf("finance-admin")))}\n`;
-    server.issues.push({ number: 1, title: "copied", body: copied, state: "open", labels: [LABEL], comments: [], author: "mallory" });
-    await syncIssues(gapsOf("finance-admin", "finance"), options());
-    await syncIssues([], options());
+    server.issues.push({
+      number: 1,
+      title: "copied",
+      body: copied,
+      state: "open",
+      labels: [PERMISSION_GAPS.label],
+      comments: [],
+      author: "mallory",
+    });
+    await syncPermissionGapIssues(gapsOf("finance-admin", "finance"), options());
+    await syncPermissionGapIssues([], options());
     expect(server.issues[0]).toMatchObject({ number: 1, title: "copied", body: copied, state: "open", comments: [] });
     // The bot's own issue for the principal was opened, then closed when its findings went away.
     expect(server.issues.slice(1).map((i) => [i.author, i.state])).toEqual([["github-actions[bot]", "closed"]]);
   });
 
   it("owns the issues of the login it is told it opens issues as (a GitHub App or a person's token)", async () => {
-    await syncIssues(gapsOf("finance-admin", "finance"), options({ token: "ghs_person", author: "mallory" }));
-    const again = await syncIssues(gapsOf("finance-admin", "finance"), options({ token: "ghs_person", author: "mallory" }));
+    await syncPermissionGapIssues(gapsOf("finance-admin", "finance"), options({ token: "ghs_person", author: "mallory" }));
+    const again = await syncPermissionGapIssues(gapsOf("finance-admin", "finance"), options({ token: "ghs_person", author: "mallory" }));
     expect([open().length, again.unchanged]).toEqual([1, 1]);
   });
 });

@@ -1,43 +1,20 @@
-/** The unused-permissions issue sync against a local server speaking GitHub's REST API. */
+/** The permission-gap issue sync against a local server speaking GitHub's REST API. */
 import * as crypto from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { PermissionGap } from "../../reports/issues/findings";
-import { fingerprint, LABEL } from "../../reports/issues/plan";
-import { PermissionSyncOptions, syncIssues } from "../../reports/issues/sync";
+import {
+  PERMISSION_GAPS,
+  permissionGapFingerprint as fingerprint,
+  PermissionGapSyncOptions,
+  syncPermissionGapIssues,
+} from "../../reports/issues/permission-gap-issues";
 import { decide, PolicyDocument } from "../support/iam/simulate";
 import { GitHubServer, startGitHubServer } from "../support/github-server";
-
-const gap = (principal: string, resource: string, extra: Partial<PermissionGap> = {}): PermissionGap => ({
-  principalArn: `arn:aws:iam::210987654321:role/${principal}`,
-  principalType: "AssumedRole",
-  accountId: "210987654321",
-  grantKind: resource.includes(".") ? "table" : "database",
-  resource,
-  accessPath: "iam",
-  lastUsed: null,
-  lastUsedBy: null,
-  principalQueries: 12,
-  principalLastActive: "2026-10-30",
-  principalOtherCalls: 0,
-  principalOtherEngines: null,
-  principalOtherLastActive: null,
-  windowFrom: "2026-08-03",
-  windowTo: "2026-10-31",
-  confidence: "high",
-  reason: "every query of the window has history and a named principal; no unattributed query touched it",
-  ...extra,
-});
-
-const FINDINGS = [
-  gap("reporting-app", "finance.ledger"),
-  gap("reporting-app", "hr"),
-  gap("churn-scoring-lambda", "finance"),
-  gap("etl-nightly-glue", "hr.headcount"),
-];
+import { FINDINGS, gap } from "./permission-gap-findings";
+import { at, present } from "../support/defined";
 
 let server: GitHubServer;
 const lines: string[] = [];
-const options = (extra: Partial<PermissionSyncOptions> = {}): PermissionSyncOptions => ({
+const options = (extra: Partial<PermissionGapSyncOptions> = {}): PermissionGapSyncOptions => ({
   owner: "northwind",
   repo: "data-platform",
   token: "ghs_local",
@@ -58,9 +35,13 @@ afterEach(() => server.close());
 
 describe("issues sync", () => {
   it("opens one labelled issue per principal, listing its unused grants, with a hidden fingerprint", async () => {
-    const report = await syncIssues(FINDINGS, options());
+    const report = await syncPermissionGapIssues(FINDINGS, options());
     expect(report.done.map((a) => a.kind)).toEqual(["create", "create", "create"]);
-    expect(open().map((i) => i.labels)).toEqual([[LABEL], [LABEL], [LABEL]]);
+    expect(open().map((i) => i.labels)).toEqual([
+      ["athena-audit:permission-gaps"],
+      ["athena-audit:permission-gaps"],
+      ["athena-audit:permission-gaps"],
+    ]);
     const reporting = open().find((i) => i.title.includes("reporting-app"))!;
     expect(reporting.title).toBe("Unused Athena permissions: reporting-app (2 grants)");
     expect(reporting.body).toContain("| table | `finance.ledger` | iam | never in the evidence |");
@@ -71,7 +52,7 @@ describe("issues sync", () => {
     );
     // The suggested change, decided by the IAM simulator beside an allow-everything policy: it removes
     // every catalog read of the unused grants (by any engine), and nothing else.
-    const suggested = JSON.parse(/```json\n([\s\S]*?)\n```/.exec(reporting.body)![1]) as PolicyDocument;
+    const suggested = JSON.parse(present(/```json\n([\s\S]*?)\n```/.exec(reporting.body)?.[1], "the suggested policy")) as PolicyDocument;
     const principal = {
       accessKeyId: "reporting",
       arn: "arn:aws:iam::210987654321:role/reporting-app",
@@ -89,8 +70,13 @@ describe("issues sync", () => {
       ["glue:GetTable", glue("table/sales/orders")],
       ["athena:StartQueryExecution", "arn:aws:athena:us-east-1:210987654321:workgroup/primary"],
     ];
-    const decided = await Promise.all(checks.map(([action, resource]) => decide(principal, { action, resource })));
-    expect(decided.map((d, i) => `${checks[i][0]} ${checks[i][1].split(":").at(-1) ?? ""}: ${d.allowed ? "allowed" : "denied"}`)).toEqual([
+    const decided = await Promise.all(
+      checks.map(async ([action, resource]) => {
+        const { allowed } = await decide(principal, { action, resource });
+        return `${action} ${resource.split(":").at(-1) ?? ""}: ${allowed ? "allowed" : "denied"}`;
+      }),
+    );
+    expect(decided).toEqual([
       "glue:GetTable table/finance/ledger: denied",
       "glue:GetPartitions table/finance/ledger: denied",
       "glue:BatchGetPartition table/finance/ledger: denied",
@@ -105,7 +91,10 @@ describe("issues sync", () => {
 
   it("says the account in the titles of two principals of one name (one role name in two accounts), and only there", async () => {
     const other = "arn:aws:iam::109876543210:role/reporting-app";
-    await syncIssues([...FINDINGS, { ...gap("reporting-app", "ads"), principalArn: other, accountId: "109876543210" }], options());
+    await syncPermissionGapIssues(
+      [...FINDINGS, { ...gap("reporting-app", "ads"), principalArn: other, accountId: "109876543210" }],
+      options(),
+    );
     expect(
       open()
         .map((i) => i.title)
@@ -127,18 +116,18 @@ describe("issues sync", () => {
   });
 
   it("changes nothing when run again with the same findings, reading the label's issues across pages", async () => {
-    await syncIssues(FINDINGS, options());
+    await syncPermissionGapIssues(FINDINGS, options());
     const writes = () => server.requests.filter((r) => !r.startsWith("GET")).length;
     const before = writes();
-    const report = await syncIssues(FINDINGS, options());
+    const report = await syncPermissionGapIssues(FINDINGS, options());
     expect([report.planned, report.unchanged, writes() - before]).toEqual([[], 3, 0]);
     expect(server.requests.filter((r) => r.startsWith("GET") && r.includes("page=2")).length).toBeGreaterThan(0);
   });
 
   it("updates the issue whose findings changed, and closes the one whose grants were used or removed", async () => {
-    await syncIssues(FINDINGS, options());
+    await syncPermissionGapIssues(FINDINGS, options());
     const changed = [gap("reporting-app", "finance.ledger", { lastUsed: "2026-05-01" }), gap("churn-scoring-lambda", "finance")];
-    const report = await syncIssues(changed, options());
+    const report = await syncPermissionGapIssues(changed, options());
     expect(report.done.map((a) => a.kind).sort()).toEqual(["close", "update"]);
     expect(
       open()
@@ -155,14 +144,14 @@ describe("issues sync", () => {
   });
 
   it("opens at most the cap of new issues a run, and the rest on the next", async () => {
-    const first = await syncIssues(FINDINGS, options({ maxNew: 2 }));
+    const first = await syncPermissionGapIssues(FINDINGS, options({ maxNew: 2 }));
     expect([open().length, first.deferred.length]).toEqual([2, 1]);
-    const second = await syncIssues(FINDINGS, options({ maxNew: 2 }));
+    const second = await syncPermissionGapIssues(FINDINGS, options({ maxNew: 2 }));
     expect([open().length, second.deferred]).toEqual([3, []]);
   });
 
   it("writes nothing on a dry run, and says what it would do", async () => {
-    const report = await syncIssues(FINDINGS, options({ dryRun: true }));
+    const report = await syncPermissionGapIssues(FINDINGS, options({ dryRun: true }));
     expect(server.requests.every((r) => r.startsWith("GET"))).toBe(true);
     expect(report.done).toEqual([]);
     expect(lines.filter((l) => l.startsWith("would open"))).toHaveLength(3);
@@ -170,30 +159,30 @@ describe("issues sync", () => {
 
   it("retries server errors", async () => {
     server.fail(2, 502, {}, "POST");
-    const report = await syncIssues(FINDINGS, options());
+    const report = await syncPermissionGapIssues(FINDINGS, options());
     expect([report.done.length, report.notDone.length, open().length]).toEqual([3, 0, 3]);
   });
 
   it("keeps stacks apart: another stack opens its own issues for the same principals and leaves the first stack's alone", async () => {
-    await syncIssues(FINDINGS, options());
+    await syncPermissionGapIssues(FINDINGS, options());
     const mainIssues = JSON.stringify(server.issues);
     const before = server.requests.length;
-    const eu = await syncIssues([gap("reporting-app", "finance.ledger")], options({ stack: "eu" }));
+    const eu = await syncPermissionGapIssues([gap("reporting-app", "finance.ledger")], options({ stack: "eu" }));
     expect(eu.done.map((a) => a.kind)).toEqual(["create"]);
     // The only write is eu's own new issue: none of main's three is updated, commented on or closed.
     expect(server.requests.slice(before).filter((r) => !r.startsWith("GET"))).toEqual(["POST /repos/northwind/data-platform/issues"]);
     expect(JSON.stringify(server.issues.slice(0, 3))).toBe(mainIssues);
-    const euIssue = server.issues[3];
+    const euIssue = at(server.issues, 3, "eu's issue");
     expect(euIssue.title).toBe("Unused Athena permissions (eu): reporting-app (1 grant)");
     expect(euIssue.body).toContain(
       `<!-- athena-audit:fingerprint=${fingerprint("arn:aws:iam::210987654321:role/reporting-app")} stack=eu account=210987654321 -->`,
     );
     // Main's next run neither adopts nor closes eu's issue, and eu's next run changes nothing.
-    const mainAgain = await syncIssues(FINDINGS, options());
-    const euAgain = await syncIssues([gap("reporting-app", "finance.ledger")], options({ stack: "eu" }));
+    const mainAgain = await syncPermissionGapIssues(FINDINGS, options());
+    const euAgain = await syncPermissionGapIssues([gap("reporting-app", "finance.ledger")], options({ stack: "eu" }));
     expect([mainAgain.planned, mainAgain.unchanged, euAgain.planned, euAgain.unchanged]).toEqual([[], 3, [], 1]);
     // eu's grants used again: only eu's issue closes.
-    const euGone = await syncIssues([], options({ stack: "eu" }));
+    const euGone = await syncPermissionGapIssues([], options({ stack: "eu" }));
     expect(euGone.done).toEqual([
       {
         kind: "close",
@@ -214,28 +203,29 @@ describe("issues sync", () => {
       title: `old ${principal}`,
       body: `old text\n\n${legacyMarker(`arn:aws:iam::210987654321:role/${principal}`)}\n`,
       state: "open" as const,
-      labels: [LABEL],
+      labels: [PERMISSION_GAPS.label],
       comments: [],
     });
     server.issues.push(legacy("reporting-app"));
     server.issues.push(legacy("retired-role"));
-    const eu = await syncIssues(FINDINGS, options({ stack: "eu" }));
+    const eu = await syncPermissionGapIssues(FINDINGS, options({ stack: "eu" }));
     expect(eu.done.map((a) => a.kind)).toEqual(["create", "create", "create"]);
     expect(server.issues.slice(0, 2).map((i) => [i.title, i.state])).toEqual([
       ["old reporting-app", "open"],
       ["old retired-role", "open"],
     ]);
-    const main = await syncIssues(FINDINGS, options());
+    const main = await syncPermissionGapIssues(FINDINGS, options());
     expect(main.done.map((a) => [a.kind, "number" in a ? a.number : undefined])).toEqual([
       ["create", undefined],
       ["create", undefined],
       ["update", 1],
       ["close", 2],
     ]);
-    expect(server.issues[0].title).toBe("Unused Athena permissions: reporting-app (2 grants)");
+    const rewritten = at(server.issues, 0, "the legacy issue of reporting-app");
+    expect(rewritten.title).toBe("Unused Athena permissions: reporting-app (2 grants)");
     // Rewritten with the marker of today, which names the grants' account.
     expect(
-      server.issues[0].body.endsWith(
+      rewritten.body.endsWith(
         `${legacyMarker("arn:aws:iam::210987654321:role/reporting-app").replace(" -->", " account=210987654321 -->")}\n`,
       ),
     ).toBe(true);
@@ -244,39 +234,41 @@ describe("issues sync", () => {
 
   it("leaves open the issues of an account without a grants snapshot (its grants were not judged), and closes the others", async () => {
     const other = { ...gap("analyst", "sales"), principalArn: "arn:aws:iam::109876543210:role/analyst", accountId: "109876543210" };
-    await syncIssues([...FINDINGS, other], options());
+    await syncPermissionGapIssues([...FINDINGS, other], options());
     const legacy = {
       number: 5,
       title: "old",
       body: `old\n\n<!-- athena-audit:fingerprint=${"0".repeat(16)} -->\n`,
       state: "open" as const,
-      labels: [LABEL],
+      labels: [PERMISSION_GAPS.label],
       comments: [],
     };
     server.issues.push(legacy);
-    const report = await syncIssues([], options({ accountsWithoutGrants: ["109876543210"] }));
+    const report = await syncPermissionGapIssues([], options({ accountsWithoutGrants: ["109876543210"] }));
     // The other account's issue (#1, its principal sorts first) and the one whose marker names no
     // account (#5) stay open; 210987654321's three close.
     expect(report.keptOpen).toEqual([1, 5]);
     expect(open().map((i) => i.number)).toEqual([1, 5]);
     expect(lines).toContain("kept #1 open: its account has no grants snapshot in the window, so its grants were not judged");
-    const complete = await syncIssues([], options());
+    const complete = await syncPermissionGapIssues([], options());
     expect([complete.keptOpen, open().length]).toEqual([[], 0]);
   });
 
   it("refuses a stack name that cannot be written into the marker", async () => {
-    await expect(syncIssues(FINDINGS, options({ stack: "a b" }))).rejects.toThrow('stack name "a b" cannot go into an issue marker');
+    await expect(syncPermissionGapIssues(FINDINGS, options({ stack: "a b" }))).rejects.toThrow(
+      'stack name "a b" cannot go into an issue marker',
+    );
   });
 
   it("stops at a rate limit, reports what it did not do, and finishes on the next run without duplicates", async () => {
-    await syncIssues(FINDINGS.slice(0, 2), options());
+    await syncPermissionGapIssues(FINDINGS.slice(0, 2), options());
     server.fail(1, 403, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1800000000" }, "POST");
-    const limited = await syncIssues(FINDINGS, options());
+    const limited = await syncPermissionGapIssues(FINDINGS, options());
     expect(limited.notDone.map((n) => n.reason)).toEqual(
       Array(limited.notDone.length).fill("GitHub rate limit reached (resets 2027-01-15T08:00:00.000Z)"),
     );
     expect(limited.notDone.length).toBeGreaterThan(0);
-    const after = await syncIssues(FINDINGS, options());
+    const after = await syncPermissionGapIssues(FINDINGS, options());
     expect(after.notDone).toEqual([]);
     expect(
       open()

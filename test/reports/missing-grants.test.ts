@@ -7,19 +7,20 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { declaredGrants } from "../../generator/iam";
 import { ACCOUNT_ID, databasesOf, MARKETING_ACCOUNT_ID } from "../../generator/org";
 import { addDays } from "../../core/days";
 import { grantsObjectKey, grantsTablePrefix } from "../../core/layout";
-import { Period, SAVED } from "../../queries/saved";
-import { SavedRow, savedRows } from "../../queries/saved-columns";
-import { accountProblems } from "../../reports/pages/accounts";
+import { Period, SAVED, SavedRow, savedRows } from "../../queries/saved";
+import { accountProblems } from "../../reports/pages/usage-by-account-page";
 import { count } from "../../reports/pages/format";
-import { GapCounts, permissionGapsLine } from "../../reports/pages/permission-gaps";
-import { renderReports } from "../../reports/pages/render";
-import { runSavedQueries } from "../../reports/pages/run";
+import { GapCounts, permissionGapsLine } from "../../reports/pages/permission-gaps-page";
+import { renderReports, runSavedQueries } from "../../reports/publish";
 import { joinedLake, JoinedLake, touchesGrant, usedOutsideAthena } from "../support/lake";
+import { present } from "../support/defined";
+import { databaseOf } from "../../generator/sql";
+import { cleanupAfterAll } from "../support/cleanup";
 
 const MAIN = ACCOUNT_ID;
 const MARKETING = MARKETING_ACCOUNT_ID;
@@ -32,12 +33,13 @@ let period: Period;
 /** Each account's generated snapshot (of the lake's last day), as its grants collector wrote it. */
 const written = new Map<string, Buffer>();
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   lake = await joinedLake({ days: 3, seed: 29, endDay: "2026-10-31" });
+  cleanUp(() => lake.dispose());
   period = { from: lake.ledger.firstDay, to: lake.ledger.lastDay };
   for (const account of [MAIN, MARKETING]) written.set(account, fs.readFileSync(path.join(lake.root, grantsObjectKey(account, period.to))));
 }, 120_000);
-afterAll(() => lake?.dispose());
 
 interface Reported {
   accounts: SavedRow<typeof SAVED.usage_by_account>[];
@@ -87,7 +89,7 @@ function unusedGrants(account: string): string[] {
       .filter((q) => q.attributed && q.account === account)
       .flatMap((q) => {
         const who = q.iamPrincipalArn ?? "(unattributed)";
-        return [`${who} workgroup ${q.workGroup}`, ...q.tables.flatMap((t) => [`${who} table ${t}`, `${who} database ${t.split(".")[0]}`])];
+        return [`${who} workgroup ${q.workGroup}`, ...q.tables.flatMap((t) => [`${who} table ${t}`, `${who} database ${databaseOf(t)}`])];
       }),
   );
   return declaredGrants(period.to)
@@ -95,7 +97,9 @@ function unusedGrants(account: string): string[] {
     .flatMap((g) => [
       ...g.workGroups.map((w) => `${g.principalArn} workgroup ${w}`),
       ...g.databases.map((d) => `${g.principalArn} database ${d}`),
-      ...g.databases.flatMap((d) => databasesOf(account)[d].map((t) => `${g.principalArn} table ${d}.${t}`)),
+      ...g.databases.flatMap((d) =>
+        present(databasesOf(account)[d], `database ${d} of ${account}`).map((t) => `${g.principalArn} table ${d}.${t}`),
+      ),
     ])
     .filter((g) => !used.has(g) && !usedOutsideAthena(lake.ledger, period.from, period.to).has(g))
     .sort();
@@ -112,6 +116,7 @@ const accountRow = (page: string, account: string) => page.split("\n").find((l) 
  */
 function confidenceOf(account: string, gap: string): string {
   const [who, kind, resource] = gap.split(" ");
+  if (kind === undefined || resource === undefined) throw new Error(`${gap} is not "principal kind resource"`);
   const lost = inPeriod().filter((q) => q.account === account && !q.attributed);
   const created = declaredGrants(period.to).find((g) => g.principalArn === who)!.created;
   if (lost.some((q) => touchesGrant(q, kind, resource)) || created.slice(0, 10) > period.from) return "low";
@@ -177,7 +182,7 @@ describe("a grants snapshot missing from the lake is said, never read as no perm
     expect(r.gaps).toEqual([]);
     // usage_by_account's order: the costlier account first.
     const cost = (account: string) => inPeriod().reduce((n, q) => n + (q.account === account ? q.costUsd : 0), 0);
-    const [first, second] = [MAIN, MARKETING].sort((a, b) => cost(b) - cost(a));
+    const [first, second] = cost(MARKETING) > cost(MAIN) ? ([MARKETING, MAIN] as const) : ([MAIN, MARKETING] as const);
     expect(r.gapsLine).toBe(
       `**Permission gaps**: not computed: no grants snapshot in the period for accounts \`${first}\` and \`${second}\` ` +
         `(none before the period either); without one, an unused grant cannot be told from one not held ${LINKS}`,

@@ -9,8 +9,9 @@ import { QueryResult } from "../../queries/engine";
 import { addDays, daysBetween } from "../../core/days";
 import { Period, SAVED } from "../../queries/saved";
 import { ReconciliationRow } from "../../reports/pages/bill-verdict";
-import { indexModel, pageModel } from "../../reports/pages/pages";
-import { renderReports } from "../../reports/pages/render";
+import { indexModel, pageModel } from "../../reports/pages/model";
+import { renderReports } from "../../reports/publish";
+import { at } from "../support/defined";
 
 /** 2^40 / 10^12: a decimal TB's price over a binary TB's for the same bytes. */
 const DECIMAL = 1.099511627776;
@@ -69,7 +70,7 @@ describe("reconciliation page", () => {
       "No bill collected for 3 days (2026-09-20 to 2026-09-22): not compared.",
       "Cost Explorer still estimates 2026-09-29 to 2026-09-30: their amounts may change.",
     ]);
-    const [table] = model.tables;
+    const table = at(model.tables, 0, "the table");
     expect(table.headers).toEqual(["Day", "Audit", "Billed", "Difference", "Ratio", "Likely cause"]);
     expect(table.rules).toEqual(["---", "---:", "---:", "---:", "---:", "---"]);
     expect(table.rows).toEqual([["2026-09-14", "$9.10", "$12.40", "+$3.30", "1.363", "cost the audit cannot see¹"]]);
@@ -120,7 +121,7 @@ describe("reconciliation page", () => {
       "This report's costs use a binary TB, so they run 9.1% under the bill on those days: join and report again with " +
         "`--tb decimal` (on AWS, set the main stack's `billingTb: decimal` and rejoin the period) to match the invoice.",
     );
-    const [table] = model.tables;
+    const table = at(model.tables, 0, "the table");
     expect(table.headers).toEqual(["Day", "Audit", "Billed", "Difference", "Ratio", "Unexplained (decimal TB)", "Likely cause"]);
     expect(table.rows).toEqual([["2026-10-02", "$10.00", "$13.50", "+$3.50", "1.350", "+$2.50", "other region: APS2-DataScannedInTB¹"]]);
     expect(model.chart).toContain("2026-10  oXo\n");
@@ -144,14 +145,14 @@ describe("reconciliation page", () => {
       day("2026-09-09", 10, 3, { tb_fit: "neither", mismatch: true, estimated: true }),
     ];
     const model = page(rows, "binary", { from: "2026-09-01", to: "2026-09-09" });
-    expect(model.tables[0].rows.map((r) => [r[0], r.at(-1)])).toEqual([
+    expect(at(model.tables, 0, "the table").rows.map((r) => [r[0], r.at(-1)])).toEqual([
       ["2026-09-02", "midnight (see 2026-09-03)¹"],
       ["2026-09-03", "midnight (see 2026-09-02)¹"],
       ["2026-09-05", "no events that day²"],
       ["2026-09-07", "billed less³"],
       ["2026-09-09", "still estimated⁴"],
     ]);
-    expect(model.tables[0].rows.find((r) => r[0] === "2026-09-05")?.[4]).toBe("—");
+    expect(at(model.tables, 0, "the table").rows.find((r) => r[0] === "2026-09-05")?.[4]).toBe("—");
     expect(model.context[0]).toBe(
       "**The bill fits a binary TB on 1 of 6 billed days; 5 days do not match**: 2026-09-02 billed $12.00, the audit $10.00 (+$2.00); " +
         "2026-09-03 billed $8.00, the audit $10.00 (-$2.00); 2026-09-05 billed $4.00, the audit $0.00 (+$4.00); and 2 more below.",
@@ -175,11 +176,11 @@ describe("reconciliation page", () => {
 
   it("says what other accounts' queries cost apart from the bill, and only when they cost something", () => {
     const rows = [day("2026-09-01", 10, 10, { unbilled_cost_usd: 1.25 }), day("2026-09-02", 10, 10, { unbilled_cost_usd: 2 })];
-    expect(page(rows).tables[0].notes).toContain(
+    expect(at(page(rows).tables, 0, "the table").notes).toContain(
       "The bill is the billing collector's own account's: the other accounts' queries ($3.25 in the period, " +
         "Usage by account has them) are billed to them and not compared here.",
     );
-    expect(page([day("2026-09-01", 10, 10)]).tables[0].notes.join(" ")).not.toMatch(/other accounts/);
+    expect(at(page([day("2026-09-01", 10, 10)]).tables, 0, "the table").notes.join(" ")).not.toMatch(/other accounts/);
   });
 
   it("shows a day without a bill and without cost as possibly billed nothing", () => {

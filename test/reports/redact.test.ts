@@ -10,7 +10,7 @@ import { Parser } from "node-sql-parser";
 import { describe, expect, it } from "vitest";
 import { SAVED } from "../../queries/saved";
 import { redactSql } from "../../reports/pages/redact";
-import { renderReports } from "../../reports/pages/render";
+import { renderReports } from "../../reports/publish";
 
 const fixture = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "realdata-athena.json"), "utf8")) as {
   cloudtrail: { record: { requestParameters?: { queryString?: string } } }[];
@@ -121,7 +121,7 @@ function literals(node: unknown, kept = false, found: Literal[] = []): Literal[]
     else if (key === "orderby") for (const item of (child as { expr: unknown }[] | null) ?? []) literals(item.expr, true, found);
     else if (key === "expr" && n.type === "interval") literals(child, true, found);
     else if (key === "args" && n.type === "function") {
-      const name = ((n.name as { name?: { value?: string }[] })?.name ?? []).map((p) => p.value).join(".");
+      const name = ((n.name as { name?: { value?: string }[] } | null | undefined)?.name ?? []).map((p) => p.value).join(".");
       const args = (child as { value?: unknown[] } | null)?.value ?? [];
       const unit = UNIT_FUNCTIONS.includes(name.toLowerCase()) && isString(args[0]);
       args.forEach((arg, i) => literals(arg, unit && (i === 0 || (i === 1 && name.toLowerCase() === "date_add")), found));
@@ -290,7 +290,7 @@ describe("redaction never leaks a value", () => {
         { from: "2026-10-01", to: "2026-10-31" },
         "x",
         { redact },
-      )[1].content;
+      ).find((r) => r.file === "heaviest_queries.md")?.content;
     expect(heaviest(true)).toContain("`SELECT ? FROM t WHERE id = ? LIMIT 5`");
     expect(heaviest(false)).toContain("`SELECT 1 FROM t WHERE id = 7 LIMIT 5`");
   });

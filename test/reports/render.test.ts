@@ -1,13 +1,14 @@
 import * as fs from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Period, SAVED_QUERIES } from "../../queries/saved";
 import { billingRulesText, TbDefinition } from "../../core/cost";
 import { cell, count, duration, formatByColumn, percent, humanBytes, shortArn, usd } from "../../reports/pages/format";
-import { QueryOutcome } from "../../reports/pages/pages";
-import { renderReports, writeReports } from "../../reports/pages/render";
-import { runSavedQueries } from "../../reports/pages/run";
+import { QueryOutcome } from "../../reports/pages/types";
+import { renderReports, runSavedQueries, writeReports } from "../../reports/publish";
 import { joinedLake, JoinedLake, tempDir } from "../support/lake";
 import { unfinishedFromLedger } from "../support/unfinished";
+import { at } from "../support/defined";
+import { cleanupAfterAll } from "../support/cleanup";
 
 describe("format helpers", () => {
   // Binary multiples, named as such (IEC): a GiB is 2^30 bytes. Cost figures are not touched by this.
@@ -50,21 +51,23 @@ describe("rendered reports", () => {
   let outcomes: QueryOutcome[];
   let period: Period;
 
+  const cleanUp = cleanupAfterAll();
   beforeAll(async () => {
     lake = await joinedLake({ days: 6, seed: 3 });
+    cleanUp(() => lake.dispose());
     period = { from: lake.ledger.firstDay, to: lake.ledger.lastDay };
     outcomes = await runSavedQueries(lake.engine, period);
   });
-  afterAll(() => lake?.dispose());
 
   it("has an index and one page per saved query, each linked from the index", () => {
     const reports = renderReports(outcomes, period, "test");
     expect(reports.map((r) => r.file)).toEqual(["index.md", ...SAVED_QUERIES.map((q) => `${q.name}.md`)]);
-    for (const q of SAVED_QUERIES) expect(reports[0].content).toContain(`](${q.name}.md)`);
+    const index = at(reports, 0, "the index").content;
+    for (const q of SAVED_QUERIES) expect(index).toContain(`](${q.name}.md)`);
   });
 
   it("heads the index with the period and the ledger's totals", () => {
-    const index = renderReports(outcomes, period, "test")[0].content;
+    const index = at(renderReports(outcomes, period, "test"), 0, "the index").content;
     const queries = lake.ledger.queries.filter((q) => q.eventDay >= period.from && q.eventDay <= period.to);
     expect(index).toContain(`# Athena usage audit: ${period.from} to ${period.to}`);
     expect(index).toContain(`| Queries | ${queries.length.toLocaleString("en-US")} |`);
@@ -80,7 +83,7 @@ describe("rendered reports", () => {
 
   it("charts usage over time with one point per day", () => {
     const page = renderReports(outcomes, period, "test").find((r) => r.file === "usage_daily.md")!.content;
-    const xAxis = /x-axis \[(.*)\]/.exec(page)?.[1].split(", ");
+    const xAxis = /x-axis \[(.*)\]/.exec(page)?.[1]?.split(", ");
     expect(page).toContain("xychart-beta");
     expect(xAxis).toHaveLength(6);
   });
@@ -100,7 +103,9 @@ describe("rendered reports", () => {
     const page = renderReports(outcomes, period, "test").find((r) => r.file === "failed_and_cancelled.md")!.content;
     const queries = lake.ledger.queries.filter((q) => q.eventDay >= period.from && q.eventDay <= period.to);
     const groups = [...unfinishedFromLedger(queries).values()];
-    const [, cancelledPart, failedPart] = page.split(/^## /m);
+    const sections = page.split(/^## /m);
+    const cancelledPart = at(sections, 1, "the cancelled section");
+    const failedPart = at(sections, 2, "the failed section");
     expect(cancelledPart.startsWith("Cancelled: billed for what they scanned\n")).toBe(true);
     expect(failedPart.startsWith("Failed: free, but they took time\n")).toBe(true);
     expect(cancelledPart).toContain(
@@ -123,7 +128,9 @@ describe("rendered reports", () => {
           ? [usd(g.cost), humanBytes(g.bytes), count(g.queries), duration(g.engineMs), duration(g.totalMs)]
           : [duration(g.totalMs), duration(g.engineMs), count(g.queries), humanBytes(g.bytes)];
       const error = g.state === "CANCELLED" ? [] : [`${g.errorType ?? ""} (${g.errorCategory ?? ""})`, g.example ?? ""];
-      const rows = rowsOf(g.state === "CANCELLED" ? cancelledPart : failedPart).filter((cells) => asText(cells[0]).endsWith(name));
+      const rows = rowsOf(g.state === "CANCELLED" ? cancelledPart : failedPart).filter((cells) =>
+        asText(at(cells, 0, "a row's principal")).endsWith(name),
+      );
       const found = rows.find(
         (cells) =>
           cells.slice(1, 1 + expected.length).join(" | ") === expected.map(noBreak).join(" | ") &&
@@ -136,7 +143,7 @@ describe("rendered reports", () => {
   });
 
   it("heads the index with what failed and cancelled queries cost: the cancelled ones' bill", () => {
-    const index = renderReports(outcomes, period, "test")[0].content;
+    const index = at(renderReports(outcomes, period, "test"), 0, "the index").content;
     const queries = lake.ledger.queries.filter((q) => q.eventDay >= period.from && q.eventDay <= period.to);
     const unfinished = queries.filter((q) => q.state !== "SUCCEEDED");
     const billed = queries.filter((q) => q.state === "CANCELLED").reduce((n, q) => n + q.costUsd, 0);
@@ -175,5 +182,11 @@ function noBreak(text: string): string {
 
 /** Cells that show these texts, whole or cut short with an ellipsis. */
 function sameText(shown: string[], texts: string[]): boolean {
-  return shown.length === texts.length && shown.every((s, i) => s === texts[i] || (s.endsWith("…") && texts[i].startsWith(s.slice(0, -1))));
+  return (
+    shown.length === texts.length &&
+    shown.every((s, i) => {
+      const text = at(texts, i, "a text");
+      return s === text || (s.endsWith("…") && text.startsWith(s.slice(0, -1)));
+    })
+  );
 }

@@ -5,14 +5,16 @@
  * most seven columns, numbers right-aligned and first after the name, no id or e-mail address loose).
  */
 import { marked } from "marked";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { QueryResult, Row } from "../../queries/engine";
 import { Period, SAVED, SavedQuery } from "../../queries/saved";
 import { cell, codeSpan, Footnotes, markdownText, PrincipalNames } from "../../reports/pages/format";
-import { pageModel, TableModel } from "../../reports/pages/pages";
-import { renderReports } from "../../reports/pages/render";
-import { runSavedQueries } from "../../reports/pages/run";
+import { pageModel } from "../../reports/pages/model";
+import { TableModel } from "../../reports/pages/types";
+import { renderReports, runSavedQueries } from "../../reports/publish";
 import { joinedLake, JoinedLake } from "../support/lake";
+import { at } from "../support/defined";
+import { cleanupAfterAll } from "../support/cleanup";
 
 /** One table cell of Markdown as GitHub Flavored Markdown renders it (marked, GFM on). */
 function renderCell(markdown: string): string {
@@ -157,7 +159,7 @@ function result(query: SavedQuery, rows: Row[]): QueryResult {
 
 function only(tables: TableModel[]): TableModel {
   expect(tables).toHaveLength(1);
-  return tables[0];
+  return at(tables, 0, "the page's table");
 }
 
 describe("each page's columns, on hand-made rows", () => {
@@ -203,7 +205,8 @@ describe("each page's columns, on hand-made rows", () => {
       },
       PERIOD,
     );
-    const [main, ids] = model.tables;
+    const main = at(model.tables, 0, "the queries table");
+    const ids = at(model.tables, 1, "the query ids table");
     expect(main.headers).toEqual(["#", "Scanned", "Cost", "Run time", "Principal", "Database (work group)", "Query"]);
     expect(main.rows[0]).toEqual([
       "1",
@@ -369,7 +372,7 @@ describe("each page's columns, on hand-made rows", () => {
       ["Cancelled: billed for what they scanned", 6, 1],
       ["Failed: free, but they took time", 7, 1],
     ]);
-    expect(free.tables[1].rows[0]).toEqual([
+    expect(at(free.tables, 1, "the failed table").rows[0]).toEqual([
       "bob",
       `12.3${NB}s`,
       `850${NB}ms`,
@@ -382,9 +385,10 @@ describe("each page's columns, on hand-made rows", () => {
       { query: SAVED.failed_and_cancelled, result: result(SAVED.failed_and_cancelled, [row("FAILED", 0.25)]) },
       PERIOD,
     );
-    expect(billed.tables[1].headers.slice(0, 2)).toEqual(["Principal", "Cost"]);
-    expect(billed.tables[0].rows).toEqual([]);
-    expect(billed.tables[0].empty).toBe("None in this period.");
+    expect(at(billed.tables, 1, "the failed table").headers.slice(0, 2)).toEqual(["Principal", "Cost"]);
+    const cancelled = at(billed.tables, 0, "the cancelled table");
+    expect(cancelled.rows).toEqual([]);
+    expect(cancelled.empty).toBe("None in this period.");
   });
 
   it("a page without a plan: the name, then the numbers right-aligned, then the rest", () => {
@@ -425,8 +429,10 @@ describe("every page of a generated lake", () => {
   let lake: JoinedLake;
   let pages: { file: string; content: string; tables: TableModel[] }[];
 
+  const cleanUp = cleanupAfterAll();
   beforeAll(async () => {
     lake = await joinedLake({ days: 40, seed: 11, endDay: "2026-10-31" });
+    cleanUp(() => lake.dispose());
     const period = { from: lake.ledger.firstDay, to: lake.ledger.lastDay };
     const outcomes = await runSavedQueries(lake.engine, period);
     const rendered = renderReports(outcomes, period, "test");
@@ -435,7 +441,6 @@ describe("every page of a generated lake", () => {
       return { file: model.file, content: rendered.find((r) => r.file === model.file)!.content, tables: model.tables };
     });
   });
-  afterAll(() => lake?.dispose());
 
   /** The pages with a column plan (pages.ts); a new query's page gets every column until it has one. */
   const PLANNED = [
@@ -460,7 +465,7 @@ describe("every page of a generated lake", () => {
       if (firstLeftAfterName > 0) expect(table.rules.slice(firstLeftAfterName), table.headers.join(" | ")).not.toContain("---:");
       // A column whose cells are all amounts, sizes, counts or durations is right-aligned.
       table.headers.forEach((header, i) => {
-        const cells = table.rows.map((r) => r[i]).filter((c) => c !== "");
+        const cells = table.rows.map((r) => at(r, i, `${file}: a ${header} cell`)).filter((c) => c !== "");
         const numeric =
           cells.length > 0 &&
           cells.every((c) => /^(\$[\d,.]+|[\d,.]+(\u00a0(B|KiB|MiB|GiB|TiB|PiB|ms|s|min|h)([\u00a0\d]+(min|s))?)?)$/.test(c));
@@ -487,7 +492,7 @@ describe("every page of a generated lake", () => {
 
   it("says never where a grant was never used, and nothing from the period on each row", () => {
     const gaps = pages.find((p) => p.file === "permission_gaps.md")!;
-    const table = gaps.tables[0];
+    const table = at(gaps.tables, 0, "the gaps table");
     const lastUsed = table.headers.indexOf("Last used");
     expect(lastUsed).toBeGreaterThan(0);
     expect(table.rows.length).toBeGreaterThan(0);

@@ -4,10 +4,10 @@
  */
 import { describe, expect, it } from "vitest";
 import { QueryResult } from "../../queries/engine";
-import { Period, SAVED } from "../../queries/saved";
-import { SavedRow } from "../../queries/saved-columns";
-import { pageModel } from "../../reports/pages/pages";
-import { witnessHeadline } from "../../reports/pages/witness";
+import { Period, SAVED, SavedRow } from "../../queries/saved";
+import { pageModel } from "../../reports/pages/model";
+import { witnessHeadline } from "../../reports/pages/witness-disagreements-page";
+import { at } from "../support/defined";
 
 type Row = SavedRow<typeof SAVED.witness_disagreements>;
 
@@ -50,8 +50,8 @@ describe("the second-witness page", () => {
   it("says the system table was not read, rather than that the witnesses agree", () => {
     const model = page([summary(0, 0)]);
     expect(model.context[0]).toMatch(/^Athena's system table was not read for this period: .* `systemTables` setting is on/);
-    expect(model.tables[0].rows).toEqual([]);
-    expect(model.tables[0].empty).toBe("Nothing to compare.");
+    expect(at(model.tables, 0, "the table").rows).toEqual([]);
+    expect(at(model.tables, 0, "the table").empty).toBe("Nothing to compare.");
   });
 
   it("says what the system table added and that it agrees", () => {
@@ -60,7 +60,7 @@ describe("the second-witness page", () => {
       "Athena's system table saw 1,204 queries of the period, and named the principal of 4 that CloudTrail missed.",
       "It agrees with CloudTrail on every principal and with the SQL parser on every table.",
     ]);
-    expect(model.tables[0].empty).toBe("No disagreements.");
+    expect(at(model.tables, 0, "the table").empty).toBe("No disagreements.");
   });
 
   it("lists each disagreement with its kind in words, principals shown short, and explains only the kinds shown", () => {
@@ -74,7 +74,7 @@ describe("the second-witness page", () => {
       summary(300, 0),
     ]);
     expect(model.context[1]).toBe("It disagrees on 2 queries: 1 with another principal, 1 with tables the parser missed.");
-    const [main] = model.tables;
+    const main = at(model.tables, 0, "the disagreements table");
     expect(main.rows.map((r) => r.slice(0, 4))).toEqual([
       ["2026-09-14", "another principal", "etl-nightly-glue/<wbr>GlueJobRunnerSession", "alice"],
       ["2026-09-14", "tables the parser missed", "sales.v\\_orders", "sales.orders"],

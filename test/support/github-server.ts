@@ -1,6 +1,9 @@
 /**
  * A local server answering the GitHub REST endpoints the issue sync uses: list issues (by state and
- * label, paginated with Link headers), create, update, comment. Faults can be queued per request.
+ * label, paginated with Link headers), create, update, comment, add and remove an issue's labels.
+ * It refuses what GitHub refuses: a title over 256 characters or a label name over 50 (422), a
+ * label list that is not one (422), removing a label the issue does not carry (404). Faults can be
+ * queued per request.
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -55,6 +58,18 @@ export async function startGitHubServer(
     user: { login: i.author ?? ACTIONS_BOT_LOGIN, type: (i.author ?? ACTIONS_BOT_LOGIN).endsWith("[bot]") ? "Bot" : "User" },
   });
   const tooLong = (title: unknown) => typeof title === "string" && Array.from(title).length > 256;
+  /** The label names of a request (names, or objects with a name), or GitHub's refusal of them. */
+  const labelNames = (labels: unknown): string[] | { refusal: object } => {
+    const names = Array.isArray(labels)
+      ? labels.map((l: unknown) => (typeof l === "object" && l !== null && "name" in l ? l.name : l))
+      : undefined;
+    if (!names?.every((n): n is string => typeof n === "string"))
+      return { refusal: { message: "Invalid request.\n\nFor 'links/0/schema', labels is not an array of label names." } };
+    const long = names.find((n) => Array.from(n).length > 50);
+    if (long === undefined) return [...new Set(names)];
+    return { refusal: { message: "Validation Failed", errors: [{ value: long, resource: "Label", field: "name", code: "invalid" }] } };
+  };
+  const labelsView = (i: FakeIssue) => i.labels.map((name) => ({ name }));
 
   const server = http.createServer((req, res) => {
     let raw = "";
@@ -67,10 +82,10 @@ export async function startGitHubServer(
         res.writeHead(status, { "content-type": "application/json", ...headers });
         res.end(JSON.stringify(payload));
       };
-      const fault = faults.findIndex((f) => !f.method || f.method === req.method);
-      if (fault >= 0) {
-        const [f] = faults.splice(fault, 1);
-        send(f.status, { message: f.status === 403 ? "API rate limit exceeded" : "Server Error" }, f.headers);
+      const faultAt = faults.findIndex((f) => !f.method || f.method === req.method);
+      const [fault] = faultAt >= 0 ? faults.splice(faultAt, 1) : [];
+      if (fault) {
+        send(fault.status, { message: fault.status === 403 ? "API rate limit exceeded" : "Server Error" }, fault.headers);
         return;
       }
       const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
@@ -99,6 +114,14 @@ export async function startGitHubServer(
         });
         return;
       }
+      // Create and update take `labels` when given; adding takes them too, or a bare list as its body.
+      const adding = req.method === "POST" && url.pathname.endsWith("/labels");
+      const given = adding && Array.isArray(body) ? body : body.labels;
+      const labels = adding || ((req.method === "POST" || req.method === "PATCH") && given !== undefined) ? labelNames(given) : [];
+      if (!Array.isArray(labels)) {
+        send(422, labels.refusal);
+        return;
+      }
       if (req.method === "POST" && url.pathname === base) {
         const token = (req.headers.authorization ?? "").replace(/^(token|bearer) /i, "");
         const created: FakeIssue = {
@@ -107,7 +130,7 @@ export async function startGitHubServer(
           title: String(body.title),
           body: typeof body.body === "string" ? body.body : "",
           state: "open",
-          labels: (body.labels as string[]) ?? [],
+          labels,
           comments: [],
         };
         issues.push(created);
@@ -123,7 +146,25 @@ export async function startGitHubServer(
           issue,
           Object.fromEntries(Object.entries(body).filter(([k]) => ["title", "body", "state", "state_reason"].includes(k))),
         );
+        // The labels given replace the issue's own.
+        if (given !== undefined) issue.labels = labels;
         send(200, view(issue));
+        return;
+      }
+      if (adding && url.pathname === `${base}/${number}/labels`) {
+        issue.labels = [...new Set([...issue.labels, ...labels])];
+        send(200, labelsView(issue));
+        return;
+      }
+      const removing = /\/labels\/([^/]+)$/.exec(url.pathname)?.[1];
+      if (req.method === "DELETE" && removing !== undefined && url.pathname === `${base}/${number}/labels/${removing}`) {
+        const name = decodeURIComponent(removing);
+        if (!issue.labels.includes(name)) {
+          send(404, { message: "Label does not exist" });
+          return;
+        }
+        issue.labels = issue.labels.filter((l) => l !== name);
+        send(200, labelsView(issue));
         return;
       }
       if (req.method === "POST" && url.pathname === `${base}/${number}/comments`) {

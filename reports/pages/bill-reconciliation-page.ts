@@ -4,12 +4,11 @@
  * once in the notes. Days without a bill are said to be so, never counted as mismatches.
  */
 import { DEFAULT_TB, TbDefinition } from "../../core/cost";
-import { BILL_TOLERANCE, SAVED } from "../../queries/saved";
-import { savedRows } from "../../queries/saved-columns";
+import { BILL_TOLERANCE, SAVED, savedRows } from "../../queries/saved";
 import { billVerdict, likelyCause, measuredTb, ReconciliationRow, signed, unexplained, usageTypes, verdictSentences } from "./bill-verdict";
 import { Footnotes, markdownText, usd } from "./format";
-import type { Plan } from "./plans";
 import { Column, RIGHT, table } from "./table";
+import type { Page } from "./types";
 
 const TITLE = "Days that do not match";
 
@@ -39,7 +38,7 @@ export function billCalendar(rows: readonly ReconciliationRow[], reportTb: TbDef
   return ["```text", ...lines, "", legend, "```"].join("\n");
 }
 
-export const reconciliationPlan: Plan = (result, _period, options) => {
+export const billReconciliationPage: Page = (result, _period, options) => {
   const rows = savedRows(SAVED.bill_reconciliation, result);
   const reportTb = options.tb ?? DEFAULT_TB;
   const verdict = billVerdict(rows);

@@ -1,79 +1,16 @@
-/** Page models: saved-query results turned into what the templates print. Pure, so tests can pin them. */
-import { AnomalySettings } from "../../core/anomaly-settings";
-import { QueryResult } from "../../queries/engine";
-import { Period, SAVED, SavedQuery } from "../../queries/saved";
-import { SavedRow, savedRows } from "../../queries/saved-columns";
+/**
+ * Page models: saved-query results turned into what the templates print, a page per query (its
+ * module found in ./registry.ts) and the index. Pure, so tests can pin them.
+ */
 import { DEFAULT_TB, queryCostUsd, TbDefinition } from "../../core/cost";
-import { coverageHeadline, coverageSummary, CoverageSummary } from "./coverage";
-import { Headline, headline } from "./headline";
-import { defaultPlan, PLANS } from "./plans";
-import { costByNameChart, costOverTimeChart, principalLabel } from "./charts";
+import { QueryResult } from "../../queries/engine";
+import { Period, SAVED, SavedQuery, savedRows } from "../../queries/saved";
+import { coverageHeadline, coverageSummary, CoverageSummary } from "./data-coverage-page";
 import { humanBytes, usd } from "./format";
-
-export { columnLabel } from "./plans";
-
-export interface QueryOutcome {
-  query: SavedQuery;
-  result: QueryResult;
-}
-
-export interface PageModel {
-  name: string;
-  file: string;
-  title: string;
-  description: string;
-  period: Period;
-  /** Sentences after the period: what every row shares, said once instead of in a column. */
-  context: string[];
-  tables: TableModel[];
-  chart?: string;
-  footnote: string;
-}
-
-/** A table as report.hbs prints it. */
-export interface TableModel {
-  /** A heading over it, on a page with more than one table. */
-  title?: string;
-  headers: string[];
-  /** GFM's alignment row, one per column: `---:` right-aligns numbers, `---` the rest. */
-  rules: string[];
-  /** Cells as Markdown, already escaped. */
-  rows: string[][];
-  /** Lines under the table (Markdown): footnotes, long names, what the rows leave out. */
-  notes: string[];
-  /** What the page says instead of an empty table. */
-  empty: string;
-}
-
-export interface RenderOptions {
-  /** Mask literals in query text (on by default: reports reach more people than the data). */
-  redact: boolean;
-  /** The TB definition costs are billed with (core/cost.ts); the join must have used the same. Default binary. */
-  tb?: TbDefinition;
-  /** The anomaly settings the queries ran with, for the anomalies page's notes. */
-  anomalies?: AnomalySettings;
-}
-
-export const DEFAULT_RENDER: RenderOptions = { redact: true };
-
-/** Cost over time: per day for short periods, per week (then month...) so at most ~15 labels. */
-function dailyChart(rows: readonly SavedRow<typeof SAVED.usage_daily>[]): string | undefined {
-  return costOverTimeChart(rows.map((r) => ({ day: r.day, value: r.cost_usd })));
-}
-
-/** Every principal of the table as a horizontal bar (the largest ones and "the other n" past a dozen). */
-function scannersChart(rows: readonly SavedRow<typeof SAVED.top_scanners>[]): string | undefined {
-  return costByNameChart(
-    rows.map((r) => ({ name: principalLabel(r.principal), value: r.cost_usd })),
-    { one: "principal", source: "the table" },
-  );
-}
-
-/** The pages with a chart above their table. */
-const CHARTS = new Map<string, (result: QueryResult) => string | undefined>([
-  [SAVED.usage_daily.name, (result) => dailyChart(savedRows(SAVED.usage_daily, result))],
-  [SAVED.top_scanners.name, (result) => scannersChart(savedRows(SAVED.top_scanners, result))],
-]);
+import { Headline, headline } from "./headline";
+import { pageOf } from "./registry";
+import { DEFAULT_RENDER, PageModel, QueryOutcome, RenderOptions } from "./types";
+import { dailyChart } from "./usage-daily-page";
 
 /** Where the page was computed, and what its own query cost (a succeeded SELECT, billed as any other). */
 export function footnote(result: QueryResult, tb: TbDefinition = DEFAULT_TB): string {
@@ -84,7 +21,7 @@ export function footnote(result: QueryResult, tb: TbDefinition = DEFAULT_TB): st
 
 export function pageModel(outcome: QueryOutcome, period: Period, options: RenderOptions = DEFAULT_RENDER): PageModel {
   const { query, result } = outcome;
-  const shaped = (PLANS[query.name as keyof typeof SAVED] ?? defaultPlan)(result, period, options, query);
+  const shaped = pageOf(query.name)(result, period, options, query);
   return {
     name: query.name,
     file: `${query.name}.md`,
@@ -93,7 +30,7 @@ export function pageModel(outcome: QueryOutcome, period: Period, options: Render
     period,
     context: shaped.context,
     tables: shaped.tables,
-    chart: shaped.chart ?? CHARTS.get(query.name)?.(result),
+    chart: shaped.chart,
     footnote: footnote(result, options.tb),
   };
 }

@@ -3,41 +3,13 @@
  * every other engine's recorded reads), how often and how much; and what the trail does not record,
  * so an engine missing from the page is never read as "it did not read". Its index line too.
  */
-import { SAVED } from "../../queries/saved";
-import { SavedRow, savedRows } from "../../queries/saved-columns";
+import { SAVED, SavedRow, savedRows } from "../../queries/saved";
+import { engineName } from "./engine-words";
 import { codeSpan, count, humanBytes, markdownText, namesNote, PrincipalNames } from "./format";
-import type { Plan } from "./plans";
 import { Column, RIGHT, table } from "./table";
+import type { Page } from "./types";
 
 export type EngineRow = SavedRow<typeof SAVED.access_by_engine>;
-
-/** The access table's engine names (queries/sql/access_join.sql) in words. */
-const ENGINE_NAMES: Record<string, string> = {
-  athena: "Athena",
-  "glue-etl": "Glue ETL",
-  emr: "EMR",
-  "redshift-spectrum": "Redshift Spectrum",
-  sagemaker: "SageMaker",
-  "lake-formation": "Lake Formation credentials (engine unknown)",
-  "other-service": "another AWS service",
-  cli: "AWS CLI",
-  sdk: "AWS SDK",
-  console: "console",
-  unknown: "unknown client",
-};
-
-/** An engine in words, as Markdown; a name the table does not know, escaped as it is. */
-export function engineName(engine: string): string {
-  return ENGINE_NAMES[engine] ?? markdownText(engine, 100);
-}
-
-/** Comma-separated engines (as the saved queries list them) in words, as plain text for the caller to escape. */
-export function engineWords(engines: string): string {
-  return engines
-    .split(", ")
-    .map((engine) => ENGINE_NAMES[engine] ?? engine)
-    .join(", ");
-}
 
 const sourcesOf = (row: EngineRow) => row.sources.split(",");
 
@@ -86,7 +58,7 @@ function resourceCell(rows: readonly EngineRow[]): (row: EngineRow) => string {
 /** `3 (last 2026-10-31)`: how many days, and the last. */
 const daysCell = (row: EngineRow) => `${count(row.days)} (last ${markdownText(row.last_day)})`;
 
-export const accessByEnginePlan: Plan = (result) => {
+export const accessByEnginePage: Page = (result) => {
   const rows = savedRows(SAVED.access_by_engine, result);
   const names = new PrincipalNames(rows.map((r) => r.iam_principal_arn));
   const engines = new Set(rows.map((r) => r.engine));
@@ -138,8 +110,8 @@ export function accessByEngineLine(rows: readonly EngineRow[], link: string): st
   for (const r of outside) bytesByEngine.set(r.engine, (bytesByEngine.get(r.engine) ?? 0) + r.bytes);
   const engines = [...bytesByEngine].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
   const tables = new Set(outside.filter((r) => r.resource_kind === "table").map((r) => `${r.account_id} ${r.resource}`));
-  const [top, topBytes] = engines[0];
-  const most = topBytes > 0 ? `, the most bytes ${humanBytes(topBytes)} by ${engineName(top)}` : "";
+  const [top] = engines;
+  const most = top && top[1] > 0 ? `, the most bytes ${humanBytes(top[1])} by ${engineName(top[0])}` : "";
   const tablesRead = `${count(tables.size)} ${tables.size === 1 ? "table" : "tables"}`;
   return (
     `**Access by engine**: ${count(engines.length)} ${engines.length === 1 ? "engine" : "engines"} read ${tablesRead} ` +

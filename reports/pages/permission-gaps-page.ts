@@ -3,13 +3,13 @@
  * repeats on many rows moved to footnotes, and each principal's own use said once; and the index's
  * line on them, which never reads "none" for an account whose grants snapshot is missing.
  */
-import { SAVED } from "../../queries/saved";
-import { SavedRow, savedRows } from "../../queries/saved-columns";
-import { accountColumn, lacksGrants, lastGrantsWords } from "./accounts";
-import { engineName } from "./access-by-engine";
+import { SAVED, SavedRow, savedRows } from "../../queries/saved";
+import { accountColumn } from "./columns";
+import { engineName } from "./engine-words";
 import { codeSpan, count, Footnotes, markdownText, namesNote, PrincipalNames } from "./format";
-import type { Plan } from "./plans";
+import { lacksGrants, lastGrantsWords } from "./grants-words";
 import { Column, table } from "./table";
+import type { Page } from "./types";
 
 /**
  * A permission gap's reason with what repeats on many rows moved to a footnote: the coverage clause
@@ -18,18 +18,27 @@ import { Column, table } from "./table";
  */
 function gapReason(row: SavedRow<typeof SAVED.permission_gaps>, footnotes: Footnotes): string {
   const reason = row.reason;
-  const low = /^(.+) \(any could have been this principal's\)$/.exec(reason);
-  if (low) return `${markdownText(low[1], 400)}${footnotes.mark("Any of these unattributed queries could have been this principal's.")}`;
-  const partial = /^(queries lack history or a named principal on .+), though no unattributed query touched (.+)$/.exec(reason);
-  if (partial?.[2] === row.resource) {
-    const note = `${markdownText(partial[1].charAt(0).toUpperCase() + partial[1].slice(1), 400)}.`;
+  const low = /^(.+) \(any could have been this principal's\)$/.exec(reason)?.[1];
+  if (low !== undefined)
+    return `${markdownText(low, 400)}${footnotes.mark("Any of these unattributed queries could have been this principal's.")}`;
+  const [, gap, gapResource] =
+    /^(queries lack history or a named principal on .+), though no unattributed query touched (.+)$/.exec(reason) ?? [];
+  if (gap !== undefined && gapResource === row.resource) {
+    const note = `${markdownText(gap.charAt(0).toUpperCase() + gap.slice(1), 400)}.`;
     return `evidence incomplete${footnotes.mark(note)}, though no unattributed query touched it`;
   }
   const missing = /^no evidence for .+ of the window \(first .+\)$/.exec(reason);
   if (missing) return `evidence missing${footnotes.mark(`${markdownText(reason.charAt(0).toUpperCase() + reason.slice(1), 400)}.`)}`;
-  const complete = /^(every query of the window has history and a named principal); no unattributed query touched (.+)$/.exec(reason);
-  if (complete?.[2] === row.resource) return `${markdownText(complete[1], 400)}; no unattributed query touched it`;
+  const [, complete, completeResource] =
+    /^(every query of the window has history and a named principal); no unattributed query touched (.+)$/.exec(reason) ?? [];
+  if (complete !== undefined && completeResource === row.resource)
+    return `${markdownText(complete, 400)}; no unattributed query touched it`;
   return markdownText(reason, 400);
+}
+
+/** The one value of a set that holds exactly one, else undefined. */
+function soleValue<T>(values: ReadonlySet<T>): T | undefined {
+  return values.size === 1 ? [...values][0] : undefined;
 }
 
 const GRANT_KINDS: Record<string, string> = { workgroup: "work group", database: "database", table: "table" };
@@ -39,7 +48,7 @@ const ACCESS_PATHS: Record<string, string> = {
   "lake-formation": "Lake Formation permissions",
 };
 
-export const permissionGapsPlan: Plan = (result, period) => {
+export const permissionGapsPage: Page = (result, period) => {
   const rows = savedRows(SAVED.permission_gaps, result);
   const names = new PrincipalNames(rows.map((r) => r.principal_arn));
   const footnotes = new Footnotes();
@@ -47,9 +56,11 @@ export const permissionGapsPlan: Plan = (result, period) => {
   // The window is the period on every row; the access path is usually the same for every grant.
   const windows = new Set(rows.map((r) => `${r.window_from} to ${r.window_to}`));
   const paths = new Set(rows.map((r) => r.access_path));
+  const onlyWindow = soleValue(windows);
+  const onlyPath = soleValue(paths);
   const context = [
-    ...(windows.size === 1 && !windows.has(`${period.from} to ${period.to}`) ? [`Window: ${markdownText([...windows][0])}.`] : []),
-    ...(paths.size === 1 ? [`Every grant below is held through ${ACCESS_PATHS[[...paths][0]] ?? markdownText([...paths][0])}.`] : []),
+    ...(onlyWindow !== undefined && onlyWindow !== `${period.from} to ${period.to}` ? [`Window: ${markdownText(onlyWindow)}.`] : []),
+    ...(onlyPath !== undefined ? [`Every grant below is held through ${ACCESS_PATHS[onlyPath] ?? markdownText(onlyPath)}.`] : []),
   ];
   const columns: Column<R>[] = [
     { label: "Principal", cell: (r) => names.cell(r.principal_arn) },
@@ -143,8 +154,8 @@ export function permissionGapsLine(
   const links = `(${pages.gaps}, ${pages.accounts})`;
   if (unjudged.length === 0) return `**Permission gaps**: not computed: no account has a grants snapshot in the period ${links}`;
   // Since when, once when it is the same for each.
-  const words = unjudged.map(lastGrantsWords);
-  const since = new Set(words).size === 1 ? words[0] : unjudged.map((r, i) => `${codeSpan(r.account_id)}: ${words[i]}`).join("; ");
+  const since =
+    soleValue(new Set(unjudged.map(lastGrantsWords))) ?? unjudged.map((r) => `${codeSpan(r.account_id)}: ${lastGrantsWords(r)}`).join("; ");
   if (judged.length === 0 && gaps.grants === 0) {
     return (
       `**Permission gaps**: not computed: no grants snapshot in the period for ${ids(unjudged)} (${since}); ` +

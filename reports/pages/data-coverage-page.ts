@@ -1,10 +1,13 @@
 /**
- * How whole the evidence is, for people: the data_coverage rows as a headline (complete, partial,
- * missing), the exceptions in words, and a compact calendar. Pure, so tests can pin it.
+ * The data_coverage page, and how whole the evidence is for the index: the rows as a headline
+ * (complete, partial, missing), the exceptions in words, and a compact calendar of every
+ * region-day. Pure, so tests can pin it.
  */
-import { SAVED } from "../../queries/saved";
-import { SavedRow } from "../../queries/saved-columns";
+import { SAVED, SavedRow, savedRows } from "../../queries/saved";
 import { codeBlock } from "../channels/markdown";
+import { markdownText } from "./format";
+import { Column, table } from "./table";
+import type { Page } from "./types";
 
 export type CoverageRow = SavedRow<typeof SAVED.data_coverage>;
 
@@ -115,3 +118,20 @@ export function coverageCalendar(rows: readonly CoverageRow[]): string {
   }
   return codeBlock([...lines, "", "# complete   ~ partial   . missing"]);
 }
+
+export const dataCoveragePage: Page = (result) => {
+  // Only the exceptions, in words, under a calendar of every region-day.
+  const rows = savedRows(SAVED.data_coverage, result);
+  const summary = coverageSummary(rows);
+  const columns: Column<CoverageException>[] = [
+    { label: "Day", cell: (e) => markdownText(e.day) },
+    { label: "Region", cell: (e) => markdownText(e.region) },
+    { label: "Coverage", cell: (e) => markdownText(e.coverage) },
+    { label: "What is missing", cell: (e) => markdownText(e.detail, 400) },
+  ];
+  return {
+    context: [],
+    chart: `${coverageHeadline(summary)}.\n\n${coverageCalendar(rows)}`,
+    tables: [table(summary.exceptions, columns, { empty: "Every region-day is complete." })],
+  };
+};

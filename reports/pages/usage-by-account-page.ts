@@ -1,43 +1,16 @@
 /**
- * Accounts on the pages: the usage_by_account page (each account's cost and how whole its
- * evidence is, with an expected account from which nothing arrived, or one without a grants
- * snapshot in the period, said in words), the index's
- * accounts line, and the Account column other pages add only when their rows span accounts (a
- * single-account audit sees no change).
+ * The usage_by_account page: each account's cost and how whole its evidence is, with an expected
+ * account from which nothing arrived, or one without a grants snapshot in the period, said in
+ * words; and the index's line on accounts.
  */
-import { SAVED } from "../../queries/saved";
-import { SavedRow, savedRows } from "../../queries/saved-columns";
+import { SAVED, SavedRow, savedRows } from "../../queries/saved";
+import { accountCell } from "./columns";
 import { codeSpan, count, humanBytes, markdownText, usd } from "./format";
-import type { Plan } from "./plans";
+import { lacksGrants, lastGrantsWords } from "./grants-words";
 import { Column, RIGHT, table } from "./table";
+import type { Page } from "./types";
 
 type AccountRow = SavedRow<typeof SAVED.usage_by_account>;
-
-/** An account id as code: an id, not a number to read (`(unknown)` and `(all)` as words). */
-function accountCell(account: string | null): string {
-  return account === null ? "" : account.startsWith("(") ? markdownText(account) : codeSpan(account);
-}
-
-/** The Account column, or none when every row is of one account. */
-export function accountColumn<R>(rows: readonly R[], account: (row: R) => string | null): Column<R>[] {
-  const accounts = new Set(rows.map(account).filter((a) => a !== null && a !== "(all)"));
-  return accounts.size > 1 ? [{ label: "Account", cell: (r) => accountCell(account(r)) }] : [];
-}
-
-/**
- * The accounts whose permission gaps are not computed: no grants snapshot of theirs is in the period
- * (permission_gaps reads none older). `(unknown)`, queries without an account id, is nobody's to snapshot.
- */
-export function lacksGrants(row: AccountRow): boolean {
-  return row.grants_day === null && row.account_id !== "(unknown)";
-}
-
-/** Since when an account without a grants snapshot in the period has had none, in words. */
-export function lastGrantsWords(row: AccountRow): string {
-  return row.earlier_grants_day === null
-    ? "none before the period either"
-    : `the last before the period is of ${markdownText(row.earlier_grants_day)}`;
-}
 
 /** Each account whose evidence needs a word, in words (Markdown), in the rows' order. */
 export function accountProblems(rows: readonly AccountRow[]): string[] {
@@ -54,7 +27,8 @@ export function accountProblems(rows: readonly AccountRow[]): string[] {
       case "nothing arrived":
         return [
           `${id}${r.expected ? " is expected, but" : ""} sent nothing in the period: no history, no CloudTrail start and no grants ` +
-            `snapshot${lastGrants}. Its collector stack is not deployed or cannot write to the audit bucket (README, member accounts).`,
+            `snapshot${lastGrants}. Its collector stack is not deployed or cannot write to the audit bucket ` +
+            "(docs/getting-started.md, member accounts).",
         ];
       case "no history":
         return [
@@ -85,11 +59,14 @@ const EVIDENCE: Record<string, string> = {
   "no queries": "no queries",
 };
 
+/** An evidence verdict in words; one the query does not declare, as it is. */
+const evidenceWords = (evidence: string) => EVIDENCE[evidence] ?? markdownText(evidence);
+
 /** The Evidence cell: the row's verdict, and what it outranks that still holds (a missing snapshot, partial queries). */
 function evidenceCell(r: AccountRow): string {
-  const cells = [EVIDENCE[r.evidence] ?? markdownText(r.evidence)];
-  if (r.evidence === "no history" && lacksGrants(r)) cells.push(EVIDENCE["no grants snapshot"]);
-  if (r.evidence === "no grants snapshot" && (r.unattributed > 0 || r.without_history > 0)) cells.push(EVIDENCE.partial);
+  const cells = [evidenceWords(r.evidence)];
+  if (r.evidence === "no history" && lacksGrants(r)) cells.push(evidenceWords("no grants snapshot"));
+  if (r.evidence === "no grants snapshot" && (r.unattributed > 0 || r.without_history > 0)) cells.push(evidenceWords("partial"));
   return cells.join(", ");
 }
 
@@ -99,7 +76,7 @@ function grantsCell(r: AccountRow): string {
   return r.earlier_grants_day === null ? "none" : `none (last ${markdownText(r.earlier_grants_day)})`;
 }
 
-export const accountsPlan: Plan = (result) => {
+export const usageByAccountPage: Page = (result) => {
   const rows = savedRows(SAVED.usage_by_account, result);
   type R = (typeof rows)[number];
   // "(not listed)" only when the deployment lists its accounts at all.

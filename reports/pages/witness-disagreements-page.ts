@@ -1,13 +1,12 @@
 /**
  * The witness_disagreements page: whether Athena's system table was read at all, what it added
  * (principals CloudTrail missed), and each query where it disagrees with CloudTrail or the SQL
- * parser, with what to make of each kind in the notes.
+ * parser, with what to make of each kind in the notes; and the index's line on the second witness.
  */
-import { SAVED } from "../../queries/saved";
-import { SavedRow, savedRows } from "../../queries/saved-columns";
+import { SAVED, SavedRow, savedRows } from "../../queries/saved";
 import { codeSpan, count, markdownText, PrincipalNames } from "./format";
-import type { Plan } from "./plans";
 import { Column, table } from "./table";
+import type { Page } from "./types";
 
 type DisagreementRow = SavedRow<typeof SAVED.witness_disagreements>;
 
@@ -37,7 +36,7 @@ function verdict(summary: DisagreementRow | undefined, found: readonly Disagreem
   if (compared === 0) {
     return [
       "Athena's system table was not read for this period: the join reads it only when the `systemTables` setting is on " +
-        "(README, Second witnesses). CloudTrail is the only witness of who ran each query, and the SQL parser of what it read.",
+        "(docs/witnesses-and-bill.md). CloudTrail is the only witness of who ran each query, and the SQL parser of what it read.",
     ];
   }
   const filled = summary?.attributed_by_system_table ?? 0;
@@ -48,8 +47,8 @@ function verdict(summary: DisagreementRow | undefined, found: readonly Disagreem
   if (found.length === 0) {
     lines.push("It agrees with CloudTrail on every principal and with the SQL parser on every table.");
   } else {
-    const byKind = Object.keys(KINDS)
-      .map((kind) => [KINDS[kind].label, found.filter((r) => r.kind === kind).length] as const)
+    const byKind = Object.entries(KINDS)
+      .map(([kind, { label }]) => [label, found.filter((r) => r.kind === kind).length] as const)
       .filter(([, n]) => n > 0)
       .map(([label, n]) => `${n} with ${label}`);
     lines.push(`It disagrees on ${found.length} ${found.length === 1 ? "query" : "queries"}: ${byKind.join(", ")}.`);
@@ -70,7 +69,7 @@ export function witnessHeadline(rows: readonly DisagreementRow[], link: string):
   return `**Second witness**: Athena's system table saw ${saw}${named} ${verdict} (${link})`;
 }
 
-export const witnessPlan: Plan = (result) => {
+export const witnessDisagreementsPage: Page = (result) => {
   const rows = savedRows(SAVED.witness_disagreements, result);
   const summary = rows.find((r) => r.kind === "summary");
   const found = rows.filter((r) => r.kind !== "summary");
@@ -85,7 +84,7 @@ export const witnessPlan: Plan = (result) => {
     { label: "Work group", cell: (r) => markdownText(r.work_group) },
     { label: "Query id", cell: (r) => codeSpan(r.query_execution_id) },
   ];
-  const kindsSeen = Object.keys(KINDS).filter((kind) => found.some((r) => r.kind === kind));
+  const kindsSeen = Object.entries(KINDS).filter(([kind]) => found.some((r) => r.kind === kind));
   const legend = names.legend();
   return {
     context: verdict(summary, found),
@@ -93,7 +92,7 @@ export const witnessPlan: Plan = (result) => {
       table(found, columns, {
         notes: [
           "“Audit says” is CloudTrail's principal, or the tables the collector's SQL parser found.",
-          ...kindsSeen.map((kind) => KINDS[kind].note),
+          ...kindsSeen.map(([, { note }]) => note),
           ...(legend.length === 0 ? [] : [`Names shown short: ${legend.join("; ")}.`]),
         ],
         empty: (summary?.compared_queries ?? 0) === 0 ? "Nothing to compare." : "No disagreements.",

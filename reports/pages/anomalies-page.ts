@@ -6,13 +6,12 @@
  * day before it (the finding's baseline).
  */
 import { AnomalySettings } from "../../core/anomaly-settings";
-import { SAVED } from "../../queries/saved";
-import { savedRows } from "../../queries/saved-columns";
+import { SAVED, savedRows } from "../../queries/saved";
 import { AnomalyRow, anomalySentence, bySeverity, PARTIAL_EVIDENCE } from "./anomaly-words";
 import { MAX_BARS, middleCut, principalLabel, xyChartBlock } from "./charts";
-import { codeSpan, count, humanBytes, markdownText, PrincipalNames } from "./format";
-import type { Plan } from "./plans";
+import { codeSpan, count, humanBytes, markdownText, PrincipalNames, wordList } from "./format";
 import { Column, RIGHT, table } from "./table";
+import type { Page } from "./types";
 
 type Kind = AnomalyRow["kind"];
 
@@ -94,7 +93,7 @@ function verdict(rows: readonly AnomalyRow[], names: PrincipalNames): string[] {
   if (rows.length === 0) {
     return [
       `None found: no principal's activity in the period was unusual by any of the kinds checked, ` +
-        `${ORDER.slice(0, -1).join(", ")} and ${ORDER[ORDER.length - 1]} (each explained under the table). ` +
+        `${wordList(ORDER, "and")} (each explained under the table). ` +
         // Honest about what could not be judged: a short history is no evidence of normal activity.
         "A principal is judged only once it has history: first-time kinds after `minHistoryDays`, volume after `baselineDays` of it.",
     ];
@@ -125,7 +124,9 @@ const GIB = 1024 ** 3;
  * median day before it, as horizontal bars with their values in the labels.
  */
 function volumeChart(findings: readonly AnomalyRow[], label: (principal: string) => string): string | undefined {
-  const subject = findings[0].subject;
+  const [top] = findings;
+  if (!top) return undefined;
+  const subject = top.subject;
   const shown = findings
     .filter((f) => f.subject === subject && f.baseline !== null)
     .slice(0, CHART_FINDINGS)
@@ -139,7 +140,7 @@ function volumeChart(findings: readonly AnomalyRow[], label: (principal: string)
     { label: `${f.day} · ${amount(f.measured)}`, value: f.measured },
   ]);
   // Cut shorter than other charts' labels: the title says the rest in the same line.
-  const who = middleCut(label(findings[0].principal_arn), 30);
+  const who = middleCut(label(top.principal_arn), 30);
   return xyChartBlock({
     title: `${who}: ${bytes ? "GiB scanned" : unit}, unusual days and the median day before`,
     orientation: "horizontal",
@@ -165,7 +166,7 @@ export function anomalyCharts(ranked: readonly AnomalyRow[], label: (principal: 
   return charts.length === 0 ? undefined : charts.slice(0, MAX_CHARTS).join("\n\n");
 }
 
-export const anomaliesPlan: Plan = (result, _period, options) => {
+export const anomaliesPage: Page = (result, _period, options) => {
   const settings = options.anomalies;
   const rows = bySeverity(savedRows(SAVED.anomalies, result));
   const names = new PrincipalNames(rows.map((r) => r.principal_arn));
