@@ -8,10 +8,11 @@ import { fork } from "node:child_process";
 import * as path from "node:path";
 import { collectHistory } from "../functions/history/collect";
 import { parseCollectInput } from "../functions/history/input";
-import { accountCollectorConfig } from "../functions/runtime/config";
+import { historyCollectorConfig } from "../functions/runtime/config";
 import { SILENT_LOGGER } from "../functions/runtime/log";
 import { createS3Client } from "../functions/runtime/s3";
 import { createAthenaClient } from "../queries/athena/engine";
+import { EVERY_FUNCTION_ENVIRONMENT, HISTORY_COLLECTOR_ENVIRONMENT, writeEnvironment } from "../core/environment";
 
 interface Ready {
   athena: string;
@@ -31,8 +32,7 @@ async function main(): Promise<void> {
     AWS_REGION: "us-east-1",
     AWS_ACCESS_KEY_ID: "S3RVER",
     AWS_SECRET_ACCESS_KEY: "S3RVER",
-    AUDIT_S3_FORCE_PATH_STYLE: "true",
-    AUDIT_BUCKET: "bench-bucket",
+    ...writeEnvironment(EVERY_FUNCTION_ENVIRONMENT, { s3ForcePathStyle: "true" }),
   });
   let peakRss = 0;
   let peakHeap = 0;
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
   const summary = await collectHistory(parseCollectInput({ backfillDays: 45 }, new Date(now)), {
     athena: createAthenaClient(),
     s3: createS3Client(),
-    config: accountCollectorConfig(),
+    config: historyCollectorConfig(writeEnvironment(HISTORY_COLLECTOR_ENVIRONMENT, { bucket: "bench-bucket", account: "123456789012" })),
     log: SILENT_LOGGER,
     now: new Date(now),
   });

@@ -8,7 +8,7 @@ import * as collect from "./collect";
 const RETRY = { retryMode: "adaptive", maxAttempts: 8 } as const;
 
 export const handler = lambdaHandler("billing-collector", (_event: unknown, log) => {
-  const settings = config.accountCollectorConfig();
+  const settings = config.billingCollectorConfig();
   return collect.collectBilling({
     // Cost Explorer's endpoint is global, in us-east-1, whichever region the function runs in.
     costExplorer: new costExplorerClient.CostExplorerClient({ ...RETRY, region: collect.COST_EXPLORER_REGION }),
@@ -16,7 +16,7 @@ export const handler = lambdaHandler("billing-collector", (_event: unknown, log)
     bucket: settings.bucket,
     prefix: settings.prefix,
     account: settings.account,
-    workGroupTag: config.billingWorkGroupTag(),
+    workGroupTag: settings.workGroupTag,
     log,
   });
 });

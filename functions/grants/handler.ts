@@ -12,14 +12,14 @@ import * as collect from "./collect";
 const RETRY = { retryMode: "adaptive", maxAttempts: 8 } as const;
 
 export const handler = lambdaHandler("grants-collector", (_event: unknown, log) => {
-  const settings = config.accountCollectorConfig();
+  const settings = config.grantsCollectorConfig();
   return collect.collectGrants({
     iam: new iamClient.IAMClient(RETRY),
-    lakeFormation: config.lakeFormationEnabled() ? new lakeFormationClient.LakeFormationClient(RETRY) : undefined,
+    lakeFormation: settings.lakeFormation ? new lakeFormationClient.LakeFormationClient(RETRY) : undefined,
     glue: new glueClient.GlueClient(RETRY),
     athena: new athenaClient.AthenaClient(RETRY),
     cloudTrail: (region) => new cloudTrailClient.CloudTrailClient({ ...RETRY, ...(region ? { region } : {}) }),
-    lakeTrail: config.lakeTrail(),
+    lakeTrail: settings.lakeTrail,
     s3: s3.createS3Client(),
     bucket: settings.bucket,
     prefix: settings.prefix,

@@ -14,7 +14,7 @@ export const handler = lambdaHandler("history-collector", (event: unknown, log) 
   collect.collectHistory(input.parseCollectInput(event, new Date()), {
     athena: athenaEngine.createAthenaClient(),
     s3: s3.createS3Client(),
-    config: config.accountCollectorConfig(),
+    config: config.historyCollectorConfig(),
     log,
   }),
 );

@@ -5,17 +5,19 @@
 import { ACCOUNT_ID } from "../../generator/org";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { collectHistory, CollectSummary } from "../../functions/history/collect";
 import { handler } from "../../functions/history/handler";
 import { parseCollectInput } from "../../functions/history/input";
 import { createAthenaClient } from "../../queries/athena/engine";
-import { accountCollectorConfig } from "../../functions/runtime/config";
+import { historyCollectorConfig } from "../../functions/runtime/config";
 import { SILENT_LOGGER } from "../../functions/runtime/log";
 import { createS3Client } from "../../functions/runtime/s3";
 import { addDays, dayOf } from "../../core/days";
 import { historyObjectKey } from "../../core/layout";
 import { Random } from "../../generator/random";
+import { cleanupAfterAll } from "../support/cleanup";
+import { at, present } from "../support/defined";
 import { AthenaServer, startAthenaServer } from "../support/athena-server";
 import { historyOperations, HistoryDataset } from "../support/athena-history";
 import { executionsUntil } from "../support/executions";
@@ -24,6 +26,7 @@ import { LocalS3, startS3, useLocalAws } from "../support/s3";
 const NOW = new Date("2026-11-20T00:40:00Z");
 const YESTERDAY = addDays(dayOf(NOW), -1);
 const { workGroups, expected } = executionsUntil(NOW, 47, 21, ["empty-group"]);
+const generated = (workGroup: string) => present(workGroups[workGroup], `the generated ${workGroup} work group`);
 // The real GetQueryExecution outputs (test/fixtures, from ../runtime/realdata), re-dated to yesterday
 // noon with every other field as published: an empty QueryExecutionContext, DDL, missing fields.
 const REAL = (
@@ -38,7 +41,7 @@ const REAL = (
     Status: { ...(queryExecution.Status as object), SubmissionDateTime: noon, CompletionDateTime: noon + 3 },
   };
 });
-workGroups.primary.push(...REAL);
+generated("primary").push(...REAL);
 for (const e of REAL)
   expected.push({
     id: String(e.QueryExecutionId),
@@ -49,7 +52,9 @@ for (const e of REAL)
     crossesMidnight: false,
   });
 // The audit's own work group runs queries too; they must not be collected into the audit.
-workGroups["athena-audit"] = [{ ...workGroups.bi[0], QueryExecutionId: "own-query-0001", WorkGroup: "athena-audit" }];
+workGroups["athena-audit"] = [
+  { ...at(generated("bi"), 0, "query of the bi work group"), QueryExecutionId: "own-query-0001", WorkGroup: "athena-audit" },
+];
 
 let s3: LocalS3;
 let restore: () => void;
@@ -69,7 +74,7 @@ function run(event: unknown): Promise<CollectSummary> {
   return collectHistory(parseCollectInput(event, NOW), {
     athena: createAthenaClient(),
     s3: createS3Client(),
-    config: accountCollectorConfig(),
+    config: historyCollectorConfig(),
     log: SILENT_LOGGER,
     now: NOW,
   });
@@ -94,19 +99,18 @@ async function snapshot(): Promise<Map<string, string>> {
   return out;
 }
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   s3 = await startS3("audit-bucket");
+  cleanUp(() => s3.close());
+  cleanUp(() => Promise.all(servers.map((s) => s.close())));
   restore = useLocalAws({
     AWS_ENDPOINT_URL_S3: s3.url,
     AUDIT_BUCKET: "audit-bucket",
     AUDIT_WORK_GROUP: "athena-audit",
     AUDIT_ACCOUNT: ACCOUNT_ID,
   });
-});
-afterAll(async () => {
-  restore?.();
-  await Promise.all(servers.map((s) => s.close()));
-  await s3?.close();
+  cleanUp(restore);
 });
 
 describe("history collector", () => {
@@ -200,7 +204,7 @@ describe("history collector", () => {
     const inScope = (key: string) => /workgroup=(analysts|bi)\//.test(key) && (/dt=([\d-]+)/.exec(key)?.[1] ?? "") >= from;
     const subset = (m: Map<string, string>) => new Map([...m].filter(([key]) => inScope(key)));
     expect(throttled, "throttles answered").toBeGreaterThanOrEqual(3);
-    expect(server.calls.BatchGetQueryExecution).toBeGreaterThan(server.calls.ListQueryExecutions);
+    expect(server.calls.BatchGetQueryExecution).toBeGreaterThan(present(server.calls.ListQueryExecutions, "ListQueryExecutions calls"));
     expect(subset(await snapshot())).toEqual(subset(first));
     expect(subset(first).size).toBe(8);
   });

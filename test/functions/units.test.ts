@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { queryReferences } from "../../functions/history/references";
 import { PagingWindow } from "../../functions/history/window";
-import { collectorConfig, joinConfig } from "../../functions/runtime/config";
 import { mapLimit } from "../../core/concurrency";
 
 describe("paging window", () => {
@@ -58,29 +57,6 @@ describe("tables a query references", () => {
       "WITH PastCount as (select p_source_label, count(*) as PastTotal from panther_views.all_logs group by p_source_label) " +
       "SELECT * FROM PastCount";
     expect(queryReferences(sql, undefined).tables).toEqual(["panther_views.all_logs"]);
-  });
-});
-
-describe("configuration", () => {
-  it("names the missing or malformed key", () => {
-    expect(() => collectorConfig({})).toThrow("environment variable AUDIT_BUCKET is required");
-    expect(() => collectorConfig({ AUDIT_BUCKET: "b", WORK_GROUP_CONCURRENCY: "40" })).toThrow(
-      "WORK_GROUP_CONCURRENCY must be a whole number from 1 to 16",
-    );
-    expect(() => collectorConfig({ AUDIT_BUCKET: "b", SKIP_OWN_WORK_GROUP: "yes" })).toThrow("SKIP_OWN_WORK_GROUP must be true or false");
-    expect(() => joinConfig({ AUDIT_BUCKET: "b", AUDIT_WORK_GROUP: "w", AUDIT_DATABASE: "d", JOIN_REGIONS: "us-east-1,mars" })).toThrow(
-      'JOIN_REGIONS: "mars" is not a region name',
-    );
-  });
-
-  it("has safe defaults", () => {
-    expect(collectorConfig({ AUDIT_BUCKET: "b" })).toEqual({
-      bucket: "b",
-      prefix: "athena-audit",
-      auditWorkGroup: undefined,
-      skipOwnWorkGroup: true,
-      workGroupConcurrency: 3,
-    });
   });
 });
 

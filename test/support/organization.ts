@@ -7,7 +7,7 @@ import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { CollectSummary, collectHistory } from "../../functions/history/collect";
 import { parseCollectInput } from "../../functions/history/input";
-import { accountCollectorConfig } from "../../functions/runtime/config";
+import { historyCollectorConfig } from "../../functions/runtime/config";
 import { SILENT_LOGGER } from "../../functions/runtime/log";
 import { createS3Client } from "../../functions/runtime/s3";
 import { orgAccount } from "../../generator/org";
@@ -15,6 +15,7 @@ import { createAthenaClient } from "../../queries/athena/engine";
 import { HistoryLine } from "../../core/history-record";
 import { DEFAULT_PREFIX, historyTablePrefix, parseHistoryPartition } from "../../core/layout";
 import { toWire } from "./athena-history";
+import { present } from "./defined";
 import { useLocalAws } from "./s3";
 
 export const gunzipLines = (bytes: Buffer) =>
@@ -54,7 +55,7 @@ export function athenaHistories(root: string, accounts: readonly string[]): Acco
       workGroups: Object.fromEntries(orgAccount(account).workGroups.map((w) => [w, []])),
     };
     out.set(`${account} ${region}`, at);
-    const groups = at.workGroups;
+    const executions = present(at.workGroups[partition.workGroup], `work group ${partition.workGroup} of account ${account}`);
     for (const line of gunzipLines(fs.readFileSync(file))) {
       const { Audit, ...execution } = line;
       if (Audit.Region !== partition.region) throw new Error(`${file}: Audit.Region ${Audit.Region} in region ${partition.region}`);
@@ -64,7 +65,7 @@ export function athenaHistories(root: string, accounts: readonly string[]): Acco
         SubmissionDateTime: new Date(String(status.SubmissionDateTime)),
         CompletionDateTime: new Date(String(status.CompletionDateTime)),
       };
-      groups[partition.workGroup].push(toWire(execution));
+      executions.push(toWire(execution));
     }
   }
   return [...out.values()].sort((a, b) => accounts.indexOf(a.account) - accounts.indexOf(b.account) || a.region.localeCompare(b.region));
@@ -91,7 +92,7 @@ export async function collect(
     return await collectHistory(parseCollectInput({ day }, now), {
       athena,
       s3: client,
-      config: accountCollectorConfig(),
+      config: historyCollectorConfig(),
       log: SILENT_LOGGER,
       now,
     });
