@@ -1,17 +1,21 @@
-/** The commands that run the history collector's and the daily join's code against real AWS (credentials and region from the SDK chain). */
+/**
+ * The history collector's and the daily join's code run from the command line against real AWS
+ * (credentials and region from the SDK chain): `collect-history`, and `join --engine athena`
+ * (join-command.ts).
+ */
 import { GlueClient } from "@aws-sdk/client-glue";
 import { Command } from "commander";
-import { parseJoinInput } from "../functions/join/input";
 import { joinEvents } from "../functions/join/join";
 import { collectHistory } from "../functions/history/collect";
 import { parseCollectInput } from "../functions/history/input";
-import { accountCollectorConfig, joinConfig } from "../functions/runtime/config";
+import { historyCollectorConfig, joinConfig } from "../functions/runtime/config";
 import { jsonLogger, Logger } from "../functions/runtime/log";
 import { createS3Client } from "../functions/runtime/s3";
 import { AthenaEngine, createAthenaClient } from "../queries/athena/engine";
 import { accessJoinSql, eventsJoinSql } from "../queries/join/sql";
+import { Environment, EVERY_FUNCTION_ENVIRONMENT, HISTORY_COLLECTOR_ENVIRONMENT, JOIN_ENVIRONMENT, Variable } from "../core/environment";
 import { logJson, logLine } from "../core/output/log";
-import { day, NUMBER_FLAGS, progressBar } from "./options";
+import { DayOptions, definedOnly, NUMBER_FLAGS, progressBar, withDayOptions } from "./options";
 
 /** JSON step logs on stderr when output is piped; a terminal gets the progress bar instead. */
 function cliLogger(service: string): Logger {
@@ -20,31 +24,22 @@ function cliLogger(service: string): Logger {
   });
 }
 
-/** Command-line options as a Lambda input: options not given are left out. */
-function definedOnly(options: object): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
-}
-
-/** `--day`, or `--from` with `--to`, as both Lambdas take them. */
-function withDayOptions(command: Command): Command {
-  return command
-    .option("--day <day>", "one UTC day (default: yesterday)", day)
-    .option("--from <day>", "first day of a range", day)
-    .option("--to <day>", "last day of a range", day);
-}
-
-interface DayOptions {
-  day?: string;
-  from?: string;
-  to?: string;
+/** The variables a command reads as its function does, for its --help. */
+function environmentHelp(...environments: Environment[]): string {
+  const variables = environments.flatMap((environment) => Object.values(environment));
+  const width = Math.max(...variables.map((v) => v.name.length));
+  const presence = (v: Variable<unknown>) => (v.required ? "required" : v.fallback === undefined ? "optional" : `default ${v.fallback}`);
+  const lines = variables.map((v) => `  ${v.name.padEnd(width)}  ${presence(v)}; ${v.meaning}`);
+  return ["", "Environment (docs/environment-variables.md):", ...lines].join("\n");
 }
 
 export function registerAwsCommands(program: Command): void {
   withDayOptions(program.command("collect-history"))
-    .description("copy Athena query history into the audit bucket (the collector Lambda's code, your AWS credentials)")
+    .description("copy Athena query history into the audit bucket (the history collector Lambda's code, your AWS credentials)")
     .option("--backfill-days <n>", "the last N days (at most 45)", NUMBER_FLAGS.backfillDays)
     .option("--work-group <name...>", "only these work groups")
     .option("--force", "rewrite objects even when unchanged")
+    .addHelpText("after", environmentHelp(HISTORY_COLLECTOR_ENVIRONMENT, EVERY_FUNCTION_ENVIRONMENT))
     .action(async (o: DayOptions & { backfillDays?: number; workGroup?: string[]; force?: boolean }) => {
       const event = { day: o.day, from: o.from, to: o.to, backfillDays: o.backfillDays, workGroups: o.workGroup, force: o.force };
       const request = parseCollectInput(definedOnly(event), new Date());
@@ -52,7 +47,7 @@ export function registerAwsCommands(program: Command): void {
       const summary = await collectHistory(request, {
         athena: createAthenaClient(),
         s3: createS3Client(),
-        config: accountCollectorConfig(),
+        config: historyCollectorConfig(),
         log: cliLogger("history-collector"),
         onWorkGroup: (name, done, total) => {
           if (done === 1) progress.start(total, "work groups");
@@ -62,30 +57,31 @@ export function registerAwsCommands(program: Command): void {
       });
       console.log(logJson(summary, 2));
     });
+}
 
-  withDayOptions(program.command("join-events"))
-    .description("join history with CloudTrail into the events table on Athena (the join Lambda's code)")
-    .action(async (o: DayOptions) => {
-      const days = parseJoinInput(definedOnly(o), new Date());
-      const config = joinConfig();
-      const progress = progressBar();
-      progress.start(days.length * config.regions.length, "partitions");
-      const engine = new AthenaEngine({ workGroup: config.workGroup, database: config.database, timeoutMs: config.queryTimeoutMs });
-      try {
-        const summary = await joinEvents(days, {
-          engine,
-          s3: createS3Client(),
-          glue: new GlueClient({ retryMode: "adaptive", maxAttempts: 8 }),
-          config,
-          joinSql: eventsJoinSql({ systemTables: config.systemTables }),
-          accessSql: accessJoinSql(),
-          log: cliLogger("join"),
-          onPartition: (d, region) => progress.tick(`${d} ${region}`),
-        });
-        console.log(logJson(summary, 2));
-      } finally {
-        progress.stop();
-        await engine.close();
-      }
+/** What `join --engine athena` reads from the environment, for its --help. */
+export const ATHENA_JOIN_ENVIRONMENT_HELP = environmentHelp(JOIN_ENVIRONMENT, EVERY_FUNCTION_ENVIRONMENT);
+
+/** `join --engine athena`: the join Lambda's code over `days`, configured from the environment as the Lambda is. */
+export async function joinOnAthena(days: readonly string[]): Promise<void> {
+  const config = joinConfig();
+  const progress = progressBar();
+  progress.start(days.length * config.regions.length, "partitions");
+  const engine = new AthenaEngine({ workGroup: config.workGroup, database: config.database, timeoutMs: config.queryTimeoutMs });
+  try {
+    const summary = await joinEvents(days, {
+      engine,
+      s3: createS3Client(),
+      glue: new GlueClient({ retryMode: "adaptive", maxAttempts: 8 }),
+      config,
+      joinSql: eventsJoinSql({ systemTables: config.systemTables }),
+      accessSql: accessJoinSql(),
+      log: cliLogger("join"),
+      onPartition: (d, region) => progress.tick(`${d} ${region}`),
     });
+    console.log(logJson(summary, 2));
+  } finally {
+    progress.stop();
+    await engine.close();
+  }
 }

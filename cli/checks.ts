@@ -130,12 +130,23 @@ export function dayInputs(lake: LakeLocation, day: string, regions: readonly str
   );
 }
 
+/** Days an empty-day refusal lists before it counts the rest. */
+const LISTED_DAYS = 5;
+
 /**
  * A day with no history and no CloudTrail in any region asked for is input that does not exist (a
  * mistyped day, or input not delivered yet): the join cannot tell it from a quiet day, and would
- * keep whatever was joined before anyway, so it refuses instead of reporting success.
+ * keep whatever was joined before anyway, so it refuses, before joining any day of the run, instead
+ * of reporting success. `inputs`: each day's `dayInputs`.
  */
-export function emptyDayProblem(lake: string, day: string, inputs: ReadonlyMap<string, number>): string | undefined {
-  if ([...inputs.values()].some((n) => n > 0)) return undefined;
-  return `no history or CloudTrail for ${day} in ${lake} (region ${[...inputs.keys()].join(", ")}); nothing was joined`;
+export function emptyDaysProblem(
+  lake: string,
+  regions: readonly string[],
+  inputs: ReadonlyMap<string, ReadonlyMap<string, number>>,
+): string | undefined {
+  const empty = [...inputs].filter(([, byRegion]) => ![...byRegion.values()].some((n) => n > 0)).map(([day]) => day);
+  if (empty.length === 0) return undefined;
+  const more = empty.length - LISTED_DAYS;
+  const days = more > 0 ? `${empty.slice(0, LISTED_DAYS).join(", ")} and ${more} more days` : empty.join(", ");
+  return `no history or CloudTrail for ${days} in ${lake} (region ${regions.join(", ")}); nothing was joined`;
 }

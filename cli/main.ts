@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-/** `athena-audit`: the audit's command line: the embedded demo, join and report, plus the AWS commands. */
+/** `athena-audit`: the audit's command line: demo, join (on either engine), collect-history, migrate-accounts, report and issues sync. */
 import * as path from "node:path";
 import { Command } from "commander";
 import { version } from "../package.json";
@@ -9,30 +9,19 @@ import { DuckDbEngine } from "../queries/duckdb/engine";
 import { DEFAULT_PREFIX, PRODUCT } from "../core/names";
 import { TbDefinition } from "../core/cost";
 import { AuditError, InputError } from "../core/errors";
-import { DEFAULT_OPTIONS, periodEnding } from "../queries/saved";
-import { demoAnomalySettings } from "../generator/anomalies";
-import { cloudTrailRegions, historyRegions } from "../queries/lake/files";
 import { checkLakeNames } from "../queries/lake/safety";
-import { systemTablePrefix } from "../core/layout";
-import { QUERY_EXECUTIONS } from "../queries/schema/system-tables";
-import { warningLines } from "../queries/lake/checked";
-import { logJson, logLine } from "../core/output/log";
+import { DEFAULT_OPTIONS, periodEnding } from "../queries/saved";
+import { demoAnomalySettings } from "../generator/planted-anomalies";
+import { logLine } from "../core/output/log";
 import { registerAwsCommands } from "./aws-commands";
+import { registerJoinCommand } from "./join-command";
 import { migrateBucket, migrateLocalLake } from "./migrate";
 import { createS3Client } from "../functions/runtime/s3";
 import { accountId, day, NUMBER_FLAGS, progressBar, tbOption } from "./options";
-import { fail } from "./actions";
-import { dayRange, joinDays, lakeSource, reportPeriod, SILENT } from "./pipeline";
+import { fail } from "./github-actions";
+import { dayRange, joinDays, lakeSource, reportPeriod } from "./pipeline";
 import { registerReportCommands } from "./report-commands";
-import {
-  checkDemoLake,
-  checkMigrateLake,
-  checkOutputFolder,
-  dayInputs,
-  DEFAULT_DEMO_LAKE,
-  emptyDayProblem,
-  prepareDemoLake,
-} from "./checks";
+import { checkDemoLake, checkMigrateLake, checkOutputFolder, DEFAULT_DEMO_LAKE, prepareDemoLake } from "./checks";
 
 interface DemoOptions {
   out: string;
@@ -86,7 +75,7 @@ program
         redact: true,
         progress,
         tb: o.tb,
-        // The org's sensitive databases, its buckets and its announced project (generator/anomalies.ts).
+        // The org's sensitive databases, its buckets and its announced project (generator/planted-anomalies.ts).
         queryOptions: { ...DEFAULT_OPTIONS, anomalies: demoAnomalySettings(ledger.lastDay) },
       });
       console.log(`reports written to ${path.resolve(o.out)} (${pages.length} pages; start at ${path.join(o.out, "index.md")})`);
@@ -96,45 +85,7 @@ program
     console.error(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 
-program
-  .command("join")
-  .description("join history with CloudTrail for one day into the events table (embedded engine)")
-  .requiredOption("--lake <dir>", "the lake folder")
-  .requiredOption("--day <day>", "the UTC day to join (YYYY-MM-DD)", day)
-  .option("--region <region...>", "regions to join (default: every region with history)")
-  .option("--prefix <prefix>", "key prefix of the audit's tables", DEFAULT_PREFIX)
-  .addOption(tbOption())
-  .option(
-    "--system-tables",
-    `also read the lake's copy of Athena's system table (${systemTablePrefix(QUERY_EXECUTIONS)}) as a second witness`,
-  )
-  .action(async (o: { lake: string; day: string; region?: string[]; prefix: string; tb: TbDefinition; systemTables?: boolean }) => {
-    checkLakeNames({ prefix: o.prefix });
-    for (const region of o.region ?? []) checkLakeNames({ region });
-    const engine = await DuckDbEngine.open({ root: o.lake, prefix: o.prefix });
-    try {
-      const regions = o.region ?? historyRegions(engine.lake);
-      // A mistyped region or prefix matches no folder: say so instead of "joining" nothing.
-      const known = [...new Set([...historyRegions(engine.lake), ...cloudTrailRegions(engine.lake)])].sort();
-      const unknown = regions.filter((r) => !known.includes(r));
-      if (regions.length === 0) {
-        throw new InputError(`the lake ${o.lake} holds no history under prefix ${o.prefix}; pass --region to join CloudTrail alone`);
-      }
-      if (unknown.length > 0)
-        throw new InputError(`no history or CloudTrail for region ${unknown.join(", ")} in ${o.lake} (it has: ${known.join(", ")})`);
-      const empty = emptyDayProblem(o.lake, o.day, dayInputs(engine.lake, o.day, regions));
-      if (empty) throw new InputError(empty);
-      for (const summary of await joinDays(engine, [o.day], regions, SILENT, { tb: o.tb, systemTables: o.systemTables })) {
-        console.log(logJson(summary));
-        if (summary.kept)
-          console.error(logLine(`warning: ${summary.day} ${summary.region}: kept the events partition as it was: ${summary.kept}`));
-        for (const line of [...warningLines("history", summary.history), ...warningLines("CloudTrail", summary.cloudTrail)])
-          console.error(line);
-      }
-    } finally {
-      await engine.close();
-    }
-  });
+registerJoinCommand(program);
 
 program
   .command("migrate-accounts")
@@ -166,7 +117,7 @@ registerReportCommands(program);
 function expectedFailure(error: unknown): string | undefined {
   if (error instanceof AuditError) return error.message;
   // An AWS service's answer (access denied, a missing bucket, throttled past retries): what to fix is in it.
-  const service = error as { $metadata?: unknown; name?: string; message?: string };
+  const service = error as { $metadata?: unknown; name?: string; message?: string } | null | undefined;
   if (service?.$metadata && service.name) return `AWS answered ${service.name}: ${service.message ?? ""}`.trim();
   return undefined;
 }

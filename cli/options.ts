@@ -1,6 +1,6 @@
 /** Option parsers and the progress bar the commands share. */
 import * as path from "node:path";
-import { InvalidArgumentError, Option } from "commander";
+import { Command, InvalidArgumentError, Option } from "commander";
 import * as cliProgress from "cli-progress";
 import { DEFAULT_TB, TB_DEFINITION_NAMES } from "../core/cost";
 import { parseDay } from "../core/days";
@@ -79,6 +79,35 @@ export function accountList(value: string): string[] {
   if (wrong !== undefined)
     throw new InvalidArgumentError(`expected 12-digit account ids separated by commas, got ${JSON.stringify(wrong)}`);
   return [...new Set(accounts)];
+}
+
+/** Where a command runs: the embedded engine over a lake folder (the default), or Athena. */
+export type EngineName = "duckdb" | "athena";
+
+/** `--engine duckdb|athena`, for every command that runs on either engine (join, report, issues sync). */
+export function engineOption(): Option {
+  return new Option("--engine <engine>", "where it runs: duckdb (embedded, over a lake folder) or athena")
+    .choices(["duckdb", "athena"] satisfies EngineName[])
+    .default("duckdb" satisfies EngineName);
+}
+
+/** `--day`, or `--from` with `--to`, as the Lambdas take them (parsed by their input parsers). */
+export function withDayOptions(command: Command): Command {
+  return command
+    .option("--day <day>", "one UTC day (default: yesterday)", day)
+    .option("--from <day>", "first day of a range", day)
+    .option("--to <day>", "last day of a range", day);
+}
+
+export interface DayOptions {
+  day?: string;
+  from?: string;
+  to?: string;
+}
+
+/** Command-line options as a Lambda input: options not given are left out. */
+export function definedOnly(options: object): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
 }
 
 /**

@@ -8,8 +8,7 @@ import { QueryEngine } from "../queries/engine";
 import { InputError } from "../core/errors";
 import { DEFAULT_OPTIONS, Period, SAVED_QUERIES, SavedQueryOptions } from "../queries/saved";
 import { billingMismatch } from "../reports/pages/billing";
-import { RenderedReport, renderReports, writeReports } from "../reports/pages/render";
-import { runSavedQueries } from "../reports/pages/run";
+import { RenderedReport, renderReports, runSavedQueries, writeReports } from "../reports/publish";
 import { codeSpan } from "../reports/channels/markdown";
 
 export interface Progress {

@@ -3,6 +3,7 @@ import * as path from "node:path";
 import * as core from "@actions/core";
 import { Command, Option } from "commander";
 import { AthenaEngine } from "../queries/athena/engine";
+import { defined } from "../core/checks";
 import { TbDefinition } from "../core/cost";
 import { addDays, dayOf } from "../core/days";
 import { DuckDbEngine } from "../queries/duckdb/engine";
@@ -11,14 +12,14 @@ import { AuditError, InputError } from "../core/errors";
 import { ACCOUNT_PATTERN, DEFAULT_DATABASE, DEFAULT_PREFIX, DEFAULT_WORK_GROUP } from "../core/names";
 import { readAnomalySettings } from "../core/anomaly-settings";
 import { DEFAULT_OPTIONS, Period, periodEnding, runSavedQuery, SAVED, SavedQuery, SavedQueryOptions } from "../queries/saved";
-import { syncAnomalyIssues, DEFAULT_ALERT_DAYS } from "../reports/issues/anomalies";
-import { anomalySummary } from "../reports/issues/anomaly-render";
-import { readFindingsFile, toAnomaly, toPermissionGap } from "../reports/issues/findings";
+import { ANOMALIES, anomalySummary, DEFAULT_ALERT_DAYS, syncAnomalyIssues, toAnomaly } from "../reports/issues/anomaly-issues";
+import { readFindingsFile } from "../reports/issues/findings";
+import { PERMISSION_GAPS, syncPermissionGapIssues, toPermissionGap } from "../reports/issues/permission-gap-issues";
 import { DEFAULT_STACK } from "../reports/issues/plan";
-import { ACTIONS_BOT, syncIssues, SyncReport } from "../reports/issues/sync";
+import { ACTIONS_BOT, SyncReport } from "../reports/issues/sync";
 import { codeSpan } from "../reports/channels/markdown";
 import { logLine } from "../core/output/log";
-import { group, inActions, jobSummary } from "./actions";
+import { group, inActions, jobSummary } from "./github-actions";
 import { checkOutputFolder, checkReportLake } from "./checks";
 import { checkLakeNames } from "../queries/lake/safety";
 import {
@@ -32,11 +33,13 @@ import {
   stackReportsDir,
   tbOption,
   NUMBER_FLAGS,
+  engineOption,
+  EngineName,
 } from "./options";
 import { lakeSource, reportPeriod } from "./pipeline";
 
 interface EngineOptions {
-  engine: "duckdb" | "athena";
+  engine: EngineName;
   lake?: string;
   prefix: string;
   workGroup?: string;
@@ -45,7 +48,7 @@ interface EngineOptions {
 
 function withEngineOptions(command: Command): Command {
   return command
-    .addOption(new Option("--engine <engine>", "where the queries run").choices(["duckdb", "athena"]).default("duckdb"))
+    .addOption(engineOption())
     .option("--lake <dir>", "the lake folder (embedded engine)")
     .option("--prefix <prefix>", "key prefix of the audit's tables (embedded engine)", DEFAULT_PREFIX)
     .option("--work-group <name>", "the audit's work group (Athena)", DEFAULT_WORK_GROUP)
@@ -92,7 +95,7 @@ export function registerReportCommands(program: Command): void {
     .option("--concurrency <n>", "queries at once (Athena; 1 to 32)", NUMBER_FLAGS.concurrency, 4)
     .option("--no-redact", "show query text as it is (by default literals are masked)")
     .addOption(tbOption())
-    .option("--anomaly-settings <file>", "what the anomalies page counts as unusual, as JSON (see the README)")
+    .option("--anomaly-settings <file>", "what the anomalies page counts as unusual, as JSON (see docs/anomalies.md)")
     .option(
       "--expected-accounts <ids>",
       "accounts whose collectors the deployment expects, comma-separated (the main stack's expectedAccounts output)",
@@ -136,7 +139,7 @@ export function registerReportCommands(program: Command): void {
               queryOptions,
             }),
           );
-          await jobSummary(reports[0].content);
+          await jobSummary(defined(reports[0], "the index page (rendered first)").content);
           stepOutputs({ dir: out, period: `${period.from} to ${period.to}` });
           console.log(`reports written to ${path.resolve(out)} (${reports.length} pages)`);
         } finally {
@@ -150,14 +153,17 @@ export function registerReportCommands(program: Command): void {
       "open, update and close one GitHub issue per principal whose Athena grants appear unused, " +
         "or (--anomalies) one per high-severity anomaly of the alert window",
     )
-    .option("--anomalies", "sync the anomaly alerts (label athena-audit:anomaly) instead of the unused permissions")
+    .option(
+      "--anomalies",
+      `sync the anomaly alerts (label ${ANOMALIES.label}) instead of the permission gaps (label ${PERMISSION_GAPS.label})`,
+    )
     .option("--findings <file>", "findings as JSON (instead of running the permission_gaps or, with --anomalies, the anomalies query)")
     .option("--repo <owner/repo>", "the repository (default: GITHUB_REPOSITORY)")
     .option("--days <n>", "the window (1 to 3660)", NUMBER_FLAGS.days, 90)
     .option("--end <day>", "last day of the window (default: yesterday, UTC)", day)
     .option("--max-new <n>", "new issues a run, at most (0 to 100; 0 only updates and closes)", NUMBER_FLAGS.maxNew, 5)
     .option("--stack <name>", "the stack these findings come from; only its issues are opened, updated or closed", stackName, DEFAULT_STACK)
-    .option("--anomaly-settings <file>", "with --anomalies: what counts as unusual, as JSON (see the README)")
+    .option("--anomaly-settings <file>", "with --anomalies: what counts as unusual, as JSON (see docs/anomalies.md)")
     .option(
       "--alert-days <n>",
       "with --anomalies: findings of the window's last n days get an issue (at most --days)",
@@ -173,11 +179,10 @@ export function registerReportCommands(program: Command): void {
     )
     .option("--dry-run", "print what it would do, change nothing")
     .action(async (o: SyncCommandOptions, command: Command) => {
-      const repo = o.repo ?? process.env.GITHUB_REPOSITORY;
-      if (!repo || !/^[^/]+\/[^/]+$/.test(repo)) throw new InputError("--repo owner/repo (or GITHUB_REPOSITORY) is required");
+      const [, owner, name] = /^([^/]+)\/([^/]+)$/.exec(o.repo ?? process.env.GITHUB_REPOSITORY ?? "") ?? [];
+      if (owner === undefined || name === undefined) throw new InputError("--repo owner/repo (or GITHUB_REPOSITORY) is required");
       const token = process.env.GITHUB_TOKEN;
       if (!token) throw new InputError("GITHUB_TOKEN is required (the workflow's token, with issues: write)");
-      const [owner, name] = repo.split("/");
       const sync = {
         owner,
         repo: name,
@@ -215,7 +220,10 @@ export function registerReportCommands(program: Command): void {
         const accountsWithoutGrants = o.findings
           ? []
           : await queryFindings(o, SAVED.usage_by_account, period, withoutGrants, DEFAULT_OPTIONS);
-        report = await syncIssues(findings, { ...sync, accountsWithoutGrants: accountsWithoutGrants.filter((a) => a !== undefined) });
+        report = await syncPermissionGapIssues(findings, {
+          ...sync,
+          accountsWithoutGrants: accountsWithoutGrants.filter((a) => a !== undefined),
+        });
       }
       console.log(
         JSON.stringify({
@@ -225,10 +233,9 @@ export function registerReportCommands(program: Command): void {
           notDone: report.notDone.length,
         }),
       );
-      if (report.notDone.length > 0)
-        throw new AuditError(
-          `${report.notDone.length} issue change(s) not made: ${report.notDone[0].reason}; the next run will retry them`,
-        );
+      const [firstNotDone] = report.notDone;
+      if (firstNotDone)
+        throw new AuditError(`${report.notDone.length} issue change(s) not made: ${firstNotDone.reason}; the next run will retry them`);
     });
 }
 

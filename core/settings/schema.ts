@@ -4,6 +4,7 @@
  * every bad key; settings.ts turns them into one ConfigError.
  */
 import { z } from "zod";
+import { defined } from "../checks";
 import { TB_DEFINITION_NAMES, TbDefinition } from "../cost";
 import { addDays, daysBetween } from "../days";
 import { ACCOUNT_PATTERN, ORGANIZATION_PATTERN, REGION_PATTERN, WORK_GROUP_PATTERN } from "../names";
@@ -27,11 +28,12 @@ const matches =
 /**
  * The fewest days of history to keep: the scheduled join joins yesterday and reads history from the
  * day before it to the day after (historyDaysRead), so the day before yesterday must still be there.
- * The collector's first-run backfill (45 days) needs no more: the join deletes only history of days
+ * The history collector's first-run backfill (45 days) needs no more: the join deletes only history of days
  * it has joined, and a join over the backfilled days reads them before it deletes any.
  */
 const SOME_DAY = "2024-01-02";
-export const MIN_HISTORY_RETENTION_DAYS = daysBetween(historyDaysRead([addDays(SOME_DAY, -1)])[0], SOME_DAY).length - 1;
+const FIRST_DAY_READ = defined(historyDaysRead([addDays(SOME_DAY, -1)])[0], "the first day a join of one day reads");
+export const MIN_HISTORY_RETENTION_DAYS = daysBetween(FIRST_DAY_READ, SOME_DAY).length - 1;
 
 /** Text the rule accepts; `required` says why a missing value is needed (and makes it non-optional). */
 function text(what: string, rule?: rules.Rule): z.ZodType<string | undefined>;
@@ -114,8 +116,8 @@ const CLOUD_TRAIL_SHAPE = {
   regions: list("a non-empty list of region names", REGION, true, "(region names): the regions the trail logs"),
   kmsKeyArn: text("a KMS key ARN", rules.kmsKeyArn),
 };
-const MAIN_SCHEDULES_SHAPE = { collector: schedule(), join: schedule(), grants: schedule(), billing: schedule() };
-const COLLECTOR_SCHEDULES_SHAPE = { collector: schedule(), grants: schedule() };
+const MAIN_SCHEDULES_SHAPE = { history: schedule(), join: schedule(), grants: schedule(), billing: schedule() };
+const COLLECTOR_SCHEDULES_SHAPE = { history: schedule(), grants: schedule() };
 
 const COMMON_SHAPE = {
   role: z.unknown(),
@@ -133,7 +135,7 @@ const MAIN_SHAPE = {
   trailLakeReads: list("a list of S3 bucket names", rules.bucketName, false),
   joinRegions: list("a non-empty list of region names", REGION),
   workGroups: list("a non-empty list of Athena work group names", matches(WORK_GROUP_PATTERN, "1 to 128 of a-z A-Z 0-9 . _ -")),
-  schedules: object(MAIN_SCHEDULES_SHAPE, "an object { collector?, join?, grants?, billing? }"),
+  schedules: object(MAIN_SCHEDULES_SHAPE, "an object { history?, join?, grants?, billing? }"),
   historyRetentionDays: wholeNumber(
     MIN_HISTORY_RETENTION_DAYS,
     36_500,
@@ -162,7 +164,7 @@ const COLLECTOR_SHAPE = {
   ...COMMON_SHAPE,
   mainRegion: text("a region name", REGION, "for a collector stack: the region of the main stack"),
   mainStack: text("a stack reference like org/athena-audit/main", rules.stackReference),
-  schedules: object(COLLECTOR_SCHEDULES_SHAPE, "an object { collector?, grants? }"),
+  schedules: object(COLLECTOR_SCHEDULES_SHAPE, "an object { history?, grants? }"),
   collectGrants: flag(),
 };
 
@@ -207,8 +209,10 @@ function objectKeyProblems(value: unknown, path: string, known: string[], elsewh
 export function keyProblems(raw: Record<string, unknown>, role: "main" | "collector"): Problem[] {
   const main = role === "main";
   const schedulesElsewhere: Record<string, string> = {
-    // Renamed with the daily join (was "joiner"): say so rather than ignore the old key.
+    // Renamed keys are refused with their new name rather than ignored: "joiner" with the daily
+    // join, "collector" when the history collector took the name history everywhere.
     joiner: "was renamed: use athena-audit:schedules.join",
+    collector: "was renamed: use athena-audit:schedules.history",
     ...(main ? {} : { join: MAIN_ONLY, billing: MAIN_ONLY }),
   };
   return [

@@ -4,6 +4,7 @@
  * the schema (settings-schema.ts) checks each value as AWS will at deploy time (settings-rules.ts),
  * then settings-relations.ts checks the settings against each other.
  */
+import { defined } from "../checks";
 import { DEFAULT_TB, TbDefinition } from "../cost";
 import { ConfigError } from "../errors";
 import { DEFAULT_PREFIX, PRODUCT, REGION_PATTERN } from "../names";
@@ -24,7 +25,8 @@ export interface CloudTrailSource {
 }
 
 export interface Schedules {
-  collector: string;
+  /** The history collector's. */
+  history: string;
   join: string;
   grants: string;
   /** The billing collector's, when `collectBilling` is on. */
@@ -82,7 +84,7 @@ export interface CollectorSettings {
   bucketName?: string;
   mainStack?: string;
   prefix: string;
-  schedules: Pick<Schedules, "collector" | "grants">;
+  schedules: Pick<Schedules, "history" | "grants">;
   kmsKeyArn?: string;
   lambdaRoleArn?: string;
   /**
@@ -98,8 +100,10 @@ export type Settings = MainSettings | CollectorSettings;
 
 /** Every problem, one line each, the first one leading (so the message starts with its key). */
 function configError(problems: Problem[]): ConfigError {
+  const [first, ...rest] = problems;
+  const lead = defined(first, "a problem for a refused configuration");
   const line = (p: Problem) => new ConfigError(p.key, p.problem).message;
-  return new ConfigError(problems[0].key, [problems[0].problem, ...problems.slice(1).map(line)].join("\n"));
+  return new ConfigError(lead.key, [lead.problem, ...rest.map(line)].join("\n"));
 }
 
 const NAMESPACE_LETTERS = NAMESPACE.replace(/[^a-z0-9]/g, "");
@@ -141,7 +145,7 @@ export function stackSettings(config: Record<string, string>): Record<string, un
 }
 
 const SCHEDULES: Schedules = {
-  collector: "cron(15 0 * * ? *)",
+  history: "cron(15 0 * * ? *)",
   join: "cron(15 2 * * ? *)",
   grants: "cron(0 1 * * ? *)",
   // Cost Explorer refreshes its data at least once a day, at no published hour: midday UTC is half a
@@ -162,7 +166,7 @@ function mainSettings(s: MainInput, region: string): MainSettings {
     joinRegions: s.joinRegions ?? [region],
     workGroups: s.workGroups ?? ["primary"],
     schedules: {
-      collector: s.schedules?.collector ?? SCHEDULES.collector,
+      history: s.schedules?.history ?? SCHEDULES.history,
       join: s.schedules?.join ?? SCHEDULES.join,
       grants: s.schedules?.grants ?? SCHEDULES.grants,
       billing: s.schedules?.billing ?? SCHEDULES.billing,
@@ -191,7 +195,7 @@ function collectorSettings(s: CollectorInput, region: string): CollectorSettings
     bucketName: s.bucketName,
     mainStack: s.mainStack,
     prefix: s.prefix ?? DEFAULT_PREFIX,
-    schedules: { collector: s.schedules?.collector ?? SCHEDULES.collector, grants: s.schedules?.grants ?? SCHEDULES.grants },
+    schedules: { history: s.schedules?.history ?? SCHEDULES.history, grants: s.schedules?.grants ?? SCHEDULES.grants },
     kmsKeyArn: s.kmsKeyArn,
     lambdaRoleArn: s.lambdaRoleArn,
     collectGrants: s.collectGrants ?? false,

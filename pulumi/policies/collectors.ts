@@ -3,7 +3,7 @@ import { billingTablePrefix, grantsAccountPrefix, historyAccountPrefix, trailsAc
 import { bucketArn, doc, kms, kmsWriteOnly, logs, PolicyDocument, Scope } from "./document";
 
 /** The history collector: read every work group's history, write history objects in its own account's folder only. */
-export function collectorPolicy(s: Scope): PolicyDocument {
+export function historyPolicy(s: Scope): PolicyDocument {
   return doc([
     // Listing the history prefix first tells the collector which objects exist: without
     // s3:ListBucket, S3 answers 403 (not 404) for a key that is not there yet.

@@ -10,6 +10,7 @@ import { generateLake } from "../../generator/generate";
 import { writeGrantsSnapshot } from "../../generator/grants";
 import { billingRulesText } from "../../core/cost";
 import { daysBetween } from "../../core/days";
+import { at } from "../support/defined";
 import { tempDir } from "../support/lake";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -46,7 +47,7 @@ describe("--tb", () => {
         const joined = cli(["join", "--lake", lake, "--day", day, "--tb", "decimal"]);
         expect(joined.status, joined.stderr).toBe(0);
       }
-      const report = ["report", "--lake", lake, "--out", out, "--days", "2", "--end", days[1]];
+      const report = ["report", "--lake", lake, "--out", out, "--days", "2", "--end", at(days, 1, "second day of the lake")];
       const wrong = cli(report);
       expect(wrong.status).not.toBe(0);
       expect(wrong.stderr).toContain("were costed in decimal units: 1 TB = 10^12 bytes, 1 MB = 10^6 bytes, not binary units");

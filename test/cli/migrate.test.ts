@@ -14,6 +14,7 @@ import { ACCOUNT_ID, MARKETING_ACCOUNT_ID } from "../../generator/org";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { joinDayEmbedded } from "../../queries/join/embedded";
 import { grantsAccountPrefix, grantsTablePrefix, historyAccountPrefix, historyTablePrefix } from "../../core/layout";
+import { cleanupAfterAll } from "../support/cleanup";
 import { expectedEvents, tempDir } from "../support/lake";
 import { LocalS3, startS3 } from "../support/s3";
 
@@ -105,10 +106,11 @@ describe("migrating the audit bucket", () => {
   const bucket = "audit-bucket";
   const put = (key: string, body: string) => s3.client.send(new s3sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
 
+  const cleanUp = cleanupAfterAll();
   beforeAll(async () => {
     s3 = await startS3(bucket);
+    cleanUp(() => s3.close());
   });
-  afterAll(() => s3?.close());
 
   it("copies then deletes each old object, keeps one whose new key exists, and touches nothing else", async () => {
     const old = (wg: string) => `${PREFIX}/history/region=us-east-1/dt=2026-10-01/workgroup=${wg}/history.json.gz`;

@@ -212,7 +212,7 @@ describe("the decisions, on facts worked by hand", () => {
       ["..", "/home/ana"],
       ["/", "/"],
       ["~", "/home/ana"],
-    ])
+    ] as const)
       expect(() => demoLakeAction(dir, folder(resolved, [DEMO_MARKER, "src"]), { ...context, force: true })).toThrow("never empties it");
     const underFile: PathFacts = { ...folder("/data/f/lake", []), kind: "missing", existing: "/data/f", existingIsFolder: false };
     expect(() => demoLakeAction("lake", underFile, context)).toThrow("cannot be created: /data/f is a file");

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { ConfigError } from "../../core/errors";
 import { misspeltNamespaceProblems, parseSettings, stackSettings } from "../../core/settings/settings";
 import { bucketName, scheduleExpression } from "../../core/settings/rules";
+import { at } from "../support/defined";
 
 const MAIN = { role: "main", createTrail: true };
 const TRAIL = { bucket: "org-trail-logs", accounts: ["111122223333"], regions: ["us-east-1"] };
@@ -32,7 +33,7 @@ function refusal(row: Record<string, unknown>): string {
     parseSettings(raw, region as string);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
-    return error.message.split("\n")[0];
+    return at(error.message.split("\n"), 0, "line of the refusal");
   }
   throw new Error(`accepted: ${JSON.stringify(row)}`);
 }
@@ -44,8 +45,10 @@ const BAD: [string, Record<string, unknown>][] = [
   ["lakeformation is not a setting; did you mean athena-audit:lakeFormation?", { ...M, lakeformation: true }],
   ["histroyRetentionDays is not a setting; did you mean athena-audit:historyRetentionDays?", { ...M, histroyRetentionDays: 400 }],
   ["cloudTrail.organisationId is not a setting; did you mean athena-audit:cloudTrail.organizationId?", trail({ organisationId: "o-x" })],
-  ["schedules.colector is not a setting; did you mean athena-audit:schedules.collector?", { ...M, schedules: { colector: "x" } }],
+  ["schedules.histroy is not a setting; did you mean athena-audit:schedules.history?", { ...M, schedules: { histroy: "x" } }],
   ["schedules.joiner was renamed: use athena-audit:schedules.join", { ...M, schedules: { joiner: "cron(15 2 * * ? *)" } }],
+  ["schedules.collector was renamed: use athena-audit:schedules.history", { ...M, schedules: { collector: "cron(15 0 * * ? *)" } }],
+  ["schedules.collector was renamed: use athena-audit:schedules.history", { ...C, schedules: { collector: "cron(15 0 * * ? *)" } }],
   ["collectBilling applies to the main stack only", { ...C, collectBilling: true }],
   ["workGroups applies to the main stack only", { ...C, workGroups: ["primary"] }],
   ["historyRetentionDays applies to the main stack only", { ...C, historyRetentionDays: 400 }],
@@ -82,16 +85,16 @@ const BAD: [string, Record<string, unknown>][] = [
   // Schedules (EventBridge's grammar)
   ["schedules.join must be an EventBridge schedule (rate(...) or cron(...))", { ...M, schedules: { join: "daily" } }],
   ["schedules.join must be an EventBridge schedule (exactly one of day-of-month", { ...M, schedules: { join: "cron(0 1 * * * *)" } }],
-  ["schedules.collector must be an EventBridge schedule (six fields", { ...M, schedules: { collector: "cron(0 1 * * ?)" } }],
+  ["schedules.history must be an EventBridge schedule (six fields", { ...M, schedules: { history: "cron(0 1 * * ?)" } }],
   ["schedules.grants must be an EventBridge schedule (hours 24 is outside 0-23)", { ...M, schedules: { grants: "cron(0 24 * * ? *)" } }],
   ["schedules.join must be an EventBridge schedule (minutes 60", { ...M, schedules: { join: "cron(60 2 * * ? *)" } }],
   ["schedules.join must be an EventBridge schedule (month 13", { ...M, schedules: { join: "cron(0 2 1 13 ? *)" } }],
   ["schedules.join must be an EventBridge schedule (year 2200", { ...M, schedules: { join: "cron(0 2 * * ? 2200)" } }],
   ["schedules.billing must be an EventBridge schedule (day-of-week", when({ billing: "cron(0 12 ? * MON#6 *)" })],
-  ["schedules.collector must be an EventBridge schedule (rate(1 hour): the unit is singular", when({ collector: "rate(1 hours)" })],
-  ["schedules.collector must be an EventBridge schedule (rate(5 hours): the unit is plural", when({ collector: "rate(5 hour)" })],
+  ["schedules.history must be an EventBridge schedule (rate(1 hour): the unit is singular", when({ history: "rate(1 hours)" })],
+  ["schedules.history must be an EventBridge schedule (rate(5 hours): the unit is plural", when({ history: "rate(5 hour)" })],
   ["schedules.join must be an EventBridge schedule (a rate of at least 1)", when({ join: "rate(0 minutes)" })],
-  ["schedules.collector must be an EventBridge schedule (six fields", { ...C, schedules: { collector: "cron(0 1 * * ? )" } }],
+  ["schedules.history must be an EventBridge schedule (six fields", { ...C, schedules: { history: "cron(0 1 * * ? )" } }],
   // KMS keys
   ["kmsKeyArn is a key in eu-west-1, but the audit bucket", { ...M, kmsKeyArn: EU_KEY }],
   ["kmsKeyArn must be a KMS key ARN (a key ARN, not an alias)", { ...M, kmsKeyArn: "arn:aws:kms:us-east-1:123456789012:alias/audit" }],
@@ -186,7 +189,8 @@ describe("bad settings are refused, naming the key", () => {
   it("tries at least 50 kinds", () => expect(BAD.length).toBeGreaterThanOrEqual(50));
 
   it.each(BAD)("%s", (expected, row) => {
-    const full = expected.split(" ")[0].includes(":") ? expected : `athena-audit:${expected}`;
+    // A first word with a colon names its own namespace (aws:region); the rest are athena-audit's.
+    const full = /^[^ ]*:/.test(expected) ? expected : `athena-audit:${expected}`;
     expect(refusal(row).slice(0, full.length)).toBe(full);
   });
 
@@ -245,7 +249,7 @@ describe("a misspelt namespace is refused, naming the key", () => {
 
 describe("good settings parse to exactly what the stacks use", () => {
   const defaults = {
-    collector: "cron(15 0 * * ? *)",
+    history: "cron(15 0 * * ? *)",
     join: "cron(15 2 * * ? *)",
     grants: "cron(0 1 * * ? *)",
     billing: "cron(0 12 * * ? *)",
@@ -357,7 +361,7 @@ describe("good settings parse to exactly what the stacks use", () => {
       bucketName: undefined,
       mainStack: "acme/athena-audit/main",
       prefix: "athena-audit",
-      schedules: { collector: "cron(15 0 * * ? *)", grants: "cron(30 1 ? * 2#1 *)" },
+      schedules: { history: "cron(15 0 * * ? *)", grants: "cron(30 1 ? * 2#1 *)" },
       kmsKeyArn: KEY,
       lambdaRoleArn: undefined,
       collectGrants: true,
@@ -406,6 +410,6 @@ describe("the shipped examples (pulumi/examples) parse", () => {
     expect([settings.role, settings.region]).toEqual([config["athena-audit:role"], config["aws:region"]]);
   });
 
-  it("are the three stack kinds the README describes", () =>
+  it("are the three stack kinds docs/settings.md describes", () =>
     expect(examples.sort()).toEqual(["Pulumi.collector-eu-west-1.yaml", "Pulumi.main.yaml", "Pulumi.member-us-east-1.yaml"]));
 });

@@ -11,11 +11,13 @@ import { builtinModules, createRequire } from "node:module";
 import * as path from "node:path";
 import { promisify } from "node:util";
 import * as s3sdk from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { addDays, dayOf } from "../../core/days";
 import { eventsPartitionPrefix } from "../../core/layout";
+import { cleanupAfterAll } from "../support/cleanup";
 import { historyOperations } from "../support/athena-history";
 import { AthenaServer, startAthenaServer } from "../support/athena-server";
+import { at, present } from "../support/defined";
 import { joinedPartition } from "../support/execution-parameters";
 import { executionsUntil } from "../support/executions";
 import { IamServer, startIamServer } from "../support/iam-server";
@@ -50,6 +52,7 @@ let costExplorer: CostExplorerServer;
 /** The audit's Glue tables as the plan creates them: the join reads and extends the history table's work groups. */
 const glue = new LocalGlueTables();
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   build();
   // Deployed to the generated organization's account: the local IAM answers with that account's principals.
@@ -67,7 +70,9 @@ beforeAll(async () => {
   s3 = await startS3(model.bucket, {
     iam: { log: s3Calls, principals: model.roles, bucketPolicies: model.bucketPolicies, bucketKeys: model.bucketKeys },
   });
+  cleanUp(() => s3.close());
   iam = await startIamServer(authorizationDetails(YESTERDAY), 3);
+  cleanUp(() => iam.close());
   costExplorer = await startCostExplorerServer(
     () => [
       {
@@ -77,6 +82,7 @@ beforeAll(async () => {
     ],
     () => false,
   );
+  cleanUp(() => costExplorer.close());
   athena = await startAthenaServer({
     operations: {
       ...historyOperations({ workGroups }),
@@ -96,12 +102,7 @@ beforeAll(async () => {
       };
     },
   });
-});
-afterAll(async () => {
-  await costExplorer?.close();
-  await iam?.close();
-  await athena?.close();
-  await s3?.close();
+  cleanUp(() => athena.close());
 });
 
 function archive(name: string) {
@@ -121,7 +122,7 @@ async function invoke(name: string, event: unknown): Promise<Record<string, unkn
       PATH: process.env.PATH,
       ...environment,
       AWS_REGION: "us-east-1",
-      AWS_ACCESS_KEY_ID: model.functions[name].role,
+      AWS_ACCESS_KEY_ID: present(model.functions[name], `the planned ${name} function`).role,
       AWS_SECRET_ACCESS_KEY: "local-secret",
       AWS_ENDPOINT_URL_S3: s3.url,
       AWS_ENDPOINT_URL_ATHENA: athena.url,
@@ -237,13 +238,13 @@ describe("Lambda archives", () => {
     const wanted = expected.filter((e) => e.finished && e.day === YESTERDAY);
     expect(summary.recordsPerDay).toEqual({ [YESTERDAY]: wanted.length });
     // Under the collector's own account, as the stack told it (AUDIT_ACCOUNT).
-    const account = archive("history").environment.AUDIT_ACCOUNT;
+    const account = present(archive("history").environment.AUDIT_ACCOUNT, "the history function's AUDIT_ACCOUNT");
     expect(account).toMatch(/^\d{12}$/);
     const keys = await s3.keys(`athena-audit/history/account=${account}/region=us-east-1/dt=${YESTERDAY}/`);
     expect(keys.map((k) => /workgroup=([^/]+)\//.exec(k)?.[1]).sort()).toEqual([...new Set(wanted.map((e) => e.workGroup))].sort());
     const lines = (await Promise.all(keys.map((k) => s3.lines(k)))).flat();
     expect(lines.map((l) => l.QueryExecutionId).sort()).toEqual(wanted.map((e) => e.id).sort());
-    expect(lines[0].Audit).toMatchObject({ Source: "collector", ReferencedTables: expect.any(Array) as unknown });
+    expect(at(lines, 0, "history line").Audit).toMatchObject({ Source: "collector", ReferencedTables: expect.any(Array) as unknown });
   });
 
   it("daily join: the handler loaded from the archive replaces yesterday's partition with one INSERT", async () => {
@@ -267,7 +268,7 @@ describe("Lambda archives", () => {
       // The generated account's 9 Athena users and roles, and its 3 roles reading outside Athena (generator/engine-actors.ts).
       principals: 12,
       unevaluated: [],
-      key: grantsObjectKey(archive("grants").environment.AUDIT_ACCOUNT, dayOf(new Date())),
+      key: grantsObjectKey(present(archive("grants").environment.AUDIT_ACCOUNT, "the grants function's AUDIT_ACCOUNT"), dayOf(new Date())),
     });
     const rows = await s3.lines(String(summary.key));
     expect(

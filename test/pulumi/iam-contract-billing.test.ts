@@ -5,11 +5,13 @@
  * action needed, and a policy without Cost Explorer or without the billing prefix must fail. The
  * join's system-table grant is checked request by request with the IAM simulator, on and off.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { handler as billingHandler } from "../../functions/billing/handler";
 import { addDays, dayOf } from "../../core/days";
 import { billingObjectKey } from "../../core/layout";
+import { cleanupAfterAll } from "../support/cleanup";
 import { CostExplorerServer, startCostExplorerServer } from "../support/cost-explorer-server";
+import { present } from "../support/defined";
 import { costExplorerMapper } from "../support/iam/actions";
 import { checkContract, ContractReport } from "../support/iam/contract";
 import { lambdaRuntimeRequests, systemTableRequests } from "../support/iam/on-behalf";
@@ -51,10 +53,13 @@ let s3: LocalS3;
 let costExplorer: CostExplorerServer;
 const closers: { close(): Promise<void> }[] = [];
 
+const planned = (variant: Variant, name: "billing" | "join") =>
+  present(models[variant].functions[name], `the ${variant} stack's ${name} function in the plan`);
+
 /** Runs the billing handler as `accessKeyId`, with the environment the plan gives the function. */
 async function collectAs(variant: Variant, accessKeyId: string, ceUrl: string) {
   const restore = useLocalAws({
-    ...models[variant].functions.billing.environment,
+    ...planned(variant, "billing").environment,
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: accessKeyId,
     AWS_SECRET_ACCESS_KEY: "local-secret",
@@ -68,12 +73,17 @@ async function collectAs(variant: Variant, accessKeyId: string, ceUrl: string) {
   }
 }
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   build();
   for (const [name, config] of Object.entries(VARIANTS) as [Variant, Record<string, unknown>][])
     models[name] = planModel(plan(`billing-${name}`, config), REGION);
-  const buckets = [...new Set(Object.values(models).map((m) => m.bucket))];
-  s3 = await startS3(buckets[0], { more: buckets.slice(1), iam: { log: s3Log, principals, bucketPolicies, bucketKeys } });
+  const [bucket, ...more] = new Set(Object.values(models).map((m) => m.bucket));
+  s3 = await startS3(present(bucket, "a bucket in the plans"), { more, iam: { log: s3Log, principals, bucketPolicies, bucketKeys } });
+  cleanUp(() => s3.close());
+  cleanUp(async () => {
+    for (const c of closers) await c.close();
+  });
   costExplorer = await startCostExplorerServer(
     () => [
       {
@@ -86,7 +96,7 @@ beforeAll(async () => {
   closers.push(costExplorer);
   for (const variant of Object.keys(VARIANTS) as Variant[]) {
     const model = models[variant];
-    const fn = model.functions.billing;
+    const fn = planned(variant, "billing");
     const key = `${variant}-${fn.role}`;
     const role = { ...model.roles.get(fn.role)!, accessKeyId: key };
     principals.set(key, role);
@@ -105,11 +115,6 @@ beforeAll(async () => {
     reports[variant] = await checkContract(log, new Map([[key, role]]), extra, model.bucketPolicies);
   }
 }, 180_000);
-
-afterAll(async () => {
-  for (const c of closers) await c.close();
-  await s3?.close();
-});
 
 function withoutAction(policy: PolicyDocument, action: string): PolicyDocument {
   const statements = policy.Statement.map((s) => ({ ...s, Action: (s.Action as string[]).filter((a) => a !== action) })).filter(
@@ -177,15 +182,15 @@ describe("the billing collector under a broken policy, live", () => {
 
 describe("the join's read of Athena's system table", () => {
   const scope = { partition: "aws", region: REGION, account: ACCOUNT };
-  const joinRole = (variant: Variant) => models[variant].roles.get(models[variant].functions.join.role)!;
+  const joinRole = (variant: Variant) => models[variant].roles.get(planned(variant, "join").role)!;
   const decisions = async (variant: Variant, requests: { action: string; resource: string }[]) =>
     Promise.all(
       requests.map(async (r) => `${r.action} ${r.resource}: ${(await decide(joinRole(variant), r)).allowed ? "allowed" : "denied"}`),
     );
 
   it("plans SYSTEM_TABLES for the join as the setting says", () => {
-    expect(models.kms.functions.join.environment.SYSTEM_TABLES).toBe("true");
-    expect(models.plain.functions.join.environment.SYSTEM_TABLES).toBe("false");
+    expect(planned("kms", "join").environment.SYSTEM_TABLES).toBe("true");
+    expect(planned("plain", "join").environment.SYSTEM_TABLES).toBe("false");
   });
 
   it("allows everything Athena checks to read query_executions when systemTables is on", async () => {

@@ -9,7 +9,7 @@
  * naming the request; and no member may touch another account's folders.
  */
 import * as s3sdk from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { handler as grantsHandler } from "../../functions/grants/handler";
 import { handler as historyHandler } from "../../functions/history/handler";
 import { addDays, dayOf } from "../../core/days";
@@ -21,6 +21,7 @@ import {
   historyObjectKey,
   trailsObjectKey,
 } from "../../core/layout";
+import { cleanupAfterAll } from "../support/cleanup";
 import { executionsUntil } from "../support/executions";
 import { checkContract, ContractReport } from "../support/iam/contract";
 import { lambdaRuntimeRequests } from "../support/iam/on-behalf";
@@ -28,6 +29,7 @@ import { ACCOUNT as MAIN_ACCOUNT, planModel, PlanModel } from "../support/iam/pl
 import { CallLog } from "../support/iam/recorder";
 import { decide, IamRequest, PolicyDocument, Principal, resourcePolicyOf } from "../support/iam/simulate";
 import { startWorld, World } from "../support/iam/world";
+import { present } from "../support/defined";
 import { useLocalAws } from "../support/s3";
 import { build, plan } from "./plan";
 
@@ -64,9 +66,12 @@ const runs = {} as Record<
   }
 >;
 
-const policyOf = (variant: Variant): Record<string, PolicyDocument> => ({ [BUCKET]: mains[variant].bucketPolicies[BUCKET] });
-const memberRole = (key: string, policy?: PolicyDocument, fn = "history"): Principal => ({
-  ...member.roles.get(member.functions[fn].role)!,
+const bucketPolicyOf = (variant: Variant): PolicyDocument =>
+  present(mains[variant].bucketPolicies[BUCKET], `the ${variant} main stack's policy on ${BUCKET}`);
+const policyOf = (variant: Variant): Record<string, PolicyDocument> => ({ [BUCKET]: bucketPolicyOf(variant) });
+const memberFunction = (name: "history" | "grants") => present(member.functions[name], `the member collector's ${name} function`);
+const memberRole = (key: string, policy?: PolicyDocument, fn: "history" | "grants" = "history"): Principal => ({
+  ...member.roles.get(memberFunction(fn).role)!,
   accessKeyId: key,
   // The member account belongs to the organization; only the org variant's policy looks at it.
   organizationId: ORG,
@@ -75,7 +80,7 @@ const memberRole = (key: string, policy?: PolicyDocument, fn = "history"): Princ
 
 /** Runs the member's collector (backfill, then a rerun of yesterday) under `variant`'s bucket policy. */
 async function collect(variant: Variant) {
-  world.bucketPolicies[BUCKET] = mains[variant].bucketPolicies[BUCKET];
+  world.bucketPolicies[BUCKET] = bucketPolicyOf(variant);
   // A fresh folder for each run, so each writes before it rereads (the harness key is not checked).
   for (const key of await world.s3.keys(historyAccountPrefix(MEMBER)))
     await world.s3.client.send(new s3sdk.DeleteObjectCommand({ Bucket: BUCKET, Key: key }));
@@ -85,7 +90,7 @@ async function collect(variant: Variant) {
   world.principals.set(key, role);
   const restore = useLocalAws({
     ...env,
-    ...member.functions.history.environment,
+    ...memberFunction("history").environment,
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: key,
     AWS_SECRET_ACCESS_KEY: "local-secret",
@@ -101,18 +106,18 @@ async function collect(variant: Variant) {
   } finally {
     restore();
   }
-  const extra = lambdaRuntimeRequests(member.functions.history).map((r) => ({ ...r, principal: key }));
+  const extra = lambdaRuntimeRequests(memberFunction("history")).map((r) => ({ ...r, principal: key }));
   const report = await checkContract(log, new Map([[key, role]]), extra, policyOf(variant), world.bucketAccounts);
   runs[variant] = { log, role, extra, report, outcome, keys: await world.s3.keys(historyAccountPrefix(MEMBER)) };
 }
 
 /** The listed main stack's bucket policy without the statement admitting members' grants: history only. */
 const historyOnly = (): PolicyDocument => {
-  const policy = mains.listed.bucketPolicies[BUCKET];
+  const policy = bucketPolicyOf("listed");
   return { ...policy, Statement: policy.Statement.filter((s) => s.Sid !== "MemberAccountsWriteGrants") };
 };
 
-const GRANTS_RUNS = { listed: () => policyOf("listed")[BUCKET], org: () => policyOf("org")[BUCKET], historyOnly } as const;
+const GRANTS_RUNS = { listed: () => bucketPolicyOf("listed"), org: () => bucketPolicyOf("org"), historyOnly } as const;
 type GrantsRun = keyof typeof GRANTS_RUNS;
 const grantsRuns = {} as Record<
   GrantsRun,
@@ -139,7 +144,7 @@ async function collectGrants(run: GrantsRun) {
   world.principals.set(key, role);
   const restore = useLocalAws({
     ...env,
-    ...member.functions.grants.environment,
+    ...memberFunction("grants").environment,
     AWS_REGION: REGION,
     AWS_ACCESS_KEY_ID: key,
     AWS_SECRET_ACCESS_KEY: "local-secret",
@@ -152,11 +157,12 @@ async function collectGrants(run: GrantsRun) {
   } finally {
     restore();
   }
-  const extra = lambdaRuntimeRequests(member.functions.grants).map((r) => ({ ...r, principal: key }));
+  const extra = lambdaRuntimeRequests(memberFunction("grants")).map((r) => ({ ...r, principal: key }));
   const report = await checkContract(log, new Map([[key, role]]), extra, { [BUCKET]: policy }, world.bucketAccounts);
   grantsRuns[run] = { log, role, extra, report, outcome, keys: await world.s3.keys(grantsTablePrefix()) };
 }
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   build();
   for (const [name, config] of Object.entries(MAINS) as [Variant, Record<string, unknown>][])
@@ -178,22 +184,19 @@ beforeAll(async () => {
       throw new Error("the history collector runs no queries");
     },
   });
+  cleanUp(() => world.close());
   // The bucket is the main account's: a member's call is cross-account.
   world.bucketAccounts[BUCKET] = MAIN_ACCOUNT;
   for (const variant of Object.keys(MAINS) as Variant[]) await collect(variant);
   for (const run of Object.keys(GRANTS_RUNS) as GrantsRun[]) await collectGrants(run);
 }, 180_000);
 
-afterAll(async () => {
-  await world?.close();
-});
-
 describe("the plans", () => {
   it("plan a collector in the member account that writes as that account into the main bucket", () => {
-    expect(member.functions.history.environment).toMatchObject({ AUDIT_BUCKET: BUCKET, AUDIT_ACCOUNT: MEMBER });
-    expect(member.functions.grants.environment).toMatchObject({ AUDIT_BUCKET: BUCKET, AUDIT_ACCOUNT: MEMBER });
+    expect(memberFunction("history").environment).toMatchObject({ AUDIT_BUCKET: BUCKET, AUDIT_ACCOUNT: MEMBER });
+    expect(memberFunction("grants").environment).toMatchObject({ AUDIT_BUCKET: BUCKET, AUDIT_ACCOUNT: MEMBER });
     expect(mains.listed.bucket).toBe(BUCKET);
-    expect(memberRole("x").arn).toBe(`arn:aws:iam::${MEMBER}:role/${member.functions.history.role}`);
+    expect(memberRole("x").arn).toBe(`arn:aws:iam::${MEMBER}:role/${memberFunction("history").role}`);
   });
 });
 
@@ -212,7 +215,7 @@ describe.each(["listed", "org"] as const)("IAM contract, a member account's coll
     expect(runs[variant].report.denied).toEqual([]);
   });
 
-  it("allows nothing no call needed but the multipart abort the README justifies", () => {
+  it("allows nothing no call needed but the multipart abort docs/internals/stacks-and-roles.md justifies", () => {
     expect(runs[variant].report.unused).toEqual({ [`${variant}-history`]: ["s3:AbortMultipartUpload"] });
   });
 });
@@ -320,7 +323,7 @@ describe("a member stays in its own folder", () => {
   };
 
   it.each(["listed", "org"] as const)("is refused live writing into the main account's folders (%s)", async (variant) => {
-    world.bucketPolicies[BUCKET] = mains[variant].bucketPolicies[BUCKET];
+    world.bucketPolicies[BUCKET] = bucketPolicyOf(variant);
     const key = `${variant}-broad`;
     world.principals.set(key, memberRole(key, broad));
     const restore = useLocalAws({ AWS_ENDPOINT_URL_S3: world.s3.url, AWS_ACCESS_KEY_ID: key, AWS_SECRET_ACCESS_KEY: "local-secret" });

@@ -2,14 +2,14 @@
  * The IAM contract: the code runs as each role the Pulumi plan deploys, against local servers that
  * record every call (and what AWS services do on the caller's behalf) as IAM requests, and S3
  * refuses what AWS would refuse. Every request must be allowed by that role's planned policy;
- * every allowed action must have been needed (or be justified in the README); removing any needed
+ * every allowed action must have been needed (or be justified in docs/internals/stacks-and-roles.md); removing any needed
  * action from a role must make the check fail.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
 import * as s3sdk from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { joinHandler } from "../../functions/join/handler";
 import { handler as grantsHandler } from "../../functions/grants/handler";
 import { handler as historyHandler } from "../../functions/history/handler";
@@ -22,6 +22,7 @@ import { SAVED_QUERIES } from "../../queries/saved";
 import { readSql } from "../../queries/sql-files";
 import { sqlString } from "../../queries/duckdb/views";
 import { WORK_GROUP_VALUES } from "../../core/work-groups";
+import { cleanupAfterAll } from "../support/cleanup";
 import { duckdbScript } from "../support/athena-duckdb";
 import { catalogAthena, CatalogAthena } from "../support/athena-catalog";
 import { joinedPartition } from "../support/execution-parameters";
@@ -29,11 +30,12 @@ import { ScriptedQuery } from "../support/athena-server";
 import { executionsUntil } from "../support/executions";
 import { checkContract, ContractReport } from "../support/iam/contract";
 import { lambdaRuntimeRequests } from "../support/iam/on-behalf";
-import { ACCOUNT, planModel, PlanModel } from "../support/iam/plan-model";
+import { ACCOUNT, planModel, PlanModel, PlannedFunction } from "../support/iam/plan-model";
 import { CallLog } from "../support/iam/recorder";
 import { IamRequest, PolicyDocument, Principal } from "../support/iam/simulate";
 import { startWorld, World } from "../support/iam/world";
 import { JoinedLake, joinedLake, tempDir } from "../support/lake";
+import { only, present } from "../support/defined";
 import { useLocalAws } from "../support/s3";
 import { build, Plan, plan } from "./plan";
 
@@ -96,7 +98,7 @@ const VARIANTS: Variant[] = [
   },
 ];
 
-/** Allowed but not exercised by these runs, each for a reason the README gives. */
+/** Allowed but not exercised by these runs, each for a reason docs/internals/stacks-and-roles.md gives. */
 const JUSTIFIED: Record<string, string> = {
   // lib-storage switches to a multipart upload above 5 MB; with SSE-KMS each part needs kms:Decrypt.
   "history:kms:Decrypt": "multipart uploads of history objects over 5 MB",
@@ -107,10 +109,14 @@ let world: World;
 let lake: JoinedLake;
 /** Athena as it reads the audit's tables (through the Glue table's projection): it runs the join's INSERT. */
 let athenaReads: CatalogAthena;
-const plans: Record<string, Plan> = {};
-const models: Record<string, PlanModel> = {};
-const reports: Record<string, ContractReport> = {};
-const logs: Record<string, { log: CallLog; roles: Map<string, Principal>; extra: IamRequest[] }> = {};
+/** What each variant's run recorded, and the contract's verdict on it, by variant name. */
+interface Recorded {
+  log: CallLog;
+  roles: Map<string, Principal>;
+  extra: IamRequest[];
+}
+const logs = new Map<string, Recorded>();
+const reports = new Map<string, ContractReport>();
 let mode: "ok" | "fail" | "hang" = "ok";
 let insertBucket = "";
 
@@ -157,8 +163,7 @@ async function asRole<T>(variant: Variant, role: string, env: Record<string, str
   }
 }
 
-async function exercise(variant: Variant): Promise<void> {
-  const model = models[variant.name];
+async function exercise(variant: Variant, deployed: Plan, model: PlanModel): Promise<Recorded> {
   const { env, log } = await world.endpoints(variant.name, { partition: "aws", region: variant.region, account: ACCOUNT }, model.catalog);
   const roles = new Map([...model.roles].map(([role, p]) => [`${variant.name}-${role}`, { ...p, accessKeyId: `${variant.name}-${role}` }]));
   for (const [key, principal] of roles) world.principals.set(key, principal);
@@ -167,23 +172,26 @@ async function exercise(variant: Variant): Promise<void> {
   const extra = Object.values(model.functions).flatMap((fn) =>
     lambdaRuntimeRequests(fn).map((r) => ({ ...r, principal: `${variant.name}-${fn.role}` })),
   );
-  logs[variant.name] = { log, roles, extra };
-  const fn = (name: string) => ({ ...env, ...model.functions[name].environment });
+  const recorded = { log, roles, extra };
+  const fn = (planned: PlannedFunction) => ({ ...env, ...planned.environment });
+  const history = present(model.functions.history, `${variant.name}'s history collector in the plan`);
 
   // History collector: the first write of each object (nothing there yet), then a rerun over yesterday.
-  const first = await asRole(variant, model.functions.history.role, fn("history"), () => historyHandler({ backfillDays: 2 }));
+  const first = await asRole(variant, history.role, fn(history), () => historyHandler({ backfillDays: 2 }));
   const wanted = new Set(expected.filter((e) => e.finished && e.day === YESTERDAY).map((e) => e.workGroup));
   expect(first.objectsWritten).toBeGreaterThan(0);
   const written = await keysIn(model.bucket, historyDayPrefix({ account: ACCOUNT, region: variant.region, dt: YESTERDAY }));
   expect(written.map((k) => /workgroup=([^/]+)\//.exec(k)?.[1]).sort()).toEqual([...wanted].sort());
-  const rerun = await asRole(variant, model.functions.history.role, fn("history"), () => historyHandler({ day: YESTERDAY }));
+  const rerun = await asRole(variant, history.role, fn(history), () => historyHandler({ day: YESTERDAY }));
   expect(rerun.objectsUnchanged).toBe(wanted.size);
-  if (!model.functions.join) return;
+  // This collector stack deploys the history collector only.
+  const joinFunction = model.functions.join;
+  if (!joinFunction) return recorded;
 
   // Daily join: a good day, a failed insert (orphans removed), a query that never ends (stopped).
   // The tables are as this stack deploys them: the history table projects `primary` only (the
   // default), so every other work group the collector wrote must be added by the join itself.
-  world.glue.loadPlan(plans[variant.name]);
+  world.glue.loadPlan(deployed);
   expect(world.glue.table(model.catalog!.database, "history")?.Parameters[WORK_GROUP_VALUES]).toBe("primary");
   insertBucket = model.bucket;
   const old = addDays(TODAY, -40);
@@ -191,14 +199,13 @@ async function exercise(variant: Variant): Promise<void> {
   await put(model.bucket, historyObjectKey({ account: ACCOUNT, region: variant.region, dt: old, workGroup: "primary" }), zlib.gzipSync(""));
   await put(model.bucket, `${eventsPartitionPrefix(old, variant.region)}old.parquet`);
   const join = joinHandler(readSql("events_join"), readSql("access_join"));
-  const joined = await asRole(variant, model.functions.join.role, fn("join"), () => join({ day: YESTERDAY }));
+  const joined = await asRole(variant, joinFunction.role, fn(joinFunction), () => join({ day: YESTERDAY }));
   expect(joined.failed).toBe(0);
   expect(joined.workGroups.added).toEqual([...wanted].filter((w) => w !== "primary").sort());
   expect(joined.unjoinedWorkGroups).toEqual([]);
   // Every finished query of yesterday is in its partition, in its own work group, bytes and all.
   const partition = await keysIn(model.bucket, eventsPartitionPrefix(YESTERDAY, variant.region));
-  expect(partition).toHaveLength(1);
-  const file = await download(model.bucket, partition[0]);
+  const file = await download(model.bucket, only(partition, "object in yesterday's events partition"));
   const rows = await lake.engine.run(
     `SELECT query_execution_id AS id, work_group, data_scanned_bytes FROM read_parquet(${sqlString(file)})`,
   );
@@ -208,15 +215,16 @@ async function exercise(variant: Variant): Promise<void> {
   );
   expect(rows.rows.every((r) => typeof r.data_scanned_bytes === "number")).toBe(true);
   mode = "fail";
-  await expect(asRole(variant, model.functions.join.role, fn("join"), () => join({ day: YESTERDAY }))).rejects.toThrow(/HIVE_CURSOR_ERROR/);
+  await expect(asRole(variant, joinFunction.role, fn(joinFunction), () => join({ day: YESTERDAY }))).rejects.toThrow(/HIVE_CURSOR_ERROR/);
   mode = "hang";
   await expect(
-    asRole(variant, model.functions.join.role, { ...fn("join"), QUERY_TIMEOUT_MS: "1000" }, () => join({ day: YESTERDAY })),
+    asRole(variant, joinFunction.role, { ...fn(joinFunction), QUERY_TIMEOUT_MS: "1000" }, () => join({ day: YESTERDAY })),
   ).rejects.toThrow(/stopped/);
   mode = "ok";
 
   // Grants collector.
-  const grants = await asRole(variant, model.functions.grants.role, fn("grants"), () => grantsHandler({}));
+  const grantsFunction = present(model.functions.grants, `${variant.name}'s grants collector in the plan`);
+  const grants = await asRole(variant, grantsFunction.role, fn(grantsFunction), () => grantsHandler({}));
   expect(await keysIn(model.bucket, grants.key)).toEqual([grants.key]);
 
   // The reporting role: every saved query on Athena, and a query stopped at its time limit.
@@ -241,33 +249,33 @@ async function exercise(variant: Variant): Promise<void> {
     await expect(slow.run("SELECT count(*) FROM events")).rejects.toThrow(/stopped/);
     mode = "ok";
   });
+  return recorded;
 }
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   build();
-  for (const v of VARIANTS) {
-    plans[v.name] = plan(v.stack, v.config);
-    models[v.name] = planModel(plans[v.name], v.region, v.trailKeys);
-  }
+  const planned = VARIANTS.map((variant) => {
+    const deployed = plan(variant.stack, variant.config);
+    return { variant, deployed, model: planModel(deployed, variant.region, variant.trailKeys) };
+  });
   lake = await joinedLake({ days: 3, seed: 7 });
+  cleanUp(() => lake.dispose());
   world = await startWorld({
-    buckets: [...new Set([...Object.values(models).map((m) => m.bucket), TRAIL_BUCKET])],
+    buckets: [...new Set([...planned.map(({ model }) => model.bucket), TRAIL_BUCKET])],
     workGroups,
     lastDay: YESTERDAY,
     script: script(duckdbScript(lake.engine)),
   });
+  cleanUp(() => world.close());
   athenaReads = await catalogAthena({ glue: world.glue, database: "athena_audit", s3: world.s3.client });
-  for (const v of VARIANTS) {
-    await exercise(v);
-    reports[v.name] = await checkContract(logs[v.name].log, logs[v.name].roles, logs[v.name].extra, world.bucketPolicies);
+  cleanUp(() => athenaReads.close());
+  for (const { variant, deployed, model } of planned) {
+    const recorded = await exercise(variant, deployed, model);
+    logs.set(variant.name, recorded);
+    reports.set(variant.name, await checkContract(recorded.log, recorded.roles, recorded.extra, world.bucketPolicies));
   }
 }, 300_000);
-
-afterAll(async () => {
-  await athenaReads?.close();
-  await world?.close();
-  await lake?.dispose();
-});
 
 const justified = (variant: string, report: ContractReport) =>
   Object.fromEntries(
@@ -276,13 +284,15 @@ const justified = (variant: string, report: ContractReport) =>
       .filter(([, a]) => a.length > 0),
   );
 
+const reportOf = (variant: string) => present(reports.get(variant), `the contract report of the ${variant} stack`);
+
 describe.each(VARIANTS.map((v) => v.name))("IAM contract, %s stack", (variant) => {
   it("allows every call the code makes and every call AWS makes on its behalf", () => {
-    expect(reports[variant].denied).toEqual([]);
+    expect(reportOf(variant).denied).toEqual([]);
   });
 
-  it("allows nothing that no call needed (beyond the README's justified list)", () => {
-    expect(justified(variant, reports[variant])).toEqual({});
+  it("allows nothing that no call needed (beyond the justified list in docs/internals/stacks-and-roles.md)", () => {
+    expect(justified(variant, reportOf(variant))).toEqual({});
   });
 });
 
@@ -295,7 +305,7 @@ function withoutAction(policy: PolicyDocument, action: string): PolicyDocument {
 
 describe("the contract can fail", () => {
   it.each(["main", "org"])("%s: removing any needed action from any role is caught, naming the call", async (variant) => {
-    const { log, roles, extra } = logs[variant];
+    const { log, roles, extra } = present(logs.get(variant), `the calls recorded for the ${variant} stack`);
     for (const [key, role] of roles) {
       for (const action of new Set(role.policy!.Statement.flatMap((s) => s.Action as string[]))) {
         if (JUSTIFIED[`${key.slice(variant.length + 1)}:${action}`]) continue;

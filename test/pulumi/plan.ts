@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
+import { only } from "../support/defined";
 
 export interface PlannedResource {
   type: string;
@@ -64,6 +65,11 @@ export function ofType(p: Plan, type: string): PlannedResource[] {
   return p.resources.filter((r) => r.type === type);
 }
 
+/** The plan's one resource of `type`; fails naming the type when it plans none or several. */
+export function oneOfType(p: Plan, type: string): PlannedResource {
+  return only(ofType(p, type), `planned ${type}`);
+}
+
 export interface PolicyStatement {
   Sid: string;
   Effect: string;
@@ -91,12 +97,7 @@ export function filesUnder(dir: string): string[] {
   return fs
     .readdirSync(dir, { withFileTypes: true, recursive: true })
     .filter((entry) => entry.isFile())
-    .map((entry) =>
-      path
-        .relative(dir, path.join(entry.parentPath ?? (entry as unknown as { path: string }).path, entry.name))
-        .split(path.sep)
-        .join("/"),
-    )
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)).split(path.sep).join("/"))
     .sort();
 }
 

@@ -8,7 +8,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { build, ofType, Plan, plan, policies, PolicyStatement } from "./plan";
 
-const MEMBERS = ["210987654321", "345678901234"];
+const MEMBERS = ["210987654321", "345678901234"] as const;
 const ORG = "o-abc123defg";
 const MAIN = { "aws:region": "us-east-1", role: "main", createTrail: true };
 const BUCKET = "arn:aws:s3:::athena-audit-audit-members";

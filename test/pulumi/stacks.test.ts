@@ -5,7 +5,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { SAVED_QUERIES } from "../../queries/saved";
 import { EVENTS, GRANTS, HISTORY, sqlColumns, TRAILS } from "../../queries/schema/tables";
-import { build, ofType, Plan, plan, policies } from "./plan";
+import { only, present } from "../support/defined";
+import { build, ofType, oneOfType, Plan, plan, policies } from "./plan";
 
 const MAIN = {
   "aws:region": "us-east-1",
@@ -30,6 +31,8 @@ const EXISTING_TRAIL = {
   kmsKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
 };
 const COLLECTOR = { "aws:region": "eu-west-1", role: "collector", mainRegion: "us-east-1", bucketName: "athena-audit-main-bucket" };
+/** The collector stack's own hour for its history collector (`schedules.history`), not the default 00:15. */
+const HISTORY_SCHEDULE = "cron(45 0 * * ? *)";
 
 let main: Plan;
 let existingTrail: Plan;
@@ -39,7 +42,7 @@ beforeAll(() => {
   build();
   main = plan("main", MAIN);
   existingTrail = plan("eu", EXISTING_TRAIL);
-  collector = plan("collector", COLLECTOR);
+  collector = plan("collector", { ...COLLECTOR, schedules: { history: HISTORY_SCHEDULE } });
 });
 
 /** The inputs of a planned Glue table that these tests read. */
@@ -92,13 +95,13 @@ describe("main stack", () => {
     ]) {
       expect(ofType(main, `aws:s3/${type}`), type).toHaveLength(buckets.length);
     }
-    expect(ofType(main, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")[0].inputs).toMatchObject({
+    expect(oneOfType(main, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock").inputs).toMatchObject({
       blockPublicAcls: true,
       blockPublicPolicy: true,
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    expect(ofType(main, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")[0].inputs).toMatchObject({
+    expect(oneOfType(main, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration").inputs).toMatchObject({
       rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
     });
     const bucketPolicy = policies(main).find((d) => d.resource.type === "aws:s3/bucketPolicy:BucketPolicy")!;
@@ -106,7 +109,7 @@ describe("main stack", () => {
   });
 
   it("expires query results, and history a month after the join's own retention", () => {
-    const rules = ofType(main, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0].inputs.rules as {
+    const rules = oneOfType(main, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as {
       id: string;
       expiration?: { days: number };
     }[];
@@ -114,18 +117,18 @@ describe("main stack", () => {
       ["query-results", 30],
       ["history", 430],
     ]);
-    const eu = ofType(existingTrail, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration")[0].inputs.rules as {
+    const eu = oneOfType(existingTrail, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as {
       id: string;
     }[];
     expect(eu.map((r) => r.id)).not.toContain("history");
   });
 
   it("encrypts with the given KMS key when there is one", () => {
-    const sse = ofType(existingTrail, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")[0];
+    const sse = oneOfType(existingTrail, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration");
     expect(sse.inputs).toMatchObject({
       rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: EXISTING_TRAIL.kmsKeyArn } }],
     });
-    expect(ofType(existingTrail, "aws:athena/workgroup:Workgroup")[0].inputs).toMatchObject({
+    expect(oneOfType(existingTrail, "aws:athena/workgroup:Workgroup").inputs).toMatchObject({
       configuration: { resultConfiguration: { encryptionConfiguration: { encryptionOption: "SSE_KMS" } } },
     });
   });
@@ -138,12 +141,16 @@ describe("main stack", () => {
       ]),
     );
     expect(Object.keys(tables).sort()).toEqual(["access", "billing", "cloudtrail", "events", "grants", "history", "trails"]);
-    const names = (t: GlueTableInputs) => [...t.storageDescriptor.columns.map((c) => c.name), ...t.partitionKeys.map((c) => c.name)];
-    expect(names(tables.history)).toEqual(sqlColumns(HISTORY));
-    expect(names(tables.events)).toEqual(sqlColumns(EVENTS));
-    expect(names(tables.grants)).toEqual(sqlColumns(GRANTS));
-    expect(names(tables.trails)).toEqual(sqlColumns(TRAILS));
-    expect(tables.history.parameters).toMatchObject({
+    const table = (name: string) => present(tables[name], `the planned ${name} table`);
+    const names = (name: string) => {
+      const t = table(name);
+      return [...t.storageDescriptor.columns.map((c) => c.name), ...t.partitionKeys.map((c) => c.name)];
+    };
+    expect(names("history")).toEqual(sqlColumns(HISTORY));
+    expect(names("events")).toEqual(sqlColumns(EVENTS));
+    expect(names("grants")).toEqual(sqlColumns(GRANTS));
+    expect(names("trails")).toEqual(sqlColumns(TRAILS));
+    expect(table("history").parameters).toMatchObject({
       "projection.enabled": "true",
       "projection.workgroup.values": "primary,analysts",
       "projection.region.values": "us-east-1,eu-west-1",
@@ -154,7 +161,7 @@ describe("main stack", () => {
         /\/history\/account=\$\{account\}\/region=\$\{region\}\/dt=\$\{dt\}\/workgroup=\$\{workgroup\}\/$/,
       ) as unknown,
     });
-    expect(tables.cloudtrail.parameters).toMatchObject({
+    expect(table("cloudtrail").parameters).toMatchObject({
       "projection.day.format": "yyyy/MM/dd",
       "storage.location.template": expect.stringMatching(
         /\/cloudtrail\/AWSLogs\/\$\{account\}\/CloudTrail\/\$\{region\}\/\$\{day\}$/,
@@ -205,7 +212,7 @@ describe("main stack", () => {
   });
 
   it("gives the audit an enforced work group with a bytes-scanned cutoff, and every saved query as a named query", () => {
-    expect(ofType(main, "aws:athena/workgroup:Workgroup")[0].inputs).toMatchObject({
+    expect(oneOfType(main, "aws:athena/workgroup:Workgroup").inputs).toMatchObject({
       name: "athena-audit",
       configuration: { enforceWorkgroupConfiguration: true, bytesScannedCutoffPerQuery: 100 * 1024 ** 3 },
     });
@@ -247,7 +254,7 @@ describe("main stack", () => {
   });
 
   it("creates a multi-region trail when asked, admitted by the bucket policy for that trail only", () => {
-    expect(ofType(main, "aws:cloudtrail/trail:Trail")[0].inputs).toMatchObject({
+    expect(oneOfType(main, "aws:cloudtrail/trail:Trail").inputs).toMatchObject({
       isMultiRegionTrail: true,
       enableLogFileValidation: true,
       s3KeyPrefix: "cloudtrail",
@@ -260,9 +267,9 @@ describe("main stack", () => {
   });
 
   it("keeps the trail's default selectors unless asked to record the lake's object reads", () => {
-    expect(ofType(main, "aws:cloudtrail/trail:Trail")[0].inputs.advancedEventSelectors).toBeUndefined();
+    expect(oneOfType(main, "aws:cloudtrail/trail:Trail").inputs.advancedEventSelectors).toBeUndefined();
     const reads = plan("lake-reads", { ...MAIN, trailLakeReads: ["northwind-lake", "northwind-marketing-lake"] });
-    expect(ofType(reads, "aws:cloudtrail/trail:Trail")[0].inputs.advancedEventSelectors).toEqual([
+    expect(oneOfType(reads, "aws:cloudtrail/trail:Trail").inputs.advancedEventSelectors).toEqual([
       { name: "Management events", fieldSelectors: [{ field: "eventCategory", equals: ["Management"] }] },
       {
         name: "Lake object reads",
@@ -282,11 +289,12 @@ describe("main stack", () => {
   });
 
   it("lets only the configured repository's workflows assume the reporting role, through OIDC", () => {
-    expect(ofType(main, "aws:iam/openIdConnectProvider:OpenIdConnectProvider")[0].inputs).toMatchObject({
+    expect(oneOfType(main, "aws:iam/openIdConnectProvider:OpenIdConnectProvider").inputs).toMatchObject({
       url: "https://token.actions.githubusercontent.com",
       clientIdLists: ["sts.amazonaws.com"],
     });
-    const trust = policies(main).find((d) => d.resource.type === "aws:iam/role:Role" && d.resource.name === "reports")!.statements[0];
+    const reportsRole = policies(main).find((d) => d.resource.type === "aws:iam/role:Role" && d.resource.name === "reports")!;
+    const trust = only(reportsRole.statements, "statement in the reporting role's trust policy");
     expect(trust.Condition).toEqual({
       StringEquals: { "token.actions.githubusercontent.com:aud": "sts.amazonaws.com" },
       StringLike: { "token.actions.githubusercontent.com:sub": "repo:northwind/athena-audit-reports:*" },
@@ -369,7 +377,9 @@ describe("collector stack", () => {
   it("deploys only the history collector, writing to the main stack's bucket", () => {
     expect(collector.error).toBeUndefined();
     expect(functionsOf(collector).map((f) => f.inputs.name)).toEqual(["athena-audit-history-collector"]);
-    expect(functionsOf(collector)[0].inputs).toMatchObject({ environment: { variables: { AUDIT_BUCKET: "athena-audit-main-bucket" } } });
+    expect(oneOfType(collector, "aws:lambda/function:Function").inputs).toMatchObject({
+      environment: { variables: { AUDIT_BUCKET: "athena-audit-main-bucket" } },
+    });
     for (const type of [
       "aws:s3/bucket:Bucket",
       "aws:glue/catalogTable:CatalogTable",
@@ -382,6 +392,44 @@ describe("collector stack", () => {
     expect(ofType(collector, "aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(2);
   });
 
+  it("calls the history collector history: its resources, function, log group, schedule setting and output", () => {
+    // The deployed resources' names: renaming any would make `pulumi up` replace it on every stack.
+    expect(
+      collector.resources
+        .filter((r) => r.name.startsWith("history"))
+        .map((r) => `${r.type} ${r.name}`)
+        .sort(),
+    ).toEqual(
+      [
+        "athena-audit:functions:AuditFunction history",
+        "aws:cloudwatch/eventRule:EventRule history",
+        "aws:cloudwatch/eventTarget:EventTarget history",
+        "aws:cloudwatch/logGroup:LogGroup history",
+        "aws:cloudwatch/metricAlarm:MetricAlarm history",
+        "aws:cloudwatch/metricAlarm:MetricAlarm history-failures",
+        "aws:iam/role:Role history",
+        "aws:iam/rolePolicy:RolePolicy history",
+        "aws:iam/rolePolicy:RolePolicy history-failures",
+        "aws:lambda/function:Function history",
+        "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig history",
+        "aws:lambda/invocation:Invocation history-first-run",
+        "aws:lambda/permission:Permission history",
+        "aws:sqs/queue:Queue history-failures",
+      ].sort(),
+    );
+    expect(ofType(collector, "aws:cloudwatch/logGroup:LogGroup").map((g) => g.inputs.name)).toEqual([
+      "/aws/lambda/athena-audit-history-collector",
+    ]);
+    expect(ofType(collector, "aws:cloudwatch/eventRule:EventRule").map((r) => [r.name, r.inputs.scheduleExpression])).toEqual([
+      ["history", HISTORY_SCHEDULE],
+    ]);
+    expect(collector.outputs).toMatchObject({ historyFunction: "athena-audit-history-collector" });
+    expect(main.outputs).toMatchObject({ historyFunction: "athena-audit-history-main", joinFunction: "athena-audit-join-main" });
+    expect(ofType(main, "aws:cloudwatch/eventRule:EventRule").find((r) => r.name === "history")?.inputs.scheduleExpression).toBe(
+      "cron(15 0 * * ? *)",
+    );
+  });
+
   it("reads the bucket from the main stack through a stack reference", () => {
     const p = plan("collector-ref", {
       "aws:region": "eu-west-1",
@@ -390,13 +438,15 @@ describe("collector stack", () => {
       mainStack: "northwind/athena-audit/main",
     });
     expect(ofType(p, "pulumi:pulumi:StackReference").map((r) => r.inputs.name)).toEqual(["northwind/athena-audit/main"]);
-    expect(functionsOf(p)[0].inputs).toMatchObject({ environment: { variables: { AUDIT_BUCKET: "athena-audit-main-bucket" } } });
+    expect(oneOfType(p, "aws:lambda/function:Function").inputs).toMatchObject({
+      environment: { variables: { AUDIT_BUCKET: "athena-audit-main-bucket" } },
+    });
   });
 
   it("uses an existing Lambda role when given one, creating none", () => {
     const p = plan("collector-role", { ...COLLECTOR, lambdaRoleArn: "arn:aws:iam::123456789012:role/audit-lambda" });
     expect(ofType(p, "aws:iam/role:Role")).toEqual([]);
-    expect(functionsOf(p)[0].inputs.role).toBe("arn:aws:iam::123456789012:role/audit-lambda");
+    expect(oneOfType(p, "aws:lambda/function:Function").inputs.role).toBe("arn:aws:iam::123456789012:role/audit-lambda");
   });
 });
 
@@ -416,6 +466,10 @@ describe("configuration errors name the key, before any resource is planned", ()
     [
       { "aws:region": "us-east-1", role: "main", createTrail: true, schedules: { joiner: "cron(15 2 * * ? *)" } },
       "athena-audit:schedules.joiner was renamed: use athena-audit:schedules.join",
+    ],
+    [
+      { ...COLLECTOR, schedules: { collector: "cron(15 0 * * ? *)" } },
+      "athena-audit:schedules.collector was renamed: use athena-audit:schedules.history",
     ],
     [{ "aws:region": "us-east-1", role: "main", createTrail: true, colour: "blue" }, "athena-audit:colour is not a setting"],
     [{ role: "main", createTrail: true }, "aws:region must be set"],

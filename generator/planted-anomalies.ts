@@ -7,7 +7,9 @@
  * (LONG_ENOUGH days) get them.
  */
 import { AnomalySettings, DEFAULT_ANOMALY_SETTINGS } from "../core/anomaly-settings";
+import { defined } from "../core/checks";
 import { addDays } from "../core/days";
+import { clientOf } from "./actor";
 import { startQueryExecutionRecord } from "./cloudtrail";
 import { AthenaFailure } from "./executions";
 import { trailOutages } from "./outages";
@@ -58,6 +60,8 @@ interface Plant {
 }
 
 const NOT_FOUND = ["hr.salaries", "finance.payroll", "sales.credit_cards"];
+/** The `i`th probe's table: the three in turn. */
+const notFound = (i: number) => defined(NOT_FOUND[i % NOT_FOUND.length], "a table that does not exist");
 
 /** The incidents: each reads as the kind of event the issue names. */
 const PLANTS: readonly Plant[] = [
@@ -114,7 +118,7 @@ const PLANTS: readonly Plant[] = [
     // alice, a nine-to-five analyst, querying at three in the morning, on the day of the first CloudTrail
     // outage (hours later), so its finding says the day's evidence is partial.
     kind: "time",
-    daysBack: (calendar) => [...trailOutages(calendar).keys()][0],
+    daysBack: (calendar) => defined([...trailOutages(calendar).keys()][0], "the first trail outage's day"),
     actor: "alice",
     subject: "03",
     at: 3 * 60 + 10,
@@ -138,7 +142,7 @@ const PLANTS: readonly Plant[] = [
     count: 12,
     workGroup: "primary",
     text: (i) => {
-      const table = NOT_FOUND[i % NOT_FOUND.length];
+      const table = notFound(i);
       return queryText(sql`SELECT * FROM ${table} LIMIT 100`, [table]);
     },
     bytes: 0,
@@ -146,7 +150,7 @@ const PLANTS: readonly Plant[] = [
       category: 2,
       type: 1006,
       retryable: false,
-      message: `TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.${NOT_FOUND[i % NOT_FOUND.length]}' does not exist`,
+      message: `TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.${notFound(i)}' does not exist`,
     }),
   },
   {
@@ -204,10 +208,10 @@ function planted(p: Plant, index: number, day: string, region: string, rng: Rand
   const queueMs = rng.int(20, 400);
   const planningMs = rng.int(60, 500);
   const completedAt = new Date(submittedAt.getTime() + queueMs + planningMs + engineMs + 40);
+  const first = clientOf(who, 0);
   const client = p.client ?? {
-    ...who.clients[0],
-    sourceIp:
-      typeof who.clients[0].sourceIp === "string" ? who.clients[0].sourceIp : `${who.clients[0].sourceIp.network}.${rng.int(2, 250)}`,
+    ...first,
+    sourceIp: typeof first.sourceIp === "string" ? first.sourceIp : `${first.sourceIp.network}.${rng.int(2, 250)}`,
   };
   const session = p.session ?? who.sessions?.[0];
   const eventAt = new Date(Math.floor((submittedAt.getTime() - rng.int(0, 400)) / 1000) * 1000);
@@ -273,8 +277,8 @@ export interface DayPlants {
 /** What to add to one day and region of a lake whose days are `calendar`. */
 export function plantsFor(day: string, region: string, calendar: readonly string[], rng: Random): DayPlants {
   const out: DayPlants = { queries: [], records: [], anomalies: [] };
-  if (calendar.length < LONG_ENOUGH) return out;
-  const last = calendar[calendar.length - 1];
+  const last = calendar.at(-1);
+  if (calendar.length < LONG_ENOUGH || last === undefined) return out;
   for (const p of PLANTS) {
     const plantDay = typeof p.daysBack === "number" ? addDays(last, -p.daysBack) : p.daysBack(calendar);
     if (plantDay !== day || actor(p.actor).regions[0] !== region) continue;
