@@ -4,8 +4,11 @@
  * test/pulumi/plan.ts skips when this ran (the forks inherit the environment).
  */
 import { build } from "./pulumi/plan";
+import { skippedRenderingLine } from "./support/render-tools";
 
 export default function setup(): void {
+  const skipped = skippedRenderingLine();
+  if (skipped) console.log(skipped);
   build();
   process.env.ATHENA_AUDIT_TEST_BUILT = "1";
 }

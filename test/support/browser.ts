@@ -12,6 +12,7 @@ import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { Browser, chromium, Page } from "playwright-core";
+import { CHROMIUM_MISSING, chromiumFile } from "./render-tools";
 
 /** The width GitHub gives a Markdown file's content, px. */
 export const GITHUB_CONTENT_WIDTH = 1012;
@@ -67,13 +68,11 @@ export interface GithubView {
   close(): Promise<void>;
 }
 
-/** Chromium's path, or an error that says how to install it. */
+/** Chromium's path, or an error that says how to install it (tests that need it skip first: render-tools.ts). */
 export function chromiumPath(): string {
-  const file = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
-  if (!fs.existsSync(file)) {
-    throw new Error(`Chromium not found at ${file}: install Debian's (apt-get install chromium fonts-liberation) or set CHROMIUM_PATH`);
-  }
-  return file;
+  if (CHROMIUM_MISSING)
+    throw new Error(`${CHROMIUM_MISSING}: install Debian's (apt-get install chromium fonts-liberation) or set CHROMIUM_PATH`);
+  return chromiumFile();
 }
 
 const requireHere = createRequire(__filename);

@@ -7,6 +7,8 @@
  * links: `mentionsAndReferences` looks for them the same way.
  */
 import { execFileSync } from "node:child_process";
+import { present } from "./defined";
+import { cmarkGfmProgram } from "./render-tools";
 
 const EXTENSIONS = ["table", "autolink", "strikethrough", "tagfilter", "tasklist"];
 
@@ -17,16 +19,17 @@ export function renderGfm(markdown: string): string {
   const known = rendered.get(markdown);
   if (known !== undefined) return known;
   const args = ["--unsafe", ...EXTENSIONS.flatMap((e) => ["-e", e])];
-  const html = execFileSync(process.env.CMARK_GFM_PATH ?? "cmark-gfm", args, { input: markdown, encoding: "utf8" });
+  const html = execFileSync(cmarkGfmProgram(), args, { input: markdown, encoding: "utf8" });
   rendered.set(markdown, html);
   return html;
 }
 
 const TAG = /<\/?([a-zA-Z][a-zA-Z0-9]*)[^>]*>/g;
+const tagName = (m: RegExpMatchArray) => present(m[1], `the name of ${m[0]}`).toLowerCase();
 
 /** The elements in document order (`p`, `/p`, `code`...), without `wbr` (the escapes' own line-break opportunity). */
 export function structure(html: string): string[] {
-  return [...html.matchAll(TAG)].map((m) => (m[0].startsWith("</") ? `/${m[1]}` : m[1]).toLowerCase()).filter((t) => t !== "wbr");
+  return [...html.matchAll(TAG)].map((m) => (m[0].startsWith("</") ? "/" : "") + tagName(m)).filter((t) => t !== "wbr");
 }
 
 /** Raw HTML the product writes on purpose; any other raw tag in the output came from the data. */
@@ -43,7 +46,8 @@ export function mentionsAndReferences(html: string): string[] {
     const tag = /^<(\/?)(code|pre|a)\b/i.exec(part);
     if (tag) inert += tag[1] ? -1 : 1;
     else if (!part.startsWith("<") && inert === 0) {
-      for (const m of part.matchAll(/(?:^|[^\w/`])(@[a-z0-9][a-z0-9-]*|#\d+|GH-\d+)/gi)) found.push(m[1]);
+      for (const m of part.matchAll(/(?:^|[^\w/`])(@[a-z0-9][a-z0-9-]*|#\d+|GH-\d+)/gi))
+        found.push(present(m[1], "the mention or reference"));
     }
   }
   return found;
@@ -61,7 +65,7 @@ export const INVISIBLE_IN_OUTPUT =
 export function htmlViolations(html: string, allowedLinks: readonly RegExp[] = []): string[] {
   const problems: string[] = [];
   for (const m of html.matchAll(TAG)) {
-    const name = (m[0].startsWith("</") ? "/" : "") + m[1].toLowerCase();
+    const name = (m[0].startsWith("</") ? "/" : "") + tagName(m);
     if (!CMARK_OUTPUT.has(name.replace("/", "")) && !PRODUCT_HTML.has(name)) problems.push(`raw HTML ${m[0]}`);
     if (name === "img") problems.push(`image ${m[0]}`);
     if (name === "a" && !allowedLinks.some((link) => link.test(/href="([^"]*)"/.exec(m[0])?.[1] ?? ""))) problems.push(`link ${m[0]}`);
