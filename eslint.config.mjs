@@ -44,11 +44,10 @@ export default defineConfig(
         { allowNumber: true, allowAny: false, allowBoolean: false, allowNullish: false, allowRegExp: false, allowNever: false },
       ],
 
-      // Off until tsconfig has noUncheckedIndexedAccess (241 type errors today). Without it the
-      // checker types `record[key]`, `array[i]` and optional regex groups (`m[7]`) as always defined,
-      // so this rule calls the guards on them (`m[7] ?? ""`, `calls[op] ?? 0`) unnecessary and its
-      // fix would remove them. Turn both on together.
-      "@typescript-eslint/no-unnecessary-condition": "off",
+      // On with tsconfig's noUncheckedIndexedAccess: without it the checker types `record[key]`,
+      // `array[i]` and optional regex groups as always defined, and this rule would call the guards
+      // on them unnecessary. Keep the two together.
+      "@typescript-eslint/no-unnecessary-condition": "error",
 
       // `() => server.close()` and `(line) => console.log(line)` are plain callbacks, not confusion;
       // a `return voidCall()` inside a block is still reported.

@@ -8,6 +8,7 @@
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { defined } from "../core/checks";
 import { build, dirSize, filesUnder, plan, zippedSize } from "../test/pulumi/plan";
 
 /** The issue's targets for the zipped archive; Lambda's own limit is 50 MB. */
@@ -29,18 +30,20 @@ function coldRequireMs(dir: string, runs: number): number {
     times.push(Number(out));
   }
   times.sort((a, b) => a - b);
-  return times[Math.floor(times.length / 2)];
+  return defined(times[Math.floor(times.length / 2)], "a timed run (runs must be ≥ 1)");
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 ** 2).toFixed(2)} MB`;
 
 function main(): void {
-  const runs = Number(process.argv[2] ?? "9");
-  if (!Number.isInteger(runs) || runs < 1) throw new Error(`runs must be a whole number ≥ 1, not ${process.argv[2]}`);
+  const given = process.argv[2] ?? "9";
+  const runs = Number(given);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`runs must be a whole number ≥ 1, not ${given}`);
   build();
   const main = plan("main", { "aws:region": "us-east-1", role: "main", createTrail: true, joinRegions: ["us-east-1"] });
   if (main.error || !main.archives) throw new Error(`planning the main stack failed: ${main.error ?? "no archives"}`);
-  const rows = [["function", "files", "unzipped", "zipped", "zipped target", `cold require (median of ${runs})`]];
+  const header = ["function", "files", "unzipped", "zipped", "zipped target", `cold require (median of ${runs})`];
+  const rows = [header];
   let met = true;
   for (const archive of [...main.archives].sort((a, b) => a.name.localeCompare(b.name))) {
     const zipped = zippedSize(archive.dir);
@@ -56,11 +59,11 @@ function main(): void {
       `${ms.toFixed(1)} ms`,
     ]);
   }
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  const widths = header.map((_, i) => Math.max(...rows.map((r) => r[i]?.length ?? 0)));
   for (const row of rows)
     console.log(
       row
-        .map((cell, i) => cell.padEnd(widths[i]))
+        .map((cell, i) => cell.padEnd(widths[i] ?? 0))
         .join("  ")
         .trimEnd(),
     );

@@ -18,6 +18,7 @@ export interface JoinRun {
 
 async function main(): Promise<void> {
   const [lake, day, region] = process.argv.slice(2);
+  if (lake === undefined || day === undefined || region === undefined) throw new Error("usage: node join-child.js <lake> <day> <region>");
   const started = performance.now();
   const cpuStart = process.cpuUsage();
   const engine = await DuckDbEngine.open({ root: lake });

@@ -14,7 +14,7 @@ import { toHistoryLine } from "../core/history-record";
 import { cloudTrailObjectKey, historyObjectKey } from "../core/layout";
 import { CloudTrailRecord, startQueryExecutionRecord } from "../generator/cloudtrail";
 import { SimulatedQuery, toQueryExecution } from "../generator/executions";
-import { ACCOUNT_ID, Actor, actorsOf, DATABASES } from "../generator/org";
+import { ACCOUNT_ID, Actor, actorsOf, tablesOf } from "../generator/org";
 import { AccessMix, kindOf, otherRecord, RecordKind } from "./join-mix";
 import { Random } from "../generator/random";
 import { callerFor } from "../generator/simulate";
@@ -88,7 +88,7 @@ class GzipFile {
 function plannedQuery(actor: Actor, region: string, eventAt: Date, day: string, rng: Random) {
   const { caller, clientIndex } = callerFor(actor, rng);
   const database = rng.pick(actor.databases);
-  const table = rng.pick(actor.tables?.[database] ?? DATABASES[database]);
+  const table = rng.pick(tablesOf(actor, database));
   const state = rng.weighted([
     ["SUCCEEDED", 90],
     ["FAILED", 6],

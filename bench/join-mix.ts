@@ -6,7 +6,7 @@
 import { Caller, CloudTrailRecord, noiseRecord } from "../generator/cloudtrail";
 import { ENGINE_ACTORS, tablePrefix } from "../generator/engine-actors";
 import { getDataAccessRecord, getObjectRecord, glueReadRecord } from "../generator/engine-records";
-import { ACCOUNT_ID, Actor, DATABASES } from "../generator/org";
+import { ACCOUNT_ID, Actor, tablesOf } from "../generator/org";
 import { Random } from "../generator/random";
 import { callerFor } from "../generator/simulate";
 
@@ -36,7 +36,7 @@ export function otherRecord(actor: Actor, region: string, at: Date, mix: AccessM
   const below = (share: number | undefined) => roll < (edge += share ?? 0);
   const table = () => {
     const database = rng.pick(actor.databases);
-    return `${database}.${rng.pick(actor.tables?.[database] ?? DATABASES[database])}`;
+    return `${database}.${rng.pick(tablesOf(actor, database))}`;
   };
   const file = (t: string) => {
     const { bucket, prefix } = tablePrefix(ACCOUNT_ID, t);

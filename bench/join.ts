@@ -17,6 +17,7 @@ import * as path from "node:path";
 import * as zlib from "node:zlib";
 import { pipeline } from "node:stream/promises";
 import { Writable } from "node:stream";
+import { defined } from "../core/checks";
 import { addDays } from "../core/days";
 import { eventsJoinParameters, filesForWindow } from "../queries/join/parameters";
 import { cloudTrailDeliveredAt, cloudTrailObjectKey } from "../core/layout";
@@ -50,7 +51,8 @@ const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  const upper = defined(sorted[mid], "a value to take the median of");
+  return sorted.length % 2 ? upper : (defined(sorted[mid - 1], "the value below the middle") + upper) / 2;
 }
 
 function hasGzip(): boolean {
@@ -83,8 +85,10 @@ async function zcat(files: readonly string[], useGzip: boolean): Promise<Timed> 
     if (code !== 0) throw new Error(`gzip -dc exited with ${String(code)}`);
     // `times`: the shell's user and system time, then its children's.
     const spent = [...out.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => (Number(m[1]) * 60 + Number(m[2])) * 1000);
-    if (spent.length !== 4) throw new Error(`unexpected output of times: ${out}`);
-    return { ms: performance.now() - started, cpuMs: spent[2] + spent[3] };
+    const [, , childrenUser, childrenSystem, ...more] = spent;
+    if (childrenUser === undefined || childrenSystem === undefined || more.length > 0)
+      throw new Error(`unexpected output of times: ${out}`);
+    return { ms: performance.now() - started, cpuMs: childrenUser + childrenSystem };
   }
   const cpuStart = process.cpuUsage();
   const discard = () => new Writable({ write: (_chunk, _encoding, done) => done() });
@@ -105,8 +109,8 @@ async function join(lake: string): Promise<JoinRun & { childMs: number }> {
 }
 
 function argument(index: number, fallback: number, what: string, valid: (n: number) => boolean): number {
-  const text = process.argv[index];
-  const value = text === undefined ? fallback : Number(text);
+  const text = process.argv[index] ?? String(fallback);
+  const value = Number(text);
   if (!Number.isFinite(value) || !valid(value)) throw new Error(`${what}: got ${text}`);
   return value;
 }
@@ -157,17 +161,18 @@ async function main(): Promise<void> {
     const zcats: Timed[] = [];
     const joins: (JoinRun & { childMs: number })[] = [];
     for (let i = 0; i < runs; i++) {
-      zcats.push(await zcat(files, useGzip));
+      const unzipped = await zcat(files, useGzip);
+      zcats.push(unzipped);
       fs.rmSync(path.join(root, "athena-audit", "events"), { recursive: true, force: true });
-      joins.push(await join(root));
-      const last = joins[joins.length - 1];
+      const last = await join(root);
+      joins.push(last);
       console.log(
-        `run ${i + 1}: zcat ${seconds(zcats[i].ms)} (CPU ${seconds(zcats[i].cpuMs)}), join ${seconds(last.openMs + last.joinMs)} ` +
+        `run ${i + 1}: zcat ${seconds(unzipped.ms)} (CPU ${seconds(unzipped.cpuMs)}), join ${seconds(last.openMs + last.joinMs)} ` +
           `(CPU ${seconds(last.cpuMs)}; ` +
           `open ${seconds(last.openMs)}, join ${seconds(last.joinMs)}, child ${seconds(last.childMs)}), peak RSS ${mb(last.maxRss)}`,
       );
     }
-    const summary = joins[joins.length - 1].summary;
+    const { summary } = defined(joins.at(-1), "a join run (runs must be ≥ 1)");
     const zcatMs = median(zcats.map((z) => z.ms));
     const zcatCpuMs = median(zcats.map((z) => z.cpuMs));
     const joinCpuMs = median(joins.map((j) => j.cpuMs));

@@ -8,6 +8,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import S3rver from "s3rver";
+import { defined } from "../core/checks";
 import { toQueryExecution } from "../generator/executions";
 import { Random } from "../generator/random";
 import { simulateDay } from "../generator/simulate";
@@ -47,7 +48,8 @@ async function main(): Promise<void> {
   const span = 43 * 86_400_000;
   const workGroups: Record<string, Record<string, unknown>[]> = {};
   for (let i = 0; i < executions; i++) {
-    const q = { ...template[i % template.length], id: rng.uuid(), workGroup: `wg-${i % workGroupCount}` };
+    const model = defined(template[i % template.length], "a simulated query to copy (the day has none)");
+    const q = { ...model, id: rng.uuid(), workGroup: `wg-${i % workGroupCount}` };
     q.submittedAt = new Date(now.getTime() - 86_400_000 - Math.floor((i / executions) * span));
     q.completedAt = new Date(q.submittedAt.getTime() + 2_000);
     (workGroups[q.workGroup] ??= []).push(toWire(toQueryExecution(q, "results")));

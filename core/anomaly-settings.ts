@@ -83,13 +83,15 @@ const NUMBERS = [
 const RESOURCE = /^[a-z0-9_]+(\.[a-z0-9_]+)?$/;
 const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
+function text(value: unknown, key: string, pattern: RegExp, what: string): string {
+  if (typeof value !== "string" || !pattern.test(value))
+    throw new InputError(`anomaly settings: ${key} must be ${what}, got ${JSON.stringify(value)}`);
+  return value;
+}
+
 function list(value: unknown, key: string, pattern: RegExp, what: string): string[] {
   if (!Array.isArray(value)) throw new InputError(`anomaly settings: ${key} must be a list of ${what}`);
-  return value.map((item, i) => {
-    if (typeof item !== "string" || !pattern.test(item))
-      throw new InputError(`anomaly settings: ${key}[${i}] must be ${what}, got ${JSON.stringify(item)}`);
-    return item;
-  });
+  return value.map((item, i) => text(item, `${key}[${i}]`, pattern, what));
 }
 
 /** Settings from a parsed JSON object: every key optional, none unknown, each checked. */
@@ -114,7 +116,7 @@ export function anomalySettings(raw: unknown, where = "anomaly settings"): Anoma
     if (!Array.isArray(input.announcements)) throw new InputError(`${where}: announcements must be a list of { resource, from }`);
     settings.announcements = input.announcements.map((a: unknown, i) => {
       const entry = (a ?? {}) as Record<string, unknown>;
-      const [resource] = list([entry.resource], `announcements[${i}].resource`, RESOURCE, "a database or database.table (lower case)");
+      const resource = text(entry.resource, `announcements[${i}].resource`, RESOURCE, "a database or database.table (lower case)");
       if (typeof entry.from !== "string") throw new InputError(`${where}: announcements[${i}].from must be a day (YYYY-MM-DD)`);
       return { resource, from: parseDay(entry.from, `announcements[${i}].from`) };
     });

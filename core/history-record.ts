@@ -37,7 +37,8 @@ export function daysInMonth(year: number, month: number): number {
 
 /** The instant of an ISO-like text, or undefined when a field is out of range (hour 25, 31 April, offset +25:00). */
 function isoInstant(m: RegExpExecArray): Date | undefined {
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0));
+  const field = (group: number) => Number(m[group] ?? 0);
+  const [year, month, day, hour, minute, second] = [field(1), field(2), field(3), field(4), field(5), field(6)];
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   const zone = m[8] && m[8].toUpperCase() !== "Z" ? m[8].replace(":", "") : "+0000";

@@ -49,8 +49,9 @@ export function historyObjectKey(p: HistoryPartition, prefix = DEFAULT_PREFIX): 
 export function parseHistoryPartition(keyOrFolder: string, prefix = DEFAULT_PREFIX): HistoryPartition | undefined {
   const table = historyTablePrefix(prefix);
   if (!keyOrFolder.startsWith(table)) return undefined;
-  const m = /^account=([^/]+)\/region=([^/]+)\/dt=(\d{4}-\d{2}-\d{2})\/workgroup=([^/]+)\//.exec(keyOrFolder.slice(table.length));
-  return m ? { account: m[1], region: m[2], dt: m[3], workGroup: m[4] } : undefined;
+  const [, account, region, dt, workGroup] =
+    /^account=([^/]+)\/region=([^/]+)\/dt=(\d{4}-\d{2}-\d{2})\/workgroup=([^/]+)\//.exec(keyOrFolder.slice(table.length)) ?? [];
+  return account && region && dt && workGroup ? { account, region, dt, workGroup } : undefined;
 }
 
 /**
@@ -145,7 +146,7 @@ export function billingObjectKey(dt: string, prefix = DEFAULT_PREFIX): string {
 }
 
 /**
- * Where the embedded mode reads a copy of Athena's system table (see README, "Second witnesses"):
+ * Where the embedded mode reads a copy of Athena's system table (see docs/witnesses-and-bill.md):
  * under the lake root, named as Athena names the table, a folder per UTC day of submission. On AWS
  * the table lives in the account's `aws-athena` S3 Tables bucket, not in the audit bucket.
  */
@@ -196,13 +197,14 @@ export function cloudTrailObjectKey(f: Omit<CloudTrailFolder, "day">, deliveredA
   return `${folder}${f.account}_CloudTrail_${f.region}_${stamp}_${uniqueSuffix}.json.gz`;
 }
 
-const DELIVERY_STAMP = /_(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})Z_[^/\\]*\.json\.gz$/;
+const DELIVERY_STAMP = /_(\d{8}T\d{4})Z_[^/\\]*\.json\.gz$/;
 
 /** When CloudTrail delivered a log file, from the stamp in its name (minute precision); undefined for other names. */
 export function cloudTrailDeliveredAt(file: string): Date | undefined {
-  const m = DELIVERY_STAMP.exec(file);
-  if (!m) return undefined;
-  const at = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:00Z`);
+  const stamp = DELIVERY_STAMP.exec(file)?.[1];
+  if (!stamp) return undefined;
+  // yyyyMMddTHHmm, at fixed positions.
+  const at = new Date(`${stamp.slice(0, 4)}-${stamp.slice(4, 6)}-${stamp.slice(6, 8)}T${stamp.slice(9, 11)}:${stamp.slice(11, 13)}:00Z`);
   return Number.isNaN(at.getTime()) ? undefined : at;
 }
 
@@ -218,8 +220,8 @@ export const CLOUDTRAIL_FOLDER_PATTERN = `${CLOUDTRAIL_ROOT}/(?:o-[a-z0-9]+/)?(\
 
 /** Partition values of a CloudTrail key, or undefined when the key is not a CloudTrail log file. */
 export function parseCloudTrailKey(key: string): { account: string; region: string; day: string } | undefined {
-  const m = new RegExp(`${CLOUDTRAIL_FOLDER_PATTERN}[^/]+\\.json\\.gz$`).exec(key);
-  return m ? { account: m[1], region: m[2], day: m[3].replace(/\//g, "-") } : undefined;
+  const [, account, region, day] = new RegExp(`${CLOUDTRAIL_FOLDER_PATTERN}[^/]+\\.json\\.gz$`).exec(key) ?? [];
+  return account && region && day ? { account, region, day: day.replace(/\//g, "-") } : undefined;
 }
 
 /** Where the audit reads CloudTrail from: a trail delivering there is one whose records the join sees. */

@@ -1,4 +1,5 @@
 /** What an actor of the generated organization is: how it reaches Athena, what it runs, how it fails. */
+import { defined } from "../core/checks";
 import { DailyText } from "./sql";
 
 /** How one caller (a person's session, or a service's client) reaches Athena. */
@@ -73,6 +74,11 @@ export interface Actor {
   bytesGrowth?: number;
   errors: ErrorProfile;
   human: boolean;
+}
+
+/** The actor's client at `index` (a job's `client`, a query's `clientIndex`). */
+export function clientOf(actor: Actor, index: number): Client {
+  return defined(actor.clients[index], `client ${index} of actor ${actor.key}`);
 }
 
 export const GB = 1024 ** 3;

@@ -80,7 +80,7 @@ export function writeBill(
     if (cost > 0) add(q.eventDay, q.region, cost, billedBytes(q.bytes, tb));
   }
   // A notebook scanning 0.3-0.8 TB in a region without a collector, on a day before the estimated ones.
-  const day = calendar[rng.int(0, Math.max(0, calendar.length - 1 - ESTIMATED_DAYS))];
+  const day = rng.pick(calendar.slice(0, Math.max(1, calendar.length - ESTIMATED_DAYS)));
   const bytes = rng.int(300, 800) * 10 ** 9;
   const planted = {
     day,

@@ -1,4 +1,5 @@
 /** CloudTrail records the simulated org produces, and their delivery into log files. */
+import { defined } from "../core/checks";
 import { ACCOUNT_ID, accountOf, Actor, callerArn, databasesOf, roleArn } from "./org";
 import { Random } from "./random";
 
@@ -136,7 +137,7 @@ export function noiseRecord(caller: Caller, region: string, at: Date, rng: Rando
   const [eventSource, eventName, readOnly] = rng.pick(NOISE);
   const account = accountOf(caller.actor);
   // The first table of the caller's account (sales.orders in the main one).
-  const [databaseName, tables] = Object.entries(databasesOf(account))[0];
+  const [databaseName, tables] = defined(Object.entries(databasesOf(account))[0], `a database in account ${account}`);
   const params: Record<string, unknown> =
     eventSource === "glue.amazonaws.com"
       ? { databaseName, name: tables[0], catalogId: account }
@@ -166,7 +167,7 @@ export function noiseRecord(caller: Caller, region: string, at: Date, rng: Rando
   };
   if (rng.chance(0.03)) {
     record.errorCode = "AccessDenied";
-    record.errorMessage = `User is not authorized to perform: ${eventSource.split(".")[0]}:${eventName}`;
+    record.errorMessage = `User is not authorized to perform: ${eventSource.replace(".amazonaws.com", "")}:${eventName}`;
   }
   return record;
 }

@@ -31,6 +31,7 @@ export function tablePrefix(account: string, table: string): { bucket: string; p
   const found = tableLocations(account).find((t) => t.table === table);
   if (!found) throw new Error(`no table ${table} in account ${account}`);
   const [, bucket, prefix] = /^s3:\/\/([^/]+)\/(.*)$/.exec(found.location) ?? [];
+  if (bucket === undefined || prefix === undefined) throw new Error(`${found.location} is not s3://bucket/prefix`);
   return { bucket, prefix };
 }
 

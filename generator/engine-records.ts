@@ -7,6 +7,7 @@
 import { Caller, CloudTrailRecord, eventTimeText, userIdentity } from "./cloudtrail";
 import { accountOf, roleArn } from "./org";
 import { Random } from "./random";
+import { tableParts } from "./sql";
 
 /** The Glue Data Catalog reads the engines make. */
 export type GlueRead = "GetDatabase" | "GetTable" | "GetPartitions";
@@ -78,7 +79,7 @@ export function getDataAccessRecord(
   rng: Random,
 ): CloudTrailRecord {
   const account = accountOf(call.caller.actor);
-  const [database, name] = call.table.split(".");
+  const { database, name } = tableParts(call.table);
   return {
     ...head(call, rng, "1.08", "lakeformation.amazonaws.com", "GetDataAccess"),
     requestParameters: {

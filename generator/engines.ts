@@ -14,6 +14,7 @@ import { getDataAccessRecord, getObjectRecord, GlueRead, glueReadRecord } from "
 import { ACCOUNT_ID, ACTORS, MAIN_REGION } from "./org";
 import { Random } from "./random";
 import { PlannedQuery, TimedRecord } from "./simulate";
+import { databaseOf } from "./sql";
 
 export interface EngineDayInput {
   day: string;
@@ -93,7 +94,7 @@ class DayPlan {
   glue(caller: Caller, at: Date, eventName: GlueRead, table: string, engine: Engine, invokedBy?: string): void {
     const record = glueReadRecord({ caller, region: this.input.region, at, eventName, table, invokedBy }, this.rng);
     const database = eventName === "GetDatabase";
-    const resource = database ? table.split(".")[0] : table;
+    const resource = database ? databaseOf(table) : table;
     const countedByAudit = engine !== "athena";
     this.add(
       { at, engine, source: "glue", resourceKind: database ? "database" : "table", resource, bytes: 0, countedByAudit },

@@ -1,6 +1,7 @@
 /** One simulated Athena query: its text, its outcome, and the QueryExecution history keeps. */
 import { Actor, ErrorProfile } from "./org";
 import { Random } from "./random";
+import { tableParts } from "./sql";
 
 export interface SimulatedQuery {
   id: string;
@@ -63,7 +64,7 @@ type FailingQuery = Pick<SimulatedQuery, "tables" | "submittedAt"> & { lakeBucke
 
 const requestId = (rng: Random) => rng.hex(16).toUpperCase();
 const splitPath = (q: FailingQuery, rng: Random) => {
-  const [database, table] = (q.tables[0] ?? "sales.orders").split(".");
+  const { database, name: table } = tableParts(q.tables[0] ?? "sales.orders");
   const dt = q.submittedAt.toISOString().slice(0, 10);
   return `s3://${q.lakeBucket ?? "northwind-lake"}/${database}/${table}/dt=${dt}/part-${String(rng.int(0, 63)).padStart(5, "0")}.snappy.parquet`;
 };

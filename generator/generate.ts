@@ -7,13 +7,14 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
+import { defined } from "../core/checks";
 import { addDays, dayOf, daysBetween, parseDay } from "../core/days";
 import { InputError } from "../core/errors";
 import { historyDay, HistoryLine, toHistoryLine } from "../core/history-record";
 import { cloudTrailObjectKey, DEFAULT_PREFIX, historyObjectKey } from "../core/layout";
 import { GeneratedBill, writeBill } from "./billing";
 import { LedgerEntry } from "./ledger";
-import { DayPlants, PlantedAnomaly, plantsFor } from "./anomalies";
+import { DayPlants, PlantedAnomaly, plantsFor } from "./planted-anomalies";
 import { deliver } from "./cloudtrail";
 import { AccessEntry, AccessEvent, aggregateAccess, DirectDownload } from "./engine-ledger";
 import { keptWithoutReadEvents } from "./engine-records";
@@ -23,8 +24,10 @@ import { PlantedDisagreement, plantDisagreements, systemTablesFrom, witnessOf, w
 import { failureOf, toQueryExecution, totalExecutionMs } from "./executions";
 import { DEFAULT_TB, queryCostUsd, TbDefinition } from "../core/cost";
 import { ACCOUNT_ID, accountOf, ACCOUNTS, actorsOf, callerArn, orgAccount, REGIONS, roleArn } from "./org";
+import { clientOf } from "./actor";
 import { Random } from "./random";
 import { PlannedQuery, simulateDay } from "./simulate";
+import { databaseOf } from "./sql";
 
 export interface GenerateOptions {
   lake: string;
@@ -58,7 +61,7 @@ export interface Ledger {
   historyFiles: number;
   /** The first day the main account's system table holds (queries submitted from then on). */
   systemTablesFrom: string;
-  /** Anomalies planted on purpose (generator/anomalies.ts): each is a finding the audit must make. */
+  /** Anomalies planted on purpose (generator/planted-anomalies.ts): each is a finding the audit must make. */
   anomalies: PlantedAnomaly[];
   /** Where the system table disagrees with CloudTrail or the SQL parser, on purpose. */
   plantedDisagreements: PlantedDisagreement[];
@@ -92,7 +95,7 @@ function ledgerEntry(q: PlannedQuery, lateDelivered: boolean, tb: TbDefinition, 
     human: q.actor.human,
     principalArn: attributed ? callerArn(q.actor, q.session) : null,
     iamPrincipalArn: attributed ? roleArn(q.actor) : null,
-    clientFamily: attributed ? (q.clientFamily ?? q.actor.clients[q.clientIndex].clientFamily) : null,
+    clientFamily: attributed ? (q.clientFamily ?? clientOf(q.actor, q.clientIndex).clientFamily) : null,
     sourceIp: attributed ? q.sourceIp : null,
     workGroup: q.workGroup,
     database: q.database,
@@ -153,22 +156,21 @@ export function generateLake(options: GenerateOptions): Ledger {
   };
   const trailReadEvents = options.trailReadEvents ?? true;
   const accessEvents: AccessEvent[] = [];
-  const downloadDay = calendar[Math.max(0, calendar.length - 4)];
+  const downloadDay = defined(calendar[Math.max(0, calendar.length - 4)], "a day for the direct download (the calendar is empty)");
   const seed = options.seed ?? 42;
   const plantRng = new Random((seed ^ 0xa40d) >>> 0);
   // Each other account draws from its own source: the main account's lake is what it would be without them.
-  const randoms = ACCOUNTS.map((_, i) => (i === 0 ? rng : new Random((seed ^ (0xacc0 + i)) >>> 0)));
+  const accounts = ACCOUNTS.map((account, i) => ({ account, accountRng: i === 0 ? rng : new Random((seed ^ (0xacc0 + i)) >>> 0) }));
   const noPlants: DayPlants = { queries: [], records: [], anomalies: [] };
   // Reads outside Athena's query records (issue 22) draw from their own source and go to their own files.
   const engineRng = new Random((seed ^ 0xe261) >>> 0);
   calendar.forEach((day, index) => {
     options.onDay?.(day, index, calendar.length);
     for (const region of REGIONS) {
-      for (const [i, account] of ACCOUNTS.entries()) {
+      for (const { account, accountRng } of accounts) {
         const actors = actorsOf(account);
         if (!actors.some((a) => a.regions.includes(region))) continue;
         const main = account === ACCOUNT_ID;
-        const accountRng = randoms[i];
         const simulated = simulateDay(
           {
             day,
@@ -222,7 +224,7 @@ export function generateLake(options: GenerateOptions): Ledger {
             CollectedAt: `${addDays(dayOf(q.submittedAt), 1)}T01:00:00.000Z`,
             Source: "generator",
             ReferencedTables: q.tables,
-            ReferencedDatabases: [...new Set(q.tables.map((t) => t.split(".")[0]))],
+            ReferencedDatabases: [...new Set(q.tables.map(databaseOf))],
           });
           // Keyed by account: the two accounts' `primary` work groups never share an object.
           const key = historyObjectKey({ account, region, dt: historyDay(line), workGroup: q.workGroup }, prefix);

@@ -4,9 +4,11 @@
  * permission-gaps query has something true to find. Each account's IAM holds only its own
  * principals. Returned in GetAccountAuthorizationDetails' shape (documents decoded).
  */
+import { defined } from "../core/checks";
 import { addDays } from "../core/days";
 import { GRANTED_ENGINE_ACTORS, tableLocations } from "./engine-actors";
 import { ACCOUNT_ID, accountOf, ACCOUNTS, ACTORS, Actor, orgAccount, roleArn } from "./org";
+import { tableParts } from "./sql";
 
 /** The main account's lake bucket. */
 export const LAKE_BUCKET = orgAccount(ACCOUNT_ID).lakeBucket;
@@ -107,7 +109,7 @@ export function authorizationDetails(lastDay: string, account = ACCOUNT_ID): Rec
   const users: Record<string, unknown>[] = [];
   const roles: Record<string, unknown>[] = [];
   for (const g of declaredGrants(lastDay, account)) {
-    const name = g.principalArn.split(/:(?:user|role)\//)[1];
+    const name = defined(g.principalArn.split(/:(?:user|role)\//)[1], `a user or role name in ${g.principalArn}`);
     const inline = [{ PolicyName: "athena-access", PolicyDocument: policy(g) }];
     if (g.type === "user")
       users.push({
@@ -140,9 +142,6 @@ export function orgCatalog(region: string, account = ACCOUNT_ID) {
     account,
     workGroups: [...workGroups],
     databases: Object.keys(databases).sort(),
-    tables: tableLocations(account).map(({ table, location }) => {
-      const [database, name] = table.split(".");
-      return { database, name, location };
-    }),
+    tables: tableLocations(account).map(({ table, location }) => ({ ...tableParts(table), location })),
   };
 }

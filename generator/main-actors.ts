@@ -120,7 +120,13 @@ export const MAIN_ACTORS: readonly Actor[] = [
         mode: "sequence",
         runs: 1,
         on: "daily",
-        queries: [150 * GB, 60 * GB, 25 * GB, 40 * GB, 30 * GB].map((bytes, i) => daily(ETL_STEPS[i], bytes)),
+        queries: [
+          daily(ETL_STEPS[0], 150 * GB),
+          daily(ETL_STEPS[1], 60 * GB),
+          daily(ETL_STEPS[2], 25 * GB),
+          daily(ETL_STEPS[3], 40 * GB),
+          daily(ETL_STEPS[4], 30 * GB),
+        ],
       },
       // Every hour, day and night: is the last hour of page views in?
       {
@@ -172,7 +178,14 @@ export const MAIN_ACTORS: readonly Actor[] = [
         mode: "pick",
         runs: 36,
         on: "daily",
-        queries: DASHBOARD_TILES.map((text, i) => daily(text, [8, 5, 2.5, 6, 10, 4][i] * GB, 0.3, i % 2 === 0)),
+        queries: [
+          daily(DASHBOARD_TILES[0], 8 * GB, 0.3, true),
+          daily(DASHBOARD_TILES[1], 5 * GB, 0.3, false),
+          daily(DASHBOARD_TILES[2], 2.5 * GB, 0.3, true),
+          daily(DASHBOARD_TILES[3], 6 * GB, 0.3, false),
+          daily(DASHBOARD_TILES[4], 10 * GB, 0.3, true),
+          daily(DASHBOARD_TILES[5], 4 * GB, 0.3, false),
+        ],
       },
     ],
     growth: 0.04,

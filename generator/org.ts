@@ -19,6 +19,7 @@
  * of its own. Its actors draw from their own random source, so the main account's lake is byte for
  * byte what it would be without it.
  */
+import { defined } from "../core/checks";
 import { Actor } from "./actor";
 import { MAIN_ACTORS } from "./main-actors";
 import { MARKETING_ACCOUNT_ID, MARKETING_ACTORS, MARKETING_DATABASES } from "./marketing";
@@ -83,6 +84,12 @@ export function orgAccount(account: string): OrgAccount {
 /** An account's databases and their tables. */
 export function databasesOf(account: string): Readonly<Record<string, readonly string[]>> {
   return orgAccount(account).databases;
+}
+
+/** The tables `actor` reads in `database`: its own list, or all of its account's. */
+export function tablesOf(actor: Actor, database: string): readonly string[] {
+  const tables = actor.tables?.[database] ?? databasesOf(accountOf(actor))[database];
+  return defined(tables, `the tables of ${database}, a database of actor ${actor.key}`);
 }
 
 /** Every actor of the org, the main account's first. */

@@ -1,4 +1,5 @@
 /** A small seeded random source, so a seed always generates the same lake byte for byte. */
+import { defined } from "../core/checks";
 
 export class Random {
   private state: number;
@@ -25,7 +26,7 @@ export class Random {
   }
 
   pick<T>(items: readonly T[]): T {
-    return items[Math.floor(this.next() * items.length)];
+    return defined(items[Math.floor(this.next() * items.length)], "an item to pick (the list is empty)");
   }
 
   /** Picks by weight: `[[item, weight], ...]`. */
@@ -35,7 +36,8 @@ export class Random {
     for (const [item, w] of choices) {
       if ((r -= w) < 0) return item;
     }
-    return choices[choices.length - 1][0];
+    // Rounding can leave `r` a hair above zero after the last weight: that is the last choice.
+    return defined(choices.at(-1), "a choice to pick (the list is empty)")[0];
   }
 
   /** Log-normal around `median`, spread `sigma` (natural-log units). */
@@ -57,7 +59,8 @@ export class Random {
   /** A version-4-shaped UUID drawn from this source. */
   uuid(): string {
     const hex = Array.from({ length: 32 }, () => this.int(0, 15).toString(16)).join("");
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${"89ab"[this.int(0, 3)]}${hex.slice(17, 20)}-${hex.slice(20)}`;
+    const variant = "89ab".charAt(this.int(0, 3));
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20)}`;
   }
 
   hex(length: number): string {

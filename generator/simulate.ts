@@ -1,7 +1,8 @@
 /** Simulates one day of one account's Athena use in one region: queries and every CloudTrail record. */
 import { Caller, CloudTrailRecord, noiseRecord, startQueryExecutionRecord } from "./cloudtrail";
 import { outcomeOf, SimulatedQuery } from "./executions";
-import { ACCOUNT_ID, accountOf, Actor, actorsOf, databasesOf, Job, orgAccount, roleArn } from "./org";
+import { clientOf } from "./actor";
+import { ACCOUNT_ID, accountOf, Actor, actorsOf, Job, JobQuery, orgAccount, roleArn, tablesOf } from "./org";
 import { Random } from "./random";
 import { adHoc, adHocJoin, ddl, fullScan, QueryText } from "./sql";
 
@@ -39,7 +40,7 @@ const SCAN_RATE = 2_000_000;
 /** Which of the actor's clients makes a call (`clientIndex`, or one drawn), from where, in which session. */
 export function callerFor(actor: Actor, rng: Random, clientIndex?: number): { caller: Caller; clientIndex: number } {
   const index = clientIndex ?? rng.int(0, actor.clients.length - 1);
-  const client = actor.clients[index];
+  const client = clientOf(actor, index);
   const sourceIp = typeof client.sourceIp === "string" ? client.sourceIp : `${client.sourceIp.network}.${rng.int(2, 250)}`;
   const session = actor.sessions ? rng.pick(actor.sessions) : undefined;
   return { caller: { actor, session, userAgent: client.userAgent, sourceIp }, clientIndex: index };
@@ -133,7 +134,7 @@ function planQuery(draft: Draft, region: string, submittedAt: Date, bytesFactor:
 function adHocDraft(actor: Actor, day: string, rng: Random): Draft {
   const pick = (n: number) => rng.int(0, n - 1);
   const database = rng.pick(actor.databases);
-  const table = rng.pick(actor.tables?.[database] ?? databasesOf(accountOf(actor))[database]);
+  const table = rng.pick(tablesOf(actor, database));
   const workGroup = rng.pick(actor.workGroups);
   const base = { actor, workGroup, medianBytes: actor.medianBytes, spread: actor.spread, heavy: false, reuseEnabled: false };
   if (rng.chance(0.04)) return { ...base, query: ddl(database, table, pick) };
@@ -175,15 +176,15 @@ function runJob(actor: Actor, job: Job, options: DayOptions, dayStart: number, r
   const weeksToEnd = options.weeksToEnd ?? 0;
   const growth = (1 + (actor.growth ?? 0)) ** -weeksToEnd;
   const bytesFactor = (1 + (actor.bytesGrowth ?? 0)) ** -weeksToEnd;
-  const draft = (i: number, hour = 0): Draft => ({
+  const draft = (query: JobQuery, hour = 0): Draft => ({
     actor,
-    query: job.queries[i].text(options.day, hour),
+    query: query.text(options.day, hour),
     workGroup: job.workGroup,
     clientIndex: job.client,
-    medianBytes: job.queries[i].medianBytes,
-    spread: job.queries[i].spread,
+    medianBytes: query.medianBytes,
+    spread: query.spread,
     heavy: false,
-    reuseEnabled: job.queries[i].reuse ?? false,
+    reuseEnabled: query.reuse ?? false,
   });
   const [from, to] = job.hours;
   const startAt = () => dayStart + from * MS_HOUR + Math.floor(rng.next() * (to - from) * MS_HOUR);
@@ -191,8 +192,8 @@ function runJob(actor: Actor, job: Job, options: DayOptions, dayStart: number, r
   if (job.mode === "sequence") {
     // Each step is submitted a few seconds after the last finished; a failed step stops the run.
     let at = startAt();
-    for (let i = 0; i < job.queries.length; i++) {
-      const q = planQuery(draft(i), options.region, new Date(at), bytesFactor, results, rng);
+    for (const query of job.queries) {
+      const q = planQuery(draft(query), options.region, new Date(at), bytesFactor, results, rng);
       planned.push(q);
       if (q.state === "FAILED") break;
       at = q.completedAt.getTime() + rng.int(2, 20) * 1000;
@@ -202,14 +203,13 @@ function runJob(actor: Actor, job: Job, options: DayOptions, dayStart: number, r
   if (job.mode === "hourly") {
     for (let hour = from; hour < to; hour++) {
       const at = dayStart + hour * MS_HOUR + Math.floor(rng.next() * MS_HOUR);
-      planned.push(planQuery(draft(rng.int(0, job.queries.length - 1), hour), options.region, new Date(at), bytesFactor, results, rng));
+      planned.push(planQuery(draft(rng.pick(job.queries), hour), options.region, new Date(at), bytesFactor, results, rng));
     }
     return planned;
   }
   const weekend = [0, 6].includes(new Date(dayStart).getUTCDay());
   const times = Array.from({ length: rng.poisson(job.runs * growth * (weekend ? 0.35 : 1)) }, startAt).sort((a, b) => a - b);
-  for (const at of times)
-    planned.push(planQuery(draft(rng.int(0, job.queries.length - 1)), options.region, new Date(at), bytesFactor, results, rng));
+  for (const at of times) planned.push(planQuery(draft(rng.pick(job.queries)), options.region, new Date(at), bytesFactor, results, rng));
   return planned;
 }
 

@@ -4,6 +4,7 @@
  * value masked and its comments dropped, worked out here rather than parsed back, and the tests can
  * hold the SQL fingerprint (cost_by_query_shape) to it.
  */
+import { defined } from "../core/checks";
 
 /** A query's text, its shape, and what it reads. */
 export interface QueryText {
@@ -38,19 +39,42 @@ export function foldShape(shape: string): string {
 
 /** `sql\`SELECT * FROM ${"t"} WHERE id = ${num(7)}\``: plain strings are identifiers, the same in text and shape. */
 export function sql(strings: TemplateStringsArray, ...parts: (string | Piece)[]): Piece {
-  let text = strings[0];
-  let shape = strings[0];
-  parts.forEach((part, i) => {
+  let text = "";
+  let shape = "";
+  strings.forEach((literal, i) => {
+    text += literal;
+    shape += literal;
+    // One part between each two literals: none after the last.
+    const part = parts[i];
+    if (part === undefined) return;
     text += typeof part === "string" ? part : part.text;
     shape += typeof part === "string" ? part : part.shape;
-    text += strings[i + 1];
-    shape += strings[i + 1];
   });
   return { text, shape };
 }
 
-export function queryText(piece: Piece, tables: string[], substatementType = "SELECT", database = tables[0].split(".")[0]): QueryText {
-  return { text: piece.text, shape: foldShape(piece.shape), database, tables, statementType: "DML", substatementType };
+/** `sales.orders` as its database and table name. */
+export function tableParts(table: string): { database: string; name: string } {
+  const dot = table.indexOf(".");
+  if (dot < 0) throw new Error(`${JSON.stringify(table)} is not database.table`);
+  return { database: table.slice(0, dot), name: table.slice(dot + 1) };
+}
+
+/** The database of `database.table` (`sales` of `sales.orders`). */
+export function databaseOf(table: string): string {
+  return tableParts(table).database;
+}
+
+/** A query text over `tables`; its database is the first table's unless given. */
+export function queryText(piece: Piece, tables: string[], substatementType = "SELECT", database?: string): QueryText {
+  const context = database ?? tables.map(databaseOf).at(0);
+  if (context === undefined) throw new Error(`no database for the query ${JSON.stringify(piece.text)}: give one, or a table`);
+  return { text: piece.text, shape: foldShape(piece.shape), database: context, tables, statementType: "DML", substatementType };
+}
+
+/** The one of `choices` `pick` draws. */
+function chosen<T>(choices: readonly T[], pick: (n: number) => number): T {
+  return defined(choices[pick(choices.length)], "a choice (the list is empty, or pick drew past its end)");
 }
 
 /** A day as `YYYY-MM-DD`, `n` days before `day`. */
@@ -95,7 +119,7 @@ SELECT count(*) FROM recent WHERE last_seen > now() - interval ${str("7")} day`,
         [`${database}.${table}`],
       ),
   ];
-  return shapes[pick(shapes.length)]();
+  return chosen(shapes, pick)();
 }
 
 /** Joins people write when they can read both sides: revenue by segment, sessions by campaign. */
@@ -135,7 +159,7 @@ GROUP BY i.campaign_id`,
         ["ads.impressions", "clickstream.ad_clicks"],
       ),
     );
-  return joins.length > 0 ? joins[pick(joins.length)]() : undefined;
+  return joins.length > 0 ? chosen(joins, pick)() : undefined;
 }
 
 const TERMS = ["checkout", "pricing", "promo", "signup", "cart", "invoice", "careers"];
@@ -145,14 +169,14 @@ export function fullScan(pick: (n: number) => number): QueryText {
   return queryText(
     sql`SELECT *
 FROM clickstream.page_views
-WHERE lower(url) LIKE ${str(`%${TERMS[pick(TERMS.length)]}%`)}`,
+WHERE lower(url) LIKE ${str(`%${chosen(TERMS, pick)}%`)}`,
     ["clickstream.page_views"],
   );
 }
 
 export function ddl(database: string, table: string, pick: (n: number) => number): QueryText {
   const texts = [`SHOW PARTITIONS ${database}.${table}`, `MSCK REPAIR TABLE ${database}.${table}`, `DESCRIBE ${database}.${table}`];
-  const text = texts[pick(texts.length)];
+  const text = chosen(texts, pick);
   const substatementType = text.startsWith("SHOW") ? "SHOW" : text.startsWith("MSCK") ? "MSCK_REPAIR_TABLE" : "DESCRIBE";
   return { text, shape: foldShape(text), database, tables: [], statementType: "DDL", substatementType };
 }
@@ -163,7 +187,7 @@ export type DailyText = (day: string, hour: number) => QueryText;
 const job = (name: string, step: string) => comment(`glue job=${name} step=${step}`);
 
 /** The nightly Glue pipeline, step by step (yesterday's partitions), and its Sunday rebuild. */
-export const ETL_STEPS: readonly DailyText[] = [
+export const ETL_STEPS = [
   (day) =>
     queryText(
       sql`${job("clickstream-nightly", "sessionize")}
@@ -210,7 +234,7 @@ GROUP BY email
 HAVING count(*) > ${num(1)}`,
       ["sales.customers"],
     ),
-];
+] as const satisfies readonly DailyText[];
 
 /** The pipeline's hourly check that the last hour of page views has landed. */
 export const FRESHNESS_CHECK: DailyText = (day, hour) =>
@@ -233,7 +257,7 @@ GROUP BY session_id, user_id`,
   );
 
 /** QuickSight dashboard tiles, as QuickSight writes them (quoted names); the same text all day. */
-export const DASHBOARD_TILES: readonly DailyText[] = [
+export const DASHBOARD_TILES = [
   (day) =>
     queryText(
       sql`SELECT date_trunc(${str("hour")}, "order_ts") AS "hour", SUM("amount") AS "revenue"
@@ -284,10 +308,10 @@ ORDER BY ${num(2)} DESC
 LIMIT ${num(20)}`,
       ["marketing.campaigns"],
     ),
-];
+] as const satisfies readonly DailyText[];
 
 /** Tableau (JDBC): the morning extract refresh, and the live dashboard's query (month to date). */
-export const TABLEAU_EXTRACTS: readonly DailyText[] = [
+export const TABLEAU_EXTRACTS = [
   (day) =>
     queryText(sql`SELECT * FROM "sales"."orders" "Orders" WHERE ("Orders"."order_date" >= DATE ${str(before(day, 90))})`, ["sales.orders"]),
   () => queryText(sql`SELECT * FROM "sales"."customers" "Customers"`, ["sales.customers"]),
@@ -296,9 +320,9 @@ export const TABLEAU_EXTRACTS: readonly DailyText[] = [
       sql`SELECT * FROM "finance"."invoices" "Invoices" WHERE ("Invoices"."issued_at" >= TIMESTAMP ${str(`${before(day, 90)} 00:00:00`)})`,
       ["finance.invoices"],
     ),
-];
+] as const satisfies readonly DailyText[];
 
-export const TABLEAU_LIVE: readonly DailyText[] = [
+export const TABLEAU_LIVE = [
   (day) =>
     queryText(
       sql`SELECT "Customers"."segment" AS "segment", SUM("Orders"."amount") AS "sum:amount:ok"
@@ -308,7 +332,7 @@ WHERE ("Orders"."order_date" >= DATE ${str(firstOfMonth(day))})
 GROUP BY ${num(1)}`,
       ["sales.orders", "sales.customers"],
     ),
-];
+] as const satisfies readonly DailyText[];
 
 /** The Python job (boto3) that reconciles the ledger with customers every afternoon. */
 export const RECONCILIATION: DailyText = (day) =>
@@ -324,7 +348,7 @@ WHERE l.posted_date = DATE ${str(before(day, 1))}`,
   );
 
 /** The month-end close: balances over the whole ledger. */
-export const MONTH_END: readonly DailyText[] = [
+export const MONTH_END = [
   (day) =>
     queryText(
       sql`SELECT account_id, sum(debit) - sum(credit) AS balance
@@ -342,10 +366,10 @@ GROUP BY customer_id
 HAVING sum(amount) > ${num(0)}`,
       ["finance.invoices"],
     ),
-];
+] as const satisfies readonly DailyText[];
 
 /** The churn-scoring Lambda's morning feature queries (eu-west-1). */
-export const CHURN_FEATURES: readonly DailyText[] = [
+export const CHURN_FEATURES = [
   (day) =>
     queryText(
       sql`SELECT a.customer_id, sum(a.spend) AS spend_30d, sum(a.conversions) AS conversions_30d
@@ -362,12 +386,12 @@ WHERE o.order_date >= DATE ${str(before(day, 90))}
 GROUP BY o.customer_id`,
       ["sales.orders"],
     ),
-];
+] as const satisfies readonly DailyText[];
 
 const attribution = (step: string) => comment(`campaign-attribution step=${step}`);
 
 /** The marketing account's nightly attribution Lambda: yesterday's clicks and landing pages by campaign, and its spend. */
-export const ATTRIBUTION_STEPS: readonly DailyText[] = [
+export const ATTRIBUTION_STEPS = [
   (day) =>
     queryText(
       sql`${attribution("clicks")}
@@ -397,10 +421,10 @@ WHERE dt = ${str(before(day, 1))}
 GROUP BY campaign_id`,
       ["ads.spend"],
     ),
-];
+] as const satisfies readonly DailyText[];
 
 /** The marketing account's morning sync check (an IAM user's access key, boto3): did yesterday's spend and impressions arrive? */
-export const AD_SYNC_CHECKS: readonly DailyText[] = [
+export const AD_SYNC_CHECKS = [
   (day) =>
     queryText(
       sql`SELECT network, count(*) AS rows, sum(cost_usd) AS spend
@@ -417,4 +441,4 @@ WHERE dt = ${str(before(day, 1))}
 GROUP BY network`,
       ["ads.impressions"],
     ),
-];
+] as const satisfies readonly DailyText[];

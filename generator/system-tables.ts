@@ -9,9 +9,11 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
+import { defined } from "../core/checks";
 import { systemTableObjectKey } from "../core/layout";
 import { QUERY_EXECUTIONS } from "../queries/schema/system-tables";
 import { accountOf, ACTORS, callerArn, roleArn } from "./org";
+import { tableParts } from "./sql";
 
 /** What the system table holds for one query. */
 export interface Witness {
@@ -48,7 +50,7 @@ export interface WitnessedQuery {
 
 /** The day Athena's system tables are switched on: a little past the middle of the period. */
 export function systemTablesFrom(calendar: readonly string[]): string {
-  return calendar[Math.floor(calendar.length * 0.55)];
+  return defined(calendar[Math.floor(calendar.length * 0.55)], "the day system tables start (the calendar is empty)");
 }
 
 export function witnessOf(actorKey: string, session: string | undefined, tables: readonly string[]): Witness {
@@ -73,8 +75,9 @@ export function plantDisagreements(queries: WitnessedQuery[]): PlantedDisagreeme
     planted.push({ id: service.id, kind: "principal", witnessed: principalArn });
   }
   for (const q of witnessed) {
-    if (q.witness === null || q.tables.length !== 1 || ACTORS.find((a) => a.key === q.actor)?.human !== true) continue;
-    const other = queries.find((o) => o.actor === q.actor && o.tables.length > 0 && !o.tables.includes(q.tables[0]))?.tables[0];
+    const [table, ...more] = q.tables;
+    if (q.witness === null || table === undefined || more.length > 0 || ACTORS.find((a) => a.key === q.actor)?.human !== true) continue;
+    const other = queries.find((o) => o.actor === q.actor && o.tables.length > 0 && !o.tables.includes(table))?.tables[0];
     if (!other) continue;
     q.witness = { ...q.witness, tables: [...q.witness.tables, other.toLowerCase()] };
     planted.push({ id: q.id, kind: "tables", witnessed: other.toLowerCase() });
@@ -100,8 +103,8 @@ export function writeSystemTable(lake: string, queries: readonly WitnessedQuery[
       database_name: q.database,
       submission_date_time: q.submittedAt,
       tables_accessed: q.witness.tables.map((t) => {
-        const [database_name, table_name] = t.split(".");
-        return { catalog_name: "awsdatacatalog", database_name, table_name };
+        const { database, name } = tableParts(t);
+        return { catalog_name: "awsdatacatalog", database_name: database, table_name: name };
       }),
     };
     const key = systemTableObjectKey(QUERY_EXECUTIONS, q.historyDay, `part-${q.region}`);

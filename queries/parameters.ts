@@ -75,7 +75,13 @@ export function bindParameters(sql: string, parameters: QueryParameters = {}, qu
     const takes = used.size > 0 ? `it takes ${[...used].map((n) => `:${n}`).join(", ")}` : "it takes none";
     throw new InputError(`${where(queryName)}the SQL has no parameter ${unknown.map((n) => `:${n}`).join(", ")} (${takes})`);
   }
-  const missing = [...used].filter((name) => !Object.hasOwn(parameters, name) || parameters[name] === undefined);
-  if (missing.length > 0) throw new InputError(`${where(queryName)}no value for parameter ${missing.map((n) => `:${n}`).join(", ")}`);
-  return { sql: text, values: names.map((name) => parameters[name]) };
+  const values: QueryParameter[] = [];
+  const missing = new Set<string>();
+  for (const name of names) {
+    const value = Object.hasOwn(parameters, name) ? parameters[name] : undefined;
+    if (value === undefined) missing.add(name);
+    else values.push(value);
+  }
+  if (missing.size > 0) throw new InputError(`${where(queryName)}no value for parameter ${[...missing].map((n) => `:${n}`).join(", ")}`);
+  return { sql: text, values };
 }

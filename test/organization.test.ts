@@ -7,7 +7,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { SILENT, reportPeriod } from "../cli/pipeline";
 import { CollectSummary } from "../functions/history/collect";
 import { generateLake, Ledger } from "../generator/generate";
@@ -28,9 +28,10 @@ import {
   historyTablePrefix,
   parseHistoryPartition,
 } from "../core/layout";
-import { DEFAULT_OPTIONS, Period, runSavedQuery, SAVED, SavedQuery, SavedQueryOptions } from "../queries/saved";
-import { SavedRow, savedRows } from "../queries/saved-columns";
-import { RenderedReport } from "../reports/pages/render";
+import { DEFAULT_OPTIONS, Period, runSavedQuery, SAVED, SavedQuery, SavedQueryOptions, SavedRow, savedRows } from "../queries/saved";
+import { RenderedReport } from "../reports/publish";
+import { cleanupAfterAll } from "./support/cleanup";
+import { present } from "./support/defined";
 import { AthenaServer, startAthenaServer } from "./support/athena-server";
 import { historyOperations } from "./support/athena-history";
 import { AccountAthena, athenaHistories, collect, gunzipLines } from "./support/organization";
@@ -79,15 +80,21 @@ async function run<Q extends SavedQuery>(query: Q, options: SavedQueryOptions = 
   return savedRows(query, await runSavedQuery(engine, query, period, options));
 }
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   source = tempDir("org-source");
   lake = tempDir("org-lake");
   reportDir = tempDir("org-report");
+  cleanUp(() => {
+    for (const dir of [source, lake, reportDir]) fs.rmSync(dir, { recursive: true, force: true });
+  });
   ledger = generateLake({ lake: source, days: DAYS, seed: 16, endDay: END_DAY });
   await writeGrantsSnapshot(source, ledger.lastDay);
   entries = expectedEvents(ledger);
   period = { from: ledger.firstDay, to: ledger.lastDay };
   s3 = await startS3(BUCKET);
+  cleanUp(() => s3.close());
+  cleanUp(() => Promise.all(servers.map((s) => s.close())));
 
   // One Athena per account and region, each answering only for its own account's work groups.
   const athenas: (AccountAthena & { server: AthenaServer })[] = [];
@@ -121,16 +128,10 @@ beforeAll(async () => {
   for (const folder of [cloudTrailRoot(), grantsTablePrefix(DEFAULT_PREFIX), trailsTablePrefix(DEFAULT_PREFIX)])
     fs.cpSync(path.join(source, folder), path.join(lake, folder), { recursive: true });
   engine = await DuckDbEngine.open({ root: lake });
+  cleanUp(() => engine.close());
   for (const day of daysBetween(ledger.firstDay, ledger.lastDay))
     for (const region of ledger.regions) await joinDayEmbedded(engine, day, region, { tb: ledger.tb });
   await engine.refresh();
-});
-
-afterAll(async () => {
-  await engine?.close();
-  await Promise.all(servers.map((s) => s.close()));
-  await s3?.close();
-  for (const dir of [source, lake, reportDir]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 describe("a two-account organization, collected, joined and reported", () => {
@@ -286,7 +287,11 @@ describe("a two-account organization, collected, joined and reported", () => {
     const granted = declaredGrants(ledger.lastDay).flatMap((g) => [
       ...g.workGroups.map((w) => `${g.account} ${g.principalArn} workgroup ${w}`),
       ...g.databases.map((d) => `${g.account} ${g.principalArn} database ${d}`),
-      ...g.databases.flatMap((d) => databasesOf(g.account)[d].map((t) => `${g.account} ${g.principalArn} table ${d}.${t}`)),
+      ...g.databases.flatMap((d) =>
+        present(databasesOf(g.account)[d], `database ${d} of account ${g.account}`).map(
+          (t) => `${g.account} ${g.principalArn} table ${d}.${t}`,
+        ),
+      ),
     ]);
     const outside = usedOutsideAthena(ledger, period.from, period.to);
     expect(
@@ -300,7 +305,7 @@ describe("a two-account organization, collected, joined and reported", () => {
           const who = `${q.account} ${q.iamPrincipalArn ?? "(unattributed)"}`;
           return [
             `${who} workgroup ${q.workGroup}`,
-            ...q.tables.flatMap((t) => [`${who} table ${t}`, `${who} database ${t.split(".")[0]}`]),
+            ...q.tables.flatMap((t) => [`${who} table ${t}`, `${who} database ${present(t.split(".")[0], `the database of ${t}`)}`]),
           ];
         }),
     );

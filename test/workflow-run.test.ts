@@ -7,20 +7,20 @@
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { SILENT, reportPeriod } from "../cli/pipeline";
 import { addDays, dayOf } from "../core/days";
 import { ACCOUNT_ID, DATABASES } from "../generator/org";
 import { anomalySettings } from "../core/anomaly-settings";
-import { DEFAULT_OPTIONS, periodEnding, runSavedQuery, SAVED, SAVED_QUERIES } from "../queries/saved";
-import { savedRows } from "../queries/saved-columns";
-import { alerted, alertWindow, DEFAULT_ALERT_DAYS } from "../reports/issues/anomalies";
-import { toAnomaly } from "../reports/issues/findings";
+import { DEFAULT_OPTIONS, periodEnding, runSavedQuery, SAVED, SAVED_QUERIES, savedRows } from "../queries/saved";
+import { alerted, alertWindow, DEFAULT_ALERT_DAYS, toAnomaly } from "../reports/issues/anomaly-issues";
 import { Anomaly } from "../reports/pages/anomaly-words";
 import { humanBytes } from "../reports/pages/format";
+import { cleanupAfterAll } from "./support/cleanup";
 import { duckdbScript } from "./support/athena-duckdb";
 import { AthenaServer, startAthenaServer } from "./support/athena-server";
 import { GitHubServer, startGitHubServer } from "./support/github-server";
+import { at, only } from "./support/defined";
 import { joinedLake, JoinedLake, tempDir } from "./support/lake";
 import { checkout, freshOrigin, git, Value } from "./support/workflow";
 import { Harness, WorkflowRun, workflowHarness } from "./support/workflow-harness";
@@ -28,7 +28,8 @@ import { Harness, WorkflowRun, workflowHarness } from "./support/workflow-harnes
 const ROOT = path.join(__dirname, "..");
 const DAYS = 5;
 const [OWNER, REPO] = ["northwind", "data-platform"];
-const LABEL = "athena-audit:unused-permissions";
+/** The permission-gap issues' label before it became `athena-audit:permission-gaps`: the sync relabels the issues carrying it. */
+const FORMER_LABEL = "athena-audit:unused-permissions";
 
 interface Stack {
   name: string;
@@ -53,7 +54,9 @@ interface Stack {
 // every database sensitive, the main lake's first reads are high-severity findings to alert on.
 const SILENT_MEMBER = "444455556666";
 const MAIN_ANOMALIES = { minHistoryDays: 1, sensitive: Object.keys(DATABASES).sort() };
-const STACKS = [
+/** A stack as its entry in the variable gives it, before beforeAll adds its lake and Athena and what they hold. */
+type StackEntry = Omit<Stack, "lake" | "athena" | "gaps" | "arns" | "alerted">;
+const ENTRIES: [StackEntry, StackEntry] = [
   {
     name: "main",
     seed: 11,
@@ -73,8 +76,9 @@ const STACKS = [
     workGroup: "athena-audit-eu",
     database: "athena_audit_eu",
   },
-] as Stack[];
-/** The variable as the README builds it: each stack's outputs (extra keys included) plus its name. */
+];
+const STACKS = ENTRIES as [Stack, Stack];
+/** The variable as docs/reports-and-issues.md builds it: each stack's outputs (extra keys included) plus its name. */
 const variable = (
   stacks: Pick<Stack, "name" | "roleArn" | "region" | "workGroup" | "database" | "anomalySettings" | "expectedAccounts">[],
 ) =>
@@ -127,19 +131,25 @@ function legacyIssue(principalArn: string, title: string): void {
     title,
     body: `Old text.\n\n<!-- athena-audit:fingerprint=${fp} -->\n`,
     state: "open",
-    labels: [LABEL],
+    labels: [FORMER_LABEL],
     comments: [],
   });
 }
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   dir = tempDir("workflow");
+  cleanUp(() => fs.rmSync(dir, { recursive: true, force: true }));
   origin = freshOrigin(ROOT, dir);
   github = await startGitHubServer(OWNER, REPO);
+  cleanUp(() => github.close());
   harness = workflowHarness({ dir, origin, github, owner: OWNER, repo: REPO, accounts: () => STACKS });
+  cleanUp(() => harness.cleanUp());
   for (const s of STACKS) {
     s.lake = await joinedLake({ days: DAYS, seed: s.seed, endDay: yesterday });
+    cleanUp(() => s.lake.dispose());
     s.athena = await startAthenaServer({ script: duckdbScript(s.lake.engine) });
+    cleanUp(() => s.athena.close());
     const arns = savedRows(SAVED.permission_gaps, await runSavedQuery(s.lake.engine, SAVED.permission_gaps, period)).map(
       (r) => r.principal_arn,
     );
@@ -151,19 +161,9 @@ beforeAll(async () => {
     s.alerted = alerted(anomalies, alertWindow(period.to, DEFAULT_ALERT_DAYS));
   }
   // Two of main's principals already have issues from before stacks, and one principal is gone.
-  legacyIssue(STACKS[0].arns[0], "old title 1");
-  legacyIssue(STACKS[0].arns[1], "old title 2");
+  legacyIssue(at(STACKS[0].arns, 0, "principal with a permission gap in main"), "old title 1");
+  legacyIssue(at(STACKS[0].arns, 1, "principal with a permission gap in main"), "old title 2");
   legacyIssue("arn:aws:iam::210987654321:role/retired", "old title 3");
-});
-
-afterAll(async () => {
-  await github?.close();
-  for (const s of STACKS) {
-    await s.athena?.close();
-    await s.lake?.dispose();
-  }
-  harness?.cleanUp();
-  if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 const withoutProvenance = (text: string) =>
@@ -295,9 +295,15 @@ describe("the reports workflow, run as written", () => {
       [2, "open"],
       [3, "closed"],
     ]);
+    expect(github.issues.slice(0, 3).map((i) => i.labels)).toEqual(Array(3).fill(["athena-audit:permission-gaps"]));
     expect(writes(job("main").requests).sort()).toEqual(
       [
         ...Array<string>(opened).fill(create),
+        // The issues from before stacks carry the label's former name: relabelled in place first.
+        ...[1, 2, 3].flatMap((n) => [
+          `POST /repos/northwind/data-platform/issues/${n}/labels`,
+          `DELETE /repos/northwind/data-platform/issues/${n}/labels/athena-audit%3Aunused-permissions`,
+        ]),
         "PATCH /repos/northwind/data-platform/issues/1",
         "PATCH /repos/northwind/data-platform/issues/2",
         "POST /repos/northwind/data-platform/issues/3/comments",
@@ -349,11 +355,12 @@ describe("the reports workflow, run as written", () => {
     const [start, issues, euQueries] = [head(), JSON.stringify(github.issues), STACKS[1].athena.queries.length];
     const run = await runWorkflow({ ATHENA_AUDIT_STACKS: variable(STACKS) }, { days: String(DAYS), stack: "main" });
     expect(run.reports.map((r) => [r.stack, r.run.ok])).toEqual([["main", true]]);
-    expect(run.reports[0].run.log).toContain("Reports for main unchanged.");
+    const mainJob = only(run.reports, "report job");
+    expect(mainJob.run.log).toContain("Reports for main unchanged.");
     // Each sync opens five a run: the permission issues and the anomaly issues the first run deferred.
     const deferredGaps = Math.min(5, Math.max(0, STACKS[0].gaps.size - 2 - 5));
     const deferred = deferredGaps + Math.min(5, Math.max(0, STACKS[0].alerted.length - 5));
-    expect([head(), writes(run.reports[0].requests)]).toEqual([start, Array(deferred).fill(`POST /repos/${OWNER}/${REPO}/issues`)]);
+    expect([head(), writes(mainJob.requests)]).toEqual([start, Array(deferred).fill(`POST /repos/${OWNER}/${REPO}/issues`)]);
     expect(JSON.stringify(github.issues.slice(0, github.issues.length - deferred))).toBe(issues);
     expect(STACKS[1].athena.queries.length).toBe(euQueries);
   }, 120_000);

@@ -48,7 +48,7 @@ export async function collectBilling(deps: BillingDeps): Promise<BillingSummary>
   const today = dayOf(deps.now ?? new Date());
   const to = addDays(today, -1);
   const from = addDays(to, 1 - (deps.days ?? DEFAULT_BILLING_DAYS));
-  const calls: Record<string, number> = { GetCostAndUsage: 0, PutObject: 0 };
+  const calls = { GetCostAndUsage: 0, PutObject: 0 };
   const pages: ce.GetCostAndUsageCommandOutput[] = [];
   let token: string | undefined;
   do {

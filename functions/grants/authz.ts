@@ -65,8 +65,8 @@ export function policyDocument(raw: unknown): PolicyDocument {
   if (raw && typeof raw === "object") return raw as PolicyDocument;
   if (typeof raw !== "string") throw new AuditError("no policy document");
   const text = raw.trimStart().startsWith("{") ? raw : decodeURIComponent(raw);
-  const doc = JSON.parse(text) as PolicyDocument;
-  if (!doc || typeof doc !== "object" || doc.Statement === undefined) throw new AuditError("policy document without Statement");
+  const doc: unknown = JSON.parse(text);
+  if (typeof doc !== "object" || doc === null || !("Statement" in doc)) throw new AuditError("policy document without Statement");
   return doc;
 }
 

@@ -49,10 +49,10 @@ interface Check {
 type Outcome = { allowed: false } | { allowed: true; conditionKeys: string[] } | { error: string };
 
 function s3ObjectArn(partition: string, location: string): string | undefined {
-  const m = /^s3a?:\/\/([^/]+)\/?(.*)$/.exec(location);
-  if (!m) return undefined;
-  const prefix = m[2] && !m[2].endsWith("/") ? `${m[2]}/` : m[2];
-  return `arn:${partition}:s3:::${m[1]}/${prefix}part-00000`;
+  const [, bucket, path = ""] = /^s3a?:\/\/([^/]+)\/?(.*)$/.exec(location) ?? [];
+  if (bucket === undefined) return undefined;
+  const prefix = path && !path.endsWith("/") ? `${path}/` : path;
+  return `arn:${partition}:s3:::${bucket}/${prefix}part-00000`;
 }
 
 function conditionKeys(conditions: unknown): string[] {

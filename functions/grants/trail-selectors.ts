@@ -63,7 +63,9 @@ const OBJECT_READS = new Set(["GetObject"]);
 export function s3Scope(arn: string): string | undefined {
   const match = /^arn:[a-z-]+:s3(?::::?(.*))?$/.exec(arn);
   if (!match) return undefined;
-  return match[1] ? match[1] : "*";
+  // No resource (`arn:aws:s3`) or an empty one (`arn:aws:s3:::`): the whole service.
+  const resource = match[1] ?? "";
+  return resource === "" ? "*" : resource;
 }
 
 interface Side {
@@ -77,8 +79,9 @@ function management(sides: { side: Side; excluded: string[] }[]): Pick<Recording
   const managementEvents: ManagementEvents =
     read.length > 0 && write ? "all" : read.length > 0 ? "read-only" : write ? "write-only" : "none";
   // A source is missed only when every selector that records reads drops it.
+  const [first] = read;
   const excludedSources =
-    read.length === 0 ? [] : [...new Set(read[0].excluded)].filter((source) => read.every((s) => s.excluded.includes(source))).sort();
+    first === undefined ? [] : [...new Set(first.excluded)].filter((source) => read.every((s) => s.excluded.includes(source))).sort();
   return { managementEvents, excludedSources };
 }
 
@@ -136,9 +139,9 @@ const only = (field: FieldSelector | undefined, op: (typeof OPERATORS)[number]) 
 /** The S3 object scopes an advanced selector's `resources.ARN` condition names; undefined when not understood. */
 function arnScopes(field: FieldSelector | undefined): string[] | undefined {
   if (field === undefined) return ["*"];
-  const ops = operators(field);
-  if (ops.length !== 1) return undefined;
-  const [op, values] = ops[0];
+  const [single, ...others] = operators(field);
+  if (single === undefined || others.length > 0) return undefined;
+  const [op, values] = single;
   const scopes = values.map(s3Scope);
   if (scopes.some((s) => s === undefined)) return undefined;
   if (op === "StartsWith" || op === "Equals") return scopes as string[];

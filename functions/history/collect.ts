@@ -13,7 +13,7 @@ import { historyDay, toHistoryLine } from "../../core/history-record";
 import { historyDayPrefix, historyObjectKey } from "../../core/layout";
 import { mapLimit } from "../../core/concurrency";
 import { listKeys } from "../runtime/s3";
-import { AccountCollectorConfig } from "../runtime/config";
+import { HistoryCollectorConfig } from "../runtime/config";
 import { Logger } from "../runtime/log";
 import { CollectRequest } from "./input";
 import { queryReferences } from "./references";
@@ -27,7 +27,7 @@ const UNPROCESSED_ATTEMPTS = 8;
 export interface CollectDeps {
   athena: athena.AthenaClient;
   s3: s3.S3Client;
-  config: AccountCollectorConfig;
+  config: HistoryCollectorConfig;
   log: Logger;
   now?: Date;
   /** Called after each work group, for a progress bar. */
@@ -74,7 +74,9 @@ async function batchGet(client: athena.AthenaClient, ids: readonly string[], cal
   let pending = [...ids];
   for (let attempt = 0; pending.length > 0; attempt++) {
     if (attempt === UNPROCESSED_ATTEMPTS) {
-      throw new AuditError(`Athena left ${pending.length} execution(s) unprocessed after ${attempt} attempts, first ${pending[0]}`);
+      throw new AuditError(
+        `Athena left ${pending.length} execution(s) unprocessed after ${attempt} attempts, among them ${pending.slice(0, 3).join(", ")}`,
+      );
     }
     if (attempt > 0) await sleep(Math.min(100 * 2 ** attempt, 3_000));
     const next: string[] = [];
@@ -117,7 +119,7 @@ async function collectWorkGroup(
 ): Promise<{ summary: WorkGroupSummary; outcomes: string[] }> {
   const days = new Set(request.days);
   const window = new PagingWindow({
-    start: Date.parse(`${request.days[0]}T00:00:00Z`),
+    start: Date.parse(`${request.from}T00:00:00Z`),
     slackMs: DEFAULT_SLACK_MS,
     quietPages: DEFAULT_QUIET_PAGES,
   });
@@ -218,7 +220,7 @@ export async function collectHistory(request: CollectRequest, deps: CollectDeps)
   const wanted = all.filter((w) => (!request.workGroups || request.workGroups.includes(w)) && w !== own);
   const missing = (request.workGroups ?? []).filter((w) => !all.includes(w));
   if (missing.length > 0) deps.log.error("unknown-work-groups", { workGroups: missing });
-  deps.log.info("start", { region, from: request.days[0], to: request.days[request.days.length - 1], workGroups: wanted.length });
+  deps.log.info("start", { region, from: request.from, to: request.to, workGroups: wanted.length });
   const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "athena-audit-history-"));
   const existingKeys = existingKeysLister(deps, region, calls);
   let done = 0;
@@ -235,8 +237,8 @@ export async function collectHistory(request: CollectRequest, deps: CollectDeps)
     const outcomes = results.flatMap((r) => r.outcomes);
     const summary: CollectSummary = {
       region,
-      from: request.days[0],
-      to: request.days[request.days.length - 1],
+      from: request.from,
+      to: request.to,
       workGroups: results.map((r) => r.summary),
       skippedWorkGroups: all.filter((w) => !wanted.includes(w)),
       recordsPerDay,

@@ -10,7 +10,10 @@ import { dayOrRange, inputObject } from "../runtime/input";
 export const HISTORY_DAYS_KEPT = 45;
 
 export interface CollectRequest {
-  /** UTC days to collect, oldest first. */
+  /** The first and last UTC day to collect. */
+  from: string;
+  to: string;
+  /** Every day from `from` to `to`, oldest first. */
   days: string[];
   workGroups?: string[];
   /** Write objects even when their content has not changed. */
@@ -51,5 +54,5 @@ export function parseCollectInput(input: unknown, now: Date): CollectRequest {
     workGroups = event.workGroups as string[];
   }
   if (event.force !== undefined && typeof event.force !== "boolean") throw new InputError("force must be true or false");
-  return { days: daysBetween(from, to), workGroups, force: event.force === true };
+  return { from, to, days: daysBetween(from, to), workGroups, force: event.force === true };
 }

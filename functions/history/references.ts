@@ -60,12 +60,15 @@ function parse(query: string, database: string | undefined, catalogs: ReadonlyMa
   const tables = new Set<string>();
   const databases = new Set<string>();
   for (const entry of parser.tableList(query, { database: "athena" })) {
+    // node-sql-parser lists each table as `<statement type>::<schema or "null">::<table>`.
     const [, schema, table] = entry.split("::");
+    if (schema === undefined || table === undefined) throw new Error(`the SQL parser listed a table as ${JSON.stringify(entry)}`);
     if (schema === "null" && ctes.has(table.toLowerCase())) continue;
-    const name = `${((schema === "null" ? database : schema) ?? "").toLowerCase()}.${table.toLowerCase()}`;
+    const databaseName = ((schema === "null" ? database : schema) ?? "").toLowerCase();
+    const name = `${databaseName}.${table.toLowerCase()}`;
     const catalog = schema === "null" ? undefined : catalogs.get(name);
     tables.add(catalog === undefined || catalog === DEFAULT_CATALOG ? name : `${catalog}.${name}`);
-    if (catalog === undefined || catalog === DEFAULT_CATALOG) databases.add(name.split(".")[0]);
+    if (catalog === undefined || catalog === DEFAULT_CATALOG) databases.add(databaseName);
   }
   return { tables: [...tables].sort(), databases: [...databases].filter(Boolean).sort() };
 }

@@ -56,8 +56,8 @@ export async function listAccounts(deps: Pick<WorkGroupDeps, "s3" | "config">, t
   const request = { Bucket: deps.config.bucket, Prefix: tablePrefix, Delimiter: "/" };
   for await (const page of s3.paginateListObjectsV2({ client: deps.s3 }, request)) {
     for (const common of page.CommonPrefixes ?? []) {
-      const m = /account=([^/]+)\/$/.exec(common.Prefix ?? "");
-      if (m) accounts.push(m[1]);
+      const account = /account=([^/]+)\/$/.exec(common.Prefix ?? "")?.[1];
+      if (account) accounts.push(account);
     }
   }
   return accounts.sort();

@@ -23,10 +23,12 @@ export async function deleteKeys(client: s3.S3Client, bucket: string, keys: read
     const result = await client.send(
       new s3.DeleteObjectsCommand({ Bucket: bucket, Delete: { Objects: batch.map((Key) => ({ Key })), Quiet: true } }),
     );
-    if (result.Errors && result.Errors.length > 0) {
+    const errors = result.Errors ?? [];
+    const [first] = errors;
+    if (first) {
       throw new AuditError(
-        `could not delete ${result.Errors.length} object(s) in ${bucket}, ` +
-          `first ${result.Errors[0].Key ?? "(no key)"}: ${result.Errors[0].Message ?? "no reason given"}`,
+        `could not delete ${errors.length} object(s) in ${bucket}, ` +
+          `first ${first.Key ?? "(no key)"}: ${first.Message ?? "no reason given"}`,
       );
     }
   }

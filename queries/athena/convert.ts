@@ -9,13 +9,19 @@ export function columnsOf(metadata: readonly AthenaColumn[] | undefined): Column
 
 /** `2024-01-02 03:04:05.678` (Athena, UTC) to `2024-01-02T03:04:05.678Z`. */
 function isoTimestamp(text: string): string {
-  const [date, time = "00:00:00"] = text.split(" ");
-  const [hms, fraction = ""] = time.split(".");
+  const [date, time = "00:00:00"] = splitOnce(text, " ");
+  const [hms, fraction = ""] = splitOnce(time, ".");
   return `${date}T${hms}.${(fraction + "000").slice(0, 3)}Z`;
 }
 
+/** The text before the first `separator`, and the text after it when there is one. */
+function splitOnce(text: string, separator: string): [string, string | undefined] {
+  const at = text.indexOf(separator);
+  return at < 0 ? [text, undefined] : [text.slice(0, at), text.slice(at + separator.length)];
+}
+
 export function toValue(text: string | undefined, type: string): Value {
-  if (text === undefined || text === null) return null;
+  if (text === undefined) return null;
   switch (type) {
     case "tinyint":
     case "smallint":
@@ -44,7 +50,7 @@ export function rowOf(data: readonly Datum[], columns: readonly ColumnInfo[]): R
 
 /** Whether a row is the header Athena puts first in a SELECT's results. */
 export function isHeaderRow(data: readonly Datum[], columns: readonly ColumnInfo[]): boolean {
-  return data.length === columns.length && data.every((d, i) => d.VarCharValue === columns[i].name);
+  return data.length === columns.length && columns.every((c, i) => data[i]?.VarCharValue === c.name);
 }
 
 /** A parameter as Athena's ExecutionParameters want it: the literal's SQL text. */

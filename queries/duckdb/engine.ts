@@ -5,6 +5,7 @@
  */
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { ColumnInfo, QueryEngine, QueryParameters, QueryResult, Row, Value } from "../engine";
+import { defined } from "../../core/checks";
 import { QueryFailedError } from "../../core/errors";
 import {
   accessFiles,
@@ -233,7 +234,7 @@ export class ScopedConnection {
         bound.values,
       );
       // COPY answers with the number of rows it wrote.
-      return Number(copied.getRows()[0][0]);
+      return Number(defined(copied.getRows()[0]?.[0], "the row count COPY answers with"));
     } catch (error) {
       throw new QueryFailedError(`embedded query failed: ${(error as Error).message}`, undefined, { cause: error });
     }
@@ -258,12 +259,12 @@ async function runOn(
   } catch (error) {
     throw new QueryFailedError(`embedded query failed: ${(error as Error).message}`, undefined, { cause: error });
   }
-  const names = reader.columnNames();
-  const types = reader.columnTypes().map((t) => t.toString());
-  const columns: ColumnInfo[] = names.map((name, i) => ({ name, type: types[i].toLowerCase() }));
+  // DuckDB's spelling of a type (`DATE`) for the values; lower case in the result's columns.
+  const fields = reader.columnNames().map((name, i) => ({ name, type: reader.columnType(i).toString() }));
+  const columns: ColumnInfo[] = fields.map(({ name, type }) => ({ name, type: type.toLowerCase() }));
   const rows: Row[] = reader.getRowsJS().map((cells) => {
     const row: Row = {};
-    cells.forEach((cell, i) => (row[names[i]] = toValue(cell, types[i])));
+    fields.forEach(({ name, type }, i) => (row[name] = toValue(cells[i], type)));
     return row;
   });
   return { columns, rows, bytesScanned: 0 };

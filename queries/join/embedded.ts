@@ -6,6 +6,7 @@
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { defined } from "../../core/checks";
 import { DEFAULT_TB, TbDefinition } from "../../core/cost";
 import { addDays } from "../../core/days";
 import { LakeError } from "../../core/errors";
@@ -123,16 +124,17 @@ export async function joinDayEmbedded(
     const accessFile = pendingFile(accessPartition);
     pending.push(file, accessFile);
     // Each join reads only its own lane of the kept records: Athena's starts, or the other reads.
-    const eventsTables = { history: historySql(history.outputs), cloudtrail: cloudTrailLinesSql(cloudTrail.lanes[0]) };
+    const eventsTables = { history: historySql(history.outputs), cloudtrail: cloudTrailLinesSql(cloudTrail.events) };
     // The access join maps S3 reads to tables by the grants snapshots' locations.
-    const accessTables = { cloudtrail: cloudTrailLinesSql(cloudTrail.lanes[1]), grants: grantsSql(grantsFiles(lake)) };
+    const accessTables = { cloudtrail: cloudTrailLinesSql(cloudTrail.access), grants: grantsSql(grantsFiles(lake)) };
     const events = await engine.withTables(eventsTables, async (scoped) => {
       const rows = await scoped.writeParquet(eventsJoinSql(options), parameters, EVENTS.columns.map(sqlName), file, "events_join");
       const tally = await scoped.run(
         "SELECT count_if(NOT attributed) AS unattributed, count_if(NOT in_history) AS without_history FROM read_parquet(:file)",
         { file },
       );
-      const t = tally.rows[0];
+      // An aggregate without GROUP BY answers with one row, even over no rows.
+      const t = defined(tally.rows[0], "the join's tally row");
       return { rows, unattributed: Number(t.unattributed ?? 0), withoutHistory: Number(t.without_history ?? 0) };
     });
     const access = await engine.withTables(accessTables, (scoped) =>

@@ -67,6 +67,8 @@ const GZIP_MAGIC = [0x1f, 0x8b, 0x08];
 function memberBody(bytes: Buffer, at: number): number | undefined {
   if (!GZIP_MAGIC.every((b, i) => bytes[at + i] === b)) return undefined;
   const flags = bytes[at + 3];
+  // A header cut short after the magic bytes starts no member either.
+  if (flags === undefined) return undefined;
   let p = at + 10;
   if (flags & 4) p += 2 + bytes.readUInt16LE(p);
   for (const bit of [8, 16]) if (flags & bit) p = bytes.indexOf(0, p) + 1;

@@ -25,9 +25,7 @@ export interface ReadOptions {
 
 export interface DayFiles {
   check: CheckedFiles;
-  /** The first lane's copies, in input order, for the engine. */
-  outputs: string[];
-  /** Every lane's copies, in the order the lanes were named. */
+  /** Each lane's copies in input order; the lanes in the order they were named. */
   lanes: string[][];
 }
 
@@ -92,14 +90,15 @@ export async function readDayFiles(
   lanes: readonly string[],
   readers: readonly ReaderFactory[],
 ): Promise<DayFiles> {
-  const folders = lanes.map(() => new FolderCopies());
+  const folders = lanes.map((lane) => ({ lane, copies: new FolderCopies() }));
   const outcomes = await mapLimit(files, options.concurrency ?? DEFAULT_CONCURRENCY, async (file, index) => {
     const relative = path.relative(options.root, file).replace(/\.gz$/, "");
-    const copies = lanes.map((lane) => path.join(options.scratch, lane, relative));
+    const targets = folders.map((folder) => ({ folder, copy: path.join(options.scratch, folder.lane, relative) }));
+    const copies = targets.map(({ copy }) => copy);
     const { texts, ...outcome } = await readOne(file, copies, options, readers);
-    copies.forEach((copy, lane) => folders[lane].put(index, path.dirname(copy), texts?.[lane]));
+    targets.forEach(({ folder, copy }, lane) => folder.copies.put(index, path.dirname(copy), texts?.[lane]));
     return outcome;
   });
-  const outputs = folders.map((folder, lane) => [...folder.close(), ...outcomes.flatMap((o) => o.copies?.[lane] ?? [])]);
-  return { check: tally(outcomes), outputs: outputs[0], lanes: outputs };
+  const outputs = folders.map((folder, lane) => [...folder.copies.close(), ...outcomes.flatMap((o) => o.copies?.[lane] ?? [])]);
+  return { check: tally(outcomes), lanes: outputs };
 }

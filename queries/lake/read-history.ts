@@ -4,11 +4,12 @@
  * file and line.
  */
 import { isUtf8 } from "node:buffer";
+import { defined } from "../../core/checks";
 import { HISTORY } from "../schema/tables";
 import { ByteOrderMark } from "./bom";
-import { isRecord, parseJson } from "./checked";
+import { CheckedFiles, isRecord, parseJson } from "./checked";
 import { KeptLines } from "./copies";
-import { DayFiles, FileReader, readDayFiles, ReadOptions } from "./read-files";
+import { FileReader, readDayFiles, ReadOptions } from "./read-files";
 import { fieldsProblem, repairHistory } from "./shape";
 import { historyValuesProblem, surrogateProblem } from "./values";
 
@@ -95,6 +96,13 @@ class HistoryFileReader implements FileReader {
   }
 }
 
-export function readHistory(files: readonly string[], options: ReadOptions): Promise<DayFiles> {
-  return readDayFiles(files, options, ["history"], [([kept]) => new HistoryFileReader(kept)]);
+/** A day's history: its copies, in input order, for the engine. */
+export interface HistoryFiles {
+  check: CheckedFiles;
+  outputs: string[];
+}
+
+export async function readHistory(files: readonly string[], options: ReadOptions): Promise<HistoryFiles> {
+  const read = await readDayFiles(files, options, ["history"], [(lanes) => new HistoryFileReader(defined(lanes[0], "history lane"))]);
+  return { check: read.check, outputs: defined(read.lanes[0], "history lane's copies") };
 }

@@ -9,10 +9,11 @@
  * TrailScanner, so every count and position comes from a reading that can vouch for it.
  */
 import { isUtf8 } from "node:buffer";
+import { defined } from "../../core/checks";
 import { CLOUDTRAIL } from "../schema/tables";
-import { isRecord, parseJson } from "./checked";
+import { CheckedFiles, isRecord, parseJson } from "./checked";
 import { KeptLines } from "./copies";
-import { DayFiles, FileReader, readDayFiles, ReadOptions } from "./read-files";
+import { FileReader, readDayFiles, ReadOptions } from "./read-files";
 import { fieldsProblem, repairCloudTrail } from "./shape";
 import { TrailSplitter } from "./trail-fast";
 import { TrailScanner, TrailScannerEvents } from "./trail-scanner";
@@ -151,7 +152,7 @@ class TrailFileReader implements FileReader, TrailScannerEvents {
     readonly lanes: readonly KeptLines[],
     fast: boolean,
   ) {
-    this.kept = { events: lanes[0], access: lanes[1] };
+    this.kept = { events: defined(lanes[0], "CloudTrail events lane"), access: defined(lanes[1], "CloudTrail access lane") };
     this.scan = fast ? new TrailSplitter(ESCAPE, this, EVENT_NAMES, athenaOwnCall) : new TrailScanner(SCANNER_NEEDLES, this);
   }
 
@@ -185,12 +186,20 @@ class TrailFileReader implements FileReader, TrailScannerEvents {
   }
 }
 
-/** A day's CloudTrail: `outputs` (the first lane) holds Athena's starts, `lanes[1]` the other reads of the lake. */
-export function readCloudTrail(files: readonly string[], options: ReadOptions): Promise<DayFiles> {
-  return readDayFiles(
+/** A day's CloudTrail, as copies in input order: Athena's starts (`events`), the other reads of the lake (`access`). */
+export interface TrailFiles {
+  check: CheckedFiles;
+  events: string[];
+  access: string[];
+}
+
+export async function readCloudTrail(files: readonly string[], options: ReadOptions): Promise<TrailFiles> {
+  const read = await readDayFiles(
     files,
     options,
     ["cloudtrail", "cloudtrail-access"],
     [(lanes) => new TrailFileReader(lanes, true), (lanes) => new TrailFileReader(lanes, false)],
   );
+  const [events, access] = read.lanes;
+  return { check: read.check, events: defined(events, "CloudTrail events copies"), access: defined(access, "CloudTrail access copies") };
 }

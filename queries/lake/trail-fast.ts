@@ -9,7 +9,7 @@
  * not an object) makes it give up with `unsure`; the caller then reads the file again with the
  * byte-level TrailScanner. Either way the same records reach the caller, at the same positions.
  */
-import { TrailScannerEvents } from "./trail-scanner";
+import { NeedleHit, TrailScannerEvents } from "./trail-scanner";
 
 /**
  * A key is found by its rarer tail, then its head checked before it: V8's search starts at each
@@ -61,7 +61,7 @@ const OPEN_OBJECT = 0x7b;
 /** Past this, a "record" is a frame the byte-level scanner should judge. */
 const MAX_RECORD_BYTES = 16 * 2 ** 20;
 
-function isSpace(byte: number): boolean {
+function isSpace(byte: number | undefined): boolean {
   return byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09;
 }
 
@@ -102,7 +102,7 @@ export class TrailSplitter {
   }
 
   push(chunk: Buffer): void {
-    if (this.unsure !== undefined || chunk.length === 0) return;
+    if (this.stopped() || chunk.length === 0) return;
     // A record (or a marker) split by the chunk boundary is read whole from the joined bytes.
     let bytes = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
     this.carry = undefined;
@@ -113,9 +113,9 @@ export class TrailSplitter {
         return;
       }
       start = this.opening(bytes);
-      if (this.unsure !== undefined) return;
+      if (this.stopped()) return;
     }
-    const hits = this.needles.map((needle) => bytes.indexOf(needle, start));
+    const hits = this.needles.map((needle) => ({ needle, at: bytes.indexOf(needle, start) }));
     this.nameAt = EVENT_NAME.find(bytes, start);
     for (let key = RECORD_KEY.find(bytes, start + PAST_OWN_KEY); key !== -1; key = RECORD_KEY.find(bytes, start + PAST_OWN_KEY)) {
       if (bytes[key - 1] !== OPEN_OBJECT) {
@@ -124,7 +124,7 @@ export class TrailSplitter {
         return;
       }
       this.segment(bytes, start, key - 1, hits);
-      if (this.unsure !== undefined) return;
+      if (this.stopped()) return;
       start = key - 1;
     }
     bytes = bytes.subarray(start);
@@ -151,9 +151,14 @@ export class TrailSplitter {
       bytes,
       0,
       end + 1,
-      this.needles.map((needle) => bytes.indexOf(needle)),
+      this.needles.map((needle) => ({ needle, at: bytes.indexOf(needle) })),
     );
     return this.unsure;
+  }
+
+  /** Whether the file was found unsure (a method: the checker keeps a field narrowed across the calls that set it). */
+  private stopped(): boolean {
+    return this.unsure !== undefined;
   }
 
   /** Checks `{"Records":[` (after a byte-order mark) and that a record opens next; returns where it does. */
@@ -172,7 +177,7 @@ export class TrailSplitter {
   }
 
   /** A record and the `,` after it, in `bytes[start, next)`. */
-  private segment(bytes: Buffer, start: number, next: number, hits: number[]): void {
+  private segment(bytes: Buffer, start: number, next: number, hits: NeedleHit[]): void {
     const comma = lastByte(bytes, start, next);
     const end = lastByte(bytes, start, comma);
     if (bytes[comma] !== COMMA || bytes[end] !== CLOSE_OBJECT) {
@@ -183,12 +188,12 @@ export class TrailSplitter {
   }
 
   /** `hits`: each needle's next position at or after the records before this one (moved on here). */
-  private record(bytes: Buffer, start: number, end: number, hits: number[]): void {
+  private record(bytes: Buffer, start: number, end: number, hits: NeedleHit[]): void {
     this.elements++;
     let wanted = false;
-    for (let k = 0; k < hits.length; k++) {
-      if (hits[k] !== -1 && hits[k] < start) hits[k] = bytes.indexOf(this.needles[k], start);
-      if (hits[k] !== -1 && hits[k] < end) wanted = true;
+    for (const hit of hits) {
+      if (hit.at !== -1 && hit.at < start) hit.at = bytes.indexOf(hit.needle, start);
+      if (hit.at !== -1 && hit.at < end) wanted = true;
     }
     if (!wanted && this.eventNames) wanted = this.namedWanted(bytes, start, end);
     if (wanted) this.on.record(bytes.subarray(start, end), this.elements);

@@ -31,6 +31,12 @@ export interface TrailScannerEvents {
   notAnObject(position: number, what: string): void;
 }
 
+/** A needle's next position in the bytes being read (-1: none), moved on as records close. */
+export interface NeedleHit {
+  needle: Buffer;
+  at: number;
+}
+
 export class TrailScanner {
   /** Elements of Records seen so far (records and non-objects). */
   elements = 0;
@@ -71,12 +77,12 @@ export class TrailScanner {
   }
 
   private scan(chunk: Buffer): void {
-    if (this.problem !== undefined || chunk.length === 0) return;
+    if (this.stopped() || chunk.length === 0) return;
     let i = 0;
     const n = chunk.length;
     let d = this.depth;
     let start = this.recordOpen ? 0 : -1;
-    const hits = this.needles.map((needle) => chunk.indexOf(needle));
+    const hits = this.needles.map((needle) => ({ needle, at: chunk.indexOf(needle) }));
     if (this.skipNext) {
       this.skipNext = false;
       i++;
@@ -87,7 +93,7 @@ export class TrailScanner {
       if (c === QUOTE) {
         if (d <= 2) {
           this.lowString(d);
-          if (this.problem !== undefined) return;
+          if (this.stopped()) return;
           i = this.skipString(chunk, i, d);
           continue;
         }
@@ -108,7 +114,7 @@ export class TrailScanner {
       } else if (c === OPEN_OBJECT || c === OPEN_ARRAY) {
         if (d <= 2) {
           this.lowOpen(c, d);
-          if (this.problem !== undefined) return;
+          if (this.stopped()) return;
         }
         d++;
         if (d === RECORD_DEPTH && this.inRecords && c === OPEN_OBJECT) {
@@ -129,9 +135,9 @@ export class TrailScanner {
         }
       } else if (c === COMMA) {
         if (d === 2 && this.inRecords) this.expecting = true;
-      } else if (c > SPACE && d <= 2) {
+      } else if (d <= 2 && c !== undefined && c > SPACE) {
         this.lowScalar(d);
-        if (this.problem !== undefined) return;
+        if (this.stopped()) return;
       }
     }
     this.depth = d;
@@ -159,6 +165,11 @@ export class TrailScanner {
 
   private fail(problem: string): void {
     this.problem = problem;
+  }
+
+  /** Whether a problem was found (a method: the checker keeps a field narrowed across the calls that set it). */
+  private stopped(): boolean {
+    return this.problem !== undefined;
   }
 
   /** Skips a string's body from `i`; returns the index after its closing quote (or `n`, still inside). */
@@ -242,7 +253,7 @@ export class TrailScanner {
   }
 
   /** A record closed at `end` (exclusive): hand it on if it contains a needle. */
-  private closeRecord(chunk: Buffer, start: number, end: number, hits: number[]): void {
+  private closeRecord(chunk: Buffer, start: number, end: number, hits: NeedleHit[]): void {
     this.recordOpen = false;
     if (this.parts.length > 0) {
       this.parts.push(chunk.subarray(0, end));
@@ -253,9 +264,9 @@ export class TrailScanner {
       return;
     }
     let wanted = false;
-    for (let k = 0; k < hits.length; k++) {
-      if (hits[k] !== -1 && hits[k] < start) hits[k] = chunk.indexOf(this.needles[k], start);
-      if (hits[k] !== -1 && hits[k] < end) wanted = true;
+    for (const hit of hits) {
+      if (hit.at !== -1 && hit.at < start) hit.at = chunk.indexOf(hit.needle, start);
+      if (hit.at !== -1 && hit.at < end) wanted = true;
     }
     if (wanted) this.on.record(chunk.subarray(start, end), this.elements);
   }

@@ -139,7 +139,7 @@ export function surrogateProblem(text: string, value: unknown): string | undefin
 }
 
 /** The grammar of each hive partition key of the audit's tables. */
-const PARTITION_KEYS: Record<string, Grammar> = {
+const PARTITION_KEYS: Record<"account" | "region" | "workgroup", Grammar> = {
   account: ACCOUNT,
   region: REGION,
   workgroup: WORK_GROUP,

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { anomalySettings, DEFAULT_ANOMALY_SETTINGS, readAnomalySettings } from "../../core/anomaly-settings";
-import { anomalyParameters } from "../../queries/anomaly-parameters";
+import { anomalyParameters } from "../../queries/saved";
 import { tempDir } from "../support/lake";
 
 describe("anomaly settings", () => {
@@ -23,6 +23,10 @@ describe("anomaly settings", () => {
     [{ volumeFloorCalls: null }, "volumeFloorCalls must be a positive number, got null"],
     [{ sensitive: "hr" }, "sensitive must be a list of a database or database.table (lower case)"],
     [{ sensitive: ["HR"] }, 'sensitive[0] must be a database or database.table (lower case), got "HR"'],
+    [
+      { announcements: [{ resource: "Marketing", from: "2026-10-06" }] },
+      'announcements[0].resource must be a database or database.table (lower case), got "Marketing"',
+    ],
     [{ knownBuckets: ["s3://northwind-lake"] }, 'knownBuckets[0] must be an S3 bucket name, got "s3://northwind-lake"'],
     [{ announcements: [{ resource: "marketing" }] }, "announcements[0].from must be a day (YYYY-MM-DD)"],
     [{ announcements: [{ resource: "marketing", from: "2026-13-01" }] }, "announcements[0].from"],

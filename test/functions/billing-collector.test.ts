@@ -2,12 +2,13 @@
  * The billing collector against a local server speaking Cost Explorer's JSON 1.1 protocol and
  * s3rver, with the real SDK clients pointed at them through AWS_ENDPOINT_URL_COST_EXPLORER / _S3.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { handler } from "../../functions/billing/handler";
 import { COST_EXPLORER_REGION, DEFAULT_BILLING_DAYS } from "../../functions/billing/collect";
 import { BillingRow } from "../../functions/billing/rows";
 import { addDays, dayOf } from "../../core/days";
 import { billingObjectKey } from "../../core/layout";
+import { cleanupAfterAll } from "../support/cleanup";
 import { CostExplorerServer, startCostExplorerServer } from "../support/cost-explorer-server";
 import { LocalS3, startS3, useLocalAws } from "../support/s3";
 
@@ -18,8 +19,10 @@ let summary: Awaited<ReturnType<typeof handler>>;
 const yesterday = addDays(dayOf(new Date()), -1);
 const quiet = addDays(yesterday, -1);
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   s3 = await startS3("audit-bucket");
+  cleanUp(() => s3.close());
   ce = await startCostExplorerServer(
     (day) =>
       day === quiet
@@ -39,6 +42,7 @@ beforeAll(async () => {
           ],
     (day) => day === yesterday,
   );
+  cleanUp(() => ce.close());
   restore = useLocalAws({
     AWS_REGION: "eu-west-1", // the function's region: Cost Explorer is asked in us-east-1 regardless
     AWS_ENDPOINT_URL_S3: s3.url,
@@ -47,12 +51,8 @@ beforeAll(async () => {
     AUDIT_ACCOUNT: "210987654321",
     BILLING_WORK_GROUP_TAG: "athena-workgroup",
   });
+  cleanUp(restore);
   summary = await handler({});
-});
-afterAll(async () => {
-  restore?.();
-  await ce?.close();
-  await s3?.close();
 });
 
 describe("billing collector", () => {

@@ -9,21 +9,24 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import * as path from "node:path";
 import { DeleteObjectCommand } from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { GrantRow } from "../../functions/grants/rows";
 import { handler } from "../../functions/grants/handler";
 import { grantsObjectKey } from "../../core/layout";
 import { GRANTS, TRAILS } from "../../queries/schema/tables";
 import { TrailRow } from "../../functions/grants/trail-rows";
 import { trailsObjectKey } from "../../core/layout";
+import { cleanupAfterAll } from "../support/cleanup";
+import { present } from "../support/defined";
 import { historyOperations } from "../support/athena-history";
 import { CloudTrailServer, startCloudTrailServer } from "../support/cloudtrail-server";
 import { AthenaServer, startAthenaServer } from "../support/athena-server";
 import { IamServer, startIamServer } from "../support/iam-server";
 import { LocalS3, startS3, useLocalAws } from "../support/s3";
 
+const DUMP_LISTS = ["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"] as const;
 const dump = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "cloudsplaining-example.json"), "utf8")) as Record<
-  string,
+  (typeof DUMP_LISTS)[number],
   Record<string, unknown>[]
 >;
 // One role whose inline policy IAM cannot have meant: it must be reported, not read as "no access".
@@ -81,16 +84,19 @@ const ORG = "arn:aws:cloudtrail:eu-west-1:111122223333:trail/org-trail";
 const STOPPED = `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/old-trail`;
 const trail = (arn: string, fields: Record<string, unknown>) => ({
   TrailARN: arn,
-  Name: arn.split("/")[1],
-  HomeRegion: arn.split(":")[3],
+  Name: present(arn.split("/")[1], `the trail's name in ${arn}`),
+  HomeRegion: present(arn.split(":")[3], `the region in ${arn}`),
   IncludeGlobalServiceEvents: true,
   LogFileValidationEnabled: true,
   ...fields,
 });
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   s3 = await startS3("audit-bucket");
+  cleanUp(() => s3.close());
   iam = await startIamServer(dump, 20);
+  cleanUp(() => iam.close());
   catalog = await startAthenaServer({
     operations: {
       ...historyOperations({ workGroups: { primary: [], analysts: [] }, workGroupPageSize: 1 }),
@@ -115,6 +121,7 @@ beforeAll(async () => {
       },
     },
   });
+  cleanUp(() => catalog.close());
   // Lake Formation speaks REST-JSON: POST /ListPermissions, paged with NextToken (two entries a page).
   lakeFormation = http.createServer((req, res) => {
     let body = "";
@@ -127,6 +134,7 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => lakeFormation.listen(0, "127.0.0.1", resolve));
+  cleanUp(() => new Promise((resolve) => lakeFormation.close(resolve)));
   const lfUrl = `http://127.0.0.1:${(lakeFormation.address() as AddressInfo).port}`;
   cloudTrail = await startCloudTrailServer([
     {
@@ -165,6 +173,7 @@ beforeAll(async () => {
       },
     },
   ]);
+  cleanUp(() => cloudTrail.close());
   restore = useLocalAws({
     AWS_ENDPOINT_URL_S3: s3.url,
     AWS_ENDPOINT_URL_IAM: iam.url,
@@ -178,24 +187,17 @@ beforeAll(async () => {
     AUDIT_TRAIL_BUCKET: "trail-bucket",
     AUDIT_TRAIL_PREFIX: "audit",
   });
+  cleanUp(restore);
   summary = await handler({});
   rows = (await s3.lines(summary.key)) as unknown as GrantRow[];
   trails = (await s3.lines(trailsObjectKey(ACCOUNT, TODAY))) as unknown as TrailRow[];
-});
-afterAll(async () => {
-  restore?.();
-  await cloudTrail?.close();
-  await new Promise((resolve) => lakeFormation?.close(resolve));
-  await catalog?.close();
-  await iam?.close();
-  await s3?.close();
 });
 
 const grantsOf = (name: string) => rows.filter((r) => r.principal_arn.endsWith(`/${name}`)).map((r) => `${r.grant_kind}:${r.resource}`);
 
 describe("grants collector", () => {
   it("reads IAM, Glue and Athena page by page", () => {
-    const longest = Math.max(...["UserDetailList", "GroupDetailList", "RoleDetailList", "Policies"].map((l) => dump[l].length));
+    const longest = Math.max(...DUMP_LISTS.map((l) => dump[l].length));
     expect(summary.apiCalls.GetAccountAuthorizationDetails).toBe(Math.ceil(longest / 20));
     expect(iam.calls).toBe(summary.apiCalls.GetAccountAuthorizationDetails);
     expect(summary.apiCalls.GetDatabases).toBe(2);

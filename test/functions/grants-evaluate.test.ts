@@ -7,6 +7,7 @@ import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { principalsOf, PrincipalPolicies } from "../../functions/grants/authz";
 import { Catalog, evaluateGrants, Grant } from "../../functions/grants/evaluate";
+import { at } from "../support/defined";
 
 type Dump = Parameters<typeof principalsOf>[0][number];
 const load = (file: string) => JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", file), "utf8")) as Dump;
@@ -91,7 +92,8 @@ describe("grants from the cloudsplaining dump", () => {
   it("a grant that hangs on a condition is recorded as conditional, with its keys", async () => {
     // The dump's own condition (fn3: DateGreaterThan aws:TokenIssueTime), on Athena instead of IAM.
     const fn3 = principal("fn3-exploitableConditionConstraint-user");
-    const statement = (fn3.policies[0].document.Statement as Record<string, unknown>[])[0];
+    const document = at(fn3.policies, 0, "policy of fn3").document;
+    const statement = at(document.Statement as Record<string, unknown>[], 0, "statement of fn3's policy");
     const conditional: PrincipalPolicies = {
       ...fn3,
       policies: [
@@ -103,7 +105,7 @@ describe("grants from the cloudsplaining dump", () => {
       "workgroup:primary (conditional)",
       "workgroup:analysts (conditional)",
     ]);
-    expect(result.grants[0].conditionKeys).toEqual(["aws:TokenIssueTime"]);
+    expect(result.grants[0]?.conditionKeys).toEqual(["aws:TokenIssueTime"]);
     expect(of("fn3-exploitableConditionConstraint-user")).toEqual([]);
   });
 

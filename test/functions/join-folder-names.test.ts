@@ -7,11 +7,12 @@
  */
 import * as s3sdk from "@aws-sdk/client-s3";
 import { GlueClient } from "@aws-sdk/client-glue";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { keepWorkGroupsProjected } from "../../functions/join/work-groups";
 import { historyTable } from "../../pulumi/glue";
 import { historyObjectKey } from "../../core/layout";
 import { WORK_GROUP_VALUES } from "../../core/work-groups";
+import { cleanupAfterAll } from "../support/cleanup";
 import { AthenaServer, startAthenaServer } from "../support/athena-server";
 import { LocalGlueTables } from "../support/glue-tables";
 import { LocalS3, startS3 } from "../support/s3";
@@ -28,15 +29,13 @@ let s3: LocalS3;
 let athena: AthenaServer;
 const glue = new LocalGlueTables(MAIN);
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   s3 = await startS3(BUCKET);
+  cleanUp(() => s3.close());
   glue.loadSpecs(DATABASE, [historyTable(BUCKET, PREFIX, [REGION], ["primary"], [MAIN])]);
   athena = await startAthenaServer({ operations: glue.operations() });
-});
-
-afterAll(async () => {
-  await athena?.close();
-  await s3?.close();
+  cleanUp(() => athena.close());
 });
 
 describe("history folder names in the Lambda join", () => {

@@ -8,7 +8,7 @@
  */
 import * as s3sdk from "@aws-sdk/client-s3";
 import { GlueClient } from "@aws-sdk/client-glue";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { joinEvents } from "../../functions/join/join";
 import { keepAccountsProjected } from "../../functions/join/snapshot-accounts";
 import { WorkGroupDeps } from "../../functions/join/work-groups";
@@ -19,6 +19,8 @@ import { joinPolicy } from "../../pulumi/policies";
 import { QueryEngine, QueryParameters } from "../../queries/engine";
 import { grantsObjectKey, trailsObjectKey } from "../../core/layout";
 import { ACCOUNT_VALUES } from "../../core/work-groups";
+import { cleanupAfterAll } from "../support/cleanup";
+import { present } from "../support/defined";
 import { AthenaServer, startAthenaServer } from "../support/athena-server";
 import { LocalGlueTables } from "../support/glue-tables";
 import { athenaAndGlueMapper } from "../support/iam/actions";
@@ -71,6 +73,7 @@ let athena: AthenaServer;
 let proxy: { url: string; close(): Promise<void> };
 const calls = new CallLog();
 const glueOperations: Record<string, (input: Record<string, unknown>) => [number, unknown]> = {};
+const glueOperation = (name: string) => present(glueOperations[name], `the local Glue's ${name}`);
 
 /** The join's clients, as its role. */
 function deps(log: Logger = captureLog()): WorkGroupDeps {
@@ -86,25 +89,23 @@ function deps(log: Logger = captureLog()): WorkGroupDeps {
 const put = (key: string) => s3.client.send(new s3sdk.PutObjectCommand({ Bucket: BUCKET, Key: key, Body: "x" }));
 const accounts = () => glue.table(DATABASE, "grants")!.Parameters[ACCOUNT_VALUES];
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   s3 = await startS3(BUCKET, { iam: { log: calls, principals: new Map([["join", ROLE]]) } });
+  cleanUp(() => s3.close());
   glue = new LocalGlueTables(MAIN);
   athena = await startAthenaServer({
     // Looked up per call, so a test can stand in for one operation (a refused UpdateTable, a concurrent edit).
     operations: Object.fromEntries(
-      ["AWSGlue.GetTable", "AWSGlue.UpdateTable"].map((op) => [op, (input: Record<string, unknown>) => glueOperations[op](input)]),
+      ["AWSGlue.GetTable", "AWSGlue.UpdateTable"].map((op) => [op, (input: Record<string, unknown>) => glueOperation(op)(input)]),
     ),
     script: () => {
       throw new Error("no query runs here");
     },
   });
+  cleanUp(() => athena.close());
   proxy = await startRecordingProxy({ service: "athena", target: athena.url, log: calls, map: athenaAndGlueMapper(SCOPE) });
-});
-
-afterAll(async () => {
-  await proxy?.close();
-  await athena?.close();
-  await s3?.close();
+  cleanUp(() => proxy.close());
 });
 
 beforeEach(async () => {
@@ -178,7 +179,7 @@ describe("the join keeps the grants table's account enum current", () => {
   it("keeps a change someone made to the table meanwhile (UpdateTable at the version read, then read again)", async () => {
     await put(grantsObjectKey(ORG_MEMBER, DAY, PREFIX));
     let raced = false;
-    const update = glueOperations["AWSGlue.UpdateTable"];
+    const update = glueOperation("AWSGlue.UpdateTable");
     glueOperations["AWSGlue.UpdateTable"] = (input) => {
       if (!raced) {
         raced = true;
@@ -252,10 +253,11 @@ describe("in the daily join", () => {
 
   it("when the grants table cannot be extended, still joins, then fails naming why", async () => {
     await put(grantsObjectKey(ORG_MEMBER, DAY, PREFIX));
+    const update = glueOperation("AWSGlue.UpdateTable");
     glueOperations["AWSGlue.UpdateTable"] = (input) =>
       (input.TableInput as { Name: string }).Name === "grants"
         ? [400, { __type: "AccessDeniedException", Message: `User: ${ROLE.arn} is not authorized to perform: glue:UpdateTable` }]
-        : glue.operations()["AWSGlue.UpdateTable"](input);
+        : update(input);
     const inserted: QueryParameters[] = [];
     const log = captureLog();
     const refused = `User: ${ROLE.arn} is not authorized to perform: glue:UpdateTable`;

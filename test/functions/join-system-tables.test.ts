@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as s3sdk from "@aws-sdk/client-s3";
 import { GlueClient } from "@aws-sdk/client-glue";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { generateLake, Ledger } from "../../generator/generate";
 import { ACCOUNT_ID, ACCOUNTS, REGIONS } from "../../generator/org";
 import { joinEvents } from "../../functions/join/join";
@@ -25,6 +25,7 @@ import { sqlString } from "../../queries/duckdb/views";
 import { eventsJoinSql } from "../../queries/join/sql";
 import { eventsPartitionPrefix, systemTablePrefix } from "../../core/layout";
 import { QUERY_EXECUTIONS } from "../../queries/schema/system-tables";
+import { cleanupAfterAll } from "../support/cleanup";
 import { catalogAthena, CatalogAthena } from "../support/athena-catalog";
 import { AthenaServer, startAthenaServer } from "../support/athena-server";
 import { LocalGlueTables } from "../support/glue-tables";
@@ -91,8 +92,9 @@ async function eventsIn(day: string, region: string) {
   const folder = tempDir("events-read");
   const files: string[] = [];
   for (const key of await s3.keys(eventsPartitionPrefix(day, region))) {
-    files.push(path.join(folder, `${files.length}.parquet`));
-    fs.writeFileSync(files[files.length - 1], await s3.bytes(key));
+    const file = path.join(folder, `${files.length}.parquet`);
+    fs.writeFileSync(file, await s3.bytes(key));
+    files.push(file);
   }
   if (files.length === 0) return new Map<string, Record<string, unknown>>();
   const result = await duck.run(`SELECT * FROM read_parquet([${files.map(sqlString).join(", ")}])`);
@@ -106,15 +108,22 @@ const outageDay = () =>
     ledger.queries.some((q) => q.eventDay === d && q.region === "us-east-1" && !q.attributed && q.witness),
   )!;
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   lakeRoot = tempDir("system-tables");
+  cleanUp(() => fs.rmSync(lakeRoot, { recursive: true, force: true }));
   ledger = generateLake({ lake: lakeRoot, days: 4, seed: 5, endDay: END, trailPrefix: TRAIL_PREFIX });
   s3 = await startS3(BUCKET);
+  cleanUp(() => s3.close());
+  cleanUp(async () => {
+    for (const server of servers) await server.close();
+  });
   const systemFolder = systemTablePrefix(QUERY_EXECUTIONS);
   for (const key of keysUnder(lakeRoot).filter((k) => !k.startsWith(systemFolder))) {
     await s3.client.send(new s3sdk.PutObjectCommand({ Bucket: BUCKET, Key: key, Body: fs.readFileSync(path.join(lakeRoot, key)) }));
   }
   duck = await DuckDbEngine.open({ root: lakeRoot });
+  cleanUp(() => duck.close());
   restore = useLocalAws({
     AWS_ENDPOINT_URL_S3: s3.url,
     AUDIT_BUCKET: BUCKET,
@@ -123,15 +132,8 @@ beforeAll(async () => {
     AUDIT_DATABASE: DATABASE,
     JOIN_REGIONS: "us-east-1",
   });
+  cleanUp(restore);
 }, 120_000);
-
-afterAll(async () => {
-  restore?.();
-  await duck?.close();
-  for (const server of servers) await server.close();
-  await s3?.close();
-  if (lakeRoot) fs.rmSync(lakeRoot, { recursive: true, force: true });
-});
 
 describe("the join on Athena with the system table as second witness", () => {
   it("attributes the queries CloudTrail missed during the outage from the system table", async () => {

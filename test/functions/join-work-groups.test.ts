@@ -11,7 +11,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as s3sdk from "@aws-sdk/client-s3";
 import { GlueClient } from "@aws-sdk/client-glue";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { generateLake, Ledger } from "../../generator/generate";
 import { ACCOUNT_ID, ACCOUNTS, REGIONS } from "../../generator/org";
 import { joinHandler } from "../../functions/join/handler";
@@ -28,6 +28,8 @@ import { eventsJoinParameters } from "../../queries/join/parameters";
 import { eventsPartitionPrefix, historyPartitionPrefix } from "../../core/layout";
 import { readSql } from "../../queries/sql-files";
 import { WORK_GROUP_VALUES } from "../../core/work-groups";
+import { cleanupAfterAll } from "../support/cleanup";
+import { at, present } from "../support/defined";
 import { catalogAthena, CatalogAthena, projectedObjects } from "../support/athena-catalog";
 import { AthenaServer, startAthenaServer } from "../support/athena-server";
 import { LocalGlueTables } from "../support/glue-tables";
@@ -105,6 +107,7 @@ let restore: () => void;
 let proxy: { url: string; close(): Promise<void> };
 const calls = new CallLog();
 const glueOperations: Record<string, (input: Record<string, unknown>) => [number, unknown]> = {};
+const glueOperation = (name: string) => present(glueOperations[name], `the local Glue's ${name}`);
 
 /** Every file of a local folder, as keys relative to it. */
 function keysUnder(root: string): string[] {
@@ -119,8 +122,9 @@ async function eventsIn(day: string, region: string): Promise<{ id: string; work
   const folder = tempDir("events-read");
   const files: string[] = [];
   for (const key of await s3.keys(eventsPartitionPrefix(day, region))) {
-    files.push(path.join(folder, `${files.length}.parquet`));
-    fs.writeFileSync(files[files.length - 1], await s3.bytes(key));
+    const file = path.join(folder, `${files.length}.parquet`);
+    fs.writeFileSync(file, await s3.bytes(key));
+    files.push(file);
   }
   if (files.length === 0) return [];
   const result = await duck.run(
@@ -150,8 +154,10 @@ async function clearEvents(): Promise<void> {
   for (const Key of keys) await s3.client.send(new s3sdk.DeleteObjectCommand({ Bucket: BUCKET, Key }));
 }
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   lakeRoot = tempDir("late-work-group");
+  cleanUp(() => fs.rmSync(lakeRoot, { recursive: true, force: true }));
   ledger = generateLake({
     lake: lakeRoot,
     days: 3,
@@ -164,20 +170,25 @@ beforeAll(async () => {
     fs.existsSync(path.join(lakeRoot, historyPartitionPrefix({ account: ACCOUNT_ID, region, dt: DAY, workGroup: LATE }))),
   );
   s3 = await startS3(BUCKET, { iam: { log: calls, principals: new Map([["join", ROLE]]) } });
+  cleanUp(() => s3.close());
   for (const key of keysUnder(lakeRoot)) {
     await s3.client.send(new s3sdk.PutObjectCommand({ Bucket: BUCKET, Key: key, Body: fs.readFileSync(path.join(lakeRoot, key)) }));
   }
   glue = new LocalGlueTables(ACCOUNT_ID);
   localAthena = await catalogAthena({ glue, database: DATABASE, s3: s3.client });
+  cleanUp(() => localAthena.close());
   athena = await startAthenaServer({
     // Looked up per call, so a test can stand in for one operation (a refused UpdateTable, a concurrent edit).
     operations: Object.fromEntries(
-      ["AWSGlue.GetTable", "AWSGlue.UpdateTable"].map((op) => [op, (input: Record<string, unknown>) => glueOperations[op](input)]),
+      ["AWSGlue.GetTable", "AWSGlue.UpdateTable"].map((op) => [op, (input: Record<string, unknown>) => glueOperation(op)(input)]),
     ),
     script: localAthena.script,
   });
+  cleanUp(() => athena.close());
   proxy = await startRecordingProxy({ service: "athena", target: athena.url, log: calls, map: athenaAndGlueMapper(SCOPE, CATALOG) });
+  cleanUp(() => proxy.close());
   duck = await DuckDbEngine.open({ root: lakeRoot });
+  cleanUp(() => duck.close());
   restore = useLocalAws({
     AWS_ENDPOINT_URL_S3: s3.url,
     AWS_ENDPOINT_URL_ATHENA: proxy.url,
@@ -190,17 +201,8 @@ beforeAll(async () => {
     AUDIT_DATABASE: DATABASE,
     JOIN_REGIONS: REGIONS.join(","),
   });
+  cleanUp(restore);
 }, 120_000);
-
-afterAll(async () => {
-  restore?.();
-  await duck?.close();
-  await localAthena?.close();
-  await proxy?.close();
-  await athena?.close();
-  await s3?.close();
-  if (lakeRoot) fs.rmSync(lakeRoot, { recursive: true, force: true });
-});
 
 beforeEach(async () => {
   // A fresh deployment: the tables as the Pulumi program creates them, nothing joined yet.
@@ -221,7 +223,8 @@ describe("the local Athena reads history as Athena does", () => {
     const engine = new AthenaEngine({ workGroup: "athena-audit", database: DATABASE, pollMs: 2, maxPollMs: 5 });
     const onAthena = await engine.run(sql, { region: "us-east-1", day: DAY });
     expect(onAthena.rows.map((r) => r.workgroup)).toEqual(DEPLOYED);
-    const hidden = localAthena.reads.at(-1)!.history.hidden.filter((h) => h.url.includes(`/dt=${DAY}/`));
+    const historyRead = present(at(localAthena.reads, -1, "query read by the local Athena").history, "the last query's read of history");
+    const hidden = historyRead.hidden.filter((h) => h.url.includes(`/dt=${DAY}/`));
     expect(hidden.map((h) => [h.url.split("/").at(-2), h.reason])).toEqual([
       [`workgroup=${LATE}`, `workgroup=${LATE} is not in projection.workgroup.values`],
     ]);
@@ -363,7 +366,7 @@ describe("the daily join keeps every work group visible", () => {
 
   it("keeps a change someone made to the table meanwhile (UpdateTable at the version read, then read again)", async () => {
     let raced = false;
-    const update = glueOperations["AWSGlue.UpdateTable"];
+    const update = glueOperation("AWSGlue.UpdateTable");
     glueOperations["AWSGlue.UpdateTable"] = (input) => {
       if (!raced) {
         raced = true;

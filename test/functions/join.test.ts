@@ -6,7 +6,7 @@
 import { ACCOUNT_ID } from "../../generator/org";
 import { GlueClient } from "@aws-sdk/client-glue";
 import * as s3sdk from "@aws-sdk/client-s3";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { joinHandler } from "../../functions/join/handler";
 import { parseJoinInput } from "../../functions/join/input";
 import { joinEvents } from "../../functions/join/join";
@@ -20,6 +20,8 @@ import { positionalSql } from "../../queries/parameters";
 import { eventsPartitionPrefix, historyObjectKey } from "../../core/layout";
 import { cloudTrailTable, eventsTable, historyTable } from "../../pulumi/glue";
 import { readSql } from "../../queries/sql-files";
+import { cleanupAfterAll } from "../support/cleanup";
+import { at } from "../support/defined";
 import { AthenaServer, startAthenaServer } from "../support/athena-server";
 import { joinedPartition, receivedParameters } from "../support/execution-parameters";
 import { LocalGlueTables } from "../support/glue-tables";
@@ -41,8 +43,10 @@ const glue = new LocalGlueTables().loadSpecs("athena_audit", [
 
 const put = (key: string, body = "x") => s3.client.send(new s3sdk.PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: body }));
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   s3 = await startS3("audit-bucket");
+  cleanUp(() => s3.close());
   athena = await startAthenaServer({
     operations: glue.operations(),
     script: (sql, parameters = []) => {
@@ -69,6 +73,7 @@ beforeAll(async () => {
       };
     },
   });
+  cleanUp(() => athena.close());
   restore = useLocalAws({
     AWS_ENDPOINT_URL_S3: s3.url,
     AWS_ENDPOINT_URL_ATHENA: athena.url,
@@ -78,11 +83,7 @@ beforeAll(async () => {
     AUDIT_DATABASE: "athena_audit",
     JOIN_REGIONS: "us-east-1,eu-west-1",
   });
-});
-afterAll(async () => {
-  restore?.();
-  await athena?.close();
-  await s3?.close();
+  cleanUp(restore);
 });
 beforeEach(() => {
   failing.clear();
@@ -115,11 +116,11 @@ describe("daily join", () => {
       ["2026-11-19", "us-east-1", 1, undefined],
       ["2026-11-19", "eu-west-1", 1, undefined],
     ]);
-    expect(summary.partitions[0].objectsReplaced).toBe(1);
+    expect(summary.partitions[0]?.objectsReplaced).toBe(1);
     expect(await s3.keys(eventsPartitionPrefix("2026-11-18", "us-east-1"))).toEqual([
       `${eventsPartitionPrefix("2026-11-18", "us-east-1")}20261120_030000_2026-11-18_0.parquet`,
     ]);
-    const first = athena.queries[0];
+    const first = at(athena.queries, 0, "query started");
     // Athena takes `?` markers: the named SQL arrives in that form, each name's value at each of its markers.
     expect(first.sql).toBe(`INSERT INTO events\n${positionalSql(JOIN_SQL).sql}`);
     expect(first.sql).not.toMatch(/:day\b|:region\b/);
@@ -132,7 +133,7 @@ describe("daily join", () => {
     const config = joinConfig({ ...process.env, BILLING_TB: "decimal" });
     expect(config.tb).toBe("decimal");
     await joinEvents(["2026-11-18"], deps({ config }));
-    const sent = receivedParameters(JOIN_SQL, athena.queries[0].parameters);
+    const sent = receivedParameters(JOIN_SQL, at(athena.queries, 0, "query started").parameters);
     expect(sent).toEqual(eventsJoinParameters("2026-11-18", "us-east-1", "decimal"));
     expect([sent.billing_tb_bytes, sent.billing_mb_bytes]).toEqual([10 ** 12, 10 ** 6]);
     expect(() => joinConfig({ ...process.env, BILLING_TB: "metric" })).toThrow(/BILLING_TB must be binary or decimal, got "metric"/);

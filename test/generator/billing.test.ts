@@ -7,7 +7,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { BillingRow } from "../../functions/billing/rows";
 import { generateLake } from "../../generator/generate";
 import { ACCOUNT_ID } from "../../generator/org";
@@ -15,9 +15,9 @@ import { queryCostUsd } from "../../core/cost";
 import { daysBetween } from "../../core/days";
 import { billingFiles } from "../../queries/lake/files";
 import { billingObjectKey } from "../../core/layout";
-import { BILL_TOLERANCE, Period, runSavedQuery, SAVED } from "../../queries/saved";
-import { savedRows } from "../../queries/saved-columns";
-import { pageModel } from "../../reports/pages/pages";
+import { BILL_TOLERANCE, Period, runSavedQuery, SAVED, savedRows } from "../../queries/saved";
+import { pageModel } from "../../reports/pages/model";
+import { cleanupAfterAll } from "../support/cleanup";
 import { expectedEvents, joinedLake, JoinedLake, tempDir } from "../support/lake";
 
 let lake: JoinedLake;
@@ -25,8 +25,10 @@ let period: Period;
 /** The test's own bill: each day's decimal-TB price of the main account's billed queries in the ledger, the planted cost added. */
 let expected: Map<string, number>;
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   lake = await joinedLake({ days: 5, seed: 11 });
+  cleanUp(() => lake.dispose());
   period = { from: lake.ledger.firstDay, to: lake.ledger.lastDay };
   expected = new Map(daysBetween(period.from, period.to).map((d) => [d, 0]));
   for (const q of expectedEvents(lake.ledger).filter((e) => e.account === ACCOUNT_ID)) {
@@ -36,7 +38,6 @@ beforeAll(async () => {
   const { planted } = lake.ledger.bill;
   expected.set(planted.day, (expected.get(planted.day) ?? 0) + planted.costUsd);
 }, 60_000);
-afterAll(() => lake?.dispose());
 
 function readBill(root: string, day: string): BillingRow[] {
   const text = zlib.gunzipSync(fs.readFileSync(path.join(root, billingObjectKey(day)))).toString();
@@ -122,6 +123,6 @@ describe("the demo's bill", () => {
     );
     expect(page.context[0]).toContain(`${planted.day} billed`);
     expect(page.context[1]).toContain("join and report again with `--tb decimal`");
-    expect(page.tables[0].rows.map((r) => [r[0], r.at(-1)])).toEqual([[planted.day, "other region: APS2-DataScannedInTB¹"]]);
+    expect(page.tables[0]?.rows.map((r) => [r[0], r.at(-1)])).toEqual([[planted.day, "other region: APS2-DataScannedInTB¹"]]);
   });
 });

@@ -17,6 +17,7 @@ import { ACCOUNT_ID, MARKETING_ACCOUNT_ID } from "../../generator/org";
 import { Random } from "../../generator/random";
 import { cloudTrailFiles, historyFiles } from "../../queries/lake/files";
 import { grantsObjectKey } from "../../core/layout";
+import { present } from "../support/defined";
 import { tempDir } from "../support/lake";
 
 /** The fields of a CloudTrail record these tests read. */
@@ -112,7 +113,7 @@ function entriesFromRecords(files: Lake["files"]): AccessEntry[] {
       else resource = `${p.databaseName}.${p.tableName ?? p.name}`;
     } else if (r.eventSource === "lakeformation.amazonaws.com" && r.eventName === "GetDataAccess") {
       source = "lakeformation";
-      resource = p.tableArn.split(":table/")[1].replace("/", ".");
+      resource = present(p.tableArn.split(":table/")[1], `the table in ${p.tableArn}`).replace("/", ".");
     } else if (r.eventSource === "s3.amazonaws.com" && r.eventName === "GetObject") {
       source = "s3";
       resourceKind = "prefix";

@@ -9,6 +9,7 @@ import { queryCostUsd } from "../../core/cost";
 import { HistoryLine } from "../../core/history-record";
 import { cloudTrailFiles, historyFiles } from "../../queries/lake/files";
 import { parseCloudTrailKey } from "../../core/layout";
+import { at } from "../support/defined";
 import { tempDir } from "../support/lake";
 
 const roots: string[] = [];
@@ -82,7 +83,7 @@ describe("generator", () => {
         .map((l) => [l.QueryExecutionId, l]),
     );
     decimal.ledger.queries.forEach((q, i) => {
-      const b = binary.ledger.queries[i];
+      const b = at(binary.ledger.queries, i, "query of the binary lake");
       const query = { bytesScanned: q.bytes, statementType: q.statementType, state: q.state };
       expect([q.costUsd, b.costUsd], q.id).toEqual([queryCostUsd(query, "decimal"), queryCostUsd(query, "binary")]);
       if (q.state === "FAILED") expect([q.costUsd, b.costUsd]).toEqual([0, 0]);

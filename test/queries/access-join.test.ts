@@ -7,10 +7,11 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { joinDayEmbedded } from "../../queries/join/embedded";
 import { grantsObjectKey } from "../../core/layout";
+import { cleanupAfterAll } from "../support/cleanup";
 import { tempDir } from "../support/lake";
 import { writeCloudTrail, writeGzip } from "../support/write-lake";
 
@@ -85,8 +86,10 @@ let root: string;
 let engine: DuckDbEngine;
 let rows: Record<string, unknown>[];
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   root = tempDir("access");
+  cleanUp(() => fs.rmSync(root, { recursive: true, force: true }));
   const grants = [
     { resource: "sales.orders", location: "s3://lake-bucket/sales/orders/" },
     // A location inside another's: the longer one is the table's.
@@ -160,6 +163,7 @@ beforeAll(async () => {
   ];
   writeCloudTrail(root, ACCOUNT, REGION, `${DAY}T02:00:00Z`, records);
   engine = await DuckDbEngine.open({ root });
+  cleanUp(() => engine.close());
   const summary = await joinDayEmbedded(engine, DAY, REGION);
   expect(summary.access).toBe(8);
   await engine.refresh();
@@ -170,10 +174,6 @@ beforeAll(async () => {
         "ORDER BY principal_arn, source, resource",
     )
   ).rows;
-});
-afterAll(async () => {
-  await engine?.close();
-  fs.rmSync(root, { recursive: true, force: true });
 });
 
 describe("the access join", () => {
@@ -258,8 +258,10 @@ describe("the access join on published records of each engine", () => {
   let fixtureEngine: DuckDbEngine;
   let found: Map<string, string[]>;
 
+  const cleanUp = cleanupAfterAll();
   beforeAll(async () => {
     lakeRoot = tempDir("engines");
+    cleanUp(() => fs.rmSync(lakeRoot, { recursive: true, force: true }));
     const records = fixtures.map((f, i) => ({
       ...f.record,
       eventTime: `${DAY}T03:${String(i).padStart(2, "0")}:00Z`,
@@ -271,15 +273,12 @@ describe("the access join on published records of each engine", () => {
     }));
     writeCloudTrail(lakeRoot, ACCOUNT, REGION, `${DAY}T04:00:00Z`, records);
     fixtureEngine = await DuckDbEngine.open({ root: lakeRoot });
+    cleanUp(() => fixtureEngine.close());
     await joinDayEmbedded(fixtureEngine, DAY, REGION);
     await fixtureEngine.refresh();
     const result = await fixtureEngine.run("SELECT account_id, engine FROM access");
     found = new Map();
     for (const r of result.rows) found.set(String(r.account_id), [...(found.get(String(r.account_id)) ?? []), String(r.engine)]);
-  });
-  afterAll(async () => {
-    await fixtureEngine?.close();
-    fs.rmSync(lakeRoot, { recursive: true, force: true });
   });
 
   it("names each record's engine as the published record shows it, and never keeps Athena's", () => {

@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { Caller } from "../../generator/cloudtrail";
 import { getObjectRecord, glueReadRecord } from "../../generator/engine-records";
 import { ACCOUNT_ID, actorsOf } from "../../generator/org";
@@ -20,6 +20,7 @@ import { accessJoinSql } from "../../queries/join/sql";
 import { grantsObjectKey } from "../../core/layout";
 import { cloudTrailFiles, grantsFiles } from "../../queries/lake/files";
 import { ACCESS } from "../../queries/schema/tables";
+import { cleanupAfterAll } from "../support/cleanup";
 import { tempDir } from "../support/lake";
 import { writeCloudTrail, writeGzip } from "../support/write-lake";
 
@@ -57,8 +58,10 @@ let root: string;
 let engine: DuckDbEngine;
 let summary: JoinSummary;
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   root = tempDir("access-reading");
+  cleanUp(() => fs.rmSync(root, { recursive: true, force: true }));
   const published = fixtures.map((f, i) => ({
     ...f.record,
     eventTime: `${DAY}T03:${String(i).padStart(2, "0")}:00Z`,
@@ -75,12 +78,9 @@ beforeAll(async () => {
     `${JSON.stringify({ ...location, location: "s3://lake-bucket/sales/orders/" })}\n`,
   );
   engine = await DuckDbEngine.open({ root });
+  cleanUp(() => engine.close());
   summary = await joinDayEmbedded(engine, DAY, REGION);
   await engine.refresh();
-});
-afterAll(async () => {
-  await engine?.close();
-  fs.rmSync(root, { recursive: true, force: true });
 });
 
 const columns = ACCESS.columns.map((c) => c.name).join(", ");

@@ -8,6 +8,7 @@ import { QueryFailedError, QueryTimeoutError } from "../../core/errors";
 import { positionalSql } from "../../queries/parameters";
 import { runSavedQuery, SAVED } from "../../queries/saved";
 import { readSql } from "../../queries/sql-files";
+import { only } from "../support/defined";
 import { AthenaServer, ScriptedQuery, startAthenaServer } from "../support/athena-server";
 
 let server: AthenaServer;
@@ -38,20 +39,22 @@ describe("Athena engine", () => {
   it("starts the query in the audit's work group with its named parameters as `?` markers and SQL literals", async () => {
     script = () => ({ columns: [{ name: "n", type: "bigint" }], rows: [["1"]] });
     await runSavedQuery(engine(), SAVED.top_scanners, { from: "2026-10-01", to: "2026-10-31" });
-    expect(server.queries[0]).toMatchObject({
+    const started = only(server.queries, "query started");
+    expect(started).toMatchObject({
       workGroup: "athena-audit",
       database: "athena_audit",
       parameters: ["'2026-10-01'", "'2026-10-31'", "20"],
     });
-    expect(server.queries[0].sql).toMatch(/WHERE dt BETWEEN \? AND \?\n[\s\S]*WHERE rank <= \?\n/);
-    expect(server.queries[0].sql).toBe(positionalSql(readSql("top_scanners")).sql);
+    expect(started.sql).toMatch(/WHERE dt BETWEEN \? AND \?\n[\s\S]*WHERE rank <= \?\n/);
+    expect(started.sql).toBe(positionalSql(readSql("top_scanners")).sql);
   });
 
   it("escapes quotes inside string parameters, and gives a name used twice its value twice", async () => {
     script = () => ({});
     await engine().run("SELECT :name, :n, :name", { name: "O'Brien", n: 3 });
-    expect(server.queries[0].sql).toBe("SELECT ?, ?, ?");
-    expect(server.queries[0].parameters).toEqual(["'O''Brien'", "3", "'O''Brien'"]);
+    const started = only(server.queries, "query started");
+    expect(started.sql).toBe("SELECT ?, ?, ?");
+    expect(started.parameters).toEqual(["'O''Brien'", "3", "'O''Brien'"]);
   });
 
   it("refuses a missing or misspelt parameter before starting anything, naming it and the query", async () => {
@@ -120,6 +123,6 @@ describe("Athena engine", () => {
     const failure = engine(60).run("SELECT 1");
     await expect(failure).rejects.toBeInstanceOf(QueryTimeoutError);
     expect(server.calls.StopQueryExecution).toBe(1);
-    expect(server.queries[0].stopped).toBe(true);
+    expect(only(server.queries, "query started").stopped).toBe(true);
   });
 });

@@ -9,6 +9,7 @@ import { InputError, LakeError } from "../../core/errors";
 import { toHistoryLine, toIsoTimestamp } from "../../core/history-record";
 import { joinDayEmbedded } from "../../queries/join/embedded";
 import { historyFiles, cloudTrailFiles } from "../../queries/lake/files";
+import { at } from "../support/defined";
 import { tempDir } from "../support/lake";
 import { writeGzip } from "../support/write-lake";
 
@@ -52,12 +53,13 @@ describe("bad input", () => {
     const region = "us-east-1";
     const expected = ledger.queries.filter((q) => q.region === region && q.eventDay === day);
     // Break one history file of the day: insert a truncated line after its first line.
-    const historyFile = historyFiles({ root }, { region, dts: [day] })[0];
+    const historyFile = at(historyFiles({ root }, { region, dts: [day] }), 0, "history file of the day");
     const lines = (await import("node:zlib")).gunzipSync(fs.readFileSync(historyFile)).toString().trimEnd().split("\n");
-    const brokenId = (JSON.parse(lines[0]) as { QueryExecutionId: string }).QueryExecutionId;
-    writeGzip(historyFile, [lines[0].slice(0, 40), ...lines.slice(1)].join("\n") + "\n");
+    const firstLine = at(lines, 0, "line in the history file");
+    const brokenId = (JSON.parse(firstLine) as { QueryExecutionId: string }).QueryExecutionId;
+    writeGzip(historyFile, [firstLine.slice(0, 40), ...lines.slice(1)].join("\n") + "\n");
     // Replace one CloudTrail file of the day with bytes that are not gzip.
-    const trailFile = cloudTrailFiles({ root }, { region, days: [day] })[3];
+    const trailFile = at(cloudTrailFiles({ root }, { region, days: [day] }), 3, "CloudTrail file of the day");
     const lostIds = (
       JSON.parse((await import("node:zlib")).gunzipSync(fs.readFileSync(trailFile)).toString()) as {
         Records: { eventName: string; responseElements: { queryExecutionId?: string } | null }[];
@@ -71,11 +73,13 @@ describe("bad input", () => {
     const summary = await joinDayEmbedded(engine, day, region);
     await engine.refresh();
     expect(summary.history).toMatchObject({ skippedRecords: 1, skippedFiles: 0 });
-    expect(summary.history.problems[0]).toMatchObject({ file: historyFile, line: 1 });
-    expect(summary.history.problems[0].reason).toMatch(/^not JSON/);
+    expect(summary.history.problems[0]).toMatchObject({
+      file: historyFile,
+      line: 1,
+      reason: expect.stringMatching(/^not JSON/) as unknown,
+    });
     expect(summary.cloudTrail).toMatchObject({ skippedFiles: 1 });
-    expect(summary.cloudTrail.problems[0]).toMatchObject({ file: trailFile });
-    expect(summary.cloudTrail.problems[0].reason).toMatch(/unreadable gzip/);
+    expect(summary.cloudTrail.problems[0]).toMatchObject({ file: trailFile, reason: expect.stringMatching(/unreadable gzip/) as unknown });
 
     const rows = new Map(
       (await engine.run("SELECT * FROM events WHERE dt = :day AND region = :region", { day, region })).rows.map((r) => [
@@ -101,7 +105,7 @@ describe("bad input", () => {
 
   it("skips a JSON line whose shape does not fit the table, naming the field", async () => {
     const { root, ledger } = lake(1);
-    const historyFile = historyFiles({ root }, { region: "us-east-1", dts: [ledger.lastDay] })[0];
+    const historyFile = at(historyFiles({ root }, { region: "us-east-1", dts: [ledger.lastDay] }), 0, "history file of the day");
     const lines = (await import("node:zlib")).gunzipSync(fs.readFileSync(historyFile)).toString().trimEnd().split("\n");
     writeGzip(historyFile, [JSON.stringify({ QueryExecutionId: "x", Status: "not a struct" }), ...lines].join("\n") + "\n");
     const engine = await DuckDbEngine.open({ root });

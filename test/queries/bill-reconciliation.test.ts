@@ -5,26 +5,28 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { BillingRow, billingObject } from "../../functions/billing/rows";
 import { LedgerEntry } from "../../generator/ledger";
 import { queryCostUsd, TbDefinition } from "../../core/cost";
 import { daysBetween } from "../../core/days";
 import { billingObjectKey, billingTablePrefix } from "../../core/layout";
-import { BILL_TOLERANCE, DEFAULT_OPTIONS, Period, runSavedQuery, SAVED } from "../../queries/saved";
-import { savedRows } from "../../queries/saved-columns";
+import { BILL_TOLERANCE, DEFAULT_OPTIONS, Period, runSavedQuery, SAVED, savedRows } from "../../queries/saved";
+import { cleanupAfterAll } from "../support/cleanup";
+import { at } from "../support/defined";
 import { expectedEvents, joinedLake, JoinedLake } from "../support/lake";
 
 let lake: JoinedLake;
 let period: Period;
 let entries: LedgerEntry[];
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   lake = await joinedLake({ days: 8, seed: 5 });
+  cleanUp(() => lake.dispose());
   period = { from: lake.ledger.firstDay, to: lake.ledger.lastDay };
   entries = expectedEvents(lake.ledger);
 });
-afterAll(() => lake?.dispose());
 
 /** What AWS would bill per day for the ledger's queries if its TB were `tb`. */
 function ledgerBill(tb: TbDefinition): Map<string, number> {
@@ -84,7 +86,7 @@ describe("bill_reconciliation", () => {
     const audit = ledgerBill(lake.ledger.tb);
     const days = [...bill.keys()];
     // A work group the audit never saw: 3% more than the day's bill, and a dollar.
-    const planted = days[Math.floor(days.length / 2)];
+    const planted = at(days, Math.floor(days.length / 2), "billed day");
     bill.set(planted, bill.get(planted)! * 1.03 + 1);
     await writeBill(bill);
     const rows = await reconcile();
@@ -117,7 +119,7 @@ describe("bill_reconciliation", () => {
 
   it("a day with no bill has nulls; a billed day the audit has no events for is a mismatch", async () => {
     const bill = ledgerBill(lake.ledger.tb);
-    const [first] = bill.keys();
+    const first = at([...bill.keys()], 0, "billed day");
     bill.delete(first);
     bill.set("2000-01-01", 2.5); // outside the period: not read
     await writeBill(bill);

@@ -5,7 +5,7 @@
  * the generator's ledger, and the reports' refusal to call its costs binary.
  */
 import * as fs from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { dayRange, reportPeriod, SILENT } from "../../cli/pipeline";
 import { notBilledBecause, queryCostUsd, TbDefinition, billingRulesText } from "../../core/cost";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
@@ -13,7 +13,8 @@ import { InputError } from "../../core/errors";
 import { QueryExecutionLike } from "../../core/history-record";
 import { joinDayEmbedded } from "../../queries/join/embedded";
 import { billingMismatch, tbDefinitionsInEvents } from "../../reports/pages/billing";
-import { runSavedQueries } from "../../reports/pages/run";
+import { runSavedQueries } from "../../reports/publish";
+import { cleanupAfterAll } from "../support/cleanup";
 import { expectedEvents, joinedLake, JoinedLake, tempDir } from "../support/lake";
 import { writeHistory } from "../support/write-lake";
 
@@ -147,17 +148,16 @@ async function costsJoinedWith(tb: TbDefinition): Promise<Map<string, number | n
   return new Map(rows.map((r) => [String(r.query_execution_id), r.cost_usd as number | null]));
 }
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   root = tempDir("billing");
+  cleanUp(() => fs.rmSync(root, { recursive: true, force: true }));
   writeHistory(root, REGION, [
     ...CASES.map((c, i) => execution(c.id, c.state, c.statementType, c.query, c.bytes, i)),
     ...BOUNDARIES.map((bytes, i) => execution(`boundary-${bytes}`, "SUCCEEDED", "DML", "SELECT 4 FROM t", bytes, i % 60)),
   ]);
   engine = await DuckDbEngine.open({ root });
-});
-afterAll(async () => {
-  await engine?.close();
-  fs.rmSync(root, { recursive: true, force: true });
+  cleanUp(() => engine.close());
 });
 
 describe.each<TbDefinition>(["binary", "decimal"])("the join on DuckDB, in %s units", (tb) => {
@@ -194,10 +194,11 @@ describe.each<TbDefinition>(["binary", "decimal"])("the join on DuckDB, in %s un
 
 describe("a generated lake billed in decimal units", () => {
   let lake: JoinedLake;
+  const cleanUp = cleanupAfterAll();
   beforeAll(async () => {
     lake = await joinedLake({ days: 3, seed: 5, tb: "decimal" });
+    cleanUp(() => lake.dispose());
   });
-  afterAll(() => lake?.dispose());
 
   it("writes the ledger's decimal cost for every query, failed ones free and cancelled ones billed", async () => {
     const rows = (await lake.engine.run("SELECT query_execution_id, cost_usd FROM events")).rows;

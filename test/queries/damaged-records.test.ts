@@ -13,6 +13,7 @@ import { emptyCheck, warningLines } from "../../queries/lake/checked";
 import { historyLine } from "../../queries/lake/read-history";
 import { loneSurrogateAt } from "../../queries/lake/values";
 import { periodEnding, runSavedQuery, SAVED } from "../../queries/saved";
+import { only } from "../support/defined";
 import { tempDir } from "../support/lake";
 import { writeCloudTrail, writeGzip, writeHistory } from "../support/write-lake";
 
@@ -69,17 +70,20 @@ function breakUtf8(bytes: Buffer, marker: string): Buffer {
  * JSON.stringify writes it, `\ud800`), line 4 a byte that is not UTF-8.
  */
 function damagedHistory(root: string): string {
-  const [file] = writeHistory(
-    root,
-    REGION,
-    [
-      execution("q1", "SELECT 1"),
-      execution("q2", "SELECT '\ud800'"),
-      execution("q3", "SELECT 3"),
-      execution("q4", "SELECT 'ɸ'"),
-      execution("q5", "SELECT 5"),
-    ],
-    ACCOUNT,
+  const file = only(
+    writeHistory(
+      root,
+      REGION,
+      [
+        execution("q1", "SELECT 1"),
+        execution("q2", "SELECT '\ud800'"),
+        execution("q3", "SELECT 3"),
+        execution("q4", "SELECT 'ɸ'"),
+        execution("q5", "SELECT 5"),
+      ],
+      ACCOUNT,
+    ),
+    "history file written",
   );
   const text = zlib.gunzipSync(fs.readFileSync(file));
   expect(text.toString()).toContain("\\ud800");

@@ -5,15 +5,16 @@
  * the system table names their principals), the index must say so, and no permission gap that an
  * unattributed query could explain may be rated high.
  */
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { demoAnomalySettings, PlantedAnomaly } from "../../generator/anomalies";
+import { beforeAll, describe, expect, it } from "vitest";
+import { demoAnomalySettings, PlantedAnomaly } from "../../generator/planted-anomalies";
 import { LedgerEntry } from "../../generator/ledger";
 import { MARKETING_ACCOUNT_ID } from "../../generator/org";
 import { AnomalySettings } from "../../core/anomaly-settings";
-import { DEFAULT_OPTIONS, Period, runSavedQuery, SAVED } from "../../queries/saved";
-import { savedRows } from "../../queries/saved-columns";
-import { indexModel } from "../../reports/pages/pages";
-import { runSavedQueries } from "../../reports/pages/run";
+import { DEFAULT_OPTIONS, Period, runSavedQuery, SAVED, savedRows } from "../../queries/saved";
+import { indexModel } from "../../reports/pages/model";
+import { runSavedQueries } from "../../reports/publish";
+import { cleanupAfterAll } from "../support/cleanup";
+import { at, only } from "../support/defined";
 import { expectedEvents, expectedPrincipal, joinedLake, JoinedLake, touchesGrant } from "../support/lake";
 
 let lake: JoinedLake;
@@ -23,13 +24,14 @@ let unattributed: LedgerEntry[];
 /** Queries CloudTrail missed whose principal the system table gave. */
 let witnessedOnly: LedgerEntry[];
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   lake = await joinedLake({ days: 90, seed: 42, endDay: "2026-10-31", systemTables: true });
+  cleanUp(() => lake.dispose());
   period = { from: lake.ledger.firstDay, to: lake.ledger.lastDay };
   unattributed = expectedEvents(lake.ledger).filter((q) => expectedPrincipal(q, true).arn === null);
   witnessedOnly = expectedEvents(lake.ledger).filter((q) => expectedPrincipal(q, true).source === "system_table");
 }, 120_000);
-afterAll(() => lake?.dispose());
 
 describe("the demo's evidence, judged honestly", () => {
   it("shows each outage day as partial with the ledger's counts, every other region-day complete", async () => {
@@ -60,7 +62,7 @@ describe("the demo's evidence, judged honestly", () => {
       ["old-contractor", "workgroup", "primary"],
       ["old-contractor", "table", "sales.customers"],
       ["alice", "table", "finance.ledger"],
-    ]) {
+    ] as const) {
       const touching = unattributed.filter((q) => touchesGrant(q, kind, resource));
       expect(touching.length, `the ledger has unattributed queries on ${resource}`).toBeGreaterThan(0);
       const row = gap(who, kind, resource);
@@ -142,7 +144,8 @@ describe("the demo's anomalies (issue 15), judged against the generator's labels
     const announced = (await findings()).filter((r) => r.kind === "reach");
     const project = unannounced.filter((r) => !announced.some((a) => a.principal_arn === r.principal_arn && a.subject === r.subject));
     expect(project.map((r) => [r.principal_arn.split(":").pop(), r.subject])).toEqual([["role/reporting-app", "clickstream"]]);
-    expect(project[0].day >= settings().announcements[0].from).toBe(true);
+    const announcement = at(settings().announcements, 0, "announcement in the demo's settings");
+    expect(only(project, "finding the announcement lets pass").day >= announcement.from).toBe(true);
   });
 
   it("weighs sensitive resources and known buckets as the settings say", async () => {
@@ -173,7 +176,8 @@ describe("the demo's direct download (issue 22), judged against the generator's 
       [d.day, "high", d.table, d.bytes, d.objects, "cli", network, network, d.objects],
     ]);
     // Against its own baseline: the role never read objects directly, so the median and the busiest day are zero.
-    expect([rows[0].baseline, rows[0].baseline_objects, rows[0].peak]).toEqual([0, 0, 0]);
+    const finding = only(rows, "download finding");
+    expect([finding.baseline, finding.baseline_objects, finding.peak]).toEqual([0, 0, 0]);
   });
 
   it("is still found from its new network, at medium, when the floors are above what it read", async () => {

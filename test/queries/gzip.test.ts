@@ -43,8 +43,9 @@ describe("inflateFile", () => {
     const bytes = Buffer.concat([zlib.gzipSync("one\n"), zlib.gzipSync("two\n"), Buffer.from("trailing junk")]);
     const made: Collect[] = [];
     const { reader, garbageBytes } = await inflateFile(file("junk.gz", bytes), () => {
-      made.push(new Collect());
-      return made[made.length - 1];
+      const fresh = new Collect();
+      made.push(fresh);
+      return fresh;
     });
     expect(reader.text()).toBe("one\ntwo\n");
     expect(garbageBytes).toBe("trailing junk".length);

@@ -13,6 +13,7 @@ import { joinDayEmbedded } from "../../queries/join/embedded";
 import { eventsJoinParameters, filesForWindow } from "../../queries/join/parameters";
 import { cloudTrailFiles } from "../../queries/lake/files";
 import { cloudTrailDeliveredAt } from "../../core/layout";
+import { at } from "../support/defined";
 import { tempDir } from "../support/lake";
 
 const DAY = "2026-10-14";
@@ -51,7 +52,7 @@ describe("a join opens no file outside its window", () => {
     root = tempDir("window");
     const ledger = generateLake({ lake: root, days: 5, seed: 23 });
     day = addDays(ledger.lastDay, -2);
-    const sample = cloudTrailFiles({ root }, { region: REGION, days: [day] })[0];
+    const sample = at(cloudTrailFiles({ root }, { region: REGION, days: [day] }), 0, "CloudTrail file of the day");
     const dayFolder = path.dirname(sample);
     folderOf = (d: string) => path.join(dayFolder, "..", "..", "..", d.replace(/-/g, "/"));
   }, 60_000);

@@ -1,15 +1,18 @@
 import * as fs from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { joinDayEmbedded } from "../../queries/join/embedded";
 import { eventsPartitionPrefix } from "../../core/layout";
+import { cleanupAfterAll } from "../support/cleanup";
+import { at } from "../support/defined";
 import { expectedEvents, joinedLake, JoinedLake } from "../support/lake";
 
 let lake: JoinedLake;
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   lake = await joinedLake({ days: 8, seed: 7 });
+  cleanUp(() => lake.dispose());
 });
-afterAll(() => lake?.dispose());
 
 async function eventsById() {
   const result = await lake.engine.run("SELECT * FROM events");
@@ -129,7 +132,7 @@ describe("daily join on the embedded engine", () => {
 
   it("gives the same rows when a day is joined again, and leaves one file in the partition", async () => {
     const day = lake.ledger.firstDay;
-    const region = lake.ledger.regions[0];
+    const region = at(lake.ledger.regions, 0, "region in the ledger");
     const snapshot = async () =>
       (await lake.engine.run("SELECT * FROM events WHERE dt = :day AND region = :region ORDER BY query_execution_id", { day, region }))
         .rows;

@@ -17,6 +17,7 @@ import { joinDayEmbedded } from "../../queries/join/embedded";
 import { cleanStaleScratch, LEFTOVER_AGE_MS, PARTITION_FILE } from "../../queries/join/partition";
 import { historyFiles } from "../../queries/lake/files";
 import { DEFAULT_PREFIX, eventsPartitionPrefix, eventsTablePrefix, historyPartitionPrefix } from "../../core/layout";
+import { at, only } from "../support/defined";
 import { tempDir } from "../support/lake";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -79,9 +80,9 @@ describe("the join stays inside the partition it names", () => {
 
   it("skips and names a history file reached through a symbolic link, and still joins the rest of the day", async () => {
     const { root, ledger, day } = lake();
-    const [linked] = historyFiles({ root }, { region: REGION, dts: [day] });
+    const linked = at(historyFiles({ root }, { region: REGION, dts: [day] }), 0, "history file of the day");
     // Another day's history, linked into this day's partition, would be counted twice.
-    const other = historyFiles({ root }, { region: REGION, dts: [ledger.firstDay] })[0];
+    const other = at(historyFiles({ root }, { region: REGION, dts: [ledger.firstDay] }), 0, "history file of the first day");
     fs.rmSync(linked);
     fs.symlinkSync(other, linked);
     const summary = await withEngine(root, (engine) => joinDayEmbedded(engine, day, REGION));
@@ -200,7 +201,7 @@ describe("a partition is whole at every instant", () => {
     await withEngine(root, (engine) => joinDayEmbedded(engine, day, REGION));
     const before = sha(file);
     // New evidence for the day, so the next join's file differs from the one it replaces.
-    fs.rmSync(historyFiles({ root }, { region: REGION, dts: [day] })[0]);
+    fs.rmSync(at(historyFiles({ root }, { region: REGION, dts: [day] }), 0, "history file of the day"));
     const outcomes = new Set<string>();
     for (const delayMs of [0, 100, 250, 400, 550, 700, 900, 1200, 1600]) {
       const child = spawn(process.execPath, [
@@ -221,7 +222,7 @@ describe("a partition is whole at every instant", () => {
       const rows = await withEngine(root, (engine) =>
         engine.run("SELECT count(*) AS n FROM events WHERE dt = :day AND region = :region", { day, region: REGION }),
       );
-      expect(Number(rows.rows[0].n)).toBeGreaterThan(0);
+      expect(Number(only(rows.rows, "count row").n)).toBeGreaterThan(0);
     }
     await withEngine(root, (engine) => joinDayEmbedded(engine, day, REGION));
     const after = sha(file);
@@ -235,7 +236,9 @@ describe("scratch folders of killed runs", () => {
   it("are removed once stale, and a live run's are left alone", () => {
     const dir = tempDir("scratch-parent");
     roots.push(dir);
-    const [stale, live, other] = ["athena-audit-join-dead", "athena-audit-join-live", "someone-else"].map((n) => path.join(dir, n));
+    const stale = path.join(dir, "athena-audit-join-dead");
+    const live = path.join(dir, "athena-audit-join-live");
+    const other = path.join(dir, "someone-else");
     for (const p of [stale, live, other]) fs.mkdirSync(p);
     const old = new Date(Date.now() - 2 * LEFTOVER_AGE_MS);
     for (const p of [stale, other]) fs.utimesSync(p, old, old);

@@ -11,6 +11,7 @@ import { joinDayEmbedded } from "../../queries/join/embedded";
 import { warningLines } from "../../queries/lake/checked";
 import { historyFiles, historyListing, historyRegions } from "../../queries/lake/files";
 import { historyValuesProblem, partitionFolderProblem, trailValuesProblem } from "../../queries/lake/values";
+import { only } from "../support/defined";
 import { tempDir } from "../support/lake";
 import { writeCloudTrail, writeHistory } from "../support/write-lake";
 
@@ -82,7 +83,7 @@ describe("partition folders", () => {
 
   it("the join skips and counts files below a bad account or work-group folder, names each folder escaped, and keeps them", async () => {
     const root = lake();
-    const [good] = writeHistory(root, REGION, [execution("g1"), execution("g2")], ACCOUNT);
+    const good = only(writeHistory(root, REGION, [execution("g1"), execution("g2")], ACCOUNT), "history file written");
     const badAccount = copyUnder(root, good, "account", "account=12345");
     const comma = copyUnder(root, good, "workgroup", "workgroup=a,b");
     const newline = copyUnder(root, good, "workgroup", "workgroup=evil\nname");
@@ -125,7 +126,7 @@ describe("partition folders", () => {
 
   it("lists only the workgroup= folders of a day: a stray file beside them is skipped and counted", () => {
     const root = lake();
-    const [good] = writeHistory(root, REGION, [execution("g1")], ACCOUNT);
+    const good = only(writeHistory(root, REGION, [execution("g1")], ACCOUNT), "history file written");
     const stray = path.join(path.dirname(path.dirname(good)), "history.json.gz");
     fs.copyFileSync(good, stray);
     const listing = historyListing({ root }, { region: REGION, dts: [DAY] });

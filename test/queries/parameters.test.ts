@@ -1,11 +1,12 @@
 /** The binder: named parameters to `?` markers and values in order, and the mistakes it refuses. */
 import * as fs from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { InputError } from "../../core/errors";
 import { bindParameters, parameterNames, positionalSql, stripLiteralsAndComments } from "../../queries/parameters";
 import { namedQuerySql, runSavedQuery, SAVED } from "../../queries/saved";
 import { readSql } from "../../queries/sql-files";
+import { cleanupAfterAll } from "../support/cleanup";
 import { tempDir } from "../support/lake";
 
 describe("binding named parameters", () => {
@@ -58,13 +59,12 @@ describe("binding named parameters", () => {
 describe("named parameters on DuckDB", () => {
   let lake: string;
   let engine: DuckDbEngine;
+  const cleanUp = cleanupAfterAll();
   beforeAll(async () => {
     lake = tempDir("parameters");
+    cleanUp(() => fs.rmSync(lake, { recursive: true, force: true }));
     engine = await DuckDbEngine.open({ root: lake });
-  });
-  afterAll(async () => {
-    await engine?.close();
-    fs.rmSync(lake, { recursive: true, force: true });
+    cleanUp(() => engine.close());
   });
 
   it("runs named SQL with casts and colons in literals", async () => {

@@ -5,11 +5,12 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { joinDayEmbedded } from "../../queries/join/embedded";
 import { QueryExecutionLike } from "../../core/history-record";
 import { Row } from "../../queries/engine";
+import { cleanupAfterAll } from "../support/cleanup";
 import { tempDir } from "../support/lake";
 import { writeCloudTrail, writeHistory } from "../support/write-lake";
 
@@ -26,8 +27,10 @@ let root: string;
 let engine: DuckDbEngine;
 const rows = new Map<string, Row>();
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   root = tempDir("realdata");
+  cleanUp(() => fs.rmSync(root, { recursive: true, force: true }));
   const panther = records.find((r) => (r.responseElements as { queryExecutionId?: string } | null)?.queryExecutionId === PANTHER_ID)!;
   const pantherQuery = (panther.requestParameters as { queryString: string }).queryString;
   // CloudTrail as delivered: the Panther record (and a Glue record, noise) in us-west-2; the docs'
@@ -79,21 +82,18 @@ beforeAll(async () => {
     fixture.getQueryExecution.map((g) => g.queryExecution),
   );
   engine = await DuckDbEngine.open({ root });
+  cleanUp(() => engine.close());
   for (const [day, region] of [
     ["2021-10-19", "us-west-2"],
     ["2017-05-04", "us-east-1"],
     ["2022-08-10", "ap-southeast-2"],
     ["2020-08-14", "ap-southeast-2"],
     ["2021-07-09", "ap-southeast-2"],
-  ]) {
+  ] as const) {
     await joinDayEmbedded(engine, day, region);
   }
   await engine.refresh();
   for (const row of (await engine.run("SELECT * FROM events")).rows) rows.set(String(row.query_execution_id), row);
-});
-afterAll(async () => {
-  await engine?.close();
-  fs.rmSync(root, { recursive: true, force: true });
 });
 
 describe("real records through the join", () => {

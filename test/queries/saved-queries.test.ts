@@ -1,5 +1,5 @@
 import * as fs from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_ANOMALY_SETTINGS } from "../../core/anomaly-settings";
 import { addDays } from "../../core/days";
 import { eventsPartitionPrefix } from "../../core/layout";
@@ -12,13 +12,16 @@ import {
   SavedQuery,
   SavedQueryOptions,
   savedQuerySql,
+  SavedRow,
+  savedRows,
 } from "../../queries/saved";
-import { SavedRow, savedRows } from "../../queries/saved-columns";
 import { declaredGrants } from "../../generator/iam";
-import { toPermissionGap } from "../../reports/issues/findings";
+import { toPermissionGap } from "../../reports/issues/permission-gap-issues";
 import { ACTORS, databasesOf, roleArn } from "../../generator/org";
 import { LedgerEntry } from "../../generator/ledger";
 import { ENGINE_ACTORS } from "../../generator/engine-actors";
+import { cleanupAfterAll } from "../support/cleanup";
+import { at, only, present } from "../support/defined";
 import { athenaType } from "../support/athena-duckdb";
 import { expectedEvents, joinedLake, JoinedLake, touchesGrant, usedOutsideAthena } from "../support/lake";
 import { unfinishedFromLedger, unfinishedKey } from "../support/unfinished";
@@ -27,12 +30,13 @@ let lake: JoinedLake;
 let period: Period;
 let entries: LedgerEntry[];
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   lake = await joinedLake({ days: 10, seed: 11 });
+  cleanUp(() => lake.dispose());
   period = { from: lake.ledger.firstDay, to: lake.ledger.lastDay };
   entries = expectedEvents(lake.ledger);
 });
-afterAll(() => lake?.dispose());
 
 /** A saved query's rows, typed by its declared columns (checked below): a misspelt column does not compile. */
 async function run<Q extends SavedQuery>(query: Q, options: Partial<SavedQueryOptions> = {}, p: Period = period): Promise<SavedRow<Q>[]> {
@@ -100,7 +104,7 @@ describe("saved queries on the embedded engine, against the generator's ledger",
     const rows = await run(SAVED.top_scanners, { limit: 5 });
     expect(rows.map((r) => r.principal)).toEqual(byPrincipal.slice(0, 5).map(([p]) => p));
     rows.forEach((row, i) => {
-      const [, t] = byPrincipal[i];
+      const [, t] = at(byPrincipal, i, "principal in the ledger's ranking");
       expect([row.queries, row.data_scanned_bytes, row.failed_or_cancelled, row.rank]).toEqual([t.queries, t.bytes, t.failed, i + 1]);
       expect(row.cost_usd).toBeCloseTo(t.cost, 9);
     });
@@ -209,7 +213,9 @@ describe("saved queries on the embedded engine, against the generator's ledger",
     const granted = declaredGrants(period.to).flatMap((g) => [
       ...g.workGroups.map((w) => `${g.principalArn} workgroup ${w}`),
       ...g.databases.map((d) => `${g.principalArn} database ${d}`),
-      ...g.databases.flatMap((d) => databasesOf(g.account)[d].map((t) => `${g.principalArn} table ${d}.${t}`)),
+      ...g.databases.flatMap((d) =>
+        present(databasesOf(g.account)[d], `database ${d} of account ${g.account}`).map((t) => `${g.principalArn} table ${d}.${t}`),
+      ),
     ]);
     const used = new Set(
       entries
@@ -218,7 +224,7 @@ describe("saved queries on the embedded engine, against the generator's ledger",
           const who = q.iamPrincipalArn ?? "(unattributed)";
           return [
             `${who} workgroup ${q.workGroup}`,
-            ...q.tables.flatMap((t) => [`${who} table ${t}`, `${who} database ${t.split(".")[0]}`]),
+            ...q.tables.flatMap((t) => [`${who} table ${t}`, `${who} database ${present(t.split(".")[0], `the database of ${t}`)}`]),
           ];
         }),
     );
@@ -423,11 +429,12 @@ describe("cost by table, by query shape and against the previous period, against
   // Its own lake: the data_coverage case above removes a partition from the shared one.
   let lake: JoinedLake;
   let entries: LedgerEntry[];
+  const cleanUp = cleanupAfterAll();
   beforeAll(async () => {
     lake = await joinedLake({ days: 10, seed: 11 });
+    cleanUp(() => lake.dispose());
     entries = expectedEvents(lake.ledger);
   });
-  afterAll(() => lake?.dispose());
   const run = async <Q extends SavedQuery>(query: Q, options: Partial<SavedQueryOptions> = {}, p: Period = period) =>
     savedRows(query, await runSavedQuery(lake.engine, query, p, { ...DEFAULT_OPTIONS, ...options }));
 
@@ -569,13 +576,14 @@ describe("cost by table, by query shape and against the previous period, against
 describe("the query shape in SQL, on DuckDB through the compatibility layer", () => {
   /** The shape expression as cost_by_query_shape.sql has it, applied to one text. */
   async function shapeOf(text: string | null): Promise<string> {
-    const expression = /(coalesce\(\s*nullif\([\s\S]*?\)) AS query_shape/.exec(savedQuerySql(SAVED.cost_by_query_shape))![1];
+    const match = /(coalesce\(\s*nullif\([\s\S]*?\)) AS query_shape/.exec(savedQuerySql(SAVED.cost_by_query_shape));
+    const expression = present(match?.[1], "the query_shape expression in cost_by_query_shape.sql");
     const value = text === null ? "NULL" : ":text";
     const result = await lake.engine.run(
       `SELECT ${expression} AS query_shape FROM (SELECT CAST(${value} AS varchar) AS query_text) AS t`,
       text === null ? {} : { text },
     );
-    return String(result.rows[0].query_shape);
+    return String(only(result.rows, "row of the shape").query_shape);
   }
 
   it.each([

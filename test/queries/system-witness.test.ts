@@ -5,22 +5,23 @@
  */
 import { eventsTablePrefix } from "../../core/layout";
 import * as fs from "node:fs";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { eventsJoinSql, withWitness } from "../../queries/join/sql";
-import { Period, runSavedQuery, SAVED } from "../../queries/saved";
-import { savedRows } from "../../queries/saved-columns";
+import { Period, runSavedQuery, SAVED, savedRows } from "../../queries/saved";
 import { systemTableSqlName } from "../../queries/schema/system-tables";
 import { readSql } from "../../queries/sql-files";
+import { cleanupAfterAll } from "../support/cleanup";
 import { expectedEvents, expectedPrincipal, joinedLake, JoinedLake } from "../support/lake";
 
 let lake: JoinedLake;
 let period: Period;
 
+const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   lake = await joinedLake({ days: 8, seed: 7, systemTables: true });
+  cleanUp(() => lake.dispose());
   period = { from: lake.ledger.firstDay, to: lake.ledger.lastDay };
 }, 120_000);
-afterAll(() => lake?.dispose());
 
 async function eventsById() {
   const result = await lake.engine.run("SELECT * FROM events");

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import realdata from "../fixtures/realdata-athena.json";
 import { TrailSplitter } from "../../queries/lake/trail-fast";
 import { TrailScanner } from "../../queries/lake/trail-scanner";
+import { at } from "../support/defined";
 
 type Json = Record<string, unknown>;
 const NEEDLES = [Buffer.from("StartQueryExecution"), Buffer.from("\\u")];
@@ -25,6 +26,15 @@ interface Seen {
   verdict: string | undefined;
 }
 
+/** `text` in pieces of the given sizes, taken in turn until the text runs out. */
+function* inChunks(text: Buffer, sizes: readonly number[]): Generator<Buffer> {
+  for (let start = 0, i = 0; start < text.length; i++) {
+    const size = at(sizes, i % sizes.length, "chunk size");
+    yield text.subarray(start, start + size);
+    start += size;
+  }
+}
+
 function read(kind: "fast" | "bytes", text: Buffer, chunkSizes: number[]): Seen {
   const seen: Seen = { handed: [], notObjects: [], elements: 0, verdict: undefined };
   const events = {
@@ -32,11 +42,7 @@ function read(kind: "fast" | "bytes", text: Buffer, chunkSizes: number[]): Seen 
     notAnObject: (position: number, what: string) => seen.notObjects.push({ position, what }),
   };
   const reader = kind === "fast" ? new TrailSplitter(NEEDLES, events) : new TrailScanner(NEEDLES, events);
-  for (let at = 0, i = 0; at < text.length; i++) {
-    const size = chunkSizes[i % chunkSizes.length];
-    reader.push(text.subarray(at, at + size));
-    at += size;
-  }
+  for (const chunk of inChunks(text, chunkSizes)) reader.push(chunk);
   seen.verdict = reader.end();
   seen.elements = reader.elements;
   return seen;
@@ -138,10 +144,7 @@ describe("the fast path by event name", () => {
       unwanted && ((n) => unwanted(n)),
     );
     const text = Buffer.from(`{"Records":[${list.join(",")}]}`);
-    for (let at = 0, i = 0; at < text.length; i++) {
-      splitter.push(text.subarray(at, at + chunkSizes[i % chunkSizes.length]));
-      at += chunkSizes[i % chunkSizes.length];
-    }
+    for (const chunk of inChunks(text, chunkSizes)) splitter.push(chunk);
     expect(splitter.end()).toBeUndefined();
     return positions;
   };

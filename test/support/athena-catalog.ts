@@ -30,6 +30,7 @@ import { stripLiteralsAndComments } from "../../queries/parameters";
 import { QUERY_EXECUTIONS, systemTableSqlName } from "../../queries/schema/system-tables";
 import { ScriptedQuery } from "./athena-server";
 import { athenaType, cell } from "./athena-duckdb";
+import { present } from "./defined";
 import { namedFromPositional } from "./execution-parameters";
 import { GlueTable, LocalGlueTables } from "./glue-tables";
 import { tempDir } from "./lake";
@@ -52,16 +53,16 @@ const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** A Java date pattern (`yyyy-MM-dd`, `yyyy/MM/dd`) as a regular expression with named year, month and day. */
 function datePattern(format: string): string {
-  const tokens: Record<string, string> = { yyyy: "(?<y>\\d{4})", MM: "(?<m>\\d{2})", dd: "(?<d>\\d{2})" };
+  const tokens = Object.entries({ yyyy: "(?<y>\\d{4})", MM: "(?<m>\\d{2})", dd: "(?<d>\\d{2})" });
   let out = "";
   for (let i = 0; i < format.length;) {
-    const token = Object.keys(tokens).find((t) => format.startsWith(t, i));
-    if (token) {
-      out += tokens[token];
+    const [token, pattern] = tokens.find(([t]) => format.startsWith(t, i)) ?? [];
+    if (token !== undefined && pattern !== undefined) {
+      out += pattern;
       i += token.length;
-    } else if (/[A-Za-z]/.test(format[i])) {
+    } else if (/[A-Za-z]/.test(format.charAt(i))) {
       throw new Error(`date projection format ${format}: only yyyy, MM and dd are modelled`);
-    } else out += escape(format[i++]);
+    } else out += escape(format.charAt(i++));
   }
   return out;
 }
@@ -84,10 +85,10 @@ function rangeBound(bound: string, format: string, now: Date): number {
 }
 
 function parseDate(value: string, format: string): number | undefined {
-  const m = new RegExp(`^${datePattern(format)}$`).exec(value);
-  if (!m?.groups) return undefined;
-  const at = Date.UTC(Number(m.groups.y), Number(m.groups.m) - 1, Number(m.groups.d));
-  return new Date(at).toISOString().slice(0, 10) === `${m.groups.y}-${m.groups.m}-${m.groups.d}` ? at : undefined;
+  const { y: year, m: month, d: day } = new RegExp(`^${datePattern(format)}$`).exec(value)?.groups ?? {};
+  if (year === undefined || month === undefined || day === undefined) return undefined;
+  const at = Date.UTC(Number(year), Number(month) - 1, Number(day));
+  return new Date(at).toISOString().slice(0, 10) === `${year}-${month}-${day}` ? at : undefined;
 }
 
 /** Why the table's projection does not yield this value of `column`; undefined when it does. */
@@ -100,7 +101,8 @@ function refusal(table: GlueTable, column: string, value: string, now: Date): st
     case "date": {
       const format = p("format") ?? "yyyy-MM-dd";
       const day = parseDate(value, format);
-      const [from, to] = (p("range") ?? "").split(",").map((b) => rangeBound(b, format, now));
+      const [from, to, ...more] = (p("range") ?? "").split(",").map((b) => rangeBound(b, format, now));
+      if (from === undefined || to === undefined || more.length > 0) throw new Error(`projection.${column}.range must be two bounds`);
       if (day === undefined) return `${column}=${value} is not a date in ${format}`;
       if ((p("interval") ?? "1") !== "1" || (p("interval.unit") ?? "DAYS").toUpperCase() !== "DAYS")
         throw new Error(`projection.${column}: only an interval of 1 DAYS is modelled`);
@@ -159,12 +161,14 @@ export function projectedObjects(table: GlueTable, urls: readonly string[], now:
       hidden.push({ url, reason: "no partition is registered (the model has no Glue partitions)" });
       continue;
     }
-    const m = pattern.exec(url);
-    if (!m?.groups) {
+    const groups = pattern.exec(url)?.groups;
+    if (!groups) {
       hidden.push({ url, reason: "at no location storage.location.template yields" });
       continue;
     }
-    const reason = keys.map((k) => refusal(table, k, m.groups![k], now)).find((r) => r !== undefined);
+    const reason = keys
+      .map((k) => refusal(table, k, present(groups[k], `partition column ${k} in storage.location.template`), now))
+      .find((r) => r !== undefined);
     if (reason) hidden.push({ url, reason });
     else visible.push(url);
   }
@@ -172,16 +176,16 @@ export function projectedObjects(table: GlueTable, urls: readonly string[], now:
 }
 
 function splitUrl(url: string): { bucket: string; key: string } {
-  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
-  if (!m) throw new Error(`not an s3:// location: ${url}`);
-  return { bucket: m[1], key: m[2] };
+  const [, bucket, key] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url) ?? [];
+  if (bucket === undefined || key === undefined) throw new Error(`not an s3:// location: ${url}`);
+  return { bucket, key };
 }
 
 /** The catalog tables a statement names after FROM or JOIN (CTE names and other words left out). */
 function tablesRead(sql: string, catalog: LocalGlueTables, database: string): string[] {
   const code = stripLiteralsAndComments(sql);
-  const names = [...code.matchAll(new RegExp(`\\b(?:from|join)\\s+(?:"?${database}"?\\.)?"?([A-Za-z_][A-Za-z0-9_]*)"?`, "gi"))].map((m) =>
-    m[1].toLowerCase(),
+  const names = [...code.matchAll(new RegExp(`\\b(?:from|join)\\s+(?:"?${database}"?\\.)?"?([A-Za-z_][A-Za-z0-9_]*)"?`, "gi"))].map(
+    ([, name]) => present(name, "the table name after FROM or JOIN").toLowerCase(),
   );
   return [...new Set(names)].filter((n) => catalog.table(database, n) !== undefined).sort();
 }
@@ -247,8 +251,8 @@ export async function catalogAthena(options: {
 
   async function run(sql: string, parameters: string[], script: ScriptedQuery): Promise<void> {
     const named = namedFromPositional(sql, parameters);
-    const insert = /^\s*INSERT\s+INTO\s+"?([A-Za-z_][A-Za-z0-9_]*)"?\s*\n/i.exec(named.sql);
-    const body = insert ? named.sql.slice(insert[0].length) : named.sql;
+    const [insertClause, insertTable] = /^\s*INSERT\s+INTO\s+"?([A-Za-z_][A-Za-z0-9_]*)"?\s*\n/i.exec(named.sql) ?? [];
+    const body = insertClause === undefined ? named.sql : named.sql.slice(insertClause.length);
     const folder = fs.mkdtempSync(path.join(root, "query-"));
     try {
       const read: Record<string, TableRead> = {};
@@ -257,15 +261,16 @@ export async function catalogAthena(options: {
       let scanned = 0;
       for (const name of tablesRead(body, options.glue, options.database)) {
         const objects = await list(table(name).StorageDescriptor.Location);
-        read[name] = projectedObjects(
+        const tableRead = projectedObjects(
           table(name),
           objects.map((o) => o.url),
           now(),
         );
+        read[name] = tableRead;
         const files: string[] = [];
-        for (const url of read[name].visible) files.push(await download(url, folder));
-        scanned += objects.filter((o) => read[name].visible.includes(o.url)).reduce((sum, o) => sum + o.size, 0);
-        const view = VIEWS[name] as ((files: string[]) => string) | undefined;
+        for (const url of tableRead.visible) files.push(await download(url, folder));
+        scanned += objects.filter((o) => tableRead.visible.includes(o.url)).reduce((sum, o) => sum + o.size, 0);
+        const view = VIEWS[name];
         if (!view) throw new Error(`the local Athena has no reader for table ${name}`);
         views[name] = view(files);
       }
@@ -280,13 +285,14 @@ export async function catalogAthena(options: {
       }
       script.bytesScanned = scanned;
       await engine.withTables(views, async (scoped) => {
-        if (!insert) {
+        if (insertTable === undefined) {
           const result = await scoped.run(body, named.parameters);
-          script.columns = result.columns.map((c) => ({ name: c.name, type: athenaType(c.type) }));
-          script.rows = result.rows.map((row) => script.columns!.map((c) => cell(row[c.name], c.type)));
+          const columns = result.columns.map((c) => ({ name: c.name, type: athenaType(c.type) }));
+          script.columns = columns;
+          script.rows = result.rows.map((row) => columns.map((c) => cell(present(row[c.name], `column ${c.name} of a row`), c.type)));
           return;
         }
-        const target = table(insert[1]);
+        const target = table(insertTable);
         const keys = target.PartitionKeys.map((k) => k.Name);
         const columns = target.StorageDescriptor.Columns.map((c) => c.Name);
         const partitions = keys.length
@@ -298,18 +304,19 @@ export async function catalogAthena(options: {
         const template = target.Parameters["storage.location.template"];
         for (const partition of partitions) {
           const values = Object.fromEntries(keys.map((k) => [k, String(partition[k])]));
+          const valueOf = (k: string) => present(values[k], `partition column ${k}`);
           const where = keys.length ? `WHERE ${keys.map((k) => `${k} = :insert_${k}`).join(" AND ")}` : "";
           const file = path.join(folder, `insert-${crypto.randomUUID()}`);
           const rows = await scoped.writeParquet(
             `SELECT * FROM (\n${body}\n) AS inserted ${where}`,
-            { ...named.parameters, ...Object.fromEntries(keys.map((k) => [`insert_${k}`, values[k]])) },
+            { ...named.parameters, ...Object.fromEntries(keys.map((k) => [`insert_${k}`, String(partition[k])])) },
             columns,
             file,
           );
           if (rows === 0) continue;
           const base = template
-            ? template.replace(/\$\{(\w+)\}/g, (_, k: string) => values[k]).replace(/\/*$/, "/")
-            : `${location}${keys.map((k) => `${k}=${values[k]}/`).join("")}`;
+            ? template.replace(/\$\{(\w+)\}/g, (_, k: string) => valueOf(k)).replace(/\/*$/, "/")
+            : `${location}${keys.map((k) => `${k}=${valueOf(k)}/`).join("")}`;
           const stamp = now().toISOString().replace(/\D/g, "").slice(0, 14);
           await upload(`${base}${stamp.slice(0, 8)}_${stamp.slice(8)}_${crypto.randomUUID()}`, file);
         }

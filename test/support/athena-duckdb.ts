@@ -6,6 +6,7 @@
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { Value } from "../../queries/engine";
 import { ScriptedQuery } from "./athena-server";
+import { present } from "./defined";
 import { namedFromPositional } from "./execution-parameters";
 
 const ATHENA_TYPES: [RegExp, string][] = [
@@ -36,8 +37,9 @@ export function duckdbScript(engine: DuckDbEngine): (sql: string, parameters?: s
       try {
         const named = namedFromPositional(sql, parameters);
         const result = await engine.run(named.sql, named.parameters);
-        script.columns = result.columns.map((c) => ({ name: c.name, type: athenaType(c.type) }));
-        script.rows = result.rows.map((row) => script.columns!.map((c) => cell(row[c.name], c.type)));
+        const columns = result.columns.map((c) => ({ name: c.name, type: athenaType(c.type) }));
+        script.columns = columns;
+        script.rows = result.rows.map((row) => columns.map((c) => cell(present(row[c.name], `column ${c.name} of a row`), c.type)));
       } catch (error) {
         script.state = "FAILED";
         script.errorMessage = (error as Error).message;

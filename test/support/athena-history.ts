@@ -38,7 +38,8 @@ export function historyOperations(data: HistoryDataset): Record<string, (input: 
   for (const [name, executions] of Object.entries(data.workGroups)) {
     const ordered = [...executions].sort((a, b) => submitted(b) - submitted(a));
     if (data.roughOrder) {
-      for (let i = 0; i + 1 < ordered.length; i += 2) if (rng.chance(0.5)) [ordered[i], ordered[i + 1]] = [ordered[i + 1], ordered[i]];
+      // Neighbours swapped at random, two by two.
+      for (let i = 0; i + 1 < ordered.length; i += 2) if (rng.chance(0.5)) ordered.splice(i, 2, ...ordered.slice(i, i + 2).reverse());
     }
     listings[name] = ordered.map((e) => String(e.QueryExecutionId));
     for (const e of executions) byId.set(String(e.QueryExecutionId), e);

@@ -5,6 +5,7 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { present } from "./defined";
 
 export interface ScriptedQuery {
   /** GetQueryExecution answers RUNNING this many times before the final state; Infinity never ends. */
@@ -125,13 +126,14 @@ export async function startAthenaServer(
   const respond = async (req: http.IncomingMessage, res: http.ServerResponse, body: string) => {
     const target = String(req.headers["x-amz-target"] ?? "");
     const operation = target.replace(/^AmazonAthena\./, "");
-    calls[operation] = (calls[operation] ?? 0) + 1;
+    const callCount = (calls[operation] ?? 0) + 1;
+    calls[operation] = callCount;
     const [status, payload] = options.throttle?.(operation)
       ? [400, { __type: "ThrottlingException", Message: "Rate exceeded" }]
       : handle(operation, body ? (JSON.parse(body) as Record<string, unknown>) : {});
-    if (operation === "StartQueryExecution" && status === 200) await queries[queries.length - 1].script.effect?.();
+    if (operation === "StartQueryExecution" && status === 200) await present(queries.at(-1), "the query just started").script.effect?.();
     const answer = () => {
-      res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": `req-${calls[operation]}` });
+      res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": `req-${callCount}` });
       res.end(JSON.stringify(payload));
     };
     if (options.latencyMs) setTimeout(answer, options.latencyMs);

@@ -8,6 +8,7 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
+import { present } from "./defined";
 
 interface Shape {
   type: string;
@@ -33,7 +34,7 @@ export function botocoreModel(service: string): ServiceModel {
     encoding: "utf8",
   }).trim();
   const dir = path.join(botocoreDir, "data", service);
-  const [version] = fs.readdirSync(dir).sort().reverse();
+  const version = present(fs.readdirSync(dir).sort().at(-1), `an API version of ${service} in ${dir}`);
   const file = path.join(dir, version, "service-2.json");
   const text = fs.existsSync(file) ? fs.readFileSync(file, "utf8") : zlib.gunzipSync(fs.readFileSync(`${file}.gz`)).toString("utf8");
   return JSON.parse(text) as ServiceModel;

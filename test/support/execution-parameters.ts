@@ -6,6 +6,7 @@
 import { QueryParameter } from "../../queries/engine";
 import { LITERALS_AND_COMMENTS, positionalSql } from "../../queries/parameters";
 import { readSql } from "../../queries/sql-files";
+import { at } from "./defined";
 
 /** An ExecutionParameters literal back to its value: `'it''s'` -> `it's`, `20` -> 20. */
 export function fromLiteral(literal: string): QueryParameter {
@@ -22,7 +23,7 @@ export function receivedParameters(namedSql: string, received: readonly string[]
     throw new Error(`the SQL has ${names.length} markers, the server received ${received.length} values`);
   const values: Record<string, QueryParameter> = {};
   names.forEach((name, i) => {
-    const value = fromLiteral(received[i]);
+    const value = fromLiteral(at(received, i, `the value of :${name}`));
     if (name in values && values[name] !== value)
       throw new Error(`:${name} received both ${JSON.stringify(values[name])} and ${JSON.stringify(value)}`);
     values[name] = value;

@@ -26,6 +26,12 @@ export const set = (record: TrailRecord, change: (r: TrailRecord) => void): Trai
 const submission = (value: (iso: string) => unknown) => (r: TrailRecord) =>
   set(r, (n) => (status(n).SubmissionDateTime = value(String(status(r).SubmissionDateTime))));
 const scanned = (value: unknown) => (r: TrailRecord) => set(r, (n) => (stats(n).DataScannedInBytes = value));
+/** `text` as UTF-8 with the bytes C3 28 FF, which are not UTF-8, in place of its one `MARK`. */
+function invalidUtf8AtMark(text: string): Buffer {
+  const at = text.indexOf("MARK");
+  if (at < 0) throw new Error(`no MARK in ${text}`);
+  return Buffer.concat([Buffer.from(text.slice(0, at)), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(text.slice(at + "MARK".length))]);
+}
 const eventTime = (value: (iso: string) => unknown) => (r: TrailRecord) => set(r, (n) => (n.eventTime = value(String(r.eventTime))));
 
 export const recordCases: RecordCase[] = [
@@ -38,19 +44,13 @@ export const recordCases: RecordCase[] = [
   {
     name: "invalid UTF-8 bytes in a query text",
     kind: "history",
-    corrupt: (r) => {
-      const [head, tail] = JSON.stringify(set(r, (n) => (n.Query = "SELECT 'MARK'"))).split("MARK");
-      return Buffer.concat([Buffer.from(head), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(tail)]);
-    },
+    corrupt: (r) => invalidUtf8AtMark(JSON.stringify(set(r, (n) => (n.Query = "SELECT 'MARK'")))),
     expected: "removed",
   },
   {
     name: "invalid UTF-8 bytes inside one CloudTrail record",
     kind: "cloudtrail",
-    corrupt: (r) => {
-      const [head, tail] = JSON.stringify(set(r, (n) => (n.userAgent = "MARK"))).split("MARK");
-      return Buffer.concat([Buffer.from(head), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(tail)]);
-    },
+    corrupt: (r) => invalidUtf8AtMark(JSON.stringify(set(r, (n) => (n.userAgent = "MARK")))),
     expected: "removed",
   },
   {

@@ -9,7 +9,9 @@ export function orgGlueOperations(): Record<string, Operation> {
     "AWSGlue.GetDatabases": () => [200, { DatabaseList: Object.keys(DATABASES).map((Name) => ({ Name })) }],
     "AWSGlue.GetTables": (input) => {
       const database = String(input.DatabaseName);
-      const TableList = DATABASES[database].map((Name) => ({
+      const tables = DATABASES[database];
+      if (!tables) return [400, { __type: "EntityNotFoundException", Message: `Database ${database} not found.` }];
+      const TableList = tables.map((Name) => ({
         Name,
         StorageDescriptor: { Location: `s3://${LAKE_BUCKET}/${database}/${Name}/` },
       }));

@@ -1,6 +1,6 @@
 /** Findings, grants and charts that carry one hostile value (test/support/hostile.ts) in every field the data fills. */
 import { oneLine } from "../../core/output/visible";
-import { PermissionGap } from "../../reports/issues/findings";
+import { PermissionGap } from "../../reports/issues/permission-gap-issues";
 import { Anomaly } from "../../reports/pages/anomaly-words";
 import { costByNameChart, MAX_BARS, principalLabel } from "../../reports/pages/charts";
 import { usd } from "../../reports/pages/format";

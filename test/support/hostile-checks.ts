@@ -1,6 +1,6 @@
 /** The checks of the hostile-input tests: what a page, an issue or a title must not have become. */
 import { Value } from "../../queries/engine";
-import { QueryOutcome } from "../../reports/pages/pages";
+import { QueryOutcome } from "../../reports/pages/types";
 import { htmlViolations, INVISIBLE_IN_OUTPUT, renderGfm, structure } from "./gfm";
 
 const PAGE_LINKS = [/^[a-z_]+\.md$/];

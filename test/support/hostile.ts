@@ -6,7 +6,7 @@
 
 import { hasInvisible } from "../../core/output/visible";
 
-export const HOSTILE: Record<string, string> = {
+export const HOSTILE = {
   image: "![x](https://attacker.example/p.png)",
   link: "[click me](https://attacker.example/)",
   mention: "@octocat and @github/security",
@@ -31,7 +31,7 @@ export const HOSTILE: Record<string, string> = {
   autolinks: "user@example.com www.example.com https://x.example",
   separators: "line\u2028para\u2029end\u0085nel",
   long: `long ${"A".repeat(5000)}`,
-};
+} satisfies Record<string, string>;
 
 /**
  * The same value with every character that could mean something replaced by a letter, the `/` and
@@ -71,11 +71,12 @@ const RUNNER_COMMANDS = new Set([
 export function workflowCommand(line: string): string | undefined {
   const trimmed = line.trimStart();
   if (trimmed.startsWith("::") && trimmed.indexOf("::", 2) > 0) {
-    const name = trimmed.slice(2, trimmed.indexOf("::", 2)).split(" ")[0];
+    // The command's name, up to its first space.
+    const name = trimmed.slice(2, trimmed.indexOf("::", 2)).replace(/ .*$/s, "");
     return `::${name}`;
   }
-  const legacy = /##\[([^\] ]+)/.exec(line);
-  return legacy && RUNNER_COMMANDS.has(legacy[1]) ? `##[${legacy[1]}]` : undefined;
+  const legacy = /##\[([^\] ]+)/.exec(line)?.[1];
+  return legacy !== undefined && RUNNER_COMMANDS.has(legacy) ? `##[${legacy}]` : undefined;
 }
 
 /** Commands the runner would run for this output, line by line (it splits on LF, CR LF and CR). */

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { generateLake, Ledger } from "../../generator/generate";
 import { LedgerEntry } from "../../generator/ledger";
 import { tableLocations } from "../../generator/engine-actors";
+import { databaseOf } from "../../generator/sql";
 import { TbDefinition } from "../../core/cost";
 import { writeGrantsSnapshot } from "../../generator/grants";
 import { daysBetween } from "../../core/days";
@@ -100,7 +101,7 @@ export function usedOutsideAthena(ledger: Ledger, from: string, to: string): Set
         : a.resourceKind === "table"
           ? a.resource
           : undefined;
-    if (table) used.add(`${a.iamPrincipalArn} table ${table}`).add(`${a.iamPrincipalArn} database ${table.split(".")[0]}`);
+    if (table) used.add(`${a.iamPrincipalArn} table ${table}`).add(`${a.iamPrincipalArn} database ${databaseOf(table)}`);
     if (a.resourceKind === "database") used.add(`${a.iamPrincipalArn} database ${a.resource}`);
   }
   return used;

@@ -28,7 +28,8 @@ function equals(a: Value, b: Value): boolean {
 function member(target: Value, key: string, where: string): Value {
   if (target === null) return null;
   if (typeof target !== "object") throw new Error(`${where}: cannot read "${key}" of ${JSON.stringify(target)}`);
-  if (Object.prototype.hasOwnProperty.call(target, key)) return (target as Record<string, Value>)[key];
+  const own = Object.hasOwn(target, key) ? (target as Record<string, Value>)[key] : undefined;
+  if (own !== undefined) return own;
   if (LENIENT.has(target)) return null;
   throw new Error(`${where}: unknown property "${key}"`);
 }
@@ -59,13 +60,17 @@ export function compile(text: string): Evaluator {
   TOKEN.lastIndex = 0;
   while (TOKEN.lastIndex < text.trimEnd().length) {
     const at = TOKEN.lastIndex;
-    const m = TOKEN.exec(text) ?? fail(`cannot read "${text.slice(at).trim()}"`);
-    if (m[1] !== undefined) tokens.push({ kind: "num", text: m[1] });
-    else if (m[2] !== undefined) tokens.push({ kind: "str", text: m[2].replace(/''/g, "'") });
-    else tokens.push({ kind: m[3] !== undefined ? "id" : "op", text: m[3] ?? m[4] });
+    const [, num, str, id, op] = TOKEN.exec(text) ?? fail(`cannot read "${text.slice(at).trim()}"`);
+    if (num !== undefined) tokens.push({ kind: "num", text: num });
+    else if (str !== undefined) tokens.push({ kind: "str", text: str.replace(/''/g, "'") });
+    else if (id !== undefined) tokens.push({ kind: "id", text: id });
+    else tokens.push({ kind: "op", text: op ?? fail(`no token at ${at}`) });
   }
   let i = 0;
-  const isOp = (op: string) => tokens[i]?.kind === "op" && tokens[i].text === op;
+  const isOp = (op: string) => {
+    const token = tokens[i];
+    return token?.kind === "op" && token.text === op;
+  };
   const expect = (op: string) => (isOp(op) ? i++ : fail(`expected "${op}" at token ${i}`));
   const primary = (): Evaluator => {
     const { kind, text: token } = tokens[i++] ?? fail("ends too early");
@@ -89,7 +94,11 @@ export function compile(text: string): Evaluator {
       i++;
       return (c) => fn(...args.map((a) => a(c)));
     }
-    return (c) => (token in c ? c[token] : fail(`unknown context "${token}"`));
+    return (c) => {
+      // A context may hold null: only a missing one fails.
+      const found = c[token];
+      return found === undefined ? fail(`unknown context "${token}"`) : found;
+    };
   };
   const postfix = (): Evaluator => {
     let value = primary();
@@ -97,7 +106,10 @@ export function compile(text: string): Evaluator {
       const target = value;
       if (isOp(".")) {
         i++;
-        const key = tokens[i]?.kind === "id" ? tokens[i++].text : fail("expected a property name");
+        const name = tokens[i];
+        if (name?.kind !== "id") return fail("expected a property name");
+        i++;
+        const key = name.text;
         value = (c) => member(target(c), key, `expression "${text}"`);
       } else if (isOp("[")) {
         i++;
@@ -114,8 +126,12 @@ export function compile(text: string): Evaluator {
     return (c) => !truthy(inner(c));
   };
   const level = (n: number): Evaluator => {
-    if (n === LEVELS.length) return unary();
-    const operator = () => (tokens[i]?.kind === "op" ? LEVELS[n].get(tokens[i].text) : undefined);
+    const operators = LEVELS[n];
+    if (operators === undefined) return unary();
+    const operator = () => {
+      const token = tokens[i];
+      return token?.kind === "op" ? operators.get(token.text) : undefined;
+    };
     let left = level(n + 1);
     for (let op = operator(); op; op = operator()) {
       i++;
@@ -125,7 +141,8 @@ export function compile(text: string): Evaluator {
     return left;
   };
   const result = level(0);
-  if (i < tokens.length) fail(`unexpected "${tokens[i].text}"`);
+  const extra = tokens[i];
+  if (extra) fail(`unexpected "${extra.text}"`);
   return result;
 }
 
@@ -139,7 +156,8 @@ export function asText(v: Value, where: string): string {
 export function interpolate(value: unknown, ctx: Contexts): Value {
   if (typeof value !== "string") return value as Value;
   const parts = value.split(/\$\{\{(.*?)\}\}/s);
-  if (parts.length === 3 && parts[0].trim() === "" && parts[2].trim() === "") return compile(parts[1])(ctx);
+  const [before, whole, after] = parts;
+  if (parts.length === 3 && before?.trim() === "" && whole !== undefined && after?.trim() === "") return compile(whole)(ctx);
   return parts.map((p, n) => (n % 2 === 0 ? p : asText(compile(p)(ctx), value))).join("");
 }
 
@@ -147,6 +165,5 @@ export function condition(value: unknown, ctx: Contexts): boolean {
   if (value === undefined) return true;
   if (typeof value === "boolean") return value;
   const text = (typeof value === "string" ? value : JSON.stringify(value)).trim();
-  const whole = /^\$\{\{(.*)\}\}$/s.exec(text);
-  return truthy(compile(whole ? whole[1] : text)(ctx));
+  return truthy(compile(/^\$\{\{(.*)\}\}$/s.exec(text)?.[1] ?? text)(ctx));
 }

@@ -15,6 +15,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { expect } from "vitest";
 import { AthenaServer } from "./athena-server";
+import { present } from "./defined";
 import { GitHubServer } from "./github-server";
 import { asText, checkout, Contexts, git, gitRaw, JobRun, jobMatrix, lenient, parseWorkflow, runJob, Value } from "./workflow";
 
@@ -65,7 +66,7 @@ export function workflowHarness(o: {
     execFileSync("cp", ["-R", path.join(installed!, "dist"), path.join(workspace, "dist")]);
   }
 
-  function runnerEnv(event: string): Record<string, string> {
+  function runnerEnv(event: string): Record<string, string> & { RUNNER_TEMP: string } {
     const temp = path.join(dir, `runner-${++jobCount}`);
     fs.mkdirSync(temp);
     fs.writeFileSync(path.join(temp, "gitconfig"), "");
@@ -122,8 +123,8 @@ export function workflowHarness(o: {
     );
     const withNeeds = { ...base, needs: { stacks: { outputs: lenient(stacks.outputs), result: stacks.ok ? "success" : "failure" } } };
     const reports: WorkflowRun["reports"] = [];
-    for (const matrix of (stacks.ok ? jobMatrix(workflow.jobs.reports, withNeeds) : null) ?? []) {
-      const stack = asText(matrix.stack, "matrix.stack");
+    for (const matrix of (stacks.ok ? jobMatrix(present(workflow.jobs.reports, "the reports job"), withNeeds) : null) ?? []) {
+      const stack = asText(present(matrix.stack, "matrix.stack"), "matrix.stack");
       const env = runnerEnv(event);
       const token = `ghs_${path.basename(env.RUNNER_TEMP)}`;
       const workspace = workspaces.get(stack) ?? checkout(origin, path.join(dir, `job-${path.basename(env.RUNNER_TEMP)}`, "repo"));
@@ -146,13 +147,15 @@ export function workflowHarness(o: {
             },
             // The role decides which account answers: the stack's own local Athena server.
             "aws-actions/configure-aws-credentials": (w) => {
-              const target = o.accounts().find((s) => s.roleArn === w["role-to-assume"]);
-              if (!target) throw new Error(`AccessDenied: cannot assume ${w["role-to-assume"]}`);
+              const role = present(w["role-to-assume"], "the role-to-assume input");
+              const region = present(w["aws-region"], "the aws-region input");
+              const target = o.accounts().find((s) => s.roleArn === role);
+              if (!target) throw new Error(`AccessDenied: cannot assume ${role}`);
               const session = { AWS_ACCESS_KEY_ID: "ASIALOCAL", AWS_SECRET_ACCESS_KEY: "local", AWS_SESSION_TOKEN: "local" };
               return {
                 ...session,
-                AWS_REGION: w["aws-region"],
-                AWS_DEFAULT_REGION: w["aws-region"],
+                AWS_REGION: region,
+                AWS_DEFAULT_REGION: region,
                 AWS_ENDPOINT_URL_ATHENA: target.athena.url,
               };
             },

@@ -10,6 +10,7 @@ import { execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
+import { present } from "./defined";
 import { asText, condition, Contexts, interpolate, lenient, Value } from "./workflow-expressions";
 
 export type { Contexts, Value };
@@ -90,7 +91,7 @@ export interface RunOptions {
   /** The checked-out repository (the caller clones it, as actions/checkout would). */
   workspace: string;
   /** The runner's own variables: PATH, HOME, GITHUB_*, RUNNER_TEMP, ... */
-  env: Record<string, string>;
+  env: Record<string, string> & { RUNNER_TEMP: string };
   /** Stand-ins by action name without its `@ref`; a `uses:` without one fails the job. */
   actions: Record<string, ActionStandIn>;
   /** `run:` steps the caller stands in for, by their exact script: an install done once, reused. */
@@ -99,14 +100,22 @@ export interface RunOptions {
 
 function parseFileCommand(text: string): Record<string, string> {
   const values: Record<string, string> = {};
-  const lines = text.split("\n");
-  for (let n = 0; n < lines.length; n++) {
-    const heredoc = /^([^=]+)<<(.+)$/.exec(lines[n]);
-    if (heredoc) {
-      const end = lines.indexOf(heredoc[2], n + 1);
-      values[heredoc[1]] = lines.slice(n + 1, end).join("\n");
-      n = end;
-    } else if (lines[n].includes("=")) values[lines[n].slice(0, lines[n].indexOf("="))] = lines[n].slice(lines[n].indexOf("=") + 1);
+  // One iterator: a heredoc's body is read from it, so the outer loop resumes after its delimiter.
+  const lines = text.split("\n")[Symbol.iterator]();
+  for (const line of lines) {
+    const [, name, delimiter] = /^([^=]+)<<(.+)$/.exec(line) ?? [];
+    if (name !== undefined && delimiter !== undefined) {
+      const body: string[] = [];
+      let closed = false;
+      for (const next of lines) {
+        closed = next === delimiter;
+        if (closed) break;
+        body.push(next);
+      }
+      // The runner fails the step on a heredoc without its delimiter.
+      if (!closed) throw new Error(`${name}<<${delimiter}: matching delimiter not found`);
+      values[name] = body.join("\n");
+    } else if (line.includes("=")) values[line.slice(0, line.indexOf("="))] = line.slice(line.indexOf("=") + 1);
   }
   return values;
 }
@@ -123,7 +132,7 @@ function bash(script: string, cwd: string, env: Record<string, string>, args: st
 }
 
 export async function runJob(workflow: Workflow, jobId: string, base: Contexts, options: RunOptions): Promise<JobRun> {
-  const job = workflow.jobs[jobId];
+  const job = present(workflow.jobs[jobId], `job ${jobId} in the workflow`);
   const temp = options.env.RUNNER_TEMP;
   const steps: Record<string, Value> = {};
   const ctx = (env: Record<string, string>): Contexts => ({ ...base, steps, env: lenient({ ...env }) });
@@ -144,7 +153,7 @@ export async function runJob(workflow: Workflow, jobId: string, base: Contexts, 
     const stepEnv: Record<string, string> = { ...env };
     for (const [k, v] of Object.entries(step.env ?? {})) stepEnv[k] = asText(interpolate(v, ctx(stepEnv)), `${name}: env ${k}`);
     if (step.uses) {
-      const action = options.actions[step.uses.split("@")[0]];
+      const action = options.actions[step.uses.replace(/@.*$/s, "")];
       if (!action) throw new Error(`${name}: no stand-in for ${step.uses}`);
       const inputs = Object.fromEntries(
         Object.entries(step.with ?? {}).map(([k, v]) => [k, asText(interpolate(v, ctx(stepEnv)), `${name}: with ${k}`)]),
@@ -162,9 +171,12 @@ export async function runJob(workflow: Workflow, jobId: string, base: Contexts, 
       run.steps.push({ name, outcome: "success", log: "(stood in)", ms: Date.now() - started });
       continue;
     }
-    const files = Object.fromEntries(
-      ["GITHUB_OUTPUT", "GITHUB_ENV", "GITHUB_STEP_SUMMARY"].map((f) => [f, path.join(temp, `${f.toLowerCase()}-${n}`)]),
-    );
+    const file = (variable: string) => path.join(temp, `${variable.toLowerCase()}-${n}`);
+    const files = {
+      GITHUB_OUTPUT: file("GITHUB_OUTPUT"),
+      GITHUB_ENV: file("GITHUB_ENV"),
+      GITHUB_STEP_SUMMARY: file("GITHUB_STEP_SUMMARY"),
+    };
     for (const file of Object.values(files)) fs.writeFileSync(file, "");
     const script = path.join(temp, `step-${n}.sh`);
     fs.writeFileSync(script, asText(interpolate(step.run, ctx(stepEnv)), `${name}: run`));
@@ -173,7 +185,8 @@ export async function runJob(workflow: Workflow, jobId: string, base: Contexts, 
     const started = Date.now();
     const { code, log } = await bash(script, options.workspace, { ...stepEnv, ...files }, args);
     run.log += `--- ${name}\n${log}`;
-    for (const m of log.matchAll(/^::(notice|warning|error)[^:]*::(.*)$/gm)) run.annotations.push(`${m[1]}: ${m[2]}`);
+    for (const [, level, message] of log.matchAll(/^::(notice|warning|error)[^:]*::(.*)$/gm))
+      run.annotations.push(`${present(level, "the annotation's level")}: ${present(message, "the annotation's message")}`);
     run.summary += fs.readFileSync(files.GITHUB_STEP_SUMMARY, "utf8");
     if (step.id)
       steps[step.id] = {

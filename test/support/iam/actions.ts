@@ -18,7 +18,8 @@ export function athenaAndGlueMapper(scope: AccountScope, model?: CatalogModel): 
   const text = (value: unknown) => (typeof value === "string" ? value : undefined);
   const workGroup = (name: unknown) => arn("athena", `workgroup/${text(name) ?? "primary"}`);
   return (operation, input, output) => {
-    const [prefix, name] = operation.split(".");
+    const [, prefix, name] = /^(\w+)\.(\w+)$/.exec(operation) ?? [];
+    if (prefix === undefined || name === undefined) throw new Error(`${operation} is not a JSON 1.1 target (Service.Operation)`);
     const call = `${prefix === "AWSGlue" ? "Glue" : "Athena"} ${name}`;
     const one = (action: string, resource: string): Request => ({ action, resource, call });
     const id = text(input.QueryExecutionId) ?? text(output.QueryExecutionId) ?? "";

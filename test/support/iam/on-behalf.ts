@@ -16,6 +16,7 @@
  *   `logs:PutLogEvents` on its log group) and sends failed asynchronous invocations to the
  *   on-failure destination with it (`sqs:SendMessage`).
  */
+import { present } from "../defined";
 import { IamRequest } from "./simulate";
 
 export interface TableModel {
@@ -40,9 +41,9 @@ export interface CatalogModel {
 type Request = Omit<IamRequest, "principal">;
 
 export function splitS3Url(url: string): { bucket: string; key: string } {
-  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
-  if (!m) throw new Error(`not an s3:// location: ${url}`);
-  return { bucket: m[1], key: m[2] };
+  const [, bucket, key] = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url) ?? [];
+  if (bucket === undefined || key === undefined) throw new Error(`not an s3:// location: ${url}`);
+  return { bucket, key };
 }
 
 const s3Object = (partition: string, bucket: string, key: string) => `arn:${partition}:s3:::${bucket}/${key}`;
@@ -72,7 +73,10 @@ function readLocation(model: CatalogModel, location: string, call: string, onBeh
 /** Tables a statement reads (after FROM/JOIN) and writes (INSERT INTO), among the catalog's tables. */
 export function statementTables(sql: string, model: CatalogModel): { reads: string[]; writes: string[] } {
   const text = sql.replace(/--[^\n]*/g, " ");
-  const names = (re: RegExp) => [...new Set([...text.matchAll(re)].map((m) => m[1].toLowerCase()).filter((t) => t in model.tables))].sort();
+  const names = (re: RegExp) =>
+    [
+      ...new Set([...text.matchAll(re)].map(([, name]) => present(name, "a table name").toLowerCase()).filter((t) => t in model.tables)),
+    ].sort();
   const qualified = `(?:"?${model.database}"?\\.)?"?([A-Za-z_][A-Za-z0-9_]*)"?`;
   return {
     reads: names(new RegExp(`\\b(?:from|join)\\s+${qualified}`, "gi")),
@@ -86,6 +90,8 @@ export function athenaQueryRequests(model: CatalogModel, sql: string, queryId: s
   const onBehalf = `Athena running ${queryId}`;
   const glue = (suffix: string) => `arn:${model.partition}:glue:${model.region}:${model.account}:${suffix}`;
   const { reads, writes } = statementTables(sql, model);
+  // statementTables keeps only the model's tables.
+  const tableModel = (table: string) => present(model.tables[table], `table ${table} in the catalog model`);
   const requests: Request[] = [];
   // Glue authorizes a table call on the catalog, the database and the table; a database call on the first two.
   const tableArns = (table: string) => [glue("catalog"), glue(`database/${model.database}`), glue(`table/${model.database}/${table}`)];
@@ -93,12 +99,12 @@ export function athenaQueryRequests(model: CatalogModel, sql: string, queryId: s
     for (const resource of tableArns(table).slice(0, 2)) requests.push({ action: "glue:GetDatabase", resource, call, onBehalf });
     for (const resource of tableArns(table)) requests.push({ action: "glue:GetTable", resource, call, onBehalf });
   }
-  for (const table of reads) requests.push(...readLocation(model, model.tables[table].location, call, onBehalf));
+  for (const table of reads) requests.push(...readLocation(model, tableModel(table).location, call, onBehalf));
   for (const table of writes) {
-    const { bucket, key } = splitS3Url(model.tables[table].location);
+    const { bucket, key } = splitS3Url(tableModel(table).location);
     requests.push({ action: "s3:PutObject", resource: s3Object(model.partition, bucket, `${key}sample-object`), call, onBehalf });
     requests.push(...s3KmsRequests(model, "PutObject", bucket, call).map((r) => ({ ...r, onBehalf })));
-    if (model.tables[table].partitioned) {
+    if (tableModel(table).partitioned) {
       for (const action of ["glue:GetPartition", "glue:BatchCreatePartition"]) {
         for (const resource of tableArns(table)) requests.push({ action, resource, call, onBehalf });
       }

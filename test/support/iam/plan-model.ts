@@ -6,6 +6,7 @@
  * in the policies and in the model alike, so the simulator sees real resource types.
  */
 import type { Plan, PlannedResource } from "../../pulumi/plan";
+import { present } from "../defined";
 import { CatalogModel } from "./on-behalf";
 import { PolicyDocument, Principal } from "./simulate";
 
@@ -39,7 +40,8 @@ const of = (plan: Plan, type: string) => plan.resources.filter((r) => r.type ===
 /** Placeholder ARN (the mocks always name ACCOUNT) -> the ARN AWS gives that resource in `account`. */
 function realArns(plan: Plan, region: string, account: string): Map<string, string> {
   const arns = new Map<string, string>();
-  const mock = (r: PlannedResource) => `arn:aws:mock:us-east-1:${ACCOUNT}:${r.type.split(":")[1]}/${r.name}`;
+  const mock = (r: PlannedResource) =>
+    `arn:aws:mock:us-east-1:${ACCOUNT}:${present(r.type.split(":")[1], `the module of ${r.type}`)}/${r.name}`;
   for (const r of of(plan, "aws:cloudwatch/logGroup:LogGroup"))
     arns.set(mock(r), `arn:aws:logs:${region}:${account}:log-group:${String(r.inputs.name)}`);
   for (const r of of(plan, "aws:sqs/queue:Queue")) arns.set(mock(r), `arn:aws:sqs:${region}:${account}:${r.name}`);
@@ -89,8 +91,9 @@ export function planModel(plan: Plan, region: string, extraBucketKeys: Record<st
   }
   const bucketKeys: Record<string, string> = { ...extraBucketKeys };
   for (const sse of of(plan, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")) {
-    const rule = (sse.inputs.rules as { applyServerSideEncryptionByDefault: { kmsMasterKeyId?: string } }[])[0];
-    if (rule.applyServerSideEncryptionByDefault.kmsMasterKeyId) bucketKeys[bucket] = rule.applyServerSideEncryptionByDefault.kmsMasterKeyId;
+    const [rule] = sse.inputs.rules as { applyServerSideEncryptionByDefault: { kmsMasterKeyId?: string } }[];
+    const kmsKey = rule?.applyServerSideEncryptionByDefault.kmsMasterKeyId;
+    if (kmsKey) bucketKeys[bucket] = kmsKey;
   }
   const bucketPolicies: Record<string, PolicyDocument> = {};
   for (const p of of(plan, "aws:s3/bucketPolicy:BucketPolicy"))

@@ -82,7 +82,7 @@ function operationOf(req: http.IncomingMessage, body: string): string {
   if (target) return String(target);
   const action = /(?:^|&)Action=([A-Za-z]+)/.exec(body)?.[1];
   if (action) return action;
-  return (req.url ?? "/").replace(/^\//, "").split("?")[0];
+  return (req.url ?? "/").replace(/^\//, "").replace(/\?.*$/s, "");
 }
 
 export type OperationMapper = (operation: string, input: Record<string, unknown>, output: Record<string, unknown>) => Request[];

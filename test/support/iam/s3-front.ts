@@ -8,6 +8,7 @@
  * neither checked nor recorded.
  */
 import * as http from "node:http";
+import { present } from "../defined";
 import { s3KmsRequests } from "./on-behalf";
 import { accessKeyOf, CallLog, forward, listen, readBody, Request } from "./recorder";
 import { decide, PolicyDocument, Principal, resourcePolicyOf } from "./simulate";
@@ -67,7 +68,7 @@ export function s3Call(method: string, rawUrl: string, body: Buffer, partition =
     if (operation === "ListObjectsV2") requests = [one("s3:ListBucket", bucketArn, { "s3:prefix": q.get("prefix") ?? "" })];
     if (operation === "DeleteObjects") {
       // DeleteObjects is authorized per key, as s3:DeleteObject.
-      const keys = [...body.toString("utf8").matchAll(/<Key>([^<]*)<\/Key>/g)].map((m) => unescapeXml(m[1]));
+      const keys = [...body.toString("utf8").matchAll(/<Key>([^<]*)<\/Key>/g)].map(([, listed]) => unescapeXml(present(listed, "a <Key>")));
       requests = keys.map((k) => ({ action: "s3:DeleteObject", resource: objectArn(k), call: `S3 DeleteObjects s3://${bucket}/${k}` }));
     }
     if (requests.length === 0 && operation !== "DeleteObjects")

@@ -105,7 +105,7 @@ async function simulate(principal: Principal, request: Omit<IamRequest, "princip
  * The owner and policy of the resource a request names. A bucket belongs to `bucketAccounts[bucket]`
  * (bucket ARNs name no account; by default the caller's) and has its bucket policy. A KMS key
  * belongs to the account in its ARN and has the default key policy (it delegates to that account's
- * IAM: "Enable IAM User Permissions"); the audit's settings take existing keys, and the README asks
+ * IAM: "Enable IAM User Permissions"); the audit's settings take existing keys, and docs/getting-started.md asks
  * for that statement; without any key policy KMS refuses. Anything else belongs to the account in
  * its ARN, or the caller's (`*`), with no resource policy.
  */

@@ -7,6 +7,7 @@
  */
 import * as http from "node:http";
 import { authorizationDetails } from "../../../generator/iam";
+import { present } from "../defined";
 import { orgGlueOperations } from "../glue-catalog";
 import { LocalGlueTables } from "../glue-tables";
 import { historyOperations } from "../athena-history";
@@ -54,7 +55,7 @@ export async function startWorld(options: {
   const bucketKeys: Record<string, string> = {};
   const bucketAccounts: Record<string, string> = {};
   const [first, ...more] = options.buckets;
-  const s3 = await startS3(first, { more, iam: { log, principals, bucketPolicies, bucketKeys, bucketAccounts } });
+  const s3 = await startS3(present(first, "a bucket"), { more, iam: { log, principals, bucketPolicies, bucketKeys, bucketAccounts } });
   const glue = new LocalGlueTables();
   const athena = await startAthenaServer({
     operations: {
