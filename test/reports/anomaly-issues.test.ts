@@ -16,7 +16,7 @@ import {
 import { readFindingsFile } from "../../reports/issues/findings";
 import { PERMISSION_GAPS, PermissionGap, syncPermissionGapIssues } from "../../reports/issues/permission-gap-issues";
 import { Anomaly, explainAnomaly } from "../../reports/pages/anomaly-words";
-import { GitHubServer, startGitHubServer } from "../support/github-server";
+import { GitHubServer, localSyncOptions, startGitHubServer } from "../support/github-server";
 import { tempDir } from "../support/lake";
 import { at } from "../support/defined";
 
@@ -70,14 +70,7 @@ const fp = (f: Anomaly) =>
 let server: GitHubServer;
 const lines: string[] = [];
 const options = (extra: Partial<AnomalySyncOptions> = {}): AnomalySyncOptions => ({
-  owner: "northwind",
-  repo: "data-platform",
-  token: "ghs_local",
-  baseUrl: server.url,
-  dryRun: false,
-  maxNew: 10,
-  log: (l) => lines.push(l),
-  retryBaseMs: 1,
+  ...localSyncOptions(server, (l) => lines.push(l)),
   periodEnd: "2026-10-31",
   alertDays: 14,
   ...extra,

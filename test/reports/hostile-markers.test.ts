@@ -14,7 +14,7 @@ import {
   syncPermissionGapIssues,
 } from "../../reports/issues/permission-gap-issues";
 import { SyncOptions } from "../../reports/issues/sync";
-import { GitHubServer, startGitHubServer } from "../support/github-server";
+import { GitHubServer, localSyncOptions, startGitHubServer } from "../support/github-server";
 import { hostileGaps } from "../support/hostile-cases";
 
 const arnOf = (name: string) => `arn:aws:iam::210987654321:role/${name}`;
@@ -22,17 +22,7 @@ const gapsOf = (name: string, resource: string): PermissionGap[] =>
   hostileGaps(resource)[1].map((g) => ({ ...g, principalArn: arnOf(name) }));
 
 let server: GitHubServer;
-const options = (extra: Partial<SyncOptions> = {}): SyncOptions => ({
-  owner: "northwind",
-  repo: "data-platform",
-  token: "ghs_bot",
-  baseUrl: server.url,
-  dryRun: false,
-  maxNew: 10,
-  log: () => undefined,
-  retryBaseMs: 1,
-  ...extra,
-});
+const options = (extra: Partial<SyncOptions> = {}): SyncOptions => ({ ...localSyncOptions(server, () => undefined, "ghs_bot"), ...extra });
 const open = () => server.issues.filter((i) => i.state === "open");
 
 beforeEach(async () => {

@@ -8,7 +8,7 @@ import * as crypto from "node:crypto";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { PermissionGapSyncOptions, syncPermissionGapIssues } from "../../reports/issues/permission-gap-issues";
 import { syncFamily } from "../../reports/issues/sync";
-import { FakeIssue, GitHubServer, startGitHubServer } from "../support/github-server";
+import { FakeIssue, GitHubServer, localSyncOptions, startGitHubServer } from "../support/github-server";
 import { FINDINGS } from "./permission-gap-findings";
 import { at } from "../support/defined";
 
@@ -20,14 +20,7 @@ const REPO = "/repos/northwind/data-platform/issues";
 let server: GitHubServer;
 const lines: string[] = [];
 const options = (extra: Partial<PermissionGapSyncOptions> = {}): PermissionGapSyncOptions => ({
-  owner: "northwind",
-  repo: "data-platform",
-  token: "ghs_local",
-  baseUrl: server.url,
-  dryRun: false,
-  maxNew: 10,
-  log: (l) => lines.push(l),
-  retryBaseMs: 1,
+  ...localSyncOptions(server, (l) => lines.push(l)),
   ...extra,
 });
 

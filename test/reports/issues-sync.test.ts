@@ -8,21 +8,14 @@ import {
   syncPermissionGapIssues,
 } from "../../reports/issues/permission-gap-issues";
 import { decide, PolicyDocument } from "../support/iam/simulate";
-import { GitHubServer, startGitHubServer } from "../support/github-server";
+import { GitHubServer, localSyncOptions, startGitHubServer } from "../support/github-server";
 import { FINDINGS, gap } from "./permission-gap-findings";
 import { at, present } from "../support/defined";
 
 let server: GitHubServer;
 const lines: string[] = [];
 const options = (extra: Partial<PermissionGapSyncOptions> = {}): PermissionGapSyncOptions => ({
-  owner: "northwind",
-  repo: "data-platform",
-  token: "ghs_local",
-  baseUrl: server.url,
-  dryRun: false,
-  maxNew: 10,
-  log: (l) => lines.push(l),
-  retryBaseMs: 1,
+  ...localSyncOptions(server, (l) => lines.push(l)),
   ...extra,
 });
 const open = () => server.issues.filter((i) => i.state === "open");

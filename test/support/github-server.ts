@@ -35,6 +35,11 @@ export interface GitHubServer {
   close(): Promise<void>;
 }
 
+/** How a sync reaches this server in tests: its repository, a bot's token, no dry run, quick retries. */
+export function localSyncOptions(server: GitHubServer, log: (line: string) => void = () => undefined, token = "ghs_local") {
+  return { owner: "northwind", repo: "data-platform", token, baseUrl: server.url, dryRun: false, maxNew: 10, log, retryBaseMs: 1 };
+}
+
 /**
  * `logins`: the login each token acts as (`Authorization: token <t>`); any other token is the
  * workflow's bot. Titles over 256 characters are refused with 422, as GitHub does.
