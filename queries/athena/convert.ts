@@ -2,6 +2,8 @@
 import type { ColumnInfo as AthenaColumn, Datum } from "@aws-sdk/client-athena";
 import { ColumnInfo, Value } from "../engine";
 import { InputError } from "../../core/errors";
+import { defined } from "../../core/checks";
+import { BoundSql, LITERALS_AND_COMMENTS } from "../parameters";
 
 export function columnsOf(metadata: readonly AthenaColumn[] | undefined): ColumnInfo[] {
   return (metadata ?? []).map((c) => ({ name: c.Label ?? c.Name ?? "", type: (c.Type ?? "varchar").toLowerCase() }));
@@ -60,4 +62,46 @@ export function toAthenaLiteral(value: string | number): string {
     return String(value);
   }
   return `'${value.replace(/'/g, "''")}'`;
+}
+
+/** Athena's limit on each ExecutionParameters member, in characters (its API model: min 1, max 1024). */
+export const EXECUTION_PARAMETER_MAX = 1024;
+
+/**
+ * A string parameter as literals of at most `max` characters each: the value cut into pieces whose
+ * literal text (quotes doubled) fits, so a list of 200 accounts travels as several parameters and
+ * the SQL joins them again (`? || ? || ?`). A piece never ends inside a doubled quote.
+ */
+export function literalPieces(value: string, max = EXECUTION_PARAMETER_MAX): string[] {
+  const pieces: string[] = [];
+  let piece = "";
+  let length = 2; // the piece's two quotes
+  for (const char of value) {
+    const size = char === "'" ? 2 : char.length;
+    if (length + size > max) {
+      pieces.push(`'${piece.replace(/'/g, "''")}'`);
+      piece = "";
+      length = 2;
+    }
+    piece += char;
+    length += size;
+  }
+  pieces.push(`'${piece.replace(/'/g, "''")}'`);
+  return pieces;
+}
+
+/**
+ * Bound SQL and its values as Athena takes them: each value a literal within Athena's limit, a
+ * longer string split over several markers joined by `||` in the SQL (in parentheses, so the
+ * concatenation binds as the one value did). Markers are the `?` outside literals and comments.
+ */
+export function athenaExecution(bound: BoundSql, max = EXECUTION_PARAMETER_MAX): { sql: string; parameters: string[] } {
+  const literals = bound.values.map((value) => (typeof value === "string" ? literalPieces(value, max) : [toAthenaLiteral(value)]));
+  let marker = 0;
+  const sql = bound.sql.replace(new RegExp(`${LITERALS_AND_COMMENTS}|\\?`, "g"), (match) => {
+    if (match !== "?") return match;
+    const pieces = defined(literals[marker++], "a value for each ? marker of the bound SQL");
+    return pieces.length === 1 ? "?" : `(${pieces.map(() => "?").join(" || ")})`;
+  });
+  return { sql, parameters: literals.flat() };
 }

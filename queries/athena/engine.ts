@@ -7,7 +7,7 @@ import * as athena from "@aws-sdk/client-athena";
 import { QueryEngine, QueryParameters, QueryResult, Row } from "../engine";
 import { QueryFailedError, QueryTimeoutError } from "../../core/errors";
 import { bindParameters } from "../parameters";
-import { columnsOf, isHeaderRow, rowOf, toAthenaLiteral } from "./convert";
+import { athenaExecution, columnsOf, isHeaderRow, rowOf } from "./convert";
 
 export interface AthenaEngineOptions {
   workGroup: string;
@@ -40,11 +40,12 @@ export class AthenaEngine implements QueryEngine {
   }
 
   async run(sql: string, parameters: QueryParameters = {}, queryName?: string): Promise<QueryResult> {
-    const bound = bindParameters(sql, parameters, queryName);
+    // Each value within Athena's 1,024 characters: a longer list travels as several (convert.ts).
+    const request = athenaExecution(bindParameters(sql, parameters, queryName));
     const started = await this.client.send(
       new athena.StartQueryExecutionCommand({
-        QueryString: bound.sql,
-        ExecutionParameters: bound.values.length > 0 ? bound.values.map(toAthenaLiteral) : undefined,
+        QueryString: request.sql,
+        ExecutionParameters: request.parameters.length > 0 ? request.parameters : undefined,
         WorkGroup: this.options.workGroup,
         QueryExecutionContext: { Database: this.options.database, Catalog: this.options.catalog },
       }),

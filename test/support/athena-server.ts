@@ -5,7 +5,19 @@
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { botocoreModel, shapeProblems } from "./botocore-model";
 import { present } from "./defined";
+
+const model = botocoreModel("athena");
+
+/**
+ * What AWS would refuse in a request, by Athena's published model (lengths, patterns, required
+ * members); an operation the model lacks is left to the handler.
+ */
+function requestProblems(operation: string, input: Record<string, unknown>): string[] {
+  const shape = model.operations[operation]?.input?.shape;
+  return shape ? shapeProblems(model, shape, input) : [];
+}
 
 export interface ScriptedQuery {
   /** GetQueryExecution answers RUNNING this many times before the final state; Infinity never ends. */
@@ -128,9 +140,13 @@ export async function startAthenaServer(
     const operation = target.replace(/^AmazonAthena\./, "");
     const callCount = (calls[operation] ?? 0) + 1;
     calls[operation] = callCount;
+    const input = body ? (JSON.parse(body) as Record<string, unknown>) : {};
+    const refused = requestProblems(operation, input);
     const [status, payload] = options.throttle?.(operation)
       ? [400, { __type: "ThrottlingException", Message: "Rate exceeded" }]
-      : handle(operation, body ? (JSON.parse(body) as Record<string, unknown>) : {});
+      : refused.length > 0
+        ? [400, { __type: "ValidationException", Message: `${refused.length} validation error(s) detected: ${refused.join("; ")}` }]
+        : handle(operation, input);
     if (operation === "StartQueryExecution" && status === 200) await present(queries.at(-1), "the query just started").script.effect?.();
     const answer = () => {
       res.writeHead(status, { "content-type": "application/x-amz-json-1.1", "x-amzn-requestid": `req-${callCount}` });

@@ -1,7 +1,7 @@
 /**
  * Checks a JSON document against a shape of botocore's service model (data/<service>/<version>/
  * service-2.json[.gz] of the installed botocore), as AWS's JSON protocols would: unknown members,
- * missing required members, wrong scalar types, enum values. Used by local servers to refuse a
+ * missing required members, wrong scalar types, enum values, lengths, list sizes and patterns. Used by local servers to refuse a
  * request AWS would refuse, and to check their own answers have AWS's shape.
  */
 import { execFileSync } from "node:child_process";
@@ -18,6 +18,26 @@ interface Shape {
   key?: { shape: string };
   value?: { shape: string };
   enum?: string[];
+  /** A string's length, or a list's number of members, as the service's constraints. */
+  min?: number;
+  max?: number;
+  /** A string's pattern, matched whole (AWS's Java patterns; one JavaScript cannot compile is not checked). */
+  pattern?: string;
+}
+
+/** The service's constraints on a string's length or a list's size: what AWS refuses with a validation error. */
+function sizeProblems(shape: Shape, name: string, size: number, what: string, at: string): string[] {
+  if (shape.min !== undefined && size < shape.min) return [`${at}: ${name} must have ${what} of at least ${shape.min}, got ${size}`];
+  if (shape.max !== undefined && size > shape.max) return [`${at}: ${name} must have ${what} of at most ${shape.max}, got ${size}`];
+  return [];
+}
+
+function patternOf(source: string): RegExp | undefined {
+  try {
+    return new RegExp(`^(?:${source})$`);
+  } catch {
+    return undefined;
+  }
 }
 
 export interface ServiceModel {
@@ -59,7 +79,10 @@ export function shapeProblems(model: ServiceModel, name: string, value: unknown,
     }
     case "list":
       return Array.isArray(value)
-        ? value.flatMap((v, i) => shapeProblems(model, shape.member!.shape, v, `${at}[${i}]`))
+        ? [
+            ...sizeProblems(shape, name, value.length, "a number of members", at),
+            ...value.flatMap((v, i) => shapeProblems(model, shape.member!.shape, v, `${at}[${i}]`)),
+          ]
         : [`${at}: ${name} must be a list`];
     case "map":
       return typeof value === "object" && !Array.isArray(value)
@@ -70,7 +93,10 @@ export function shapeProblems(model: ServiceModel, name: string, value: unknown,
         : [`${at}: ${name} must be a map`];
     case "string":
       if (typeof value !== "string") return [`${at}: ${name} must be a string`];
-      return shape.enum && !shape.enum.includes(value) ? [`${at}: ${JSON.stringify(value)} is not one of ${name}'s values`] : [];
+      if (shape.enum && !shape.enum.includes(value)) return [`${at}: ${JSON.stringify(value)} is not one of ${name}'s values`];
+      if (shape.pattern && patternOf(shape.pattern)?.test(value) === false)
+        return [`${at}: ${JSON.stringify(value.slice(0, 60))} does not match ${name}'s pattern ${shape.pattern}`];
+      return sizeProblems(shape, name, value.length, "a length", at);
     case "boolean":
       return typeof value === "boolean" ? [] : [`${at}: ${name} must be a boolean`];
     case "integer":
