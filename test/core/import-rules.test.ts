@@ -25,7 +25,12 @@ function violations(cwd: string): Violation[] {
   const folders = FOLDERS.filter((f) => fs.existsSync(path.join(cwd, f)));
   let out: string;
   try {
-    out = execFileSync(DEPCRUISE, [...folders, "--config", CONFIG, "--output-type", "json"], { cwd, encoding: "utf8" });
+    // The report lists every module: over a megabyte for the project, past execFileSync's default buffer.
+    out = execFileSync(DEPCRUISE, [...folders, "--config", CONFIG, "--output-type", "json"], {
+      cwd,
+      encoding: "utf8",
+      maxBuffer: 64 << 20,
+    });
   } catch (error) {
     // It exits non-zero when it finds violations; the report is still on stdout.
     out = (error as { stdout: string }).stdout;
