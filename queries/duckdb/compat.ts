@@ -28,25 +28,37 @@
  *   date before making text of it (`CAST(CAST(d - INTERVAL '1' DAY AS date) AS varchar)`), or
  *   DuckDB's '2026-10-24 00:00:00' sorts after the partition '2026-10-24'.
  * - Parameters are `?` on both; Athena receives them as literal text, DuckDB binds them.
+ * - from_iso8601_timestamp's result is for a CAST to timestamp only (the macro above): it is the
+ *   text's local time on both, which is the instant for the UTC texts the collector writes.
+ * - contains(array, x) is NULL on Trino when x is not found and the array holds a NULL; DuckDB says
+ *   false. Write `coalesce(contains(a, x), false)` where the array may hold NULLs.
  */
 import { LITERALS_AND_COMMENTS } from "../parameters";
 
 export const COMPAT_MACROS: readonly string[] = [
   // Trino: JSON path on JSON text, NULL when missing or not a scalar.
   "CREATE OR REPLACE MACRO json_extract_scalar(doc, path) AS json_extract_string(doc, path)",
-  // Trino: ISO-8601 text to timestamp with time zone. Sessions run with TimeZone=UTC.
-  "CREATE OR REPLACE MACRO from_iso8601_timestamp(text) AS CAST(text AS TIMESTAMPTZ)",
+  // Trino: ISO-8601 text to a timestamp with the text's own zone, which a CAST to timestamp turns
+  // into its local time ('…T12:00:00+02:00' gives 12:00). DuckDB's TIMESTAMPTZ holds no zone and
+  // would give the UTC instant (10:00), so this gives the text's local time as a timestamp: the
+  // saved SQL only ever casts the result to timestamp, where the two then agree.
+  "CREATE OR REPLACE MACRO from_iso8601_timestamp(text) AS " +
+    "CAST(system.main.regexp_replace(text, '(Z|[+-][0-9]{2}(:?[0-9]{2})?)$', '') AS TIMESTAMP)",
   // Trino: sequence(start, stop, step) is an array; DuckDB calls it generate_series.
   "CREATE OR REPLACE MACRO sequence(start_value, stop_value, step) AS generate_series(start_value, stop_value, step)",
-  // Trino: array_join(array, separator).
-  "CREATE OR REPLACE MACRO array_join(items, separator) AS array_to_string(items, separator)",
+  // Trino: array_join(array, separator) skips NULL elements, so an array of NULLs gives '' (DuckDB's
+  // array_to_string gives NULL); a NULL array stays NULL.
+  "CREATE OR REPLACE MACRO array_join(items, separator) AS " +
+    "CASE WHEN items IS NULL THEN NULL ELSE coalesce(array_to_string(items, separator), '') END",
   // Trino: regexp_like(text, pattern), a partial match.
   "CREATE OR REPLACE MACRO regexp_like(text, pattern) AS regexp_matches(text, pattern)",
   // Trino's slice(array, start, length); DuckDB's list_slice takes the end position.
   "CREATE OR REPLACE MACRO slice(items, start_at, len) AS list_slice(items, start_at, start_at + len - 1)",
-  // Trino: approx_percentile(x, p), a value of the group near the p-quantile; DuckDB's exact one picks
-  // a value of the group too (the audit's groups are days of a principal: small, so exact is cheap).
-  "CREATE OR REPLACE MACRO approx_percentile(x, p) AS quantile_disc(x, p)",
+  // Trino: approx_percentile(x, p), the group's value at rank floor(p * n) of its n non-NULL values
+  // counted from 0 (exact on groups as small as the audit's, days of a principal): [1,2,3,4] gives 3
+  // at 0.5, where DuckDB's quantile_disc gives 2. NULL for a group of no values.
+  "CREATE OR REPLACE MACRO approx_percentile(x, p) AS " +
+    "list_sort(list_filter(list(x), v -> v IS NOT NULL))[CAST(least(floor(p * count(x)), count(x) - 1) AS BIGINT) + 1]",
   // Trino: regexp_replace(text, pattern, replacement) replaces every match; `$1` is group 1 (see above).
   "CREATE OR REPLACE MACRO regexp_replace(text, pattern, replacement) AS " +
     "system.main.regexp_replace(text, pattern, replace(replacement, '$', '\\'), 'g')",

@@ -15,8 +15,8 @@ differences AS (
   -- (Filtered here and joined below: DuckDB's array_join macro cannot take a lambda that reads a column.)
   SELECT
     witnessed.*,
-    filter(witnessed_tables, t -> referenced_tables IS NULL OR NOT contains(referenced_tables, t)) AS missed_tables,
-    filter(referenced_tables, t -> witnessed_tables IS NULL OR NOT contains(witnessed_tables, t)) AS unwitnessed_tables
+    filter(witnessed_tables, t -> referenced_tables IS NULL OR NOT coalesce(contains(referenced_tables, t), false)) AS missed_tables,
+    filter(referenced_tables, t -> witnessed_tables IS NULL OR NOT coalesce(contains(witnessed_tables, t), false)) AS unwitnessed_tables
   FROM witnessed
 ),
 compared AS (
