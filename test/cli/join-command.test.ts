@@ -9,7 +9,6 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventsPartitionPrefix } from "../../core/layout";
-import { QueryExecutionLike } from "../../core/history-record";
 import { ACCOUNT_ID } from "../../generator/org";
 import { cloudTrailTable, eventsTable, historyTable } from "../../pulumi/glue";
 import { cleanupAfterAll } from "../support/cleanup";
@@ -20,25 +19,13 @@ import { joinedPartition } from "../support/execution-parameters";
 import { LocalGlueTables } from "../support/glue-tables";
 import { tempDir } from "../support/lake";
 import { LocalS3, startS3 } from "../support/s3";
-import { writeHistory } from "../support/write-lake";
+import { succeededExecution, writeHistory } from "../support/write-lake";
 
 const FIRST = "2026-10-29";
 const SECOND = "2026-10-30";
 /** A day with nothing in the lake, between the first and a later one with history. */
 const GAP = "2026-10-31";
 const LATER = "2026-11-01";
-
-function execution(id: string, day: string, second: number): QueryExecutionLike {
-  const at = `${day}T09:00:${String(second).padStart(2, "0")}.000Z`;
-  return {
-    QueryExecutionId: id,
-    Query: "SELECT 1",
-    StatementType: "DML",
-    WorkGroup: "primary",
-    Status: { State: "SUCCEEDED", SubmissionDateTime: at, CompletionDateTime: at },
-    Statistics: { DataScannedInBytes: 1_048_576, EngineExecutionTimeInMillis: 100, TotalExecutionTimeInMillis: 150 },
-  };
-}
 
 /** The bundled command, run without blocking this process (the local servers answer it from here). */
 function runCliAsync(args: string[], env: Record<string, string>): Promise<CliRun> {
@@ -60,8 +47,12 @@ beforeAll(() => {
   buildCli();
   lake = tempDir("join-command");
   roots.push(lake);
-  writeHistory(lake, "us-east-1", [execution("q-1", FIRST, 1), execution("q-2", FIRST, 2), execution("q-3", SECOND, 3)]);
-  writeHistory(lake, "us-east-1", [execution("q-4", LATER, 4)]);
+  writeHistory(lake, "us-east-1", [
+    succeededExecution("q-1", FIRST, 1),
+    succeededExecution("q-2", FIRST, 2),
+    succeededExecution("q-3", SECOND, 3),
+  ]);
+  writeHistory(lake, "us-east-1", [succeededExecution("q-4", LATER, 4)]);
 });
 afterAll(() => roots.forEach((r) => fs.rmSync(r, { recursive: true, force: true })));
 

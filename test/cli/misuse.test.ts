@@ -10,26 +10,13 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DEMO_MARKER, demoLakeAction, PathFacts } from "../../cli/checks";
 import { NUMBER_FLAGS, wholeNumberIn } from "../../cli/options";
 import { ACCOUNT_ID } from "../../generator/org";
-import { QueryExecutionLike } from "../../core/history-record";
 import { buildCli, CliRun, runCli, treeState } from "../support/cli-run";
 import { tempDir } from "../support/lake";
-import { writeHistory } from "../support/write-lake";
+import { succeededExecution, writeHistory } from "../support/write-lake";
 
 const DAY = "2026-10-30";
 /** eu-west-1's only history is five days later: on DAY that region has nothing to join. */
 const LATER = "2026-11-04";
-
-function execution(id: string, day: string, second: number): QueryExecutionLike {
-  const at = `${day}T09:00:${String(second).padStart(2, "0")}.000Z`;
-  return {
-    QueryExecutionId: id,
-    Query: "SELECT 1",
-    StatementType: "DML",
-    WorkGroup: "primary",
-    Status: { State: "SUCCEEDED", SubmissionDateTime: at, CompletionDateTime: at },
-    Statistics: { DataScannedInBytes: 1_048_576, EngineExecutionTimeInMillis: 100, TotalExecutionTimeInMillis: 150 },
-  };
-}
 
 /** `work` holds every folder a misuse names, so its tree is everything the command could have touched. */
 let work: string;
@@ -43,8 +30,8 @@ beforeAll(() => {
   work = tempDir("misuse");
   roots.push(work);
   lake = p("lake");
-  writeHistory(lake, "us-east-1", [execution("q-east-1", DAY, 1), execution("q-east-2", DAY, 2)]);
-  writeHistory(lake, "eu-west-1", [execution("q-west-1", LATER, 3)]);
+  writeHistory(lake, "us-east-1", [succeededExecution("q-east-1", DAY, 1), succeededExecution("q-east-2", DAY, 2)]);
+  writeHistory(lake, "eu-west-1", [succeededExecution("q-west-1", LATER, 3)]);
   join = runCli(["join", "--lake", lake, "--day", DAY]);
   fs.mkdirSync(p("notes", "drafts"), { recursive: true });
   fs.writeFileSync(p("notes", "todo.txt"), "the user's own file\n");

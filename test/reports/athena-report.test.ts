@@ -6,7 +6,9 @@
 import * as fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { AthenaEngine } from "../../queries/athena/engine";
-import { Period, SAVED_QUERIES } from "../../queries/saved";
+import { DEFAULT_ANOMALY_SETTINGS } from "../../core/anomaly-settings";
+import { EXECUTION_PARAMETER_MAX } from "../../queries/athena/convert";
+import { DEFAULT_OPTIONS, Period, runSavedQuery, SAVED, SAVED_QUERIES } from "../../queries/saved";
 import { reportPeriod } from "../../cli/pipeline";
 import { SILENT } from "../../cli/pipeline";
 import { duckdbScript } from "../support/athena-duckdb";
@@ -70,5 +72,41 @@ describe("report --engine athena", () => {
       undo();
     }
     expect(fs.readFileSync(summary, "utf8")).toContain("# Athena usage audit: test");
+  });
+});
+
+// Athena takes each execution parameter as at most 1,024 characters; the local Athena refuses longer ones.
+describe("long lists on Athena", () => {
+  const accounts = Array.from({ length: 200 }, (_, i) => String(210000000000 + i * 7919));
+  const databases = Array.from({ length: 200 }, (_, i) => `sensitive_db_${String(i).padStart(3, "0")}`);
+
+  it("usage_by_account with 200 expected accounts: the same rows as the embedded engine, no parameter over the limit", async () => {
+    const options = { ...DEFAULT_OPTIONS, expectedAccounts: [...accounts, ...lake.ledger.accounts] };
+    const embedded = await runSavedQuery(lake.engine, SAVED.usage_by_account, period, options);
+    const remote = await runSavedQuery(
+      new AthenaEngine({ workGroup: "athena-audit", database: "athena_audit", pollMs: 2, maxPollMs: 5 }),
+      SAVED.usage_by_account,
+      period,
+      options,
+    );
+    expect(remote.rows).toEqual(embedded.rows);
+    expect(embedded.rows.filter((r) => r.expected === true && r.evidence === "nothing arrived")).toHaveLength(200);
+    const sent = server.queries.at(-1)?.parameters ?? [];
+    expect(sent.length).toBeGreaterThan(3);
+    expect(Math.max(...sent.map((p) => p.length))).toBeLessThanOrEqual(EXECUTION_PARAMETER_MAX);
+  });
+
+  it("anomalies with 200 sensitive databases: the same rows as the embedded engine", async () => {
+    const options = { ...DEFAULT_OPTIONS, anomalies: { ...DEFAULT_ANOMALY_SETTINGS, sensitive: [...databases, "finance", "hr"] } };
+    const embedded = await runSavedQuery(lake.engine, SAVED.anomalies, period, options);
+    const remote = await runSavedQuery(
+      new AthenaEngine({ workGroup: "athena-audit", database: "athena_audit", pollMs: 2, maxPollMs: 5 }),
+      SAVED.anomalies,
+      period,
+      options,
+    );
+    expect(remote.rows).toEqual(embedded.rows);
+    const sent = server.queries.at(-1)?.parameters ?? [];
+    expect(Math.max(...sent.map((p) => p.length))).toBeLessThanOrEqual(EXECUTION_PARAMETER_MAX);
   });
 });

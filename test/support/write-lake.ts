@@ -36,3 +36,16 @@ export function writeHistory(root: string, region: string, executions: QueryExec
   }
   return [...byKey.entries()].map(([key, lines]) => writeGzip(path.join(root, key), lines.join("\n") + "\n"));
 }
+
+/** A small succeeded query of `day`, at 09:00:`second` UTC, as the history collector writes one. */
+export function succeededExecution(id: string, day: string, second: number): QueryExecutionLike {
+  const at = `${day}T09:00:${String(second).padStart(2, "0")}.000Z`;
+  return {
+    QueryExecutionId: id,
+    Query: "SELECT 1",
+    StatementType: "DML",
+    WorkGroup: "primary",
+    Status: { State: "SUCCEEDED", SubmissionDateTime: at, CompletionDateTime: at },
+    Statistics: { DataScannedInBytes: 1_048_576, EngineExecutionTimeInMillis: 100, TotalExecutionTimeInMillis: 150 },
+  };
+}
