@@ -12,7 +12,7 @@ import { historyCollectorConfig, joinConfig } from "../functions/runtime/config"
 import { jsonLogger, Logger } from "../functions/runtime/log";
 import { createS3Client } from "../functions/runtime/s3";
 import { AthenaEngine, createAthenaClient } from "../queries/athena/engine";
-import { accessJoinSql, eventsJoinSql } from "../queries/join/sql";
+import { joinSqlTexts } from "../queries/join/sql";
 import { Environment, EVERY_FUNCTION_ENVIRONMENT, HISTORY_COLLECTOR_ENVIRONMENT, JOIN_ENVIRONMENT, Variable } from "../core/environment";
 import { logJson, logLine } from "../core/output/log";
 import { DayOptions, definedOnly, NUMBER_FLAGS, progressBar, withDayOptions } from "./options";
@@ -74,8 +74,7 @@ export async function joinOnAthena(days: readonly string[]): Promise<void> {
       s3: createS3Client(),
       glue: new GlueClient({ retryMode: "adaptive", maxAttempts: 8 }),
       config,
-      joinSql: eventsJoinSql({ systemTables: config.systemTables }),
-      accessSql: accessJoinSql(),
+      ...joinSqlTexts({ systemTables: config.systemTables }),
       log: cliLogger("join"),
       onPartition: (d, region) => progress.tick(`${d} ${region}`),
     });

@@ -4,6 +4,8 @@
  * (the function component puts that folder, and nothing else, beside the closure), so the closure
  * Pulumi serializes holds nothing but these few lines and the values they capture.
  */
+import type { JoinSqlTexts } from "../queries/join/sql";
+
 type Handler = (event: unknown) => Promise<unknown>;
 export type HandlerFactory = () => Handler;
 
@@ -33,11 +35,11 @@ export function historyCollectorFactory(): HandlerFactory {
 }
 
 /** The join's SQL (events, access) is read when the program runs and travels in the closure as strings. */
-export function joinFactory(joinSql: string, accessSql: string): HandlerFactory {
+export function joinFactory(sql: JoinSqlTexts): HandlerFactory {
   return register(() => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved inside Lambda, where the bundle sits beside the closure
-    const module = require("./dist/lambda/join") as { joinHandler: (sql: string, access: string) => Handler };
-    return module.joinHandler(joinSql, accessSql);
+    const module = require("./dist/lambda/join") as { joinHandler: (texts: JoinSqlTexts) => Handler };
+    return module.joinHandler(sql);
   }, "join");
 }
 

@@ -2,7 +2,7 @@
 import type { LakeTrail } from "../core/layout";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_DATABASE as DATABASE, DEFAULT_WORK_GROUP as WORK_GROUP, PRODUCT, resourceName } from "../core/names";
-import { accessJoinSql, eventsJoinSql } from "../queries/join/sql";
+import { joinSqlTexts } from "../queries/join/sql";
 import { AuditCatalog } from "./components/catalog";
 import { AuditFunction } from "./components/function";
 import { ReportingAccess } from "./components/reporting";
@@ -202,7 +202,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
       functionName: resourceName("join", pulumi.getStack()),
       description: `${PRODUCT}: joins history with CloudTrail into the events table`,
       // The join's SQL with or without the system table as second witness, fixed at deployment.
-      callbackFactory: joinFactory(eventsJoinSql({ systemTables: s.systemTables }), accessJoinSql()),
+      callbackFactory: joinFactory(joinSqlTexts({ systemTables: s.systemTables })),
       policy: (logGroupArn) =>
         pulumi.all([storage.bucketName, trailSource]).apply(([bucket, trail]) =>
           joinPolicy({

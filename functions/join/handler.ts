@@ -12,7 +12,7 @@ import * as input from "./input";
 import * as join from "./join";
 
 /** Builds the handler around the join's SQL texts (events, access), so a packager can capture them as values. */
-export function joinHandler(joinSql: string, accessSql: string): (event: unknown) => Promise<join.JoinEventsSummary> {
+export function joinHandler(sql: joinQueries.JoinSqlTexts): (event: unknown) => Promise<join.JoinEventsSummary> {
   return lambdaHandler("join", async (event: unknown, log) => {
     const days = input.parseJoinInput(event, new Date());
     const settings = config.joinConfig();
@@ -23,7 +23,7 @@ export function joinHandler(joinSql: string, accessSql: string): (event: unknown
     });
     try {
       const clients = { s3: s3.createS3Client(), glue: new glue.GlueClient({ retryMode: "adaptive", maxAttempts: 8 }) };
-      return await join.joinEvents(days, { engine, ...clients, config: settings, joinSql, accessSql, log });
+      return await join.joinEvents(days, { engine, ...clients, config: settings, ...sql, log });
     } finally {
       await engine.close();
     }
@@ -31,5 +31,4 @@ export function joinHandler(joinSql: string, accessSql: string): (event: unknown
 }
 
 /** The entry point outside Pulumi: the SQL follows SYSTEM_TABLES, read when the function runs. */
-export const handler = (event: unknown) =>
-  joinHandler(joinQueries.eventsJoinSql({ systemTables: config.joinConfig().systemTables }), joinQueries.accessJoinSql())(event);
+export const handler = (event: unknown) => joinHandler(joinQueries.joinSqlTexts({ systemTables: config.joinConfig().systemTables }))(event);

@@ -15,6 +15,7 @@ import { dayOf } from "../../core/days";
 import { QueryEngine } from "../../queries/engine";
 import { AuditError } from "../../core/errors";
 import { accessJoinParameters, eventsJoinParameters } from "../../queries/join/parameters";
+import { missingWitnessField } from "../../queries/join/sql";
 import {
   accessPartitionPrefix,
   eventsPartitionPrefix,
@@ -38,6 +39,12 @@ export interface JoinDeps {
   config: JoinConfig;
   /** The text of queries/sql/events_join.sql. */
   joinSql: string;
+  /**
+   * The same with the system-table witness reading principals only (queries/join/sql.ts,
+   * `witnessTables: false`): run instead, for the rest of the run, once Athena says it cannot resolve
+   * a field of `tables_accessed`. Absent without the system table.
+   */
+  joinSqlWithoutWitnessTables?: string;
   /** The text of queries/sql/access_join.sql. */
   accessSql: string;
   log: Logger;
@@ -87,6 +94,14 @@ export interface JoinEventsSummary {
   grantsAccounts: AccountsProjection;
   /** The same for the trails table. */
   trailsAccounts: AccountsProjection;
+  /** The field of the system table's `tables_accessed` Athena could not resolve: its principals were kept, its tables left out. */
+  witnessMissingField?: string;
+}
+
+/** Which join text a run uses: the one deployed, until the system table lacks a field the witness reads. */
+interface WitnessState {
+  joinSql: string;
+  missingField?: string;
 }
 
 /** Empties the access partition and inserts the day's reads by other engines; the objects written. */
@@ -103,13 +118,13 @@ async function joinAccess(day: string, region: string, deps: JoinDeps): Promise<
   }
 }
 
-async function joinPartition(day: string, region: string, deps: JoinDeps): Promise<PartitionResult> {
+async function joinPartition(day: string, region: string, deps: JoinDeps, witness: WitnessState): Promise<PartitionResult> {
   const { bucket, prefix } = deps.config;
   const partition = eventsPartitionPrefix(day, region, prefix);
   const objectsReplaced = await deleteKeys(deps.s3, bucket, await listKeys(deps.s3, bucket, partition));
   try {
     const result = await deps.engine.run(
-      `INSERT INTO events\n${deps.joinSql}`,
+      `INSERT INTO events\n${witness.joinSql}`,
       eventsJoinParameters(day, region, deps.config.tb),
       "events_join",
     );
@@ -123,6 +138,18 @@ async function joinPartition(day: string, region: string, deps: JoinDeps): Promi
     // Whatever the failed insert managed to write is removed: the partition is whole or empty.
     const orphans = await deleteKeys(deps.s3, bucket, await listKeys(deps.s3, bucket, partition));
     const reason = (error as Error).message;
+    const field = witness.missingField === undefined ? missingWitnessField(reason) : undefined;
+    if (field !== undefined && deps.joinSqlWithoutWitnessTables !== undefined) {
+      // Said once a run: the day is joined again with the witness's principals, without its tables.
+      deps.log.error("system-table-field-missing", {
+        field: `tables_accessed[].${field}`,
+        reason,
+        effect: "the system table still names principals; the tables it says queries read are left out",
+      });
+      witness.missingField = field;
+      witness.joinSql = deps.joinSqlWithoutWitnessTables;
+      return joinPartition(day, region, deps, witness);
+    }
     deps.log.error("partition-failed", { day, region, reason, orphansRemoved: orphans });
     return { day, region, objectsReplaced, objectsWritten: 0, error: reason };
   }
@@ -150,10 +177,11 @@ export async function joinEvents(days: readonly string[], deps: JoinDeps): Promi
   const grantsAccounts = await keepAccountsProjected(deps, "grants");
   const trailsAccounts = await keepAccountsProjected(deps, "trails");
   const partitions: PartitionResult[] = [];
+  const witness: WitnessState = { joinSql: deps.joinSql };
   const total = days.length * deps.config.regions.length;
   for (const day of days) {
     for (const region of deps.config.regions) {
-      partitions.push(await joinPartition(day, region, deps));
+      partitions.push(await joinPartition(day, region, deps, witness));
       deps.onPartition?.(day, region, partitions.length, total);
     }
   }
@@ -176,6 +204,7 @@ export async function joinEvents(days: readonly string[], deps: JoinDeps): Promi
     unjoinedWorkGroups: unjoined,
     grantsAccounts: { added: grantsAccounts.added, projected: grantsAccounts.projected, error: grantsAccounts.error },
     trailsAccounts: { added: trailsAccounts.added, projected: trailsAccounts.projected, error: trailsAccounts.error },
+    witnessMissingField: witness.missingField,
   };
   deps.log.info("done", {
     partitions: partitions.length,

@@ -3,7 +3,8 @@
  * what it read. Athena writes it (an Iceberg table in the service-managed `aws-athena` S3 Tables
  * bucket) once an account enables system tables; the audit only reads it. Columns as Athena's user
  * guide lists them ("query_executions"); the field names of `tables_accessed`' elements other than
- * `catalog_name` and `database_name` are not documented, `table_name` is assumed.
+ * `catalog_name` and `database_name` are not documented, `table_name` is assumed (the join reads
+ * principals only where Athena cannot resolve it: functions/join/join.ts).
  */
 import { array, Field, string, struct, timestamp } from "./types";
 

@@ -5,7 +5,6 @@
  * `"s3tablescatalog/aws-athena"."metadata"."query_executions"` when the account enabled it. The lake
  * is the generator's: a CloudTrail outage on the day joined, after the day system tables were enabled.
  */
-import { readSql } from "../../queries/sql-files";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as s3sdk from "@aws-sdk/client-s3";
@@ -22,7 +21,7 @@ import { AthenaEngine } from "../../queries/athena/engine";
 import { addDays, daysBetween, dayOf } from "../../core/days";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { sqlString } from "../../queries/duckdb/views";
-import { eventsJoinSql } from "../../queries/join/sql";
+import { joinSqlTexts } from "../../queries/join/sql";
 import { eventsPartitionPrefix, systemTablePrefix } from "../../core/layout";
 import { QUERY_EXECUTIONS } from "../../queries/schema/system-tables";
 import { cleanupAfterAll } from "../support/cleanup";
@@ -56,7 +55,10 @@ function keysUnder(root: string): string[] {
 }
 
 /** A local Athena over the bucket, with or without the account's system table. */
-async function localAthena(systemTable: readonly string[] | undefined): Promise<{ url: string; catalog: CatalogAthena }> {
+async function localAthena(
+  systemTable: readonly string[] | undefined,
+  tablesAccessedFields?: readonly string[],
+): Promise<{ url: string; catalog: CatalogAthena }> {
   const glue = new LocalGlueTables(ACCOUNT_ID);
   glue.loadSpecs(DATABASE, [
     historyTable(BUCKET, PREFIX, [...REGIONS], WORK_GROUPS, [...ACCOUNTS]),
@@ -65,25 +67,24 @@ async function localAthena(systemTable: readonly string[] | undefined): Promise<
     accessTable(BUCKET, PREFIX, [...REGIONS]),
     grantsTable(BUCKET, PREFIX, [...ACCOUNTS]),
   ]);
-  const catalog = await catalogAthena({ glue, database: DATABASE, s3: s3.client, systemTable });
+  const catalog = await catalogAthena({ glue, database: DATABASE, s3: s3.client, systemTable, tablesAccessedFields });
   const server: AthenaServer = await startAthenaServer({ operations: glue.operations(), script: catalog.script });
   servers.push(catalog, server);
   return { url: server.url, catalog };
 }
 
-async function join(day: string, athenaUrl: string) {
+async function join(day: string | readonly string[], athenaUrl: string, log: Logger = SILENT) {
   process.env.AWS_ENDPOINT_URL_ATHENA = athenaUrl;
   process.env.AWS_ENDPOINT_URL_GLUE = athenaUrl;
   const config = { ...joinConfig(), systemTables: true };
   const engine = new AthenaEngine({ workGroup: config.workGroup, database: config.database, pollMs: 2, maxPollMs: 5 });
-  return joinEvents([day], {
+  return joinEvents(typeof day === "string" ? [day] : day, {
     engine,
     s3: createS3Client(),
     glue: new GlueClient({}),
     config: { ...config, regions: ["us-east-1"] },
-    joinSql: eventsJoinSql({ systemTables: config.systemTables }),
-    accessSql: readSql("access_join"),
-    log: SILENT,
+    ...joinSqlTexts({ systemTables: config.systemTables }),
+    log,
   });
 }
 
@@ -163,5 +164,36 @@ describe("the join on Athena with the system table as second witness", () => {
       new RegExp(`${outageDay()} us-east-1: Athena query FAILED: CATALOG_NOT_FOUND: Catalog 's3tablescatalog/aws-athena' not found`),
     );
     expect(await eventsIn(outageDay(), "us-east-1")).toEqual(new Map());
+  });
+
+  it("keeps the system table's principals, names the missing field once, and fails no day, when tables_accessed has no table_name", async () => {
+    const day = outageDay();
+    const files = keysUnder(lakeRoot)
+      .filter((k) => k.startsWith(systemTablePrefix(QUERY_EXECUTIONS)))
+      .map((k) => path.join(lakeRoot, k));
+    // The fields AWS documents, and no more.
+    const athena = await localAthena(files, ["catalog_name", "database_name"]);
+    const errors: { message: string; fields: Record<string, unknown> }[] = [];
+    const log: Logger = { info: () => undefined, error: (message, fields = {}) => void errors.push({ message, fields }) };
+    const days = [addDays(day, -1), day];
+    const summary = await join(days, athena.url, log);
+    expect(summary.failed).toBe(0);
+    expect(summary.witnessMissingField).toBe("table_name");
+    expect(errors.map((e) => [e.message, e.fields.field])).toEqual([["system-table-field-missing", "tables_accessed[].table_name"]]);
+    for (const d of days) {
+      const rows = await eventsIn(d, "us-east-1");
+      const expected = expectedEvents(ledger).filter((q) => q.eventDay === d && q.region === "us-east-1");
+      expect(rows.size, d).toBe(expected.length);
+      for (const q of expected) {
+        const want = expectedPrincipal(q, true);
+        const row = rows.get(q.id);
+        expect([row?.principal_arn, row?.iam_principal_arn, row?.principal_source, row?.witnessed_tables ?? null], q.id).toEqual([
+          want.arn,
+          want.iam,
+          want.source,
+          null,
+        ]);
+      }
+    }
   });
 });

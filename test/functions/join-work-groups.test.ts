@@ -306,7 +306,7 @@ describe("the daily join keeps every work group visible", () => {
   it("joins a work group created after deployment with no settings change, as its planned role", async () => {
     const before = structuredClone(glue.table(DATABASE, "history")!);
     calls.calls.length = 0;
-    const summary = await joinHandler(JOIN_SQL, readSql("access_join"))({ day: DAY });
+    const summary = await joinHandler({ joinSql: JOIN_SQL, accessSql: readSql("access_join") })({ day: DAY });
     expect(summary.workGroups).toEqual({ added: [LATE], projected: [...DEPLOYED, LATE] });
     expect(summary.unjoinedWorkGroups).toEqual([]);
     for (const region of REGIONS) {
@@ -357,8 +357,8 @@ describe("the daily join keeps every work group visible", () => {
   });
 
   it("changes nothing on a rerun", async () => {
-    await joinHandler(JOIN_SQL, readSql("access_join"))({ day: DAY });
-    const summary = await joinHandler(JOIN_SQL, readSql("access_join"))({ day: DAY });
+    await joinHandler({ joinSql: JOIN_SQL, accessSql: readSql("access_join") })({ day: DAY });
+    const summary = await joinHandler({ joinSql: JOIN_SQL, accessSql: readSql("access_join") })({ day: DAY });
     expect(summary.workGroups.added).toEqual([]);
     expect(glue.updates).toHaveLength(1);
     expect(await eventsIn(DAY, "eu-west-1")).toEqual(expectedIn(DAY, "eu-west-1"));
@@ -374,7 +374,7 @@ describe("the daily join keeps every work group visible", () => {
       }
       return update(input);
     };
-    const summary = await joinHandler(JOIN_SQL, readSql("access_join"))({ day: DAY });
+    const summary = await joinHandler({ joinSql: JOIN_SQL, accessSql: readSql("access_join") })({ day: DAY });
     expect(summary.workGroups.added).toEqual([LATE]);
     const table = glue.table(DATABASE, "history")!;
     expect(table.Parameters).toMatchObject({

@@ -178,7 +178,7 @@ describe("daily join", () => {
   });
 
   it("runs as a Lambda handler with the SQL captured as a value, joining yesterday by default", async () => {
-    const summary = await joinHandler(JOIN_SQL, readSql("access_join"))({ day: "2026-11-15" });
+    const summary = await joinHandler({ joinSql: JOIN_SQL, accessSql: readSql("access_join") })({ day: "2026-11-15" });
     expect(summary.partitions.map((p) => p.region)).toEqual(["us-east-1", "eu-west-1"]);
     expect(parseJoinInput({}, NOW)).toEqual(["2026-11-19"]);
   });

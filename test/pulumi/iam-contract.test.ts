@@ -198,7 +198,7 @@ async function exercise(variant: Variant, deployed: Plan, model: PlanModel): Pro
   // (An empty history object: the local Athena reads every projected object, pruning none.)
   await put(model.bucket, historyObjectKey({ account: ACCOUNT, region: variant.region, dt: old, workGroup: "primary" }), zlib.gzipSync(""));
   await put(model.bucket, `${eventsPartitionPrefix(old, variant.region)}old.parquet`);
-  const join = joinHandler(readSql("events_join"), readSql("access_join"));
+  const join = joinHandler({ joinSql: readSql("events_join"), accessSql: readSql("access_join") });
   const joined = await asRole(variant, joinFunction.role, fn(joinFunction), () => join({ day: YESTERDAY }));
   expect(joined.failed).toBe(0);
   expect(joined.workGroups.added).toEqual([...wanted].filter((w) => w !== "primary").sort());

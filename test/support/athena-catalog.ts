@@ -24,7 +24,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as s3sdk from "@aws-sdk/client-s3";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
-import { accessSql, billingSql, cloudTrailSql, eventsSql, grantsSql, historySql, trailsSql } from "../../queries/duckdb/views";
+import { accessSql, billingSql, cloudTrailSql, eventsSql, grantsSql, historySql, queryExecutionsSql, trailsSql } from "../../queries/duckdb/views";
 import { systemTablePrefix } from "../../core/layout";
 import { stripLiteralsAndComments } from "../../queries/parameters";
 import { QUERY_EXECUTIONS, systemTableSqlName } from "../../queries/schema/system-tables";
@@ -198,6 +198,14 @@ export interface CatalogAthena {
   close(): Promise<void>;
 }
 
+/** DuckDB's wording of an error Athena words otherwise, in Athena's words. */
+function athenaMessage(message: string): string {
+  const field = /Could not find key "([^"]+)" in struct/.exec(message)?.[1];
+  return field === undefined
+    ? message
+    : `COLUMN_NOT_FOUND: line 1:1: Column 'accessed.${field}' cannot be resolved or requester is not authorized to access requested resources`;
+}
+
 export async function catalogAthena(options: {
   glue: LocalGlueTables;
   database: string;
@@ -209,12 +217,19 @@ export async function catalogAthena(options: {
    * account enabled system tables; without it, a query naming the table fails as on Athena.
    */
   systemTable?: readonly string[];
+  /**
+   * The fields of `tables_accessed`' elements in this account's system table, when they differ from
+   * what QUERY_EXECUTIONS assumes (AWS documents catalog_name and database_name only).
+   */
+  tablesAccessedFields?: readonly string[];
 }): Promise<CatalogAthena> {
   const root = tempDir("athena-catalog");
+  const copies: string[] = [];
   for (const [i, file] of (options.systemTable ?? []).entries()) {
     const copy = path.join(root, systemTablePrefix(QUERY_EXECUTIONS), `part-${i}.json.gz`);
     fs.mkdirSync(path.dirname(copy), { recursive: true });
     fs.copyFileSync(file, copy);
+    copies.push(copy);
   }
   const engine = await DuckDbEngine.open({ root });
   const reads: Record<string, TableRead>[] = [];
@@ -282,6 +297,12 @@ export async function catalogAthena(options: {
           );
         }
         await engine.bindSystemTable();
+        if (options.tablesAccessedFields) {
+          const fields = options.tablesAccessedFields.map((f) => `${f} := accessed.${f}`).join(", ");
+          await engine.run(
+            `CREATE OR REPLACE VIEW ${systemTableSqlName()} AS SELECT * REPLACE (list_transform(tables_accessed, accessed -> struct_pack(${fields})) AS tables_accessed) FROM (${queryExecutionsSql(copies)})`,
+          );
+        }
       }
       script.bytesScanned = scanned;
       await engine.withTables(views, async (scoped) => {
@@ -335,7 +356,7 @@ export async function catalogAthena(options: {
           await run(sql, parameters, script);
         } catch (error) {
           script.state = "FAILED";
-          script.errorMessage = (error as Error).message;
+          script.errorMessage = athenaMessage((error as Error).message);
         }
       };
       return script;
