@@ -230,6 +230,9 @@ export function mainStack(s: MainSettings, caller: Caller) {
       schedule: s.schedules.join,
       memoryMb: 256,
       timeoutSeconds: 900,
+      // Once the history backfill is in: the scheduled input, which joins every day with history not yet joined.
+      firstRunInput: {},
+      firstRunAfter: [catalog, ...(history.firstRun ? [history.firstRun] : [])],
       kmsKeyArn: s.kmsKeyArn,
     },
     { dependsOn: [catalog] },

@@ -1,9 +1,14 @@
-/** Which days the daily join covers, from its Lambda input: `{}` (yesterday), `{ day }` or `{ from, to }`. */
+/** Which days the daily join was asked for, from its Lambda input: `{}` (yesterday), `{ day }` or `{ from, to }`. */
 import { addDays, dayOf, daysBetween } from "../../core/days";
 import { InputError } from "../../core/errors";
 import { dayOrRange, inputObject } from "../runtime/input";
 
 export const MAX_JOIN_DAYS = 400;
+
+/** Whether the input names no day: the scheduled run, which also joins what earlier runs left (functions/join/pending.ts). */
+export function isScheduled(input: unknown): boolean {
+  return dayOrRange(inputObject(input, ["day", "from", "to"])) === undefined;
+}
 
 export function parseJoinInput(input: unknown, now: Date): string[] {
   const today = dayOf(now);

@@ -11,7 +11,8 @@
  */
 import * as glue from "@aws-sdk/client-glue";
 import * as s3 from "@aws-sdk/client-s3";
-import { dayOf } from "../../core/days";
+import { defined } from "../../core/checks";
+import { addDays, dayOf } from "../../core/days";
 import { QueryEngine } from "../../queries/engine";
 import { AuditError } from "../../core/errors";
 import { accessJoinParameters, eventsJoinParameters } from "../../queries/join/parameters";
@@ -27,6 +28,8 @@ import { UnjoinedWorkGroups, unjoinedWorkGroups } from "../../core/work-groups";
 import { JoinConfig } from "../runtime/config";
 import { Logger } from "../runtime/log";
 import { deleteKeys, listKeys } from "../runtime/s3";
+import { MAX_JOIN_DAYS } from "./input";
+import { scheduledDays, unjoinedHistoryDays } from "./pending";
 import { expiredHistoryKeys, joinedDays } from "./retention";
 import { keepAccountsProjected } from "./snapshot-accounts";
 import { keepWorkGroupsProjected } from "./work-groups";
@@ -49,6 +52,8 @@ export interface JoinDeps {
   accessSql: string;
   log: Logger;
   now?: Date;
+  /** The time left before Lambda stops the run: no partition starts without room for it (the rest waits for the next run). */
+  remainingMs?: () => number;
   onPartition?: (day: string, region: string, done: number, total: number) => void;
 }
 
@@ -76,6 +81,8 @@ export interface AccountsProjection {
 
 export interface JoinEventsSummary {
   partitions: PartitionResult[];
+  /** Days the run had no time left for, oldest first: the next scheduled run joins them (absent when none). */
+  pending?: string[];
   failed: number;
   historyObjectsExpired: number;
   workGroups: {
@@ -172,6 +179,29 @@ async function expireHistory(deps: JoinDeps): Promise<number> {
   return expired;
 }
 
+/** Time kept in hand at the end of a run: Lambda stops a run mid-insert otherwise, leaving the partition to the next. */
+const RESERVE_MS = 60_000;
+
+/** Whether another partition fits in the time left: twice the slowest so far, and the reserve. */
+function roomFor(slowestMs: number, remainingMs: number | undefined): boolean {
+  return remainingMs === undefined || remainingMs > RESERVE_MS + 2 * slowestMs;
+}
+
+/** The scheduled run's days: what pending.ts picks from the history and events the bucket holds. */
+export async function scheduledJoinDays(asked: readonly string[], deps: JoinDeps): Promise<string[]> {
+  const yesterday = defined(asked.at(-1), "the scheduled run's day");
+  const { bucket, prefix } = deps.config;
+  const [historyKeys, eventKeys] = await Promise.all([
+    listKeys(deps.s3, bucket, historyTablePrefix(prefix)),
+    listKeys(deps.s3, bucket, eventsTablePrefix(prefix)),
+  ]);
+  const unjoined = unjoinedHistoryDays(historyKeys, eventKeys, deps.config.regions, addDays(yesterday, -1), prefix);
+  // Within what one run may join; older history waits for a run given those days.
+  const days = scheduledDays(unjoined, yesterday).slice(-MAX_JOIN_DAYS);
+  if (unjoined.length > 0) deps.log.info("unjoined-history", { days: unjoined.length, first: unjoined[0], last: unjoined.at(-1) });
+  return days;
+}
+
 export async function joinEvents(days: readonly string[], deps: JoinDeps): Promise<JoinEventsSummary> {
   const workGroups = await keepWorkGroupsProjected(days, deps);
   const grantsAccounts = await keepAccountsProjected(deps, "grants");
@@ -179,20 +209,31 @@ export async function joinEvents(days: readonly string[], deps: JoinDeps): Promi
   const partitions: PartitionResult[] = [];
   const witness: WitnessState = { joinSql: deps.joinSql };
   const total = days.length * deps.config.regions.length;
+  let slowestMs = 0;
+  const pending: string[] = [];
   for (const day of days) {
     for (const region of deps.config.regions) {
+      if (pending.length > 0 || !roomFor(slowestMs, deps.remainingMs?.())) {
+        if (!pending.includes(day)) pending.push(day);
+        continue;
+      }
+      const started = Date.now();
       partitions.push(await joinPartition(day, region, deps, witness));
+      slowestMs = Math.max(slowestMs, Date.now() - started);
       deps.onPartition?.(day, region, partitions.length, total);
     }
   }
+  if (pending.length > 0)
+    deps.log.info("pending", { days: pending, reason: "no time left in this run; the next scheduled run joins them" });
   const failed = partitions.filter((p) => p.error);
   const joined = partitions.filter((p) => !p.error);
   const unjoined = unjoinedWorkGroups(workGroups.history, workGroups.projected, joined);
   if (unjoined.length > 0) deps.log.error("work-groups-not-joined", { unjoinedWorkGroups: unjoined, reason: workGroups.error });
   // Nothing is deleted from history while any of it is missing from events: it may be all that is left.
-  const complete = failed.length === 0 && unjoined.length === 0 && !workGroups.error;
+  const complete = failed.length === 0 && unjoined.length === 0 && !workGroups.error && pending.length === 0;
   const summary: JoinEventsSummary = {
     partitions,
+    pending: pending.length > 0 ? pending : undefined,
     failed: failed.length,
     historyObjectsExpired: complete ? await expireHistory(deps) : 0,
     workGroups: {

@@ -55,6 +55,8 @@ export interface AuditFunctionArgs {
   timeoutSeconds: number;
   /** Invoked once when the function is first created (e.g. a 45-day backfill). */
   firstRunInput?: Record<string, unknown>;
+  /** What that first run waits for: another function's first run, say (the join after the history backfill). */
+  firstRunAfter?: pulumi.Resource[];
   kmsKeyArn?: string;
 }
 
@@ -62,6 +64,8 @@ export class AuditFunction extends pulumi.ComponentResource {
   readonly function: aws.lambda.Function;
   readonly roleArn: pulumi.Output<string>;
   readonly failureQueueArn: pulumi.Output<string>;
+  /** The first run's invocation, when the function has one. */
+  readonly firstRun?: aws.lambda.Invocation;
 
   constructor(name: string, args: AuditFunctionArgs, opts?: pulumi.ComponentResourceOptions) {
     super(`${PRODUCT}:functions:AuditFunction`, name, {}, opts);
@@ -176,10 +180,10 @@ export class AuditFunction extends pulumi.ComponentResource {
       "Maximum",
     );
     if (args.firstRunInput) {
-      new aws.lambda.Invocation(
+      this.firstRun = new aws.lambda.Invocation(
         `${name}-first-run`,
         { functionName: this.function.name, input: JSON.stringify(args.firstRunInput) },
-        parent,
+        { ...parent, dependsOn: args.firstRunAfter },
       );
     }
     this.roleArn = roleArn;

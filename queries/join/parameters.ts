@@ -82,11 +82,12 @@ export function accessJoinParameters(day: string, region: string): AccessJoinPar
 /** Clocks differ a little: a file stamped slightly before an event it holds is still read. */
 const CLOCK_SKEW_MS = 15 * 60_000;
 /**
- * CloudTrail delivers within about 15 minutes, typically 5 (not guaranteed): files delivered up to
- * this long after the window's end are read too. A record delivered later than that is not read:
- * its query shows as unattributed, and is counted so in the day's summary.
+ * CloudTrail delivers "typically within 5 minutes", which is no bound: files delivered up to a day
+ * after the window's end are read too, the whole of the next day's folder, as the scheduled join on
+ * Athena sees it when it joins day D again the day after (functions/join/pending.ts). A record
+ * delivered later than that is not read: its query shows as unattributed, and data_coverage names it.
  */
-export const DELIVERY_ALLOWANCE_MS = 2 * 3_600_000;
+export const DELIVERY_ALLOWANCE_MS = 24 * 3_600_000;
 
 /**
  * The CloudTrail files of the neighbour days that can hold events of the join's window: a file

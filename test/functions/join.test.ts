@@ -148,6 +148,23 @@ describe("daily join", () => {
     expect(await s3.keys(eventsPartitionPrefix("2026-11-17", "us-east-1"))).toHaveLength(1);
   });
 
+  it("starts no partition without time for it: the days left are pending, not failed, and no history expires", async () => {
+    const old = historyObjectKey({ account: ACCOUNT_ID, region: "us-east-1", dt: "2026-07-01", workGroup: "primary" });
+    await put(old);
+    await put(`${eventsPartitionPrefix("2026-07-01", "us-east-1")}part_0.parquet`);
+    // Lambda's clock: room for the first partition, then less than the reserve.
+    const left = [600_000, 30_000];
+    const summary = await joinEvents(
+      ["2026-11-16", "2026-11-17"],
+      deps({ config: { ...joinConfig(), historyRetentionDays: 30 }, remainingMs: () => left.shift() ?? 0 }),
+    );
+    expect(summary.partitions.map((p) => [p.day, p.region])).toEqual([["2026-11-16", "us-east-1"]]);
+    expect([summary.failed, summary.pending, summary.historyObjectsExpired]).toEqual([0, ["2026-11-16", "2026-11-17"], 0]);
+    expect(await s3.keys("athena-audit/history/")).toContain(old);
+    for (const key of [old, `${eventsPartitionPrefix("2026-07-01", "us-east-1")}part_0.parquet`])
+      await s3.client.send(new s3sdk.DeleteObjectCommand({ Bucket: s3.bucket, Key: key }));
+  });
+
   it("deletes history past the retention only for days already joined", async () => {
     const old = historyObjectKey({ account: ACCOUNT_ID, region: "us-east-1", dt: "2026-08-01", workGroup: "primary" });
     const oldNotJoined = historyObjectKey({ account: ACCOUNT_ID, region: "us-east-1", dt: "2026-08-02", workGroup: "primary" });

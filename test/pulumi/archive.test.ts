@@ -39,7 +39,8 @@ const LAMBDA_ZIPPED = 50 * MB;
 const LAMBDA_UNZIPPED = 250 * MB;
 const NOW = new Date();
 const YESTERDAY = addDays(dayOf(NOW), -1);
-const { workGroups, expected } = executionsUntil(NOW, 2, 5);
+// Enough days for the first deployment's 45-day backfill.
+const { workGroups, expected } = executionsUntil(NOW, 46, 5);
 
 let main: Plan;
 let model: PlanModel;
@@ -95,7 +96,7 @@ beforeAll(async () => {
       const { day, region } = joinedPartition(parameters);
       const key = `${eventsPartitionPrefix(day, region)}${day}_0.parquet`;
       return {
-        runningPolls: 1,
+        runningPolls: 0,
         effect: async () => {
           await s3.client.send(new s3sdk.PutObjectCommand({ Bucket: s3.bucket, Key: key, Body: "PAR1" }));
         },
@@ -260,6 +261,23 @@ describe("Lambda archives", () => {
     expect(athena.queries.at(-2)?.sql.startsWith("INSERT INTO events\n-- events_join")).toBe(true);
     expect(athena.queries.at(-1)?.sql.startsWith("INSERT INTO access\n-- access_join")).toBe(true);
     expect(athena.queries.at(-1)?.workGroup).toBe("athena-audit");
+  });
+
+  it("first deployment: the history backfill, then the join's first run joins every backfilled day once, oldest first", async () => {
+    const firstRun = (name: string) =>
+      JSON.parse(
+        String(ofType(main, "aws:lambda/invocation:Invocation").find((i) => i.name === `${name}-first-run`)?.inputs.input),
+      ) as unknown;
+    const collected = await invoke("history", firstRun("history"));
+    const backfilled = Object.keys(collected.recordsPerDay as Record<string, number>).sort();
+    expect(backfilled).toHaveLength(45);
+    athena.reset();
+    const summary = (await invoke("join", firstRun("join"))) as { failed: number; partitions: { day: string; objectsWritten: number }[] };
+    expect(summary.failed).toBe(0);
+    // Every backfilled day (yesterday, joined by the test above, again as the scheduled run rejoins it), in order, once.
+    expect(summary.partitions.map((p) => p.day)).toEqual(backfilled);
+    expect(summary.partitions.every((p) => p.objectsWritten === 1)).toBe(true);
+    for (const day of backfilled) expect(await s3.keys(eventsPartitionPrefix(day, "us-east-1")), day).toHaveLength(1);
   });
 
   it("grants collector: the handler loaded from the archive writes today's grants snapshot", async () => {

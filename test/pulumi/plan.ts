@@ -12,6 +12,8 @@ export interface PlannedResource {
   inputs: Record<string, unknown>;
   /** The resource's `ignoreChanges` option, when it has one. */
   ignoreChanges?: string[];
+  /** What it waits for (`type name`): its dependsOn option and the resources its inputs come from. */
+  dependsOn?: string[];
 }
 
 export interface Plan {

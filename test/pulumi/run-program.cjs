@@ -14,13 +14,21 @@ const resources = [];
 const archives = [];
 
 // The mocks see a resource's inputs, not its options: the request the monitor receives carries
-// them, so its ignoreChanges list is noted here and added to the resource's record below.
+// them, so its ignoreChanges list and the resources it waits for (dependsOn, as `type name`) are
+// noted here and added to the resource's record below.
 const { MockMonitor } = require("@pulumi/pulumi/runtime/mocks");
 const ignoreChanges = new Map();
+const dependsOn = new Map();
 const registerResource = MockMonitor.prototype.registerResource;
 MockMonitor.prototype.registerResource = function (req, callback) {
   const list = req.getIgnorechangesList();
   if (list.length > 0) ignoreChanges.set(`${req.getType()}::${req.getName()}`, list);
+  // urn:pulumi:<stack>::<project>::<parent types$>type::name
+  const waits = req.getDependenciesList().map((urn) => {
+    const [, , types, name] = urn.split("::");
+    return `${types.split("$").at(-1)} ${name}`;
+  });
+  if (waits.length > 0) dependsOn.set(`${req.getType()}::${req.getName()}`, waits);
   return registerResource.call(this, req, callback);
 };
 
@@ -59,7 +67,14 @@ pulumi.runtime.setMocks(
     newResource(args) {
       const inputs = args.inputs;
       const ignored = ignoreChanges.get(`${args.type}::${args.name}`);
-      resources.push({ type: args.type, name: args.name, inputs: plain(inputs), ...(ignored ? { ignoreChanges: ignored } : {}) });
+      const waits = dependsOn.get(`${args.type}::${args.name}`);
+      resources.push({
+        type: args.type,
+        name: args.name,
+        inputs: plain(inputs),
+        ...(ignored ? { ignoreChanges: ignored } : {}),
+        ...(waits ? { dependsOn: waits } : {}),
+      });
       if (args.type === "aws:lambda/function:Function") {
         const dir = path.join(out, "archives", args.name);
         archives.push(materialize(inputs.code, dir).then((files) => ({ name: args.name, dir, files })));

@@ -246,11 +246,20 @@ describe("main stack", () => {
     expect(ofType(main, "aws:sqs/queue:Queue").every((q) => q.inputs.sqsManagedSseEnabled === true)).toBe(true);
   });
 
-  it("backfills 45 days of history, and takes a first grants snapshot, once at first deployment", () => {
-    const inputs = ofType(main, "aws:lambda/invocation:Invocation")
-      .map((i) => String(i.inputs.input))
-      .sort();
-    expect(inputs).toEqual([JSON.stringify({ backfillDays: 45 }), "{}"]);
+  it("backfills 45 days of history, joins them once it is in, and takes a first grants snapshot, once at first deployment", () => {
+    const invocations = ofType(main, "aws:lambda/invocation:Invocation");
+    expect(invocations.map((i) => [i.name, String(i.inputs.input)]).sort()).toEqual([
+      ["grants-first-run", "{}"],
+      ["history-first-run", JSON.stringify({ backfillDays: 45 })],
+      // The scheduled input: every day with history not yet joined (functions/join/pending.ts).
+      ["join-first-run", "{}"],
+    ]);
+    const join = invocations.find((i) => i.name === "join-first-run");
+    expect(join?.dependsOn).toContain("aws:lambda/invocation:Invocation history-first-run");
+    // The tables the join reads and writes exist before it runs.
+    expect(join?.dependsOn?.filter((d) => d.startsWith("aws:glue/catalogTable:CatalogTable "))).toHaveLength(
+      ofType(main, "aws:glue/catalogTable:CatalogTable").length,
+    );
   });
 
   it("creates a multi-region trail when asked, admitted by the bucket policy for that trail only", () => {

@@ -23,14 +23,15 @@ describe("which CloudTrail files can hold the window", () => {
   const name = (stamp: string) =>
     `/lake/AWSLogs/111122223333/CloudTrail/${REGION}/x/111122223333_CloudTrail_${REGION}_${stamp}_AbCd.json.gz`;
 
-  it("reads the day's files, D-1's from 22:45 (23:00 less 15 min of clock skew) and D+1's before 03:00 (01:00 + 2 h delivery)", () => {
+  it("reads the day's files, D-1's from 22:45 (23:00 less 15 min of clock skew) and D+1's before D+2 01:00 (01:00 + a day of delivery)", () => {
     const files = {
       "20261013T2244Z": false,
       "20261013T2245Z": true,
       "20261014T0000Z": true,
       "20261014T2359Z": true,
-      "20261015T0259Z": true,
-      "20261015T0300Z": false,
+      "20261015T0330Z": true,
+      "20261015T2359Z": true,
+      "20261016T0059Z": true,
       "20261016T0100Z": false,
     };
     const got = filesForWindow(Object.keys(files).map(name), eventsJoinParameters(DAY, REGION), cloudTrailDeliveredAt);
@@ -71,11 +72,11 @@ describe("a join opens no file outside its window", () => {
     const compact = (d: string) => d.replace(/-/g, "");
     const far = [
       garbage(addDays(day, -1), `${compact(addDays(day, -1))}T0100`),
-      garbage(addDays(day, 1), `${compact(addDays(day, 1))}T1200`),
       garbage(addDays(day, -2), `${compact(addDays(day, -2))}T2330`),
-      garbage(addDays(day, 2), `${compact(addDays(day, 2))}T0010`),
+      garbage(addDays(day, 2), `${compact(addDays(day, 2))}T0110`),
     ];
-    const near = garbage(addDays(day, 1), `${compact(addDays(day, 1))}T0030`);
+    // Late in the next day's folder: within the day of delivery the join allows.
+    const near = garbage(addDays(day, 1), `${compact(addDays(day, 1))}T1200`);
     const engine = await DuckDbEngine.open({ root });
     try {
       const summary = await joinDayEmbedded(engine, day, REGION);
