@@ -22,9 +22,11 @@ describe("the system-table witness's undocumented field", () => {
 
   it("is named from Athena's and DuckDB's wording of a missing field, and from nothing else", () => {
     const athena =
-      "COLUMN_NOT_FOUND: line 12:98: Column 'accessed.table_name' cannot be resolved or requester is not authorized to access requested resources";
+      "COLUMN_NOT_FOUND: line 12:98: Column 'accessed.table_name' cannot be resolved" +
+      " or requester is not authorized to access requested resources";
     expect(missingWitnessField(athena)).toBe("table_name");
-    expect(missingWitnessField('Binder Error: Could not find key "database_name" in struct\n\nCandidate Entries: "name"')).toBe("database_name");
+    const duckdb = 'Binder Error: Could not find key "database_name" in struct\n\nCandidate Entries: "name"';
+    expect(missingWitnessField(duckdb)).toBe("database_name");
     // A column of the join's own tables is the join's error, not the witness's.
     expect(missingWitnessField("COLUMN_NOT_FOUND: line 3:5: Column 'useridentity' cannot be resolved")).toBeUndefined();
     expect(missingWitnessField("CATALOG_NOT_FOUND: Catalog 's3tablescatalog/aws-athena' not found")).toBeUndefined();

@@ -24,7 +24,16 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import * as s3sdk from "@aws-sdk/client-s3";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
-import { accessSql, billingSql, cloudTrailSql, eventsSql, grantsSql, historySql, queryExecutionsSql, trailsSql } from "../../queries/duckdb/views";
+import {
+  accessSql,
+  billingSql,
+  cloudTrailSql,
+  eventsSql,
+  grantsSql,
+  historySql,
+  queryExecutionsSql,
+  trailsSql,
+} from "../../queries/duckdb/views";
 import { systemTablePrefix } from "../../core/layout";
 import { stripLiteralsAndComments } from "../../queries/parameters";
 import { QUERY_EXECUTIONS, systemTableSqlName } from "../../queries/schema/system-tables";
@@ -201,9 +210,11 @@ export interface CatalogAthena {
 /** DuckDB's wording of an error Athena words otherwise, in Athena's words. */
 function athenaMessage(message: string): string {
   const field = /Could not find key "([^"]+)" in struct/.exec(message)?.[1];
-  return field === undefined
-    ? message
-    : `COLUMN_NOT_FOUND: line 1:1: Column 'accessed.${field}' cannot be resolved or requester is not authorized to access requested resources`;
+  if (field === undefined) return message;
+  return (
+    `COLUMN_NOT_FOUND: line 1:1: Column 'accessed.${field}' cannot be resolved` +
+    " or requester is not authorized to access requested resources"
+  );
 }
 
 export async function catalogAthena(options: {
@@ -299,8 +310,10 @@ export async function catalogAthena(options: {
         await engine.bindSystemTable();
         if (options.tablesAccessedFields) {
           const fields = options.tablesAccessedFields.map((f) => `${f} := accessed.${f}`).join(", ");
+          const elements = `list_transform(tables_accessed, accessed -> struct_pack(${fields}))`;
           await engine.run(
-            `CREATE OR REPLACE VIEW ${systemTableSqlName()} AS SELECT * REPLACE (list_transform(tables_accessed, accessed -> struct_pack(${fields})) AS tables_accessed) FROM (${queryExecutionsSql(copies)})`,
+            `CREATE OR REPLACE VIEW ${systemTableSqlName()} AS SELECT * REPLACE (${elements} AS tables_accessed) ` +
+              `FROM (${queryExecutionsSql(copies)})`,
           );
         }
       }
