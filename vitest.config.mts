@@ -12,5 +12,7 @@ export default defineConfig({
     globalSetup: ["test/global-setup.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // dt-sql-parser ships ES modules with extensionless imports, which Node cannot load: Vite resolves them.
+    server: { deps: { inline: ["dt-sql-parser"] } },
   },
 });

@@ -93,52 +93,48 @@ engines AS (
     's3://' || bucket || '/' || object_key AS object_url
   FROM calls
 ),
-snapshot AS (
-  -- Each account's latest grants snapshot up to D, or its first after D when it has none before
-  -- (a day joined again, or joined before the first snapshot): the table locations it names.
-  SELECT account, coalesce(max(CASE WHEN dt <= :day THEN dt END), min(dt)) AS dt
-  FROM grants
-  WHERE dt BETWEEN :grants_from AND :grants_to
-  GROUP BY account
-),
 locations AS (
-  SELECT DISTINCT grants.account, lower(grants.resource) AS table_name, grants.location
-  FROM grants
-  JOIN snapshot ON grants.account = snapshot.account AND grants.dt = snapshot.dt
-  WHERE grants.grant_kind = 'table' AND grants.location IS NOT NULL AND grants.location LIKE 's3://%'
+  -- The table locations of each account's latest grants snapshot up to D, or its first after D when it
+  -- has none before (a day joined again, or joined before the first snapshot). One read of grants:
+  -- the snapshot day is a window over the rows (Trino reads a WITH query once per reference).
+  SELECT DISTINCT account, table_name, location
+  FROM (
+    SELECT account, lower(resource) AS table_name, location, grant_kind, dt,
+      coalesce(max(CASE WHEN dt <= :day THEN dt END) OVER (PARTITION BY account), min(dt) OVER (PARTITION BY account)) AS snapshot_dt
+    FROM grants
+    WHERE dt BETWEEN :grants_from AND :grants_to
+  ) AS dated
+  WHERE dt = snapshot_dt AND grant_kind = 'table' AND location IS NOT NULL AND location LIKE 's3://%'
 ),
-objects AS (
-  -- Each S3 read's table: the longest location holding its key, the reading account's first.
-  SELECT eventid, table_name FROM (
-    SELECT e.eventid, l.table_name,
+resolved AS (
+  -- Each S3 read's table: the longest location holding its key, the reading account's first; a read
+  -- outside every location is kept by bucket and first folder. Ranked in the one pass over the
+  -- calls, so the trail is read once.
+  SELECT
+    located.*,
+    CASE
+      WHEN source = 's3' THEN CASE WHEN location_table IS NOT NULL THEN 'table' ELSE 'prefix' END
+      WHEN source = 'lakeformation' THEN 'table'
+      WHEN table_name IS NOT NULL THEN 'table'
+      ELSE 'database'
+    END AS resource_kind,
+    CASE
+      WHEN source = 's3' THEN coalesce(location_table, bucket || '/' || split_part(object_key, '/', 1))
+      WHEN source = 'lakeformation' THEN lower(regexp_replace(regexp_extract(table_arn, ':table/(.+)$', 1), '/', '.'))
+      WHEN table_name IS NOT NULL THEN database_name || '.' || table_name
+      ELSE database_name
+    END AS resource
+  FROM (
+    SELECT e.*, l.table_name AS location_table,
       row_number() OVER (
         PARTITION BY e.eventid ORDER BY CASE WHEN l.account = e.account_id THEN 0 ELSE 1 END, length(l.location) DESC, l.table_name
       ) AS choice
     FROM engines AS e
-    JOIN locations AS l ON starts_with(e.object_url, l.location)
-    WHERE e.source = 's3'
-  ) AS ranked
+    LEFT JOIN locations AS l ON e.source = 's3' AND starts_with(e.object_url, l.location)
+    -- Athena's own calls for a query: that query is in the events table already.
+    WHERE e.engine <> 'athena'
+  ) AS located
   WHERE choice = 1
-),
-resolved AS (
-  SELECT
-    e.*,
-    CASE
-      WHEN e.source = 's3' THEN CASE WHEN o.table_name IS NOT NULL THEN 'table' ELSE 'prefix' END
-      WHEN e.source = 'lakeformation' THEN 'table'
-      WHEN e.table_name IS NOT NULL THEN 'table'
-      ELSE 'database'
-    END AS resource_kind,
-    CASE
-      WHEN e.source = 's3' THEN coalesce(o.table_name, e.bucket || '/' || split_part(e.object_key, '/', 1))
-      WHEN e.source = 'lakeformation' THEN lower(regexp_replace(regexp_extract(e.table_arn, ':table/(.+)$', 1), '/', '.'))
-      WHEN e.table_name IS NOT NULL THEN e.database_name || '.' || e.table_name
-      ELSE e.database_name
-    END AS resource
-  FROM engines AS e
-  LEFT JOIN objects AS o ON o.eventid = e.eventid
-  -- Athena's own calls for a query: that query is in the events table already.
-  WHERE e.engine <> 'athena'
 )
 SELECT
   account_id,
