@@ -32,6 +32,8 @@ export const NUMBER_FLAGS = {
   /** 0 updates and closes without opening; GitHub throttles accounts that open about 80 a minute. */
   maxNew: wholeNumberIn(0, 100, "issues opened a run"),
   alertDays: wholeNumberIn(1, 3660, "ten years"),
+  /** report, issues sync: how far back the last use of a grant, or the last grants snapshot, is looked for. */
+  lookbackDays: wholeNumberIn(1, 3660, "ten years"),
   backfillDays: wholeNumberIn(1, HISTORY_DAYS_KEPT, `Athena keeps ${HISTORY_DAYS_KEPT} days of history`),
 };
 

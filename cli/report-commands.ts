@@ -102,6 +102,8 @@ export function registerReportCommands(program: Command): void {
       accountList,
       [],
     )
+    .addOption(lastUsedLookbackOption())
+    .addOption(grantsLookbackOption())
     .action(
       async (
         o: EngineOptions & {
@@ -114,6 +116,8 @@ export function registerReportCommands(program: Command): void {
           tb: TbDefinition;
           anomalySettings?: string;
           expectedAccounts: string[];
+          lastUsedLookbackDays: number;
+          grantsLookbackDays: number;
         },
       ) => {
         const out = o.stack ? stackReportsDir(o.stack) : o.out;
@@ -126,6 +130,7 @@ export function registerReportCommands(program: Command): void {
           ...DEFAULT_OPTIONS,
           anomalies: readAnomalySettings(o.anomalySettings),
           expectedAccounts: o.expectedAccounts,
+          ...lookbacks(o),
         };
         const { engine, source } = await openEngine(o);
         try {
@@ -178,6 +183,8 @@ export function registerReportCommands(program: Command): void {
       ACTIONS_BOT,
     )
     .option("--dry-run", "print what it would do, change nothing")
+    .addOption(lastUsedLookbackOption())
+    .addOption(grantsLookbackOption())
     .action(async (o: SyncCommandOptions, command: Command) => {
       const [, owner, name] = /^([^/]+)\/([^/]+)$/.exec(o.repo ?? process.env.GITHUB_REPOSITORY ?? "") ?? [];
       if (owner === undefined || name === undefined) throw new InputError("--repo owner/repo (or GITHUB_REPOSITORY) is required");
@@ -198,6 +205,9 @@ export function registerReportCommands(program: Command): void {
       let report: SyncReport;
       if (o.anomalies) {
         const options = { ...DEFAULT_OPTIONS, anomalies: readAnomalySettings(o.anomalySettings) };
+        for (const flag of ["lastUsedLookbackDays", "grantsLookbackDays"] as const)
+          if (command.getOptionValueSource(flag) === "cli")
+            throw new InputError(`--${kebab(flag)} applies to the permission gaps, not --anomalies`);
         const findings = o.findings
           ? readFindingsFile(o.findings, toAnomaly)
           : await queryFindings(o, SAVED.anomalies, period, toAnomaly, options);
@@ -212,14 +222,13 @@ export function registerReportCommands(program: Command): void {
       } else {
         for (const flag of ["anomalySettings", "alertDays", "reportUrl"] as const)
           if (command.getOptionValueSource(flag) === "cli") throw new InputError(`--${kebab(flag)} needs --anomalies`);
+        const options = { ...DEFAULT_OPTIONS, ...lookbacks(o) };
         const findings = o.findings
           ? readFindingsFile(o.findings, toPermissionGap)
-          : await queryFindings(o, SAVED.permission_gaps, period, toPermissionGap, DEFAULT_OPTIONS);
+          : await queryFindings(o, SAVED.permission_gaps, period, toPermissionGap, options);
         // Findings from the lake: an account with no grants snapshot in the window had none computed,
         // so its issues stay open (a findings file is taken as complete).
-        const accountsWithoutGrants = o.findings
-          ? []
-          : await queryFindings(o, SAVED.usage_by_account, period, withoutGrants, DEFAULT_OPTIONS);
+        const accountsWithoutGrants = o.findings ? [] : await queryFindings(o, SAVED.usage_by_account, period, withoutGrants, options);
         report = await syncPermissionGapIssues(findings, {
           ...sync,
           accountsWithoutGrants: accountsWithoutGrants.filter((a) => a !== undefined),
@@ -239,7 +248,36 @@ export function registerReportCommands(program: Command): void {
     });
 }
 
-interface SyncCommandOptions extends EngineOptions {
+/** The saved queries' lookbacks, as `report` and `issues sync` take them. */
+interface LookbackOptions {
+  lastUsedLookbackDays: number;
+  grantsLookbackDays: number;
+}
+
+function lastUsedLookbackOption(): Option {
+  return new Option(
+    "--last-used-lookback-days <n>",
+    "how far back, ending on the last day, a grant unused in the period has its last use looked for (1 to 3660; see docs/settings.md)",
+  )
+    .argParser(NUMBER_FLAGS.lookbackDays)
+    .default(DEFAULT_OPTIONS.lastUsedLookbackDays);
+}
+
+function grantsLookbackOption(): Option {
+  return new Option(
+    "--grants-lookback-days <n>",
+    "how far before the period an account's last grants snapshot is looked for (1 to 3660; see docs/settings.md)",
+  )
+    .argParser(NUMBER_FLAGS.lookbackDays)
+    .default(DEFAULT_OPTIONS.grantsLookbackDays);
+}
+
+const lookbacks = (o: LookbackOptions): LookbackOptions => ({
+  lastUsedLookbackDays: o.lastUsedLookbackDays,
+  grantsLookbackDays: o.grantsLookbackDays,
+});
+
+interface SyncCommandOptions extends EngineOptions, LookbackOptions {
   issueAuthor: string;
   anomalies?: boolean;
   findings?: string;

@@ -36,6 +36,14 @@ export interface SavedQueryOptions {
    * accounts page names one from which nothing arrived. Empty: only the accounts seen are listed.
    */
   expectedAccounts: readonly string[];
+  /**
+   * How far back permission_gaps looks for a grant's last use: the days ending on the period's last
+   * day (the whole period when it is longer). 90 by default, IAM Access Analyzer's unused-access age:
+   * a grant unused in the period shows its last use within them, else "not in the last 90 days".
+   */
+  lastUsedLookbackDays: number;
+  /** How far before the period usage_by_account looks for an account's last grants snapshot (90 by default). */
+  grantsLookbackDays: number;
 }
 
 export const DEFAULT_OPTIONS: SavedQueryOptions = {
@@ -44,6 +52,8 @@ export const DEFAULT_OPTIONS: SavedQueryOptions = {
   minClientFamilies: 2,
   anomalies: DEFAULT_ANOMALY_SETTINGS,
   expectedAccounts: [],
+  lastUsedLookbackDays: 90,
+  grantsLookbackDays: 90,
 };
 
 export interface SavedQuery {

@@ -1,12 +1,12 @@
 import { defineSavedQuery } from "./query";
 import { account, bytes, cost, queries } from "./shared-columns";
-import { periodWindow } from "./windows";
+import { grantsWindow } from "./windows";
 
 export const usageByAccount = defineSavedQuery({
   name: "usage_by_account",
   title: "Usage by account",
   description: "Each account of the organization: what its queries cost, who ran them, and how whole its evidence is.",
-  parameters: (p, o) => ({ ...periodWindow(p), expected_accounts: o.expectedAccounts.join(",") }),
+  parameters: (p, o) => ({ ...grantsWindow(p, o), expected_accounts: o.expectedAccounts.join(",") }),
   columns: [
     account,
     cost,
@@ -30,7 +30,14 @@ export const usageByAccount = defineSavedQuery({
       name: "earlier_grants_day",
       type: "varchar",
       nullable: true,
-      comment: "its last grants snapshot before the period: when grants_day is null, the collector has written none since",
+      comment:
+        "its last grants snapshot before the period, from earlier_grants_from on: when grants_day is null, " +
+        "the collector has written none since",
+    },
+    {
+      name: "earlier_grants_from",
+      type: "varchar",
+      comment: "the grants lookback's first day, grantsLookbackDays before the period: a null earlier_grants_day means none from then on",
     },
     { name: "granted_principals", type: "bigint", comment: "principals in the period's snapshot" },
     { name: "expected", type: "boolean", comment: "the deployment lists the account (expectedAccounts)" },

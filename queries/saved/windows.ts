@@ -1,5 +1,6 @@
-/** The parameters most saved queries take for a period: its days, and the usage reports' short window. */
+/** The parameters most saved queries take for a period: its days, the usage reports' short window, and the lookbacks. */
 import { addDays } from "../../core/days";
+import { InputError } from "../../core/errors";
 import type { Period, SavedQueryOptions } from "./query";
 
 /** The period's days, compared with the `dt` partition so Athena prunes partitions. */
@@ -10,3 +11,25 @@ export const shortWindow = (p: Period, o: SavedQueryOptions) => {
   const start = addDays(p.to, 1 - o.shortWindowDays);
   return { short_window_from: start > p.from ? start : p.from, ...periodWindow(p) };
 };
+
+/** A lookback setting's days, checked: a wrong value would read the wrong partitions, or none. */
+function lookbackDays(o: SavedQueryOptions, key: "lastUsedLookbackDays" | "grantsLookbackDays"): number {
+  const days = o[key];
+  if (!Number.isInteger(days) || days < 1) throw new InputError(`${key} must be a whole number of at least 1, got ${days}`);
+  return days;
+}
+
+/**
+ * The period, and the first day permission_gaps reads for a grant's last use: `lastUsedLookbackDays`
+ * days ending on the period's last day, or the period's first day when the period is longer.
+ */
+export const lastUsedWindow = (p: Period, o: SavedQueryOptions) => {
+  const start = addDays(p.to, 1 - lookbackDays(o, "lastUsedLookbackDays"));
+  return { ...periodWindow(p), last_used_from: start < p.from ? start : p.from };
+};
+
+/** The period, and the first day usage_by_account reads for the last grants snapshot before it: `grantsLookbackDays` days before. */
+export const grantsWindow = (p: Period, o: SavedQueryOptions) => ({
+  ...periodWindow(p),
+  grants_from: addDays(p.from, -lookbackDays(o, "grantsLookbackDays")),
+});

@@ -1,6 +1,8 @@
 -- permission_gaps: every grant (work group, database, table) a principal held at the end of the
--- window but did not use in it, with when it was last used if ever, the principal's own use, and
--- how sure the finding is. Principals with Athena access that ran nothing show up with all grants.
+-- window but did not use in it, with when it was last used within the lookback, the principal's own
+-- use, and how sure the finding is. Principals with Athena access that ran nothing show up with all grants.
+-- Last used looks back from the window's end to :last_used_from (the `lastUsedLookbackDays` setting,
+-- or the window's start when that is earlier): null means not used from then on, not "never".
 -- Confidence follows the evidence:
 --   low    an unattributed query in the window touched the resource (it could have been this
 --          principal's), or the principal was created during the window;
@@ -21,275 +23,268 @@
 -- collector not deployed, or failing) has no rows here, because an unused grant cannot be told from
 -- no grant; usage_by_account names such accounts (grants_day null) and the reports say so instead
 -- of "none".
-WITH snapshot AS (
+--
+-- Each table is read once. Trino evaluates a WITH clause at each reference, so no CTE here is
+-- referenced twice: every query, other engine's read and trail becomes one row per fact it bears on
+-- (`uses`, a two-letter code and a resource), one aggregation sums those up by what they are about
+-- (`facts`), and each grant finds its facts of every kind in a single join (`probes`). The codes,
+-- the first letter naming the level a fact is about:
+--   u  use of a grant: uw work group, ut table, ud database (by account, principal, kind, resource)
+--   a  a principal's activity in the window: aq an Athena query, ao another engine's read (by principal)
+--   c  coverage of an account (by account and region): cr a query in the region, ch the region is the
+--      home of a trail that sees Glue's reads; ct one trail of the account's last snapshot (region '')
+--   g  a region-day with a gap: gw in a work group, or in '*' (every work group) (by account, work group)
+--   x  an unattributed query touched a grant: xw work group, xt table, xd database (by account, kind, resource)
+WITH granted AS (
   -- Each account's last grants snapshot taken in the window.
-  SELECT account, max(dt) AS dt FROM grants WHERE dt BETWEEN :window_from AND :window_to GROUP BY account
-),
-granted AS (
-  SELECT grants.*
-  FROM grants
-  JOIN snapshot ON grants.account = snapshot.account AND grants.dt = snapshot.dt
-  WHERE grants.grant_kind IN ('workgroup', 'database', 'table')
-),
-window_events AS (
-  SELECT events.*, coalesce(events.account_id, '(unknown)') AS account
-  FROM events
-  WHERE dt BETWEEN :window_from AND :window_to
-),
-reads AS (
-  -- The tables the parser found in a query's SQL, and those Athena's system table says it read (views
-  -- the parser cannot see through), when the join reads that table.
-  SELECT events.account_id, events.iam_principal_arn, events.dt, events.work_group, lower(tables.table_name) AS table_name
-  FROM events
-  CROSS JOIN UNNEST(events.referenced_tables) AS tables (table_name)
-  WHERE events.attributed
-  UNION ALL
-  SELECT events.account_id, events.iam_principal_arn, events.dt, events.work_group, lower(tables.table_name) AS table_name
-  FROM events
-  CROSS JOIN UNNEST(events.witnessed_tables) AS tables (table_name)
-  WHERE events.attributed
-),
-used AS (
-  -- A grant is used through any engine: Athena's queries (events), and every other engine's catalog,
-  -- Lake Formation and object reads (access). The engine of the latest use is named.
-  SELECT account, principal_arn, grant_kind, resource, max(dt) AS last_used, max_by(engine, dt) AS last_engine,
-    max(dt) >= :window_from AS used_in_window
+  SELECT account, principal_arn, principal_type, principal_created, grant_kind, resource, access_path, certainty
   FROM (
-    SELECT coalesce(account_id, '(unknown)') AS account, iam_principal_arn AS principal_arn, 'workgroup' AS grant_kind,
-      work_group AS resource, dt, 'athena' AS engine
+    SELECT grants.*, max(dt) OVER (PARTITION BY account) AS snapshot_day
+    FROM grants
+    WHERE dt BETWEEN :window_from AND :window_to
+  ) AS snapshots
+  WHERE dt = snapshot_day AND grant_kind IN ('workgroup', 'database', 'table')
+),
+query_uses AS (
+  -- The tables of a query: those the parser found in its SQL, and those Athena's system table says it
+  -- read (views the parser cannot see through), when the join reads that table.
+  SELECT account, iam_principal_arn AS principal_arn, region, dt, 'athena' AS engine, CAST(NULL AS bigint) AS calls,
+    query_execution_id, item
+  FROM (
+    SELECT
+      events.*,
+      coalesce(account_id, '(unknown)') AS account,
+      dt >= :window_from AS in_window,
+      in_history AND NOT attributed AS unattributed,
+      coalesce(referenced_tables, ARRAY[]) AS referenced,
+      coalesce(referenced_tables, ARRAY[]) || coalesce(witnessed_tables, ARRAY[]) AS read_tables
     FROM events
-    WHERE attributed
-    UNION ALL
-    SELECT coalesce(account_id, '(unknown)'), iam_principal_arn, 'table', table_name, dt, 'athena' FROM reads
-    UNION ALL
-    SELECT coalesce(account_id, '(unknown)'), iam_principal_arn, 'database', split_part(table_name, '.', 1), dt, 'athena' FROM reads
-    UNION ALL
-    SELECT account_id, iam_principal_arn, resource_kind, resource, dt, engine FROM access WHERE resource_kind IN ('table', 'database')
-    UNION ALL
-    SELECT account_id, iam_principal_arn, 'database', split_part(resource, '.', 1), dt, engine FROM access WHERE resource_kind = 'table'
-  ) AS uses
-  WHERE dt <= :window_to
-  GROUP BY account, principal_arn, grant_kind, resource
+    WHERE dt BETWEEN :last_used_from AND :window_to
+  ) AS queries
+  CROSS JOIN UNNEST(
+    ARRAY[
+      CASE WHEN attributed THEN 'uw' || work_group END,
+      CASE WHEN attributed AND in_window THEN 'aq' END,
+      CASE WHEN in_window THEN 'cr' END,
+      CASE WHEN in_window AND in_history <> attributed THEN 'gw' || work_group END,
+      CASE WHEN in_window AND in_history <> attributed THEN 'gw*' END,
+      CASE WHEN in_window AND unattributed THEN 'xw' || work_group END
+    ]
+    || transform(read_tables, t -> CASE WHEN attributed THEN 'ut' || lower(t) END)
+    || transform(read_tables, t -> CASE WHEN attributed THEN 'ud' || split_part(lower(t), '.', 1) END)
+    || transform(referenced, t -> CASE WHEN in_window AND unattributed THEN 'xt' || lower(t) END)
+    || transform(referenced, t -> CASE WHEN in_window AND unattributed THEN 'xd' || split_part(lower(t), '.', 1) END)
+  ) AS items (item)
 ),
-activity AS (
-  SELECT iam_principal_arn AS principal_arn, count(*) AS queries, max(dt) AS last_active
-  FROM window_events
-  WHERE attributed
-  GROUP BY iam_principal_arn
+other_uses AS (
+  -- A grant is used through any engine: every other engine's catalog, Lake Formation and object reads.
+  SELECT account_id AS account, iam_principal_arn AS principal_arn, region, dt, engine, calls,
+    CAST(NULL AS varchar) AS query_execution_id, item
+  FROM (SELECT * FROM access WHERE dt BETWEEN :last_used_from AND :window_to) AS reads
+  CROSS JOIN UNNEST(
+    ARRAY[
+      CASE resource_kind WHEN 'table' THEN 'ut' || resource WHEN 'database' THEN 'ud' || resource END,
+      CASE WHEN resource_kind = 'table' THEN 'ud' || split_part(resource, '.', 1) END,
+      CASE WHEN dt >= :window_from THEN 'ao' END
+    ]
+  ) AS items (item)
 ),
-other_activity AS (
-  -- The principal's reads through every other engine in the window (catalog, Lake Formation, objects).
-  SELECT iam_principal_arn AS principal_arn, sum(calls) AS calls, max(dt) AS last_active,
-    array_join(array_sort(array_agg(DISTINCT engine)), ', ') AS engines
-  FROM access
-  WHERE dt BETWEEN :window_from AND :window_to
-  GROUP BY iam_principal_arn
-),
-calendar AS (
-  SELECT CAST(CAST(calendar_day AS date) AS varchar) AS day
-  FROM UNNEST(sequence(CAST(:window_from AS date), CAST(:window_to AS date), INTERVAL '1' DAY)) AS days (calendar_day)
-),
-regions AS (
-  -- Each account's regions in the window.
-  SELECT DISTINCT account, region FROM window_events
-),
-silent AS (
-  -- Accounts holding grants from which nothing arrived in the window.
-  SELECT DISTINCT granted.account FROM granted LEFT JOIN regions ON regions.account = granted.account WHERE regions.account IS NULL
-),
-region_days AS (
-  -- Every day and region of each account's window, with the work group of each query CloudTrail and history disagree on.
-  SELECT regions.account, calendar.day, regions.region, day_events.work_group, day_events.events, day_events.gaps
-  FROM calendar
-  CROSS JOIN regions
-  LEFT JOIN (
-    SELECT account, dt, region, work_group, count(*) AS events, count_if(in_history <> attributed) AS gaps
-    FROM window_events
-    GROUP BY account, dt, region, work_group
-  ) AS day_events ON day_events.account = regions.account AND day_events.dt = calendar.day AND day_events.region = regions.region
-),
-missing AS (
-  SELECT account, count(*) AS region_days, min(day || ' ' || region) AS first_missing
-  FROM (SELECT account, day, region FROM region_days GROUP BY account, day, region HAVING count(events) = 0) AS empty_days
-  GROUP BY account
-),
-partial AS (
-  -- Region-days with a gap, per account and work group ('*' stands for every work group).
-  SELECT account, work_group, count(DISTINCT day || ' ' || region) AS region_days, min(day || ' ' || region) AS first_partial
+trail_uses AS (
+  -- Each account's last trails snapshot taken in the window (written beside its grants). to_lake:
+  -- logging, delivering where the join reads; reads: read management events; glue: Glue's not excluded.
+  SELECT account, dt, to_lake, lake_unknown, to_lake AND reads AS reading, to_lake AND reads AND glue AS seeing,
+    to_lake AND reads AND glue AND multi_region AS seeing_everywhere, item
   FROM (
-    SELECT account, day, region, work_group FROM region_days WHERE gaps > 0
-    UNION ALL
-    SELECT account, day, region, '*' FROM region_days WHERE gaps > 0
-  ) AS gap_days
-  GROUP BY account, work_group
+    SELECT
+      trails.*,
+      max(dt) OVER (PARTITION BY account) AS snapshot_day,
+      coalesce(logging, false) AND coalesce(delivers_to_lake, false) AS to_lake,
+      coalesce(logging, false) AND delivers_to_lake IS NULL AS lake_unknown,
+      coalesce(management_events IN ('all', 'read-only'), false) AS reads,
+      NOT coalesce(contains(excluded_sources, 'glue.amazonaws.com'), false) AS glue
+    FROM trails
+    WHERE dt BETWEEN :window_from AND :window_to
+  ) AS snapshot
+  CROSS JOIN UNNEST(ARRAY['ct', CASE WHEN to_lake AND reads AND glue THEN 'ch' || home_region END]) AS items (item)
+  WHERE dt = snapshot_day
 ),
-unattributed_uses AS (
-  SELECT account, 'workgroup' AS grant_kind, work_group AS resource, query_execution_id, dt
-  FROM window_events
-  WHERE in_history AND NOT attributed
-  UNION ALL
-  SELECT window_events.account, 'table', lower(tables.table_name), window_events.query_execution_id, window_events.dt
-  FROM window_events
-  CROSS JOIN UNNEST(window_events.referenced_tables) AS tables (table_name)
-  WHERE window_events.in_history AND NOT window_events.attributed
-  UNION ALL
-  SELECT window_events.account, 'database', split_part(lower(tables.table_name), '.', 1), window_events.query_execution_id, window_events.dt
-  FROM window_events
-  CROSS JOIN UNNEST(window_events.referenced_tables) AS tables (table_name)
-  WHERE window_events.in_history AND NOT window_events.attributed
-),
-unattributed AS (
-  SELECT counted.account, counted.grant_kind, counted.resource, counted.queries, dated.days
+uses AS (
+  -- Every fact keyed by what it is about; a key part the level does not use is ''.
+  SELECT
+    substr(item, 1, 1) AS level,
+    substr(item, 1, 2) AS code,
+    CASE WHEN item LIKE 'a%' THEN '' ELSE account END AS account,
+    CASE WHEN item LIKE 'u%' OR item LIKE 'a%' THEN principal_arn ELSE '' END AS principal_arn,
+    CASE WHEN item LIKE 'u%' OR item LIKE 'x%' THEN
+      CASE substr(item, 2, 1) WHEN 'w' THEN 'workgroup' WHEN 't' THEN 'table' ELSE 'database' END
+    ELSE '' END AS grant_kind,
+    CASE WHEN item LIKE 'u%' OR item LIKE 'x%' OR item LIKE 'g%' THEN substr(item, 3) ELSE '' END AS resource,
+    CASE substr(item, 1, 2) WHEN 'cr' THEN region WHEN 'ch' THEN substr(item, 3) ELSE '' END AS area,
+    region, dt, engine, calls, query_execution_id,
+    to_lake, lake_unknown, reading, seeing, seeing_everywhere
   FROM (
-    SELECT account, grant_kind, resource, count(DISTINCT query_execution_id) AS queries
-    FROM unattributed_uses
-    GROUP BY account, grant_kind, resource
-  ) AS counted
-  JOIN (
-    SELECT account, grant_kind, resource, array_join(array_sort(array_agg(dt)), ', ') AS days
-    FROM (SELECT DISTINCT account, grant_kind, resource, dt FROM unattributed_uses) AS use_days
-    GROUP BY account, grant_kind, resource
-  ) AS dated ON dated.account = counted.account AND dated.grant_kind = counted.grant_kind AND dated.resource = counted.resource
+    SELECT query_uses.*, false AS to_lake, false AS lake_unknown, false AS reading, false AS seeing, false AS seeing_everywhere
+    FROM query_uses
+    UNION ALL
+    SELECT other_uses.*, false, false, false, false, false FROM other_uses
+    UNION ALL
+    SELECT account, '', '', dt, '', CAST(NULL AS bigint), CAST(NULL AS varchar), item,
+      to_lake, lake_unknown, reading, seeing, seeing_everywhere
+    FROM trail_uses
+  ) AS all_uses
+  WHERE item IS NOT NULL
 ),
-trail_snapshot AS (
-  -- Each account's last trails snapshot taken in the window (written beside its grants).
-  SELECT account, max(dt) AS dt FROM trails WHERE dt BETWEEN :window_from AND :window_to GROUP BY account
-),
-trail_rows AS (
-  SELECT trails.*
-  FROM trails
-  JOIN trail_snapshot ON trails.account = trail_snapshot.account AND trails.dt = trail_snapshot.dt
-),
-glue_excluded AS (
-  SELECT DISTINCT trail_rows.account, trail_rows.trail_arn
-  FROM trail_rows
-  CROSS JOIN UNNEST(trail_rows.excluded_sources) AS sources (source)
-  WHERE sources.source = 'glue.amazonaws.com'
-),
-trail_flags AS (
-  -- to_lake: logging, delivering where the join reads; reads: read management events; glue: Glue's not excluded.
+facts AS (
   SELECT
-    trail_rows.account,
-    trail_rows.home_region,
-    trail_rows.multi_region,
-    coalesce(trail_rows.logging, false) AND coalesce(trail_rows.delivers_to_lake, false) AS to_lake,
-    coalesce(trail_rows.logging, false) AND trail_rows.delivers_to_lake IS NULL AS lake_unknown,
-    coalesce(trail_rows.management_events IN ('all', 'read-only'), false) AS reads,
-    glue_excluded.trail_arn IS NULL AS glue
-  FROM trail_rows
-  LEFT JOIN glue_excluded ON glue_excluded.account = trail_rows.account AND glue_excluded.trail_arn = trail_rows.trail_arn
+    level, account, principal_arn, grant_kind, resource, area,
+    -- u: the latest use, and its engine.
+    CASE WHEN level = 'u' THEN max(dt) END AS last_used,
+    CASE WHEN level = 'u' THEN max_by(engine, dt) END AS last_used_by,
+    -- a: the principal's Athena queries and other engines' reads in the window.
+    count_if(code = 'aq') AS queries,
+    max(CASE WHEN code = 'aq' THEN dt END) AS last_active,
+    sum(CASE WHEN code = 'ao' THEN calls END) AS other_calls,
+    max(CASE WHEN code = 'ao' THEN dt END) AS other_last_active,
+    array_join(array_sort(array_distinct(array_agg(engine) FILTER (WHERE code = 'ao'))), ', ') AS other_engines,
+    -- c: a region's days with queries, whether a trail seeing Glue's reads has it as home; the trails.
+    count(DISTINCT CASE WHEN code = 'cr' THEN dt END) AS days_seen,
+    array_agg(DISTINCT CASE WHEN code = 'cr' THEN dt END) AS days,
+    bool_or(code = 'ch') AS watched,
+    max(CASE WHEN code = 'ct' THEN dt END) AS trail_day,
+    count_if(code = 'ct' AND to_lake) AS to_lake,
+    count_if(code = 'ct' AND lake_unknown) AS lake_unknown,
+    count_if(code = 'ct' AND reading) AS reading,
+    count_if(code = 'ct' AND seeing) AS seeing,
+    bool_or(code = 'ct' AND seeing_everywhere) AS seeing_everywhere,
+    -- g: the region-days with a gap.
+    count(DISTINCT CASE WHEN level = 'g' THEN dt || ' ' || region END) AS gap_region_days,
+    min(CASE WHEN level = 'g' THEN dt || ' ' || region END) AS first_gap,
+    -- x: the unattributed queries, and their days.
+    count(DISTINCT CASE WHEN level = 'x' THEN query_execution_id END) AS unattributed_queries,
+    array_join(array_sort(array_distinct(array_agg(dt) FILTER (WHERE level = 'x'))), ', ') AS unattributed_days
+  FROM uses
+  GROUP BY level, account, principal_arn, grant_kind, resource, area
 ),
-trail_counts AS (
-  SELECT account, count_if(to_lake) AS to_lake, count_if(lake_unknown) AS lake_unknown, count_if(to_lake AND reads) AS reading,
-    count_if(to_lake AND reads AND glue) AS seeing
-  FROM trail_flags
-  GROUP BY account
-),
-covered AS (
-  -- Each account's regions of the window that a trail seeing Glue's reads records.
-  SELECT DISTINCT regions.account, regions.region
-  FROM regions
-  JOIN trail_flags
-    ON trail_flags.account = regions.account AND trail_flags.to_lake AND trail_flags.reads AND trail_flags.glue
-    AND (trail_flags.multi_region OR trail_flags.home_region = regions.region)
-),
-uncovered AS (
-  SELECT regions.account, count(*) AS regions, min(regions.region) AS first_region
-  FROM regions
-  LEFT JOIN covered ON covered.account = regions.account AND covered.region = regions.region
-  WHERE covered.account IS NULL
-  GROUP BY regions.account
-),
-trail_verdict AS (
-  -- Why another engine's use might not have been seen, per account holding grants; null when it would have been.
+regional AS (
+  -- Per region of an account's window: its days without queries (the first of them), and whether no
+  -- trail seeing Glue's reads records it.
   SELECT
-    accounts.account,
-    CASE
-      WHEN trail_snapshot.dt IS NULL THEN
-        'no record of what the trail records (trails snapshot missing): another engine''s use might not be seen'
-      WHEN coalesce(trail_counts.to_lake, 0) = 0 AND coalesce(trail_counts.lake_unknown, 0) > 0 THEN
-        'the trails snapshot of ' || trail_snapshot.dt || ' does not say which trail delivers into the lake: another engine''s use might not be seen'
-      WHEN coalesce(trail_counts.to_lake, 0) = 0 THEN
-        'no logging trail delivers into the lake (trails snapshot of ' || trail_snapshot.dt || '): another engine''s use would not be seen'
-      WHEN trail_counts.reading = 0 THEN 'the trail does not record Glue read events: a Spark job''s use would not be seen'
-      WHEN trail_counts.seeing = 0 THEN 'the trail excludes Glue''s events (glue.amazonaws.com): a Spark job''s use would not be seen'
-      WHEN uncovered.regions > 0 THEN
-        'the trail does not record Glue read events in ' || uncovered.first_region || ': a Spark job''s use there would not be seen'
-    END AS problem
-  FROM (SELECT DISTINCT account FROM granted) AS accounts
-  LEFT JOIN trail_snapshot ON trail_snapshot.account = accounts.account
-  LEFT JOIN trail_counts ON trail_counts.account = accounts.account
-  LEFT JOIN uncovered ON uncovered.account = accounts.account
+    facts.*,
+    CASE WHEN days_seen > 0 THEN window_days - days_seen END AS missing_days,
+    CASE WHEN days_seen > 0 AND days_seen < window_days THEN
+      array_sort(filter(calendar, calendar_day -> NOT coalesce(contains(days, calendar_day), false)))[1] || ' ' || area
+    END AS first_missing,
+    CASE WHEN days_seen > 0 AND NOT watched THEN area END AS unwatched
+  FROM facts
+  CROSS JOIN (
+    SELECT
+      date_diff('day', CAST(:window_from AS date), CAST(:window_to AS date)) + 1 AS window_days,
+      transform(sequence(CAST(:window_from AS date), CAST(:window_to AS date), INTERVAL '1' DAY), d -> CAST(CAST(d AS date) AS varchar))
+        AS calendar
+  ) AS window_calendar
 ),
 judged AS (
   SELECT
-    granted.*,
-    trail_verdict.problem AS trail_problem,
-    unattributed.queries AS unattributed_queries,
-    unattributed.days AS unattributed_days,
-    substr(coalesce(granted.principal_created, '0000'), 1, 10) > :window_from AS created_in_window,
-    silent.account IS NOT NULL AS account_silent,
-    coalesce(missing.region_days, 0) AS missing_region_days,
-    missing.first_missing,
-    coalesce(partial.region_days, 0) AS partial_region_days,
-    partial.first_partial
+    granted.account, granted.principal_arn, granted.principal_type, granted.principal_created, granted.grant_kind,
+    granted.resource, granted.access_path, granted.certainty,
+    max(regional.last_used) AS last_used,
+    max(regional.last_used_by) AS last_used_by,
+    coalesce(max(regional.queries), 0) AS principal_queries,
+    max(regional.last_active) AS principal_last_active,
+    coalesce(max(regional.other_calls), 0) AS principal_other_calls,
+    max(regional.other_engines) AS principal_other_engines,
+    max(regional.other_last_active) AS principal_other_last_active,
+    count_if(regional.days_seen > 0) = 0 AS account_silent,
+    coalesce(sum(regional.missing_days), 0) AS missing_region_days,
+    min(regional.first_missing) AS first_missing,
+    max(regional.trail_day) AS trail_day,
+    coalesce(max(regional.to_lake), 0) AS trail_to_lake,
+    coalesce(max(regional.lake_unknown), 0) AS trail_lake_unknown,
+    coalesce(max(regional.reading), 0) AS trail_reading,
+    coalesce(max(regional.seeing), 0) AS trail_seeing,
+    CASE WHEN coalesce(bool_or(regional.seeing_everywhere), false) THEN 0 ELSE count(regional.unwatched) END AS unwatched_regions,
+    min(regional.unwatched) AS first_unwatched,
+    coalesce(max(regional.gap_region_days), 0) AS partial_region_days,
+    max(regional.first_gap) AS first_partial,
+    coalesce(max(regional.unattributed_queries), 0) AS unattributed_queries,
+    max(regional.unattributed_days) AS unattributed_days
   FROM granted
-  LEFT JOIN trail_verdict ON trail_verdict.account = granted.account
-  LEFT JOIN silent ON silent.account = granted.account
-  LEFT JOIN missing ON missing.account = granted.account
-  LEFT JOIN unattributed
-    ON unattributed.account = granted.account AND unattributed.grant_kind = granted.grant_kind AND unattributed.resource = granted.resource
-  LEFT JOIN partial
-    ON partial.account = granted.account
-    AND partial.work_group = CASE WHEN granted.grant_kind = 'workgroup' THEN granted.resource ELSE '*' END
+  CROSS JOIN UNNEST(ARRAY['u', 'a', 'c', 'g', 'x']) AS probes (level)
+  LEFT JOIN regional
+    ON regional.level = probes.level
+    AND regional.account = CASE WHEN probes.level = 'a' THEN '' ELSE granted.account END
+    AND regional.principal_arn = CASE WHEN probes.level IN ('u', 'a') THEN granted.principal_arn ELSE '' END
+    AND regional.grant_kind = CASE WHEN probes.level IN ('u', 'x') THEN granted.grant_kind ELSE '' END
+    AND regional.resource = CASE
+      WHEN probes.level IN ('u', 'x') THEN granted.resource
+      -- A work group grant's own gaps; a database or table grant's, every work group's.
+      WHEN probes.level = 'g' THEN CASE WHEN granted.grant_kind = 'workgroup' THEN granted.resource ELSE '*' END
+      ELSE ''
+    END
+  GROUP BY
+    granted.account, granted.principal_arn, granted.principal_type, granted.principal_created, granted.grant_kind,
+    granted.resource, granted.access_path, granted.certainty
+),
+verdicts AS (
+  SELECT
+    judged.*,
+    substr(coalesce(principal_created, '0000'), 1, 10) > :window_from AS created_in_window,
+    -- Why another engine's use might not have been seen; null when it would have been.
+    CASE
+      WHEN trail_day IS NULL THEN
+        'no record of what the trail records (trails snapshot missing): another engine''s use might not be seen'
+      WHEN trail_to_lake = 0 AND trail_lake_unknown > 0 THEN
+        'the trails snapshot of ' || trail_day || ' does not say which trail delivers into the lake: another engine''s use might not be seen'
+      WHEN trail_to_lake = 0 THEN
+        'no logging trail delivers into the lake (trails snapshot of ' || trail_day || '): another engine''s use would not be seen'
+      WHEN trail_reading = 0 THEN 'the trail does not record Glue read events: a Spark job''s use would not be seen'
+      WHEN trail_seeing = 0 THEN 'the trail excludes Glue''s events (glue.amazonaws.com): a Spark job''s use would not be seen'
+      WHEN unwatched_regions > 0 THEN
+        'the trail does not record Glue read events in ' || first_unwatched || ': a Spark job''s use there would not be seen'
+    END AS trail_problem
+  FROM judged
+  WHERE NOT coalesce(last_used >= :window_from, false)
 )
 SELECT
-  judged.principal_arn,
-  judged.principal_type,
-  judged.account AS account_id,
-  judged.grant_kind,
-  judged.resource,
-  judged.access_path || CASE WHEN judged.certainty = 'conditional' THEN ' (conditional)' ELSE '' END AS access_path,
-  used.last_used,
-  used.last_engine AS last_used_by,
-  coalesce(activity.queries, 0) AS principal_queries,
-  activity.last_active AS principal_last_active,
-  coalesce(other_activity.calls, 0) AS principal_other_calls,
-  other_activity.engines AS principal_other_engines,
-  other_activity.last_active AS principal_other_last_active,
+  principal_arn,
+  principal_type,
+  account AS account_id,
+  grant_kind,
+  resource,
+  access_path || CASE WHEN certainty = 'conditional' THEN ' (conditional)' ELSE '' END AS access_path,
+  last_used,
+  last_used_by,
+  :last_used_from AS last_used_from,
+  principal_queries,
+  principal_last_active,
+  principal_other_calls,
+  principal_other_engines,
+  principal_other_last_active,
   :window_from AS window_from,
   :window_to AS window_to,
   CASE
-    WHEN judged.account_silent OR judged.unattributed_queries > 0 OR judged.created_in_window THEN 'low'
-    WHEN judged.missing_region_days > 0 OR judged.partial_region_days > 0 OR judged.trail_problem IS NOT NULL THEN 'medium'
+    WHEN account_silent OR unattributed_queries > 0 OR created_in_window THEN 'low'
+    WHEN missing_region_days > 0 OR partial_region_days > 0 OR trail_problem IS NOT NULL THEN 'medium'
     ELSE 'high'
   END AS confidence,
   CASE
-    WHEN judged.account_silent THEN
-      'nothing arrived from account ' || judged.account || ' in the window (no history, no CloudTrail): its use is unknown'
-    WHEN judged.unattributed_queries > 0 THEN
-      CAST(judged.unattributed_queries AS varchar) || ' unattributed quer' || CASE WHEN judged.unattributed_queries = 1 THEN 'y ' ELSE 'ies ' END
-      || CASE judged.grant_kind WHEN 'workgroup' THEN 'ran in ' WHEN 'database' THEN 'read tables of ' ELSE 'read ' END
-      || judged.resource || ' on ' || judged.unattributed_days || ' (any could have been this principal''s)'
-    WHEN judged.created_in_window THEN 'principal created ' || substr(judged.principal_created, 1, 10) || ', within the window'
-    WHEN judged.missing_region_days > 0 THEN
-      'no evidence for ' || CAST(judged.missing_region_days AS varchar) || ' region-day(s) of the window (first ' || judged.first_missing || ')'
-      || coalesce('; ' || judged.trail_problem, '')
-    WHEN judged.partial_region_days > 0 THEN
-      'queries lack history or a named principal on ' || CAST(judged.partial_region_days AS varchar) || ' region-day(s)'
-      || CASE WHEN judged.grant_kind = 'workgroup' THEN ' in ' || judged.resource ELSE '' END
-      || ' (first ' || judged.first_partial || '), though no unattributed query touched ' || judged.resource
-      || coalesce('; ' || judged.trail_problem, '')
-    WHEN judged.trail_problem IS NOT NULL THEN judged.trail_problem
-    ELSE 'every query of the window has history and a named principal; no unattributed query touched ' || judged.resource
+    WHEN account_silent THEN
+      'nothing arrived from account ' || account || ' in the window (no history, no CloudTrail): its use is unknown'
+    WHEN unattributed_queries > 0 THEN
+      CAST(unattributed_queries AS varchar) || ' unattributed quer' || CASE WHEN unattributed_queries = 1 THEN 'y ' ELSE 'ies ' END
+      || CASE grant_kind WHEN 'workgroup' THEN 'ran in ' WHEN 'database' THEN 'read tables of ' ELSE 'read ' END
+      || resource || ' on ' || unattributed_days || ' (any could have been this principal''s)'
+    WHEN created_in_window THEN 'principal created ' || substr(principal_created, 1, 10) || ', within the window'
+    WHEN missing_region_days > 0 THEN
+      'no evidence for ' || CAST(missing_region_days AS varchar) || ' region-day(s) of the window (first ' || first_missing || ')'
+      || coalesce('; ' || trail_problem, '')
+    WHEN partial_region_days > 0 THEN
+      'queries lack history or a named principal on ' || CAST(partial_region_days AS varchar) || ' region-day(s)'
+      || CASE WHEN grant_kind = 'workgroup' THEN ' in ' || resource ELSE '' END
+      || ' (first ' || first_partial || '), though no unattributed query touched ' || resource
+      || coalesce('; ' || trail_problem, '')
+    WHEN trail_problem IS NOT NULL THEN trail_problem
+    ELSE 'every query of the window has history and a named principal; no unattributed query touched ' || resource
   END AS reason
-FROM judged
-LEFT JOIN used
-  ON used.account = judged.account
-  AND used.principal_arn = judged.principal_arn
-  AND used.grant_kind = judged.grant_kind
-  AND used.resource = judged.resource
-LEFT JOIN activity ON activity.principal_arn = judged.principal_arn
-LEFT JOIN other_activity ON other_activity.principal_arn = judged.principal_arn
-WHERE coalesce(used.used_in_window, false) = false
-ORDER BY judged.principal_arn, judged.grant_kind, judged.resource
+FROM verdicts
+ORDER BY principal_arn, grant_kind, resource

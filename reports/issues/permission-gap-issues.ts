@@ -11,6 +11,7 @@ import { CamelRow, SAVED } from "../../queries/saved";
 import { issueTitle, trailingMarker } from "../channels/issue";
 import { jsonBlock } from "../channels/markdown";
 import { markdownTemplate } from "../channels/templates";
+import { lastUsedWords } from "../pages/permission-gaps-page";
 import { toFinding } from "./findings";
 import { checkStack, DEFAULT_STACK, hash, IssueFamily, Marker, Rendered, WantedIssue } from "./plan";
 import { syncFamily, SyncOptions, SyncReport } from "./sync";
@@ -131,7 +132,14 @@ export function renderPermissionGapIssue(
 ): Rendered {
   const first = gaps[0];
   const leftOut = gaps.filter((g) => !namedAsAwsAccepts(g)).length;
-  const body = markdownTemplate("permission-gap-issue")({ ...first, principalArn, gaps, suggestion: suggestion(gaps), leftOut }).trim();
+  const rows = gaps.map((g) => ({ ...g, lastUsedText: lastUsedWords(g.lastUsed, g.lastUsedBy, g.lastUsedFrom, g.windowTo) }));
+  const body = markdownTemplate("permission-gap-issue")({
+    ...first,
+    principalArn,
+    gaps: rows,
+    suggestion: suggestion(gaps),
+    leftOut,
+  }).trim();
   const name = issueName(principalArn);
   // The same principal can hold grants in several stacks; the title tells their issues apart. The
   // default stack's titles stay as they were before stacks, so upgrading renames nothing.

@@ -41,6 +41,25 @@ function soleValue<T>(values: ReadonlySet<T>): T | undefined {
   return values.size === 1 ? [...values][0] : undefined;
 }
 
+/**
+ * A grant's last use in words: its day and engine, or that it was not used in the lookback (from
+ * `lastUsedFrom` to the window's end). Use before the lookback is not read, so it is never "never".
+ * The page and the issues say it alike.
+ */
+export function lastUsedWords(
+  lastUsed: string | null,
+  lastUsedBy: string | null,
+  lastUsedFrom: string | null | undefined,
+  windowTo: string,
+): string {
+  if (lastUsed !== null) return lastUsedBy ? `${lastUsed} (${lastUsedBy})` : lastUsed;
+  // A findings file may leave the lookback out.
+  if (lastUsedFrom === null || lastUsedFrom === undefined) return "not in the evidence";
+  const days = Math.round((Date.parse(windowTo) - Date.parse(lastUsedFrom)) / 86_400_000) + 1;
+  if (!Number.isInteger(days) || days < 1) return `not since ${lastUsedFrom}`;
+  return `not in the last ${days === 1 ? "day" : `${count(days)} days`}`;
+}
+
 const GRANT_KINDS: Record<string, string> = { workgroup: "work group", database: "database", table: "table" };
 const ACCESS_PATHS: Record<string, string> = {
   iam: "IAM policies",
@@ -70,7 +89,7 @@ export const permissionGapsPage: Page = (result, period) => {
     ...(windows.size > 1 ? [{ label: "Window", cell: (r: R) => markdownText(`${r.window_from} to ${r.window_to}`) }] : []),
     {
       label: "Last used",
-      cell: (r) => (r.last_used === null ? "never" : markdownText(r.last_used_by ? `${r.last_used} (${r.last_used_by})` : r.last_used)),
+      cell: (r) => markdownText(lastUsedWords(r.last_used, r.last_used_by, r.last_used_from, r.window_to)),
     },
     { label: "Confidence", cell: (r) => markdownText(r.confidence) },
     { label: "Reason", cell: (r) => gapReason(r, footnotes) },

@@ -1,7 +1,7 @@
 import * as fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { DEFAULT_ANOMALY_SETTINGS } from "../../core/anomaly-settings";
-import { addDays } from "../../core/days";
+import { addDays, daysBetween } from "../../core/days";
 import { eventsPartitionPrefix } from "../../core/layout";
 import {
   DEFAULT_OPTIONS,
@@ -18,6 +18,7 @@ import {
 import { declaredGrants } from "../../generator/iam";
 import { toPermissionGap } from "../../reports/issues/permission-gap-issues";
 import { ACTORS, databasesOf, roleArn } from "../../generator/org";
+import { databaseOf } from "../../generator/sql";
 import { LedgerEntry } from "../../generator/ledger";
 import { ENGINE_ACTORS } from "../../generator/engine-actors";
 import { cleanupAfterAll } from "../support/cleanup";
@@ -258,6 +259,8 @@ describe("saved queries on the embedded engine, against the generator's ledger",
       accessPath: "iam",
       lastUsed: null,
       lastUsedBy: null,
+      // The default lookback, 90 days to the period's end, reaches past the lake's ten.
+      lastUsedFrom: addDays(period.to, 1 - DEFAULT_OPTIONS.lastUsedLookbackDays),
       principalQueries: 0,
       principalLastActive: null,
       principalOtherCalls: 0,
@@ -295,6 +298,36 @@ describe("saved queries on the embedded engine, against the generator's ledger",
       want.some(([, calls]) => Number(calls) > 0),
       "an engine role holds an unused grant",
     ).toBe(true);
+  });
+
+  it("permission_gaps: a grant's last use within the lookback as the ledger dates it, and none from before it", async () => {
+    // The last day as the window: each grant unused on it and used before has a last use to look back for.
+    const window = { from: period.to, to: period.to };
+    const lookback = 2;
+    const first = addDays(period.to, 1 - lookback);
+    const lastUse = new Map<string, string>();
+    for (const day of daysBetween(period.from, period.to)) {
+      const queried = entries
+        .filter((q) => q.attributed && q.eventDay === day)
+        .flatMap((q) => {
+          const who = q.iamPrincipalArn ?? "(unattributed)";
+          return [`${who} workgroup ${q.workGroup}`, ...q.tables.flatMap((t) => [`${who} table ${t}`, `${who} database ${databaseOf(t)}`])];
+        });
+      for (const grant of [...queried, ...usedOutsideAthena(lake.ledger, day, day)]) lastUse.set(grant, day);
+    }
+    const rows = await run(SAVED.permission_gaps, { lastUsedLookbackDays: lookback }, window);
+    const key = (r: (typeof rows)[number]) => `${r.principal_arn} ${r.grant_kind} ${r.resource}`;
+    const within = (day: string | undefined) => (day !== undefined && day >= first ? day : null);
+    expect(rows.map((r) => [key(r), r.last_used])).toEqual(rows.map((r) => [key(r), within(lastUse.get(key(r)))]));
+    expect(rows.every((r) => r.last_used_from === first && (r.last_used === null) === (r.last_used_by === null))).toBe(true);
+    // Both sides of the bound: a last use inside the lookback, and one before it that is no longer named.
+    expect(rows.some((r) => r.last_used !== null)).toBe(true);
+    expect(rows.some((r) => r.last_used === null && lastUse.has(key(r)))).toBe(true);
+    // Everything else is the window's: the same with a lookback of the window alone.
+    const bare = await run(SAVED.permission_gaps, { lastUsedLookbackDays: 1 }, window);
+    const windowFacts = (r: (typeof rows)[number]) => ({ ...r, last_used: null, last_used_by: null, last_used_from: null });
+    expect(bare.map(windowFacts)).toEqual(rows.map(windowFacts));
+    expect(bare.every((r) => r.last_used === null && r.last_used_from === period.to)).toBe(true);
   });
 
   it("permission_gaps confidence follows the evidence, grant by grant, as the ledger shows it", async () => {

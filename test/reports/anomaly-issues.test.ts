@@ -173,6 +173,7 @@ describe("anomaly issues", () => {
       accessPath: "iam",
       lastUsed: null,
       lastUsedBy: null,
+      lastUsedFrom: "2026-08-03",
       principalQueries: 12,
       principalLastActive: "2026-10-30",
       principalOtherCalls: 0,

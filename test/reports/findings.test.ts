@@ -11,6 +11,7 @@ const camel: PermissionGap = {
   accessPath: "iam (conditional)",
   lastUsed: null,
   lastUsedBy: null,
+  lastUsedFrom: "2026-08-03",
   principalQueries: 0,
   principalLastActive: null,
   principalOtherCalls: 0,
@@ -31,6 +32,7 @@ const snake = {
   resource: "finance",
   access_path: "iam (conditional)",
   last_used: null,
+  last_used_from: "2026-08-03",
   principal_queries: 0,
   principal_last_active: null,
   principal_other_calls: 0,
@@ -60,6 +62,25 @@ describe("permission-gap findings", () => {
     [{ ...snake, principal_queries: "many" }, 'row 1: principal_queries must be a number, got "many"'],
   ])("refuses %j, naming the column", (row, message) => {
     expect(() => toPermissionGap(row, "row 1")).toThrow(message);
+  });
+});
+
+describe("the issue body's last use", () => {
+  const cell = (gap: PermissionGap) =>
+    renderPermissionGapIssue(gap.principalArn, [gap])
+      .body.split("\n")
+      .find((l) => l.startsWith("| database | `finance` |"))
+      ?.split(" | ")[3];
+
+  it("says the day and engine of a use within the lookback, else the lookback's days, never 'never'", () => {
+    expect(cell({ ...camel, lastUsed: "2026-07-30", lastUsedBy: "glue-etl", lastUsedFrom: "2026-05-04" })).toBe("2026-07-30 (glue-etl)");
+    // 2026-08-03 to 2026-10-31: 29 days of August, 30 of September, 31 of October.
+    expect(cell(camel)).toBe("not in the last 90 days");
+    // A weekly window with the default lookback: 2026-08-03 to 2026-10-31 again, whatever the window's start.
+    expect(cell({ ...camel, windowFrom: "2026-10-25" })).toBe("not in the last 90 days");
+    expect(cell({ ...camel, lastUsedFrom: "2026-10-31" })).toBe("not in the last day");
+    // A findings file that leaves the lookback out: nothing is claimed about how far back it looked.
+    expect(cell({ ...camel, lastUsedFrom: null })).toBe("not in the evidence");
   });
 });
 

@@ -28,7 +28,11 @@ afterEach(() => server.close());
 
 describe("issues sync", () => {
   it("opens one labelled issue per principal, listing its unused grants, with a hidden fingerprint", async () => {
-    const report = await syncPermissionGapIssues(FINDINGS, options());
+    // The lookback a 90-day window has by default: the window itself.
+    const report = await syncPermissionGapIssues(
+      FINDINGS.map((f) => ({ ...f, lastUsedFrom: "2026-08-03" })),
+      options(),
+    );
     expect(report.done.map((a) => a.kind)).toEqual(["create", "create", "create"]);
     expect(open().map((i) => i.labels)).toEqual([
       ["athena-audit:permission-gaps"],
@@ -37,8 +41,8 @@ describe("issues sync", () => {
     ]);
     const reporting = open().find((i) => i.title.includes("reporting-app"))!;
     expect(reporting.title).toBe("Unused Athena permissions: reporting-app (2 grants)");
-    expect(reporting.body).toContain("| table | `finance.ledger` | iam | never in the evidence |");
-    expect(reporting.body).toContain("| database | `hr` | iam | never in the evidence |");
+    expect(reporting.body).toContain("| table | `finance.ledger` | iam | not in the last 90 days |");
+    expect(reporting.body).toContain("| database | `hr` | iam | not in the last 90 days |");
     expect(reporting.body).toContain("between 2026-08-03 and 2026-10-31");
     expect(reporting.body).toContain(
       `<!-- athena-audit:fingerprint=${fingerprint("arn:aws:iam::210987654321:role/reporting-app")} account=210987654321 -->`,

@@ -12,7 +12,7 @@ import { declaredGrants } from "../../generator/iam";
 import { ACCOUNT_ID, databasesOf, MARKETING_ACCOUNT_ID } from "../../generator/org";
 import { addDays } from "../../core/days";
 import { grantsObjectKey, grantsTablePrefix } from "../../core/layout";
-import { Period, SAVED, SavedRow, savedRows } from "../../queries/saved";
+import { DEFAULT_OPTIONS, Period, SAVED, SavedRow, savedRows } from "../../queries/saved";
 import { accountProblems } from "../../reports/pages/usage-by-account-page";
 import { count } from "../../reports/pages/format";
 import { GapCounts, permissionGapsLine } from "../../reports/pages/permission-gaps-page";
@@ -51,8 +51,11 @@ interface Reported {
   gapsPage: string;
 }
 
-/** Reports the period with exactly these snapshots: account -> the days its grants collector wrote one. */
-async function reportWith(snapshots: Record<string, string[]>): Promise<Reported> {
+/**
+ * Reports the period with exactly these snapshots: account -> the days its grants collector wrote one;
+ * `grantsLookbackDays`, how far before the period the last snapshot is looked for (default 90).
+ */
+async function reportWith(snapshots: Record<string, string[]>, grantsLookbackDays = DEFAULT_OPTIONS.grantsLookbackDays): Promise<Reported> {
   fs.rmSync(path.join(lake.root, grantsTablePrefix()), { recursive: true, force: true });
   for (const [account, days] of Object.entries(snapshots)) {
     for (const day of days) {
@@ -62,7 +65,7 @@ async function reportWith(snapshots: Record<string, string[]>): Promise<Reported
     }
   }
   await lake.engine.refresh();
-  const outcomes = await runSavedQueries(lake.engine, period);
+  const outcomes = await runSavedQueries(lake.engine, period, { ...DEFAULT_OPTIONS, grantsLookbackDays });
   const rows = <Q extends (typeof SAVED)[keyof typeof SAVED]>(query: Q) =>
     savedRows(query, outcomes.find((o) => o.query.name === query.name)!.result);
   const pages = renderReports(outcomes, period, "test");
@@ -216,6 +219,22 @@ describe("a grants snapshot missing from the lake is said, never read as no perm
     expect(accountRow(r.accountsPage, MARKETING)).toContain(`| none (last ${stale}) | **no grants snapshot** |`);
   });
 
+  it("a snapshot from before the grants lookback is not named: the lookback's first day is the oldest read", async () => {
+    const stale = addDays(period.from, -5);
+    const reach = async (days: number) => {
+      const r = await reportWith({ [MAIN]: [period.to], [MARKETING]: [stale] }, days);
+      return r.accounts.find((a) => a.account_id === MARKETING);
+    };
+    // Five days back reaches the snapshot (the lookback's first day is its day); four do not.
+    expect(await reach(5)).toMatchObject({ grants_day: null, earlier_grants_day: stale, earlier_grants_from: stale });
+    expect(await reach(4)).toMatchObject({
+      grants_day: null,
+      earlier_grants_day: null,
+      earlier_grants_from: addDays(period.from, -4),
+      evidence: "no grants snapshot",
+    });
+  });
+
   it("a snapshot taken inside the period, not on its last day, is judged", async () => {
     const inside = addDays(period.to, -1);
     const r = await reportWith({ [MAIN]: [period.to], [MARKETING]: [addDays(period.from, -5), inside] });
@@ -244,6 +263,7 @@ describe("the permission gaps line, from hand-made rows", () => {
       last_history_day: "2026-10-31",
       grants_day: "2026-10-31",
       earlier_grants_day: null,
+      earlier_grants_from: "2026-05-04",
       granted_principals: 1,
       expected: false,
       evidence: "complete",

@@ -10,6 +10,7 @@ export const gap = (principal: string, resource: string, extra: Partial<Permissi
   accessPath: "iam",
   lastUsed: null,
   lastUsedBy: null,
+  lastUsedFrom: "2026-08-03",
   principalQueries: 12,
   principalLastActive: "2026-10-30",
   principalOtherCalls: 0,

@@ -252,7 +252,7 @@ describe("each page's columns, on hand-made rows", () => {
     expect(short.context).toEqual(["The last 30 days cover the whole period, so only the period is shown."]);
   });
 
-  it("permission gaps: never for grants never used, the window and access path said once, repeated notes as footnotes", () => {
+  it("permission gaps: not in the lookback for grants unused in it, window and access path said once, notes as footnotes", () => {
     const base = {
       principal_type: "user",
       access_path: "iam",
@@ -263,6 +263,7 @@ describe("each page's columns, on hand-made rows", () => {
       principal_other_last_active: null,
       window_from: PERIOD.from,
       window_to: PERIOD.to,
+      last_used_from: PERIOD.from,
     };
     const rows = [
       {
@@ -320,19 +321,19 @@ describe("each page's columns, on hand-made rows", () => {
     expect(model.context).toEqual(["Every grant below is held through IAM policies."]);
     expect(table.headers).toEqual(["Principal", "Grant", "Last used", "Confidence", "Reason"]);
     expect(table.rows).toEqual([
-      ["alice", "table finance.ledger", "never", "low", "1 unattributed query read finance.ledger on 2026-08-23¹"],
+      ["alice", "table finance.ledger", "not in the last 90 days", "low", "1 unattributed query read finance.ledger on 2026-08-23¹"],
       ["alice", "table finance.invoices", "2026-05-02", "medium", "evidence incomplete², though no unattributed query touched it"],
       [
         "new-analyst",
         "work group analysts",
-        "never",
+        "not in the last 90 days",
         "high",
         "every query of the window has history and a named principal; no unattributed query touched it",
       ],
       [
         "etl-orders-glue",
         "table sales.refunds",
-        "never",
+        "not in the last 90 days",
         "medium",
         "the trail does not record Glue read events: a Spark job's use would not be seen",
       ],
@@ -490,14 +491,14 @@ describe("every page of a generated lake", () => {
     expect(pages.some((p) => p.content.includes("@<wbr>northwind.example"))).toBe(true);
   });
 
-  it("says never where a grant was never used, and nothing from the period on each row", () => {
+  it("says not in the lookback's days where a grant was not used in it, and nothing from the period on each row", () => {
     const gaps = pages.find((p) => p.file === "permission_gaps.md")!;
     const table = at(gaps.tables, 0, "the gaps table");
     const lastUsed = table.headers.indexOf("Last used");
     expect(lastUsed).toBeGreaterThan(0);
     expect(table.rows.length).toBeGreaterThan(0);
-    for (const row of table.rows) expect(row[lastUsed]).toMatch(/^(never|\d{4}-\d{2}-\d{2})$/);
-    expect(table.rows.some((row) => row[lastUsed] === "never")).toBe(true);
+    for (const row of table.rows) expect(row[lastUsed]).toMatch(/^(not in the last [\d,]+ days|\d{4}-\d{2}-\d{2}( \(.+\))?)$/);
+    expect(table.rows.some((row) => row[lastUsed]?.startsWith("not in the last"))).toBe(true);
     expect(table.headers).not.toContain("Window from");
   });
 });

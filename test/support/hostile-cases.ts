@@ -23,6 +23,7 @@ export function hostileGaps(value: string): [string, PermissionGap[]] {
       accessPath: "iam",
       lastUsed: null,
       lastUsedBy: null,
+      lastUsedFrom: "2026-08-03",
       principalQueries: 3,
       principalLastActive: "2026-10-30",
       principalOtherCalls: 0,
