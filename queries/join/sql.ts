@@ -54,7 +54,8 @@ const WITNESS_TABLE_FIELDS = ["table_name", "database_name"];
  */
 export function missingWitnessField(message: string): string | undefined {
   const field =
-    /Column '(?:[^']*\.)?([A-Za-z_]+)' cannot be resolved/.exec(message)?.[1] ?? /Could not find key "([A-Za-z_]+)" in struct/.exec(message)?.[1];
+    /Column '(?:[^']*\.)?([A-Za-z_]+)' cannot be resolved/.exec(message)?.[1] ??
+    /Could not find key "([A-Za-z_]+)" in struct/.exec(message)?.[1];
   return field !== undefined && WITNESS_TABLE_FIELDS.includes(field) ? field : undefined;
 }
 
