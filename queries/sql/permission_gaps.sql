@@ -145,7 +145,9 @@ facts AS (
     max(CASE WHEN code = 'aq' THEN dt END) AS last_active,
     sum(CASE WHEN code = 'ao' THEN calls END) AS other_calls,
     max(CASE WHEN code = 'ao' THEN dt END) AS other_last_active,
-    array_join(array_sort(array_distinct(array_agg(engine) FILTER (WHERE code = 'ao'))), ', ') AS other_engines,
+    -- NULL, not '', when there were none (FILTER (WHERE ...) would say it, but node-sql-parser cannot read it).
+    nullif(array_join(array_sort(array_distinct(filter(array_agg(CASE WHEN code = 'ao' THEN engine END), e -> e IS NOT NULL))), ', '), '')
+      AS other_engines,
     -- c: a region's days with queries, whether a trail seeing Glue's reads has it as home; the trails.
     count(DISTINCT CASE WHEN code = 'cr' THEN dt END) AS days_seen,
     array_agg(DISTINCT CASE WHEN code = 'cr' THEN dt END) AS days,
@@ -161,7 +163,8 @@ facts AS (
     min(CASE WHEN level = 'g' THEN dt || ' ' || region END) AS first_gap,
     -- x: the unattributed queries, and their days.
     count(DISTINCT CASE WHEN level = 'x' THEN query_execution_id END) AS unattributed_queries,
-    array_join(array_sort(array_distinct(array_agg(dt) FILTER (WHERE level = 'x'))), ', ') AS unattributed_days
+    nullif(array_join(array_sort(array_distinct(filter(array_agg(CASE WHEN level = 'x' THEN dt END), d -> d IS NOT NULL))), ', '), '')
+      AS unattributed_days
   FROM uses
   GROUP BY level, account, principal_arn, grant_kind, resource, area
 ),
