@@ -11,27 +11,17 @@
 -- The bill is the billing collector's own account's (billing.account_id): only that account's events
 -- are compared, and what the other accounts' queries cost is given apart (unbilled_cost_usd). Bills
 -- written before rows named their account are compared with every account's events, as they were.
-WITH billed_accounts AS (
-  SELECT DISTINCT account_id FROM billing WHERE dt BETWEEN :window_from AND :window_to AND account_id IS NOT NULL
-),
-compared AS (
+-- Each table is read once (Athena evaluates a WITH clause once per reference): both are summed per
+-- day and account first, in one relation, and the rest is worked out from those sums.
+WITH sums AS (
   SELECT
-    events.*,
-    (SELECT count(*) FROM billed_accounts) = 0 OR events.account_id IN (SELECT account_id FROM billed_accounts) AS billed
-  FROM events
-  WHERE dt BETWEEN :window_from AND :window_to
-),
-unbilled AS (
-  SELECT dt AS day, sum(coalesce(cost_usd, 0)) AS unbilled_cost_usd
-  FROM compared
-  WHERE NOT billed
-  GROUP BY dt
-),
-audit AS (
-  SELECT
-    dt AS day,
-    sum(coalesce(cost_usd, 0)) AS audit_cost_usd,
-    array_join(array_sort(array_agg(DISTINCT region)), ', ') AS audit_regions,
+    'events' AS source,
+    dt,
+    account_id,
+    region,
+    CAST(NULL AS varchar) AS usage_type,
+    sum(coalesce(cost_usd, 0)) AS cost_usd,
+    -- Bytes as billed: whole MB, the minimum for a small query; zero for a query billed nothing.
     sum(
       CASE
         WHEN cost_usd > 0 THEN greatest(
@@ -40,7 +30,7 @@ audit AS (
           ) * CAST(:binary_mb_bytes AS double)
         ELSE CAST(0 AS double)
       END
-    ) * CAST(:usd_per_tb AS double) / CAST(:binary_tb_bytes AS double) AS binary_cost_usd,
+    ) AS binary_bytes,
     sum(
       CASE
         WHEN cost_usd > 0 THEN greatest(
@@ -49,35 +39,46 @@ audit AS (
           ) * CAST(:decimal_mb_bytes AS double)
         ELSE CAST(0 AS double)
       END
-    ) * CAST(:usd_per_tb AS double) / CAST(:decimal_tb_bytes AS double) AS decimal_cost_usd
-  FROM compared
-  WHERE billed
-  GROUP BY dt
-),
-bill AS (
-  SELECT
-    dt AS day,
-    sum(unblended_cost_usd) AS billed_cost_usd,
-    bool_or(estimated) AS estimated,
-    array_join(array_sort(array_agg(DISTINCT usage_type)), ', ') AS billed_usage_types
+    ) AS decimal_bytes,
+    CAST(NULL AS double) AS unblended_cost_usd,
+    CAST(NULL AS boolean) AS estimated
+  FROM events
+  WHERE dt BETWEEN :window_from AND :window_to
+  GROUP BY dt, account_id, region
+  UNION ALL
+  SELECT 'billing', dt, account_id, NULL, usage_type, NULL, NULL, NULL, sum(unblended_cost_usd), bool_or(estimated)
   FROM billing
   WHERE dt BETWEEN :window_from AND :window_to
-  GROUP BY dt
+  GROUP BY dt, account_id, usage_type
+),
+compared AS (
+  -- An account's events are compared when a bill of the period names it, or when no bill names any
+  -- account. Where bills name theirs, an event of no account is in neither sum: whose it is is unknown.
+  SELECT
+    sums.*,
+    count_if(source = 'billing' AND account_id IS NOT NULL) OVER () = 0
+      OR CASE WHEN account_id IS NOT NULL THEN count_if(source = 'billing') OVER (PARTITION BY account_id) > 0 END AS billed
+  FROM sums
 ),
 days AS (
+  -- A day has a row when it has compared events or a bill.
   SELECT
-    coalesce(a.day, b.day) AS day,
-    coalesce(a.audit_cost_usd, CAST(0 AS double)) AS audit_cost_usd,
-    coalesce(a.binary_cost_usd, CAST(0 AS double)) AS binary_cost_usd,
-    coalesce(a.decimal_cost_usd, CAST(0 AS double)) AS decimal_cost_usd,
-    a.audit_regions,
-    b.billed_cost_usd,
-    b.estimated,
-    b.billed_usage_types,
-    u.unbilled_cost_usd
-  FROM audit AS a
-  FULL OUTER JOIN bill AS b ON a.day = b.day
-  LEFT JOIN unbilled AS u ON u.day = coalesce(a.day, b.day)
+    dt AS day,
+    coalesce(sum(CASE WHEN source = 'events' AND billed THEN cost_usd END), CAST(0 AS double)) AS audit_cost_usd,
+    coalesce(sum(CASE WHEN source = 'events' AND billed THEN binary_bytes END), CAST(0 AS double))
+      * CAST(:usd_per_tb AS double) / CAST(:binary_tb_bytes AS double) AS binary_cost_usd,
+    coalesce(sum(CASE WHEN source = 'events' AND billed THEN decimal_bytes END), CAST(0 AS double))
+      * CAST(:usd_per_tb AS double) / CAST(:decimal_tb_bytes AS double) AS decimal_cost_usd,
+    CASE WHEN count_if(source = 'events' AND billed) > 0 THEN
+      array_join(array_sort(array_agg(DISTINCT CASE WHEN source = 'events' AND billed THEN region END)), ', ')
+    END AS audit_regions,
+    sum(unblended_cost_usd) AS billed_cost_usd,
+    bool_or(estimated) AS estimated,
+    CASE WHEN count_if(source = 'billing') > 0 THEN array_join(array_sort(array_agg(DISTINCT usage_type)), ', ') END AS billed_usage_types,
+    sum(CASE WHEN source = 'events' AND NOT billed THEN cost_usd END) AS unbilled_cost_usd
+  FROM compared
+  GROUP BY dt
+  HAVING count_if(source = 'events' AND billed) > 0 OR count_if(source = 'billing') > 0
 ),
 fits AS (
   SELECT

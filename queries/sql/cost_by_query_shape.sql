@@ -18,6 +18,8 @@
 -- access to the earlier result) are taken as met for the same caller. repeat_cost_usd is what those
 -- runs were billed. Unattributed queries are never repeats. The :limit shapes that cost most have a
 -- row each; the rest are summed as (other shapes), so the rows add up to the period.
+-- Events are read once (Athena evaluates a WITH clause once per reference): each shape's rank comes
+-- from window functions over the same rows, not from a second grouping joined back.
 WITH runs AS (
   SELECT
     query_execution_id,
@@ -93,20 +95,27 @@ repeats AS (
     ) AS is_repeat
   FROM results
 ),
-ranked AS (
+shape_totals AS (
   SELECT
-    query_shape,
-    row_number() OVER (ORDER BY sum(cost_usd) DESC, count(*) DESC, query_shape) AS rank
+    repeats.*,
+    sum(cost_usd) OVER (PARTITION BY query_shape) AS shape_cost_usd,
+    count(*) OVER (PARTITION BY query_shape) AS shape_runs,
+    row_number() OVER (PARTITION BY query_shape) AS shape_row
   FROM repeats
-  GROUP BY query_shape
+),
+ranked AS (
+  -- A shape's rank: the shapes up to it in this order, each counted on one of its rows. A shape's
+  -- rows are peers in the order (same cost, runs and text), so all of them get its count.
+  SELECT
+    shape_totals.*,
+    sum(CASE WHEN shape_row = 1 THEN 1 ELSE 0 END) OVER (ORDER BY shape_cost_usd DESC, shape_runs DESC, query_shape) AS rank
+  FROM shape_totals
 ),
 labelled AS (
   SELECT
-    p.*,
-    r.rank,
-    CASE WHEN r.rank <= :limit THEN p.query_shape ELSE '(other shapes)' END AS shown_shape
-  FROM repeats AS p
-  JOIN ranked AS r ON r.query_shape = p.query_shape
+    ranked.*,
+    CASE WHEN rank <= :limit THEN query_shape ELSE '(other shapes)' END AS shown_shape
+  FROM ranked
 )
 SELECT
   shown_shape AS query_shape,

@@ -8,7 +8,11 @@
 -- could not parse, CloudTrail starts without history) make one row, (no table), ranked like a
 -- table. The :limit tables that cost most have a row each; the rest are summed as (other tables).
 -- A table belongs to one account's catalog: two accounts' `clickstream.sessions` are two rows.
+-- Events are read once (Athena evaluates a WITH clause once per reference): each table's rank comes
+-- from window functions over the same rows, not from a second grouping joined back.
 WITH query_tables AS (
+  -- One row per query and table it read (a table named twice counts once); a query that named none
+  -- unnests (no table) instead.
   SELECT DISTINCT
     dt,
     region,
@@ -19,22 +23,12 @@ WITH query_tables AS (
     coalesce(data_scanned_bytes, 0) AS data_scanned_bytes,
     coalesce(cost_usd, 0) AS cost_usd
   FROM events
-  CROSS JOIN UNNEST(referenced_tables) AS t (table_name)
+  CROSS JOIN UNNEST(
+    -- split: a one-element array, spelled alike on both engines.
+    CASE WHEN coalesce(array_join(referenced_tables, ''), '') = '' THEN split('(no table)', ',') ELSE referenced_tables END
+  ) AS t (table_name)
   WHERE dt BETWEEN :window_from AND :window_to
     AND t.table_name <> ''
-  UNION ALL
-  SELECT
-    dt,
-    region,
-    query_execution_id,
-    coalesce(account_id, '(unknown)') AS account_id,
-    '(no table)' AS table_name,
-    principal_arn,
-    coalesce(data_scanned_bytes, 0) AS data_scanned_bytes,
-    coalesce(cost_usd, 0) AS cost_usd
-  FROM events
-  WHERE dt BETWEEN :window_from AND :window_to
-    AND coalesce(array_join(referenced_tables, ''), '') = ''
 ),
 shares AS (
   SELECT
@@ -42,24 +36,28 @@ shares AS (
     count(*) OVER (PARTITION BY dt, region, query_execution_id) AS tables_read
   FROM query_tables
 ),
-ranked AS (
+table_totals AS (
   SELECT
-    account_id,
-    table_name,
-    row_number() OVER (
-      ORDER BY sum(cost_usd / tables_read) DESC, sum(data_scanned_bytes / CAST(tables_read AS double)) DESC, table_name, account_id
-    ) AS rank
+    shares.*,
+    sum(cost_usd / tables_read) OVER (PARTITION BY account_id, table_name) AS table_cost_usd,
+    sum(data_scanned_bytes / CAST(tables_read AS double)) OVER (PARTITION BY account_id, table_name) AS table_bytes,
+    row_number() OVER (PARTITION BY account_id, table_name) AS table_row
   FROM shares
-  GROUP BY account_id, table_name
+),
+ranked AS (
+  -- A table's rank: the tables up to it in this order, each counted on one of its rows. A table's
+  -- rows are peers in the order (same cost, bytes, name and account), so all of them get its count.
+  SELECT
+    table_totals.*,
+    sum(CASE WHEN table_row = 1 THEN 1 ELSE 0 END) OVER (ORDER BY table_cost_usd DESC, table_bytes DESC, table_name, account_id) AS rank
+  FROM table_totals
 ),
 labelled AS (
   SELECT
-    s.*,
-    r.rank,
-    CASE WHEN r.rank <= :limit THEN s.account_id ELSE '(all)' END AS shown_account,
-    CASE WHEN r.rank <= :limit THEN s.table_name ELSE '(other tables)' END AS shown_table
-  FROM shares AS s
-  JOIN ranked AS r ON r.account_id = s.account_id AND r.table_name = s.table_name
+    ranked.*,
+    CASE WHEN rank <= :limit THEN account_id ELSE '(all)' END AS shown_account,
+    CASE WHEN rank <= :limit THEN table_name ELSE '(other tables)' END AS shown_table
+  FROM ranked
 )
 SELECT
   shown_table AS table_name,

@@ -6,6 +6,7 @@
 -- row's events start within the two periods, and the earliest over all rows where the events
 -- table's do. A lake younger than the two periods has a previous period to compare with only from
 -- that day (a gap inside the previous period does not show here; data_coverage judges the period).
+-- One scan reads both periods: twice the period's days, from the previous period's first day.
 SELECT
   iam_principal_arn,
   count_if(in_period) AS queries,
