@@ -19,6 +19,12 @@ export const dataCoverage = defineSavedQuery({
       comment: "queries in history no witness names (CloudTrail, or Athena's system table where read)",
     },
     {
+      name: "first_unattributed",
+      type: "varchar",
+      nullable: true,
+      comment: "one of them, the first by id: its CloudTrail record came more than a day late, or never",
+    },
+    {
       name: "from_system_table",
       type: "bigint",
       comment: "queries in history CloudTrail missed whose principal Athena's system table gave",

@@ -60,6 +60,9 @@ region_days AS (
     count_if(in_history) AS with_history,
     count_if(named_by = 'cloudtrail') AS with_cloudtrail,
     count_if(in_history AND NOT attributed) AS unattributed,
+    -- One of them by name: a query whose CloudTrail record came more than a day late (the join reads
+    -- a day of delivery) or never; joining the day again after it arrived names its principal.
+    min(CASE WHEN in_history AND NOT attributed THEN query_execution_id END) AS first_unattributed,
     count_if(in_history AND named_by = 'system_table') AS from_system_table,
     count_if(attributed AND NOT in_history) AS without_history,
     -- Whose CloudTrail starts found no history: an account whose collector is missing or failing.
@@ -84,6 +87,7 @@ grid AS (
     max(CASE WHEN r.day = calendar.day THEN r.with_history END) AS with_history,
     max(CASE WHEN r.day = calendar.day THEN r.with_cloudtrail END) AS with_cloudtrail,
     max(CASE WHEN r.day = calendar.day THEN r.unattributed END) AS unattributed,
+    max(CASE WHEN r.day = calendar.day THEN r.first_unattributed END) AS first_unattributed,
     max(CASE WHEN r.day = calendar.day THEN r.from_system_table END) AS from_system_table,
     max(CASE WHEN r.day = calendar.day THEN r.without_history END) AS without_history,
     max(CASE WHEN r.day = calendar.day THEN r.accounts_without_history END) AS accounts_without_history,
@@ -101,6 +105,7 @@ SELECT
   coalesce(with_history, 0) AS with_history,
   coalesce(with_cloudtrail, 0) AS with_cloudtrail,
   coalesce(unattributed, 0) AS unattributed,
+  first_unattributed,
   coalesce(from_system_table, 0) AS from_system_table,
   coalesce(without_history, 0) AS without_history,
   accounts_without_history,

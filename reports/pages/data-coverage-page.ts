@@ -53,7 +53,11 @@ export function coverageDetail(row: CoverageRow): string {
   const parts: string[] = [];
   const noTrail = row.unattributed + row.from_system_table;
   if (noTrail > 0) {
-    const hours = row.gap_hours ? ` (no CloudTrail at all ${hourRanges(row.gap_hours)})` : "";
+    const notes: string[] = [];
+    if (row.gap_hours) notes.push(`no CloudTrail at all ${hourRanges(row.gap_hours)}`);
+    // The query by name: a CloudTrail record delivered more than a day late is not lost for good.
+    if (row.first_unattributed) notes.push(`${row.unattributed === 1 ? "" : "first "}without a principal: ${row.first_unattributed}`);
+    const hours = notes.length > 0 ? ` (${notes.join("; ")})` : "";
     const verb = noTrail === 1 ? "has" : "have";
     const whose =
       row.unattributed > 0

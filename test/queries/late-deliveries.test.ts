@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addDays } from "../../core/days";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { joinDayEmbedded } from "../../queries/join/embedded";
-import { runSavedQuery, SAVED } from "../../queries/saved";
+import { runSavedQuery, SAVED, savedRows } from "../../queries/saved";
+import { coverageDetail } from "../../reports/pages/data-coverage-page";
 import { only } from "../support/defined";
 import { tempDir } from "../support/lake";
 import { ANALYST, LATE_REGION, lateQueries, writeLateHistory, writeLateRecord } from "../support/late-lake";
@@ -54,7 +55,16 @@ describe("late CloudTrail deliveries on the embedded join", () => {
 
   it("names the query whose record came too late in the day's coverage", async () => {
     const coverage = await runSavedQuery(engine, SAVED.data_coverage, { from: DAY, to: DAY });
-    const row = only(coverage.rows, "the day's coverage row");
-    expect(row).toMatchObject({ day: DAY, region: LATE_REGION, unattributed: 1, coverage: "partial" });
+    const row = only(savedRows(SAVED.data_coverage, coverage), "the day's coverage row");
+    expect(row).toMatchObject({
+      day: DAY,
+      region: LATE_REGION,
+      unattributed: 1,
+      first_unattributed: QUERIES.twoDaysLate.id,
+      coverage: "partial",
+    });
+    expect(coverageDetail(row)).toBe(
+      `1 of 4 queries in history has no CloudTrail record (no CloudTrail at all 11:00–12:00 UTC; without a principal: ${QUERIES.twoDaysLate.id})`,
+    );
   });
 });

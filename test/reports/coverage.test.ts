@@ -17,6 +17,7 @@ const row = (day: string, region: string, extra: Partial<CoverageRow> = {}): Cov
   with_history: 88,
   with_cloudtrail: 88,
   unattributed: 0,
+  first_unattributed: null,
   from_system_table: 0,
   without_history: 0,
   accounts_without_history: null,
