@@ -166,7 +166,7 @@ describe("the join on Athena with the system table as second witness", () => {
     expect(await eventsIn(outageDay(), "us-east-1")).toEqual(new Map());
   });
 
-  it("keeps the system table's principals, names the missing field once, and fails no day, when tables_accessed has no table_name", async () => {
+  it("keeps the system table's principals, names the missing field once, fails no day, without table_name", async () => {
     const day = outageDay();
     const files = keysUnder(lakeRoot)
       .filter((k) => k.startsWith(systemTablePrefix(QUERY_EXECUTIONS)))

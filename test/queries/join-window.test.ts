@@ -23,7 +23,7 @@ describe("which CloudTrail files can hold the window", () => {
   const name = (stamp: string) =>
     `/lake/AWSLogs/111122223333/CloudTrail/${REGION}/x/111122223333_CloudTrail_${REGION}_${stamp}_AbCd.json.gz`;
 
-  it("reads the day's files, D-1's from 22:45 (23:00 less 15 min of clock skew) and D+1's before D+2 01:00 (01:00 + a day of delivery)", () => {
+  it("reads the day's files, D-1's from 22:45 (23:00 less 15 min of skew) and D+1's before D+2 01:00 (01:00 + a day of delivery)", () => {
     const files = {
       "20261013T2244Z": false,
       "20261013T2245Z": true,

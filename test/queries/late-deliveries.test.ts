@@ -63,8 +63,7 @@ describe("late CloudTrail deliveries on the embedded join", () => {
       first_unattributed: QUERIES.twoDaysLate.id,
       coverage: "partial",
     });
-    expect(coverageDetail(row)).toBe(
-      `1 of 4 queries in history has no CloudTrail record (no CloudTrail at all 11:00–12:00 UTC; without a principal: ${QUERIES.twoDaysLate.id})`,
-    );
+    const notes = `no CloudTrail at all 11:00–12:00 UTC; without a principal: ${QUERIES.twoDaysLate.id}`;
+    expect(coverageDetail(row)).toBe(`1 of 4 queries in history has no CloudTrail record (${notes})`);
   });
 });
