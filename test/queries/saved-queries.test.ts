@@ -377,6 +377,7 @@ describe("saved queries on the embedded engine, against the generator's ledger",
         with_history: day.length,
         with_cloudtrail: day.length - lost.length,
         unattributed: lost.length,
+        first_unattributed: lost.length > 0 ? lost.map((q) => q.id).sort()[0] : null,
         // The join here reads no system table (test/queries/system-witness.test.ts and demo-evidence do).
         from_system_table: 0,
         without_history: 0,
