@@ -22,439 +22,374 @@
 -- Volume judges a day once :baseline_days days lie behind the principal's first; first-time kinds once
 -- :min_history_days do. Only attributed queries count; a day holding queries no witness attributed is
 -- `partial`. A finding names its engines: athena for queries, else the access table's engines.
-WITH activity AS (
-  SELECT
-    dt AS day,
-    date_diff('day', CAST(:window_from AS date), CAST(dt AS date)) AS day_number,
-    iam_principal_arn AS principal_arn,
-    query_execution_id,
-    hour(event_time) AS event_hour,
+--
+-- One pass: Athena (Trino) evaluates a WITH query again at each reference, so each one below is
+-- referenced once, and events and access are read once each, from :lookback_from to :window_to.
+-- Every row is repeated for each use the kinds make of it (its facets: a measure, a table or database
+-- read, a network, a client, an hour, ...) and counted per principal, facet, subject and day. Window
+-- functions over those counts (first days, the day's other facets), and each measured day counted
+-- again in the baselines of the days after it, stand in for joins.
+WITH evidence AS (
+  -- The window's queries no witness attributed come too, without a principal: the day's coverage.
+  SELECT 'query' AS stream, dt AS day, date_diff('day', CAST(:window_from AS date), CAST(dt AS date)) AS day_number,
+    CASE WHEN attributed AND iam_principal_arn IS NOT NULL THEN iam_principal_arn END AS principal_arn,
+    query_execution_id, hour(event_time) AS event_hour,
     CASE
       WHEN regexp_like(coalesce(source_ip, ''), '^[0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}$')
         THEN regexp_extract(source_ip, '^([0-9]+[.][0-9]+[.][0-9]+)[.]', 1) || '.0/24'
       ELSE source_ip
     END AS network,
-    client_family,
-    referenced_tables,
-    state,
-    coalesce(error_message, '') AS error_message,
-    coalesce(query_text, '') AS query_text,
-    coalesce(data_scanned_bytes, 0) AS bytes,
+    client_family, referenced_tables AS items, state, coalesce(error_message, '') AS error_message,
+    coalesce(query_text, '') AS query_text, coalesce(data_scanned_bytes, 0) AS bytes, 0 AS objects, 0 AS calls, 'athena' AS engine,
+    CAST(NULL AS varchar) AS source, CAST(NULL AS varchar) AS resource_kind, CAST(NULL AS varchar) AS resource,
     (on_behalf_of IS NOT NULL
       OR strpos(iam_principal_arn, ':role/aws-reserved/sso.amazonaws.com/') > 0
       OR (principal_type = 'IAMUser' AND client_family = 'console')) AS human_sign
   FROM events
-  WHERE dt BETWEEN :lookback_from AND :window_to AND attributed AND iam_principal_arn IS NOT NULL
-),
-principal_days AS (
-  SELECT principal_arn, day, day_number, count(*) AS queries, sum(bytes) AS bytes,
-    max(CASE WHEN human_sign THEN 1 ELSE 0 END) AS human_day
-  FROM activity
-  GROUP BY principal_arn, day, day_number
-),
-access_reads AS (
-  SELECT dt AS day, date_diff('day', CAST(:window_from AS date), CAST(dt AS date)) AS day_number,
-    iam_principal_arn AS principal_arn, principal_arn AS caller_arn, account_id, region, engine, source, resource_kind,
-    lower(resource) AS resource, calls, objects, bytes, source_ips
+  WHERE dt BETWEEN :lookback_from AND :window_to
+    AND ((attributed AND iam_principal_arn IS NOT NULL) OR (dt >= :window_from AND in_history AND NOT attributed))
+  UNION ALL
+  -- Other engines' reads; their items are the caller's addresses.
+  SELECT 'access', dt, date_diff('day', CAST(:window_from AS date), CAST(dt AS date)), iam_principal_arn, NULL, NULL, NULL, NULL,
+    source_ips, NULL, '', '', bytes, objects, calls, engine, source, resource_kind, lower(resource), false
   FROM access
   WHERE dt BETWEEN :lookback_from AND :window_to AND iam_principal_arn IS NOT NULL
 ),
-everyone AS (
-  -- Every principal's days with any evidence: when it was first seen at all and through other
-  -- engines, and whether it showed a person's signs before each day.
-  SELECT principal_arn, day, day_number,
-    min(day_number) OVER (PARTITION BY principal_arn) AS first_number,
-    min(CASE WHEN other_engines = 1 THEN day_number END) OVER (PARTITION BY principal_arn) AS access_first,
-    coalesce(max(human_day) OVER (PARTITION BY principal_arn ORDER BY day_number ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) = 1
-      AS human
+uses AS (
+  -- Each row once for each facet it may have; a table read once per table, an address once per address,
+  -- an hour once for itself and once as neighbour of each of the two hours either side.
+  SELECT e.*, f.facet,
+    CASE
+      WHEN (e.stream = 'query' AND f.facet IN ('table', 'database', 'probe_table')) OR (e.stream = 'access' AND f.facet = 'network')
+        THEN e.items
+      ELSE split('', ',')
+    END AS facet_items,
+    sequence(CASE WHEN f.facet = 'hour' THEN -2 ELSE 0 END, CASE WHEN f.facet = 'hour' THEN 2 ELSE 0 END, 1) AS shifts
+  FROM evidence AS e
+  CROSS JOIN UNNEST(split(CASE
+      WHEN e.principal_arn IS NULL THEN 'coverage'
+      WHEN e.stream = 'query' THEN 'day,bytes,queries,table,database,network,client,hour,probe,probe_table,write,star'
+      ELSE 'day,calls,object_bytes,objects,table,database,network,client'
+    END, ',')) AS f (facet)
+),
+facets AS (
+  -- Subjects: the measure's name; the table or database read; the network or client; the hour; the
+  -- probe's hour (probe_table rows name its tables); the bucket written to; the SELECT *'s table.
+  SELECT principal_arn, day, day_number, CASE WHEN facet = 'probe_table' THEN 'probe' ELSE facet END AS facet, subject, stream,
+    query_execution_id, engine, bytes, objects, value, resource, table_name, human_sign, counted,
+    facet = 'client' AND stream = 'access' AS access_rule, source = 's3' AS from_s3,
+    -- Other engines' reads: once per network, however many of the row's addresses are in it.
+    CASE
+      WHEN facet = 'network' AND stream = 'access' AND coalesce(contains(transform(filter(items, other -> other < item), other -> CASE
+          WHEN regexp_like(other, '^[0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}$')
+            THEN regexp_extract(other, '^([0-9]+[.][0-9]+[.][0-9]+)[.]', 1) || '.0/24'
+          ELSE other
+        END), subject), false) THEN 0
+      ELSE calls
+    END AS calls
   FROM (
-    SELECT principal_arn, day, day_number, max(human_day) AS human_day, max(other_engines) AS other_engines
-    FROM (
-      SELECT principal_arn, day, day_number, human_day, 0 AS other_engines FROM principal_days
-      UNION ALL
-      SELECT principal_arn, day, day_number, 0, 1 FROM access_reads
-    ) AS evidence
-    GROUP BY principal_arn, day, day_number
-  ) AS days
+    SELECT u.*, i.item, h.shift,
+      CASE
+        WHEN u.facet = 'table' THEN CASE WHEN u.stream = 'query' THEN lower(i.item) WHEN u.resource_kind = 'table' THEN u.resource END
+        WHEN u.facet = 'database' THEN split_part(CASE WHEN u.stream = 'query' THEN lower(i.item) ELSE u.resource END, '.', 1)
+        WHEN u.facet = 'network' AND u.stream = 'query' THEN u.network
+        WHEN u.facet = 'network' AND regexp_like(i.item, '^[0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}$')
+          THEN regexp_extract(i.item, '^([0-9]+[.][0-9]+[.][0-9]+)[.]', 1) || '.0/24'
+        WHEN u.facet = 'network' THEN i.item
+        WHEN u.facet = 'client' THEN 'client:' || CASE WHEN u.stream = 'query' THEN u.client_family ELSE u.engine END
+        WHEN u.facet = 'hour' THEN lpad(CAST((u.event_hour + h.shift + 24) % 24 AS varchar), 2, '0')
+        WHEN u.facet IN ('probe', 'probe_table') THEN coalesce(lpad(CAST(u.event_hour AS varchar), 2, '0'), '')
+        WHEN u.facet = 'write' THEN regexp_extract(u.query_text, '(?i)(?:TO|external_location|location)[ \t\r\n]*=?[ \t\r\n]*''s3://([^/'']+)', 1)
+        WHEN u.facet = 'star' THEN array_join(u.items, ',')
+        ELSE u.facet
+      END AS subject,
+      CASE u.facet WHEN 'queries' THEN 1 WHEN 'calls' THEN u.calls WHEN 'objects' THEN u.objects ELSE u.bytes END AS value,
+      CASE WHEN u.facet = 'probe_table' THEN lower(i.item) END AS table_name,
+      -- What the facet counts: the hour's own rows, the large SELECT *s; every row of the others.
+      CASE u.facet WHEN 'hour' THEN h.shift = 0 WHEN 'star' THEN u.bytes >= :large_scan_bytes ELSE true END AS counted
+    FROM uses AS u
+    CROSS JOIN UNNEST(u.facet_items) AS i (item)
+    CROSS JOIN UNNEST(u.shifts) AS h (shift)
+  ) AS fanned
+  WHERE subject IS NOT NULL AND CASE
+    WHEN facet = 'calls' THEN source <> 's3'
+    WHEN facet IN ('object_bytes', 'objects') THEN source = 's3'
+    -- A failed query read nothing (a table that does not exist is probing, not reach).
+    WHEN facet = 'table' THEN CASE WHEN stream = 'query' THEN state <> 'FAILED' ELSE source <> 's3' END
+    WHEN facet = 'database' THEN CASE
+        WHEN stream = 'query' THEN state <> 'FAILED'
+        ELSE (source <> 's3' AND resource_kind IN ('table', 'database'))
+      END
+    -- Other engines' reads from an address of the caller's own (a service's workers use the provider's).
+    WHEN facet = 'network' THEN (stream = 'query' OR engine IN ('cli', 'sdk', 'console', 'unknown'))
+    WHEN facet = 'client' THEN CASE WHEN stream = 'query' THEN client_family ELSE engine END <> 'unknown'
+    -- Failures that say the caller may not see, or cannot find, what it asked for.
+    WHEN facet IN ('probe', 'probe_table') THEN (day_number >= 0 AND state = 'FAILED'
+      AND regexp_like(error_message, '(TABLE_NOT_FOUND|SCHEMA_NOT_FOUND|CATALOG_NOT_FOUND|AccessDenied|Access Denied|not authorized|Insufficient Lake Formation permission)')
+      AND NOT regexp_like(error_message, '^COLUMN_NOT_FOUND'))
+    -- UNLOAD ... TO 's3://b/...' and CREATE TABLE ... WITH (external_location | location = 's3://b/...').
+    WHEN facet = 'write' THEN (day_number >= 0 AND regexp_like(query_text, '(?i)^[ \t\r\n]*(UNLOAD|CREATE[ \t\r\n]+TABLE)')
+      AND subject <> '' AND strpos(:known_buckets, ',' || subject || ',') = 0)
+    -- Unfiltered: SELECT * FROM one table, an alias at most, nothing after it.
+    WHEN facet = 'star' THEN (state = 'SUCCEEDED' AND strpos(subject, ',') = 0 AND subject <> ''
+      AND regexp_like(lower(query_text), '^[ \t\r\n]*select[ \t\r\n]+[*][ \t\r\n]+from[ \t\r\n]+[a-z0-9_."]+([ \t\r\n]+(as[ \t\r\n]+)?"?[a-z0-9_]+"?)?[ \t\r\n;]*$'))
+    ELSE true
+  END
 ),
-metric_days AS (
-  -- One value per principal, day and measure: Athena's from its queries, the others from the access
-  -- table (calls: catalog and Lake Formation; object_bytes and objects: direct reads). Doubles, so
-  -- the scores below divide the same way on both engines.
-  SELECT principal_arn, day_number, 'bytes' AS metric, CAST(bytes AS double) AS value FROM principal_days
-  UNION ALL
-  SELECT principal_arn, day_number, 'queries', CAST(queries AS double) FROM principal_days
-  UNION ALL
-  SELECT principal_arn, day_number, metric, CAST(sum(value) AS double)
+facet_days AS (
+  SELECT principal_arn, facet, subject, day, day_number,
+    CASE WHEN facet IN ('table', 'database') THEN split_part(subject, '.', 1) END AS database_name,
+    count(*) AS all_rows, count_if(counted) AS counted_rows, count(DISTINCT query_execution_id) AS queries,
+    min(CASE WHEN counted THEN query_execution_id END) AS example_query_id, max(CASE WHEN counted THEN bytes END) AS largest_bytes,
+    CAST(sum(value) AS double) AS value, sum(bytes) AS bytes, sum(objects) AS objects, sum(calls) AS calls,
+    array_join(array_sort(array_agg(DISTINCT engine)), ', ') AS engines,
+    array_join(slice(array_sort(array_agg(DISTINCT resource)), 1, 5), ', ') AS resources, count(DISTINCT resource) AS resource_count,
+    coalesce(nullif(array_join(array_sort(array_agg(DISTINCT table_name)), ', '), ''), 'resources not named') AS tables,
+    bool_or(human_sign) AS human_day, bool_or(stream = 'query') AS from_queries, bool_or(stream = 'access') AS from_access,
+    bool_or(NOT access_rule) AS any_rule, bool_or(from_s3) AS from_s3
+  FROM facets
+  GROUP BY principal_arn, facet, subject, day, day_number
+),
+facet_history AS (
+  -- first_number: the principal's first evidence of any kind (query_first: of a query; human_first: with
+  -- a person's signs); subject_first: the facet's first day for the subject; counted_first and
+  -- neighbour_first: an hour's first day and the first day of the hours either side; database_first:
+  -- the principal's first read of the database.
+  SELECT d.*,
+    min(CASE WHEN facet = 'day' THEN day_number END) OVER (PARTITION BY principal_arn) AS first_number,
+    min(CASE WHEN facet = 'day' AND from_access THEN day_number END) OVER (PARTITION BY principal_arn) AS access_first,
+    min(CASE WHEN facet = 'day' AND from_queries THEN day_number END) OVER (PARTITION BY principal_arn) AS query_first,
+    min(CASE WHEN facet = 'day' AND human_day THEN day_number END) OVER (PARTITION BY principal_arn) AS human_first,
+    min(CASE WHEN facet = 'day' THEN day_number END) OVER () AS lake_first,
+    sum(CASE WHEN facet = 'coverage' THEN all_rows ELSE 0 END) OVER (PARTITION BY day_number) AS unattributed,
+    max(CASE WHEN facet = 'queries' THEN all_rows END) OVER (PARTITION BY principal_arn, day_number) AS day_queries,
+    min(day_number) OVER (PARTITION BY principal_arn, facet, subject) AS subject_first,
+    min(CASE WHEN counted_rows > 0 THEN day_number END) OVER (PARTITION BY principal_arn, facet, subject) AS counted_first,
+    min(CASE WHEN counted_rows < all_rows THEN day_number END) OVER (PARTITION BY principal_arn, facet, subject) AS neighbour_first,
+    max(day_number) OVER (PARTITION BY principal_arn, facet, subject) AS subject_last,
+    max(day_number) OVER (PARTITION BY principal_arn, facet, subject ORDER BY day_number ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+      AS previous_number,
+    min(CASE WHEN facet = 'database' THEN day_number END) OVER (PARTITION BY principal_arn, database_name) AS database_first,
+    -- A table named without its database (so the database's own name): its reads are the database's.
+    min(CASE WHEN facet = 'table' AND strpos(subject, '.') = 0 THEN day_number END) OVER (PARTITION BY principal_arn, database_name)
+      AS bare_table_first
+  FROM facet_days AS d
+),
+candidates AS (
+  -- The rows a kind may report, in the words of their finding, and each measure's days once more for
+  -- every day without any since its first (Athena's from its first query, the others' from the
+  -- principal's first evidence), as zero: the baseline of a day is the :baseline_days days before it.
+  SELECT h.principal_arn, h.facet, h.subject, h.day, series.number AS day_number, series.number < h.day_number AS filler,
+    CASE WHEN series.number < h.day_number THEN 0 ELSE coalesce(h.value, 0) END AS baseline_value,
+    h.facet IN ('bytes', 'queries', 'calls', 'object_bytes', 'objects') AS measure,
+    h.facet IN ('bytes', 'queries', 'calls', 'object_bytes', 'objects') AND h.day_number >= 0
+      AND h.day_number - h.metric_first >= :baseline_days AS judged,
+    greatest(0, h.metric_first + :baseline_days) AS judged_from, h.subject_last AS judged_to,
+    CASE
+      WHEN h.facet IN ('table', 'database') THEN 'reach'
+      WHEN h.facet IN ('network', 'client') THEN 'origin'
+      WHEN h.facet = 'hour' THEN 'time'
+      WHEN h.facet = 'probe' THEN 'probing'
+      WHEN h.facet IN ('write', 'star') THEN 'exfiltration'
+      WHEN h.facet = 'object_bytes' THEN 'download'
+      WHEN h.facet IN ('bytes', 'queries', 'calls') THEN 'volume'
+    END AS kind,
+    h.day_number >= 0 AND CASE
+      -- A new database is one finding (on its first day); a new table, only in a database read before;
+      -- none once announced (`,<resource>@<day>,` in :announced: the day it was announced).
+      WHEN h.facet IN ('table', 'database') THEN (h.day_number - h.first_number >= :min_history_days
+        AND CASE
+          WHEN h.facet = 'database' THEN (h.day_number = h.subject_first
+            OR (h.day_number = h.bare_table_first AND h.bare_table_first > h.database_first))
+          ELSE (strpos(h.subject, '.') > 0 AND h.day_number = h.subject_first AND h.subject_first > h.database_first)
+        END
+        AND coalesce(CASE WHEN strpos(:announced, ',' || h.subject || '@') > 0
+          THEN substr(:announced, strpos(:announced, ',' || h.subject || '@') + length(h.subject) + 2, 10) END, '9999-12-31') > h.day
+        AND coalesce(CASE WHEN strpos(:announced, ',' || h.database_name || '@') > 0
+          THEN substr(:announced, strpos(:announced, ',' || h.database_name || '@') + length(h.database_name) + 2, 10) END, '9999-12-31') > h.day)
+      -- The history a first origin needs: another engine's client, :min_history_days of reads through
+      -- other engines (their clients are named differently from Athena's); else any evidence's.
+      WHEN h.facet IN ('network', 'client') THEN (h.day_number = h.subject_first
+        AND h.day_number - CASE WHEN h.any_rule THEN h.first_number ELSE h.access_first END >= :min_history_days)
+      -- An hour first active with no hour within three (on the clock) active before.
+      WHEN h.facet = 'hour' THEN (h.day_number = h.counted_first AND h.day_number - h.query_first >= :min_history_days
+        AND coalesce(h.neighbour_first >= h.counted_first, true))
+      WHEN h.facet = 'probe' THEN h.queries >= :probing_failures
+      WHEN h.facet = 'star' THEN (h.day_number = h.subject_first AND h.counted_rows > 0 AND h.day_number - h.query_first >= :min_history_days)
+      ELSE h.facet = 'write'
+    END AS candidate,
+    CASE h.facet
+      WHEN 'write' THEN 's3://' || h.subject
+      WHEN 'star' THEN 'select-star:' || h.subject
+      WHEN 'probe' THEN h.tables
+      WHEN 'object_bytes' THEN h.resources
+        || CASE WHEN h.resource_count > 5 THEN ' (+' || CAST(h.resource_count - 5 AS varchar) || ' more)' ELSE '' END
+      ELSE h.subject
+    END AS finding_subject,
+    CASE
+      WHEN h.facet IN ('table', 'database', 'network', 'client') THEN CAST(h.queries + h.calls AS double)
+      WHEN h.facet = 'hour' THEN CAST(h.counted_rows AS double)
+      WHEN h.facet = 'probe' THEN CAST(h.queries AS double)
+      WHEN h.facet = 'star' THEN CAST(h.largest_bytes AS double)
+      WHEN h.facet = 'write' THEN CAST(h.bytes AS double)
+      ELSE h.value
+    END AS measured,
+    -- Volume's and download's follow from the judgement below.
+    CASE
+      WHEN h.facet IN ('table', 'database') THEN CASE
+          WHEN strpos(:sensitive, ',' || h.subject || ',') > 0 OR strpos(:sensitive, ',' || h.database_name || ',') > 0 THEN 'high'
+          WHEN h.subject = h.database_name THEN 'medium'
+          ELSE 'low'
+        END
+      WHEN h.facet = 'probe' THEN CASE WHEN h.queries >= 2 * :probing_failures THEN 'high' ELSE 'medium' END
+      WHEN h.facet = 'write' THEN 'high'
+      WHEN h.facet = 'star' THEN CASE
+          WHEN strpos(:sensitive, ',' || h.subject || ',') > 0 OR strpos(:sensitive, ',' || split_part(h.subject, '.', 1) || ',') > 0 THEN 'high'
+          ELSE 'medium'
+        END
+      -- A service suddenly used from the CLI or the console is what a leaked key looks like.
+      WHEN h.facet IN ('network', 'client') AND NOT h.human AND h.subject IN ('client:cli', 'client:console') THEN 'high'
+      WHEN h.facet IN ('network', 'client') AND (NOT h.human OR h.subject NOT LIKE 'client:%') THEN 'medium'
+      WHEN h.facet = 'hour' AND NOT h.human THEN 'medium'
+      ELSE 'low'
+    END AS severity,
+    CASE
+      WHEN h.facet IN ('bytes', 'queries', 'calls') THEN coalesce(h.day_queries, 0)
+      WHEN h.facet = 'object_bytes' THEN 0
+      WHEN h.facet IN ('hour', 'star') THEN h.counted_rows
+      WHEN h.facet = 'write' THEN h.all_rows
+      ELSE h.queries
+    END AS queries,
+    CASE WHEN h.facet NOT IN ('bytes', 'queries', 'calls', 'object_bytes') THEN h.example_query_id END AS example_query_id,
+    CASE WHEN h.facet IN ('table', 'database', 'network', 'client', 'object_bytes', 'calls') THEN h.engines ELSE 'athena' END AS engine,
+    CASE WHEN h.facet IN ('table', 'database', 'network', 'client', 'object_bytes', 'calls') THEN h.calls ELSE 0 END AS calls,
+    h.objects, h.human, h.partial, h.from_s3,
+    -- A principal the lake never saw in the days it has watched; a network the principal never used
+    -- before (through queries or reads).
+    h.first_number = h.day_number AND h.day_number - h.lake_first >= :min_history_days AS new_principal,
+    h.day_number = h.subject_first AND h.day_number - h.first_number >= :min_history_days AS new_network
   FROM (
-    SELECT principal_arn, day_number, 'calls' AS metric, calls AS value FROM access_reads WHERE source <> 's3'
-    UNION ALL
-    SELECT principal_arn, day_number, 'object_bytes', bytes FROM access_reads WHERE source = 's3'
-    UNION ALL
-    SELECT principal_arn, day_number, 'objects', objects FROM access_reads WHERE source = 's3'
-  ) AS reads_by_measure
-  GROUP BY principal_arn, day_number, metric
+    SELECT d.*, CASE WHEN d.facet IN ('bytes', 'queries') THEN d.subject_first ELSE d.first_number END AS metric_first,
+      -- The principal showed a person's signs before the day (principal_profiles' rule).
+      coalesce(d.human_first < d.day_number, false) AS human, coalesce(d.unattributed, 0) > 0 AS partial
+    FROM facet_history AS d
+  ) AS h
+  CROSS JOIN UNNEST(sequence(CASE
+      WHEN h.facet IN ('bytes', 'queries', 'calls', 'object_bytes', 'objects') THEN coalesce(h.previous_number + 1, h.metric_first)
+      ELSE h.day_number
+    END, h.day_number, 1)) AS series (number)
+  WHERE h.facet NOT IN ('day', 'coverage')
 ),
-metric_firsts AS (
-  -- Athena's measures count zero days from its first query; the others from the principal's first
-  -- evidence of any kind, so a role that only queried before has a baseline of no direct reads.
-  SELECT m.principal_arn, m.metric,
-    CASE WHEN m.metric IN ('bytes', 'queries') THEN min(m.day_number) ELSE min(f.first_number) END AS first_number
-  FROM metric_days AS m
-  JOIN (SELECT DISTINCT principal_arn, first_number FROM everyone) AS f ON f.principal_arn = m.principal_arn
-  GROUP BY m.principal_arn, m.metric
+contributions AS (
+  -- Each row once as itself (k = 0); each measure's day, zero or not, once more in the baseline of each
+  -- day it may judge among the :baseline_days after it (k days after); and each network of a day's
+  -- direct reads once more for that day's download (k = -1).
+  SELECT c.*, c.day_number + greatest(s.k, 0) AS target,
+    CASE WHEN s.k = 0 THEN 'own' WHEN s.k > 0 THEN 'baseline' ELSE 'network' END AS role,
+    CASE WHEN s.k < 0 THEN 'object_bytes' ELSE c.facet END AS target_facet,
+    CASE WHEN s.k < 0 THEN 'object_bytes' ELSE c.subject END AS target_subject,
+    CASE WHEN s.k > 0 THEN c.baseline_value END AS slot_value,
+    CASE WHEN s.k < 0 THEN c.subject END AS network,
+    CASE WHEN s.k < 0 AND c.new_network THEN c.subject END AS new_network_name
+  FROM candidates AS c
+  CROSS JOIN UNNEST(filter(sequence(-1, CASE WHEN c.measure THEN :baseline_days ELSE 0 END, 1), k -> CASE
+      WHEN k = 0 THEN NOT c.filler
+      WHEN k < 0 THEN (c.facet = 'network' AND c.from_s3 AND c.day_number >= 0)
+      ELSE c.day_number + k BETWEEN c.judged_from AND c.judged_to
+    END)) AS s (k)
 ),
-baseline_values AS (
-  SELECT c.principal_arn, c.day_number, c.metric, coalesce(p.value, 0) AS value
-  FROM metric_days AS c
-  JOIN metric_firsts AS f ON f.principal_arn = c.principal_arn AND f.metric = c.metric
-  CROSS JOIN UNNEST(sequence(1, :baseline_days, 1)) AS back (days_back)
-  LEFT JOIN metric_days AS p ON p.principal_arn = c.principal_arn AND p.metric = c.metric AND p.day_number = c.day_number - back.days_back
-  WHERE c.day_number >= 0 AND c.day_number - back.days_back >= f.first_number
+baselines AS (
+  -- A row of its own is alone in its group (max() is its value); a baseline's group holds its days'
+  -- values, a download's its networks.
+  SELECT principal_arn, target_facet AS facet, target_subject AS subject, target AS day_number, role,
+    max(day) AS day, max(kind) AS kind, bool_or(measure) AS measure, bool_or(judged) AS judged, bool_or(candidate) AS candidate,
+    max(finding_subject) AS finding_subject, max(measured) AS measured, max(severity) AS severity, max(queries) AS queries,
+    max(example_query_id) AS example_query_id, max(engine) AS engine, max(calls) AS calls, max(objects) AS objects,
+    bool_or(human) AS human, bool_or(partial) AS partial, bool_or(new_principal) AS new_principal,
+    approx_percentile(slot_value, 0.5) AS median, max(slot_value) AS peak, array_agg(slot_value) AS baseline_values,
+    array_join(slice(array_sort(array_agg(network)), 1, 5), ', ') AS networks,
+    nullif(array_join(slice(array_sort(filter(array_agg(new_network_name), n -> n IS NOT NULL)), 1, 5), ', '), '') AS new_networks
+  FROM contributions
+  GROUP BY principal_arn, target_facet, target_subject, target, role
 ),
-medians AS (
-  SELECT principal_arn, day_number, metric, approx_percentile(value, 0.5) AS median, max(value) AS peak, count(*) AS days
-  FROM baseline_values
-  GROUP BY principal_arn, day_number, metric
+deviations AS (
+  SELECT b.*, CASE WHEN b.role = 'baseline' THEN transform(b.baseline_values, v -> abs(v - b.median)) END AS deviations
+  FROM baselines AS b
 ),
 spreads AS (
-  SELECT b.principal_arn, b.day_number, b.metric, m.median, m.peak, m.days, approx_percentile(abs(b.value - m.median), 0.5) AS mad
-  FROM baseline_values AS b
-  JOIN medians AS m ON m.principal_arn = b.principal_arn AND m.day_number = b.day_number AND m.metric = b.metric
-  GROUP BY b.principal_arn, b.day_number, b.metric, m.median, m.peak, m.days
+  SELECT d.*, (SELECT approx_percentile(v.deviation, 0.5) FROM UNNEST(d.deviations) AS v (deviation)) AS spread FROM deviations AS d
 ),
 judged AS (
   -- Each measure of a day against its baseline, judged only on a full one: a monthly peak the
-  -- principal had before the lake began must not fire.
-  SELECT c.principal_arn, c.day_number, c.metric, c.value AS measured, s.median AS baseline, s.mad AS spread, s.peak,
-    (c.value - s.median) / greatest(1.4826 * s.mad, 0.05 * s.median, 1.0) AS score,
-    c.value / greatest(s.peak, 1.0) AS over_peak,
-    (c.value >= CASE c.metric WHEN 'bytes' THEN :volume_floor_bytes WHEN 'queries' THEN :volume_floor_queries
+  -- principal had before the lake began must not fire. Doubles, so the scores divide the same way on both engines.
+  SELECT s.*,
+    (s.measured - s.baseline) / greatest(1.4826 * s.baseline_spread, 0.05 * s.baseline, 1.0) AS volume_score,
+    s.measured / greatest(s.busiest, 1.0) AS over_peak,
+    (s.measured >= CASE s.facet WHEN 'bytes' THEN :volume_floor_bytes WHEN 'queries' THEN :volume_floor_queries
         WHEN 'calls' THEN :volume_floor_calls WHEN 'object_bytes' THEN :download_floor_bytes ELSE :download_floor_objects END
-      AND c.value >= :volume_ratio * s.peak
-      AND (c.value - s.median) / greatest(1.4826 * s.mad, 0.05 * s.median, 1.0) >= :volume_mads) AS unusual
-  FROM metric_days AS c
-  JOIN spreads AS s ON s.principal_arn = c.principal_arn AND s.day_number = c.day_number AND s.metric = c.metric
-  WHERE s.days >= :baseline_days
-),
-catalog_days AS (
-  SELECT principal_arn, day_number, array_join(array_sort(array_agg(DISTINCT engine)), ', ') AS engines, sum(calls) AS calls
-  FROM access_reads WHERE source <> 's3' GROUP BY principal_arn, day_number
-),
-object_reads AS (
-  SELECT principal_arn, day, day_number, sum(bytes) AS bytes, sum(objects) AS objects, sum(calls) AS calls,
-    array_join(array_sort(array_agg(DISTINCT engine)), ', ') AS engine,
-    array_join(slice(array_sort(array_agg(DISTINCT resource)), 1, 5), ', ') AS resources, count(DISTINCT resource) AS resource_count
-  FROM access_reads
-  WHERE source = 's3' AND day_number >= 0
-  GROUP BY principal_arn, day, day_number
-),
-volume_findings AS (
-  SELECT j.principal_arn, e.day, j.day_number, 'volume' AS kind, j.metric AS subject, j.measured, j.baseline, j.spread, j.peak,
-    coalesce(p.queries, 0) AS queries, j.score, j.over_peak,
-    CASE WHEN j.metric = 'calls' THEN c.engines ELSE 'athena' END AS engine,
-    CASE WHEN j.metric = 'calls' THEN c.calls ELSE 0 END AS calls
-  FROM judged AS j
-  JOIN everyone AS e ON e.principal_arn = j.principal_arn AND e.day_number = j.day_number
-  LEFT JOIN principal_days AS p ON p.principal_arn = j.principal_arn AND p.day_number = j.day_number
-  LEFT JOIN catalog_days AS c ON c.principal_arn = j.principal_arn AND c.day_number = j.day_number
-  WHERE j.unusual AND j.metric IN ('bytes', 'queries', 'calls')
-),
-table_reads AS (
-  SELECT a.principal_arn, a.day, a.day_number, a.query_execution_id, a.state = 'FAILED' AS failed, lower(t.table_name) AS table_name,
-    split_part(lower(t.table_name), '.', 1) AS database_name
-  FROM activity AS a
-  CROSS JOIN UNNEST(a.referenced_tables) AS t (table_name)
-),
-reads AS (
-  -- Reads of a database or table by any engine: Athena's queries, and the access table's catalog and
-  -- Lake Formation reads, which name their table. Object reads are not: their table is the grants
-  -- snapshot's location holding the key, which changes when a table is registered over files already
-  -- read (download judges them).
-  SELECT principal_arn, day, day_number, query_execution_id AS read_id, 'athena' AS engine, 0 AS calls, table_name, database_name
-  FROM table_reads
-  -- A failed query read nothing (a table that does not exist is probing, not reach).
-  WHERE NOT failed
-  UNION ALL
-  SELECT principal_arn, day, day_number, CAST(NULL AS varchar), engine, calls,
-    CASE WHEN resource_kind = 'table' THEN resource END, split_part(resource, '.', 1)
-  FROM access_reads
-  WHERE source <> 's3' AND resource_kind IN ('table', 'database')
-),
-first_reads AS (
-  SELECT principal_arn, table_name, database_name, min(day_number) AS table_first,
-    min(min(day_number)) OVER (PARTITION BY principal_arn, database_name) AS database_first
-  FROM reads
-  GROUP BY principal_arn, table_name, database_name
-),
-seen AS (
-  SELECT principal_arn, min(day_number) AS first_number FROM principal_days GROUP BY principal_arn
-),
-seen_any AS (
-  SELECT DISTINCT principal_arn, first_number, access_first FROM everyone
-),
-reach_candidates AS (
-  -- A new database is one finding (on its first day); a new table, only in a database read before.
-  SELECT DISTINCT principal_arn, database_name AS resource, database_first AS day_number, database_name
-  FROM first_reads WHERE database_first >= 0
-  UNION ALL
-  SELECT principal_arn, table_name AS resource, table_first AS day_number, database_name
-  FROM first_reads WHERE table_name IS NOT NULL AND table_first >= 0 AND table_first > database_first
-),
-reach AS (
-  SELECT r.principal_arn, min(t.day) AS day, r.day_number, r.resource, r.database_name,
-    count(DISTINCT t.read_id) AS queries, sum(t.calls) AS calls, min(t.read_id) AS example_query_id,
-    array_join(array_sort(array_agg(DISTINCT t.engine)), ', ') AS engine,
-    -- `,<resource>@<day>,` in :announced: the day it was announced, or none.
-    CASE WHEN strpos(:announced, ',' || r.resource || '@') > 0
-      THEN substr(:announced, strpos(:announced, ',' || r.resource || '@') + length(r.resource) + 2, 10) END AS resource_announced,
-    CASE WHEN strpos(:announced, ',' || r.database_name || '@') > 0
-      THEN substr(:announced, strpos(:announced, ',' || r.database_name || '@') + length(r.database_name) + 2, 10) END AS database_announced
-  FROM reach_candidates AS r
-  JOIN seen_any AS seen ON seen.principal_arn = r.principal_arn
-  JOIN reads AS t
-    ON t.principal_arn = r.principal_arn AND t.day_number = r.day_number AND (t.table_name = r.resource OR t.database_name = r.resource)
-  WHERE r.day_number - seen.first_number >= :min_history_days
-  GROUP BY r.principal_arn, r.day_number, r.resource, r.database_name
-),
-networked_reads AS (
-  -- Other engines' reads from an address of the caller's own (a service's workers use the provider's):
-  -- one row per access row and network, however many of its addresses are in the network.
-  SELECT DISTINCT a.principal_arn, a.caller_arn, a.account_id, a.region, a.day, a.day_number, a.engine, a.source, a.resource_kind,
-    a.resource, a.calls,
-    CASE
-      WHEN regexp_like(ip.address, '^[0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}[.][0-9]{1,3}$')
-        THEN regexp_extract(ip.address, '^([0-9]+[.][0-9]+[.][0-9]+)[.]', 1) || '.0/24'
-      ELSE ip.address
-    END AS network
-  FROM access_reads AS a
-  CROSS JOIN UNNEST(a.source_ips) AS ip (address)
-  WHERE a.engine IN ('cli', 'sdk', 'console', 'unknown')
-),
-origins AS (
-  -- `judged_from`: the history a first origin needs, any evidence's; another engine's client needs
-  -- :min_history_days of reads through other engines (their clients are named differently from
-  -- Athena's, so a principal's first catalog read is not a new client).
-  SELECT principal_arn, 'network' AS origin, network AS value, day, day_number, query_execution_id, 'athena' AS engine, 0 AS calls,
-    'any' AS judged_from
-  FROM activity WHERE network IS NOT NULL
-  UNION ALL
-  SELECT principal_arn, 'client', 'client:' || client_family, day, day_number, query_execution_id, 'athena', 0, 'any'
-  FROM activity WHERE client_family IS NOT NULL AND client_family <> 'unknown'
-  UNION ALL
-  SELECT principal_arn, 'network', network, day, day_number, CAST(NULL AS varchar), engine, calls, 'any' FROM networked_reads
-  UNION ALL
-  SELECT principal_arn, 'client', 'client:' || engine, day, day_number, CAST(NULL AS varchar), engine, calls, 'access'
-  FROM access_reads WHERE engine <> 'unknown'
-),
-first_origins AS (
-  SELECT o.principal_arn, o.origin, o.value, min(o.day_number) AS first_number,
-    -- The earliest read's rule; on a tie, Athena's.
-    min_by(o.judged_from, 2 * o.day_number + CASE WHEN o.judged_from = 'any' THEN 0 ELSE 1 END) AS judged_from
-  FROM origins AS o
-  GROUP BY o.principal_arn, o.origin, o.value
-),
-origin AS (
-  SELECT f.principal_arn, min(o.day) AS day, f.first_number AS day_number, f.origin, f.value,
-    count(DISTINCT o.query_execution_id) AS queries, sum(o.calls) AS calls, min(o.query_execution_id) AS example_query_id,
-    array_join(array_sort(array_agg(DISTINCT o.engine)), ', ') AS engine
-  FROM first_origins AS f
-  JOIN seen_any AS seen ON seen.principal_arn = f.principal_arn
-  JOIN origins AS o ON o.principal_arn = f.principal_arn AND o.value = f.value AND o.day_number = f.first_number
-  WHERE f.first_number >= 0
-    AND f.first_number - CASE WHEN f.judged_from = 'access' THEN seen.access_first ELSE seen.first_number END >= :min_history_days
-  GROUP BY f.principal_arn, f.first_number, f.origin, f.value
-),
-first_hours AS (
-  SELECT principal_arn, event_hour, min(day_number) AS first_number FROM activity GROUP BY principal_arn, event_hour
-),
-new_hours AS (
-  -- Hours first active in the period with no hour within three (on the clock) active before.
-  SELECT h.principal_arn, h.event_hour, h.first_number
-  FROM first_hours AS h
-  JOIN seen ON seen.principal_arn = h.principal_arn
-  LEFT JOIN first_hours AS b
-    ON b.principal_arn = h.principal_arn AND b.first_number < h.first_number
-    AND (abs(b.event_hour - h.event_hour) < 3 OR abs(b.event_hour - h.event_hour) > 21)
-  WHERE h.first_number >= 0 AND h.first_number - seen.first_number >= :min_history_days
-  GROUP BY h.principal_arn, h.event_hour, h.first_number
-  HAVING count(b.event_hour) = 0
-),
-time_of_day AS (
-  SELECT n.principal_arn, min(a.day) AS day, n.first_number AS day_number, n.event_hour,
-    count(*) AS queries, min(a.query_execution_id) AS example_query_id
-  FROM new_hours AS n
-  JOIN activity AS a ON a.principal_arn = n.principal_arn AND a.day_number = n.first_number AND a.event_hour = n.event_hour
-  GROUP BY n.principal_arn, n.first_number, n.event_hour
-),
-probes AS (
-  -- Failures that say the caller may not see, or cannot find, what it asked for.
-  SELECT a.principal_arn, a.day, a.day_number, a.event_hour, a.query_execution_id
-  FROM activity AS a
-  WHERE a.day_number >= 0 AND a.state = 'FAILED'
-    AND regexp_like(a.error_message, '(TABLE_NOT_FOUND|SCHEMA_NOT_FOUND|CATALOG_NOT_FOUND|AccessDenied|Access Denied|not authorized|Insufficient Lake Formation permission)')
-    AND NOT regexp_like(a.error_message, '^COLUMN_NOT_FOUND')
-),
-probing AS (
-  SELECT p.principal_arn, p.day, p.day_number, p.event_hour, count(DISTINCT p.query_execution_id) AS failures,
-    min(p.query_execution_id) AS example_query_id,
-    coalesce(nullif(array_join(array_sort(array_agg(DISTINCT t.table_name)), ', '), ''), 'resources not named') AS resources
-  FROM probes AS p
-  LEFT JOIN table_reads AS t ON t.query_execution_id = p.query_execution_id AND t.principal_arn = p.principal_arn
-  GROUP BY p.principal_arn, p.day, p.day_number, p.event_hour
-  HAVING count(DISTINCT p.query_execution_id) >= :probing_failures
-),
-writes AS (
-  -- UNLOAD ... TO 's3://b/...' and CREATE TABLE ... WITH (external_location | location = 's3://b/...').
-  SELECT principal_arn, day, day_number, query_execution_id, bytes,
-    regexp_extract(query_text, '(?i)(?:TO|external_location|location)[ \t\r\n]*=?[ \t\r\n]*''s3://([^/'']+)', 1) AS bucket
-  FROM activity
-  WHERE day_number >= 0 AND regexp_like(query_text, '(?i)^[ \t\r\n]*(UNLOAD|CREATE[ \t\r\n]+TABLE)')
-),
-star_scans AS (
-  -- Unfiltered: SELECT * FROM one table, an alias at most, nothing after it.
-  SELECT principal_arn, day, day_number, query_execution_id, bytes, array_join(referenced_tables, ',') AS table_name
-  FROM activity
-  WHERE state = 'SUCCEEDED' AND strpos(array_join(referenced_tables, ','), ',') = 0 AND array_join(referenced_tables, ',') <> ''
-    AND regexp_like(lower(query_text), '^[ \t\r\n]*select[ \t\r\n]+[*][ \t\r\n]+from[ \t\r\n]+[a-z0-9_."]+([ \t\r\n]+(as[ \t\r\n]+)?"?[a-z0-9_]+"?)?[ \t\r\n;]*$')
-),
-first_star_scans AS (
-  SELECT principal_arn, table_name, min(day_number) AS first_number FROM star_scans GROUP BY principal_arn, table_name
-),
-exfiltration AS (
-  SELECT principal_arn, day, day_number, 's3://' || bucket AS subject, sum(bytes) AS bytes, count(*) AS queries,
-    min(query_execution_id) AS example_query_id
-  FROM writes
-  WHERE bucket <> '' AND strpos(:known_buckets, ',' || bucket || ',') = 0
-  GROUP BY principal_arn, day, day_number, bucket
-  UNION ALL
-  SELECT s.principal_arn, s.day, s.day_number, 'select-star:' || s.table_name, max(s.bytes), count(*), min(s.query_execution_id)
-  FROM star_scans AS s
-  JOIN first_star_scans AS f ON f.principal_arn = s.principal_arn AND f.table_name = s.table_name AND f.first_number = s.day_number
-  JOIN seen ON seen.principal_arn = s.principal_arn
-  WHERE s.day_number >= 0 AND s.day_number - seen.first_number >= :min_history_days AND s.bytes >= :large_scan_bytes
-  GROUP BY s.principal_arn, s.day, s.day_number, s.table_name
-),
-object_networks AS (
-  -- The networks of a day's direct reads; new: the principal never used it before (queries or reads).
-  SELECT n.principal_arn, n.day_number, n.network,
-    max(CASE WHEN f.first_number = n.day_number AND n.day_number - seen.first_number >= :min_history_days THEN 1 ELSE 0 END) = 1
-      AS new_network
-  FROM (SELECT DISTINCT principal_arn, day_number, network FROM networked_reads WHERE source = 's3' AND day_number >= 0) AS n
-  JOIN first_origins AS f ON f.principal_arn = n.principal_arn AND f.origin = 'network' AND f.value = n.network
-  JOIN seen_any AS seen ON seen.principal_arn = n.principal_arn
-  GROUP BY n.principal_arn, n.day_number, n.network
-),
-download_networks AS (
-  SELECT principal_arn, day_number, array_join(slice(array_sort(array_agg(network)), 1, 5), ', ') AS networks,
-    nullif(array_join(slice(array_sort(array_agg(CASE WHEN new_network THEN network END)), 1, 5), ', '), '') AS new_networks
-  FROM object_networks
-  GROUP BY principal_arn, day_number
-),
-download AS (
-  -- A day's direct reads against the principal's baselines of bytes and objects (a full one only), from
-  -- a network it never used, or by a principal the lake never saw in the days it has watched.
-  SELECT o.principal_arn, o.day, o.day_number, o.bytes, o.objects, o.calls, o.engine,
-    o.resources || CASE WHEN o.resource_count > 5 THEN ' (+' || CAST(o.resource_count - 5 AS varchar) || ' more)' ELSE '' END AS subject,
-    b.baseline, b.spread, b.peak, n.baseline AS baseline_objects, w.networks, w.new_networks,
-    greatest(CASE WHEN b.unusual THEN b.over_peak ELSE 0 END, CASE WHEN n.unusual THEN n.over_peak ELSE 0 END) AS over_peak,
-    greatest(coalesce(b.score, 0), coalesce(n.score, 0), 0) AS score,
-    seen.first_number = o.day_number AND o.day_number - lake.first_number >= :min_history_days AS new_principal
-  FROM object_reads AS o
-  JOIN seen_any AS seen ON seen.principal_arn = o.principal_arn
-  CROSS JOIN (SELECT min(day_number) AS first_number FROM everyone) AS lake
-  LEFT JOIN judged AS b ON b.principal_arn = o.principal_arn AND b.day_number = o.day_number AND b.metric = 'object_bytes'
-  LEFT JOIN judged AS n ON n.principal_arn = o.principal_arn AND n.day_number = o.day_number AND n.metric = 'objects'
-  LEFT JOIN download_networks AS w ON w.principal_arn = o.principal_arn AND w.day_number = o.day_number
+      AND s.measured >= :volume_ratio * s.busiest
+      AND (s.measured - s.baseline) / greatest(1.4826 * s.baseline_spread, 0.05 * s.baseline, 1.0) >= :volume_mads) AS unusual
+  FROM (
+    -- A row's baseline and a download's networks, from the groups of its day.
+    SELECT p.*,
+      CASE WHEN p.judged THEN max(CASE WHEN p.role = 'baseline' THEN p.median END) OVER (
+        PARTITION BY p.principal_arn, p.facet, p.subject, p.day_number) END AS baseline,
+      CASE WHEN p.judged THEN max(CASE WHEN p.role = 'baseline' THEN p.spread END) OVER (
+        PARTITION BY p.principal_arn, p.facet, p.subject, p.day_number) END AS baseline_spread,
+      CASE WHEN p.judged THEN max(CASE WHEN p.role = 'baseline' THEN p.peak END) OVER (
+        PARTITION BY p.principal_arn, p.facet, p.subject, p.day_number) END AS busiest,
+      max(CASE WHEN p.role = 'network' THEN p.networks END) OVER (PARTITION BY p.principal_arn, p.facet, p.subject, p.day_number)
+        AS day_networks,
+      max(CASE WHEN p.role = 'network' THEN p.new_networks END) OVER (PARTITION BY p.principal_arn, p.facet, p.subject, p.day_number)
+        AS day_new_networks
+    FROM spreads AS p
+  ) AS s
+  WHERE s.role = 'own' AND s.day_number >= 0 AND (s.candidate OR s.measure)
 ),
 findings AS (
-  SELECT principal_arn, day, day_number, kind, subject, measured, baseline, spread, score, queries,
-    CASE WHEN over_peak >= 3 * :volume_ratio THEN 'high' WHEN over_peak >= 1.5 * :volume_ratio THEN 'medium' ELSE 'low' END AS severity,
-    CAST(NULL AS varchar) AS example_query_id, engine, calls, CAST(NULL AS bigint) AS objects, CAST(NULL AS double) AS baseline_objects,
-    peak, CAST(NULL AS varchar) AS networks, CAST(NULL AS varchar) AS new_networks
-  FROM volume_findings
-  UNION ALL
-  SELECT principal_arn, day, day_number, 'reach', resource, CAST(queries + calls AS double), CAST(NULL AS double), CAST(NULL AS double),
-    CAST(queries + calls AS double), queries,
-    CASE
-      WHEN strpos(:sensitive, ',' || resource || ',') > 0 OR strpos(:sensitive, ',' || database_name || ',') > 0 THEN 'high'
-      WHEN resource = database_name THEN 'medium'
-      ELSE 'low'
-    END,
-    example_query_id, engine, calls, NULL, NULL, NULL, NULL, NULL
-  FROM reach
-  WHERE coalesce(resource_announced, '9999-12-31') > day AND coalesce(database_announced, '9999-12-31') > day
-  UNION ALL
-  SELECT principal_arn, day, day_number, 'origin', value, CAST(queries + calls AS double), CAST(NULL AS double), CAST(NULL AS double),
-    CAST(queries + calls AS double), queries, 'pending', example_query_id, engine, calls, NULL, NULL, NULL, NULL, NULL
-  FROM origin
-  UNION ALL
-  SELECT principal_arn, day, day_number, 'time', lpad(CAST(event_hour AS varchar), 2, '0'), CAST(queries AS double), CAST(NULL AS double),
-    CAST(NULL AS double), CAST(queries AS double), queries, 'pending', example_query_id, 'athena', 0, NULL, NULL, NULL, NULL, NULL
-  FROM time_of_day
-  UNION ALL
-  SELECT principal_arn, day, day_number, 'probing', resources, CAST(failures AS double), CAST(NULL AS double), CAST(NULL AS double),
-    CAST(failures AS double), failures,
-    CASE WHEN failures >= 2 * :probing_failures THEN 'high' ELSE 'medium' END, example_query_id, 'athena', 0, NULL, NULL, NULL, NULL, NULL
-  FROM probing
-  UNION ALL
-  SELECT principal_arn, day, day_number, 'exfiltration', subject, CAST(bytes AS double), CAST(NULL AS double), CAST(NULL AS double),
-    CAST(bytes AS double), queries,
-    CASE
-      WHEN subject LIKE 's3://%' THEN 'high'
-      WHEN strpos(:sensitive, ',' || substr(subject, 13) || ',') > 0 OR strpos(:sensitive, ',' || split_part(substr(subject, 13), '.', 1) || ',') > 0
-        THEN 'high'
-      ELSE 'medium'
-    END,
-    example_query_id, 'athena', 0, NULL, NULL, NULL, NULL, NULL
-  FROM exfiltration
-  UNION ALL
-  SELECT principal_arn, day, day_number, 'download', subject, CAST(bytes AS double), baseline, spread, score, 0,
-    CASE
-      WHEN over_peak >= 3 * :volume_ratio THEN 'high'
-      WHEN over_peak >= 1.5 * :volume_ratio OR new_networks IS NOT NULL OR new_principal THEN 'medium'
-      ELSE 'low'
-    END,
-    NULL, engine, calls, objects, baseline_objects, peak, networks, new_networks
-  FROM download
-  WHERE over_peak > 0 OR new_networks IS NOT NULL OR new_principal
-),
-coverage AS (
-  SELECT dt AS day, sum(CASE WHEN in_history AND NOT attributed THEN 1 ELSE 0 END) AS unattributed
-  FROM events
-  WHERE dt BETWEEN :window_from AND :window_to
-  GROUP BY dt
+  -- A day's direct reads with the day's objects judged.
+  SELECT j.*,
+    max(CASE WHEN j.facet = 'objects' THEN j.baseline END) OVER (PARTITION BY j.principal_arn, j.day_number) AS baseline_objects,
+    greatest(CASE WHEN j.unusual THEN j.over_peak ELSE 0 END,
+      coalesce(max(CASE WHEN j.facet = 'objects' AND j.unusual THEN j.over_peak END) OVER (PARTITION BY j.principal_arn, j.day_number), 0))
+      AS download_over_peak,
+    greatest(coalesce(j.volume_score, 0), coalesce(max(CASE WHEN j.facet = 'objects' THEN j.volume_score END) OVER (
+      PARTITION BY j.principal_arn, j.day_number), 0), 0) AS download_score
+  FROM judged AS j
 )
 SELECT
-  f.day,
-  f.principal_arn,
-  f.kind,
-  f.subject,
-  f.measured,
-  f.baseline,
-  f.spread,
-  f.score,
+  day,
+  principal_arn,
+  kind,
+  finding_subject AS subject,
+  measured,
+  CASE WHEN kind IN ('volume', 'download') THEN baseline END AS baseline,
+  CASE WHEN kind IN ('volume', 'download') THEN baseline_spread END AS spread,
+  CASE kind WHEN 'volume' THEN volume_score WHEN 'download' THEN download_score ELSE measured END AS score,
   CASE
-    WHEN f.severity <> 'pending' THEN f.severity
-    -- A service suddenly used from the CLI or the console is what a leaked key looks like.
-    WHEN f.kind = 'origin' AND NOT p.human AND f.subject IN ('client:cli', 'client:console') THEN 'high'
-    WHEN f.kind = 'origin' AND (NOT p.human OR f.subject NOT LIKE 'client:%') THEN 'medium'
-    WHEN f.kind = 'time' AND NOT p.human THEN 'medium'
-    ELSE 'low'
+    WHEN kind = 'volume' THEN CASE WHEN over_peak >= 3 * :volume_ratio THEN 'high' WHEN over_peak >= 1.5 * :volume_ratio THEN 'medium' ELSE 'low' END
+    WHEN kind = 'download' THEN CASE
+        WHEN download_over_peak >= 3 * :volume_ratio THEN 'high'
+        WHEN download_over_peak >= 1.5 * :volume_ratio OR day_new_networks IS NOT NULL OR new_principal THEN 'medium'
+        ELSE 'low'
+      END
+    ELSE severity
   END AS severity,
-  f.queries,
-  f.example_query_id,
-  p.human,
-  CASE WHEN coalesce(c.unattributed, 0) > 0 THEN 'partial' ELSE 'complete' END AS coverage,
-  f.engine,
-  CAST(f.calls AS bigint) AS calls,
-  CAST(f.objects AS bigint) AS objects,
-  CAST(f.baseline_objects AS double) AS baseline_objects,
-  CAST(f.peak AS double) AS peak,
-  f.networks,
-  f.new_networks
-FROM findings AS f
-JOIN everyone AS p ON p.principal_arn = f.principal_arn AND p.day_number = f.day_number
-LEFT JOIN coverage AS c ON c.day = f.day
-WHERE f.day_number >= 0
-ORDER BY f.day, f.principal_arn, f.kind, f.subject
+  CAST(queries AS bigint) AS queries,
+  example_query_id,
+  human,
+  CASE WHEN partial THEN 'partial' ELSE 'complete' END AS coverage,
+  engine,
+  CAST(calls AS bigint) AS calls,
+  CAST(CASE WHEN kind = 'download' THEN objects END AS bigint) AS objects,
+  CAST(CASE WHEN kind = 'download' THEN baseline_objects END AS double) AS baseline_objects,
+  CAST(CASE WHEN kind IN ('volume', 'download') THEN busiest END AS double) AS peak,
+  CASE WHEN kind = 'download' THEN day_networks END AS networks,
+  CASE WHEN kind = 'download' THEN day_new_networks END AS new_networks
+FROM findings
+WHERE CASE kind
+  WHEN 'volume' THEN unusual
+  WHEN 'download' THEN (download_over_peak > 0 OR day_new_networks IS NOT NULL OR new_principal)
+  ELSE coalesce(candidate, false)
+END
+ORDER BY day, principal_arn, kind, subject

@@ -1,0 +1,179 @@
+/**
+ * The anomalies query reads events and access once each and works every kind out of that one pass;
+ * these are the edges of that form the generated lakes do not reach, on hand-made rows given to the
+ * saved SQL as its two tables: a read from two addresses of one network counts once, another engine's
+ * client is judged from the principal's first read through other engines, a first direct read is
+ * judged against zero days back to the principal's first query, the hours either side of midnight
+ * are neighbours, probes that name no table still count, and a day with an unattributed query is
+ * partial. Every expected value is counted from the rows below.
+ */
+import * as fs from "node:fs";
+import { beforeAll, describe, expect, it } from "vitest";
+import { addDays } from "../../core/days";
+import { DEFAULT_ANOMALY_SETTINGS } from "../../core/anomaly-settings";
+import { DuckDbEngine } from "../../queries/duckdb/engine";
+import { anomalyParameters, SAVED, SavedRow, savedQuerySql, savedRows } from "../../queries/saved";
+import { cleanupAfterAll } from "../support/cleanup";
+import { only } from "../support/defined";
+import { tempDir } from "../support/lake";
+
+const WINDOW = { from: "2026-03-01", to: "2026-03-07" };
+const day = (n: number) => addDays(WINDOW.from, n);
+const ANALYST = "arn:aws:iam::111122223333:user/analyst";
+const PROBER = "arn:aws:iam::111122223333:user/prober";
+const GIB = 1024 ** 3;
+/** The analyst's first direct reads: through the CLI, two of its three addresses in one /24. */
+const READ = { calls: 40, objects: 40, bytes: 5 * GIB, addresses: ["198.51.100.7", "203.0.113.5", "203.0.113.9"] };
+const PROBES = 5;
+
+type Cell = string | number | boolean | null | string[];
+const EVENTS: [string, string][] = [
+  ["dt", "VARCHAR"],
+  ["attributed", "BOOLEAN"],
+  ["in_history", "BOOLEAN"],
+  ["iam_principal_arn", "VARCHAR"],
+  ["principal_type", "VARCHAR"],
+  ["on_behalf_of", "VARCHAR"],
+  ["query_execution_id", "VARCHAR"],
+  ["event_time", "TIMESTAMP"],
+  ["source_ip", "VARCHAR"],
+  ["client_family", "VARCHAR"],
+  ["referenced_tables", "VARCHAR[]"],
+  ["state", "VARCHAR"],
+  ["error_message", "VARCHAR"],
+  ["query_text", "VARCHAR"],
+  ["data_scanned_bytes", "BIGINT"],
+];
+const ACCESS: [string, string][] = [
+  ["dt", "VARCHAR"],
+  ["iam_principal_arn", "VARCHAR"],
+  ["engine", "VARCHAR"],
+  ["source", "VARCHAR"],
+  ["resource_kind", "VARCHAR"],
+  ["resource", "VARCHAR"],
+  ["calls", "BIGINT"],
+  ["objects", "BIGINT"],
+  ["bytes", "BIGINT"],
+  ["source_ips", "VARCHAR[]"],
+];
+
+const text = (s: string) => `'${s.replace(/'/g, "''")}'`;
+function literal(value: Cell, type: string): string {
+  if (value === null) return `CAST(NULL AS ${type})`;
+  if (Array.isArray(value)) return `CAST([${value.map(text).join(", ")}] AS ${type})`;
+  return `CAST(${typeof value === "string" ? text(value) : String(value)} AS ${type})`;
+}
+/** Rows as a query with the table's columns and types. */
+function rowsSql(columns: [string, string][], rows: Record<string, Cell>[]): string {
+  return rows
+    .map((row) => `SELECT ${columns.map(([name, type]) => `${literal(row[name] ?? null, type)} AS ${name}`).join(", ")}`)
+    .join(" UNION ALL ");
+}
+
+const events: Record<string, Cell>[] = [];
+function query(who: string, n: number, time: string, fields: Record<string, Cell> = {}) {
+  events.push({
+    dt: day(n),
+    attributed: true,
+    in_history: true,
+    iam_principal_arn: who,
+    principal_type: "IAMUser",
+    query_execution_id: `q-${String(events.length + 1).padStart(3, "0")}`,
+    event_time: `${day(n)} ${time}`,
+    source_ip: "198.51.100.7",
+    client_family: "jdbc",
+    referenced_tables: ["sales.orders"],
+    state: "SUCCEEDED",
+    query_text: "SELECT count(*) FROM sales.orders",
+    data_scanned_bytes: 1000,
+    ...fields,
+  });
+}
+// The analyst queries at 23:10 every day of the 40 before the window, then at 01:30 (two hours from
+// 23 across midnight) and at 04:00 (three from 01, five from 23).
+for (let n = -40; n < 0; n++) query(ANALYST, n, "23:10:00");
+query(ANALYST, 0, "01:30:00");
+query(ANALYST, 1, "04:00:00");
+// The prober queries at 10:00 for 20 days, then is refused five times at 14:0x on day 3, naming no table.
+for (let n = -20; n < 0; n++) query(PROBER, n, "10:00:00");
+const firstProbe = events.length + 1;
+for (let i = 0; i < PROBES; i++)
+  query(PROBER, 3, `14:0${i}:00`, { state: "FAILED", referenced_tables: [], error_message: "AccessDenied: not authorized" });
+// A query on day 3 no witness attributed.
+query(PROBER, 3, "15:00:00", { attributed: false, iam_principal_arn: null });
+const access = [
+  {
+    dt: day(2),
+    iam_principal_arn: ANALYST,
+    engine: "cli",
+    source: "s3",
+    resource_kind: "prefix",
+    resource: "lake-bucket/raw",
+    calls: READ.calls,
+    objects: READ.objects,
+    bytes: READ.bytes,
+    source_ips: READ.addresses,
+  },
+];
+
+let rows: SavedRow<typeof SAVED.anomalies>[];
+const cleanUp = cleanupAfterAll();
+beforeAll(async () => {
+  const root = tempDir("anomalies-one-pass");
+  cleanUp(() => fs.rmSync(root, { recursive: true, force: true }));
+  const engine = await DuckDbEngine.open({ root });
+  cleanUp(() => engine.close());
+  const sql = savedQuerySql(SAVED.anomalies);
+  expect(sql, "the query starts its WITH on a line of its own").toMatch(/^WITH /m);
+  const given = sql.replace(/^WITH /m, `WITH events AS (${rowsSql(EVENTS, events)}), access AS (${rowsSql(ACCESS, access)}), `);
+  rows = savedRows(SAVED.anomalies, await engine.run(given, anomalyParameters(WINDOW, DEFAULT_ANOMALY_SETTINGS)));
+});
+
+const finding = (who: string, kind: string, subject?: string) =>
+  only(
+    rows.filter((r) => r.principal_arn === who && r.kind === kind && (subject === undefined || r.subject === subject)),
+    `${kind} ${subject ?? ""}`,
+  );
+
+describe("anomalies in one pass, at its edges", () => {
+  it("finds what the rows hold and nothing else", () => {
+    expect(rows.map((r) => [r.day, r.principal_arn, r.kind, r.subject, r.severity, r.coverage])).toEqual([
+      [day(1), ANALYST, "time", "04", "medium", "complete"],
+      [day(2), ANALYST, "download", "lake-bucket/raw", "high", "complete"],
+      [day(2), ANALYST, "origin", "203.0.113.0/24", "medium", "complete"],
+      [day(3), PROBER, "probing", "resources not named", "medium", "partial"],
+      [day(3), PROBER, "time", "14", "medium", "partial"],
+    ]);
+  });
+
+  it("counts another engine's read once for a network however many of its addresses are in it", () => {
+    const network = finding(ANALYST, "origin", "203.0.113.0/24");
+    expect([network.calls, network.measured, network.queries, network.engine]).toEqual([READ.calls, READ.calls, 0, "cli"]);
+  });
+
+  it("judges another engine's client from the principal's first read through other engines, not its first query", () => {
+    // 40 days of queries, but the CLI read is its first through another engine: no history yet.
+    expect(rows.filter((r) => r.subject === "client:cli")).toEqual([]);
+  });
+
+  it("judges first direct reads against zero days back to the principal's first query", () => {
+    const download = finding(ANALYST, "download");
+    expect(download).toMatchObject({ measured: READ.bytes, baseline: 0, spread: 0, peak: 0, baseline_objects: 0, score: READ.bytes });
+    expect([download.calls, download.objects, download.engine]).toEqual([READ.calls, READ.objects, "cli"]);
+    // 198.51.100.0/24 is the address its queries always came from.
+    expect([download.networks, download.new_networks]).toEqual(["198.51.100.0/24, 203.0.113.0/24", "203.0.113.0/24"]);
+  });
+
+  it("takes the hours either side of midnight as neighbours", () => {
+    expect(rows.filter((r) => r.kind === "time" && r.day === day(0))).toEqual([]);
+    expect(finding(ANALYST, "time")).toMatchObject({ day: day(1), subject: "04", queries: 1 });
+  });
+
+  it("counts probes that name no table", () => {
+    expect(finding(PROBER, "probing")).toMatchObject({
+      measured: PROBES,
+      queries: PROBES,
+      example_query_id: `q-${String(firstProbe).padStart(3, "0")}`,
+    });
+  });
+});
