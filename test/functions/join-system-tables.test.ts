@@ -20,15 +20,15 @@ import { accessTable, cloudTrailTable, eventsTable, grantsTable, historyTable } 
 import { AthenaEngine } from "../../queries/athena/engine";
 import { addDays, daysBetween, dayOf } from "../../core/days";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
-import { sqlString } from "../../queries/duckdb/views";
 import { joinSqlTexts } from "../../queries/join/sql";
-import { eventsPartitionPrefix, systemTablePrefix } from "../../core/layout";
+import { systemTablePrefix } from "../../core/layout";
 import { QUERY_EXECUTIONS } from "../../queries/schema/system-tables";
 import { cleanupAfterAll } from "../support/cleanup";
 import { catalogAthena, CatalogAthena } from "../support/athena-catalog";
 import { AthenaServer, startAthenaServer } from "../support/athena-server";
 import { LocalGlueTables } from "../support/glue-tables";
 import { expectedEvents, expectedPrincipal, tempDir } from "../support/lake";
+import { eventsPartitionRows } from "../support/events-partition";
 import { LocalS3, startS3, useLocalAws } from "../support/s3";
 
 const BUCKET = "athena-audit-audit-main";
@@ -88,19 +88,9 @@ async function join(day: string | readonly string[], athenaUrl: string, log: Log
   });
 }
 
-/** The events partition's rows in S3. */
+/** The events partition's rows in S3, by query id. */
 async function eventsIn(day: string, region: string) {
-  const folder = tempDir("events-read");
-  const files: string[] = [];
-  for (const key of await s3.keys(eventsPartitionPrefix(day, region))) {
-    const file = path.join(folder, `${files.length}.parquet`);
-    fs.writeFileSync(file, await s3.bytes(key));
-    files.push(file);
-  }
-  if (files.length === 0) return new Map<string, Record<string, unknown>>();
-  const result = await duck.run(`SELECT * FROM read_parquet([${files.map(sqlString).join(", ")}])`);
-  fs.rmSync(folder, { recursive: true, force: true });
-  return new Map(result.rows.map((r) => [String(r.query_execution_id), r]));
+  return new Map((await eventsPartitionRows(s3, duck, day, region)).map((r) => [String(r.query_execution_id), r]));
 }
 
 /** The day of the generator's second outage, which falls after system tables were enabled. */

@@ -23,7 +23,6 @@ import { joinPolicy } from "../../pulumi/policies";
 import { AthenaEngine } from "../../queries/athena/engine";
 import { addDays, dayOf } from "../../core/days";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
-import { sqlString } from "../../queries/duckdb/views";
 import { eventsJoinParameters } from "../../queries/join/parameters";
 import { eventsPartitionPrefix, historyPartitionPrefix } from "../../core/layout";
 import { readSql } from "../../queries/sql-files";
@@ -39,6 +38,7 @@ import { CatalogModel } from "../support/iam/on-behalf";
 import { CallLog, startRecordingProxy } from "../support/iam/recorder";
 import { Principal } from "../support/iam/simulate";
 import { expectedEvents, tempDir } from "../support/lake";
+import { eventsPartitionRows } from "../support/events-partition";
 import { LocalS3, startS3, useLocalAws } from "../support/s3";
 import { captureLog } from "../support/log-capture";
 
@@ -119,19 +119,8 @@ function keysUnder(root: string): string[] {
 
 /** The rows of the events partition (day, region) in S3, as the Parquet objects hold them. */
 async function eventsIn(day: string, region: string): Promise<{ id: string; workGroup: string; bytes: number | null }[]> {
-  const folder = tempDir("events-read");
-  const files: string[] = [];
-  for (const key of await s3.keys(eventsPartitionPrefix(day, region))) {
-    const file = path.join(folder, `${files.length}.parquet`);
-    fs.writeFileSync(file, await s3.bytes(key));
-    files.push(file);
-  }
-  if (files.length === 0) return [];
-  const result = await duck.run(
-    `SELECT query_execution_id, work_group, data_scanned_bytes FROM read_parquet([${files.map(sqlString).join(", ")}]) ORDER BY 1`,
-  );
-  fs.rmSync(folder, { recursive: true, force: true });
-  return result.rows.map((r) => ({
+  const rows = await eventsPartitionRows(s3, duck, day, region, "query_execution_id, work_group, data_scanned_bytes");
+  return rows.map((r) => ({
     id: String(r.query_execution_id),
     workGroup: String(r.work_group),
     bytes: r.data_scanned_bytes as number,

@@ -11,7 +11,6 @@ import * as s3sdk from "@aws-sdk/client-s3";
 import { GlueClient } from "@aws-sdk/client-glue";
 import { beforeAll, describe, expect, it } from "vitest";
 import { addDays } from "../../core/days";
-import { eventsPartitionPrefix } from "../../core/layout";
 import { parseJoinInput } from "../../functions/join/input";
 import { joinEvents, JoinEventsSummary, scheduledJoinDays } from "../../functions/join/join";
 import { joinConfig } from "../../functions/runtime/config";
@@ -21,7 +20,6 @@ import { ACCOUNT_ID } from "../../generator/org";
 import { accessTable, cloudTrailTable, eventsTable, grantsTable, historyTable } from "../../pulumi/glue";
 import { AthenaEngine } from "../../queries/athena/engine";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
-import { sqlString } from "../../queries/duckdb/views";
 import { joinSqlTexts } from "../../queries/join/sql";
 import { catalogAthena } from "../support/athena-catalog";
 import { startAthenaServer } from "../support/athena-server";
@@ -29,6 +27,7 @@ import { cleanupAfterAll } from "../support/cleanup";
 import { LocalGlueTables } from "../support/glue-tables";
 import { tempDir } from "../support/lake";
 import { ANALYST, LATE_REGION, LateQuery, lateQueries, writeLateHistory, writeLateRecord } from "../support/late-lake";
+import { eventsPartitionRows } from "../support/events-partition";
 import { LocalS3, startS3, useLocalAws } from "../support/s3";
 
 const BUCKET = "athena-audit-audit-main";
@@ -83,19 +82,8 @@ async function scheduledRun(now: Date): Promise<JoinEventsSummary> {
 
 /** The events partition's rows in the bucket: query id, principal, attributed. */
 async function eventsIn(day: string): Promise<unknown[][]> {
-  const folder = tempDir("late-events");
-  const files: string[] = [];
-  for (const key of await s3.keys(eventsPartitionPrefix(day, LATE_REGION))) {
-    const file = path.join(folder, `${files.length}.parquet`);
-    fs.writeFileSync(file, await s3.bytes(key));
-    files.push(file);
-  }
-  if (files.length === 0) return [];
-  const result = await duck.run(
-    `SELECT query_execution_id, principal_arn, attributed FROM read_parquet([${files.map(sqlString).join(", ")}]) ORDER BY 1`,
-  );
-  fs.rmSync(folder, { recursive: true, force: true });
-  return result.rows.map((r) => [r.query_execution_id, r.principal_arn, r.attributed]);
+  const rows = await eventsPartitionRows(s3, duck, day, LATE_REGION, "query_execution_id, principal_arn, attributed");
+  return rows.map((r) => [r.query_execution_id, r.principal_arn, r.attributed]);
 }
 
 /** The run's time: 02:15 UTC, the join's default schedule, `days` after DAY. */
