@@ -1,5 +1,5 @@
 /**
- * The page of a saved query whose rows read well as they are (period_change, cost_by_query_shape,
+ * The page of a saved query whose rows read well as they are (period_change,
  * and a new query until it has its own module): every column, the first as the name, then the
  * numbers (right-aligned), then the rest; principals shown short, query text redacted, query
  * shapes as code. Types come from the query's declared columns, which both engines return alike.

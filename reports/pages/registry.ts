@@ -7,6 +7,7 @@ import { SAVED } from "../../queries/saved";
 import { accessByEnginePage } from "./access-by-engine-page";
 import { anomaliesPage } from "./anomalies-page";
 import { billReconciliationPage } from "./bill-reconciliation-page";
+import { costByQueryShapePage } from "./cost-by-query-shape-page";
 import { costByTablePage } from "./cost-by-table-page";
 import { dataCoveragePage } from "./data-coverage-page";
 import { defaultPage } from "./default-page";
@@ -31,7 +32,7 @@ export const PAGES: { readonly [Name in keyof typeof SAVED]: Page } = {
   usage_by_workgroup: usageByWorkgroupPage,
   period_change: defaultPage,
   cost_by_table: costByTablePage,
-  cost_by_query_shape: defaultPage,
+  cost_by_query_shape: costByQueryShapePage,
   principal_profiles: principalProfilesPage,
   shared_principals: sharedPrincipalsPage,
   failed_and_cancelled: failedAndCancelledPage,

@@ -43,7 +43,7 @@ describe("the page registry", () => {
   it("gives the default page to the queries without a module, and to those only", () => {
     const withDefault = SAVED_QUERIES.filter((q) => PAGES[q.name as keyof typeof PAGES] === defaultPage).map((q) => q.name);
     expect(withDefault).toEqual(SAVED_QUERIES.map((q) => q.name).filter((name) => !pageModules.includes(moduleOf(name))));
-    expect(withDefault).toEqual(["period_change", "cost_by_query_shape"]);
+    expect(withDefault).toEqual(["period_change"]);
   });
 
   it("keeps page modules apart: each imports shared helpers only", () => {
