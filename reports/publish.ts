@@ -33,6 +33,11 @@ export interface RenderedReport {
   content: string;
 }
 
+/** Whether a query's page shows money: one of its columns is a cost in dollars. */
+export function showsMoney(query: SavedQuery): boolean {
+  return query.columns.some((c) => /(?:^|_)cost(?:_|$)|_usd(?:_|$)/.test(c.name));
+}
+
 /** The pages as text, in a stable order: index first, then one page per query. */
 export function renderReports(
   outcomes: readonly QueryOutcome[],
@@ -43,14 +48,14 @@ export function renderReports(
   // `{{value}}` is escaped for Markdown; `{{{cells}}}` are the page models' own, escaped as they were built.
   const index = markdownTemplate("index");
   const page = markdownTemplate("report");
-  // Every page states the billing rules and the TB definition its costs follow (report.hbs prints
-  // `billing`; the index's context carries it for index.hbs too).
+  // Every page that shows money states the billing rules and the TB definition its costs follow
+  // (report.hbs prints `billing` when given; the index's context carries it for index.hbs too).
   const billing = billingRulesText(options.tb);
   return [
     { file: "index.md", content: index({ ...indexModel(outcomes, period, source), billing }) },
     ...outcomes.map((o) => {
       const model = pageModel(o, period, options);
-      return { file: model.file, content: page({ ...model, billing }) };
+      return { file: model.file, content: page({ ...model, billing: showsMoney(o.query) ? billing : undefined }) };
     }),
   ];
 }

@@ -7,6 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { describe, expect, it } from "vitest";
 import { SAVED_QUERIES } from "../../queries/saved";
+import { showsMoney } from "../../reports/publish";
 import { defaultPage } from "../../reports/pages/default-page";
 import { PAGES } from "../../reports/pages/registry";
 import { present } from "../support/defined";
@@ -44,6 +45,13 @@ describe("the page registry", () => {
     const withDefault = SAVED_QUERIES.filter((q) => PAGES[q.name as keyof typeof PAGES] === defaultPage).map((q) => q.name);
     expect(withDefault).toEqual(SAVED_QUERIES.map((q) => q.name).filter((name) => !pageModules.includes(moduleOf(name))));
     expect(withDefault).toEqual(["period_change"]);
+  });
+
+  it("states the billing rules on the pages that show money, and only there", () => {
+    const withMoney = SAVED_QUERIES.filter(showsMoney).map((q) => q.name);
+    expect(withMoney).toEqual(expect.arrayContaining(["top_scanners", "cost_by_query_shape", "bill_reconciliation", "usage_by_principal"]));
+    for (const name of ["permission_gaps", "anomalies", "data_coverage", "witness_disagreements", "access_by_engine"])
+      expect(withMoney, name).not.toContain(name);
   });
 
   it("keeps page modules apart: each imports shared helpers only", () => {
