@@ -4,7 +4,7 @@ import { Period, SAVED_QUERIES } from "../../queries/saved";
 import { billingRulesText, TbDefinition } from "../../core/cost";
 import { cell, count, duration, formatByColumn, percent, humanBytes, shortArn, usd } from "../../reports/pages/format";
 import { QueryOutcome } from "../../reports/pages/types";
-import { renderReports, runSavedQueries, writeReports } from "../../reports/publish";
+import { renderReports, runSavedQueries, showsMoney, writeReports } from "../../reports/publish";
 import { joinedLake, JoinedLake, tempDir } from "../support/lake";
 import { unfinishedFromLedger } from "../support/unfinished";
 import { at } from "../support/defined";
@@ -88,11 +88,17 @@ describe("rendered reports", () => {
     expect(xAxis).toHaveLength(6);
   });
 
-  it.each<TbDefinition>(["binary", "decimal"])("states the billing rules and the %s TB in every page's footnote", (tb) => {
+  it.each<TbDefinition>(["binary", "decimal"])("states the billing rules and the %s TB on every page that shows money", (tb) => {
     const reports = renderReports(outcomes, period, "test", { redact: true, tb });
-    // The index prints it once index.hbs has its line (`<sub>{{billing}}</sub>`); its model carries it already.
+    const money = new Set(["index.md", ...outcomes.filter((o) => showsMoney(o.query)).map((o) => `${o.query.name}.md`)]);
+    expect(money.size, "pages with money and pages without").toBeLessThan(reports.length);
     for (const page of reports) {
-      expect(page.content, page.file).toContain(`<sub>${billingRulesText(tb)}</sub>`);
+      const rules = `<sub>${billingRulesText(tb)}</sub>`;
+      if (!money.has(page.file)) {
+        expect(page.content, page.file).not.toContain(rules);
+        continue;
+      }
+      expect(page.content, page.file).toContain(rules);
       expect(page.content, page.file).toContain(
         tb === "binary" ? "1 TB = 2^40 bytes, 1 MB = 2^20 bytes" : "1 TB = 10^12 bytes, 1 MB = 10^6 bytes",
       );
