@@ -3,15 +3,10 @@
 import * as path from "node:path";
 import { Command } from "commander";
 import { version } from "../package.json";
-import { generateLake, DEFAULT_END_DAY } from "../generator/generate";
-import { writeGrantsSnapshot } from "../generator/grants";
-import { DuckDbEngine } from "../queries/duckdb/engine";
 import { DEFAULT_PREFIX, PRODUCT } from "../core/names";
-import { TbDefinition } from "../core/cost";
 import { AuditError, InputError } from "../core/errors";
 import { checkLakeNames } from "../queries/lake/safety";
-import { DEFAULT_OPTIONS, periodEnding } from "../queries/saved";
-import { demoAnomalySettings } from "../generator/planted-anomalies";
+import { DEFAULT_END_DAY } from "../generator/generate";
 import { logLine } from "../core/output/log";
 import { registerAwsCommands } from "./aws-commands";
 import { registerJoinCommand } from "./join-command";
@@ -19,20 +14,9 @@ import { migrateBucket, migrateLocalLake } from "./migrate";
 import { createS3Client } from "../functions/runtime/s3";
 import { accountId, day, NUMBER_FLAGS, progressBar, tbOption } from "./options";
 import { fail } from "./github-actions";
-import { dayRange, joinDays, lakeSource, reportPeriod } from "./pipeline";
+import { DemoOptions, runDemo } from "./pipeline";
 import { registerReportCommands } from "./report-commands";
 import { checkDemoLake, checkMigrateLake, checkOutputFolder, DEFAULT_DEMO_LAKE, prepareDemoLake } from "./checks";
-
-interface DemoOptions {
-  out: string;
-  lake: string;
-  force?: boolean;
-  days: number;
-  seed: number;
-  end: string;
-  tb: TbDefinition;
-  systemTables: boolean;
-}
 
 const program = new Command()
   .name(PRODUCT)
@@ -45,43 +29,23 @@ program
   .option("--out <dir>", "where the reports go (its pages are overwritten, nothing else)", "reports/published/demo")
   .option("--lake <dir>", "where the generated lake goes: a new or empty folder, or one the demo made (replaced)", DEFAULT_DEMO_LAKE)
   .option("--force", "replace the contents of a --lake folder the demo did not make")
-  .option("--days <n>", "days of history to generate (1 to 366)", NUMBER_FLAGS.demoDays, 90)
+  .option(
+    "--days <n>",
+    "days the reports cover (1 to 366); as many again are generated before them, to compare with",
+    NUMBER_FLAGS.demoDays,
+    90,
+  )
   .option("--seed <n>", "random seed (0 to 2^31-1); the same seed gives the same lake", NUMBER_FLAGS.seed, 42)
   .option("--end <day>", "last generated day (YYYY-MM-DD)", day, DEFAULT_END_DAY)
   .addOption(tbOption())
   .option("--no-system-tables", "leave out the generated copy of Athena's system table (CloudTrail the only witness)")
-  .action(async (o: DemoOptions) => {
+  .action(async (o: DemoOptions & { force?: boolean }) => {
     const started = Date.now();
     // Both folders are checked before the lake is touched: a refusal leaves everything as it was.
     checkOutputFolder("--out", o.out);
     prepareDemoLake(o.lake, checkDemoLake(o.lake, o.force === true));
-    const progress = progressBar();
-    progress.start(o.days, "generate");
-    const ledger = generateLake({ lake: o.lake, days: o.days, seed: o.seed, endDay: o.end, tb: o.tb, onDay: (d) => progress.tick(d) });
-    progress.stop();
-    const grants = await writeGrantsSnapshot(o.lake, ledger.lastDay);
-    console.error(
-      `generated ${ledger.queries.length} queries, ` +
-        `${ledger.cloudTrailRecords} CloudTrail records in ${ledger.cloudTrailFiles} files, ${grants} grants`,
-    );
-    const engine = await DuckDbEngine.open({ root: o.lake });
-    try {
-      const period = periodEnding(ledger.lastDay, o.days);
-      const joins = await joinDays(engine, dayRange(period), ledger.regions, progress, { tb: o.tb, systemTables: o.systemTables });
-      console.error(`joined ${joins.reduce((n, s) => n + s.rows, 0)} events over ${joins.length} region-days`);
-      const pages = await reportPeriod(engine, period, o.out, {
-        source: lakeSource(engine),
-        concurrency: 1,
-        redact: true,
-        progress,
-        tb: o.tb,
-        // The org's sensitive databases, its buckets and its announced project (generator/planted-anomalies.ts).
-        queryOptions: { ...DEFAULT_OPTIONS, anomalies: demoAnomalySettings(ledger.lastDay) },
-      });
-      console.log(`reports written to ${path.resolve(o.out)} (${pages.length} pages; start at ${path.join(o.out, "index.md")})`);
-    } finally {
-      await engine.close();
-    }
+    const { pages } = await runDemo(o, progressBar(), (line) => console.error(line));
+    console.log(`reports written to ${path.resolve(o.out)} (${pages.length} pages; start at ${path.join(o.out, "index.md")})`);
     console.error(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 

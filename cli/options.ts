@@ -25,7 +25,7 @@ export const NUMBER_FLAGS = {
   /** report, issues sync: a period of days. */
   days: wholeNumberIn(1, 3660, "ten years"),
   /** demo: generating takes about 0.2 s a day, and a year shows every pattern the demo plants. */
-  demoDays: wholeNumberIn(1, 366, "a year of generated history"),
+  demoDays: wholeNumberIn(1, 183, "half a year reported, a year generated"),
   seed: wholeNumberIn(0, 2 ** 31 - 1, "a 31-bit seed"),
   /** Athena runs a few dozen queries at once per account before it queues or throttles. */
   concurrency: wholeNumberIn(1, 32, "queries at once"),
@@ -114,7 +114,8 @@ export function definedOnly(options: object): Record<string, unknown> {
 
 /**
  * `--tb binary|decimal`: what a TB is in Athena's $5 per TB (core/cost.ts), for the commands that
- * join (the cost they write) and report (the rules every footnote states, checked against the events).
+ * join (the events' cost_usd column) and report (the price of every cost on the pages, computed as
+ * they read the events, whichever unit those were joined in).
  */
 export function tbOption(): Option {
   return new Option("--tb <definition>", "what a TB is in Athena's $5 per TB: binary (2^40 bytes, MB = 2^20) or decimal (10^12, MB = 10^6)")

@@ -1,7 +1,10 @@
 /**
  * Athena's billing rules, defined once. The generator's ledger, the report footers and the tests
  * call these functions; `queries/sql/events_join.sql` implements the same rules in SQL, taking its
- * numbers from `billingParameters`, so the join writes the same cost on Athena and on DuckDB.
+ * numbers from `billingParameters`, so the join writes the same cost on Athena and on DuckDB. The
+ * saved queries price again as they read the events, in the report's TB: the join's cost only says
+ * whether a query is billed (> 0), and `data_scanned_bytes` what it pays for, so a report in either
+ * unit reads events joined in either (docs/internals/cost-rules.md).
  *
  * What AWS's pricing page says (as quoted by several copies; the page was not reachable here):
  * $5 per TB scanned, rounded up to the nearest MB, with a 10 MB minimum per query; no charge for DDL
@@ -89,13 +92,10 @@ export function queryCostUsd(query: BillableQuery, tb: TbDefinition = DEFAULT_TB
   return notBilledBecause(query) ? 0 : scanCostUsd(query.bytesScanned ?? 0, tb);
 }
 
-/** The TB definitions under which a billed scan of `bytesScanned` costs `costUsd`: one, or none when neither fits. */
-export function tbDefinitionsFor(bytesScanned: number, costUsd: number): TbDefinition[] {
-  if (!(bytesScanned > 0) || !(costUsd > 0)) return [];
-  return TB_DEFINITION_NAMES.filter((tb) => Math.abs(scanCostUsd(bytesScanned, tb) - costUsd) <= costUsd * 1e-9);
-}
-
-/** The named parameters of `events_join.sql` that carry the price: the rules stay in the SQL, the numbers come from here. */
+/**
+ * The named parameters that carry the price, in `events_join.sql` and in every saved query that shows
+ * cost: the rules stay in the SQL, the numbers come from here.
+ */
 export interface BillingParameters {
   billing_mb_bytes: number;
   billing_tb_bytes: number;

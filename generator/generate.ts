@@ -33,7 +33,10 @@ export interface GenerateOptions {
   lake: string;
   /** Last day generated (UTC, inclusive). Fixed by default so the demo is reproducible. */
   endDay?: string;
+  /** Days the planted evidence is spread over, ending on `endDay`: the period the demo reports. */
   days?: number;
+  /** Days of ordinary use generated before those (default 0): the previous period a report compares with. */
+  priorDays?: number;
   seed?: number;
   prefix?: string;
   trailPrefix?: string;
@@ -47,6 +50,7 @@ export interface GenerateOptions {
 }
 
 export interface Ledger {
+  /** The first generated day, `priorDays` before the first of `days`. */
   firstDay: string;
   lastDay: string;
   /** The org's accounts, main first (generator/org.ts `ACCOUNTS`). */
@@ -128,14 +132,19 @@ function ledgerEntry(q: PlannedQuery, lateDelivered: boolean, tb: TbDefinition, 
 
 export function generateLake(options: GenerateOptions): Ledger {
   const days = options.days ?? 90;
+  const priorDays = options.priorDays ?? 0;
   if (!Number.isInteger(days) || days < 1 || days > 3650) throw new InputError(`days must be a whole number from 1 to 3650, got ${days}`);
+  if (!Number.isInteger(priorDays) || priorDays < 0 || priorDays > 3650)
+    throw new InputError(`prior days must be a whole number from 0 to 3650, got ${priorDays}`);
   const lastDay = parseDay(options.endDay ?? DEFAULT_END_DAY, "end day");
-  const firstDay = addDays(lastDay, 1 - days);
+  const firstDay = addDays(lastDay, 1 - days - priorDays);
   const prefix = options.prefix ?? DEFAULT_PREFIX;
   const rng = new Random(options.seed ?? 42);
   const calendar = daysBetween(firstDay, lastDay);
+  // The outages, the system table's first day and every plant fall in the last `days`, where a lake without prior days has them.
+  const story = calendar.slice(priorDays);
   // Two outages of the main account's trail, so some history has no CloudTrail record to name its principal.
-  const outages = trailOutages(calendar);
+  const outages = trailOutages(story);
   const history = new Map<string, HistoryLine[]>();
   const ledger: Omit<Ledger, "bill" | "access"> = {
     firstDay,
@@ -148,7 +157,7 @@ export function generateLake(options: GenerateOptions): Ledger {
     cloudTrailRecords: 0,
     cloudTrailFiles: 0,
     historyFiles: 0,
-    systemTablesFrom: systemTablesFrom(calendar),
+    systemTablesFrom: systemTablesFrom(story),
     plantedDisagreements: [],
     anomalies: [],
     systemTableFiles: 0,
@@ -156,7 +165,7 @@ export function generateLake(options: GenerateOptions): Ledger {
   };
   const trailReadEvents = options.trailReadEvents ?? true;
   const accessEvents: AccessEvent[] = [];
-  const downloadDay = defined(calendar[Math.max(0, calendar.length - 4)], "a day for the direct download (the calendar is empty)");
+  const downloadDay = defined(story[Math.max(0, story.length - 4)], "a day for the direct download (the calendar is empty)");
   const seed = options.seed ?? 42;
   const plantRng = new Random((seed ^ 0xa40d) >>> 0);
   // Each other account draws from its own source: the main account's lake is what it would be without them.
@@ -182,7 +191,7 @@ export function generateLake(options: GenerateOptions): Ledger {
           actors,
         );
         // Planted anomalies (the main account's) draw from their own source and go to their own files: the rest stays as it was.
-        const plants = main ? plantsFor(day, region, calendar, plantRng) : noPlants;
+        const plants = main ? plantsFor(day, region, story, plantRng) : noPlants;
         ledger.anomalies.push(...plants.anomalies);
         const outage = main && region === REGIONS[0] ? outages.get(day) : undefined;
         const engines = engineDay(
@@ -246,6 +255,6 @@ export function generateLake(options: GenerateOptions): Ledger {
   ledger.systemTableFiles = writeSystemTable(options.lake, ledger.queries, ACCOUNT_ID);
   // The main account's bill (its Cost Explorer's answer), from its own random source, so the bill never changes the rest of the lake.
   const billed = ledger.queries.filter((q) => q.account === ACCOUNT_ID);
-  const bill = writeBill(options.lake, prefix, calendar, billed, new Random((seed ^ 0xb111) >>> 0));
+  const bill = writeBill(options.lake, prefix, calendar, billed, new Random((seed ^ 0xb111) >>> 0), story);
   return { ...ledger, bill, access: aggregateAccess(accessEvents) };
 }

@@ -1,12 +1,12 @@
 /**
  * Labelled anomalies planted in the generated org, one of each kind the audit looks for, on fixed
  * days counted back from the last generated day, plus the normal variation an honest detector must
- * let pass: a new project that starts reading a database after it was announced. Planted queries
- * come from their own random source and their CloudTrail records go to their own files, so the rest
- * of the lake is byte for byte what it would be without them. Only lakes long enough for baselines
- * (LONG_ENOUGH days) get them.
+ * let pass: a new project that starts reading a database on the day the demo's settings announce.
+ * Planted queries come from their own random source and their CloudTrail records go to their own
+ * files, so the rest of the lake is byte for byte what it would be without them. Only lakes long
+ * enough for baselines (LONG_ENOUGH days) get them.
  */
-import { AnomalySettings, DEFAULT_ANOMALY_SETTINGS } from "../core/anomaly-settings";
+import { AnomalySettings, anomalySettings } from "../core/anomaly-settings";
 import { defined } from "../core/checks";
 import { addDays } from "../core/days";
 import { clientOf } from "./actor";
@@ -17,6 +17,7 @@ import { ACTORS, Actor, roleArn } from "./org";
 import { Random } from "./random";
 import { PlannedQuery, TimedRecord } from "./simulate";
 import { queryText, sql, str } from "./sql";
+import demoSettings from "./demo-anomaly-settings.json";
 
 export type AnomalyKind = "volume" | "reach" | "origin" | "time" | "probing" | "exfiltration";
 
@@ -187,18 +188,15 @@ const PLANTS: readonly Plant[] = [
   },
 ];
 
-/** The new project: from its announcement on, the reporting app reads clickstream sessions every weekday. */
-export const ANNOUNCED = { actor: "reporting-shared", resource: "clickstream", daysBack: 25, table: "clickstream.sessions" } as const;
+/** The demo's settings (sensitive data, buckets, announcement), in the file `report --anomaly-settings` reads too. */
+export const DEMO_ANOMALY_SETTINGS: AnomalySettings = anomalySettings(demoSettings, "generator/demo-anomaly-settings.json");
 
-/** The settings the demo reports with: what the org calls sensitive, its buckets, its announcement. */
-export function demoAnomalySettings(lastDay: string): AnomalySettings {
-  return {
-    ...DEFAULT_ANOMALY_SETTINGS,
-    sensitive: ["finance", "hr"],
-    knownBuckets: ["northwind-lake", "northwind-athena-results", "northwind-exports"],
-    announcements: [{ resource: ANNOUNCED.resource, from: addDays(lastDay, -ANNOUNCED.daysBack) }],
-  };
-}
+/** The new project the settings announce: from its day on, the reporting app reads a table of it every weekday. */
+export const ANNOUNCED = {
+  actor: "reporting-shared",
+  ...defined(DEMO_ANOMALY_SETTINGS.announcements[0], "an announcement in the demo's anomaly settings"),
+  table: "clickstream.sessions",
+} as const;
 
 function planted(p: Plant, index: number, day: string, region: string, rng: Random): PlannedQuery {
   const who = actor(p.actor);
@@ -293,7 +291,7 @@ export function plantsFor(day: string, region: string, calendar: readonly string
     });
   }
   const weekday = ![0, 6].includes(new Date(`${day}T00:00:00Z`).getUTCDay());
-  if (weekday && day >= addDays(last, -ANNOUNCED.daysBack) && actor(ANNOUNCED.actor).regions[0] === region) {
+  if (weekday && day >= ANNOUNCED.from && actor(ANNOUNCED.actor).regions[0] === region) {
     out.queries.push(announcedQuery(day, region, rng));
   }
   for (const q of out.queries) {

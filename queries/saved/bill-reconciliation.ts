@@ -1,6 +1,6 @@
-import { MINIMUM_MB, TB_DEFINITIONS, USD_PER_TB } from "../../core/cost";
-import { defineSavedQuery, Period } from "./query";
-import { periodWindow } from "./windows";
+import { TB_DEFINITIONS } from "../../core/cost";
+import { defineSavedQuery, Period, SavedQueryOptions } from "./query";
+import { pricedWindow } from "./windows";
 
 /**
  * How far the bill may stray from the audit's price and still match: a cent (Cost Explorer's amounts
@@ -11,11 +11,9 @@ import { periodWindow } from "./windows";
  */
 export const BILL_TOLERANCE = { usd: 0.01, ratio: 0.005 } as const;
 
-/** The period, the price and both TB definitions, and the tolerance: the SQL prices each day both ways. */
-const reconciliation = (p: Period) => ({
-  ...periodWindow(p),
-  usd_per_tb: USD_PER_TB,
-  minimum_mb: MINIMUM_MB,
+/** The period, the price in the report's TB and in both definitions, and the tolerance: the SQL prices each day all ways. */
+const reconciliation = (p: Period, o: SavedQueryOptions) => ({
+  ...pricedWindow(p, o),
   binary_mb_bytes: TB_DEFINITIONS.binary.mbBytes,
   binary_tb_bytes: TB_DEFINITIONS.binary.tbBytes,
   decimal_mb_bytes: TB_DEFINITIONS.decimal.mbBytes,
@@ -31,14 +29,14 @@ export const billReconciliation = defineSavedQuery({
   parameters: reconciliation,
   columns: [
     { name: "day", type: "varchar" },
-    { name: "audit_cost_usd", type: "double", comment: "the events table's cost_usd, summed" },
+    { name: "audit_cost_usd", type: "double", comment: "the day's queries priced in the report's TB" },
     { name: "billed_cost_usd", type: "double", nullable: true, comment: "Cost Explorer's UnblendedCost for Athena; null without a bill" },
     { name: "difference_usd", type: "double", nullable: true, comment: "billed minus audit" },
     {
       name: "ratio",
       type: "double",
       nullable: true,
-      comment: "billed over audit; about 1.0995 when the bill counts decimal TB and the audit binary",
+      comment: "billed over audit; about 1.0995 when the bill counts decimal TB and the report binary",
     },
     { name: "binary_cost_usd", type: "double", comment: "the day's billed queries priced with a 2^40-byte TB" },
     { name: "decimal_cost_usd", type: "double", comment: "the same priced with a 10^12-byte TB" },

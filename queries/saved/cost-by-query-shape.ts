@@ -1,12 +1,12 @@
 import { defineSavedQuery } from "./query";
 import { bytes, cost } from "./shared-columns";
-import { periodWindow } from "./windows";
+import { periodWindow, pricing } from "./windows";
 
 export const costByQueryShape = defineSavedQuery({
   name: "cost_by_query_shape",
   title: "Cost by query shape",
   description: "Queries that differ only in their values, grouped: runs, bytes, cost, and what result reuse did and could have saved.",
-  parameters: (p, o) => ({ ...periodWindow(p), limit: o.limit }),
+  parameters: (p, o) => ({ ...periodWindow(p), limit: o.limit, ...pricing(o) }),
   columns: [
     {
       name: "query_shape",

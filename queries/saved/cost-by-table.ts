@@ -1,12 +1,12 @@
 import { defineSavedQuery } from "./query";
 import { account, bytes, cost, queries } from "./shared-columns";
-import { periodWindow } from "./windows";
+import { periodWindow, pricing } from "./windows";
 
 export const costByTable = defineSavedQuery({
   name: "cost_by_table",
   title: "Cost by table",
   description: "What reading each table cost; a query that read several tables is split evenly between them.",
-  parameters: (p, o) => ({ ...periodWindow(p), limit: o.limit }),
+  parameters: (p, o) => ({ ...periodWindow(p), limit: o.limit, ...pricing(o) }),
   columns: [
     {
       name: "table_name",

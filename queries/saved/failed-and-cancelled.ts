@@ -1,12 +1,12 @@
 import { defineSavedQuery } from "./query";
 import { bytes, cost, principal, queries } from "./shared-columns";
-import { periodWindow } from "./windows";
+import { pricedWindow } from "./windows";
 
 export const failedAndCancelled = defineSavedQuery({
   name: "failed_and_cancelled",
   title: "Failed and cancelled queries",
   description: "Cancelled queries are billed for what they scanned; failed ones are free but took time. By error type and principal.",
-  parameters: periodWindow,
+  parameters: pricedWindow,
   columns: [
     { name: "state", type: "varchar", values: ["CANCELLED", "FAILED"] },
     {

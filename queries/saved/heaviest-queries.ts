@@ -1,12 +1,12 @@
 import { defineSavedQuery } from "./query";
 import { account, bytes, cost, principal, rank } from "./shared-columns";
-import { periodWindow } from "./windows";
+import { periodWindow, pricing } from "./windows";
 
 export const heaviestQueries = defineSavedQuery({
   name: "heaviest_queries",
   title: "Heaviest queries",
   description: "The single queries that scanned the most.",
-  parameters: (p, o) => ({ ...periodWindow(p), limit: o.limit }),
+  parameters: (p, o) => ({ ...periodWindow(p), limit: o.limit, ...pricing(o) }),
   columns: [
     { name: "query_execution_id", type: "varchar" },
     { name: "event_time", type: "timestamp", nullable: true },

@@ -1,12 +1,12 @@
 import { defineSavedQuery } from "./query";
 import { bytes, cost, iamPrincipal, queries } from "./shared-columns";
-import { periodWindow } from "./windows";
+import { pricedWindow } from "./windows";
 
 export const principalProfiles = defineSavedQuery({
   name: "principal_profiles",
   title: "Principal profiles",
   description: "Humans and services: how each IAM user or role reaches Athena, and what it reads.",
-  parameters: periodWindow,
+  parameters: pricedWindow,
   columns: [
     iamPrincipal,
     { name: "principal_type", type: "varchar", nullable: true },

@@ -4,6 +4,7 @@
  * module declares one with `defineSavedQuery`; registry.ts lists them.
  */
 import { AnomalySettings, DEFAULT_ANOMALY_SETTINGS } from "../../core/anomaly-settings";
+import { DEFAULT_TB, TbDefinition } from "../../core/cost";
 import { addDays, parseDay } from "../../core/days";
 import { InputError } from "../../core/errors";
 import { QueryParameters } from "../engine";
@@ -44,6 +45,11 @@ export interface SavedQueryOptions {
   lastUsedLookbackDays: number;
   /** How far before the period usage_by_account looks for an account's last grants snapshot (90 by default). */
   grantsLookbackDays: number;
+  /**
+   * What a TB is in the costs the queries return (core/cost.ts): they price each event as they read
+   * it, whatever unit the join wrote it in. The bill_reconciliation page says which one the bill fits.
+   */
+  tb: TbDefinition;
 }
 
 export const DEFAULT_OPTIONS: SavedQueryOptions = {
@@ -54,6 +60,7 @@ export const DEFAULT_OPTIONS: SavedQueryOptions = {
   expectedAccounts: [],
   lastUsedLookbackDays: 90,
   grantsLookbackDays: 90,
+  tb: DEFAULT_TB,
 };
 
 export interface SavedQuery {

@@ -1,12 +1,12 @@
 import { defineSavedQuery } from "./query";
 import { cost, iamPrincipal, queries } from "./shared-columns";
-import { periodWindow } from "./windows";
+import { periodWindow, pricing } from "./windows";
 
 export const sharedPrincipals = defineSavedQuery({
   name: "shared_principals",
   title: "Shared principals",
   description: "Service users and roles that several applications use.",
-  parameters: (p, o) => ({ ...periodWindow(p), min_client_families: o.minClientFamilies }),
+  parameters: (p, o) => ({ ...periodWindow(p), min_client_families: o.minClientFamilies, ...pricing(o) }),
   columns: [
     iamPrincipal,
     { name: "client_families", type: "bigint" },

@@ -1,12 +1,12 @@
 import { defineSavedQuery } from "./query";
 import { account, bytes, cost, iamPrincipal, principal, queries, rank } from "./shared-columns";
-import { periodWindow } from "./windows";
+import { periodWindow, pricing } from "./windows";
 
 export const topScanners = defineSavedQuery({
   name: "top_scanners",
   title: "Top scanners",
   description: "Principals ranked by what their queries cost.",
-  parameters: (p, o) => ({ ...periodWindow(p), limit: o.limit }),
+  parameters: (p, o) => ({ ...periodWindow(p), limit: o.limit, ...pricing(o) }),
   columns: [
     principal,
     account,

@@ -1,12 +1,12 @@
 import { defineSavedQuery } from "./query";
 import { account, bytes, cost, queries } from "./shared-columns";
-import { grantsWindow } from "./windows";
+import { grantsWindow, pricing } from "./windows";
 
 export const usageByAccount = defineSavedQuery({
   name: "usage_by_account",
   title: "Usage by account",
   description: "Each account of the organization: what its queries cost, who ran them, and how whole its evidence is.",
-  parameters: (p, o) => ({ ...grantsWindow(p, o), expected_accounts: o.expectedAccounts.join(",") }),
+  parameters: (p, o) => ({ ...grantsWindow(p, o), expected_accounts: o.expectedAccounts.join(","), ...pricing(o) }),
   columns: [
     account,
     cost,

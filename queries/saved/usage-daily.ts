@@ -1,12 +1,12 @@
 import { defineSavedQuery } from "./query";
 import { bytes, cost, queries } from "./shared-columns";
-import { periodWindow } from "./windows";
+import { pricedWindow } from "./windows";
 
 export const usageDaily = defineSavedQuery({
   name: "usage_daily",
   title: "Usage over time",
   description: "Queries, principals, bytes and cost per day.",
-  parameters: periodWindow,
+  parameters: pricedWindow,
   columns: [
     { name: "day", type: "varchar" },
     queries,

@@ -1,4 +1,5 @@
-/** The parameters most saved queries take for a period: its days, the usage reports' short window, and the lookbacks. */
+/** The parameters most saved queries take for a period: its days, the usage reports' short window, the lookbacks, the price. */
+import { billingParameters } from "../../core/cost";
 import { addDays } from "../../core/days";
 import { InputError } from "../../core/errors";
 import type { Period, SavedQueryOptions } from "./query";
@@ -11,6 +12,18 @@ export const shortWindow = (p: Period, o: SavedQueryOptions) => {
   const start = addDays(p.to, 1 - o.shortWindowDays);
   return { short_window_from: start > p.from ? start : p.from, ...periodWindow(p) };
 };
+
+/**
+ * The price in the options' TB definition (`billing_*`, core/cost.ts): a query that shows cost prices
+ * its events now, so a report in either unit reads events joined in either (docs/internals/cost-rules.md).
+ */
+export const pricing = (o: SavedQueryOptions) => billingParameters(o.tb);
+
+/** The period, priced. */
+export const pricedWindow = (p: Period, o: SavedQueryOptions) => ({ ...periodWindow(p), ...pricing(o) });
+
+/** The short and the long window, priced. */
+export const pricedShortWindow = (p: Period, o: SavedQueryOptions) => ({ ...shortWindow(p, o), ...pricing(o) });
 
 /** A lookback setting's days, checked: a wrong value would read the wrong partitions, or none. */
 function lookbackDays(o: SavedQueryOptions, key: "lastUsedLookbackDays" | "grantsLookbackDays"): number {

@@ -205,7 +205,8 @@ export const EVENTS: TableDefinition = {
       name: "cost_usd",
       type: double,
       comment:
-        "Athena's billing rules (core/cost.ts): failed, DDL and zero-byte queries free; else $5/TB, rounded up to the MB, 10 MB minimum",
+        "Athena's billing rules (core/cost.ts) in the join's TB: failed, DDL and zero-byte queries 0; else $5/TB, rounded up to the MB, " +
+        "10 MB minimum. Reports price the queries with cost_usd > 0 again, in their own TB",
     },
     { name: "engine_execution_ms", type: bigint },
     { name: "queue_ms", type: bigint },

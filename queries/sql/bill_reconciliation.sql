@@ -1,7 +1,7 @@
--- bill_reconciliation: per day, the cost the audit computed (events.cost_usd) against what AWS billed
+-- bill_reconciliation: per day, the audit's cost (priced in the report's TB) against what AWS billed
 -- for Athena (the billing table, from Cost Explorer), the difference and the ratio, and which TB
 -- definition explains the bill. The day's billed queries (cost_usd > 0: the billing rules already
--- left out failed, DDL and zero-byte queries) are priced again in both units, binary (2^40-byte TB,
+-- left out failed, DDL and zero-byte queries) are priced in both units too, binary (2^40-byte TB,
 -- 2^20-byte MB) and decimal (10^12, 10^6), with the price and minimum of core/cost.ts; the two
 -- differ by about 9.95%. A unit fits when the bill is within :tolerance_usd plus :tolerance_ratio of
 -- that unit's price; a day that no unit fits is a mismatch (a work group or region the audit missed,
@@ -20,13 +20,20 @@ WITH sums AS (
     account_id,
     region,
     CAST(NULL AS varchar) AS usage_type,
-    sum(coalesce(cost_usd, 0)) AS cost_usd,
+    -- Priced now, in the report's TB (docs/internals/cost-rules.md).
+    sum(coalesce(
+      CASE WHEN cost_usd > 0 THEN
+        greatest(ceil(CAST(data_scanned_bytes AS double) / :billing_mb_bytes), CAST(:billing_minimum_mb AS double))
+          * :billing_mb_bytes * :billing_usd_per_tb / :billing_tb_bytes
+      ELSE cost_usd END,
+      0
+    )) AS cost_usd,
     -- Bytes as billed: whole MB, the minimum for a small query; zero for a query billed nothing.
     sum(
       CASE
         WHEN cost_usd > 0 THEN greatest(
             ceil(CAST(data_scanned_bytes AS double) / CAST(:binary_mb_bytes AS double)),
-            CAST(:minimum_mb AS double)
+            CAST(:billing_minimum_mb AS double)
           ) * CAST(:binary_mb_bytes AS double)
         ELSE CAST(0 AS double)
       END
@@ -35,7 +42,7 @@ WITH sums AS (
       CASE
         WHEN cost_usd > 0 THEN greatest(
             ceil(CAST(data_scanned_bytes AS double) / CAST(:decimal_mb_bytes AS double)),
-            CAST(:minimum_mb AS double)
+            CAST(:billing_minimum_mb AS double)
           ) * CAST(:decimal_mb_bytes AS double)
         ELSE CAST(0 AS double)
       END
@@ -66,9 +73,9 @@ days AS (
     dt AS day,
     coalesce(sum(CASE WHEN source = 'events' AND billed THEN cost_usd END), CAST(0 AS double)) AS audit_cost_usd,
     coalesce(sum(CASE WHEN source = 'events' AND billed THEN binary_bytes END), CAST(0 AS double))
-      * CAST(:usd_per_tb AS double) / CAST(:binary_tb_bytes AS double) AS binary_cost_usd,
+      * CAST(:billing_usd_per_tb AS double) / CAST(:binary_tb_bytes AS double) AS binary_cost_usd,
     coalesce(sum(CASE WHEN source = 'events' AND billed THEN decimal_bytes END), CAST(0 AS double))
-      * CAST(:usd_per_tb AS double) / CAST(:decimal_tb_bytes AS double) AS decimal_cost_usd,
+      * CAST(:billing_usd_per_tb AS double) / CAST(:decimal_tb_bytes AS double) AS decimal_cost_usd,
     CASE WHEN count_if(source = 'events' AND billed) > 0 THEN
       array_join(array_sort(array_agg(DISTINCT CASE WHEN source = 'events' AND billed THEN region END)), ', ')
     END AS audit_regions,

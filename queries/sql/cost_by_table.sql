@@ -21,7 +21,14 @@ WITH query_tables AS (
     t.table_name,
     principal_arn,
     coalesce(data_scanned_bytes, 0) AS data_scanned_bytes,
-    coalesce(cost_usd, 0) AS cost_usd
+    -- Priced now, in the report's TB (docs/internals/cost-rules.md).
+    coalesce(
+      CASE WHEN cost_usd > 0 THEN
+        greatest(ceil(CAST(data_scanned_bytes AS double) / :billing_mb_bytes), CAST(:billing_minimum_mb AS double))
+          * :billing_mb_bytes * :billing_usd_per_tb / :billing_tb_bytes
+      ELSE cost_usd END,
+      0
+    ) AS cost_usd
   FROM events
   CROSS JOIN UNNEST(
     -- split: a one-element array, spelled alike on both engines.

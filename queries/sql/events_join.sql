@@ -131,7 +131,8 @@ joined AS (
     -- Athena's billing rules, exactly as core/cost.ts defines them (the price and the unit are its
     -- billing parameters): failed queries, DDL (partition management is DDL) and queries that scanned
     -- nothing are free; any other query, cancelled ones included, pays for what it scanned, rounded up
-    -- to whole MB with a minimum, per TB. Unknown without history.
+    -- to whole MB with a minimum, per TB. Unknown without history. The reports price again in their own
+    -- TB from data_scanned_bytes, billing the rows whose cost_usd > 0: this unit is only the column's.
     CASE
       WHEN e.queryexecutionid IS NULL THEN NULL
       WHEN e.status.state = 'FAILED' THEN CAST(0 AS double)

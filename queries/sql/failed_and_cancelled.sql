@@ -26,7 +26,11 @@ FROM (
     CAST(error_type AS bigint) AS error_type,
     coalesce(principal_arn, '(unattributed)') AS principal,
     data_scanned_bytes,
-    cost_usd,
+    -- Priced now, in the report's TB (docs/internals/cost-rules.md).
+    CASE WHEN cost_usd > 0 THEN
+      greatest(ceil(CAST(data_scanned_bytes AS double) / :billing_mb_bytes), CAST(:billing_minimum_mb AS double))
+        * :billing_mb_bytes * :billing_usd_per_tb / :billing_tb_bytes
+    ELSE cost_usd END AS cost_usd,
     engine_execution_ms,
     total_execution_ms,
     error_message

@@ -9,7 +9,11 @@ FROM (
     database_name,
     state,
     data_scanned_bytes,
-    cost_usd,
+    -- Priced now, in the report's TB (docs/internals/cost-rules.md).
+    CASE WHEN cost_usd > 0 THEN
+      greatest(ceil(CAST(data_scanned_bytes AS double) / :billing_mb_bytes), CAST(:billing_minimum_mb AS double))
+        * :billing_mb_bytes * :billing_usd_per_tb / :billing_tb_bytes
+    ELSE cost_usd END AS cost_usd,
     total_execution_ms,
     query_text,
     region,

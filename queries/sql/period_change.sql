@@ -18,7 +18,14 @@ SELECT
 FROM (
   SELECT
     coalesce(iam_principal_arn, '(unattributed)') AS iam_principal_arn,
-    coalesce(cost_usd, 0) AS billed_usd,
+    -- Priced now, in the report's TB (docs/internals/cost-rules.md).
+    coalesce(
+      CASE WHEN cost_usd > 0 THEN
+        greatest(ceil(CAST(data_scanned_bytes AS double) / :billing_mb_bytes), CAST(:billing_minimum_mb AS double))
+          * :billing_mb_bytes * :billing_usd_per_tb / :billing_tb_bytes
+      ELSE cost_usd END,
+      0
+    ) AS billed_usd,
     dt >= :window_from AS in_period,
     dt
   FROM events

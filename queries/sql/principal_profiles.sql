@@ -11,7 +11,14 @@ SELECT
   array_join(array_sort(array_agg(DISTINCT database_name)), ', ') AS databases,
   count(*) AS queries,
   sum(coalesce(data_scanned_bytes, 0)) AS data_scanned_bytes,
-  sum(coalesce(cost_usd, 0)) AS cost_usd,
+  -- Priced now, in the report's TB (docs/internals/cost-rules.md).
+  sum(coalesce(
+    CASE WHEN cost_usd > 0 THEN
+      greatest(ceil(CAST(data_scanned_bytes AS double) / :billing_mb_bytes), CAST(:billing_minimum_mb AS double))
+        * :billing_mb_bytes * :billing_usd_per_tb / :billing_tb_bytes
+    ELSE cost_usd END,
+    0
+  )) AS cost_usd,
   min(dt) AS first_active_day,
   max(dt) AS last_active_day
 FROM (

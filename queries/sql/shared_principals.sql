@@ -15,7 +15,11 @@ FROM (
     iam_principal_arn,
     client_family,
     user_agent,
-    cost_usd,
+    -- Priced now, in the report's TB (docs/internals/cost-rules.md).
+    CASE WHEN cost_usd > 0 THEN
+      greatest(ceil(CAST(data_scanned_bytes AS double) / :billing_mb_bytes), CAST(:billing_minimum_mb AS double))
+        * :billing_mb_bytes * :billing_usd_per_tb / :billing_tb_bytes
+    ELSE cost_usd END AS cost_usd,
     coalesce(nullif(regexp_extract(source_ip, '^(\d+\.\d+\.\d+)\.\d+$', 1), '') || '.0/24', source_ip) AS source_network
   FROM events
   WHERE dt BETWEEN :window_from AND :window_to

@@ -10,11 +10,25 @@ FROM (
     count(*) AS queries,
     count_if(state IN ('FAILED', 'CANCELLED')) AS failed_or_cancelled,
     sum(coalesce(data_scanned_bytes, 0)) AS data_scanned_bytes,
-    sum(coalesce(cost_usd, 0)) AS cost_usd,
+    -- Priced now, in the report's TB (docs/internals/cost-rules.md), here and in the rank below.
+    sum(coalesce(
+      CASE WHEN cost_usd > 0 THEN
+        greatest(ceil(CAST(data_scanned_bytes AS double) / :billing_mb_bytes), CAST(:billing_minimum_mb AS double))
+          * :billing_mb_bytes * :billing_usd_per_tb / :billing_tb_bytes
+      ELSE cost_usd END,
+      0
+    )) AS cost_usd,
     max(coalesce(data_scanned_bytes, 0)) AS largest_query_bytes,
     row_number() OVER (
-      ORDER BY sum(coalesce(cost_usd, 0)) DESC, sum(coalesce(data_scanned_bytes, 0)) DESC, coalesce(principal_arn, '(unattributed)'),
-        coalesce(account_id, '(unknown)')
+      ORDER BY
+        sum(coalesce(
+          CASE WHEN cost_usd > 0 THEN
+            greatest(ceil(CAST(data_scanned_bytes AS double) / :billing_mb_bytes), CAST(:billing_minimum_mb AS double))
+              * :billing_mb_bytes * :billing_usd_per_tb / :billing_tb_bytes
+          ELSE cost_usd END,
+          0
+        )) DESC,
+        sum(coalesce(data_scanned_bytes, 0)) DESC, coalesce(principal_arn, '(unattributed)'), coalesce(account_id, '(unknown)')
     ) AS rank
   FROM events
   WHERE dt BETWEEN :window_from AND :window_to

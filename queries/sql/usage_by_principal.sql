@@ -13,7 +13,14 @@ FROM (
   SELECT
     coalesce(principal_arn, '(unattributed)') AS principal,
     coalesce(data_scanned_bytes, 0) AS data_scanned_bytes,
-    coalesce(cost_usd, 0) AS cost_usd,
+    -- Priced now, in the report's TB (docs/internals/cost-rules.md).
+    coalesce(
+      CASE WHEN cost_usd > 0 THEN
+        greatest(ceil(CAST(data_scanned_bytes AS double) / :billing_mb_bytes), CAST(:billing_minimum_mb AS double))
+          * :billing_mb_bytes * :billing_usd_per_tb / :billing_tb_bytes
+      ELSE cost_usd END,
+      0
+    ) AS cost_usd,
     dt >= :short_window_from AS recent,
     dt
   FROM events

@@ -16,7 +16,14 @@ FROM (
     coalesce(work_group, '(unknown)') AS work_group,
     principal_arn,
     coalesce(data_scanned_bytes, 0) AS data_scanned_bytes,
-    coalesce(cost_usd, 0) AS cost_usd,
+    -- Priced now, in the report's TB (docs/internals/cost-rules.md).
+    coalesce(
+      CASE WHEN cost_usd > 0 THEN
+        greatest(ceil(CAST(data_scanned_bytes AS double) / :billing_mb_bytes), CAST(:billing_minimum_mb AS double))
+          * :billing_mb_bytes * :billing_usd_per_tb / :billing_tb_bytes
+      ELSE cost_usd END,
+      0
+    ) AS cost_usd,
     dt >= :short_window_from AS recent
   FROM events
   WHERE dt BETWEEN :window_from AND :window_to

@@ -113,7 +113,7 @@ export function fitSentence(verdict: BillVerdict, reportTb: TbDefinition): strin
   return `**${fits}; ${plural(mismatches.length, "day")} ${verb} not match**: ${named}${more}.`;
 }
 
-/** Which TB definition fits, and whether the report uses it; what to rerun when it does not. */
+/** Which TB definition fits, and whether the report uses it; the setting that makes the next report use it when it does not. */
 export function tbSentence(verdict: BillVerdict, reportTb: TbDefinition): string | undefined {
   const { fit, fitting } = verdict;
   if (fit === undefined) return undefined;
@@ -124,10 +124,11 @@ export function tbSentence(verdict: BillVerdict, reportTb: TbDefinition): string
   const billed = fitting.reduce((sum, r) => sum + (r.billed_cost_usd ?? 0), 0);
   const gap =
     billed > 0 ? `${(Math.abs(1 - audit / billed) * 100).toFixed(1)}% ${audit < billed ? "under" : "over"} the bill` : "off the bill";
+  // Reports price the events as they read them: a setting changes the next report, no day is joined again.
   return (
-    `This report's costs use a ${reportTb} TB, so they run ${gap} on those days: ` +
-    `join and report again with \`--tb ${fit}\` (on AWS, set the main stack's \`billingTb: ${fit}\` and rejoin the period) ` +
-    "to match the invoice."
+    `This report's costs use a ${reportTb} TB, so they run ${gap} on those days. To match the invoice, report with ` +
+    `\`--tb ${fit}\` (on AWS, set the main stack's \`billingTb: ${fit}\` and its \`ATHENA_AUDIT_STACKS\` entry): ` +
+    "the next report prices the whole period in it, without joining again."
   );
 }
 
@@ -237,14 +238,14 @@ export function usageTypes(list: string | null): string[] {
     .filter((u) => u !== "");
 }
 
-/** The TB the audit's costs were computed with, read from its rows (its cost equals one unit's price); undefined when none says. */
+/** The TB the report priced the audit's cost in, read back from its rows (it is one unit's price); undefined when nothing cost anything. */
 export function auditTb(rows: readonly ReconciliationRow[]): TbDefinition | undefined {
   const costed = rows.filter((r) => r.audit_cost_usd > 0);
   const close = (a: number, b: number) => Math.abs(a - b) <= Math.max(a, b) * 1e-9;
   return TB_DEFINITION_NAMES.find((tb) => costed.length > 0 && costed.every((r) => close(r.audit_cost_usd, expectedCost(r, tb))));
 }
 
-/** The index headline's line on the bill, or undefined when there is none. `tb`: the TB the events were costed with. */
+/** The index headline's line on the bill, or undefined when there is none. `tb`: the TB the report prices in. */
 export function billHeadline(rows: readonly ReconciliationRow[], tb: TbDefinition, link: string): string | undefined {
   const verdict = billVerdict(rows);
   if (verdict.billed.length === 0) return undefined;
@@ -254,7 +255,8 @@ export function billHeadline(rows: readonly ReconciliationRow[], tb: TbDefinitio
     fit === tb || fit === "either"
       ? `matches the audit within rounding on ${of} (${tb} TB)`
       : fit === "binary" || fit === "decimal"
-        ? `fits a ${fit} TB on ${of}, not the ${tb} TB of these reports: rerun with \`--tb ${fit}\``
+        ? `fits a ${fit} TB on ${of}, not the ${tb} TB of these reports: ` +
+          `set \`--tb ${fit}\` (the stack's \`billingTb\`) for the next report`
         : fit === "mixed"
           ? `fits no one TB definition: binary on some days, decimal on others`
           : `matches the audit on none of ${plural(billed.length, "billed day")}`;

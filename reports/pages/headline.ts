@@ -270,7 +270,7 @@ export function headline(input: HeadlineInput): Headline {
         : `**Coverage**: ${partial} partial and ${missing} missing of ${plural(total, "region-day")}: ` +
           `figures for those days are incomplete (${link(SAVED.data_coverage)})`,
   );
-  // Whether the invoice agrees, when a bill was collected; the events' own TB, as the page's footnote states it.
+  // Whether the invoice agrees, when a bill was collected; in the TB the report priced in, as the footnote states it.
   const bill = billHeadline(input.bill ?? [], auditTb(input.bill ?? []) ?? DEFAULT_TB, link(SAVED.bill_reconciliation));
   if (bill !== undefined) lines.push(bill);
   const witness = witnessHeadline(input.witness ?? [], link(SAVED.witness_disagreements));

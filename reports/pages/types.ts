@@ -40,7 +40,7 @@ export interface PageModel {
 export interface RenderOptions {
   /** Mask literals in query text (on by default: reports reach more people than the data). */
   redact: boolean;
-  /** The TB definition costs are billed with (core/cost.ts); the join must have used the same. Default binary. */
+  /** The TB definition the saved queries priced the costs in, at report time (core/cost.ts). Default binary. */
   tb?: TbDefinition;
   /** The anomaly settings the queries ran with, for the anomalies page's notes. */
   anomalies?: AnomalySettings;

@@ -1,4 +1,4 @@
-/** `--tb`: the TB definition the commands that join and report bill with, checked by the command line. */
+/** `--tb`: the TB definition the commands that join and report price with, checked by the command line. */
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -6,10 +6,11 @@ import { Command } from "commander";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { tbOption } from "../../cli/options";
 import { registerReportCommands } from "../../cli/report-commands";
-import { generateLake } from "../../generator/generate";
+import { generateLake, Ledger } from "../../generator/generate";
 import { writeGrantsSnapshot } from "../../generator/grants";
-import { billingRulesText } from "../../core/cost";
+import { billingRulesText, queryCostUsd, TB_DEFINITION_NAMES } from "../../core/cost";
 import { daysBetween } from "../../core/days";
+import { usd } from "../../reports/pages/format";
 import { at } from "../support/defined";
 import { tempDir } from "../support/lake";
 
@@ -30,11 +31,12 @@ describe("--tb", () => {
     let lake: string;
     let out: string;
     let days: string[];
+    let ledger: Ledger;
     beforeAll(async () => {
       execFileSync(process.execPath, [path.join(ROOT, "scripts", "bundle.mjs"), "cli"], { cwd: ROOT });
       lake = tempDir("tb-lake");
       out = tempDir("tb-out");
-      const ledger = generateLake({ lake, days: 2, seed: 17, tb: "decimal" });
+      ledger = generateLake({ lake, days: 2, seed: 17 });
       await writeGrantsSnapshot(lake, ledger.lastDay);
       days = daysBetween(ledger.firstDay, ledger.lastDay);
     });
@@ -42,18 +44,21 @@ describe("--tb", () => {
       for (const dir of [lake, out]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
     });
 
-    it("joins in decimal units, refuses to report them as binary, and reports them as decimal", () => {
+    it("joins in binary units and reports them in either, each total the ledger's in the report's unit", () => {
       for (const day of days) {
-        const joined = cli(["join", "--lake", lake, "--day", day, "--tb", "decimal"]);
+        const joined = cli(["join", "--lake", lake, "--day", day]);
         expect(joined.status, joined.stderr).toBe(0);
       }
       const report = ["report", "--lake", lake, "--out", out, "--days", "2", "--end", at(days, 1, "second day of the lake")];
-      const wrong = cli(report);
-      expect(wrong.status).not.toBe(0);
-      expect(wrong.stderr).toContain("were costed in decimal units: 1 TB = 10^12 bytes, 1 MB = 10^6 bytes, not binary units");
-      const right = cli([...report, "--tb", "decimal"]);
-      expect(right.status, right.stderr).toBe(0);
-      expect(fs.readFileSync(path.join(out, "top_scanners.md"), "utf8")).toContain(billingRulesText("decimal"));
+      for (const tb of TB_DEFINITION_NAMES) {
+        const run = cli([...report, "--tb", tb]);
+        expect(run.status, run.stderr).toBe(0);
+        expect(fs.readFileSync(path.join(out, "top_scanners.md"), "utf8")).toContain(billingRulesText(tb));
+        const total = ledger.queries
+          .filter((q) => days.includes(q.eventDay))
+          .reduce((sum, q) => sum + queryCostUsd({ bytesScanned: q.bytes, statementType: q.statementType, state: q.state }, tb), 0);
+        expect(fs.readFileSync(path.join(out, "index.md"), "utf8")).toContain(`| Cost | ${usd(total)} |`);
+      }
     });
   });
 });

@@ -40,10 +40,12 @@ describe("Athena engine", () => {
     script = () => ({ columns: [{ name: "n", type: "bigint" }], rows: [["1"]] });
     await runSavedQuery(engine(), SAVED.top_scanners, { from: "2026-10-01", to: "2026-10-31" });
     const started = only(server.queries, "query started");
+    // The price's numbers (binary units by default) at each of its two prices, then the period and the limit.
+    const price = ["1048576", "10", "1048576", "5", "1099511627776"];
     expect(started).toMatchObject({
       workGroup: "athena-audit",
       database: "athena_audit",
-      parameters: ["'2026-10-01'", "'2026-10-31'", "20"],
+      parameters: [...price, ...price, "'2026-10-01'", "'2026-10-31'", "20"],
     });
     expect(started.sql).toMatch(/WHERE dt BETWEEN \? AND \?\n[\s\S]*WHERE rank <= \?\n/);
     expect(started.sql).toBe(positionalSql(readSql("top_scanners")).sql);
@@ -64,7 +66,9 @@ describe("Athena engine", () => {
         { ...SAVED.top_scanners, parameters: () => ({ window_from: "2026-10-01", window_to: "2026-10-31" }) },
         { from: "", to: "" },
       ),
-    ).rejects.toThrow("query top_scanners: no value for parameter :limit");
+    ).rejects.toThrow(
+      "query top_scanners: no value for parameter :billing_mb_bytes, :billing_minimum_mb, :billing_usd_per_tb, :billing_tb_bytes, :limit",
+    );
     await expect(engine().run("SELECT :limit", { limt: 3 })).rejects.toThrow(/no parameter :limt \(it takes :limit\)/);
     expect(server.queries).toHaveLength(0);
   });

@@ -1,21 +1,17 @@
 /**
  * Athena's billing rules through the join on the embedded engine: hand-made history with one query
  * per rule (each state and statement type), joined in binary and in decimal units and compared with
- * hand-worked prices and with core/cost.ts; then a generated lake billed in decimal units, against
- * the generator's ledger, and the reports' refusal to call its costs binary.
+ * hand-worked prices and with core/cost.ts. A generated lake joined in either unit, against the
+ * generator's ledger, and the reports' own pricing: test/queries/report-pricing.test.ts.
  */
 import * as fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { dayRange, reportPeriod, SILENT } from "../../cli/pipeline";
-import { notBilledBecause, queryCostUsd, TbDefinition, billingRulesText } from "../../core/cost";
+import { notBilledBecause, queryCostUsd, TbDefinition } from "../../core/cost";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
-import { InputError } from "../../core/errors";
 import { QueryExecutionLike } from "../../core/history-record";
 import { joinDayEmbedded } from "../../queries/join/embedded";
-import { billingMismatch, tbDefinitionsInEvents } from "../../reports/pages/billing";
-import { runSavedQueries } from "../../reports/publish";
 import { cleanupAfterAll } from "../support/cleanup";
-import { expectedEvents, joinedLake, JoinedLake, tempDir } from "../support/lake";
+import { tempDir } from "../support/lake";
 import { writeHistory } from "../support/write-lake";
 
 const DAY = "2026-03-10";
@@ -188,47 +184,6 @@ describe.each<TbDefinition>(["binary", "decimal"])("the join on DuckDB, in %s un
       expect(costs.get(`boundary-${bytes}`), `${bytes} bytes`).toBe(
         queryCostUsd({ bytesScanned: bytes, statementType: "DML", state: "SUCCEEDED" }, tb),
       );
-    }
-  });
-});
-
-describe("a generated lake billed in decimal units", () => {
-  let lake: JoinedLake;
-  const cleanUp = cleanupAfterAll();
-  beforeAll(async () => {
-    lake = await joinedLake({ days: 3, seed: 5, tb: "decimal" });
-    cleanUp(() => lake.dispose());
-  });
-
-  it("writes the ledger's decimal cost for every query, failed ones free and cancelled ones billed", async () => {
-    const rows = (await lake.engine.run("SELECT query_execution_id, cost_usd FROM events")).rows;
-    const cost = new Map(rows.map((r) => [String(r.query_execution_id), r.cost_usd]));
-    const expected = expectedEvents(lake.ledger);
-    expect(lake.ledger.tb).toBe("decimal");
-    for (const q of expected) expect(cost.get(q.id), q.id).toBe(q.costUsd);
-    // Cases that tell the rules apart exist in the ledger, so this can fail.
-    expect(expected.some((q) => q.state === "FAILED" && q.bytes > 0)).toBe(true);
-    expect(expected.some((q) => q.state === "CANCELLED" && q.bytes > 0 && q.costUsd > 0)).toBe(true);
-  });
-
-  it("refuses to report its costs as binary, and reports them as decimal in every page's footnote", async () => {
-    const period = { from: lake.ledger.firstDay, to: lake.ledger.lastDay };
-    expect(dayRange(period)).toHaveLength(3);
-    const outcomes = await runSavedQueries(lake.engine, period);
-    expect(tbDefinitionsInEvents(outcomes)).toEqual(["decimal"]);
-    expect(billingMismatch(outcomes, "decimal")).toBeUndefined();
-    expect(billingMismatch(outcomes, "binary")).toBe(
-      "the events in this period were costed in decimal units: 1 TB = 10^12 bytes, 1 MB = 10^6 bytes, not binary units: " +
-        "1 TB = 2^40 bytes, 1 MB = 2^20 bytes: report with --tb decimal, or join the period again with --tb binary",
-    );
-    const out = tempDir("billing-report");
-    try {
-      const options = { source: "test", concurrency: 1, redact: true, progress: SILENT };
-      await expect(reportPeriod(lake.engine, period, out, { ...options, tb: "binary" })).rejects.toThrow(InputError);
-      const pages = await reportPeriod(lake.engine, period, out, { ...options, tb: "decimal" });
-      for (const page of pages) expect(page.content, page.file).toContain(billingRulesText("decimal"));
-    } finally {
-      fs.rmSync(out, { recursive: true, force: true });
     }
   });
 });

@@ -1,23 +1,36 @@
 /**
- * The demo's own lake (90 days, seed 42, joined with Athena's system table as `npm run demo` joins
- * it): its two CloudTrail outages must show as partial days with the ledger's counts (the first
- * before the account enabled system tables, so its queries stay unattributed; the second after, so
- * the system table names their principals), the index must say so, and no permission gap that an
- * unattributed query could explain may be rated high.
+ * The demo's own lake, made by the demo's own code (`runDemo`, what `npm run demo` runs: 90 days
+ * reported, 90 before them, seed 42, joined with Athena's system table): `report` over it with the
+ * demo's settings file renders the demo's pages byte for byte; its two CloudTrail outages must show
+ * as partial days with the ledger's counts (the first before the account enabled system tables, so
+ * its queries stay unattributed; the second after, so the system table names their principals), the
+ * index must say so, and no permission gap that an unattributed query could explain may be rated high.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { demoAnomalySettings, PlantedAnomaly } from "../../generator/planted-anomalies";
+import { DEMO_ANOMALY_SETTINGS, PlantedAnomaly } from "../../generator/planted-anomalies";
+import { DEFAULT_END_DAY, Ledger } from "../../generator/generate";
 import { LedgerEntry } from "../../generator/ledger";
 import { MARKETING_ACCOUNT_ID } from "../../generator/org";
 import { AnomalySettings } from "../../core/anomaly-settings";
+import { DEFAULT_TB } from "../../core/cost";
+import { addDays } from "../../core/days";
+import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { DEFAULT_OPTIONS, Period, runSavedQuery, SAVED, savedRows } from "../../queries/saved";
 import { indexModel } from "../../reports/pages/model";
 import { runSavedQueries } from "../../reports/publish";
+import { runDemo, SILENT } from "../../cli/pipeline";
+import { buildCli, runCli, treeState } from "../support/cli-run";
 import { cleanupAfterAll } from "../support/cleanup";
 import { at, only } from "../support/defined";
-import { expectedEvents, expectedPrincipal, joinedLake, JoinedLake, touchesGrant } from "../support/lake";
+import { expectedEvents, expectedPrincipal, tempDir, touchesGrant } from "../support/lake";
+import { fromLedger, fromRows } from "../support/permission-verdicts-ledger";
+import { declaredGrants } from "../../generator/iam";
 
-let lake: JoinedLake;
+const DAYS = 90;
+let root: string;
+let lake: { ledger: Ledger; engine: DuckDbEngine };
 let period: Period;
 /** Queries no witness names: CloudTrail missed them before the system table was enabled. */
 let unattributed: LedgerEntry[];
@@ -26,12 +39,55 @@ let witnessedOnly: LedgerEntry[];
 
 const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
-  lake = await joinedLake({ days: 90, seed: 42, endDay: "2026-10-31", systemTables: true });
-  cleanUp(() => lake.dispose());
-  period = { from: lake.ledger.firstDay, to: lake.ledger.lastDay };
-  unattributed = expectedEvents(lake.ledger).filter((q) => expectedPrincipal(q, true).arn === null);
-  witnessedOnly = expectedEvents(lake.ledger).filter((q) => expectedPrincipal(q, true).source === "system_table");
+  root = tempDir("demo");
+  cleanUp(() => fs.rmSync(root, { recursive: true, force: true }));
+  const demo = { lake: path.join(root, "lake"), out: path.join(root, "demo-pages"), days: DAYS, seed: 42, end: DEFAULT_END_DAY };
+  const { ledger } = await runDemo({ ...demo, tb: DEFAULT_TB, systemTables: true }, SILENT, () => undefined);
+  const engine = await DuckDbEngine.open({ root: demo.lake });
+  cleanUp(() => engine.close());
+  lake = { ledger, engine };
+  period = { from: addDays(ledger.lastDay, 1 - DAYS), to: ledger.lastDay };
+  unattributed = expectedEvents(ledger).filter((q) => expectedPrincipal(q, true).arn === null);
+  witnessedOnly = expectedEvents(ledger).filter((q) => expectedPrincipal(q, true).source === "system_table");
 }, 120_000);
+
+describe("the demo's previous period, and its pages reproduced by report", () => {
+  it("compares the period with as many days before it, and plants nothing in those", async () => {
+    expect(lake.ledger.firstDay).toBe(addDays(period.from, -DAYS));
+    const rows = savedRows(SAVED.period_change, await runSavedQuery(lake.engine, SAVED.period_change, period));
+    const before = expectedEvents(lake.ledger).filter((q) => q.eventDay < period.from);
+    expect(rows.reduce((n, r) => n + r.previous_queries, 0)).toBe(before.length);
+    expect(rows.map((r) => r.first_active_day).sort()[0]).toBe(lake.ledger.firstDay);
+    expect(lake.ledger.anomalies.every((a) => a.day >= period.from)).toBe(true);
+    expect(lake.ledger.bill.planted.day >= period.from).toBe(true);
+  });
+
+  it("renders every page byte for byte from the lake and the committed settings file, as the README's command does", () => {
+    buildCli();
+    const out = path.join(root, "report-pages");
+    const settings = path.join("generator", "demo-anomaly-settings.json");
+    const run = runCli([
+      "report",
+      "--lake",
+      path.join(root, "lake"),
+      "--end",
+      period.to,
+      "--days",
+      `${DAYS}`,
+      "--anomaly-settings",
+      settings,
+      "--out",
+      out,
+    ]);
+    expect(run.status, run.stderr).toBe(0);
+    const demoPages = treeState(path.join(root, "demo-pages"));
+    expect(Object.keys(demoPages).length, "the demo's pages").toBeGreaterThan(10);
+    expect(treeState(out)).toEqual(demoPages);
+    // The pages depend on the file: the anomalies page states the settings it judged with, the defaults list no bucket.
+    const anomalies = fs.readFileSync(path.join(out, "anomalies.md"), "utf8");
+    for (const bucket of DEMO_ANOMALY_SETTINGS.knownBuckets) expect(anomalies).toContain(bucket);
+  });
+});
 
 describe("the demo's evidence, judged honestly", () => {
   it("shows each outage day as partial with the ledger's counts, every other region-day complete", async () => {
@@ -52,6 +108,24 @@ describe("the demo's evidence, judged honestly", () => {
   it("says so in the index headline", async () => {
     const index = indexModel(await runSavedQueries(lake.engine, period), period, "test");
     expect(index.coverage.headline).toBe(`${180 - 2} complete, 2 partial, 0 missing (of 180 region-days)`);
+  });
+
+  it("decides the permission verdicts the ledger calls for, old-contractor first: remove", async () => {
+    const expected = fromLedger(lake, period, true);
+    expect(await fromRows(lake, period)).toEqual(expected);
+    expect(expected[0]).toMatchObject({
+      principal: expect.stringMatching(/:user\/old-contractor$/) as unknown,
+      kind: "remove",
+      confidence: "high",
+    });
+    // The unwitnessed outage touched old-contractor's grants: the rule, not an empty record, makes it a removal.
+    expect(unattributed.some((q) => touchesGrant(q, "workgroup", "primary"))).toBe(true);
+    // The analyst created three days before the end waits until it is 45 days old; the others are trimmed.
+    const created = declaredGrants(period.to)
+      .find((g) => g.principalArn.endsWith(":user/new-analyst"))!
+      .created.slice(0, 10);
+    expect(expected.find((v) => v.principal.endsWith(":user/new-analyst"))).toMatchObject({ kind: "wait", until: addDays(created, 44) });
+    expect(expected.filter((v) => v.kind === "trim").length).toBeGreaterThan(3);
   });
 
   it("rates low, with the reason, old-contractor's primary and sales.customers and alice's finance.ledger", async () => {
@@ -94,10 +168,15 @@ describe("the demo's evidence, judged honestly", () => {
   });
 });
 
+const anomalyRows = async (anomalies: AnomalySettings) =>
+  savedRows(SAVED.anomalies, await runSavedQuery(lake.engine, SAVED.anomalies, period, { ...DEFAULT_OPTIONS, anomalies }));
+let demoFindings: ReturnType<typeof anomalyRows> | undefined;
+/** The anomalies query's rows with `anomalies`; with the demo's own settings it runs once for every test that reads them. */
+const findings = (anomalies: AnomalySettings = DEMO_ANOMALY_SETTINGS) =>
+  anomalies === DEMO_ANOMALY_SETTINGS ? (demoFindings ??= anomalyRows(anomalies)) : anomalyRows(anomalies);
+
 describe("the demo's anomalies (issue 15), judged against the generator's labels", () => {
-  const settings = () => demoAnomalySettings(lake.ledger.lastDay);
-  const findings = async (anomalies: AnomalySettings = settings()) =>
-    savedRows(SAVED.anomalies, await runSavedQuery(lake.engine, SAVED.anomalies, period, { ...DEFAULT_OPTIONS, anomalies }));
+  const settings = () => DEMO_ANOMALY_SETTINGS;
   const matches = (r: { kind: string; principal_arn: string; day: string }, a: PlantedAnomaly) =>
     r.kind === a.kind && r.principal_arn === a.principalArn && r.day === a.day;
 
@@ -159,15 +238,6 @@ describe("the demo's anomalies (issue 15), judged against the generator's labels
 });
 
 describe("the demo's direct download (issue 22), judged against the generator's ledger", () => {
-  const findings = async () =>
-    savedRows(
-      SAVED.anomalies,
-      await runSavedQuery(lake.engine, SAVED.anomalies, period, {
-        ...DEFAULT_OPTIONS,
-        anomalies: demoAnomalySettings(lake.ledger.lastDay),
-      }),
-    );
-
   it("is a high download finding with the ledger's bytes and objects, its table, engine and new network", async () => {
     const d = lake.ledger.directDownload!;
     const network = `${d.sourceIp.split(".").slice(0, 3).join(".")}.0/24`;
@@ -182,8 +252,8 @@ describe("the demo's direct download (issue 22), judged against the generator's 
 
   it("is still found from its new network, at medium, when the floors are above what it read", async () => {
     const d = lake.ledger.directDownload!;
-    const anomalies = { ...demoAnomalySettings(lake.ledger.lastDay), downloadFloorBytes: 2 * d.bytes, downloadFloorObjects: 2 * d.objects };
-    const rows = savedRows(SAVED.anomalies, await runSavedQuery(lake.engine, SAVED.anomalies, period, { ...DEFAULT_OPTIONS, anomalies }));
+    const anomalies = { ...DEMO_ANOMALY_SETTINGS, downloadFloorBytes: 2 * d.bytes, downloadFloorObjects: 2 * d.objects };
+    const rows = await findings(anomalies);
     const download = rows.filter((r) => r.kind === "download" && r.principal_arn === d.iamPrincipalArn);
     expect(download.map((r) => [r.day, r.severity, r.measured, r.objects])).toEqual([[d.day, "medium", d.bytes, d.objects]]);
   });

@@ -76,7 +76,10 @@ describe("named parameters on DuckDB", () => {
     const misspelt = { ...SAVED.usage_daily, parameters: () => ({ window_from: "2026-10-01", window_too: "2026-10-31" }) };
     const run = runSavedQuery(engine, misspelt, { from: "2026-10-01", to: "2026-10-31" });
     await expect(run).rejects.toBeInstanceOf(InputError);
-    await expect(run).rejects.toThrow("query usage_daily: the SQL has no parameter :window_too (it takes :window_from, :window_to)");
+    await expect(run).rejects.toThrow(
+      "query usage_daily: the SQL has no parameter :window_too " +
+        "(it takes :billing_mb_bytes, :billing_minimum_mb, :billing_usd_per_tb, :billing_tb_bytes, :window_from, :window_to)",
+    );
   });
 });
 
@@ -86,9 +89,19 @@ describe("Athena named queries", () => {
     const [header, ...rest] = text.split("\n");
     expect(header).toMatch(/^-- Parameters, in the order the console asks for them/);
     expect(rest.slice(0, 3)).toEqual(["--   1. window_from", "--   2. window_to", "--   3. limit"]);
-    const sql = rest.slice(3).join("\n");
+    // The price's numbers are written in (binary units by default), so the console asks only for the period and the limit.
+    expect(rest[3]).toBe("-- Costs in binary units: 1 TB = 2^40 bytes, 1 MB = 2^20 bytes.");
+    const sql = rest.slice(4).join("\n");
     expect(sql).not.toMatch(/:[a-z]/);
     expect(stripLiteralsAndComments(sql).match(/\?/g)).toHaveLength(3);
-    expect(sql).toBe(positionalSql(readSql("top_scanners")).sql);
+    const { sql: positional, names } = positionalSql(readSql("top_scanners"));
+    const numbers: Record<string, number> = {
+      billing_mb_bytes: 2 ** 20,
+      billing_minimum_mb: 10,
+      billing_usd_per_tb: 5,
+      billing_tb_bytes: 2 ** 40,
+    };
+    let marker = 0;
+    expect(sql).toBe(positional.replace(/\?/g, () => String(numbers[names[marker++] ?? ""] ?? "?")));
   });
 });

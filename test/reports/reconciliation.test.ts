@@ -118,18 +118,20 @@ describe("reconciliation page", () => {
     );
     // 1 - 10^12 / 2^40 = 9.05%.
     expect(model.context[1]).toBe(
-      "This report's costs use a binary TB, so they run 9.1% under the bill on those days: join and report again with " +
-        "`--tb decimal` (on AWS, set the main stack's `billingTb: decimal` and rejoin the period) to match the invoice.",
+      "This report's costs use a binary TB, so they run 9.1% under the bill on those days. To match the invoice, report with " +
+        "`--tb decimal` (on AWS, set the main stack's `billingTb: decimal` and its `ATHENA_AUDIT_STACKS` entry): the next report " +
+        "prices the whole period in it, without joining again.",
     );
     const table = at(model.tables, 0, "the table");
     expect(table.headers).toEqual(["Day", "Audit", "Billed", "Difference", "Ratio", "Unexplained (decimal TB)", "Likely cause"]);
     expect(table.rows).toEqual([["2026-10-02", "$10.00", "$13.50", "+$3.50", "1.350", "+$2.50", "other region: APS2-DataScannedInTB¹"]]);
     expect(model.chart).toContain("2026-10  oXo\n");
     expect(billLine(rows, october)).toBe(
-      "**The bill** fits a decimal TB on 2 of 3 billed days, not the binary TB of these reports: rerun with `--tb decimal`; " +
+      "**The bill** fits a decimal TB on 2 of 3 billed days, not the binary TB of these reports: set `--tb decimal` " +
+        "(the stack's `billingTb`) for the next report; " +
         "1 day does not: 2026-10-02 (+$2.50 unexplained) ([Reconciliation with the bill](bill_reconciliation.md))",
     );
-    // The same bill against a decimal report: the TB is the report's, so no unexplained column and nothing to rerun.
+    // The same bill against a decimal report: the TB is the report's, so no unexplained column and nothing to change.
     const decimalRows = rows.map((r) => ({ ...r, audit_cost_usd: r.decimal_cost_usd }));
     expect(page(decimalRows, "decimal", october).context[1]).toBe("That is the TB definition this report's costs use.");
     expect(billLine(decimalRows, october)).toContain("matches the audit within rounding on 2 of 3 billed days (decimal TB)");
