@@ -36,6 +36,15 @@ export const anomalies = defineSavedQuery({
   columns: [
     { name: "day", type: "varchar" },
     { name: "principal_arn", type: "varchar", comment: "the IAM user or role (the events' iam_principal_arn)" },
+    {
+      name: "sessions",
+      type: "varchar",
+      nullable: true,
+      comment:
+        "a role's sessions behind the finding (the caller ARN's last part: an SSO user, or the name given to AssumeRole), " +
+        "the three heaviest by what the finding measures, then by bytes, joined by ', '; none for an IAM user",
+    },
+    { name: "session_count", type: "bigint", comment: "how many sessions are behind the finding (0 for an IAM user)" },
     { name: "kind", type: "varchar", values: ["volume", "reach", "origin", "time", "probing", "exfiltration", "download"] },
     {
       name: "subject",
@@ -56,6 +65,7 @@ export const anomalies = defineSavedQuery({
     { name: "severity", type: "varchar", values: ["high", "medium", "low"] },
     { name: "queries", type: "bigint", comment: "queries behind the finding" },
     { name: "example_query_id", type: "varchar", nullable: true },
+    { name: "example_query", type: "varchar", nullable: true, comment: "the example query's text, as Athena's history holds it" },
     { name: "human", type: "boolean", comment: "the principal showed a person's signs before the day (principal_profiles' rule)" },
     { name: "coverage", type: "varchar", values: ["complete", "partial"], comment: "partial: the day has queries no witness attributed" },
     {

@@ -21,7 +21,8 @@
 --                 SELECT * of a table, scanning at least :large_scan_bytes, it had never run before.
 -- Volume judges a day once :baseline_days days lie behind the principal's first; first-time kinds once
 -- :min_history_days do. Only attributed queries count; a day holding queries no witness attributed is
--- `partial`. A finding names its engines: athena for queries, else the access table's engines.
+-- `partial`. A finding names its engines: athena for queries, else the access table's engines; a role's
+-- finding its sessions, the heaviest first; and one of its queries, the example, with its text.
 --
 -- One pass: Athena (Trino) evaluates a WITH query again at each reference, so each one below is
 -- referenced once, and events and access are read once each, from :lookback_from to :window_to.
@@ -44,14 +45,19 @@ WITH evidence AS (
     CAST(NULL AS varchar) AS source, CAST(NULL AS varchar) AS resource_kind, CAST(NULL AS varchar) AS resource,
     (on_behalf_of IS NOT NULL
       OR strpos(iam_principal_arn, ':role/aws-reserved/sso.amazonaws.com/') > 0
-      OR (principal_type = 'IAMUser' AND client_family = 'console')) AS human_sign
+      OR (principal_type = 'IAMUser' AND client_family = 'console')) AS human_sign,
+    -- The session behind a role: the caller ARN's last part (an SSO user's name, or whatever name the
+    -- caller gave AssumeRole); none for an IAM user.
+    CASE WHEN attributed AND iam_principal_arn IS NOT NULL
+      THEN nullif(regexp_extract(principal_arn, ':assumed-role/[^/]+/([^/]+)$', 1), '') END AS session_name
   FROM events
   WHERE dt BETWEEN :lookback_from AND :window_to
     AND ((attributed AND iam_principal_arn IS NOT NULL) OR (dt >= :window_from AND in_history AND NOT attributed))
   UNION ALL
   -- Other engines' reads; their items are the caller's addresses.
   SELECT 'access', dt, date_diff('day', CAST(:window_from AS date), CAST(dt AS date)), iam_principal_arn, NULL, NULL, NULL, NULL,
-    source_ips, NULL, '', '', bytes, objects, calls, engine, source, resource_kind, lower(resource), false
+    source_ips, NULL, '', '', bytes, objects, calls, engine, source, resource_kind, lower(resource), false,
+    nullif(regexp_extract(principal_arn, ':assumed-role/[^/]+/([^/]+)$', 1), '')
   FROM access
   WHERE dt BETWEEN :lookback_from AND :window_to AND iam_principal_arn IS NOT NULL
 ),
@@ -76,7 +82,7 @@ facets AS (
   -- Subjects: the measure's name; the table or database read; the network or client; the hour; the
   -- probe's hour (probe_table rows name its tables); the bucket written to; the SELECT *'s table.
   SELECT principal_arn, day, day_number, CASE WHEN facet = 'probe_table' THEN 'probe' ELSE facet END AS facet, subject, stream,
-    query_execution_id, engine, bytes, objects, value, resource, table_name, human_sign, counted,
+    query_execution_id, query_text, session_name, engine, bytes, objects, value, resource, table_name, human_sign, counted,
     facet = 'client' AND stream = 'access' AS access_rule, source = 's3' AS from_s3,
     -- Other engines' reads: once per network, however many of the row's addresses are in it.
     CASE
@@ -137,17 +143,40 @@ facets AS (
   END
 ),
 facet_days AS (
+  -- sessions: the group's three heaviest sessions by what the finding measures (bytes, queries,
+  -- calls or objects for a measure, else each query once and each other engine's calls), then by
+  -- bytes, then by name: each session's key sorts that way (two 18-digit complements, then its name).
   SELECT principal_arn, facet, subject, day, day_number,
     CASE WHEN facet IN ('table', 'database') THEN split_part(subject, '.', 1) END AS database_name,
     count(*) AS all_rows, count_if(counted) AS counted_rows, count(DISTINCT query_execution_id) AS queries,
     min(CASE WHEN counted THEN query_execution_id END) AS example_query_id, max(CASE WHEN counted THEN bytes END) AS largest_bytes,
+    min_by(query_text, CASE WHEN counted THEN query_execution_id END) AS example_query,
+    count(DISTINCT CASE WHEN counted THEN session_name END) AS session_count,
+    nullif(array_join(transform(slice(array_sort(filter(array_agg(DISTINCT session_key), k -> k IS NOT NULL)), 1, 3),
+      k -> substr(k, 37)), ', '), '') AS sessions,
     CAST(sum(value) AS double) AS value, sum(bytes) AS bytes, sum(objects) AS objects, sum(calls) AS calls,
     array_join(array_sort(array_agg(DISTINCT engine)), ', ') AS engines,
     array_join(slice(array_sort(array_agg(DISTINCT resource)), 1, 5), ', ') AS resources, count(DISTINCT resource) AS resource_count,
     coalesce(nullif(array_join(array_sort(array_agg(DISTINCT table_name)), ', '), ''), 'resources not named') AS tables,
     bool_or(human_sign) AS human_day, bool_or(stream = 'query') AS from_queries, bool_or(stream = 'access') AS from_access,
     bool_or(NOT access_rule) AS any_rule, bool_or(from_s3) AS from_s3
-  FROM facets
+  FROM (
+    SELECT f.*,
+      -- Only the rows the finding counts: an hour's neighbours and a small SELECT * are not its own.
+      CASE WHEN f.session_name IS NOT NULL AND f.counted THEN
+        lpad(CAST(999999999999999999 - sum(CASE
+            -- A probe's table rows repeat its query.
+            WHEN NOT f.counted OR f.table_name IS NOT NULL THEN 0
+            WHEN f.facet IN ('bytes', 'queries', 'calls', 'object_bytes', 'objects', 'write', 'star') THEN f.value
+            WHEN f.stream = 'query' THEN 1
+            ELSE f.calls
+          END) OVER (PARTITION BY f.principal_arn, f.facet, f.subject, f.day, f.session_name) AS varchar), 18, '0')
+        || lpad(CAST(999999999999999999 - sum(CASE WHEN f.counted THEN f.bytes ELSE 0 END)
+          OVER (PARTITION BY f.principal_arn, f.facet, f.subject, f.day, f.session_name) AS varchar), 18, '0')
+        || f.session_name
+      END AS session_key
+    FROM facets AS f
+  ) AS weighed
   GROUP BY principal_arn, facet, subject, day, day_number
 ),
 facet_history AS (
@@ -261,6 +290,8 @@ candidates AS (
       ELSE h.queries
     END AS queries,
     CASE WHEN h.facet NOT IN ('bytes', 'queries', 'calls', 'object_bytes') THEN h.example_query_id END AS example_query_id,
+    CASE WHEN h.facet NOT IN ('bytes', 'queries', 'calls', 'object_bytes') THEN h.example_query END AS example_query,
+    h.sessions, h.session_count,
     CASE WHEN h.facet IN ('table', 'database', 'network', 'client', 'object_bytes', 'calls') THEN h.engines ELSE 'athena' END AS engine,
     CASE WHEN h.facet IN ('table', 'database', 'network', 'client', 'object_bytes', 'calls') THEN h.calls ELSE 0 END AS calls,
     h.objects, h.human, h.partial, h.from_s3,
@@ -304,7 +335,8 @@ baselines AS (
   SELECT principal_arn, target_facet AS facet, target_subject AS subject, target AS day_number, role,
     max(day) AS day, max(kind) AS kind, bool_or(measure) AS measure, bool_or(judged) AS judged, bool_or(candidate) AS candidate,
     max(finding_subject) AS finding_subject, max(measured) AS measured, max(severity) AS severity, max(queries) AS queries,
-    max(example_query_id) AS example_query_id, max(engine) AS engine, max(calls) AS calls, max(objects) AS objects,
+    max(example_query_id) AS example_query_id, max(example_query) AS example_query, max(sessions) AS sessions,
+    max(session_count) AS session_count, max(engine) AS engine, max(calls) AS calls, max(objects) AS objects,
     bool_or(human) AS human, bool_or(partial) AS partial, bool_or(new_principal) AS new_principal,
     approx_percentile(slot_value, 0.5) AS median, max(slot_value) AS peak, array_agg(slot_value) AS baseline_values,
     array_join(slice(array_sort(array_agg(network)), 1, 5), ', ') AS networks,
@@ -360,6 +392,8 @@ findings AS (
 SELECT
   day,
   principal_arn,
+  sessions,
+  CAST(coalesce(session_count, 0) AS bigint) AS session_count,
   kind,
   finding_subject AS subject,
   measured,
@@ -377,6 +411,7 @@ SELECT
   END AS severity,
   CAST(queries AS bigint) AS queries,
   example_query_id,
+  nullif(example_query, '') AS example_query,
   human,
   CASE WHEN partial THEN 'partial' ELSE 'complete' END AS coverage,
   engine,

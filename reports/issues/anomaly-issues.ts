@@ -14,9 +14,10 @@ import { SAVED } from "../../queries/saved";
 import { issueTitle, trailingMarker } from "../channels/issue";
 import { codeSpan } from "../channels/markdown";
 import { markdownTemplate, trusted } from "../channels/templates";
-import { Anomaly, bySeverity, explainAnomaly } from "../pages/anomaly-words";
+import { Anomaly, bySeverity, explainAnomaly, sessionWords } from "../pages/anomaly-words";
 import { engineWords } from "../pages/engine-words";
 import { count, humanBytes, markdownText, shortArn } from "../pages/format";
+import { redactSql } from "../pages/redact";
 import { toFinding } from "./findings";
 import { checkStack, DEFAULT_STACK, hash, IssueFamily, Marker, OpenIssue, Rendered, WantedIssue } from "./plan";
 import { syncFamily, SyncOptions, SyncReport } from "./sync";
@@ -176,9 +177,11 @@ export function anomalyTitle(f: Anomaly, stack: string = DEFAULT_STACK): string 
 }
 
 export function renderAnomalyIssue(f: Anomaly, alertDays: number, stack: string = DEFAULT_STACK, reportUrl?: string): Rendered {
+  const sessions = sessionWords(f);
   const body = markdownTemplate("anomaly-issue")({
     // Data, escaped here where a value needs its own cap; the template escapes the rest.
     principal: trusted(markdownText(f.principalArn, 300)),
+    sessions: sessions === undefined ? null : trusted(markdownText(sessions, 200)),
     who: f.human ? "used by a person" : "a service",
     day: f.day,
     explanation: trusted(markdownText(explainAnomaly(f), 600)),
@@ -194,6 +197,8 @@ export function renderAnomalyIssue(f: Anomaly, alertDays: number, stack: string 
     objects: f.objects === null ? null : count(f.objects),
     networks: f.networks === null ? null : trusted(markdownText(f.networks, 200)),
     exampleQueryId: f.exampleQueryId ? trusted(codeSpan(f.exampleQueryId, 100)) : null,
+    // Redacted as on the pages: an issue reaches as many readers as the reports.
+    exampleQuery: f.exampleQuery ? trusted(codeSpan(redactSql(f.exampleQuery), 200)) : null,
     coverage: f.coverage,
     partial: f.coverage === "partial",
     advice: ADVICE[f.kind],
@@ -208,8 +213,10 @@ export function anomalySummary(alerted: readonly Anomaly[], window: { from: stri
   const n = alerted.length;
   const what = `${n === 0 ? "no" : n} high-severity finding${n === 1 ? "" : "s"}`;
   const heading = `### Anomalies (${stack}): ${what}, ${window.from} to ${window.to}`;
-  const lines = alerted.map(
-    (f) => `- **${f.severity}** ${f.day} ${markdownText(shortArn(f.principalArn))}, ${f.kind}: ${markdownText(explainAnomaly(f), 400)}`,
-  );
+  const lines = alerted.map((f) => {
+    const sessions = sessionWords(f);
+    const who = `${markdownText(shortArn(f.principalArn))}${sessions === undefined ? "" : ` (${markdownText(sessions, 200)})`}`;
+    return `- **${f.severity}** ${f.day} ${who}, ${f.kind}: ${markdownText(explainAnomaly(f), 400)}`;
+  });
   return [heading, "", ...lines, ""].join("\n");
 }

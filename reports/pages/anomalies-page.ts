@@ -1,14 +1,16 @@
 /**
  * The anomalies page: the period's findings ranked by severity then score, each in words
- * (anomaly-words.ts), days with partial evidence marked once in the notes, what each kind shown
+ * (anomaly-words.ts) beside the role's sessions behind it and its example query (redacted as every
+ * page's query text is), days with partial evidence marked once in the notes, what each kind shown
  * looks for, and a small chart for the principals with the most severe volume findings. The rows
  * carry no daily series, so a chart shows what they do carry: each unusual day against the median
  * day before it (the finding's baseline).
  */
 import { AnomalySettings } from "../../core/anomaly-settings";
 import { SAVED, savedRows } from "../../queries/saved";
-import { AnomalyRow, anomalySentence, bySeverity, PARTIAL_EVIDENCE } from "./anomaly-words";
+import { AnomalyRow, anomalySentence, bySeverity, PARTIAL_EVIDENCE, sessionWords } from "./anomaly-words";
 import { MAX_BARS, middleCut, principalLabel, xyChartBlock } from "./charts";
+import { queryText } from "./columns";
 import { codeSpan, count, humanBytes, markdownText, PrincipalNames, wordList } from "./format";
 import { Column, RIGHT, table } from "./table";
 import type { Page } from "./types";
@@ -166,46 +168,48 @@ export function anomalyCharts(ranked: readonly AnomalyRow[], label: (principal: 
   return charts.length === 0 ? undefined : charts.slice(0, MAX_CHARTS).join("\n\n");
 }
 
+/** The principal as the page names it, and the sessions behind the finding when it is a role's. */
+function who(r: AnomalyRow, names: PrincipalNames): string {
+  const sessions = sessionWords(r);
+  return sessions === undefined ? names.cell(r.principal_arn) : `${names.cell(r.principal_arn)} (${markdownText(sessions, 160)})`;
+}
+
 export const anomaliesPage: Page = (result, _period, options) => {
   const settings = options.anomalies;
   const rows = bySeverity(savedRows(SAVED.anomalies, result));
   const names = new PrincipalNames(rows.map((r) => r.principal_arn));
-  const withIds = rows.some((r) => r.example_query_id !== null);
+  const identified = rows.filter((r) => r.example_query_id !== null);
   const number = new Map(rows.map((r, i) => [r, i + 1]));
   const partial = (r: AnomalyRow) => r.coverage === "partial";
   const columns: Column<AnomalyRow>[] = [
-    ...(withIds ? [{ label: "#", right: RIGHT, cell: (r: AnomalyRow) => count(number.get(r) ?? 0) }] : []),
+    // Numbered when the notes name example query ids by number.
+    ...(identified.length > 0 ? [{ label: "#", right: RIGHT, cell: (r: AnomalyRow) => count(number.get(r) ?? 0) }] : []),
     { label: "Severity", cell: (r) => markdownText(r.severity) },
     { label: "Day", cell: (r) => `${markdownText(r.day)}${partial(r) ? ` ${PARTIAL_MARK}` : ""}` },
-    { label: "Principal", cell: (r) => names.cell(r.principal_arn) },
+    { label: "Principal", cell: (r) => who(r, names) },
     { label: "Kind", cell: (r) => markdownText(KINDS[r.kind].label) },
     { label: "What happened", cell: (r) => markdownText(anomalySentence(r), 400) },
+    ...(rows.some((r) => r.example_query !== null)
+      ? [{ label: "Example query", cell: (r: AnomalyRow) => (r.example_query === null ? "" : queryText(r.example_query, options)) }]
+      : []),
   ];
   // An empty page says what was checked: every kind's rule.
   const kinds = rows.length === 0 ? ORDER : ORDER.filter((k) => rows.some((r) => r.kind === k));
   const legend = names.legend();
+  // The 36-character ids, to look a query up in Athena's history: in the row they would squeeze the sentence.
+  const ids = identified.map((r) => `${count(number.get(r) ?? 0)} ${codeSpan(r.example_query_id)}`);
   const main = table(rows, columns, {
     empty: "No findings in this period.",
     notes: [
       ...(rows.some(partial) ? [`${PARTIAL_MARK} ${PARTIAL_EVIDENCE} See [Data coverage](data_coverage.md).`] : []),
       ...kinds.map((k) => kindNote(k, settings)),
       ...(legend.length === 0 ? [] : [`Names shown short: ${legend.join("; ")}.`]),
+      ...(ids.length === 0 ? [] : [`Example query ids by row: ${ids.join(", ")}.`]),
     ],
   });
-  // The 36-character ids by row number, as on the heaviest queries page: beside the sentence they would squeeze it.
-  const identified = rows.filter((r) => r.example_query_id !== null);
-  const ids = table(
-    identified,
-    [
-      { label: "#", right: RIGHT, cell: (r) => count(number.get(r) ?? 0) },
-      { label: "Example query id", cell: (r) => codeSpan(r.example_query_id) },
-      { label: "Queries behind the finding", right: RIGHT, cell: (r) => count(r.queries) },
-    ],
-    { title: "Example queries" },
-  );
   return {
     context: verdict(rows, names),
     chart: anomalyCharts(rows, (p) => names.plain(p)),
-    tables: withIds ? [main, ids] : [main],
+    tables: [main],
   };
 };

@@ -21,6 +21,19 @@ export function explainAnomaly(a: Anomaly | AnomalyRow): string {
   return f.coverage === "partial" ? `${anomalySentence(f)} ${PARTIAL_EVIDENCE}` : anomalySentence(f);
 }
 
+/**
+ * The sessions behind a role's finding, without Markdown: `carol@example.com`, or the heaviest the
+ * query names and how many more. None for an IAM user, nor for a role whose one session bears the
+ * role's own name (a service naming its sessions after itself says nothing more).
+ */
+export function sessionWords(a: Anomaly | AnomalyRow): string | undefined {
+  const f = "principalArn" in a ? a : camelRow(SAVED.anomalies, a);
+  const named = (f.sessions ?? "").split(", ").filter((s) => s !== "");
+  const total = Math.max(named.length, f.sessionCount);
+  if (named.length === 0 || (total === 1 && named[0] === f.principalArn.split("/").pop())) return undefined;
+  return total > named.length ? `${named.join(", ")} and ${count(total - named.length)} more` : named.join(", ");
+}
+
 /** The finding alone, without what its day's coverage adds: for a page that marks partial days itself. */
 export function anomalySentence(a: Anomaly | AnomalyRow): string {
   const f = "principalArn" in a ? a : camelRow(SAVED.anomalies, a);

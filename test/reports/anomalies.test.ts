@@ -15,7 +15,9 @@ import { pageModel } from "../../reports/pages/model";
 import { PageModel, RenderOptions } from "../../reports/pages/types";
 import { renderReports } from "../../reports/publish";
 import { GITHUB_CONTENT_WIDTH, GithubView, openGithubView } from "../support/browser";
-import { CHROMIUM_MISSING } from "../support/render-tools";
+import { CHROMIUM_MISSING, CMARK_GFM_MISSING } from "../support/render-tools";
+import { benignTwin, HOSTILE } from "../support/hostile";
+import { markdownProblems } from "../support/hostile-checks";
 import { at, only } from "../support/defined";
 import { cleanupAfterAll } from "../support/cleanup";
 
@@ -30,6 +32,8 @@ function row(kind: AnomalyRow["kind"], fields: Partial<AnomalyRow>): AnomalyRow 
   return {
     day: "2026-10-14",
     principal_arn: ALICE,
+    sessions: null,
+    session_count: 0,
     kind,
     subject: "",
     measured: 1,
@@ -39,6 +43,7 @@ function row(kind: AnomalyRow["kind"], fields: Partial<AnomalyRow>): AnomalyRow 
     severity: "low",
     queries: 1,
     example_query_id: `q-${kind}`,
+    example_query: null,
     human: true,
     coverage: "complete",
     engine: "athena",
@@ -82,6 +87,10 @@ const VOLUME_QUERIES = row("volume", {
 const EXFILTRATION = row("exfiltration", {
   day: "2026-10-21",
   principal_arn: ETL,
+  // Someone assumed the pipeline's role and named the session.
+  sessions: "laptop",
+  session_count: 1,
+  example_query: "UNLOAD (SELECT * FROM sales.customers WHERE region = 'EU') TO 's3://exfil-bucket/c/' WITH (format = 'PARQUET')",
   subject: "s3://exfil-bucket",
   score: 20,
   severity: "high",
@@ -100,6 +109,7 @@ const PROBING = row("probing", {
 const REACH = row("reach", {
   day: "2026-10-15",
   principal_arn: BOB,
+  example_query: "SELECT name, email FROM sales.customers WHERE customer_id IN (1042, 1043) LIMIT 20",
   subject: "sales.customers",
   measured: 3,
   queries: 3,
@@ -232,19 +242,19 @@ describe("the anomalies page", () => {
     ]);
   });
 
-  it("ranks by severity then score, marks the partial day, and puts the query ids in their own table", () => {
-    const { tables } = page(ALL);
-    const main = at(tables, 0, "the findings table");
-    const ids = at(tables, 1, "the example queries table");
-    expect(main.headers).toEqual(["#", "Severity", "Day", "Principal", "Kind", "What happened"]);
+  it("ranks by severity then score, marks the partial day, and puts the sessions and the example query in the finding's row", () => {
+    const main = only(page(ALL).tables, "the findings table");
+    expect(main.headers).toEqual(["#", "Severity", "Day", "Principal", "Kind", "What happened", "Example query"]);
     expect(main.rows).toEqual([
       [
         "1",
         "high",
         "2026-10-21",
-        "etl-nightly",
+        "etl-nightly (laptop)",
         "Exfiltration",
         "Wrote query results to s3\\://exfil-bucket, outside the account's known buckets.",
+        // Redacted: every literal masked.
+        "`UNLOAD (SELECT * FROM sales.customers WHERE region = '?') TO '?' WITH (format = '?')`",
       ],
       [
         "2",
@@ -253,6 +263,7 @@ describe("the anomalies page", () => {
         "alice",
         "Volume",
         "Scanned 1.5 TiB in one day, against a median of 50.0 GiB a day over the previous weeks (30.7×).",
+        "",
       ],
       [
         "3",
@@ -261,6 +272,8 @@ describe("the anomalies page", () => {
         "bob",
         "Reach",
         "First read of sales.customers, which this person had not read in the retained history (3 queries).",
+        // The customer ids masked, the row count kept.
+        "`SELECT name, email FROM sales.customers WHERE customer_id IN (?, ?) LIMIT 20`",
       ],
       [
         "4",
@@ -269,6 +282,7 @@ describe("the anomalies page", () => {
         "mallory",
         "Probing",
         "7 access-denied or not-found failures within one hour, on hr.salaries, hr.bonuses.",
+        "",
       ],
       [
         "5",
@@ -277,6 +291,7 @@ describe("the anomalies page", () => {
         "etl-nightly",
         "Volume",
         "Ran 1,200 queries in one day, against a median of 40 queries a day over the previous weeks (30.0×).",
+        "",
       ],
       [
         "6",
@@ -285,6 +300,7 @@ describe("the anomalies page", () => {
         "alice",
         "Origin",
         "First call from 203.0.113.0/24, a network this person had not called from before (1 query).",
+        "",
       ],
       [
         "7",
@@ -293,21 +309,40 @@ describe("the anomalies page", () => {
         "bob",
         "Time",
         "Active at 03:00 UTC, at least three hours from every hour this person was active before (2 queries).",
+        "",
       ],
     ]);
     expect(main.notes[0]).toBe(
       "⚠ The day's evidence is partial: some of its queries have no known principal. See [Data coverage](data_coverage.md).",
     );
-    expect(main.notes.at(-1)).toBe("Names shown short: etl-nightly is `service-role/etl-nightly`.");
+    expect(main.notes.at(-2)).toBe("Names shown short: etl-nightly is `service-role/etl-nightly`.");
     // The volume findings have no example query: their row numbers are skipped, not renumbered.
-    expect(ids.title).toBe("Example queries");
-    expect(ids.rows).toEqual([
-      ["1", "`q-exfiltration`", "1"],
-      ["3", "`q-reach`", "3"],
-      ["4", "`q-probing`", "7"],
-      ["6", "`q-origin`", "1"],
-      ["7", "`q-time`", "2"],
+    expect(main.notes.at(-1)).toBe("Example query ids by row: 1 `q-exfiltration`, 3 `q-reach`, 4 `q-probing`, 6 `q-origin`, 7 `q-time`.");
+  });
+
+  it("names a role's sessions, the heaviest first and how many more, and no session a service names after its role", () => {
+    const SHARED = "arn:aws:iam::123456789012:role/shared-analyst";
+    const APP = "arn:aws:iam::123456789012:role/reporting-app";
+    const cells = (rows: AnomalyRow[]) => only(page(rows).tables, "table").rows.map((r) => r[3]);
+    expect(
+      cells([
+        row("reach", { principal_arn: SHARED, sessions: "zed@x.example, bob@x.example, amy@x.example", session_count: 4, score: 4 }),
+        row("reach", { principal_arn: APP, sessions: "reporting-app", session_count: 1, score: 3 }),
+        row("reach", { principal_arn: APP, sessions: "laptop, reporting-app", session_count: 2, score: 2 }),
+        row("reach", { principal_arn: ALICE, score: 1 }),
+      ]),
+    ).toEqual([
+      // @ broken so GitHub mentions nobody.
+      "shared-analyst (zed@<wbr>x.example, bob@<wbr>x.example, amy@<wbr>x.example and 1 more)",
+      "reporting-app",
+      "reporting-app (laptop, reporting-app)",
+      "alice",
     ]);
+  });
+
+  it("shows the example query as written when redaction is off", () => {
+    const main = only(page([REACH], { redact: false }).tables, "table");
+    expect(main.rows[0]?.at(-1)).toBe("`SELECT name, email FROM sales.customers WHERE customer_id IN (1042, 1043) LIMIT 20`");
   });
 
   it("explains only the kinds shown, with the settings' names, and without a partial mark when every day is complete", () => {
@@ -319,13 +354,15 @@ describe("the anomalies page", () => {
         "queries counts as zero), at least `volumeRatio` times the busiest of those days, and at least `volumeFloorBytes`, " +
         "`volumeFloorQueries` queries or `volumeFloorCalls` calls.",
       "**Probing**: at least `probingFailures` access-denied or not-found failures by one principal in one hour (UTC).",
+      "Example query ids by row: 2 `q-probing`.",
     ]);
     expect(page([PROBING, VOLUME_BYTES]).context).toHaveLength(1);
   });
 
-  it("leaves out the # column and the ids table when no finding has an example query", () => {
-    const model = page([VOLUME_BYTES]);
-    expect(only(model.tables, "table").headers[0]).toBe("Severity");
+  it("leaves out the # column, the example query and the ids note when no finding has an example query", () => {
+    const main = only(page([VOLUME_BYTES]).tables, "table");
+    expect(main.headers).toEqual(["Severity", "Day", "Principal", "Kind", "What happened"]);
+    expect(main.notes.some((n) => n.startsWith("Example query ids"))).toBe(false);
   });
 
   it("says plainly that none were found, and what was checked with the settings' values when it has them", () => {
@@ -438,6 +475,32 @@ describe("the volume charts", () => {
   it("draws nothing without a volume finding that has a baseline", () => {
     expect(anomalyCharts([REACH, PROBING])).toBeUndefined();
     expect(anomalyCharts([{ ...VOLUME_BYTES, baseline: null }])).toBeUndefined();
+  });
+});
+
+describe.skipIf(CMARK_GFM_MISSING !== undefined)("lake text in a finding's row", () => {
+  // A session name and a query's text are the lake's: whoever assumes a role names the session.
+  const rendered = (value: string) =>
+    at(
+      renderReports(
+        [{ query: SAVED.anomalies, result: result([{ ...EXFILTRATION, sessions: value, session_count: 2, example_query: value }]) }],
+        PERIOD,
+        "test",
+      ),
+      1,
+      "the anomalies page",
+    ).content;
+
+  it.each(Object.entries(HOSTILE))("%s: the sessions and the example query stay neutral", (_kind, value) => {
+    expect(markdownProblems(rendered(value), rendered(benignTwin(value)))).toEqual([]);
+  });
+
+  it("shows them: the substitution reaches the row", () => {
+    const row = rendered("canaryvalue")
+      .split("\n")
+      .find((line) => line.startsWith("| 1 |"));
+    expect(row).toContain("etl-nightly (canaryvalue and 1 more)");
+    expect(row).toContain("`canaryvalue`");
   });
 });
 

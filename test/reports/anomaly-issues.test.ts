@@ -18,12 +18,18 @@ import { PERMISSION_GAPS, PermissionGap, syncPermissionGapIssues } from "../../r
 import { Anomaly, explainAnomaly } from "../../reports/pages/anomaly-words";
 import { GitHubServer, localSyncOptions, startGitHubServer } from "../support/github-server";
 import { tempDir } from "../support/lake";
+import { benignTwin, HOSTILE } from "../support/hostile";
+import { markdownProblems } from "../support/hostile-checks";
+import { CMARK_GFM_MISSING } from "../support/render-tools";
 import { at } from "../support/defined";
 
 const ARN = "arn:aws:iam::210987654321:role/reporting-app";
 const finding = (extra: Partial<Anomaly> = {}): Anomaly => ({
   day: "2026-10-30",
   principalArn: ARN,
+  // The reporting app names its sessions after itself: the issue leaves such a session out.
+  sessions: "reporting-app",
+  sessionCount: 1,
   kind: "origin",
   subject: "client:cli",
   measured: 3,
@@ -33,6 +39,7 @@ const finding = (extra: Partial<Anomaly> = {}): Anomaly => ({
   severity: "high",
   queries: 3,
   exampleQueryId: "5f1e2d3c-0000-4000-8000-000000000001",
+  exampleQuery: "SELECT * FROM sales.orders WHERE customer_id = 'c-1042' LIMIT 10",
   human: false,
   coverage: "partial",
   engine: "athena",
@@ -48,6 +55,8 @@ const ORIGIN = finding();
 const VOLUME = finding({
   day: "2026-10-28",
   principalArn: "arn:aws:iam::210987654321:role/etl-nightly-glue",
+  sessions: "laptop, GlueJobRunnerSession",
+  sessionCount: 5,
   kind: "volume",
   subject: "bytes",
   measured: 800 * 1024 ** 3,
@@ -96,12 +105,21 @@ describe("anomaly issues", () => {
     ]);
     const origin = titled("origin").body;
     expect(origin).toContain(explainAnomaly(ORIGIN));
-    expect(origin).toContain("| Example query | `5f1e2d3c-0000-4000-8000-000000000001` |");
+    // The text redacted as on the pages: the customer id masked, the row count kept.
+    expect(origin).toContain(
+      "| Example query | `5f1e2d3c-0000-4000-8000-000000000001`: `SELECT * FROM sales.orders WHERE customer_id = '?' LIMIT 10` |",
+    );
+    expect(origin.split("\n")[0]).toBe(`**${ARN}** (a service), 2026-10-30: ${explainAnomaly(ORIGIN)}`);
     expect(origin).toContain("**The day's evidence is partial.**");
     expect(origin).toContain("**What to do**: confirm the new client or network with the owner; rotate the credentials if nobody does.");
     expect(origin).toContain("The [anomalies page](<https://github.com/northwind/data-platform/blob/main/x.md>)");
     expect(origin.endsWith(`\n\n<!-- athena-audit:anomaly=${fp(ORIGIN)} day=2026-10-30 stack=main -->\n`)).toBe(true);
     const volume = titled("volume").body;
+    // The role's sessions behind the finding, the heaviest first, and how many more the query counted.
+    expect(volume.split("\n")[0]).toBe(
+      "**arn:aws:iam::210987654321:role/etl-nightly-glue** as laptop, GlueJobRunnerSession and 3 more (a service), " +
+        `2026-10-28: ${explainAnomaly(VOLUME)}`,
+    );
     expect(volume).toContain("| Measured | 800.0 GiB |");
     expect(volume).toContain("| Normal | median 40.0 GiB a day, typical deviation 4.0 GiB |");
     expect(volume).not.toContain("evidence is partial");
@@ -167,6 +185,7 @@ describe("anomaly issues", () => {
     const gap: PermissionGap = {
       principalArn: ARN,
       principalType: "AssumedRole",
+      principalCreated: null,
       accountId: "210987654321",
       grantKind: "database",
       resource: "hr",
@@ -264,7 +283,7 @@ describe("anomaly issues", () => {
       [
         "### Anomalies (main): 2 high-severity findings, 2026-10-18 to 2026-10-31",
         "",
-        `- **high** 2026-10-28 etl-nightly-glue, volume: ${explainAnomaly(VOLUME)}`,
+        `- **high** 2026-10-28 etl-nightly-glue (laptop, GlueJobRunnerSession and 3 more), volume: ${explainAnomaly(VOLUME)}`,
         `- **high** 2026-10-30 reporting-app, origin: ${explainAnomaly(ORIGIN)}`,
         "",
       ].join("\n"),
@@ -272,6 +291,25 @@ describe("anomaly issues", () => {
     expect(anomalySummary([], { from: "2026-10-18", to: "2026-10-31" }, "eu")).toBe(
       "### Anomalies (eu): no high-severity findings, 2026-10-18 to 2026-10-31\n\n",
     );
+  });
+});
+
+describe.skipIf(CMARK_GFM_MISSING !== undefined)("the lake's text in an anomaly issue", () => {
+  // Whoever assumes a role names its session; the example query is the lake's text too.
+  const lake = (value: string) => finding({ sessions: value, sessionCount: 2, exampleQuery: value });
+  const url = "https://github.com/o/r/blob/main/anomalies.md";
+  it.each(Object.entries(HOSTILE))("%s: the sessions and the example query stay neutral in the body and the summary", (_kind, value) => {
+    const body = (v: string) => renderAnomalyIssue(lake(v), 14, "main", url).body;
+    expect(markdownProblems(body(value), body(benignTwin(value)), [/^https:\/\/github\.com\/o\/r\//])).toEqual([]);
+    const window = { from: "2026-10-18", to: "2026-10-31" };
+    const summary = (v: string) => anomalySummary([lake(v)], window, "main");
+    expect(markdownProblems(summary(value), summary(benignTwin(value)))).toEqual([]);
+  });
+
+  it("shows them", () => {
+    const body = renderAnomalyIssue(lake("canaryvalue"), 14).body;
+    expect(body.split("\n")[0]).toContain("** as canaryvalue and 1 more (a service)");
+    expect(body).toContain("`5f1e2d3c-0000-4000-8000-000000000001`: `canaryvalue`");
   });
 });
 
@@ -285,11 +323,22 @@ describe("anomaly findings files and the command", () => {
   };
 
   it("reads entries in camelCase or snake_case, and names the entry and the field of a wrong one", () => {
-    const snake = { ...ORIGIN, principal_arn: ORIGIN.principalArn, example_query_id: ORIGIN.exampleQueryId } as Record<string, unknown>;
+    const snake = {
+      ...ORIGIN,
+      principal_arn: ORIGIN.principalArn,
+      example_query_id: ORIGIN.exampleQueryId,
+      session_count: ORIGIN.sessionCount,
+    } as Record<string, unknown>;
     delete snake.principalArn;
     delete snake.exampleQueryId;
+    delete snake.sessionCount;
     const good = file("good.json", [ORIGIN, snake]);
     expect(readFindingsFile(good, toAnomaly)).toEqual([ORIGIN, ORIGIN]);
+    // A file written before findings named sessions and example queries reads as none of either.
+    const older = Object.fromEntries(Object.entries(ORIGIN).filter(([key]) => !["sessions", "sessionCount", "exampleQuery"].includes(key)));
+    expect(readFindingsFile(file("older.json", [older]), toAnomaly)).toEqual([
+      { ...ORIGIN, sessions: null, sessionCount: 0, exampleQuery: null },
+    ]);
     const cases: [unknown, string][] = [
       [[ORIGIN, { ...ORIGIN, severity: "critical" }], '[1]: severity must be high, medium or low, got "critical"'],
       [[{ ...ORIGIN, human: "yes" }], '[0]: human must be true or false, got "yes"'],
