@@ -12,6 +12,12 @@ export const permissionGaps = defineSavedQuery({
     { name: "principal_arn", type: "varchar" },
     { name: "principal_type", type: "varchar" },
     {
+      name: "principal_created",
+      type: "varchar",
+      nullable: true,
+      comment: "YYYY-MM-DD IAM created it (the grants snapshot's); null if the snapshot does not say",
+    },
+    {
       ...account,
       nullable: true,
       comment: "the account whose IAM holds the grant (its grants snapshot); a findings file may leave it out (the ARN names it)",

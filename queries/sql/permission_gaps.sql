@@ -251,6 +251,8 @@ verdicts AS (
 SELECT
   principal_arn,
   principal_type,
+  -- The day IAM created it, for a verdict's wait (its reason names it only when nothing comes first).
+  substr(principal_created, 1, 10) AS principal_created,
   account AS account_id,
   grant_kind,
   resource,

@@ -6,18 +6,25 @@
  * had before stacks) and the principal's account, so a run without that account's grants snapshot
  * leaves the issue open instead of closing it as resolved.
  */
-import { ACCOUNT_PATTERN, GLUE_NAME_PATTERN, WORK_GROUP_PATTERN } from "../../core/names";
-import { CamelRow, SAVED } from "../../queries/saved";
+import { SAVED } from "../../queries/saved";
 import { issueTitle, trailingMarker } from "../channels/issue";
-import { jsonBlock } from "../channels/markdown";
 import { markdownTemplate } from "../channels/templates";
 import { lastUsedWords } from "../pages/permission-gaps-page";
+import {
+  denyPolicy,
+  namedAsAwsAccepts,
+  PermissionGap,
+  permissionVerdicts,
+  QUIET_DAYS,
+  Verdict,
+  verdictAction,
+  verdictReasons,
+} from "../pages/permission-verdicts";
 import { toFinding } from "./findings";
 import { checkStack, DEFAULT_STACK, hash, IssueFamily, Marker, Rendered, WantedIssue } from "./plan";
 import { syncFamily, SyncOptions, SyncReport } from "./sync";
 
-/** One grant a principal holds but did not use in the window (one row per principal and grant). */
-export type PermissionGap = CamelRow<typeof SAVED.permission_gaps>;
+export type { PermissionGap } from "../pages/permission-verdicts";
 
 /** The whole last line of the body (channels/issue.ts reads no other). */
 const MARKER = /^<!-- athena-audit:fingerprint=([0-9a-f]{16})(?: stack=([A-Za-z0-9._-]+))?(?: account=(\d{12}))? -->$/;
@@ -55,89 +62,59 @@ export function toPermissionGap(row: Record<string, unknown>, where: string): Pe
   return toFinding(SAVED.permission_gaps, row, where);
 }
 
-/** Findings grouped by principal, principals and grants in a stable order. */
-export function byPrincipal(findings: readonly PermissionGap[]): Map<string, PermissionGap[]> {
-  const groups = new Map<string, PermissionGap[]>();
-  for (const f of [...findings].sort(
-    (a, b) =>
-      a.principalArn.localeCompare(b.principalArn) || a.grantKind.localeCompare(b.grantKind) || a.resource.localeCompare(b.resource),
-  )) {
-    groups.set(f.principalArn, [...(groups.get(f.principalArn) ?? []), f]);
-  }
-  return groups;
-}
-
-/**
- * The actions each kind of grant stands for, every one a suggested deny removes. A work group runs
- * queries; a database or table is read through the Glue Data Catalog by every engine (Athena, Glue
- * jobs, EMR, Redshift Spectrum), so its catalog reads all go: the table, its partitions, and for a
- * database the listing of its tables.
- */
-export const REMOVED_ACTIONS: Record<"workgroup" | "database" | "table", readonly string[]> = {
-  workgroup: ["athena:StartQueryExecution"],
-  database: ["glue:GetDatabase", "glue:GetTables", "glue:GetTable", "glue:GetPartitions", "glue:GetPartition", "glue:BatchGetPartition"],
-  table: ["glue:GetTable", "glue:GetPartitions", "glue:GetPartition", "glue:BatchGetPartition"],
-};
-
-/**
- * The deny statements that remove what the unused grants allow, as a starting point for review: in
- * the grant's own account (another account's work group or database of the same name is not this
- * grant), one statement per kind, naming every action it removes. A database's tables are covered by
- * its `table/<database>/*`.
- */
-function suggestion(gaps: readonly PermissionGap[]): string {
-  const statements = (["workgroup", "database", "table"] as const).flatMap((kind) => {
-    const resources = gaps
-      .filter((g) => g.grantKind === kind && namedAsAwsAccepts(g))
-      .flatMap((g) => {
-        // An account id that is not one (the lake's value, checked again here) names no account: any.
-        const account = typeof g.accountId === "string" && ACCOUNT_PATTERN.test(g.accountId) ? g.accountId : "*";
-        if (kind === "workgroup") return [`arn:aws:athena:*:${account}:workgroup/${g.resource}`];
-        if (kind === "database")
-          return [`arn:aws:glue:*:${account}:database/${g.resource}`, `arn:aws:glue:*:${account}:table/${g.resource}/*`];
-        return [`arn:aws:glue:*:${account}:table/${g.resource.replace(".", "/")}`];
-      });
-    if (resources.length === 0) return [];
-    const sid = { workgroup: "RemoveUnusedWorkGroups", database: "RemoveUnusedDatabases", table: "RemoveUnusedTables" }[kind];
-    return [{ Sid: sid, Effect: "Deny", Action: [...REMOVED_ACTIONS[kind]], Resource: resources }];
-  });
-  return jsonBlock({ Version: "2012-10-17", Statement: statements });
-}
-
-/**
- * Whether the grant's resource is a name AWS accepts for its kind: a value from the lake that is not
- * one (too long, a line break) names no resource, so no policy is suggested for it.
- */
-function namedAsAwsAccepts(g: PermissionGap): boolean {
-  if (g.grantKind === "workgroup") return WORK_GROUP_PATTERN.test(g.resource);
-  if (g.grantKind === "database") return GLUE_NAME_PATTERN.test(g.resource);
-  const dot = g.resource.indexOf(".");
-  return dot > 0 && GLUE_NAME_PATTERN.test(g.resource.slice(0, dot)) && GLUE_NAME_PATTERN.test(g.resource.slice(dot + 1));
-}
-
 /** The principal's name in an issue title: the last part of its ARN. */
 export function issueName(principalArn: string): string {
   return principalArn.split(/[:/]/).pop() ?? principalArn;
 }
 
+/** The verdict in a sentence (plain text): the action, how sure, and why. */
+function verdictSentence(v: Verdict): string {
+  const [verb, rest] = verdictAction(v);
+  const use = v.ranNothing ? ["it ran nothing in the window"] : [];
+  const why = [...use, ...verdictReasons(v)].join("; ");
+  return `${verb.charAt(0).toUpperCase()}${verb.slice(1)} ${rest} (${v.confidence} confidence): ${why}.`;
+}
+
+/** What to change, in words (plain text), before the deny statements. */
+function changeSentence(v: Verdict): string {
+  const trimmed = v.remove.length === 1 ? "grant" : `${v.remove.length} grants`;
+  const which = v.keep.length === 0 ? "these grants" : `the ${trimmed} the verdict trims`;
+  const remove = `remove ${which} from the principal's policies (or its Lake Formation permissions)`;
+  const principal = verdictAction(v)[1].slice("the ".length);
+  if (v.kind === "remove")
+    return (
+      `delete the ${principal} if IAM's last accessed data shows no use outside the lake (athena-audit sees Athena and ` +
+      `the lake's reads only); until then, or instead, ${remove}, for example`
+    );
+  if (v.kind === "trim") return `${remove}, for example`;
+  return "none yet. If the grants are still unused when the wait is over, remove them, for example";
+}
+
 /**
  * `sameNameElsewhere`: another principal of these findings has the same name (one permission set or
- * role name in two accounts), so the title says the account too.
+ * role name in two accounts), so the title says the account too. `verdict`: the principal's, decided
+ * with every principal's findings (an account's gaps in the evidence are read from all its rows);
+ * without it, from these grants alone.
  */
 export function renderPermissionGapIssue(
   principalArn: string,
   gaps: PermissionGap[],
   stack: string = DEFAULT_STACK,
   sameNameElsewhere = false,
+  verdict: Verdict | undefined = permissionVerdicts(gaps)[0],
 ): Rendered {
   const first = gaps[0];
-  const leftOut = gaps.filter((g) => !namedAsAwsAccepts(g)).length;
+  const suggested = verdict === undefined || verdict.kind === "wait" ? gaps : verdict.remove.map((j) => j.gap);
+  const leftOut = suggested.filter((g) => !namedAsAwsAccepts(g)).length;
   const rows = gaps.map((g) => ({ ...g, lastUsedText: lastUsedWords(g.lastUsed, g.lastUsedBy, g.lastUsedFrom, g.windowTo) }));
   const body = markdownTemplate("permission-gap-issue")({
     ...first,
     principalArn,
     gaps: rows,
-    suggestion: suggestion(gaps),
+    verdict: verdict && verdictSentence(verdict),
+    change: verdict && changeSentence(verdict),
+    suggestion: denyPolicy(suggested),
+    quietDays: QUIET_DAYS,
     leftOut,
   }).trim();
   const name = issueName(principalArn);
@@ -164,14 +141,21 @@ export interface PermissionGapSyncOptions extends SyncOptions {
 export async function syncPermissionGapIssues(findings: readonly PermissionGap[], options: PermissionGapSyncOptions): Promise<SyncReport> {
   const stack = options.stack ?? DEFAULT_STACK;
   checkStack(stack);
-  const principals = byPrincipal(findings);
+  // Surest verdicts first, so a cap on new issues opens those first.
+  const verdicts = permissionVerdicts(findings);
   const arnsNamed = new Map<string, number>();
-  for (const arn of principals.keys()) arnsNamed.set(issueName(arn), (arnsNamed.get(issueName(arn)) ?? 0) + 1);
-  const wanted: WantedIssue[] = [...principals].map(([principalArn, gaps]) => ({
-    fingerprint: permissionGapFingerprint(principalArn),
-    key: principalArn,
-    ...renderPermissionGapIssue(principalArn, gaps, stack, (arnsNamed.get(issueName(principalArn)) ?? 0) > 1),
-    marker: permissionGapMarker(permissionGapFingerprint(principalArn), stack, principalArn.split(":")[4]),
+  for (const v of verdicts) arnsNamed.set(issueName(v.principalArn), (arnsNamed.get(issueName(v.principalArn)) ?? 0) + 1);
+  const wanted: WantedIssue[] = verdicts.map((v) => ({
+    fingerprint: permissionGapFingerprint(v.principalArn),
+    key: v.principalArn,
+    ...renderPermissionGapIssue(
+      v.principalArn,
+      v.grants.map((j) => j.gap),
+      stack,
+      (arnsNamed.get(issueName(v.principalArn)) ?? 0) > 1,
+      v,
+    ),
+    marker: permissionGapMarker(permissionGapFingerprint(v.principalArn), stack, v.principalArn.split(":")[4]),
   }));
   const window = findings[0] ? `${findings[0].windowFrom} to ${findings[0].windowTo}` : "the latest window";
   const missing = new Set(options.accountsWithoutGrants ?? []);

@@ -1,22 +1,38 @@
 /**
- * The permission_gaps page: each unused grant with its confidence and the reason in words, what
- * repeats on many rows moved to footnotes, and each principal's own use said once; and the index's
- * line on them, which never reads "none" for an account whose grants snapshot is missing.
+ * The permission_gaps page: first one verdict per principal (remove it, trim grants, or wait, and
+ * why; permission-verdicts.ts decides), surest first, each with its suggested change; then each
+ * unused grant with its confidence and the reason in words, what repeats on many rows moved to
+ * footnotes. And the index's line on them, which never reads "none" for an account whose grants
+ * snapshot is missing.
  */
-import { SAVED, SavedRow, savedRows } from "../../queries/saved";
+import { camelRow, SAVED, SavedRow, savedRows } from "../../queries/saved";
 import { accountColumn } from "./columns";
 import { engineName } from "./engine-words";
-import { codeSpan, count, Footnotes, markdownText, namesNote, PrincipalNames } from "./format";
+import { codeSpan, count, Footnotes, markdownText, namesNote, PrincipalNames, wordList } from "./format";
 import { lacksGrants, lastGrantsWords } from "./grants-words";
+import {
+  denyPolicy,
+  GRANT_KINDS,
+  JudgedGrant,
+  lookbackWords,
+  permissionVerdicts,
+  QUIET_DAYS,
+  Verdict,
+  verdictAction,
+  verdictGrants,
+  verdictReasons,
+} from "./permission-verdicts";
 import { Column, table } from "./table";
 import type { Page } from "./types";
+
+type GapRow = SavedRow<typeof SAVED.permission_gaps>;
 
 /**
  * A permission gap's reason with what repeats on many rows moved to a footnote: the coverage clause
  * every medium row shares, and the caveat every low row ends with. Anything the patterns do not
  * match (a reason worded another way) is shown whole.
  */
-function gapReason(row: SavedRow<typeof SAVED.permission_gaps>, footnotes: Footnotes): string {
+function gapReason(row: GapRow, footnotes: Footnotes): string {
   const reason = row.reason;
   const low = /^(.+) \(any could have been this principal's\)$/.exec(reason)?.[1];
   if (low !== undefined)
@@ -53,25 +69,100 @@ export function lastUsedWords(
   windowTo: string,
 ): string {
   if (lastUsed !== null) return lastUsedBy ? `${lastUsed} (${lastUsedBy})` : lastUsed;
-  // A findings file may leave the lookback out.
-  if (lastUsedFrom === null || lastUsedFrom === undefined) return "not in the evidence";
-  const days = Math.round((Date.parse(windowTo) - Date.parse(lastUsedFrom)) / 86_400_000) + 1;
-  if (!Number.isInteger(days) || days < 1) return `not since ${lastUsedFrom}`;
-  return `not in the last ${days === 1 ? "day" : `${count(days)} days`}`;
+  const lookback = lookbackWords(lastUsedFrom, windowTo);
+  return lookback === undefined ? "not in the evidence" : `not ${lookback}`;
 }
 
-const GRANT_KINDS: Record<string, string> = { workgroup: "work group", database: "database", table: "table" };
 const ACCESS_PATHS: Record<string, string> = {
   iam: "IAM policies",
   "iam (conditional)": "IAM policies, under conditions",
   "lake-formation": "Lake Formation permissions",
 };
 
+const plural = (n: number, one: string) => `${count(n)} ${n === 1 ? one : `${one}s`}`;
+
+/** What a verdict's grants expose: databases and work groups by name, tables counted (the grants table names them). */
+function exposes(grants: readonly JudgedGrant[]): string {
+  const named = (kind: string, one: string) => {
+    const names = grants.filter((j) => j.gap.grantKind === kind).map((j) => markdownText(j.gap.resource, 100));
+    const shown = names.length > 3 ? [...names.slice(0, 2), `${count(names.length - 2)} more`] : names;
+    return names.length === 0 ? [] : [`${names.length === 1 ? one : `${one}s`} ${wordList(shown, "and")}`];
+  };
+  const tables = grants.filter((j) => j.gap.grantKind === "table");
+  const table = tables.map((j) => `table ${markdownText(j.gap.resource, 100)}`);
+  return [
+    ...named("database", "database"),
+    ...(tables.length > 1 ? [plural(tables.length, "table")] : table),
+    ...named("workgroup", "work group"),
+  ].join(", ");
+}
+
+/** The principal's own use in the window, in words (Markdown). */
+function ownUse(r: GapRow): string {
+  if (r.principal_queries === 0 && r.principal_other_calls === 0)
+    return "ran nothing in the window: no Athena query, no read through another engine";
+  const engines = r.principal_other_engines ? r.principal_other_engines.split(", ").map(engineName).join(", ") : "other engines";
+  const queries = `ran ${count(r.principal_queries)} ${r.principal_queries === 1 ? "query" : "queries"}`;
+  const ran = r.principal_queries === 0 ? "ran no Athena query" : `${queries}, last on ${markdownText(r.principal_last_active ?? "never")}`;
+  if (r.principal_other_calls === 0) return ran;
+  const last = markdownText(r.principal_other_last_active ?? "never");
+  return `${ran}, and read through ${engines} (${plural(r.principal_other_calls, "call")}, last on ${last})`;
+}
+
+/** The change a verdict suggests, in words (Markdown); its deny statements are under the table. */
+function changeWords(v: Verdict): string {
+  if (v.kind === "wait") return "none yet";
+  if (v.kind === "trim") return "remove these grants from its policies; the deny statements below do it";
+  const what = verdictAction(v)[1].slice("the ".length);
+  return `delete the ${what} if IAM's last accessed data shows no use outside the lake; until then, deny its grants (below)`;
+}
+
+/** The verdicts table and, under it, the rule and each change's deny statements. */
+function verdictsTable(verdicts: readonly Verdict[], rows: readonly GapRow[], names: PrincipalNames) {
+  const first = new Map<string, GapRow>();
+  for (const r of rows) if (!first.has(r.principal_arn)) first.set(r.principal_arn, r);
+  const row = (v: Verdict) => first.get(v.principalArn) as GapRow;
+  const columns: Column<Verdict>[] = [
+    { label: "Principal", cell: (v) => names.cell(v.principalArn) },
+    ...accountColumn(verdicts, (v) => row(v).account_id),
+    { label: "Verdict", cell: (v) => `**${verdictAction(v)[0]}** ${markdownText(verdictAction(v)[1])}` },
+    { label: "Confidence", cell: (v) => v.confidence },
+    { label: "Exposes", cell: (v) => exposes(verdictGrants(v)) },
+    { label: "Why", cell: (v) => [ownUse(row(v)), ...verdictReasons(v).map((r) => markdownText(r, 600))].join("; ") },
+    { label: "Suggested change", cell: changeWords },
+  ];
+  const built = table(verdicts, columns, {
+    title: "What to do",
+    empty: "No unused grant in the accounts with a grants snapshot in the window.",
+  });
+  const changes = verdicts
+    .filter((v) => v.kind !== "wait")
+    .map((v) => {
+      // Indented under its list item, the block is part of the note; folded, so the page reads as its
+      // verdicts (GitHub renders <details>; the summary holds fixed words only, no lake text).
+      const block = denyPolicy(v.remove.map((j) => j.gap)).replace(/\n/g, "\n  ");
+      const folded = `<details><summary>the policy</summary>\n\n  ${block}\n\n  </details>`;
+      return `**${names.cell(v.principalArn)}** (${v.kind}), the deny statements for ${plural(v.remove.length, "grant")}:\n\n  ${folded}`;
+    });
+  if (verdicts.length > 0)
+    built.notes = [
+      `A verdict counts every doubt in the evidence as use on its day: an unattributed query that touched the grant, a query ` +
+        `without history or a named principal, a region-day without evidence. A grant goes once it has been unused ${QUIET_DAYS} days ` +
+        `even so (the age at which the CIS AWS Foundations Benchmark disables unused credentials): an older doubt cannot change ` +
+        `the verdict, a newer one makes it wait for the day named. **remove**: the principal ran nothing in the window and every ` +
+        `grant it holds may go; **trim**: those that may go; **wait**: none yet. Confidence is high when nothing else is in ` +
+        `doubt, medium when a doubt has no day (a trail that does not record other engines' reads), low while it waits.`,
+      `athena-audit sees Athena and the lake's reads only: IAM's last accessed data shows a principal's other use.`,
+      ...changes,
+    ];
+  return built;
+}
+
 export const permissionGapsPage: Page = (result, period) => {
   const rows = savedRows(SAVED.permission_gaps, result);
+  const verdicts = permissionVerdicts(rows.map((r) => camelRow(SAVED.permission_gaps, r)));
   const names = new PrincipalNames(rows.map((r) => r.principal_arn));
   const footnotes = new Footnotes();
-  type R = (typeof rows)[number];
   // The window is the period on every row; the access path is usually the same for every grant.
   const windows = new Set(rows.map((r) => `${r.window_from} to ${r.window_to}`));
   const paths = new Set(rows.map((r) => r.access_path));
@@ -79,14 +170,26 @@ export const permissionGapsPage: Page = (result, period) => {
   const onlyPath = soleValue(paths);
   const context = [
     ...(onlyWindow !== undefined && onlyWindow !== `${period.from} to ${period.to}` ? [`Window: ${markdownText(onlyWindow)}.`] : []),
+    ...(windows.size > 1 ? [`Windows: ${markdownText([...windows].join("; "), 400)}.`] : []),
     ...(onlyPath !== undefined ? [`Every grant below is held through ${ACCESS_PATHS[onlyPath] ?? markdownText(onlyPath)}.`] : []),
   ];
-  const columns: Column<R>[] = [
+  const verdictTable = verdictsTable(verdicts, rows, names);
+  // No rows is no finding only for the accounts whose grants were read: said, where it could read as all clear.
+  if (rows.length === 0) {
+    verdictTable.notes.push(
+      `Only accounts with a grants snapshot in the window are judged: an account without one has no rows here, ` +
+        `though it may hold unused grants ([${SAVED.usage_by_account.title}](${SAVED.usage_by_account.name}.md) names it).`,
+    );
+    return { context, tables: [verdictTable] };
+  }
+  // The grants in the verdicts' order, each principal's in the query's.
+  const order = new Map(verdicts.map((v, i) => [v.principalArn, i]));
+  const grantRows = [...rows].sort((a, b) => (order.get(a.principal_arn) ?? 0) - (order.get(b.principal_arn) ?? 0));
+  const columns: Column<GapRow>[] = [
     { label: "Principal", cell: (r) => names.cell(r.principal_arn) },
-    ...accountColumn(rows, (r) => r.account_id),
+    ...accountColumn(grantRows, (r) => r.account_id),
     { label: "Grant", cell: (r) => `${GRANT_KINDS[r.grant_kind] ?? markdownText(r.grant_kind)} ${markdownText(r.resource)}` },
-    ...(paths.size > 1 ? [{ label: "Access path", cell: (r: R) => markdownText(r.access_path) }] : []),
-    ...(windows.size > 1 ? [{ label: "Window", cell: (r: R) => markdownText(`${r.window_from} to ${r.window_to}`) }] : []),
+    ...(paths.size > 1 ? [{ label: "Access path", cell: (r: GapRow) => markdownText(r.access_path) }] : []),
     {
       label: "Last used",
       cell: (r) => markdownText(lastUsedWords(r.last_used, r.last_used_by, r.last_used_from, r.window_to)),
@@ -94,38 +197,9 @@ export const permissionGapsPage: Page = (result, period) => {
     { label: "Confidence", cell: (r) => markdownText(r.confidence) },
     { label: "Reason", cell: (r) => gapReason(r, footnotes) },
   ];
-  const built = table(rows, columns);
-  const engineNames = (engines: string | null) => (engines ? engines.split(", ").map(engineName).join(", ") : "other engines");
-  // Each principal's own use, Athena's and other engines', once rather than on each of its grants.
-  const own = new Map<string, R>();
-  for (const r of rows) if (!own.has(r.principal_arn)) own.set(r.principal_arn, r);
-  const other = (r: R) =>
-    r.principal_other_calls === 0
-      ? ""
-      : `, and read through ${engineNames(r.principal_other_engines)} (${count(r.principal_other_calls)} ` +
-        `${r.principal_other_calls === 1 ? "call" : "calls"}, last on ${markdownText(r.principal_other_last_active ?? "never")})`;
-  const ran = (r: R) =>
-    (r.principal_queries === 0
-      ? r.principal_other_calls === 0
-        ? "ran no query and read through no other engine"
-        : "ran no Athena query"
-      : `ran ${count(r.principal_queries)} ${r.principal_queries === 1 ? "query" : "queries"}, ` +
-        `last on ${markdownText(r.principal_last_active ?? "never")}`) + other(r);
-  const use = [...own.values()].map((r) => `${names.cell(r.principal_arn)} (${markdownText(r.principal_type)}) ${ran(r)}`);
-  built.notes = [
-    ...footnotes.list(),
-    ...(use.length === 0 ? [] : [`The principals' own use in the window: ${use.join("; ")}.`]),
-    ...namesNote(names),
-  ];
-  // No rows is no finding only for the accounts whose grants were read: said, where it could read as all clear.
-  if (rows.length === 0) {
-    built.empty = "No unused grant in the accounts with a grants snapshot in the window.";
-    built.notes.push(
-      `Only accounts with a grants snapshot in the window are judged: an account without one has no rows here, ` +
-        `though it may hold unused grants ([${SAVED.usage_by_account.title}](${SAVED.usage_by_account.name}.md) names it).`,
-    );
-  }
-  return { context, tables: [built] };
+  const grants = table(grantRows, columns, { title: "The unused grants" });
+  grants.notes = [...footnotes.list(), ...namesNote(names)];
+  return { context, tables: [verdictTable, grants] };
 };
 
 type AccountRow = SavedRow<typeof SAVED.usage_by_account>;
@@ -139,7 +213,6 @@ export interface GapCounts {
   low: number;
 }
 
-const plural = (n: number, one: string) => `${count(n)} ${n === 1 ? one : `${one}s`}`;
 /** `account A`, `accounts A, B and C`, each id as code. */
 const ids = (rows: readonly AccountRow[]) => {
   const names = rows.map((r) => codeSpan(r.account_id));

@@ -252,6 +252,8 @@ describe("saved queries on the embedded engine, against the generator's ledger",
     expect(contractor).toEqual({
       principalArn: contractor.principalArn,
       principalType: "user",
+      // The day generator/iam.ts declares it was created.
+      principalCreated: "2024-02-01",
       // The grant's account, the one its ARN names.
       accountId: contractor.principalArn.split(":")[4],
       grantKind: "workgroup",
@@ -603,7 +605,7 @@ describe("cost by table, by query shape and against the previous period, against
     // Ranked by the period's cost; the previous period starts where the lake does.
     expect(rows.map((r) => r.cost_usd)).toEqual([...rows.map((r) => r.cost_usd)].sort((a, b) => b - a));
     expect(rows.map((r) => r.first_active_day).sort()[0]).toBe(previous.from);
-    expect(SAVED.period_change.parameters(half)).toMatchObject({ previous_from: previous.from });
+    expect(SAVED.period_change.parameters(half, DEFAULT_OPTIONS)).toMatchObject({ previous_from: previous.from });
   });
 });
 

@@ -5,6 +5,7 @@ import { PermissionGap, renderPermissionGapIssue, toPermissionGap } from "../../
 const camel: PermissionGap = {
   principalArn: "arn:aws:iam::210987654321:user/old-contractor",
   principalType: "user",
+  principalCreated: null,
   accountId: "210987654321",
   grantKind: "database",
   resource: "finance",

@@ -212,10 +212,11 @@ describe("issues sync", () => {
       ["old retired-role", "open"],
     ]);
     const main = await syncPermissionGapIssues(FINDINGS, options());
+    // In the verdicts' order: reporting-app's two grants expose the most.
     expect(main.done.map((a) => [a.kind, "number" in a ? a.number : undefined])).toEqual([
-      ["create", undefined],
-      ["create", undefined],
       ["update", 1],
+      ["create", undefined],
+      ["create", undefined],
       ["close", 2],
     ]);
     const rewritten = at(server.issues, 0, "the legacy issue of reporting-app");
@@ -242,11 +243,11 @@ describe("issues sync", () => {
     };
     server.issues.push(legacy);
     const report = await syncPermissionGapIssues([], options({ accountsWithoutGrants: ["109876543210"] }));
-    // The other account's issue (#1, its principal sorts first) and the one whose marker names no
-    // account (#5) stay open; 210987654321's three close.
-    expect(report.keptOpen).toEqual([1, 5]);
-    expect(open().map((i) => i.number)).toEqual([1, 5]);
-    expect(lines).toContain("kept #1 open: its account has no grants snapshot in the window, so its grants were not judged");
+    // The other account's issue (#2, opened second: reporting-app's verdict exposes more) and the one
+    // whose marker names no account (#5) stay open; 210987654321's three close.
+    expect(report.keptOpen).toEqual([2, 5]);
+    expect(open().map((i) => i.number)).toEqual([2, 5]);
+    expect(lines).toContain("kept #2 open: its account has no grants snapshot in the window, so its grants were not judged");
     const complete = await syncPermissionGapIssues([], options());
     expect([complete.keptOpen, open().length]).toEqual([[], 0]);
   });

@@ -4,6 +4,7 @@ import { PermissionGap } from "../../reports/issues/permission-gap-issues";
 export const gap = (principal: string, resource: string, extra: Partial<PermissionGap> = {}): PermissionGap => ({
   principalArn: `arn:aws:iam::210987654321:role/${principal}`,
   principalType: "AssumedRole",
+  principalCreated: null,
   accountId: "210987654321",
   grantKind: resource.includes(".") ? "table" : "database",
   resource,

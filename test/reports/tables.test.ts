@@ -317,12 +317,22 @@ describe("each page's columns, on hand-made rows", () => {
       },
     ];
     const model = pageModel({ query: SAVED.permission_gaps, result: result(SAVED.permission_gaps, rows) }, PERIOD);
-    const table = only(model.tables);
+    const [verdicts, table] = model.tables;
     expect(model.context).toEqual(["Every grant below is held through IAM policies."]);
-    expect(table.headers).toEqual(["Principal", "Grant", "Last used", "Confidence", "Reason"]);
-    expect(table.rows).toEqual([
-      ["alice", "table finance.ledger", "not in the last 90 days", "low", "1 unattributed query read finance.ledger on 2026-08-23¹"],
-      ["alice", "table finance.invoices", "2026-05-02", "medium", "evidence incomplete², though no unattributed query touched it"],
+    // One verdict per principal, surest first: new-analyst ran nothing and its one grant has no doubt.
+    expect(verdicts?.headers).toEqual(["Principal", "Verdict", "Confidence", "Exposes", "Why", "Suggested change"]);
+    expect(verdicts?.rows.map((r) => r.slice(0, 4))).toEqual([
+      ["new-analyst", "**remove** the user", "high", "work group analysts"],
+      ["alice", "**trim** 2 grants", "medium", "2 tables"],
+      ["etl-orders-glue", "**trim** 1 grant", "medium", "table sales.refunds"],
+    ]);
+    expect(verdicts?.rows[2]?.[4]).toBe(
+      "ran no Athena query, and read through Glue ETL (1,240 calls, last on 2026-10-31); 1 grant unused in the last 90 days; " +
+        "not sure: the trail does not record Glue read events: a Spark job's use would not be seen",
+    );
+    // The grants under the verdicts, in their order.
+    expect(table?.headers).toEqual(["Principal", "Grant", "Last used", "Confidence", "Reason"]);
+    expect(table?.rows).toEqual([
       [
         "new-analyst",
         "work group analysts",
@@ -330,6 +340,8 @@ describe("each page's columns, on hand-made rows", () => {
         "high",
         "every query of the window has history and a named principal; no unattributed query touched it",
       ],
+      ["alice", "table finance.ledger", "not in the last 90 days", "low", "1 unattributed query read finance.ledger on 2026-08-23¹"],
+      ["alice", "table finance.invoices", "2026-05-02", "medium", "evidence incomplete², though no unattributed query touched it"],
       [
         "etl-orders-glue",
         "table sales.refunds",
@@ -338,18 +350,15 @@ describe("each page's columns, on hand-made rows", () => {
         "the trail does not record Glue read events: a Spark job's use would not be seen",
       ],
     ]);
-    expect(table.notes).toEqual([
+    expect(table?.notes).toEqual([
       "¹ Any of these unattributed queries could have been this principal's.",
       "² Queries lack history or a named principal on 2 region-day(s) (first 2026-08-23 us-east-1).",
-      "The principals' own use in the window: alice (user) ran 453 queries, last on 2026-10-31; " +
-        "new-analyst (user) ran no query and read through no other engine; " +
-        "etl-orders-glue (role) ran no Athena query, and read through Glue ETL (1,240 calls, last on 2026-10-31).",
     ]);
     // A window other than the period, and access paths that differ, are shown.
     const other = rows.map((r, i) => ({ ...r, window_from: "2026-09-01", access_path: i === 0 ? "lake-formation" : "iam" }));
     const shifted = pageModel({ query: SAVED.permission_gaps, result: result(SAVED.permission_gaps, other) }, PERIOD);
     expect(shifted.context).toEqual(["Window: 2026-09-01 to 2026-10-31."]);
-    expect(only(shifted.tables).headers).toEqual(["Principal", "Grant", "Access path", "Last used", "Confidence", "Reason"]);
+    expect(shifted.tables[1]?.headers).toEqual(["Principal", "Grant", "Access path", "Last used", "Confidence", "Reason"]);
   });
 
   it("failed and cancelled: a table per state, and a failed query's cost shown when one is not free", () => {
@@ -493,7 +502,7 @@ describe("every page of a generated lake", () => {
 
   it("says not in the lookback's days where a grant was not used in it, and nothing from the period on each row", () => {
     const gaps = pages.find((p) => p.file === "permission_gaps.md")!;
-    const table = at(gaps.tables, 0, "the gaps table");
+    const table = at(gaps.tables, 1, "the grants table, under the verdicts");
     const lastUsed = table.headers.indexOf("Last used");
     expect(lastUsed).toBeGreaterThan(0);
     expect(table.rows.length).toBeGreaterThan(0);

@@ -33,7 +33,7 @@ export function structure(html: string): string[] {
 }
 
 /** Raw HTML the product writes on purpose; any other raw tag in the output came from the data. */
-const PRODUCT_HTML = new Set(["wbr", "sub", "/sub"]);
+const PRODUCT_HTML = new Set(["wbr", "sub", "/sub", "details", "/details", "summary", "/summary"]);
 const CMARK_OUTPUT = new Set(
   "p h1 h2 h3 h4 h5 h6 ul ol li table thead tbody tr th td code pre strong em a del blockquote hr br input sup section img".split(" "),
 );

@@ -17,6 +17,7 @@ export function hostileGaps(value: string): [string, PermissionGap[]] {
     ({
       principalArn: arn,
       principalType: "AssumedRole",
+      principalCreated: null,
       accountId: ACCOUNT,
       grantKind,
       resource,
@@ -51,6 +52,9 @@ export function hostileFinding(value: string): Anomaly {
     severity: "high",
     queries: 3,
     exampleQueryId: value,
+    sessions: value,
+    sessionCount: 2,
+    exampleQuery: value,
     human: true,
     coverage: "partial",
     // Other engines' evidence shows in the issue too: the engine and the networks are the lake's text.
