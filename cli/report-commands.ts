@@ -16,6 +16,7 @@ import { ANOMALIES, anomalySummary, DEFAULT_ALERT_DAYS, syncAnomalyIssues, toAno
 import { readFindingsFile } from "../reports/issues/findings";
 import { PERMISSION_GAPS, syncPermissionGapIssues, toPermissionGap } from "../reports/issues/permission-gap-issues";
 import { DEFAULT_STACK } from "../reports/issues/plan";
+import { dryRunPreview } from "../reports/issues/preview";
 import { ACTIONS_BOT, SyncReport } from "../reports/issues/sync";
 import { codeSpan } from "../reports/channels/markdown";
 import { logLine } from "../core/output/log";
@@ -182,17 +183,26 @@ export function registerReportCommands(program: Command): void {
       githubLogin,
       ACTIONS_BOT,
     )
-    .option("--dry-run", "print what it would do, change nothing")
+    .option(
+      "--dry-run",
+      "print every issue it would open, update or close, in full, and change nothing (without GITHUB_TOKEN: offline, as if none were open)",
+    )
     .addOption(lastUsedLookbackOption())
     .addOption(grantsLookbackOption())
     .action(async (o: SyncCommandOptions, command: Command) => {
-      const [, owner, name] = /^([^/]+)\/([^/]+)$/.exec(o.repo ?? process.env.GITHUB_REPOSITORY ?? "") ?? [];
-      if (owner === undefined || name === undefined) throw new InputError("--repo owner/repo (or GITHUB_REPOSITORY) is required");
-      const token = process.env.GITHUB_TOKEN;
-      if (!token) throw new InputError("GITHUB_TOKEN is required (the workflow's token, with issues: write)");
+      const repository = o.repo ?? fromEnv("GITHUB_REPOSITORY");
+      const [, owner, name] = /^([^/]+)\/([^/]+)$/.exec(repository ?? "") ?? [];
+      const token = fromEnv("GITHUB_TOKEN");
+      // A dry run without a token reads no issue, so it runs offline and needs no repository.
+      const offline = token === undefined && o.dryRun === true;
+      if ((owner === undefined || name === undefined) && !(offline && repository === undefined))
+        throw new InputError("--repo owner/repo (or GITHUB_REPOSITORY) is required");
+      if (token === undefined && !offline)
+        throw new InputError("GITHUB_TOKEN is required (the workflow's token, with issues: write); --dry-run previews without it");
+      if (offline) console.log(logLine(OFFLINE));
       const sync = {
-        owner,
-        repo: name,
+        owner: owner ?? "",
+        repo: name ?? "",
         token,
         baseUrl: process.env.GITHUB_API_URL,
         dryRun: o.dryRun === true,
@@ -203,6 +213,7 @@ export function registerReportCommands(program: Command): void {
       };
       const period = periodEnding(o.end ?? yesterday(), o.days);
       let report: SyncReport;
+      const family = o.anomalies ? ANOMALIES : PERMISSION_GAPS;
       if (o.anomalies) {
         const options = { ...DEFAULT_OPTIONS, anomalies: readAnomalySettings(o.anomalySettings) };
         for (const flag of ["lastUsedLookbackDays", "grantsLookbackDays"] as const)
@@ -234,6 +245,7 @@ export function registerReportCommands(program: Command): void {
           accountsWithoutGrants: accountsWithoutGrants.filter((a) => a !== undefined),
         });
       }
+      if (o.dryRun) for (const line of dryRunPreview(report, family.label, o.stack, o.maxNew)) console.log(line);
       console.log(
         JSON.stringify({
           done: report.done.length,
@@ -247,6 +259,12 @@ export function registerReportCommands(program: Command): void {
         throw new AuditError(`${report.notDone.length} issue change(s) not made: ${firstNotDone.reason}; the next run will retry them`);
     });
 }
+
+/** An environment variable; empty reads as unset, as an Actions secret that does not exist is passed. */
+const fromEnv = (name: string): string | undefined => (process.env[name] === "" ? undefined : process.env[name]);
+
+const OFFLINE =
+  "no GITHUB_TOKEN: planned as if the repository had no issues of this stack; with a token the dry run also shows updates and closes";
 
 /** The saved queries' lookbacks, as `report` and `issues sync` take them. */
 interface LookbackOptions {

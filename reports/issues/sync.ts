@@ -14,7 +14,11 @@ export const ACTIONS_BOT = "github-actions[bot]";
 export interface SyncOptions {
   owner: string;
   repo: string;
-  token: string;
+  /**
+   * The token the sync reads and writes with. Without one only a dry run is possible, and it plans as
+   * if no issue of the family were open: GitHub is never asked.
+   */
+  token?: string;
   /** GitHub's API URL (GITHUB_API_URL in Actions). */
   baseUrl?: string;
   dryRun: boolean;
@@ -98,7 +102,7 @@ function rateLimited(error: unknown): string | undefined {
 /**
  * Makes the family's open issues of `options.stack` match `wanted` on GitHub: relabels those under a
  * former label, opens, updates, and closes with `closingComment`, at most `maxNew` new ones; a dry
- * run only logs.
+ * run only logs (and returns the plan, which preview.ts prints in full).
  */
 export async function syncFamily(
   family: IssueFamily,
@@ -107,16 +111,20 @@ export async function syncFamily(
   options: SyncOptions,
   keepOpen?: (marker: Marker) => string | undefined,
 ): Promise<SyncReport> {
-  const octokit = github.getOctokit(
-    options.token,
-    // Server errors are retried; a rate limit (403/429) is not: waiting it out would outlast the job.
-    {
-      baseUrl: options.baseUrl,
-      retry: { retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
-    },
-    retryPlugin.retry,
-  );
-  const open = await openIssues(octokit, options.owner, options.repo, family, options.author ?? ACTIONS_BOT);
+  if (options.token === undefined && !options.dryRun) throw new Error("an issue sync that changes issues needs a token");
+  const octokit =
+    options.token === undefined
+      ? undefined
+      : github.getOctokit(
+          options.token,
+          // Server errors are retried; a rate limit (403/429) is not: waiting it out would outlast the job.
+          {
+            baseUrl: options.baseUrl,
+            retry: { retryAfterBaseValue: options.retryBaseMs ?? 1000, doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451] },
+          },
+          retryPlugin.retry,
+        );
+  const open = octokit ? await openIssues(octokit, options.owner, options.repo, family, options.author ?? ACTIONS_BOT) : [];
   const plan = planIssues(family, wanted, open, {
     maxNew: options.maxNew,
     stack: options.stack ?? DEFAULT_STACK,
@@ -136,7 +144,7 @@ export async function syncFamily(
   for (const key of plan.deferred) log(`deferred (cap of ${options.maxNew} new issues a run): ${logValue(key, 300)}`);
   let stop: string | undefined;
   for (const action of plan.actions) {
-    if (options.dryRun) {
+    if (options.dryRun || octokit === undefined) {
       log(`would ${describe(action)}`);
       continue;
     }
