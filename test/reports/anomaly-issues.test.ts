@@ -14,7 +14,7 @@ import {
   toAnomaly,
 } from "../../reports/issues/anomaly-issues";
 import { readFindingsFile } from "../../reports/issues/findings";
-import { PERMISSION_GAPS, PermissionGap, syncPermissionGapIssues } from "../../reports/issues/permission-gap-issues";
+import { PERMISSION_GAPS, syncPermissionGapIssues } from "../../reports/issues/permission-gap-issues";
 import { Anomaly, explainAnomaly } from "../../reports/pages/anomaly-words";
 import { GitHubServer, localSyncOptions, startGitHubServer } from "../support/github-server";
 import { tempDir } from "../support/lake";
@@ -22,6 +22,7 @@ import { benignTwin, HOSTILE } from "../support/hostile";
 import { markdownProblems } from "../support/hostile-checks";
 import { CMARK_GFM_MISSING } from "../support/render-tools";
 import { at } from "../support/defined";
+import { gap as permissionGap } from "./permission-gap-findings";
 
 const ARN = "arn:aws:iam::210987654321:role/reporting-app";
 const finding = (extra: Partial<Anomaly> = {}): Anomaly => ({
@@ -182,27 +183,8 @@ describe("anomaly issues", () => {
   });
 
   it("never touches the permission issues, and the permission sync never touches anomaly issues", async () => {
-    const gap: PermissionGap = {
-      principalArn: ARN,
-      principalType: "AssumedRole",
-      principalCreated: null,
-      accountId: "210987654321",
-      grantKind: "database",
-      resource: "hr",
-      accessPath: "iam",
-      lastUsed: null,
-      lastUsedBy: null,
-      lastUsedFrom: "2026-08-03",
-      principalQueries: 12,
-      principalLastActive: "2026-10-30",
-      principalOtherCalls: 0,
-      principalOtherEngines: null,
-      principalOtherLastActive: null,
-      windowFrom: "2026-08-03",
-      windowTo: "2026-10-31",
-      confidence: "high",
-      reason: "history and CloudTrail complete",
-    };
+    // reporting-app's unused hr grant, the ARN the anomaly names.
+    const gap = permissionGap("reporting-app", "hr", { reason: "history and CloudTrail complete" });
     await syncPermissionGapIssues([gap], options());
     await syncAnomalyIssues([ORIGIN], options());
     // A person gave the permission issue the anomaly label too: its marker still says it is not an anomaly issue.
