@@ -10,14 +10,11 @@ import { costByTable } from "./cost-by-table";
 import { dataCoverage } from "./data-coverage";
 import { failedAndCancelled } from "./failed-and-cancelled";
 import { heaviestQueries } from "./heaviest-queries";
-import { periodChange } from "./period-change";
 import { permissionGaps } from "./permission-gaps";
 import { principalProfiles } from "./principal-profiles";
 import type { SavedQuery } from "./query";
-import { sharedPrincipals } from "./shared-principals";
 import { topScanners } from "./top-scanners";
 import { usageByAccount } from "./usage-by-account";
-import { usageByPrincipal } from "./usage-by-principal";
 import { usageByWorkgroup } from "./usage-by-workgroup";
 import { usageDaily } from "./usage-daily";
 import { witnessDisagreements } from "./witness-disagreements";
@@ -26,13 +23,10 @@ const QUERIES = [
   topScanners,
   heaviestQueries,
   usageDaily,
-  usageByPrincipal,
   usageByWorkgroup,
-  periodChange,
   costByTable,
   costByQueryShape,
   principalProfiles,
-  sharedPrincipals,
   failedAndCancelled,
   permissionGaps,
   usageByAccount,

@@ -1,11 +1,17 @@
 /** The parameters most saved queries take for a period: its days, the usage reports' short window, the lookbacks, the price. */
 import { billingParameters } from "../../core/cost";
-import { addDays } from "../../core/days";
+import { addDays, daysBetween } from "../../core/days";
 import { InputError } from "../../core/errors";
 import type { Period, SavedQueryOptions } from "./query";
 
 /** The period's days, compared with the `dt` partition so Athena prunes partitions. */
 export const periodWindow = (p: Period) => ({ window_from: p.from, window_to: p.to });
+
+/** The previous period of the same length: as many days as the period, just before it. */
+export function previousPeriod(p: Period): Period {
+  const length = daysBetween(p.from, p.to).length;
+  return { from: addDays(p.from, -length), to: addDays(p.from, -1) };
+}
 
 /** The last `shortWindowDays` of the period (the whole period if shorter), and the period itself as the long window. */
 export const shortWindow = (p: Period, o: SavedQueryOptions) => {

@@ -3,6 +3,7 @@
  * accounts, so a single-account audit sees no change), a principal's type in words, query text
  * (redacted unless told otherwise), and cost and bytes over the period and its short window.
  */
+import { oneLine } from "../../core/output/visible";
 import { DEFAULT_OPTIONS, Period } from "../../queries/saved";
 import { codeSpan, humanBytes, markdownText, usd } from "./format";
 import { redactSql } from "./redact";
@@ -68,4 +69,32 @@ export function windowedCostAndBytes<R extends Windowed>(w: { long: string; shor
     { label: `Scanned (${w.long})`, right: RIGHT, cell: (r) => humanBytes(r.data_scanned_bytes_long) },
     ...(w.short ? [{ label: `Scanned (${w.short})`, right: RIGHT, cell: (r: R) => humanBytes(r.data_scanned_bytes_short) }] : []),
   ];
+}
+
+/** The width a query shape or text is cut to in its cell. */
+export const SHAPE_WIDTH = 100;
+
+/** Where two texts first differ. */
+function firstDifference(a: string, b: string): number {
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return i;
+}
+
+/**
+ * Each shape (or query text) as its cell shows it: cut to `width`; where that cut is another's too
+ * (a weekly and a nightly job, the nightly one's WHERE past the cut), the beginning, ` … `, then
+ * the text from a little before the first character that tells them apart.
+ */
+export function shapeLabels(shapes: readonly string[], width = SHAPE_WIDTH): string[] {
+  const lines = shapes.map((s) => s.replace(/\s+/g, " ").trim());
+  const cut = lines.map((line) => oneLine(line, width));
+  return lines.map((line, i) => {
+    const twins = lines.filter((_, j) => j !== i && cut[j] === cut[i]);
+    if (twins.length === 0) return cut[i] ?? line;
+    const split = Math.max(...twins.map((other) => firstDifference(line, other)));
+    const head = Math.floor(width / 3);
+    const from = Math.max(head, split - 10);
+    return `${line.slice(0, head - 1).trimEnd()} … ${oneLine(line.slice(from), width - head - 2)}`;
+  });
 }

@@ -1,6 +1,6 @@
 /**
- * The page of a saved query whose rows read well as they are (period_change,
- * and a new query until it has its own module): every column, the first as the name, then the
+ * The page of a saved query whose rows read well as they are (a new query until it has its own
+ * module, or a test's own): every column, the first as the name, then the
  * numbers (right-aligned), then the rest; principals shown short, query text redacted, query
  * shapes as code. Types come from the query's declared columns, which both engines return alike.
  */
@@ -20,7 +20,6 @@ const LABELS: Partial<Record<SavedColumnName, string>> = {
   iam_principal_arn: "IAM principal",
   principal_arn: "Principal",
   failed_or_cancelled: "Failed or cancelled",
-  largest_query_bytes: "Largest query",
   query_execution_id: "Query id",
   total_execution_ms: "Run time",
   engine_execution_ms: "Engine time",

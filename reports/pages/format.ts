@@ -50,6 +50,14 @@ export function percent(part: Value, whole: Value): string {
   return w === 0 ? "0%" : `${((Number(part ?? 0) / w) * 100).toFixed(1)}%`;
 }
 
+/** `+29.1%`, `-3.0%`, `new` when there was nothing before, `±0.0%`. */
+export function changePercent(now: number, before: number): string {
+  if (before === 0) return now === 0 ? "±0.0%" : "new";
+  const change = ((now - before) / before) * 100;
+  const text = Math.abs(change).toFixed(1);
+  return text === "0.0" ? "±0.0%" : `${change > 0 ? "+" : "-"}${text}%`;
+}
+
 /** Milliseconds as `850 ms`, `12.3 s`, `4 min 05 s`, `2 h 07 min`. */
 export function duration(value: Value): string {
   const ms = Number(value ?? 0);
@@ -91,6 +99,17 @@ export function shortArn(value: Value): string {
   return /^arn:aws:(?:iam|sts)::\d{12}:(?:assumed-role|role|user)\/(.+)$/s.exec(text)?.[1] ?? text;
 }
 
+/**
+ * A user's or role's name without its path: `arn:aws:iam::1:role/service-role/etl` -> `etl`, an
+ * Identity Center role by its permission set (`AWSReservedSSO_DataAnalyst_5f3e…` -> `DataAnalyst`);
+ * anything else, `(unattributed)` included, as it is.
+ */
+export function principalName(arn: string): string {
+  const resource = /^arn:aws:(?:iam|sts)::\d{12}:(?:user|role|assumed-role)\/(.+)$/s.exec(arn)?.[1];
+  const name = resource === undefined ? arn : (resource.split("/").pop() ?? resource);
+  return name.replace(/^AWSReservedSSO_(.+)_[0-9a-f]{16}$/, "$1");
+}
+
 /** Where a principal's name comes from: an IAM or STS ARN, split into what a table shows and what it leaves out. */
 interface PrincipalParts {
   /** The role or user name (no path); absent for anything that is not a role, user or role session. */
@@ -107,11 +126,11 @@ interface PrincipalParts {
 
 function principalParts(value: string): PrincipalParts {
   const account = /^arn:aws[\w-]*:(?:iam|sts)::(\d{12}):/.exec(value)?.[1];
-  const parts = principalName(value);
+  const parts = principalNameParts(value);
   return account === undefined ? parts : { ...parts, account };
 }
 
-function principalName(value: string): PrincipalParts {
+function principalNameParts(value: string): PrincipalParts {
   const [, kind, resource] = /^arn:aws[\w-]*:(?:iam|sts)::\d{12}:(assumed-role|role|user)\/(.+)$/s.exec(value) ?? [];
   // Other IAM and STS ARNs (root, federated-user/bob) by their resource part.
   const full = shortArn(value).replace(/^arn:aws[\w-]*:(?:iam|sts)::\d{12}:/, "");

@@ -6,18 +6,22 @@
  *
  * Each figure means exactly this:
  * - Cost drivers: the IAM users and roles (a role's sessions together) with the largest cost in
- *   the period, each with its share of the period's cost, from period_change.
+ *   the period, each with its share of the period's cost, from top_scanners.
  * - Tables: the tables with the largest cost, a query that read several split evenly between them,
  *   and their share of the period's cost, from cost_by_table.
  * - Change: the period's cost and queries against the previous period of the same length, from
- *   period_change. Given as a change only when events exist from the previous period's first day;
+ *   top_scanners' totals. Given as a change only when events exist from the previous period's first day;
  *   when they start later, both amounts without a change; when there are none, it says so.
+ * - Cost spike: the cost chart's bucket (day, week…) whose cost per day is at least 1.5× the median
+ *   bucket's, its busiest day, and the anomalies in it that scanned bytes (volume, exfiltration), the
+ *   most first; or that none was found (reports/pages/cost-spike.ts).
  * - Avoidable: the cost of runs that result reuse would have answered (cost_by_query_shape's
  *   repeat_cost_usd: a billed SELECT that repeated, word for word, the same caller's successful
  *   run in the same work group and database at most an hour before), and what cancelled queries
  *   were billed (failed_and_cancelled), the larger first. Full scans are not counted: nothing in
  *   the evidence says which of them a partition filter could have avoided.
- * - Permission gaps: permission_gaps rows (a grant held, not used in the period) by confidence; the
+ * - Permission gaps: permission_gaps rows (a grant held, not used in the period), each principal's
+ *   verdict (remove, trim, wait) as the page decides it, the surest first; the
  *   accounts without a grants snapshot in the period (usage_by_account) named as not computed, never "none".
  * - Coverage: the region-days data_coverage finds partial or missing.
  * - The bill: the billed days whose bill a TB definition explains, which one, and the days none does,
@@ -32,14 +36,16 @@
  *   said as such, never as "none".
  */
 import { DEFAULT_TB } from "../../core/cost";
-import { addDays, daysBetween } from "../../core/days";
+import { daysBetween } from "../../core/days";
 import { Period, SAVED, SavedRow } from "../../queries/saved";
 import { accessByEngineLine, EngineRow } from "./access-by-engine-page";
 import { AnomalyRow, anomalySentence, bySeverity } from "./anomaly-words";
 import { auditTb, billHeadline, ReconciliationRow } from "./bill-verdict";
+import { costSpike, costSpikeLine } from "./cost-spike";
 import { CoverageSummary } from "./data-coverage-page";
-import { codeSpan, count, markdownText, usd } from "./format";
-import { GapCounts, permissionGapsLine } from "./permission-gaps-page";
+import { changePercent, codeSpan, count, markdownText, principalName, usd } from "./format";
+import { gapCounts, GapCounts, permissionGapsLine } from "./permission-gaps-page";
+import { comparison, principalCosts, ScannerRow, totals } from "./principal-costs";
 import { accountsLine } from "./usage-by-account-page";
 import { witnessHeadline } from "./witness-disagreements-page";
 
@@ -50,7 +56,10 @@ export interface HeadlineInput {
   period: Period;
   /** The period's cost (all queries, usage_daily). */
   cost: number;
-  change: readonly SavedRow<typeof SAVED.period_change>[];
+  /** usage_daily rows: the cost chart's days, for a spike in it. */
+  daily?: readonly SavedRow<typeof SAVED.usage_daily>[];
+  /** top_scanners rows: the principals' cost, and both periods' totals. */
+  scanners: readonly ScannerRow[];
   tables: readonly SavedRow<typeof SAVED.cost_by_table>[];
   shapes: readonly SavedRow<typeof SAVED.cost_by_query_shape>[];
   unfinished: readonly SavedRow<typeof SAVED.failed_and_cancelled>[];
@@ -99,23 +108,6 @@ export interface Headline {
 
 const sum = <R>(rows: readonly R[], value: (row: R) => number) => rows.reduce((total, r) => total + value(r), 0);
 
-/** The previous period of the same length: the days just before `period`. */
-export function previousPeriod(period: Period): Period {
-  const length = daysBetween(period.from, period.to).length;
-  return { from: addDays(period.from, -length), to: addDays(period.from, -1) };
-}
-
-/**
- * A user's or role's name without its path: `arn:aws:iam::1:role/service-role/etl` -> `etl`, an
- * Identity Center role by its permission set (`AWSReservedSSO_DataAnalyst_5f3e…` -> `DataAnalyst`);
- * anything else, `(unattributed)` included, as it is.
- */
-export function principalName(arn: string): string {
-  const resource = /^arn:aws:(?:iam|sts)::\d{12}:(?:user|role|assumed-role)\/(.+)$/s.exec(arn)?.[1];
-  const name = resource === undefined ? arn : (resource.split("/").pop() ?? resource);
-  return name.replace(/^AWSReservedSSO_(.+)_[0-9a-f]{16}$/, "$1");
-}
-
 /** A name in code style (the Markdown channel's code span: one line, invisibles shown, capped), so nothing in it acts. */
 const code = (text: string) => codeSpan(text, 100);
 const link = (query: { name: string; title: string }) => `[${query.title}](${query.name}.md)`;
@@ -125,14 +117,6 @@ const plural = (n: number, one: string, many = `${one}s`) => `${count(n)} ${n ==
 export function sharePercent(share: number): string {
   if (share > 0 && share < 0.001) return "<0.1%";
   return `${(share * 100).toFixed(1)}%`;
-}
-
-/** `+29.1%`, `-3.0%`, `new` when there was nothing before, `±0.0%`. */
-export function changePercent(now: number, before: number): string {
-  if (before === 0) return now === 0 ? "±0.0%" : "new";
-  const change = ((now - before) / before) * 100;
-  const text = Math.abs(change).toFixed(1);
-  return text === "0.0" ? "±0.0%" : `${change > 0 ? "+" : "-"}${text}%`;
 }
 
 /** Findings by severity and the first to look at, in the page's words; none found said plainly. */
@@ -152,31 +136,28 @@ export function anomaliesLine(rows: readonly AnomalyRow[]): string {
 
 export function headline(input: HeadlineInput): Headline {
   const { period, cost } = input;
-  const previous = previousPeriod(period);
+  const { previous, evidence, evidenceFrom } = comparison(period, input.scanners);
   const days = daysBetween(period.from, period.to).length;
   const shareOf = (value: number) => (cost > 0 ? value / cost : 0);
-
-  const firstDays = input.change.map((r) => r.first_active_day).sort();
-  const evidenceFrom = firstDays[0] ?? null;
-  const evidence = evidenceFrom === null || evidenceFrom > previous.to ? "none" : evidenceFrom <= previous.from ? "full" : "partial";
+  const all = totals(input.scanners);
   const change = {
     previous,
     evidence,
     evidenceFrom,
-    cost: sum(input.change, (r) => r.cost_usd),
-    previousCost: sum(input.change, (r) => r.previous_cost_usd),
-    queries: sum(input.change, (r) => r.queries),
-    previousQueries: sum(input.change, (r) => r.previous_queries),
+    cost: all.cost,
+    previousCost: all.previousCost,
+    queries: all.queries,
+    previousQueries: all.previousQueries,
   } as const;
 
-  const drivers = input.change
-    .filter((r) => r.cost_usd > 0)
+  const drivers = principalCosts(input.scanners)
+    .filter((p) => p.cost > 0)
     .slice(0, TOP)
-    .map((r) => ({
-      name: r.iam_principal_arn,
-      cost: r.cost_usd,
-      share: shareOf(r.cost_usd),
-      previousCost: evidence === "full" ? r.previous_cost_usd : null,
+    .map((p) => ({
+      name: p.iamPrincipal,
+      cost: p.cost,
+      share: shareOf(p.cost),
+      previousCost: evidence === "full" ? p.previousCost : null,
     }));
   // Two accounts' tables of one name are two tables: each then says whose it is.
   const accountsOf = new Map<string, Set<string>>();
@@ -198,14 +179,7 @@ export function headline(input: HeadlineInput): Headline {
     cancelledQueries: sum(cancelled, (r) => r.queries),
     cancelledCost: sum(cancelled, (r) => r.cost_usd),
   };
-  const confidence = (c: string) => input.gaps.filter((r) => r.confidence === c).length;
-  const gaps = {
-    grants: input.gaps.length,
-    principals: new Set(input.gaps.map((r) => r.principal_arn)).size,
-    high: confidence("high"),
-    medium: confidence("medium"),
-    low: confidence("low"),
-  };
+  const gaps = gapCounts(input.gaps);
 
   const lines: string[] = [];
   // Who and what.
@@ -216,7 +190,7 @@ export function headline(input: HeadlineInput): Headline {
       return `${code(principalName(d.name))} ${sharePercent(d.share)} (${usd(d.cost)}${before})`;
     });
     const legend = evidence === "full" ? `share of the period's cost; change on the previous ${days} days` : "share of the period's cost";
-    lines.push(`**Cost drivers** (${legend}): ${who.join(", ")} (${link(SAVED.top_scanners)}, ${link(SAVED.period_change)})`);
+    lines.push(`**Cost drivers** (${legend}): ${who.join(", ")} (${link(SAVED.top_scanners)})`);
   }
   if (tables.length > 0) {
     const what = tables.map((t) => `${code(t.name)} ${sharePercent(t.share)} (${usd(t.cost)})`);
@@ -227,20 +201,26 @@ export function headline(input: HeadlineInput): Headline {
   // Against the period before.
   const span = `**Against the previous ${days} days** (${previous.from} to ${previous.to})`;
   if (evidence === "none" || evidenceFrom === null) {
-    lines.push(`${span}: nothing to compare with, the events table has nothing before ${period.from} (${link(SAVED.period_change)})`);
+    lines.push(`${span}: nothing to compare with, the events table has nothing before ${period.from} (${link(SAVED.top_scanners)})`);
   } else if (evidence === "partial") {
     const covered = daysBetween(evidenceFrom, previous.to).length;
     lines.push(
       `${span}: not comparable, the events start on ${evidenceFrom} (${covered} of its ${days} days): ` +
-        `${usd(change.previousCost)} then, ${usd(change.cost)} in this period (${link(SAVED.period_change)})`,
+        `${usd(change.previousCost)} then, ${usd(change.cost)} in this period (${link(SAVED.top_scanners)})`,
     );
   } else {
     lines.push(
       `${span}: cost ${changePercent(change.cost, change.previousCost)} (${usd(change.previousCost)} → ${usd(change.cost)}), ` +
         `queries ${changePercent(change.queries, change.previousQueries)} (${count(change.previousQueries)} → ${count(change.queries)}) ` +
-        `(${link(SAVED.period_change)})`,
+        `(${link(SAVED.top_scanners)})`,
     );
   }
+  // The chart's spike, and what is behind it.
+  const spike = costSpike(input.daily ?? [], input.anomalies ?? []);
+  if (spike !== undefined)
+    lines.push(
+      costSpikeLine(spike, { anomalies: link(SAVED.anomalies), daily: link(SAVED.usage_daily), scanners: link(SAVED.top_scanners) }),
+    );
   // What could have been saved.
   const repeats =
     `${usd(avoidable.repeatCost)} for ${plural(avoidable.repeatRuns, "run")} that repeated, word for word, a query the same caller ` +

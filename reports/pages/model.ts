@@ -8,6 +8,7 @@ import { Period, SAVED, SavedQuery, savedRows } from "../../queries/saved";
 import { coverageHeadline, coverageSummary, CoverageSummary } from "./data-coverage-page";
 import { humanBytes, usd } from "./format";
 import { Headline, headline } from "./headline";
+import { totals } from "./principal-costs";
 import { pageOf } from "./registry";
 import { DEFAULT_RENDER, PageModel, QueryOutcome, RenderOptions } from "./types";
 import { dailyChart } from "./usage-daily-page";
@@ -38,7 +39,16 @@ export function pageModel(outcome: QueryOutcome, period: Period, options: Render
 export interface IndexModel {
   period: Period;
   source: string;
-  totals: { queries: number; bytes: number; cost: number; principals: number; failed: number; failedCost: number };
+  totals: {
+    queries: number;
+    bytes: number;
+    cost: number;
+    /** Attributed IAM users and roles, and their sessions, with queries in the period. */
+    principals: number;
+    sessions: number;
+    failed: number;
+    failedCost: number;
+  };
   coverage: CoverageSummary & { headline: string };
   /** What to look at first, one line each with its links (reports/pages/headline.ts). */
   headline: Headline;
@@ -56,11 +66,7 @@ export function indexModel(outcomes: readonly QueryOutcome[], period: Period, so
   const daily = rowsOf(SAVED.usage_daily);
   const failed = rowsOf(SAVED.failed_and_cancelled);
   const coverage = rowsOf(SAVED.data_coverage);
-  const principals = new Set(
-    rowsOf(SAVED.usage_by_principal)
-      .map((r) => r.principal)
-      .filter((p) => p !== "(unattributed)"),
-  );
+  const scanners = rowsOf(SAVED.top_scanners);
   return {
     period,
     source,
@@ -68,7 +74,8 @@ export function indexModel(outcomes: readonly QueryOutcome[], period: Period, so
       queries: sum(daily, (r) => r.queries),
       bytes: sum(daily, (r) => r.data_scanned_bytes),
       cost: sum(daily, (r) => r.cost_usd),
-      principals: principals.size,
+      principals: totals(scanners).principals,
+      sessions: totals(scanners).sessions,
       failed: sum(failed, (r) => r.queries),
       failedCost: sum(failed, (r) => r.cost_usd),
     },
@@ -76,7 +83,8 @@ export function indexModel(outcomes: readonly QueryOutcome[], period: Period, so
     headline: headline({
       period,
       cost: sum(daily, (r) => r.cost_usd),
-      change: rowsOf(SAVED.period_change),
+      daily,
+      scanners,
       tables: rowsOf(SAVED.cost_by_table),
       shapes: rowsOf(SAVED.cost_by_query_shape),
       unfinished: failed,

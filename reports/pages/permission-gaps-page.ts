@@ -8,7 +8,7 @@
 import { camelRow, SAVED, SavedRow, savedRows } from "../../queries/saved";
 import { accountColumn } from "./columns";
 import { engineName } from "./engine-words";
-import { codeSpan, count, Footnotes, markdownText, namesNote, PrincipalNames, wordList } from "./format";
+import { codeSpan, count, Footnotes, markdownText, namesNote, principalName, PrincipalNames, wordList } from "./format";
 import { lacksGrants, lastGrantsWords } from "./grants-words";
 import {
   denyPolicy,
@@ -204,13 +204,30 @@ export const permissionGapsPage: Page = (result, period) => {
 
 type AccountRow = SavedRow<typeof SAVED.usage_by_account>;
 
-/** permission_gaps rows counted for the index. */
+/** permission_gaps rows as the index counts them: grants, principals, and each principal's verdict, surest first. */
 export interface GapCounts {
   grants: number;
   principals: number;
-  high: number;
-  medium: number;
-  low: number;
+  verdicts: { principal: string; kind: Verdict["kind"]; action: string }[];
+}
+
+/** The rows counted, each principal judged as the page judges it. */
+export function gapCounts(rows: readonly SavedRow<typeof SAVED.permission_gaps>[]): GapCounts {
+  const verdicts = permissionVerdicts(rows.map((r) => camelRow(SAVED.permission_gaps, r)));
+  return {
+    grants: rows.length,
+    principals: new Set(rows.map((r) => r.principal_arn)).size,
+    verdicts: verdicts.map((v) => ({ principal: v.principalArn, kind: v.kind, action: verdictAction(v)[1] })),
+  };
+}
+
+/** `remove 1 (`old-contractor`)`: a verdict's principals by name, the first three, a wait with its day. */
+function verdictWords(gaps: GapCounts, kind: Verdict["kind"], verb: string): string | undefined {
+  const mine = gaps.verdicts.filter((v) => v.kind === kind);
+  if (mine.length === 0) return undefined;
+  const named = mine.slice(0, 3).map((v) => `${codeSpan(principalName(v.principal), 100)}${kind === "wait" ? ` ${v.action}` : ""}`);
+  const more = mine.length > 3 ? `, and ${count(mine.length - 3)} more` : "";
+  return `${verb} ${count(mine.length)} (${named.join(", ")}${more})`;
 }
 
 /** `account A`, `accounts A, B and C`, each id as code. */
@@ -231,10 +248,14 @@ export function permissionGapsLine(
   accounts: readonly AccountRow[] | undefined,
   pages: { gaps: string; accounts: string },
 ): string {
+  const decided = [
+    verdictWords(gaps, "remove", "remove"),
+    verdictWords(gaps, "trim", "trim the grants of"),
+    verdictWords(gaps, "wait", "wait on"),
+  ].filter((w) => w !== undefined);
   const found =
     `${plural(gaps.grants, "grant")} unused in the period, held by ${plural(gaps.principals, "principal")}: ` +
-    `${gaps.high} high, ${gaps.medium} medium, ${gaps.low} low confidence; review the high ones first, ` +
-    `a low one may have been used by an unattributed query`;
+    `${decided.join("; ")}; each with its reason and the change to make, the surest first`;
   const unjudged = (accounts ?? []).filter(lacksGrants);
   const judged = (accounts ?? []).filter((r) => r.grants_day !== null);
   // (Gaps without accounts: usage_by_account failed while permission_gaps ran, so a snapshot was there.)

@@ -15,11 +15,9 @@ import { failedAndCancelledPage } from "./failed-and-cancelled-page";
 import { heaviestQueriesPage } from "./heaviest-queries-page";
 import { permissionGapsPage } from "./permission-gaps-page";
 import { principalProfilesPage } from "./principal-profiles-page";
-import { sharedPrincipalsPage } from "./shared-principals-page";
 import { topScannersPage } from "./top-scanners-page";
 import type { Page } from "./types";
 import { usageByAccountPage } from "./usage-by-account-page";
-import { usageByPrincipalPage } from "./usage-by-principal-page";
 import { usageByWorkgroupPage } from "./usage-by-workgroup-page";
 import { usageDailyPage } from "./usage-daily-page";
 import { witnessDisagreementsPage } from "./witness-disagreements-page";
@@ -28,13 +26,10 @@ export const PAGES: { readonly [Name in keyof typeof SAVED]: Page } = {
   top_scanners: topScannersPage,
   heaviest_queries: heaviestQueriesPage,
   usage_daily: usageDailyPage,
-  usage_by_principal: usageByPrincipalPage,
   usage_by_workgroup: usageByWorkgroupPage,
-  period_change: defaultPage,
   cost_by_table: costByTablePage,
   cost_by_query_shape: costByQueryShapePage,
   principal_profiles: principalProfilesPage,
-  shared_principals: sharedPrincipalsPage,
   failed_and_cancelled: failedAndCancelledPage,
   permission_gaps: permissionGapsPage,
   usage_by_account: usageByAccountPage,

@@ -40,14 +40,14 @@ describe("Athena engine", () => {
     script = () => ({ columns: [{ name: "n", type: "bigint" }], rows: [["1"]] });
     await runSavedQuery(engine(), SAVED.top_scanners, { from: "2026-10-01", to: "2026-10-31" });
     const started = only(server.queries, "query started");
-    // The price's numbers (binary units by default) at each of its two prices, then the period and the limit.
+    // The price's numbers (binary units by default), then the period (with the previous one's first day) and the limits.
     const price = ["1048576", "10", "1048576", "5", "1099511627776"];
     expect(started).toMatchObject({
       workGroup: "athena-audit",
       database: "athena_audit",
-      parameters: [...price, ...price, "'2026-10-01'", "'2026-10-31'", "20"],
+      parameters: [...price, "'2026-10-01'", "'2026-08-31'", "'2026-10-31'", "20", "5"],
     });
-    expect(started.sql).toMatch(/WHERE dt BETWEEN \? AND \?\n[\s\S]*WHERE rank <= \?\n/);
+    expect(started.sql).toMatch(/WHERE dt BETWEEN \? AND \?\n[\s\S]*WHERE rank <= \? AND session_rank <= \?\n/);
     expect(started.sql).toBe(positionalSql(readSql("top_scanners")).sql);
   });
 
@@ -67,7 +67,8 @@ describe("Athena engine", () => {
         { from: "", to: "" },
       ),
     ).rejects.toThrow(
-      "query top_scanners: no value for parameter :billing_mb_bytes, :billing_minimum_mb, :billing_usd_per_tb, :billing_tb_bytes, :limit",
+      "query top_scanners: no value for parameter :billing_mb_bytes, :billing_minimum_mb, :billing_usd_per_tb, :billing_tb_bytes, " +
+        ":previous_from, :limit, :session_limit",
     );
     await expect(engine().run("SELECT :limit", { limt: 3 })).rejects.toThrow(/no parameter :limt \(it takes :limit\)/);
     expect(server.queries).toHaveLength(0);

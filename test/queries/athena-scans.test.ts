@@ -93,8 +93,8 @@ describe("counting the scans of a statement", () => {
     expect(figures(anomalies, "anomalies").events?.required).toBe((lookback + 7) * 3);
     const shorter = { ...DEFAULT_OPTIONS, anomalies: { ...DEFAULT_ANOMALY_SETTINGS, lookbackDays: 10, baselineDays: 20 } };
     expect(statementFigures("anomalies", anomalies, period, shorter, lake)[0]?.required).toBe((20 + 7) * 3);
-    expect(figures(anomalies, "period_change").events?.required).toBe(14 * 3);
-    expect(figures(anomalies, "top_scanners").events?.required).toBe(7 * 3);
+    expect(figures(anomalies, "top_scanners").events?.required).toBe(14 * 3);
+    expect(figures(anomalies, "usage_daily").events?.required).toBe(7 * 3);
     // The last-used lookback ends on the window's last day; the grants lookback ends before the window.
     const lookbacks = { ...DEFAULT_OPTIONS, lastUsedLookbackDays: 30, grantsLookbackDays: 10 };
     expect(statementFigures("permission_gaps", anomalies, period, lookbacks, lake)[0]?.required).toBe(30 * 3);

@@ -19,6 +19,8 @@ import { addDays } from "../../core/days";
 import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { DEFAULT_OPTIONS, Period, runSavedQuery, SAVED, savedRows } from "../../queries/saved";
 import { indexModel } from "../../reports/pages/model";
+import { principalName, usd } from "../../reports/pages/format";
+import { mondayOf } from "../../reports/pages/usage-daily-page";
 import { runSavedQueries } from "../../reports/publish";
 import { runDemo, SILENT } from "../../cli/pipeline";
 import { buildCli, runCli, treeState } from "../support/cli-run";
@@ -54,10 +56,10 @@ beforeAll(async () => {
 describe("the demo's previous period, and its pages reproduced by report", () => {
   it("compares the period with as many days before it, and plants nothing in those", async () => {
     expect(lake.ledger.firstDay).toBe(addDays(period.from, -DAYS));
-    const rows = savedRows(SAVED.period_change, await runSavedQuery(lake.engine, SAVED.period_change, period));
+    const rows = savedRows(SAVED.top_scanners, await runSavedQuery(lake.engine, SAVED.top_scanners, period));
     const before = expectedEvents(lake.ledger).filter((q) => q.eventDay < period.from);
-    expect(rows.reduce((n, r) => n + r.previous_queries, 0)).toBe(before.length);
-    expect(rows.map((r) => r.first_active_day).sort()[0]).toBe(lake.ledger.firstDay);
+    expect(rows[0]?.total_previous_queries).toBe(before.length);
+    expect(rows[0]?.evidence_from).toBe(lake.ledger.firstDay);
     expect(lake.ledger.anomalies.every((a) => a.day >= period.from)).toBe(true);
     expect(lake.ledger.bill.planted.day >= period.from).toBe(true);
   });
@@ -197,6 +199,21 @@ describe("the demo's anomalies (issue 15), judged against the generator's labels
         `${a.kind} by ${a.principalArn} on ${a.day}`,
       ).toContain(a.subject);
     }
+  });
+
+  it("ties the index's cost spike to the planted volume behind it, the week's cost as the ledger's", () => {
+    const planted = only(
+      lake.ledger.anomalies.filter((a) => a.kind === "volume"),
+      "planted volume anomaly",
+    );
+    const week = mondayOf(planted.day);
+    const cost = expectedEvents(lake.ledger)
+      .filter((q) => q.eventDay >= week && q.eventDay <= addDays(week, 6))
+      .reduce((n, q) => n + q.costUsd, 0);
+    const index = fs.readFileSync(path.join(root, "demo-pages", "index.md"), "utf8");
+    const line = index.split("\n").find((l) => l.startsWith("- **Cost spike**"));
+    expect(line?.startsWith(`- **Cost spike**: the week of ${week} cost ${usd(cost)}, `), line).toBe(true);
+    expect(line).toContain(`behind it: \`${principalName(planted.principalArn)}\` on ${planted.day}: scanned `);
   });
 
   it("raises on normal days at most a handful of findings, all low", async () => {

@@ -88,12 +88,18 @@ describe("Athena named queries", () => {
     const text = namedQuerySql(SAVED.top_scanners);
     const [header, ...rest] = text.split("\n");
     expect(header).toMatch(/^-- Parameters, in the order the console asks for them/);
-    expect(rest.slice(0, 3)).toEqual(["--   1. window_from", "--   2. window_to", "--   3. limit"]);
-    // The price's numbers are written in (binary units by default), so the console asks only for the period and the limit.
-    expect(rest[3]).toBe("-- Costs in binary units: 1 TB = 2^40 bytes, 1 MB = 2^20 bytes.");
-    const sql = rest.slice(4).join("\n");
+    expect(rest.slice(0, 5)).toEqual([
+      "--   1. window_from",
+      "--   2. previous_from",
+      "--   3. window_to",
+      "--   4. limit",
+      "--   5. session_limit",
+    ]);
+    // The price's numbers are written in (binary units by default), so the console asks only for the periods and the limits.
+    expect(rest[5]).toBe("-- Costs in binary units: 1 TB = 2^40 bytes, 1 MB = 2^20 bytes.");
+    const sql = rest.slice(6).join("\n");
     expect(sql).not.toMatch(/:[a-z]/);
-    expect(stripLiteralsAndComments(sql).match(/\?/g)).toHaveLength(3);
+    expect(stripLiteralsAndComments(sql).match(/\?/g)).toHaveLength(5);
     const { sql: positional, names } = positionalSql(readSql("top_scanners"));
     const numbers: Record<string, number> = {
       billing_mb_bytes: 2 ** 20,

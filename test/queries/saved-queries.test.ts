@@ -100,23 +100,102 @@ describe("saved queries return what they declare", () => {
 });
 
 describe("saved queries on the embedded engine, against the generator's ledger", () => {
-  it("top_scanners ranks principals by cost with their bytes, queries and failures", async () => {
-    const byPrincipal = [...totals(entries, principalOf).entries()].sort((a, b) => b[1].cost - a[1].cost || b[1].bytes - a[1].bytes);
-    const rows = await run(SAVED.top_scanners, { limit: 5 });
-    expect(rows.map((r) => r.principal)).toEqual(byPrincipal.slice(0, 5).map(([p]) => p));
-    rows.forEach((row, i) => {
-      const [, t] = at(byPrincipal, i, "principal in the ledger's ranking");
-      expect([row.queries, row.data_scanned_bytes, row.failed_or_cancelled, row.rank]).toEqual([t.queries, t.bytes, t.failed, i + 1]);
-      expect(row.cost_usd).toBeCloseTo(t.cost, 9);
-    });
+  it("top_scanners ranks IAM principals by cost against the previous period, with their sessions beneath", async () => {
+    const half: Period = { from: addDays(period.from, 5), to: period.to };
+    const inHalf = (q: LedgerEntry) => q.eventDay >= half.from;
+    const iamOf = (q: LedgerEntry) => `${q.iamPrincipalArn ?? "(unattributed)"} ${q.account}`;
+    const now = entries.filter(inHalf);
+    const before = entries.filter((q) => !inHalf(q));
+    const principalsNow = totals(now, iamOf);
+    const principalsBefore = totals(before, iamOf);
+    const sessionsNow = totals(now, (q) => `${principalOf(q)} ${q.account}`);
+    const sessionsBefore = totals(before, (q) => `${principalOf(q)} ${q.account}`);
+    const cost = (m: Map<string, { cost: number }>, k: string) => m.get(k)?.cost ?? 0;
+    const ranking = [...new Set(entries.map(iamOf))].sort(
+      (a, b) => cost(principalsNow, b) - cost(principalsNow, a) || cost(principalsBefore, b) - cost(principalsBefore, a),
+    );
+    const rows = await run(SAVED.top_scanners, { limit: 4 }, half);
+    const ranked = [...new Map(rows.map((r) => [r.rank, `${r.iam_principal_arn} ${r.account_id}`])).entries()];
+    expect(ranked).toEqual(ranking.slice(0, 4).map((k, i) => [i + 1, k]));
+    for (const row of rows) {
+      const principal = `${row.iam_principal_arn} ${row.account_id}`;
+      const session = `${row.principal} ${row.account_id}`;
+      const p = principalsNow.get(principal) ?? { queries: 0, bytes: 0, cost: 0 };
+      const s = sessionsNow.get(session) ?? { queries: 0, bytes: 0, cost: 0 };
+      expect([row.principal_queries, row.principal_data_scanned_bytes, row.queries, row.data_scanned_bytes], session).toEqual([
+        p.queries,
+        p.bytes,
+        s.queries,
+        s.bytes,
+      ]);
+      expect(row.principal_cost_usd).toBeCloseTo(p.cost, 9);
+      expect(row.principal_previous_cost_usd).toBeCloseTo(cost(principalsBefore, principal), 9);
+      expect(row.cost_usd).toBeCloseTo(s.cost, 9);
+      expect(row.previous_cost_usd).toBeCloseTo(cost(sessionsBefore, session), 9);
+      const sessions = [...sessionsNow.keys()].filter((k) =>
+        now.some((q) => iamOf(q) === principal && `${principalOf(q)} ${q.account}` === k),
+      );
+      expect(row.session_count, principal).toBe(sessions.length);
+    }
+    // Every session of a principal is beneath it, up to five, the costliest first.
+    for (const [rank] of ranked) {
+      const mine = rows.filter((r) => r.rank === rank);
+      expect(mine.map((r) => r.session_rank)).toEqual(mine.map((_, i) => i + 1));
+      expect(mine.length).toBe(
+        Math.min(
+          5,
+          new Set(
+            entries
+              .filter((q) => iamOf(q) === `${present(mine[0], "a row").iam_principal_arn} ${present(mine[0], "a row").account_id}`)
+              .map(principalOf),
+          ).size,
+        ),
+      );
+      expect(mine.map((r) => r.cost_usd)).toEqual([...mine.map((r) => r.cost_usd)].sort((x, y) => y - x));
+    }
+    expect(
+      rows.some((r) => r.session_count > 1),
+      "a role several sessions share",
+    ).toBe(true);
+    // Totals over every principal, whatever the limit; the previous period starts where the lake does.
+    const first = present(rows[0], "a row");
+    expect([first.total_queries, first.total_previous_queries, first.evidence_from]).toEqual([now.length, before.length, period.from]);
+    expect(first.total_cost_usd).toBeCloseTo(
+      now.reduce((n, q) => n + q.costUsd, 0),
+      9,
+    );
+    expect(first.total_previous_cost_usd).toBeCloseTo(
+      before.reduce((n, q) => n + q.costUsd, 0),
+      9,
+    );
+    expect(first.total_principals).toBe(new Set(now.filter((q) => q.iamPrincipalArn !== null).map(iamOf)).size);
+    expect(first.total_sessions).toBe(
+      new Set(now.filter((q) => q.principalArn !== null).map((q) => `${principalOf(q)} ${q.account}`)).size,
+    );
+    expect(SAVED.top_scanners.parameters(half, DEFAULT_OPTIONS)).toMatchObject({ previous_from: period.from });
   });
 
-  it("heaviest_queries lists the largest scans first", async () => {
-    const heaviest = [...entries].sort((a, b) => b.bytes - a.bytes || a.id.localeCompare(b.id)).slice(0, 7);
+  it("heaviest_queries gives each query shape's largest scan, largest first, with the shape's runs, bytes and cost", async () => {
+    const heavier = (a: LedgerEntry, b: LedgerEntry) => b.bytes - a.bytes || a.id.localeCompare(b.id);
+    const byShape = new Map<string, LedgerEntry[]>();
+    for (const q of entries) byShape.set(q.shape, [...(byShape.get(q.shape) ?? []), q]);
+    const shapes = [...byShape.values()].map((runs) => [...runs].sort(heavier));
+    const heaviest = shapes.sort((a, b) => heavier(at(a, 0, "a shape's heaviest run"), at(b, 0, "a shape's heaviest run"))).slice(0, 7);
     const rows = await run(SAVED.heaviest_queries, { limit: 7 });
-    expect(rows.map((r) => [r.query_execution_id, r.data_scanned_bytes, r.principal])).toEqual(
-      heaviest.map((q) => [q.id, q.bytes, principalOf(q)]),
+    expect(rows.map((r) => [r.query_execution_id, r.data_scanned_bytes, r.principal, r.shape_runs, r.shape_data_scanned_bytes])).toEqual(
+      heaviest.map((runs) => {
+        const q = at(runs, 0, "a shape's heaviest run");
+        return [q.id, q.bytes, principalOf(q), runs.length, runs.reduce((n, r) => n + r.bytes, 0)];
+      }),
     );
+    rows.forEach((row, i) =>
+      expect(row.shape_cost_usd, row.query_execution_id).toBeCloseTo(
+        at(heaviest, i, "the shape").reduce((n, r) => n + r.costUsd, 0),
+        9,
+      ),
+    );
+    // One shape ran more than once among them, so the rows are not simply the largest scans.
+    expect(rows.some((r) => r.shape_runs > 1)).toBe(true);
   });
 
   it("usage_daily gives each day's queries, principals, bytes and cost", async () => {
@@ -133,28 +212,6 @@ describe("saved queries on the embedded engine, against the generator's ledger",
         t.failed,
       ]);
       expect(row.cost_usd).toBeCloseTo(t.cost, 9);
-    }
-  });
-
-  it("usage_by_principal splits the short window from the long one", async () => {
-    const shortFrom = addDays(period.to, -3);
-    const long = totals(entries, principalOf);
-    const short = totals(
-      entries.filter((q) => q.eventDay >= shortFrom),
-      principalOf,
-    );
-    const rows = await run(SAVED.usage_by_principal, { shortWindowDays: 4 });
-    expect(new Set(rows.map((r) => r.principal))).toEqual(new Set(long.keys()));
-    for (const row of rows) {
-      const l = long.get(row.principal)!;
-      const s = short.get(row.principal) ?? { queries: 0, bytes: 0, cost: 0 };
-      expect([row.queries_long, row.data_scanned_bytes_long, row.queries_short, row.data_scanned_bytes_short]).toEqual([
-        l.queries,
-        l.bytes,
-        s.queries,
-        s.bytes,
-      ]);
-      expect(row.cost_usd_short).toBeCloseTo(s.cost, 9);
     }
   });
 
@@ -177,13 +234,10 @@ describe("saved queries on the embedded engine, against the generator's ledger",
       const families = [...new Set(entries.filter((q) => q.actor === actor.key && q.attributed).map((q) => q.clientFamily))].sort();
       expect([actor.key, row.kind, row.client_families]).toEqual([actor.key, actor.human ? "human" : "service", families.join(", ")]);
     }
-  });
-
-  it("shared_principals finds the one role two applications share, and no other", async () => {
-    const rows = await run(SAVED.shared_principals);
-    const shared = ACTORS.filter((a) => !a.human && new Set(a.clients.map((c) => c.clientFamily)).size > 1);
-    expect(rows.map((r) => r.iam_principal_arn)).toEqual(shared.map(roleArn));
-    expect(rows[0]).toMatchObject({ client_families: 2, client_family_list: "jdbc, sdk", source_networks: 2 });
+    // Shared: the services the generator gives more than one client family, first.
+    const shared = ACTORS.filter((a) => !a.human && new Set(a.clients.map((c) => c.clientFamily)).size > 1).map(roleArn);
+    expect(new Set(rows.slice(0, shared.length).map((r) => r.iam_principal_arn))).toEqual(new Set(shared));
+    expect(rows.map((r) => r.shared)).toEqual(rows.map((_, i) => i < shared.length));
   });
 
   it("failed_and_cancelled bills cancelled queries what they scanned, failed ones nothing, and sums time by error type", async () => {
@@ -570,42 +624,6 @@ describe("cost by table, by query shape and against the previous period, against
     expect(rows.map((r) => r.query_shape).filter((shape) => /(^|[^a-z0-9_])[0-9]|'(?!\?')[^']*'/.test(shape.replace(/'\?'/g, "")))).toEqual(
       [],
     );
-  });
-
-  it("period_change compares each IAM user and role with the previous period of the same length", async () => {
-    const half: Period = { from: addDays(period.from, 5), to: period.to };
-    const previous = { from: period.from, to: addDays(period.from, 4) };
-    const who = (q: LedgerEntry) => q.iamPrincipalArn ?? "(unattributed)";
-    const rows = await run(SAVED.period_change, {}, half);
-    const groups = new Map<string, { now: LedgerEntry[]; before: LedgerEntry[] }>();
-    for (const q of entries) {
-      const g = groups.get(who(q)) ?? { now: [], before: [] };
-      (q.eventDay >= half.from ? g.now : g.before).push(q);
-      groups.set(who(q), g);
-    }
-    expect(rows.map((r) => r.iam_principal_arn).sort()).toEqual([...groups.keys()].sort());
-    for (const row of rows) {
-      const g = groups.get(row.iam_principal_arn)!;
-      const days = [...g.now, ...g.before].map((q) => q.eventDay).sort();
-      expect([row.queries, row.previous_queries, row.first_active_day, row.last_active_day], row.iam_principal_arn).toEqual([
-        g.now.length,
-        g.before.length,
-        days[0],
-        days.at(-1),
-      ]);
-      expect(row.cost_usd).toBeCloseTo(
-        g.now.reduce((n, q) => n + q.costUsd, 0),
-        9,
-      );
-      expect(row.previous_cost_usd).toBeCloseTo(
-        g.before.reduce((n, q) => n + q.costUsd, 0),
-        9,
-      );
-    }
-    // Ranked by the period's cost; the previous period starts where the lake does.
-    expect(rows.map((r) => r.cost_usd)).toEqual([...rows.map((r) => r.cost_usd)].sort((a, b) => b - a));
-    expect(rows.map((r) => r.first_active_day).sort()[0]).toBe(previous.from);
-    expect(SAVED.period_change.parameters(half, DEFAULT_OPTIONS)).toMatchObject({ previous_from: previous.from });
   });
 });
 

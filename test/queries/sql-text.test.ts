@@ -21,7 +21,7 @@ const KEYWORDS = `select from where and or not as with join full outer left inne
 const FUNCTIONS = `count sum max min coalesce nullif greatest ceil lower replace substr row_number count_if bool_or
   json_extract_scalar from_iso8601_timestamp regexp_extract regexp_replace array_join array_sort array_agg sequence strpos
   split_part hour abs split transform min_by filter contains date_diff regexp_like approx_percentile length lpad upper
-  starts_with slice max_by array_distinct`.split(/\s+/);
+  starts_with slice max_by array_distinct dense_rank`.split(/\s+/);
 
 /** The fields of an array's struct elements, which a lambda's variable names (`accessed.table_name`). */
 function elementFields(type: ColumnType): string[] {

@@ -1,6 +1,6 @@
 /** The cost_by_query_shape page: seven columns, and no two shapes that read alike once cut. */
 import { describe, expect, it } from "vitest";
-import { shapeLabels, SHAPE_WIDTH } from "../../reports/pages/cost-by-query-shape-page";
+import { shapeLabels, SHAPE_WIDTH } from "../../reports/pages/columns";
 
 const JOB = "insert into clickstream.sessions select session_id, user_id, min(ts) as started_at, max(ts) as ended_at, count(*) as";
 const DAILY = `${JOB} views from clickstream.page_views where dt = '?' group by session_id, user_id`;

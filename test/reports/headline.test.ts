@@ -8,16 +8,17 @@ import { LedgerEntry } from "../../generator/ledger";
 import { declaredGrants } from "../../generator/iam";
 import { databasesOf } from "../../generator/org";
 import { addDays } from "../../core/days";
-import { Period, runSavedQuery, SAVED, savedRows } from "../../queries/saved";
+import { Period, previousPeriod, runSavedQuery, SAVED, savedRows } from "../../queries/saved";
 import { coverageSummary } from "../../reports/pages/data-coverage-page";
 import { quietHeadlineInput } from "../support/headline-input";
-import { count, usd } from "../../reports/pages/format";
-import { changePercent, Headline, headline, previousPeriod, principalName, sharePercent, TOP } from "../../reports/pages/headline";
+import { changePercent, count, principalName, usd } from "../../reports/pages/format";
+import { Headline, headline, sharePercent, TOP } from "../../reports/pages/headline";
 import { indexModel } from "../../reports/pages/model";
 import { renderReports, runSavedQueries } from "../../reports/publish";
 import { joinedLake, JoinedLake, touchesGrant, usedOutsideAthena } from "../support/lake";
 import { present } from "../support/defined";
 import { cleanupAfterAll } from "../support/cleanup";
+import { fromLedger, verdictWords } from "../support/permission-verdicts-ledger";
 
 let lake: JoinedLake;
 let period: Period;
@@ -27,6 +28,8 @@ let before: LedgerEntry[];
 let model: Headline;
 let index: string;
 
+/** The headline's line that starts so: lines come and go (a cost spike only when there is one), so none is found by its place. */
+const lineOf = (start: string) => model.lines.find((l) => l.startsWith(start));
 const within = (p: Period) => (q: LedgerEntry) => q.eventDay >= p.from && q.eventDay <= p.to;
 const total = (items: readonly LedgerEntry[]) => items.reduce((n, q) => n + q.costUsd, 0);
 
@@ -51,6 +54,16 @@ function ranked(items: readonly LedgerEntry[], key: (q: LedgerEntry) => string[]
     for (const k of keys) costs.set(k, (costs.get(k) ?? 0) + q.costUsd / keys.length);
   }
   return [...costs.entries()].filter(([, c]) => c > 0).sort(([a, x], [b, y]) => y - x || (a < b ? -1 : 1));
+}
+
+/** The period's costliest day, its cost and the median day's, from the ledger, if it is 1.5 times the median or more. */
+function spikeDay(): [string, number, number] | undefined {
+  const byDay = new Map<string, number>();
+  for (const q of now) byDay.set(q.eventDay, (byDay.get(q.eventDay) ?? 0) + q.costUsd);
+  const costs = [...byDay.values()].sort((a, b) => a - b);
+  const median = costs.length % 2 === 1 ? costs[(costs.length - 1) / 2]! : (costs[costs.length / 2 - 1]! + costs[costs.length / 2]!) / 2;
+  const [day, cost] = [...byDay.entries()].sort(([a, x], [b, y]) => y - x || a.localeCompare(b))[0]!;
+  return cost >= 1.5 * median ? [day, cost, median] : undefined;
 }
 
 /** Runs result reuse would have answered: see cost_by_query_shape.sql; worked out here from the ledger. */
@@ -86,7 +99,7 @@ describe("the headline's figures, against the ledger", () => {
     // More than one kind of principal drives the cost: a person's role and a service's.
     const kinds = new Set(expected.map(([name]) => now.find((q) => q.iamPrincipalArn === name)?.human));
     expect(kinds).toEqual(new Set([true, false]));
-    const line = present(model.lines[0], "the cost drivers line");
+    const line = present(lineOf("**Cost drivers**"), "the cost drivers line");
     expect(line.startsWith("**Cost drivers** (share of the period's cost; change on the previous 7 days): ")).toBe(true);
     for (const d of model.drivers) {
       const change = changePercent(d.cost, d.previousCost ?? Number.NaN);
@@ -112,7 +125,7 @@ describe("the headline's figures, against the ledger", () => {
       expect(t.share).toBeCloseTo(cost / total(now), 12);
     });
     const [topName, topCost] = present(expected[0], "the costliest table in the ledger");
-    expect(model.lines[1]).toContain(`\`${topName}\` ${sharePercent(topCost / total(now))} (${usd(topCost)})`);
+    expect(lineOf("**Tables**")).toContain(`\`${topName}\` ${sharePercent(topCost / total(now))} (${usd(topCost)})`);
   });
 
   it("compares the period with the 7 days before it, where the lake starts", () => {
@@ -120,11 +133,11 @@ describe("the headline's figures, against the ledger", () => {
     expect([model.change.queries, model.change.previousQueries]).toEqual([now.length, before.length]);
     expect(model.change.cost).toBeCloseTo(total(now), 9);
     expect(model.change.previousCost).toBeCloseTo(total(before), 9);
-    expect(model.lines[2]).toBe(
+    expect(lineOf("**Against the previous")).toBe(
       `**Against the previous 7 days** (${previous.from} to ${previous.to}): ` +
         `cost ${changePercent(total(now), total(before))} (${usd(total(before))} → ${usd(total(now))}), ` +
         `queries ${changePercent(now.length, before.length)} (${count(before.length)} → ${count(now.length)}) ` +
-        "([Change on the previous period](period_change.md))",
+        "([Top scanners](top_scanners.md))",
     );
   });
 
@@ -135,7 +148,7 @@ describe("the headline's figures, against the ledger", () => {
     expect([model.avoidable.repeatRuns, model.avoidable.cancelledQueries]).toEqual([repeated.length, cancelled.length]);
     expect(model.avoidable.repeatCost).toBeCloseTo(total(repeated), 9);
     expect(model.avoidable.cancelledCost).toBeCloseTo(total(cancelled), 9);
-    const line = present(model.lines[3], "the avoidable cost line");
+    const line = present(lineOf("**Largest avoidable cost**"), "the avoidable cost line");
     const [first, second] = total(repeated) >= total(cancelled) ? ["run", "cancelled"] : ["cancelled", "run"];
     expect(line.startsWith("**Largest avoidable cost**: ")).toBe(true);
     expect(line.indexOf(first)).toBeLessThan(line.indexOf(second));
@@ -143,14 +156,13 @@ describe("the headline's figures, against the ledger", () => {
     expect(line).toContain(`${usd(total(cancelled))} billed for ${count(cancelled.length)} cancelled`);
   });
 
-  it("counts the permission gaps by confidence, as the grants and the ledger say", () => {
+  it("counts the permission gaps and gives each principal's verdict, as the grants and the ledger say", () => {
     const granted = declaredGrants(period.to).flatMap((g) => [
-      ...g.workGroups.map((w) => ({ who: g.principalArn, created: g.created, kind: "workgroup", resource: w })),
-      ...g.databases.map((d) => ({ who: g.principalArn, created: g.created, kind: "database", resource: d })),
+      ...g.workGroups.map((w) => ({ who: g.principalArn, kind: "workgroup", resource: w })),
+      ...g.databases.map((d) => ({ who: g.principalArn, kind: "database", resource: d })),
       ...g.databases.flatMap((d) =>
         present(databasesOf(g.account)[d], `database ${d} of ${g.account}`).map((t) => ({
           who: g.principalArn,
-          created: g.created,
           kind: "table",
           resource: `${d}.${t}`,
         })),
@@ -160,36 +172,35 @@ describe("the headline's figures, against the ledger", () => {
     const used = (g: (typeof granted)[number]) =>
       now.some((q) => q.attributed && q.iamPrincipalArn === g.who && touchesGrant(q, g.kind, g.resource)) ||
       outside.has(`${g.who} ${g.kind} ${g.resource}`);
-    // Each account is judged on its own evidence (the ARN names the grant's account).
-    const unattributed = (g: (typeof granted)[number]) => now.filter((q) => !q.attributed && q.account === g.who.split(":")[4]);
-    const gaps = granted
-      .filter((g) => !used(g))
-      .map((g) =>
-        unattributed(g).some((q) => touchesGrant(q, g.kind, g.resource)) || g.created.slice(0, 10) > period.from
-          ? "low"
-          : g.kind !== "workgroup" && unattributed(g).length > 0
-            ? "medium"
-            : "high",
-      );
-    const expected = {
-      grants: gaps.length,
-      principals: new Set(granted.filter((g) => !used(g)).map((g) => g.who)).size,
-      high: gaps.filter((c) => c === "high").length,
-      medium: gaps.filter((c) => c === "medium").length,
-      low: gaps.filter((c) => c === "low").length,
-    };
-    expect(model.gaps).toEqual(expected);
-    expect(model.lines[4]).toContain(
-      `${expected.grants} grants unused in the period, held by ${expected.principals} principals: ` +
-        `${expected.high} high, ${expected.medium} medium, ${expected.low} low confidence`,
+    const unused = granted.filter((g) => !used(g));
+    const verdicts = fromLedger(lake, period, false);
+    expect(model.gaps.grants).toBe(unused.length);
+    expect(model.gaps.principals).toBe(new Set(unused.map((g) => g.who)).size);
+    expect(model.gaps.verdicts.map((v) => [v.principal, v.kind])).toEqual(verdicts.map((v) => [v.principal, v.kind]));
+    expect(new Set(verdicts.map((v) => v.kind)).size, "more than one kind of verdict").toBeGreaterThan(1);
+    expect(lineOf("**Permission gaps**")).toBe(
+      `**Permission gaps**: ${unused.length} grants unused in the period, held by ${model.gaps.principals} principals: ` +
+        `${verdictWords(verdicts)}; each with its reason and the change to make, the surest first ([Permission gaps](permission_gaps.md))`,
     );
+  });
+
+  it("names the day of the chart whose cost stands out, when one does: 1.5 times the median day's or more", () => {
+    const day = spikeDay();
+    const line = lineOf("**Cost spike**");
+    if (day === undefined) expect(line).toBeUndefined();
+    else {
+      const [spike, cost, median] = day;
+      expect(line?.startsWith(`**Cost spike**: ${spike} cost ${usd(cost)}, ${(cost / median).toFixed(1)}× the median day; `), line).toBe(
+        true,
+      );
+    }
   });
 
   it("says which region-days the evidence is incomplete for", () => {
     const partial = new Set(now.filter((q) => !q.attributed).map((q) => `${q.eventDay} ${q.region}`));
     expect(partial.size, "a trail outage falls in the period").toBeGreaterThan(0);
     // After the anomalies' and the engines' lines, which follow the permission gaps.
-    expect(model.lines[7]).toBe(
+    expect(lineOf("**Coverage**")).toBe(
       `**Coverage**: ${partial.size} partial and 0 missing of ${7 * lake.ledger.regions.length} region-days: ` +
         "figures for those days are incomplete ([Data coverage](data_coverage.md))",
     );
@@ -198,10 +209,10 @@ describe("the headline's figures, against the ledger", () => {
   it("prints every line on the index, under the title, each with a link to its page", () => {
     // Six lines, the anomalies' and the engines' (their queries run with the others), the bill's (the
     // generator writes one, generator/billing.ts) and the accounts' (the generated organization has two).
-    expect(model.lines).toHaveLength(10);
+    expect(model.lines).toHaveLength(10 + (spikeDay() === undefined ? 0 : 1));
     expect(model.lines.at(-1)).toMatch(/^\*\*Accounts\*\*: 2: .*\(\[Usage by account\]\(usage_by_account\.md\)\)$/);
-    expect(model.lines[5]).toMatch(/^\*\*Anomalies\*\*: .*\(\[Anomalies\]\(anomalies\.md\)\)$/);
-    expect(model.lines[6]).toMatch(/^\*\*Access by engine\*\*: .*\(\[Access by engine\]\(access_by_engine\.md\)\)$/);
+    expect(lineOf("**Anomalies**")).toMatch(/^\*\*Anomalies\*\*: .*\(\[Anomalies\]\(anomalies\.md\)\)$/);
+    expect(lineOf("**Access by engine**")).toMatch(/^\*\*Access by engine\*\*: .*\(\[Access by engine\]\(access_by_engine\.md\)\)$/);
     const list = model.lines.map((l) => `- ${l}`).join("\n");
     expect(index).toContain(`**What to look at**\n\n${list}\n`);
     for (const line of model.lines) expect(line).toMatch(/\]\([a-z_]+\.md\)/);
@@ -220,9 +231,9 @@ describe("the headline's figures, against the ledger", () => {
 
 describe("the comparison with the previous period, when the evidence does not cover it", () => {
   async function changeFor(p: Period): Promise<Headline> {
-    const rows = savedRows(SAVED.period_change, await runSavedQuery(lake.engine, SAVED.period_change, p));
+    const rows = savedRows(SAVED.top_scanners, await runSavedQuery(lake.engine, SAVED.top_scanners, p));
     const empty = coverageSummary([]);
-    return headline({ period: p, cost: 1, change: rows, tables: [], shapes: [], unfinished: [], gaps: [], coverage: empty });
+    return headline({ period: p, cost: 1, scanners: rows, tables: [], shapes: [], unfinished: [], gaps: [], coverage: empty });
   }
 
   it("says there is nothing to compare with when the lake starts with the period", async () => {
@@ -232,7 +243,7 @@ describe("the comparison with the previous period, when the evidence does not co
     expect(h.drivers.every((d) => d.previousCost === null)).toBe(true);
     expect(h.lines.find((l) => l.startsWith("**Against"))).toBe(
       `**Against the previous 7 days** (${previousPeriod(first).from} to ${previousPeriod(first).to}): nothing to compare with, ` +
-        `the events table has nothing before ${first.from} ([Change on the previous period](period_change.md))`,
+        `the events table has nothing before ${first.from} ([Top scanners](top_scanners.md))`,
     );
   });
 
@@ -277,7 +288,7 @@ describe("headline helpers", () => {
     expect(headline(input).lines).toEqual([
       "**Cost drivers**: nothing was billed in the period ([Top scanners](top_scanners.md))",
       "**Against the previous 7 days** (2026-09-24 to 2026-09-30): nothing to compare with, the events table has nothing before " +
-        "2026-10-01 ([Change on the previous period](period_change.md))",
+        "2026-10-01 ([Top scanners](top_scanners.md))",
       "**Avoidable cost**: none found: no billed run repeated a query within the hour, and no cancelled query was billed",
       "**Permission gaps**: none: every grant held was used in the period ([Permission gaps](permission_gaps.md))",
       "**Coverage**: no region-day has any evidence ([Data coverage](data_coverage.md))",

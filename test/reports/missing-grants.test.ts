@@ -21,6 +21,7 @@ import { joinedLake, JoinedLake, touchesGrant, usedOutsideAthena } from "../supp
 import { present } from "../support/defined";
 import { databaseOf } from "../../generator/sql";
 import { cleanupAfterAll } from "../support/cleanup";
+import { fromLedger, verdictWords } from "../support/permission-verdicts-ledger";
 
 const MAIN = ACCOUNT_ID;
 const MARKETING = MARKETING_ACCOUNT_ID;
@@ -155,12 +156,13 @@ describe("a grants snapshot missing from the lake is said, never read as no perm
     expect(gapKeys(r.gaps)).toEqual(expected);
     expect(r.gaps.every((g) => g.account_id === MAIN)).toBe(true);
     const principals = new Set(expected.map((g) => g.split(" ")[0])).size;
-    const confidence = (c: string) => expected.filter((g) => confidenceOf(MAIN, g) === c).length;
     expect(r.gaps.map((g) => g.confidence)).toEqual(gapKeysInOrder(r.gaps).map((g) => confidenceOf(MAIN, g)));
+    const verdicts = fromLedger(lake, period, false).filter((v) => v.principal.includes(`::${MAIN}:`));
+    expect(verdicts.length, "the main account's principals each have a verdict").toBe(principals);
     expect(r.gapsLine).toBe(
       `**Permission gaps**: ${count(expected.length)} grants unused in the period, held by ${count(principals)} principals: ` +
-        `${confidence("high")} high, ${confidence("medium")} medium, ${confidence("low")} low confidence; review the high ones first, ` +
-        `a low one may have been used by an unattributed query; not computed for account \`${MARKETING}\`: ` +
+        `${verdictWords(verdicts)}; each with its reason and the change to make, the surest first; ` +
+        `not computed for account \`${MARKETING}\`: ` +
         `no grants snapshot in the period (none before the period either) ${LINKS}`,
     );
     expect(r.accounts.find((a) => a.account_id === MARKETING)).toMatchObject({
@@ -245,7 +247,7 @@ describe("a grants snapshot missing from the lake is said, never read as no perm
 });
 
 describe("the permission gaps line, from hand-made rows", () => {
-  const NONE: GapCounts = { grants: 0, principals: 0, high: 0, medium: 0, low: 0 };
+  const NONE: GapCounts = { grants: 0, principals: 0, verdicts: [] };
   const PAGES = { gaps: "[Permission gaps](permission_gaps.md)", accounts: "[Usage by account](usage_by_account.md)" };
   function account(id: string, more: Partial<SavedRow<typeof SAVED.usage_by_account>> = {}): SavedRow<typeof SAVED.usage_by_account> {
     return {

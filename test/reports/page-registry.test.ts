@@ -44,12 +44,12 @@ describe("the page registry", () => {
   it("gives the default page to the queries without a module, and to those only", () => {
     const withDefault = SAVED_QUERIES.filter((q) => PAGES[q.name as keyof typeof PAGES] === defaultPage).map((q) => q.name);
     expect(withDefault).toEqual(SAVED_QUERIES.map((q) => q.name).filter((name) => !pageModules.includes(moduleOf(name))));
-    expect(withDefault).toEqual(["period_change"]);
+    expect(withDefault).toEqual([]);
   });
 
   it("states the billing rules on the pages that show money, and only there", () => {
     const withMoney = SAVED_QUERIES.filter(showsMoney).map((q) => q.name);
-    expect(withMoney).toEqual(expect.arrayContaining(["top_scanners", "cost_by_query_shape", "bill_reconciliation", "usage_by_principal"]));
+    expect(withMoney).toEqual(expect.arrayContaining(["top_scanners", "cost_by_query_shape", "bill_reconciliation", "usage_by_workgroup"]));
     for (const name of ["permission_gaps", "anomalies", "data_coverage", "witness_disagreements", "access_by_engine"])
       expect(withMoney, name).not.toContain(name);
   });

@@ -163,27 +163,60 @@ function only(tables: TableModel[]): TableModel {
 }
 
 describe("each page's columns, on hand-made rows", () => {
-  it("top scanners: name, then cost and the other numbers right-aligned, then the type; no rank, no repeated role", () => {
-    const row = {
-      principal: "arn:aws:sts::210987654321:assumed-role/etl-nightly-glue/GlueJobRunnerSession",
-      iam_principal_arn: "arn:aws:iam::210987654321:role/etl-nightly-glue",
-      principal_type: "AssumedRole",
-      queries: 1086,
-      failed_or_cancelled: 109,
-      data_scanned_bytes: 169 * 1024 ** 4,
-      cost_usd: 834.07,
-      largest_query_bytes: 2 * 1024 ** 4,
-      rank: 1,
+  it("top scanners: each IAM principal with its cost against the previous period, an SSO role's people beneath it", () => {
+    const role = "arn:aws:iam::210987654321:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_DataAnalyst_5f3e2a1b0c9d8e7f";
+    const session = (name: string) => `arn:aws:sts::210987654321:assumed-role/AWSReservedSSO_DataAnalyst_5f3e2a1b0c9d8e7f/${name}`;
+    const totals = {
+      total_queries: 600,
+      total_cost_usd: 100,
+      total_previous_queries: 500,
+      total_previous_cost_usd: 80,
+      total_sessions: 4,
+      total_principals: 2,
+      evidence_from: "2026-05-05",
     };
-    const table = only(pageModel({ query: SAVED.top_scanners, result: result(SAVED.top_scanners, [row]) }, PERIOD).tables);
-    expect(table.headers).toEqual(["Principal", "Cost", "Scanned", "Queries", "Failed or cancelled", "Largest query", "Type"]);
-    expect(table.rules).toEqual(["---", "---:", "---:", "---:", "---:", "---:", "---"]);
+    const row = (rank: number, iam: string, principal: string, sessionRank: number, cost: number, previous: number) => ({
+      iam_principal_arn: iam,
+      principal,
+      account_id: "210987654321",
+      principal_type: iam.includes(":role/") ? "AssumedRole" : "IAMUser",
+      queries: 100,
+      data_scanned_bytes: (cost * 1024 ** 4) / 5,
+      cost_usd: cost,
+      previous_queries: 90,
+      previous_cost_usd: previous,
+      first_active_day: "2026-05-05",
+      principal_cost_usd: rank === 1 ? 60 : 10,
+      principal_data_scanned_bytes: ((rank === 1 ? 60 : 10) * 1024 ** 4) / 5,
+      principal_queries: rank === 1 ? 300 : 100,
+      principal_previous_cost_usd: rank === 1 ? 40 : 10,
+      principal_previous_queries: 270,
+      session_count: rank === 1 ? 3 : 1,
+      session_rank: sessionRank,
+      rank,
+      ...totals,
+    });
+    const rows = [
+      row(1, role, session("carol@northwind.example"), 1, 35, 20),
+      row(1, role, session("dave@northwind.example"), 2, 25, 20),
+      row(2, "arn:aws:iam::210987654321:user/alice", "arn:aws:iam::210987654321:user/alice", 1, 10, 10),
+    ];
+    // Five sessions are listed at most: the role's third is said as one more, its figures the rest of the role's.
+    const model = pageModel({ query: SAVED.top_scanners, result: result(SAVED.top_scanners, rows) }, PERIOD);
+    const table = only(model.tables);
+    expect(table.headers).toEqual(["Principal", "Cost", "Previous 90 d (change)", "Scanned", "Queries", "Type"]);
+    expect(table.rules).toEqual(["---", "---:", "---:", "---:", "---:", "---"]);
     expect(table.rows).toEqual([
-      ["etl-nightly-glue/<wbr>GlueJobRunnerSession", "$834.07", `169.0${NB}TiB`, "1,086", "109", `2.0${NB}TiB`, "assumed role"],
+      ["DataAnalyst", "$60.00", `$40.00${NB}(+50.0%)`, `12.0${NB}TiB`, "300", "assumed role"],
+      ["↳ carol@<wbr>northwind.example", "$35.00", `$20.00${NB}(+75.0%)`, `7.0${NB}TiB`, "100", ""],
+      ["↳ dave@<wbr>northwind.example", "$25.00", `$20.00${NB}(+25.0%)`, `5.0${NB}TiB`, "100", ""],
+      ["↳ 1 more session", "$0.00", `$0.00${NB}(±0.0%)`, `0${NB}B`, "100", ""],
+      ["alice", "$10.00", `$10.00${NB}(±0.0%)`, `2.0${NB}TiB`, "100", "IAM user"],
     ]);
+    expect(model.context[0]).toMatch(/^The previous period is 2026-05-05 to 2026-08-02\. /);
   });
 
-  it("heaviest queries: ids, start times and regions in their own table; query text redacted; a failed query's cost says so", () => {
+  it("heaviest queries: a shape's heaviest run beside all its runs; ids, start times, run times and regions in their own table", () => {
     const row = (rank: number, state: string, cost: number | null) => ({
       query_execution_id: `0000000${rank}-9561-4e6d-9a1b-60b8f4d4717c`,
       event_time: "2026-10-23T02:32:35.120Z",
@@ -196,6 +229,9 @@ describe("each page's columns, on hand-made rows", () => {
       total_execution_ms: 7_620_000,
       query_text: "SELECT * FROM orders WHERE email = 'carol@northwind.example' GROUP BY 1 LIMIT 100",
       region: "eu-west-1",
+      shape_runs: rank === 1 ? 90 : 1,
+      shape_data_scanned_bytes: rank === 1 ? 104.5 * 1024 ** 4 : 1536 * 1024 ** 3,
+      shape_cost_usd: rank === 1 ? 511.2 : (cost ?? 0),
       rank,
     });
     const model = pageModel(
@@ -207,49 +243,28 @@ describe("each page's columns, on hand-made rows", () => {
     );
     const main = at(model.tables, 0, "the queries table");
     const ids = at(model.tables, 1, "the query ids table");
-    expect(main.headers).toEqual(["#", "Scanned", "Cost", "Run time", "Principal", "Database (work group)", "Query"]);
+    expect(main.headers).toEqual(["#", "Scanned", "Cost", "All runs of the shape", "Principal", "Database (work group)", "Query"]);
     expect(main.rows[0]).toEqual([
       "1",
       `1.5${NB}TiB`,
       "$7.50",
-      `2${NB}h${NB}07${NB}min`,
+      `90${NB}runs,${NB}104.5${NB}TiB,${NB}$511.20`,
       "alice",
       "sales (primary)",
       "`SELECT * FROM orders WHERE email = '?' GROUP BY 1 LIMIT 100`",
     ]);
     expect(main.rows.map((r) => r[2])).toEqual(["$7.50", `$0.00${NB}(failed)`, "unknown"]);
+    expect(main.rows[1]?.[3]).toBe(`1${NB}run,${NB}1.5${NB}TiB,${NB}$0.00`);
     expect(JSON.stringify(main)).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-/);
     expect(ids.title).toBe("Query ids");
-    expect(ids.headers).toEqual(["#", "Query id", "Started (UTC)", "Region"]);
-    expect(ids.rows[1]).toEqual(["2", "`00000002-9561-4e6d-9a1b-60b8f4d4717c`", "2026-10-23 02:32:35", "eu-west-1"]);
-  });
-
-  it("usage by principal: both windows for a long period, one when the short window is the whole period", () => {
-    const row = {
-      principal: "arn:aws:iam::210987654321:user/alice",
-      queries_short: 138,
-      data_scanned_bytes_short: 181.5 * 1024 ** 3,
-      cost_usd_short: 0.88,
-      queries_long: 453,
-      data_scanned_bytes_long: 665 * 1024 ** 3,
-      cost_usd_long: 3.23,
-      last_active_day: "2026-10-31",
-    };
-    const outcome = { query: SAVED.usage_by_principal, result: result(SAVED.usage_by_principal, [row]) };
-    const long = pageModel(outcome, PERIOD);
-    expect(only(long.tables).headers).toEqual([
-      "Principal",
-      "Cost (90 d)",
-      "Cost (last 30 d)",
-      "Scanned (90 d)",
-      "Scanned (last 30 d)",
-      "Queries (90 d)",
-      "Last active",
+    expect(ids.headers).toEqual(["#", "Run time", "Query id", "Started (UTC)", "Region"]);
+    expect(ids.rows[1]).toEqual([
+      "2",
+      `2${NB}h${NB}07${NB}min`,
+      "`00000002-9561-4e6d-9a1b-60b8f4d4717c`",
+      "2026-10-23 02:32:35",
+      "eu-west-1",
     ]);
-    expect(only(long.tables).rows[0]).toEqual(["alice", "$3.23", "$0.88", `665.0${NB}GiB`, `181.5${NB}GiB`, "453", "2026-10-31"]);
-    const short = pageModel(outcome, { from: "2026-10-26", to: "2026-10-31" });
-    expect(only(short.tables).headers).toEqual(["Principal", "Cost (6 d)", "Scanned (6 d)", "Queries (6 d)", "Last active"]);
-    expect(short.context).toEqual(["The last 30 days cover the whole period, so only the period is shown."]);
   });
 
   it("permission gaps: not in the lookback for grants unused in it, window and access path said once, notes as footnotes", () => {
@@ -457,10 +472,8 @@ describe("every page of a generated lake", () => {
     SAVED.top_scanners,
     SAVED.heaviest_queries,
     SAVED.usage_daily,
-    SAVED.usage_by_principal,
     SAVED.usage_by_workgroup,
     SAVED.principal_profiles,
-    SAVED.shared_principals,
     SAVED.failed_and_cancelled,
     SAVED.permission_gaps,
     SAVED.data_coverage,

@@ -75,7 +75,7 @@ export const LOOKBACK_DAYS: Readonly<Record<string, (period: Period, options: Sa
     return { events: days, access: days };
   },
   // The previous period: as many days as the period, just before it.
-  period_change: (p) => ({ events: daysBetween(p.from, p.to).length }),
+  top_scanners: (p) => ({ events: daysBetween(p.from, p.to).length }),
   // A history row's query may be in events the day before or after (it ran across midnight).
   data_coverage: () => ({ events: 1 }),
   // A grant's last use, through any engine: the lookback's days end on the window's last day.

@@ -4,5 +4,5 @@ import { coverageSummary } from "../../reports/pages/data-coverage-page";
 import { HeadlineInput } from "../../reports/pages/headline";
 
 export function quietHeadlineInput(period: Period): HeadlineInput {
-  return { period, cost: 0, change: [], tables: [], shapes: [], unfinished: [], gaps: [], coverage: coverageSummary([]) };
+  return { period, cost: 0, scanners: [], tables: [], shapes: [], unfinished: [], gaps: [], coverage: coverageSummary([]) };
 }

@@ -5,6 +5,7 @@ import { databasesOf } from "../../generator/org";
 import { DEFAULT_OPTIONS, Period, runSavedQuery, SAVED, savedRows } from "../../queries/saved";
 import { PermissionGap, permissionVerdicts, QUIET_DAYS, verdictAction } from "../../reports/pages/permission-verdicts";
 import { camelRow } from "../../queries/saved";
+import { principalName } from "../../reports/pages/format";
 import { present } from "./defined";
 import { expectedEvents, expectedPrincipal, JoinedLake, touchesGrant, usedOutsideAthena } from "./lake";
 
@@ -119,4 +120,15 @@ export async function fromRows(lake: Pick<JoinedLake, "engine">, period: Period)
       ...(kind === "wait" ? { until: rest.replace(/^until /, "") } : {}),
     };
   });
+}
+
+/** The index's words for these verdicts (`remove 1 (`old-contractor`); trim the grants of 2 (…)`), worked out from them alone. */
+export function verdictWords(expected: readonly Expected[]): string {
+  const phrase = (kind: string, verb: string) => {
+    const mine = expected.filter((v) => v.kind === kind);
+    if (mine.length === 0) return [];
+    const named = mine.slice(0, 3).map((v) => `\`${principalName(v.principal)}\`${v.until === undefined ? "" : ` until ${v.until}`}`);
+    return [`${verb} ${mine.length} (${named.join(", ")}${mine.length > 3 ? `, and ${mine.length - 3} more` : ""})`];
+  };
+  return [...phrase("remove", "remove"), ...phrase("trim", "trim the grants of"), ...phrase("wait", "wait on")].join("; ");
 }
