@@ -22,6 +22,15 @@ export interface AnomalySettings {
   volumeMads: number;
   /** ... and this many times the busiest of those days ... */
   volumeRatio: number;
+  /**
+   * ... or, on a day at a point of the cycle where the principal habitually peaks (the month's last five
+   * days, a weekday), this many times that point's peak in the baseline: a close that grows is not an anomaly.
+   */
+  seasonalRatio: number;
+  /** A drift: the principal's daily bytes over its median, summed in scaled MADs (CUSUM), reaching this. */
+  driftMads: number;
+  /** A principal without a full baseline yet is a newcomer finding from this many bytes scanned in a day, whatever its peers read. */
+  newcomerCeilingBytes: number;
   /** ... and at least this much (so tiny baselines do not fire): bytes scanned, queries, catalog calls (Glue, Lake Formation). */
   volumeFloorBytes: number;
   volumeFloorQueries: number;
@@ -36,8 +45,10 @@ export interface AnomalySettings {
   /** Databases or `database.table`s whose first reads are raised a severity. */
   sensitive: string[];
   announcements: Announcement[];
-  /** Access-denied or not-found failures by one principal in one hour that make a probing burst. */
+  /** Access-denied or not-found failures by one principal within any hour (sliding) that make a probing burst ... */
   probingFailures: number;
+  /** ... or within any 24 hours (sliding): probing spread out at a lower rate. */
+  probingDayFailures: number;
   /** Buckets UNLOAD and CTAS may write to; any other location is an exfiltration finding. */
   knownBuckets: string[];
   /** An unfiltered `SELECT *` a principal never ran before is a finding from this many bytes scanned. */
@@ -45,11 +56,19 @@ export interface AnomalySettings {
 }
 
 const GIB = 1024 ** 3;
+const TIB = 1024 * GIB;
 
 export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
   baselineDays: 35,
   volumeMads: 6,
   volumeRatio: 2,
+  // A close that doubles is business; one that quadruples is worth a look.
+  seasonalRatio: 4,
+  // Six days in a row at 3 deviations or more (each day adds at most 2.5): more than a spike, a close or a
+  // busy week of an analyst (the demo's ordinary principals stay below 10).
+  driftMads: 15,
+  // $25 of scanning a day at Athena's price: far beyond a new person's or service's first days.
+  newcomerCeilingBytes: 5 * TIB,
   volumeFloorBytes: 10 * GIB,
   volumeFloorQueries: 50,
   // Spark and Spectrum read the catalog a few times a run; 500 calls a day is far more than a job's.
@@ -62,6 +81,8 @@ export const DEFAULT_ANOMALY_SETTINGS: AnomalySettings = {
   sensitive: [],
   announcements: [],
   probingFailures: 5,
+  // Four an hour over five hours: a lower rate than a burst, for longer than a person's mistakes last.
+  probingDayFailures: 20,
   knownBuckets: [],
   largeScanBytes: 100 * GIB,
 };
@@ -70,6 +91,9 @@ const NUMBERS = [
   "baselineDays",
   "volumeMads",
   "volumeRatio",
+  "seasonalRatio",
+  "driftMads",
+  "newcomerCeilingBytes",
   "volumeFloorBytes",
   "volumeFloorQueries",
   "volumeFloorCalls",
@@ -78,6 +102,7 @@ const NUMBERS = [
   "minHistoryDays",
   "lookbackDays",
   "probingFailures",
+  "probingDayFailures",
   "largeScanBytes",
 ] as const;
 const RESOURCE = /^[a-z0-9_]+(\.[a-z0-9_]+)?$/;

@@ -12,6 +12,9 @@ export function anomalyParameters(period: Period, s: AnomalySettings): QueryPara
     baseline_days: s.baselineDays,
     volume_mads: s.volumeMads,
     volume_ratio: s.volumeRatio,
+    seasonal_ratio: s.seasonalRatio,
+    drift_mads: s.driftMads,
+    newcomer_ceiling_bytes: s.newcomerCeilingBytes,
     volume_floor_bytes: s.volumeFloorBytes,
     volume_floor_queries: s.volumeFloorQueries,
     volume_floor_calls: s.volumeFloorCalls,
@@ -22,6 +25,7 @@ export function anomalyParameters(period: Period, s: AnomalySettings): QueryPara
     sensitive: `,${s.sensitive.join(",")},`,
     announced: `,${s.announcements.map((a) => `${a.resource}@${a.from}`).join(",")},`,
     probing_failures: s.probingFailures,
+    probing_day_failures: s.probingDayFailures,
     known_buckets: `,${s.knownBuckets.join(",")},`,
     large_scan_bytes: s.largeScanBytes,
   };
@@ -31,7 +35,8 @@ export const anomalies = defineSavedQuery({
   name: "anomalies",
   title: "Anomalies",
   description:
-    "Activity unusual for the principal: volume, first reads, new origins and hours, probing, exfiltration shapes, " + "direct downloads.",
+    "Activity unusual for the principal: volume, drifts, first reads, new origins and hours, probing, exfiltration shapes, " +
+    "direct downloads, and new principals against their peers.",
   parameters: (p, o) => anomalyParameters(p, o.anomalies),
   columns: [
     { name: "day", type: "varchar" },
@@ -45,7 +50,11 @@ export const anomalies = defineSavedQuery({
         "the three heaviest by what the finding measures, then by bytes, joined by ', '; none for an IAM user",
     },
     { name: "session_count", type: "bigint", comment: "how many sessions are behind the finding (0 for an IAM user)" },
-    { name: "kind", type: "varchar", values: ["volume", "reach", "origin", "time", "probing", "exfiltration", "download"] },
+    {
+      name: "kind",
+      type: "varchar",
+      values: ["volume", "reach", "origin", "time", "probing", "exfiltration", "download", "newcomer", "drift"],
+    },
     {
       name: "subject",
       type: "varchar",

@@ -138,17 +138,25 @@ const ADVICE: Record<Anomaly["kind"], string> = {
   download:
     "ask the owner whether a job or a person of theirs copied these objects, and from that network; if nobody did, " +
     "revoke the role's sessions and rotate its credentials, then check the bucket policy for other readers.",
+  newcomer:
+    "find out who created this principal and what it is for; a new user or role reading this much in its first days is " +
+    "what a stolen or planted credential looks like: if nobody owns it, disable it and find the credentials that created it.",
+  drift:
+    "ask the owner why its reading has grown day after day; a job can grow with its data, but a slow climb is also how " +
+    "someone stays under a daily threshold: if nobody can account for it, rotate the credentials.",
 };
 
 /** The unit `measured` is in, by the query's column comment: bytes for volume in bytes and SELECT * scans. */
 function amount(f: Anomaly, value: number): string {
   if (
     (f.kind === "volume" && f.subject === "bytes") ||
+    f.kind === "newcomer" ||
+    f.kind === "drift" ||
     (f.kind === "exfiltration" && f.subject.startsWith("select-star:")) ||
     f.kind === "download"
   )
     return humanBytes(value);
-  if (f.kind === "probing") return `${count(value)} failures in one hour`;
+  if (f.kind === "probing") return `${count(value)} failures within an hour or a day`;
   if (f.kind === "volume" && f.subject === "calls") return `${count(value)} catalog call${value === 1 ? "" : "s"}`;
   return `${count(value)} ${value === 1 ? "query" : "queries"}`;
 }
@@ -162,6 +170,10 @@ function normal(f: Anomaly): string {
       `busiest day ${humanBytes(f.peak ?? 0)}, typical deviation ${humanBytes(f.spread ?? 0)}`
     );
   }
+  if (f.kind === "newcomer")
+    return f.peak === null || f.peak <= 0
+      ? "none: no principal of its kind scanned anything before"
+      : `its peers' busiest day ${humanBytes(f.peak)} (a new principal has no baseline of its own)`;
   if (f.baseline === null)
     return f.kind === "volume" ? "no earlier days to compare with" : "none: judged against the principal's history, not a daily median";
   const spread = f.spread === null ? "" : `, typical deviation ${amount(f, f.spread)}`;

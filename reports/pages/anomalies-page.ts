@@ -38,7 +38,8 @@ const KINDS: Record<Kind, { label: string; rule: (s?: AnomalySettings) => string
       `deviations above the principal's median day of the previous ${setting(s, "baselineDays", plain)} days (a day without ` +
       `queries counts as zero), at least ${setting(s, "volumeRatio", plain)} times the busiest of those days, and at least ` +
       `${setting(s, "volumeFloorBytes", humanBytes)}, ${setting(s, "volumeFloorQueries", plain)} queries or ` +
-      `${setting(s, "volumeFloorCalls", plain)} calls.`,
+      `${setting(s, "volumeFloorCalls", plain)} calls; at a point of the cycle where the principal habitually peaks (the ` +
+      `month's last five days, a weekday), at least ${setting(s, "seasonalRatio", plain)} times that point's peak.`,
   },
   reach: {
     label: "Reach",
@@ -60,7 +61,9 @@ const KINDS: Record<Kind, { label: string; rule: (s?: AnomalySettings) => string
   },
   probing: {
     label: "Probing",
-    rule: (s) => `at least ${setting(s, "probingFailures", plain)} access-denied or not-found failures by one principal in one hour (UTC).`,
+    rule: (s) =>
+      `at least ${setting(s, "probingFailures", plain)} access-denied or not-found failures by one principal within an hour, ` +
+      `or ${setting(s, "probingDayFailures", plain)} within a day (sliding windows, not the clock's).`,
   },
   exfiltration: {
     label: "Exfiltration",
@@ -76,6 +79,24 @@ const KINDS: Record<Kind, { label: string; rule: (s?: AnomalySettings) => string
       `${setting(s, "downloadFloorObjects", plain)} objects, against the principal's own days (none counted as zero from its ` +
       `first evidence of any kind); or reads from a network it never used, ${history(s)}; or, medium, the first reads of a ` +
       `principal not seen in that time, once the lake holds ${setting(s, "minHistoryDays", plain)} days of evidence.`,
+  },
+  newcomer: {
+    label: "Newcomer",
+    rule: (s) =>
+      `a principal without ${setting(s, "baselineDays", plain)} days of its own yet (first seen at least ` +
+      `${setting(s, "minHistoryDays", plain)} days after the evidence begins) scanning, in a day, at least ` +
+      `${setting(s, "volumeRatio", plain)} times the busiest day of any of its peers over the previous ` +
+      `${setting(s, "baselineDays", plain)} days (the account's IAM users; the roles of its SSO permission set; or its other ` +
+      "roles under the same IAM path), or " +
+      `${setting(s, "newcomerCeilingBytes", humanBytes)}, from ${setting(s, "volumeFloorBytes", humanBytes)}.`,
+  },
+  drift: {
+    label: "Drift",
+    rule: (s) =>
+      "bytes scanned growing day after day: the excess over the principal's median day, in robust standard deviations (at most " +
+      `3 a day, less 0.5), summed (CUSUM) until it reaches ${setting(s, "driftMads", plain)} on a day that is the busiest of the ` +
+      `previous ${setting(s, "baselineDays", plain)}, at least ${setting(s, "volumeRatio", plain)} times the median and ` +
+      `${setting(s, "volumeFloorBytes", humanBytes)}.`,
   },
 };
 const ORDER = Object.keys(KINDS) as Kind[];
@@ -97,7 +118,7 @@ function verdict(rows: readonly AnomalyRow[], names: PrincipalNames): string[] {
       `None found: no principal's activity in the period was unusual by any of the kinds checked, ` +
         `${wordList(ORDER, "and")} (each explained under the table). ` +
         // Honest about what could not be judged: a short history is no evidence of normal activity.
-        "A principal is judged only once it has history: first-time kinds after `minHistoryDays`, volume after `baselineDays` of it.",
+        "First-time kinds judge a principal after `minHistoryDays` of history, volume and drift after `baselineDays`; a newer principal is judged against its peers and a ceiling (newcomer).",
     ];
   }
   const severity = (s: string) => rows.filter((r) => r.severity === s).length;

@@ -62,22 +62,64 @@ export function anomalySentence(a: Anomaly | AnomalyRow): string {
             `(${behind(f)}).`;
     case "download":
       return downloadSentence(f, who);
+    case "newcomer":
+      return newcomerSentence(f);
+    case "drift": {
+      const median = f.baseline ?? 0;
+      const times = median > 0 ? ` (${(f.measured / median).toFixed(1)}× its median of ${humanBytes(median)} a day)` : "";
+      return (
+        `Scanned ${humanBytes(f.measured)} in one day${times}, the busiest of the previous weeks, after days each above its ` +
+        `usual: the excess over its median, summed day by day (CUSUM), reached ${f.score.toFixed(1)} standard deviations.`
+      );
+    }
     case "time":
       // Three hours, on the clock: the query's rule (queries/sql/anomalies.sql, new_hours).
       return (
         `Active at ${hour(f.subject)} UTC, at least three hours from every hour ${who} was active before ` +
         `(${count(f.queries)} ${plural(f.queries)}).`
       );
-    case "probing":
+    case "probing": {
+      // `peak` is the most failures within any hour (sliding); a spread-out probe fired on the day's count.
+      const within =
+        f.peak === null || f.measured <= f.peak
+          ? "within one hour"
+          : `within 24 hours, at most ${count(f.peak)} in any one hour (${count(f.queries)} that day)`;
       return f.subject === UNNAMED
-        ? `${count(f.measured)} access-denied or not-found failures within one hour; the failed queries name no table.`
-        : `${count(f.measured)} access-denied or not-found failures within one hour, on ${f.subject}.`;
+        ? `${count(f.measured)} access-denied or not-found failures ${within}; the failed queries name no table.`
+        : `${count(f.measured)} access-denied or not-found failures ${within}, on ${f.subject}.`;
+    }
     case "exfiltration":
       return f.subject.startsWith("select-star:")
         ? `An unfiltered SELECT * of ${f.subject.slice("select-star:".length)} scanned ${humanBytes(f.measured)}, ` +
             `a query ${who} had not run before.`
         : `Wrote query results to ${f.subject}, outside the account's known buckets.`;
   }
+}
+
+/**
+ * A new principal's day against its peers' (the query's peer groups: the account's IAM users, the
+ * roles of one SSO permission set, the account's other roles under one IAM path), or the ceiling.
+ */
+function newcomerSentence(f: Anomaly): string {
+  const [, , , , account = "", resource = ""] = f.principalArn.split(":");
+  const permissionSet = /^role\/aws-reserved\/sso\.amazonaws\.com\/AWSReservedSSO_(.+)_[0-9a-f]+$/.exec(resource)?.[1];
+  const path = /^role\/(.+)\/[^/]+$/.exec(resource)?.[1];
+  const peers = resource.startsWith("user/")
+    ? `any IAM user of account ${account}`
+    : permissionSet !== undefined
+      ? `any role of the ${permissionSet} permission set in account ${account}`
+      : path !== undefined
+        ? `any role under /${path}/ in account ${account}`
+        : `any role of account ${account}`;
+  const did = `Scanned ${humanBytes(f.measured)} in one day, a principal new to the lake (too little history for its own baseline)`;
+  if (f.peak === null || f.peak <= 0)
+    return `${did}; no other principal of its kind (${peers.replace(/^any /, "")}) scanned anything before.`;
+  const times = f.measured / f.peak;
+  // Below its peers' busiest day, only the ceiling for a new principal can have fired it.
+  return times >= 1
+    ? `${did}: ${times.toFixed(1)}× the most ${peers} scanned in a day over the previous weeks (${humanBytes(f.peak)}).`
+    : `${did}, above the ceiling set for a new principal; the most ${peers} scanned in a day over the previous weeks ` +
+        `was ${humanBytes(f.peak)}.`;
 }
 
 /**

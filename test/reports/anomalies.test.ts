@@ -352,8 +352,10 @@ describe("the anomalies page", () => {
       "**Volume**: a day whose bytes scanned, query count or catalog calls (Glue, Lake Formation) is at least `volumeMads` " +
         "scaled median absolute deviations above the principal's median day of the previous `baselineDays` days (a day without " +
         "queries counts as zero), at least `volumeRatio` times the busiest of those days, and at least `volumeFloorBytes`, " +
-        "`volumeFloorQueries` queries or `volumeFloorCalls` calls.",
-      "**Probing**: at least `probingFailures` access-denied or not-found failures by one principal in one hour (UTC).",
+        "`volumeFloorQueries` queries or `volumeFloorCalls` calls; at a point of the cycle where the principal habitually peaks " +
+        "(the month's last five days, a weekday), at least `seasonalRatio` times that point's peak.",
+      "**Probing**: at least `probingFailures` access-denied or not-found failures by one principal within an hour, " +
+        "or `probingDayFailures` within a day (sliding windows, not the clock's).",
       "Example query ids by row: 2 `q-probing`.",
     ]);
     expect(page([PROBING, VOLUME_BYTES]).context).toHaveLength(1);
@@ -383,12 +385,16 @@ describe("the anomalies page", () => {
       probingFailures: 5,
       knownBuckets: [],
       largeScanBytes: 100 * GIB,
+      seasonalRatio: 4,
+      driftMads: 15,
+      newcomerCeilingBytes: 5 * 1024 * GIB,
+      probingDayFailures: 20,
     };
     const model = page([], { redact: true, anomalies: settings });
     expect(model.context).toEqual([
       "None found: no principal's activity in the period was unusual by any of the kinds checked, " +
-        "volume, reach, origin, time, probing, exfiltration and download (each explained under the table). " +
-        "A principal is judged only once it has history: first-time kinds after `minHistoryDays`, volume after `baselineDays` of it.",
+        "volume, reach, origin, time, probing, exfiltration, download, newcomer and drift (each explained under the table). " +
+        "First-time kinds judge a principal after `minHistoryDays` of history, volume and drift after `baselineDays`; a newer principal is judged against its peers and a ceiling (newcomer).",
     ]);
     expect(model.chart).toBeUndefined();
     const table = only(model.tables, "table");
@@ -398,7 +404,9 @@ describe("the anomalies page", () => {
       "**Volume**: a day whose bytes scanned, query count or catalog calls (Glue, Lake Formation) is at least `volumeMads` (6) " +
         "scaled median absolute deviations above the principal's median day of the previous `baselineDays` (28) days (a day " +
         "without queries counts as zero), at least `volumeRatio` (3) times the busiest of those days, and at least " +
-        "`volumeFloorBytes` (10.0 GiB), `volumeFloorQueries` (50) queries or `volumeFloorCalls` (500) calls.",
+        "`volumeFloorBytes` (10.0 GiB), `volumeFloorQueries` (50) queries or `volumeFloorCalls` (500) calls; at a point of the " +
+        "cycle where the principal habitually peaks (the month's last five days, a weekday), at least `seasonalRatio` (4) times " +
+        "that point's peak.",
       "**Reach**: a first read of a database, or of a table in a database it read before, by a query or another engine's " +
         "catalog read (Glue, Lake Formation), since `lookbackDays` (90) days before " +
         "the period, once it has been seen for `minHistoryDays` (14) days; high when `sensitive` (hr, sales.customers) lists it " +
@@ -408,7 +416,8 @@ describe("the anomalies page", () => {
         "engine's client once the principal has read through other engines that long.",
       "**Time**: activity in an hour (UTC) at least three hours from every hour the principal was active since `lookbackDays` (90) " +
         "days before the period, once it has been seen for `minHistoryDays` (14) days.",
-      "**Probing**: at least `probingFailures` (5) access-denied or not-found failures by one principal in one hour (UTC).",
+      "**Probing**: at least `probingFailures` (5) access-denied or not-found failures by one principal within an hour, or " +
+        "`probingDayFailures` (20) within a day (sliding windows, not the clock's).",
       "**Exfiltration**: UNLOAD or CREATE TABLE AS writing to a bucket `knownBuckets` (none set) does not list, or a first " +
         "unfiltered `SELECT *` of a table that scanned at least `largeScanBytes` (100.0 GiB).",
       "**Download**: S3 objects read straight from the lake's buckets by any engine but Athena's queries (where the trail " +
@@ -417,6 +426,13 @@ describe("the anomalies page", () => {
         "of any kind); or reads from a network it never used, since `lookbackDays` (90) days before the period, once it has " +
         "been seen for `minHistoryDays` (14) days; or, medium, the first reads of a principal not seen in that time, once the " +
         "lake holds `minHistoryDays` (14) days of evidence.",
+      "**Newcomer**: a principal without `baselineDays` (28) days of its own yet (first seen at least `minHistoryDays` (14) days " +
+        "after the evidence begins) scanning, in a day, at least `volumeRatio` (3) times the busiest day of any of its peers over " +
+        "the previous `baselineDays` (28) days (the account's IAM users; the roles of its SSO permission set; or its other roles " +
+        "under the same IAM path), or `newcomerCeilingBytes` (5.0 TiB), from `volumeFloorBytes` (10.0 GiB).",
+      "**Drift**: bytes scanned growing day after day: the excess over the principal's median day, in robust standard " +
+        "deviations (at most 3 a day, less 0.5), summed (CUSUM) until it reaches `driftMads` (15) on a day that is the busiest " +
+        "of the previous `baselineDays` (28), at least `volumeRatio` (3) times the median and `volumeFloorBytes` (10.0 GiB).",
     ]);
   });
 });
