@@ -70,6 +70,8 @@ export function writeBill(
   rng: Random,
   story: readonly string[] = calendar,
   tb: TbDefinition = DEMO_BILL_TB,
+  /** false: the bill without its files. */
+  write = true,
 ): GeneratedBill {
   const usage = new Map<string, Usage>();
   const add = (day: string, region: string, cost: number, bytes: number) => {
@@ -109,8 +111,10 @@ export function writeBill(
       }))
       .sort((a, b) => a.usage_type.localeCompare(b.usage_type));
     const file = path.join(lake, billingObjectKey(d, prefix));
-    fs.mkdirSync(path.dirname(file), { recursive: true });
-    fs.writeFileSync(file, billingObject(rows));
+    if (write) {
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, billingObject(rows));
+    }
     return { day: d, costUsd: rows.reduce((sum, r) => sum + r.unblended_cost_usd, 0), estimated };
   });
   return { tb, days, planted };

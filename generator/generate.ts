@@ -15,6 +15,7 @@ import { cloudTrailObjectKey, DEFAULT_PREFIX, historyObjectKey } from "../core/l
 import { GeneratedBill, writeBill } from "./billing";
 import { LedgerEntry } from "./ledger";
 import { DayPlants, PlantedAnomaly, plantsFor } from "./planted-anomalies";
+import { QuietCase, trendPlanter } from "./planted-trends";
 import { deliver } from "./cloudtrail";
 import { AccessEntry, AccessEvent, aggregateAccess, DirectDownload } from "./engine-ledger";
 import { keptWithoutReadEvents } from "./engine-records";
@@ -47,6 +48,8 @@ export interface GenerateOptions {
   /** The trail records read management events (Glue catalog reads, Lake Formation's GetDataAccess); default true. */
   trailReadEvents?: boolean;
   onDay?: (day: string, index: number, total: number) => void;
+  /** false: work out the ledger only, writing no file (the same ledger, for sweeps over many seeds); default true. */
+  write?: boolean;
 }
 
 export interface Ledger {
@@ -67,6 +70,8 @@ export interface Ledger {
   systemTablesFrom: string;
   /** Anomalies planted on purpose (generator/planted-anomalies.ts): each is a finding the audit must make. */
   anomalies: PlantedAnomaly[];
+  /** Ordinary habits planted beside them (generator/planted-trends.ts) that no finding may name. */
+  quiet: QuietCase[];
   /** Where the system table disagrees with CloudTrail or the SQL parser, on purpose. */
   plantedDisagreements: PlantedDisagreement[];
   systemTableFiles: number;
@@ -95,6 +100,7 @@ function ledgerEntry(q: PlannedQuery, lateDelivered: boolean, tb: TbDefinition, 
     region: q.region,
     eventDay: attributed ? dayOf(q.eventAt) : dayOf(q.submittedAt),
     historyDay: dayOf(q.submittedAt),
+    eventAt: q.eventAt.toISOString(),
     actor: q.actor.key,
     human: q.actor.human,
     principalArn: attributed ? callerArn(q.actor, q.session) : null,
@@ -160,6 +166,7 @@ export function generateLake(options: GenerateOptions): Ledger {
     systemTablesFrom: systemTablesFrom(story),
     plantedDisagreements: [],
     anomalies: [],
+    quiet: [],
     systemTableFiles: 0,
     directDownload: null,
   };
@@ -171,6 +178,13 @@ export function generateLake(options: GenerateOptions): Ledger {
   // Each other account draws from its own source: the main account's lake is what it would be without them.
   const accounts = ACCOUNTS.map((account, i) => ({ account, accountRng: i === 0 ? rng : new Random((seed ^ (0xacc0 + i)) >>> 0) }));
   const noPlants: DayPlants = { queries: [], records: [], anomalies: [] };
+  const write = options.write ?? true;
+  // The cases an attacker who waits makes, and the month-end close that must pass: their own random source too.
+  const trends = trendPlanter(story, calendar);
+  ledger.quiet = trends.quiet;
+  const trendRng = new Random((seed ^ 0x7e4d) >>> 0);
+  const scanned = new Map<string, number>();
+  const bytesOn = (principalArn: string, day: string) => scanned.get(`${principalArn} ${day}`) ?? 0;
   // Reads outside Athena's query records (issue 22) draw from their own source and go to their own files.
   const engineRng = new Random((seed ^ 0xe261) >>> 0);
   calendar.forEach((day, index) => {
@@ -192,7 +206,8 @@ export function generateLake(options: GenerateOptions): Ledger {
         );
         // Planted anomalies (the main account's) draw from their own source and go to their own files: the rest stays as it was.
         const plants = main ? plantsFor(day, region, story, plantRng) : noPlants;
-        ledger.anomalies.push(...plants.anomalies);
+        const trend = main ? trends.forDay({ day, region, today: simulated.queries, bytesOn }, trendRng) : noPlants;
+        ledger.anomalies.push(...plants.anomalies, ...trend.anomalies);
         const outage = main && region === REGIONS[0] ? outages.get(day) : undefined;
         const engines = engineDay(
           { day, region, account, queries: simulated.queries, simulated: simulated.records, outage, downloadDay, trailReadEvents },
@@ -205,6 +220,7 @@ export function generateLake(options: GenerateOptions): Ledger {
           [simulated.records, accountRng],
           [plants.records, plantRng],
           [engines.records, engineRng],
+          [trend.records, trendRng],
         ] as const) {
           for (const file of deliver(region, records, options.deliveryWindowMinutes ?? 30, random)) {
             // Each account's trail delivers into its own folder of the one trail bucket.
@@ -212,22 +228,24 @@ export function generateLake(options: GenerateOptions): Ledger {
             // A trail without read management events drops them from files delivered as before, so the rest stays as it was.
             const kept = trailReadEvents ? file.records : file.records.filter(keptWithoutReadEvents);
             if (kept.length === 0) continue;
-            writeGzip(path.join(options.lake, key), JSON.stringify({ Records: kept }));
+            if (write) writeGzip(path.join(options.lake, key), JSON.stringify({ Records: kept }));
             for (const record of file.records) folderOf.set(record, dayOf(file.deliveredAt));
             ledger.cloudTrailRecords += kept.length;
             ledger.cloudTrailFiles++;
           }
         }
         const recordOf = new Map(
-          [...simulated.records, ...plants.records].map((r) => [
+          [...simulated.records, ...plants.records, ...trend.records].map((r) => [
             (r.record.responseElements as { queryExecutionId?: string } | null)?.queryExecutionId,
             r.record,
           ]),
         );
-        for (const q of [...simulated.queries, ...plants.queries]) {
+        for (const q of [...simulated.queries, ...plants.queries, ...trend.queries]) {
           const record = recordOf.get(q.id);
           const lateDelivered = record !== undefined && folderOf.get(record) !== dayOf(q.eventAt);
           ledger.queries.push(ledgerEntry(q, lateDelivered, ledger.tb, ledger.systemTablesFrom));
+          const scannedKey = `${roleArn(q.actor)} ${dayOf(q.eventAt)}`;
+          scanned.set(scannedKey, (scanned.get(scannedKey) ?? 0) + q.bytes);
           const line = toHistoryLine(toQueryExecution(q, orgAccount(account).resultBucket), {
             Region: region,
             CollectedAt: `${addDays(dayOf(q.submittedAt), 1)}T01:00:00.000Z`,
@@ -247,14 +265,14 @@ export function generateLake(options: GenerateOptions): Ledger {
   });
   for (const [key, lines] of [...history.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     lines.sort((a, b) => String(a.Status?.SubmissionDateTime).localeCompare(String(b.Status?.SubmissionDateTime)));
-    writeGzip(path.join(options.lake, key), lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+    if (write) writeGzip(path.join(options.lake, key), lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
     ledger.historyFiles++;
   }
   ledger.plantedDisagreements = plantDisagreements(ledger.queries);
   // Only the main account enabled the system table.
-  ledger.systemTableFiles = writeSystemTable(options.lake, ledger.queries, ACCOUNT_ID);
+  ledger.systemTableFiles = writeSystemTable(options.lake, ledger.queries, ACCOUNT_ID, write);
   // The main account's bill (its Cost Explorer's answer), from its own random source, so the bill never changes the rest of the lake.
   const billed = ledger.queries.filter((q) => q.account === ACCOUNT_ID);
-  const bill = writeBill(options.lake, prefix, calendar, billed, new Random((seed ^ 0xb111) >>> 0), story);
+  const bill = writeBill(options.lake, prefix, calendar, billed, new Random((seed ^ 0xb111) >>> 0), story, undefined, write);
   return { ...ledger, bill, access: aggregateAccess(accessEvents) };
 }

@@ -8,6 +8,7 @@ import { defined } from "../core/checks";
 import { addDays } from "../core/days";
 import { GRANTED_ENGINE_ACTORS, tableLocations } from "./engine-actors";
 import { ACCOUNT_ID, accountOf, ACCOUNTS, ACTORS, Actor, orgAccount, roleArn } from "./org";
+import { PLANTED_ACTORS, plantedCreated } from "./planted-actors";
 import { tableParts } from "./sql";
 
 /** The main account's lake bucket. */
@@ -71,7 +72,9 @@ function declared(actor: Actor): DeclaredGrants {
 /** The grants of one account's principals, or of every account's when none is named (main account first). */
 export function declaredGrants(lastDay: string, account?: string): DeclaredGrants[] {
   // The engines' roles (Glue, Redshift, EMR) read tables outside Athena: no work group, their databases' tables.
-  const all = [...ACTORS.map(declared), ...GRANTED_ENGINE_ACTORS.map(declared), ...bystanders(lastDay)].sort(
+  // The planted cases' principals (generator/planted-actors.ts): the new role's snapshot names the day it was created.
+  const planted = PLANTED_ACTORS.map((a) => ({ ...declared(a), created: plantedCreated(a, lastDay) }));
+  const all = [...ACTORS.map(declared), ...GRANTED_ENGINE_ACTORS.map(declared), ...planted, ...bystanders(lastDay)].sort(
     (a, b) => ACCOUNTS.indexOf(a.account) - ACCOUNTS.indexOf(b.account),
   );
   return account === undefined ? all : all.filter((g) => g.account === account);

@@ -10,6 +10,8 @@ export interface LedgerEntry {
   /** The events partition it belongs to: its CloudTrail event day, or its history day if unattributed. */
   eventDay: string;
   historyDay: string;
+  /** StartQueryExecution's time as CloudTrail records it (ISO): the events table's event_time. */
+  eventAt: string;
   actor: string;
   human: boolean;
   principalArn: string | null;

@@ -13,13 +13,15 @@ import { clientOf } from "./actor";
 import { startQueryExecutionRecord } from "./cloudtrail";
 import { AthenaFailure } from "./executions";
 import { trailOutages } from "./outages";
-import { ACTORS, Actor, roleArn } from "./org";
+import { Actor, roleArn } from "./org";
+import { anyActor } from "./planted-actors";
 import { Random } from "./random";
 import { PlannedQuery, TimedRecord } from "./simulate";
 import { queryText, sql, str } from "./sql";
 import demoSettings from "./demo-anomaly-settings.json";
 
-export type AnomalyKind = "volume" | "reach" | "origin" | "time" | "probing" | "exfiltration";
+// `newcomer` and `drift` are planted by generator/planted-trends.ts.
+export type AnomalyKind = "volume" | "reach" | "origin" | "time" | "probing" | "exfiltration" | "newcomer" | "drift";
 
 /** What the ledger records of a planted anomaly: the finding the audit must make. */
 export interface PlantedAnomaly {
@@ -30,19 +32,17 @@ export interface PlantedAnomaly {
   /** The finding's subject (queries/sql/anomalies.sql): bytes, a database, client:cli, an hour, ... */
   subject: string;
   queryIds: string[];
+  /** A case that spans days (a drift): all of them, `day` the last; a finding on any of them finds it. */
+  days?: string[];
 }
 
 export const LONG_ENOUGH = 60;
 const MS_MINUTE = 60_000;
 const GB = 1e9;
 
-const actor = (key: string): Actor => {
-  const found = ACTORS.find((a) => a.key === key);
-  if (!found) throw new Error(`no actor ${key}`);
-  return found;
-};
+const actor = (key: string): Actor => defined(anyActor(key), `actor ${key}`);
 
-interface Plant {
+export interface Plant {
   kind: AnomalyKind;
   /** Its day: days before the last generated day, or a day of the calendar. */
   daysBack: number | ((calendar: readonly string[]) => string);
@@ -61,7 +61,6 @@ interface Plant {
 }
 
 const NOT_FOUND = ["hr.salaries", "finance.payroll", "sales.credit_cards"];
-/** The `i`th probe's table: the three in turn. */
 const notFound = (i: number) => defined(NOT_FOUND[i % NOT_FOUND.length], "a table that does not exist");
 
 /** The incidents: each reads as the kind of event the issue names. */
@@ -198,7 +197,7 @@ export const ANNOUNCED = {
   table: "clickstream.sessions",
 } as const;
 
-function planted(p: Plant, index: number, day: string, region: string, rng: Random): PlannedQuery {
+export function planted(p: Plant, index: number, day: string, region: string, rng: Random): PlannedQuery {
   const who = actor(p.actor);
   const text = p.text(index, day);
   const submittedAt = new Date(Date.parse(`${day}T00:00:00Z`) + (p.at + index * p.every) * MS_MINUTE + rng.int(0, 50_000));

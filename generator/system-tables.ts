@@ -14,6 +14,7 @@ import { systemTableObjectKey } from "../core/layout";
 import { QUERY_EXECUTIONS } from "../queries/schema/system-tables";
 import { accountOf, ACTORS, callerArn, roleArn } from "./org";
 import { tableParts } from "./sql";
+import { anyActor } from "./planted-actors";
 
 /** What the system table holds for one query. */
 export interface Witness {
@@ -54,7 +55,7 @@ export function systemTablesFrom(calendar: readonly string[]): string {
 }
 
 export function witnessOf(actorKey: string, session: string | undefined, tables: readonly string[]): Witness {
-  const actor = ACTORS.find((a) => a.key === actorKey);
+  const actor = anyActor(actorKey);
   if (!actor) throw new Error(`unknown actor ${actorKey}`);
   return { principalArn: callerArn(actor, session), iamPrincipalArn: roleArn(actor), tables: tables.map((t) => t.toLowerCase()) };
 }
@@ -87,7 +88,7 @@ export function plantDisagreements(queries: WitnessedQuery[]): PlantedDisagreeme
 }
 
 /** Writes `accountId`'s witnessed queries as the table's rows, a file per (day of submission, region). */
-export function writeSystemTable(lake: string, queries: readonly WitnessedQuery[], accountId: string): number {
+export function writeSystemTable(lake: string, queries: readonly WitnessedQuery[], accountId: string, write = true): number {
   const files = new Map<string, string[]>();
   for (const q of queries) {
     if (!q.witness || q.account !== accountId) continue;
@@ -113,6 +114,7 @@ export function writeSystemTable(lake: string, queries: readonly WitnessedQuery[
     files.set(key, lines);
   }
   for (const [key, lines] of [...files.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    if (!write) continue;
     const file = path.join(lake, key);
     fs.mkdirSync(path.dirname(file), { recursive: true });
     fs.writeFileSync(file, zlib.gzipSync(lines.join("\n") + "\n", { level: 6 }));

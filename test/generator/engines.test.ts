@@ -172,7 +172,9 @@ beforeAll(() => {
 
 describe("the generator's reads outside Athena", () => {
   it("leaves the lake it wrote before byte for byte: history, queries and every old CloudTrail file", () => {
-    expect(sha(JSON.stringify(full.ledger.queries))).toBe(BEFORE.queries);
+    // The ledger's queries as they were then: `eventAt` came later (issue 27) and changed none of them.
+    const then = full.ledger.queries.map((q) => Object.fromEntries(Object.entries(q).filter(([key]) => key !== "eventAt")));
+    expect(sha(JSON.stringify(then))).toBe(BEFORE.queries);
     expect(oldFilesDigest(full)).toBe(BEFORE.files);
     // The engines' records are in files of their own, and there are some.
     expect(full.files.filter((f) => f.records.every((r) => r.eventVersion !== "1.09")).length).toBeGreaterThan(10);

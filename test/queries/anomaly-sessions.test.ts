@@ -107,7 +107,17 @@ describe("the sessions behind a finding, from the ledger", () => {
       rows.some((r) => r.kind === a.kind && r.principal_arn === a.principalArn && r.day === a.day),
     );
     // alice's hour falls on an outage day, whose queries this lake (no system table) leaves unattributed.
-    expect(found.map((a) => a.kind).sort()).toEqual(["exfiltration", "exfiltration", "origin", "probing", "reach", "volume"]);
+    expect(found.map((a) => a.kind).sort()).toEqual([
+      "exfiltration",
+      "exfiltration",
+      "newcomer",
+      "origin",
+      "probing",
+      "probing",
+      "probing",
+      "reach",
+      "volume",
+    ]);
     for (const a of found) {
       const { sessions, count } = expectedSessions(a);
       expect([findingOf(a).sessions, findingOf(a).session_count], `${a.kind} ${a.subject}`).toEqual([sessions, count]);
@@ -128,11 +138,13 @@ describe("the sessions behind a finding, from the ledger", () => {
     const found = ledger.anomalies.filter((p) =>
       rows.some((r) => r.kind === p.kind && r.day === p.day && r.principal_arn === p.principalArn),
     );
-    // A day's volume has no one example.
-    expect(found.filter((a) => a.kind === "volume").map((a) => [findingOf(a).example_query_id, findingOf(a).example_query])).toEqual([
+    // A day's bytes (volume, a newcomer's day, a drift) have no one example.
+    const measured = (a: PlantedAnomaly) => ["volume", "newcomer", "drift"].includes(a.kind);
+    expect(found.filter(measured).map((a) => [findingOf(a).example_query_id, findingOf(a).example_query])).toEqual([
+      [null, null],
       [null, null],
     ]);
-    for (const a of found.filter((p) => p.kind !== "volume")) {
+    for (const a of found.filter((p) => !measured(p))) {
       const first = [...a.queryIds].sort()[0];
       expect(findingOf(a).example_query_id, a.subject).toBe(first);
       expect(findingOf(a).example_query, a.subject).toBe(ledger.queries.find((q) => q.id === first)?.text);

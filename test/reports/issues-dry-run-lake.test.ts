@@ -75,7 +75,7 @@ describe("issues sync --dry-run, offline, over a generated lake", () => {
       `Anomaly (high): download by ${short(download.iamPrincipalArn)} on ${download.day} (${download.table})`,
       `Anomaly (high): origin by ${short(download.iamPrincipalArn)} on ${download.day} (client:cli)`,
     ];
-    expect(planted.map((a) => a.kind).sort()).toEqual(["exfiltration", "exfiltration", "origin", "probing"]);
+    expect(planted.map((a) => a.kind).sort()).toEqual(["exfiltration", "exfiltration", "newcomer", "origin", "probing"]);
 
     const run = await sync.run(["--anomalies", "--anomaly-settings", settings, ...args()]);
     expect(run.status, run.stderr).toBe(0);
