@@ -184,6 +184,24 @@ export const BILLING_COLLECTOR_ENVIRONMENT = {
   workGroupTag: optionalText("BILLING_WORK_GROUP_TAG", "the cost allocation tag the work groups carry, to split Athena's cost by"),
 };
 
+const topicArn = required("LIVE_TOPIC_ARN", "the SNS topic each live alert is published to", (value) => {
+  if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/.test(value))
+    throw new InputError(`LIVE_TOPIC_ARN must be an SNS topic ARN, got ${JSON.stringify(value)}`);
+  return value;
+});
+
+export const LIVE_ENVIRONMENT = {
+  bucket,
+  prefix,
+  account,
+  topicArn,
+  securityHub: flag("LIVE_SECURITY_HUB", false, "`true` to import each live alert into Security Hub as a finding too"),
+  settingsKey: optionalText(
+    "ANOMALY_SETTINGS_KEY",
+    "the key, in the audit bucket, of the anomaly settings JSON the live rules read (unset: the defaults)",
+  ),
+};
+
 /** Read by every function's S3 client; the program never sets it (AWS S3 takes either addressing). */
 export const EVERY_FUNCTION_ENVIRONMENT = {
   s3ForcePathStyle: flag("AUDIT_S3_FORCE_PATH_STYLE", false, "`true` for S3-compatible endpoints that want path-style URLs"),
@@ -195,6 +213,7 @@ export const LAMBDA_ENVIRONMENTS: Readonly<Record<string, Environment>> = {
   "Daily join": JOIN_ENVIRONMENT,
   "Grants collector": GRANTS_COLLECTOR_ENVIRONMENT,
   "Billing collector": BILLING_COLLECTOR_ENVIRONMENT,
+  "Live alerts": LIVE_ENVIRONMENT,
   "Every function": EVERY_FUNCTION_ENVIRONMENT,
 };
 

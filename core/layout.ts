@@ -229,3 +229,44 @@ export interface LakeTrail {
   bucket: string;
   prefix: string;
 }
+
+/** Where the main stack writes the anomaly settings it was given, for every stack's live alerts to read. */
+export function anomalySettingsKey(prefix = DEFAULT_PREFIX): string {
+  return `${prefix}/settings/anomaly-settings.json`;
+}
+
+/**
+ * The live alerts' small state (docs/live-alerts.md), none of it a table, one folder per account (a
+ * bucket policy can give each member account its own, as for history): each query's two halves
+ * (Athena's event and CloudTrail's) until both are known, the alerts made (one object per query and
+ * kind, created only if absent), and per principal its recent access-denied failures and the
+ * sensitive resources it has read. Principals are named by a hash of their ARN: an ARN holds `/`.
+ * The functions below take this folder (`root`).
+ */
+export function liveStatePrefix(prefix: string, account: string): string {
+  return `${prefix}/live/account=${account}/`;
+}
+
+/** When the live path first ran: first reads are judged once it has watched long enough. */
+export function liveSinceKey(root: string): string {
+  return `${root}since.json`;
+}
+
+/** A query's halves, `finished.json` and `started.json`: short-lived (a lifecycle rule may expire them after a day). */
+export function liveQueryPrefix(root: string, queryId: string): string {
+  return `${root}queries/${queryId}/`;
+}
+
+export function liveAlertKey(root: string, queryId: string, kind: string): string {
+  return `${root}alerts/${queryId}/${kind}`;
+}
+
+/** A principal's failures, `<ISO time>_<query id>`, sorted by time: short-lived too. */
+export function liveFailuresPrefix(root: string, principalKey: string): string {
+  return `${root}failures/${principalKey}/`;
+}
+
+/** The sensitive resources (`database` or `database.table`) and large `select-star:` tables a principal has read: kept. */
+export function liveReadKey(root: string, principalKey: string, resource: string): string {
+  return `${root}reads/${principalKey}/${resource}`;
+}

@@ -10,7 +10,7 @@ type Handler = (event: unknown) => Promise<unknown>;
 export type HandlerFactory = () => Handler;
 
 /** A bundle's folder under `dist/lambda/`, as scripts/bundle.mjs names it. */
-export type LambdaBundle = "history" | "join" | "grants" | "billing";
+export type LambdaBundle = "history" | "join" | "grants" | "billing" | "live";
 
 // Which bundle each factory requires, for the function component to package. Kept beside the
 // factories, not on them: a property on the function would be serialized into the closure too.
@@ -57,4 +57,12 @@ export function billingCollectorFactory(): HandlerFactory {
     const module = require("./dist/lambda/billing") as { handler: Handler };
     return module.handler;
   }, "billing");
+}
+
+export function liveFactory(): HandlerFactory {
+  return register(() => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- resolved inside Lambda, where the bundle sits beside the closure
+    const module = require("./dist/lambda/live") as { handler: Handler };
+    return module.handler;
+  }, "live");
 }

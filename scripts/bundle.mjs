@@ -20,6 +20,7 @@ const LAMBDAS = {
   join: "functions/join/handler.ts",
   grants: "functions/grants/handler.ts",
   billing: "functions/billing/handler.ts",
+  live: "functions/live/handler.ts",
 };
 
 // iam-data reads its policy data (JSON per service) from disk, relative to its own package root.

@@ -10,6 +10,7 @@ import {
   HISTORY_COLLECTOR_ENVIRONMENT,
   JOIN_ENVIRONMENT,
   LAMBDA_ENVIRONMENTS,
+  LIVE_ENVIRONMENT,
   readEnvironment,
   writeEnvironment,
 } from "../../core/environment";
@@ -77,13 +78,14 @@ const BILLING_DOC = `## Billing collector
 describe("docs/environment-variables.md", () => {
   it("lists each function's variables, required or with their defaults, and what they mean", () => {
     expect(documentationProblems(fs.readFileSync(DOC, "utf8"), LAMBDA_ENVIRONMENTS)).toEqual([]);
-    // The check reads every table: five, one per heading, 6 + 9 + 6 + 4 + 1 rows.
+    // The check reads every table: six, one per heading, 6 + 9 + 6 + 4 + 6 + 1 rows.
     const sizes = [...documentedTables(fs.readFileSync(DOC, "utf8"))].map(([heading, rows]) => [heading, rows.length]);
     expect(sizes).toEqual([
       ["History collector", 6],
       ["Daily join", 9],
       ["Grants collector", 6],
       ["Billing collector", 4],
+      ["Live alerts", 6],
       ["Every function", 1],
     ]);
   });
@@ -108,6 +110,7 @@ describe("docs/environment-variables.md", () => {
 });
 
 const HISTORY = { AUDIT_BUCKET: "audit-bucket", AUDIT_ACCOUNT: "123456789012" };
+const LIVE = { ...HISTORY, LIVE_TOPIC_ARN: "arn:aws:sns:eu-west-1:123456789012:athena-audit-alerts" };
 const JOIN = { AUDIT_BUCKET: "audit-bucket", AUDIT_WORK_GROUP: "athena-audit", AUDIT_DATABASE: "athena_audit", JOIN_REGIONS: "us-east-1" };
 
 describe("reading a function's environment", () => {
@@ -164,6 +167,7 @@ describe("reading a function's environment", () => {
       [JOIN_ENVIRONMENT, JOIN],
       [GRANTS_COLLECTOR_ENVIRONMENT, HISTORY],
       [BILLING_COLLECTOR_ENVIRONMENT, HISTORY],
+      [LIVE_ENVIRONMENT, LIVE],
     ];
     for (const [environment, full] of cases) {
       expect(() => readEnvironment(environment, full)).not.toThrow();
@@ -185,6 +189,17 @@ describe("reading a function's environment", () => {
     expect(join({ HISTORY_RETENTION_DAYS: "1.5" })).toThrow('HISTORY_RETENTION_DAYS must be a whole number from 1 to 36500, got "1.5"');
     expect(join({ QUERY_TIMEOUT_MS: "999" })).toThrow('QUERY_TIMEOUT_MS must be a whole number from 1000 to 900000, got "999"');
     expect(join({ BILLING_TB: "metric" })).toThrow('BILLING_TB must be binary or decimal, got "metric"');
+    expect(() => readEnvironment(LIVE_ENVIRONMENT, { ...LIVE, LIVE_TOPIC_ARN: "alerts" })).toThrow(
+      'LIVE_TOPIC_ARN must be an SNS topic ARN, got "alerts"',
+    );
+    expect(readEnvironment(LIVE_ENVIRONMENT, LIVE)).toEqual({
+      bucket: "audit-bucket",
+      prefix: "athena-audit",
+      account: "123456789012",
+      topicArn: LIVE.LIVE_TOPIC_ARN,
+      securityHub: false,
+      settingsKey: undefined,
+    });
   });
 
   it("gives the grants collector the lake's trail only when the stack names its bucket", () => {

@@ -60,6 +60,11 @@ export interface ServerExtras {
   throttle?: (operation: string) => boolean;
   /** Delay before each answer, in ms (the benchmark's "realistic latency"). */
   latencyMs?: number;
+  /**
+   * Executions no StartQueryExecution here made (queries users ran), answered by GetQueryExecution
+   * as given, by id; each is checked against the model's QueryExecution when answered.
+   */
+  executions?: ReadonlyMap<string, Record<string, unknown>>;
 }
 
 export async function startAthenaServer(
@@ -90,6 +95,12 @@ export async function startAthenaServer(
       }
       case "GetQueryExecution": {
         const q = find();
+        const registered = options.executions?.get(String(input.QueryExecutionId));
+        if (!q && registered) {
+          const problems = shapeProblems(model, "QueryExecution", registered);
+          if (problems.length > 0) return [500, { __type: "InternalServerException", Message: `not AWS's shape: ${problems.join("; ")}` }];
+          return [200, { QueryExecution: registered }];
+        }
         if (!q)
           return [400, { __type: "InvalidRequestException", Message: `QueryExecution ${String(input.QueryExecutionId)} was not found` }];
         q.polls++;
