@@ -1,10 +1,12 @@
 /** The main stack: storage, catalog, the audit's work group, its functions, a trail if asked, reporting access. */
-import type { LakeTrail } from "../core/layout";
+import { anomalySettingsKey, LakeTrail } from "../core/layout";
+import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_DATABASE as DATABASE, DEFAULT_WORK_GROUP as WORK_GROUP, PRODUCT, resourceName } from "../core/names";
 import { joinSqlTexts } from "../queries/join/sql";
 import { AuditCatalog } from "./components/catalog";
 import { AuditFunction } from "./components/function";
+import { liveAlerts } from "./components/live";
 import { ReportingAccess } from "./components/reporting";
 import { AuditStorage } from "./components/storage";
 import { AuditTrail, TRAIL_PREFIX, trailDeliveryStatements } from "./components/trail";
@@ -57,7 +59,7 @@ export function historyFunction(
       account: caller.account,
       auditWorkGroup: WORK_GROUP,
     }),
-    schedule: settings.schedule,
+    trigger: { schedule: settings.schedule },
     // The collector benchmark: 100k executions in ~400 s at ~140 MB; leave room for larger days.
     memoryMb: 512,
     timeoutSeconds: 900,
@@ -112,7 +114,7 @@ export function grantsFunction(
       trailBucket: lakeTrail?.apply((t) => t?.bucket ?? ""),
       trailPrefix: lakeTrail?.apply((t) => t?.prefix ?? ""),
     }),
-    schedule: settings.schedule,
+    trigger: { schedule: settings.schedule },
     memoryMb: 1024,
     timeoutSeconds: 900,
     firstRunInput: {},
@@ -135,7 +137,7 @@ function billingFunction(s: MainSettings, bucket: pulumi.Output<string>, caller:
       account: caller.account,
       workGroupTag: s.billingWorkGroupTag,
     }),
-    schedule: s.schedules.billing,
+    trigger: { schedule: s.schedules.billing },
     // A few Cost Explorer pages and a few small objects a run.
     memoryMb: 256,
     timeoutSeconds: 300,
@@ -227,7 +229,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
         tb: s.billingTb,
         systemTables: String(s.systemTables),
       }),
-      schedule: s.schedules.join,
+      trigger: { schedule: s.schedules.join },
       memoryMb: 256,
       timeoutSeconds: 900,
       // Once the history backfill is in: the scheduled input, which joins every day with history not yet joined.
@@ -240,6 +242,18 @@ export function mainStack(s: MainSettings, caller: Caller) {
   const lakeTrail = trailSource.apply((t): LakeTrail => ({ bucket: t.bucket, prefix: t.prefix }));
   const grants = grantsFunction({ ...s, schedule: s.schedules.grants }, storage.bucketName, caller, lakeTrail);
   const billing = s.collectBilling ? billingFunction(s, storage.bucketName, caller) : undefined;
+  // The anomaly settings, where every stack's live alerts read them (and `report --anomaly-settings` can too).
+  const settingsObject = new aws.s3.BucketObjectv2(
+    "anomaly-settings",
+    {
+      bucket: storage.bucketName,
+      key: anomalySettingsKey(s.prefix),
+      content: `${JSON.stringify(s.anomalySettings, null, 2)}\n`,
+      contentType: "application/json",
+    },
+    { dependsOn: storage.ready },
+  );
+  const live = s.liveAlerts ? liveAlerts(s, storage.bucketName, caller, [settingsObject]) : undefined;
   const reporting = s.githubRepository
     ? new ReportingAccess("reports", {
         repository: s.githubRepository,
@@ -265,5 +279,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
     joinFunction: join.function.name,
     grantsFunction: grants.function.name,
     billingFunction: billing?.function.name,
+    alertTopic: live?.topic.arn,
+    liveFunction: live?.function.function.name,
   };
 }

@@ -10,3 +10,4 @@ export * from "./policies/document";
 export * from "./policies/collectors";
 export * from "./policies/athena";
 export * from "./policies/members";
+export * from "./policies/live";

@@ -2,6 +2,8 @@
  * Rules between settings, once each value is valid on its own: what a stack needs, what has no
  * effect without another setting, and what must agree (regions, partitions, accounts).
  */
+import { anomalySettings } from "../anomaly-settings";
+import { InputError } from "../errors";
 import { parseArn, partitionOf } from "./rules";
 import type { CollectorInput, MainInput, Problem } from "./schema";
 
@@ -42,6 +44,15 @@ export function mainProblems(s: MainInput, region: string): Problem[] {
       );
     if (s.createTrail && s.bucketName)
       refuse("createTrail", "needs the bucket the stack creates (its policy admits the trail); remove athena-audit:bucketName");
+    if (s.anomalySettings !== undefined) {
+      try {
+        anomalySettings(s.anomalySettings, "the anomaly settings");
+      } catch (error) {
+        if (!(error instanceof InputError)) throw error;
+        refuse("anomalySettings", error.message.replace(/^the anomaly settings:? ?/, "") || "is not valid");
+      }
+    }
+    if (s.securityHub && s.liveAlerts === false) refuse("securityHub", "has no effect unless athena-audit:liveAlerts is true");
     if (s.billingWorkGroupTag && !s.collectBilling)
       refuse("billingWorkGroupTag", "has no effect unless athena-audit:collectBilling is true");
     if (s.schedules?.billing && !s.collectBilling) refuse("schedules.billing", "has no effect unless athena-audit:collectBilling is true");
@@ -87,6 +98,7 @@ export function collectorProblems(s: CollectorInput, region: string): Problem[] 
       refuse("mainStack", "cannot be set with athena-audit:bucketName: the collector writes to one bucket, name it once");
     if (s.lakeFormation && !s.collectGrants)
       refuse("lakeFormation", "has no effect in a collector stack unless athena-audit:collectGrants is true");
+    if (s.securityHub && s.liveAlerts === false) refuse("securityHub", "has no effect unless athena-audit:liveAlerts is true");
     if (s.schedules?.grants && !s.collectGrants) refuse("schedules.grants", "has no effect unless athena-audit:collectGrants is true");
     if (partitionOf(s.mainRegion) !== partitionOf(region))
       refuse(

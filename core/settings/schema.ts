@@ -126,6 +126,8 @@ const COMMON_SHAPE = {
   kmsKeyArn: text("a KMS key ARN", rules.kmsKeyArn),
   lambdaRoleArn: text("an IAM role ARN", rules.roleArn),
   lakeFormation: flag(),
+  liveAlerts: flag(),
+  securityHub: flag(),
 };
 
 const MAIN_SHAPE = {
@@ -158,6 +160,8 @@ const MAIN_SHAPE = {
   systemTables: flag(),
   memberAccounts: list("a list of distinct 12-digit account ids", matches(ACCOUNT_PATTERN, "not a 12-digit account id"), false),
   organizationId: organization(),
+  // Checked against the anomaly settings' own rules in relations.ts, so each key's problem is named.
+  anomalySettings: z.preprocess(blank, z.unknown().optional()),
 };
 
 const COLLECTOR_SHAPE = {

@@ -4,6 +4,7 @@
  * the schema (settings-schema.ts) checks each value as AWS will at deploy time (settings-rules.ts),
  * then settings-relations.ts checks the settings against each other.
  */
+import { AnomalySettings, anomalySettings, DEFAULT_ANOMALY_SETTINGS } from "../anomaly-settings";
 import { defined } from "../checks";
 import { DEFAULT_TB, TbDefinition } from "../cost";
 import { ConfigError } from "../errors";
@@ -74,6 +75,12 @@ export interface MainSettings {
   memberAccounts: string[];
   /** Admit every account of this organization's collectors the same way. */
   organizationId?: string;
+  /** What counts as unusual, for the live alerts and the reports (core/anomaly-settings.ts). */
+  anomalySettings: AnomalySettings;
+  /** Judge each finished query within minutes and alert (docs/live-alerts.md). */
+  liveAlerts: boolean;
+  /** Also send the live alerts to AWS Security Hub as findings (ASFF). */
+  securityHub: boolean;
 }
 
 export interface CollectorSettings {
@@ -94,6 +101,9 @@ export interface CollectorSettings {
   collectGrants: boolean;
   /** With `collectGrants`: read this account's Lake Formation permissions as well. */
   lakeFormation: boolean;
+  /** Judge each finished query of this account and region within minutes, with the main stack's anomaly settings. */
+  liveAlerts: boolean;
+  securityHub: boolean;
 }
 
 export type Settings = MainSettings | CollectorSettings;
@@ -154,6 +164,16 @@ const SCHEDULES: Schedules = {
   billing: "cron(0 12 * * ? *)",
 };
 
+/** The anomaly settings as given; relations.ts has already named any problem in them, so one here only leaves the defaults. */
+function checkedAnomalySettings(raw: unknown): AnomalySettings {
+  if (raw === undefined) return DEFAULT_ANOMALY_SETTINGS;
+  try {
+    return anomalySettings(raw);
+  } catch {
+    return DEFAULT_ANOMALY_SETTINGS;
+  }
+}
+
 function mainSettings(s: MainInput, region: string): MainSettings {
   return {
     role: "main",
@@ -184,6 +204,9 @@ function mainSettings(s: MainInput, region: string): MainSettings {
     systemTables: s.systemTables ?? false,
     memberAccounts: s.memberAccounts ?? [],
     organizationId: s.organizationId,
+    anomalySettings: checkedAnomalySettings(s.anomalySettings),
+    liveAlerts: s.liveAlerts ?? true,
+    securityHub: s.securityHub ?? false,
   };
 }
 
@@ -200,6 +223,8 @@ function collectorSettings(s: CollectorInput, region: string): CollectorSettings
     lambdaRoleArn: s.lambdaRoleArn,
     collectGrants: s.collectGrants ?? false,
     lakeFormation: s.lakeFormation ?? false,
+    liveAlerts: s.liveAlerts ?? true,
+    securityHub: s.securityHub ?? false,
   };
 }
 

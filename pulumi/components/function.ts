@@ -1,7 +1,7 @@
 /**
  * One of the audit's Lambda functions, packaged with `aws.lambda.CallbackFunction` (the serialized
  * closure plus its esbuild bundle, nothing from node_modules): its log group,
- * a role scoped to what it does (or an existing role), a schedule, retries with a failure queue,
+ * a role scoped to what it does (or an existing role), a schedule or event rules, retries with a failure queue,
  * an alarm on errors, and optionally a one-time invocation at first deployment.
  */
 import * as fs from "node:fs";
@@ -50,7 +50,8 @@ export interface AuditFunctionArgs {
   /** Use this role instead of creating one. */
   existingRoleArn?: string;
   environment: Record<string, pulumi.Input<string>>;
-  schedule: string;
+  /** When it runs: an EventBridge schedule (invoked with `{}`), or the events matching each pattern (invoked with the event). */
+  trigger: { schedule: string } | { eventPatterns: readonly Record<string, unknown>[] };
   memoryMb: number;
   timeoutSeconds: number;
   /** Invoked once when the function is first created (e.g. a 45-day backfill). */
@@ -131,21 +132,28 @@ export class AuditFunction extends pulumi.ComponentResource {
         parent,
       );
     }
-    const rule = new aws.cloudwatch.EventRule(
-      name,
-      { description: `${args.description} (schedule)`, scheduleExpression: args.schedule },
-      parent,
-    );
-    new aws.cloudwatch.EventTarget(
-      name,
-      { rule: rule.name, arn: this.function.arn, input: "{}", retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 } },
-      parent,
-    );
-    new aws.lambda.Permission(
-      name,
-      { action: "lambda:InvokeFunction", function: this.function.name, principal: "events.amazonaws.com", sourceArn: rule.arn },
-      parent,
-    );
+    const rules =
+      "schedule" in args.trigger
+        ? [{ suffix: "", description: "schedule", rule: { scheduleExpression: args.trigger.schedule }, input: "{}" }]
+        : args.trigger.eventPatterns.map((pattern, i) => ({
+            suffix: i === 0 ? "" : `-${i + 1}`,
+            description: "events",
+            rule: { eventPattern: JSON.stringify(pattern) },
+            input: undefined,
+          }));
+    for (const r of rules) {
+      const rule = new aws.cloudwatch.EventRule(`${name}${r.suffix}`, { description: `${args.description} (${r.description})`, ...r.rule }, parent);
+      new aws.cloudwatch.EventTarget(
+        `${name}${r.suffix}`,
+        { rule: rule.name, arn: this.function.arn, input: r.input, retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 } },
+        parent,
+      );
+      new aws.lambda.Permission(
+        `${name}${r.suffix}`,
+        { action: "lambda:InvokeFunction", function: this.function.name, principal: "events.amazonaws.com", sourceArn: rule.arn },
+        parent,
+      );
+    }
     const alarm = (
       suffix: string,
       description: string,

@@ -189,6 +189,12 @@ describe("Lambda archives", () => {
       [],
     ],
     ["billing", 1 * MB, ["@aws-sdk/client-s3", "@aws-sdk/client-cost-explorer"], ["@cloud-copilot/iam-simulate", "@aws-sdk/client-athena"]],
+    [
+      "live",
+      1 * MB,
+      ["@aws-sdk/client-s3", "@aws-sdk/client-athena", "@aws-sdk/client-sns", "@aws-sdk/client-securityhub"],
+      ["@cloud-copilot/iam-simulate", "@duckdb/node-api"],
+    ],
   ] as const)(
     "%s: holds the serialized handler and its bundle only, within %d bytes zipped",
     (name, zippedBudget, wanted, alsoUnwanted) => {
@@ -229,7 +235,7 @@ describe("Lambda archives", () => {
   });
 
   it("the archives sit where no node_modules can be found, so the invocations below prove they are self-contained", () => {
-    for (const name of ["history", "join", "grants", "billing"]) {
+    for (const name of ["history", "join", "grants", "billing", "live"]) {
       expect(() => createRequire(path.join(archive(name).dir, "__index.js")).resolve("@aws-sdk/client-s3")).toThrow();
     }
   });

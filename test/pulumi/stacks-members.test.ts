@@ -163,7 +163,7 @@ describe("collector stack in a member account", () => {
       ofType(member, "aws:lambda/function:Function")
         .map((f) => f.inputs.name)
         .sort(),
-    ).toEqual(["athena-audit-grants-member-collector", "athena-audit-history-member-collector"]);
+    ).toEqual(["athena-audit-grants-member-collector", "athena-audit-history-member-collector", "athena-audit-live-member-collector"]);
     expect(fn("grants").inputs).toMatchObject({
       environment: {
         variables: {

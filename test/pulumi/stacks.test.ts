@@ -42,7 +42,8 @@ beforeAll(() => {
   build();
   main = plan("main", MAIN);
   existingTrail = plan("eu", EXISTING_TRAIL);
-  collector = plan("collector", { ...COLLECTOR, schedules: { history: HISTORY_SCHEDULE } });
+  // The live alerts, on by default, have their own tests (stacks-live.test.ts).
+  collector = plan("collector", { ...COLLECTOR, liveAlerts: false, schedules: { history: HISTORY_SCHEDULE } });
 });
 
 /** The inputs of a planned Glue table that these tests read. */
@@ -221,28 +222,33 @@ describe("main stack", () => {
     );
   });
 
-  it("deploys the three functions on nodejs22.x with their own roles, schedules, retries, failure queues and alarms", () => {
+  it("deploys the three scheduled functions and the live one on nodejs22.x with their own roles, retries, failure queues and alarms", () => {
     const fns = functionsOf(main);
     expect(fns.map((f) => f.inputs.name).sort()).toEqual([
       "athena-audit-grants-main",
       "athena-audit-history-main",
       "athena-audit-join-main",
+      "athena-audit-live-main",
     ]);
     for (const f of fns) {
-      expect(f.inputs).toMatchObject({ runtime: "nodejs22.x", handler: "__index.handler", timeout: 900 });
-      expect(String(f.inputs.role)).toMatch(/:iam\/role\/(history|join|grants)$/);
+      // The live function judges one query an invocation (test/pulumi/stacks-live.test.ts).
+      const timeout = f.name === "live" ? 60 : 900;
+      expect(f.inputs).toMatchObject({ runtime: "nodejs22.x", handler: "__index.handler", timeout });
+      expect(String(f.inputs.role)).toMatch(/:iam\/role\/(history|join|grants|live)$/);
     }
     expect(ofType(main, "aws:iam/rolePolicyAttachment:RolePolicyAttachment")).toEqual([]);
     expect(
       ofType(main, "aws:cloudwatch/eventRule:EventRule")
         .map((r) => r.inputs.scheduleExpression)
+        .filter((e) => e !== undefined)
         .sort(),
     ).toEqual(["cron(0 1 * * ? *)", "cron(15 0 * * ? *)", "cron(15 2 * * ? *)"]);
-    expect(ofType(main, "aws:cloudwatch/eventTarget:EventTarget")).toHaveLength(3);
+    // The schedules' three, and the live function's two event rules.
+    expect(ofType(main, "aws:cloudwatch/eventTarget:EventTarget")).toHaveLength(5);
     expect(
       ofType(main, "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig").map((c) => c.inputs.maximumRetryAttempts),
-    ).toEqual([2, 2, 2]);
-    expect(ofType(main, "aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(6);
+    ).toEqual([2, 2, 2, 2]);
+    expect(ofType(main, "aws:cloudwatch/metricAlarm:MetricAlarm")).toHaveLength(8);
     expect(ofType(main, "aws:sqs/queue:Queue").every((q) => q.inputs.sqsManagedSseEnabled === true)).toBe(true);
   });
 
@@ -383,7 +389,7 @@ describe("least privilege", () => {
 });
 
 describe("collector stack", () => {
-  it("deploys only the history collector, writing to the main stack's bucket", () => {
+  it("deploys only the history collector (live alerts off), writing to the main stack's bucket", () => {
     expect(collector.error).toBeUndefined();
     expect(functionsOf(collector).map((f) => f.inputs.name)).toEqual(["athena-audit-history-collector"]);
     expect(oneOfType(collector, "aws:lambda/function:Function").inputs).toMatchObject({
@@ -447,15 +453,19 @@ describe("collector stack", () => {
       mainStack: "northwind/athena-audit/main",
     });
     expect(ofType(p, "pulumi:pulumi:StackReference").map((r) => r.inputs.name)).toEqual(["northwind/athena-audit/main"]);
-    expect(oneOfType(p, "aws:lambda/function:Function").inputs).toMatchObject({
-      environment: { variables: { AUDIT_BUCKET: "athena-audit-main-bucket" } },
-    });
+    // The history collector writes there, and the live alerts keep their state there.
+    const fns = ofType(p, "aws:lambda/function:Function");
+    expect(fns.map((f) => f.name).sort()).toEqual(["history", "live"]);
+    for (const f of fns) expect(f.inputs).toMatchObject({ environment: { variables: { AUDIT_BUCKET: "athena-audit-main-bucket" } } });
   });
 
   it("uses an existing Lambda role when given one, creating none", () => {
     const p = plan("collector-role", { ...COLLECTOR, lambdaRoleArn: "arn:aws:iam::123456789012:role/audit-lambda" });
     expect(ofType(p, "aws:iam/role:Role")).toEqual([]);
-    expect(oneOfType(p, "aws:lambda/function:Function").inputs.role).toBe("arn:aws:iam::123456789012:role/audit-lambda");
+    expect(ofType(p, "aws:lambda/function:Function").map((f) => f.inputs.role)).toEqual([
+      "arn:aws:iam::123456789012:role/audit-lambda",
+      "arn:aws:iam::123456789012:role/audit-lambda",
+    ]);
   });
 });
 
