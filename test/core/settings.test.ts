@@ -3,6 +3,7 @@
  * the namespace check called directly, on bad settings of every kind (each refusal starts with its
  * key), on good ones (parsed to hand-written values), and on the shipped examples.
  */
+import { DEFAULT_ANOMALY_SETTINGS } from "../../core/anomaly-settings";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as yaml from "js-yaml";
@@ -157,6 +158,10 @@ const BAD: [string, Record<string, unknown>][] = [
   ["historyRetentionDays must be a whole number from 2", { ...M, historyRetentionDays: "1.5" }],
   ["bytesScannedCutoff must be a whole number from 10485760", { ...M, bytesScannedCutoff: 1000 }],
   ['billingTb must be binary or decimal, got "metric"', { ...M, billingTb: "metric" }],
+  ['liveAlerts must be true or false, got "yes"', { ...C, liveAlerts: "yes" }],
+  ["securityHub has no effect unless athena-audit:liveAlerts is true", { ...M, liveAlerts: false, securityHub: true }],
+  ["anomalySettings unknown setting largeScan (known: baselineDays", { ...M, anomalySettings: { largeScan: 1 } }],
+  ["anomalySettings largeScanBytes must be a positive number, got -1", { ...M, anomalySettings: { largeScanBytes: -1 } }],
   ['createTrail must be true or false, got "yes"', { role: "main", createTrail: "yes" }],
   ['collectGrants must be true or false, got "on"', { ...C, collectGrants: "on" }],
   // Settings against each other
@@ -280,6 +285,9 @@ describe("good settings parse to exactly what the stacks use", () => {
       systemTables: false,
       memberAccounts: [],
       organizationId: undefined,
+      anomalySettings: DEFAULT_ANOMALY_SETTINGS,
+      liveAlerts: true,
+      securityHub: false,
     });
   });
 
@@ -310,6 +318,9 @@ describe("good settings parse to exactly what the stacks use", () => {
       memberAccounts: ["210987654321"],
       organizationId: "o-zyxwvutsrq",
       prefix: "",
+      anomalySettings: { sensitive: ["hr"], knownBuckets: ["northwind-exports"] },
+      liveAlerts: "true",
+      securityHub: "true",
     };
     expect(parseSettings(raw, US)).toEqual({
       role: "main",
@@ -341,6 +352,9 @@ describe("good settings parse to exactly what the stacks use", () => {
       systemTables: false,
       memberAccounts: ["210987654321"],
       organizationId: "o-zyxwvutsrq",
+      anomalySettings: { ...DEFAULT_ANOMALY_SETTINGS, sensitive: ["hr"], knownBuckets: ["northwind-exports"] },
+      liveAlerts: true,
+      securityHub: true,
     });
   });
 
@@ -366,6 +380,8 @@ describe("good settings parse to exactly what the stacks use", () => {
       lambdaRoleArn: undefined,
       collectGrants: true,
       lakeFormation: true,
+      liveAlerts: true,
+      securityHub: false,
     });
   });
 
