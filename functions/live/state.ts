@@ -43,6 +43,10 @@ export class LiveState {
       return await object.Body?.transformToString();
     } catch (error) {
       if (status(error) === 404) return undefined;
+      // S3 answers 403 rather than 404 for a missing key unless s3:ListBucket allows the caller, and
+      // AWS does not say whether one allowed only for a prefix counts: the listing, which the role may
+      // make under its folder, tells a missing key from a refused one.
+      if (status(error) === 403 && !(await this.listed(key))) return undefined;
       if (status(error) === 403)
         throw new AuditError(
           `S3 refused GetObject on s3://${this.bucket}/${key} (403): the role needs s3:GetObject and s3:ListBucket on it`,
@@ -52,6 +56,13 @@ export class LiveState {
         );
       throw error;
     }
+  }
+
+  /** Whether the key exists, by listing it. */
+  private async listed(key: string): Promise<boolean> {
+    this.count("ListObjectsV2");
+    const page = await this.client.send(new s3.ListObjectsV2Command({ Bucket: this.bucket, Prefix: key, MaxKeys: 1 }));
+    return (page.Contents ?? []).some((o) => o.Key === key);
   }
 
   async write(key: string, body: string): Promise<void> {

@@ -1,5 +1,5 @@
 /** The live alerts' role: read the finished query, keep its small state, publish the alert. */
-import { liveStatePrefix } from "../../core/layout";
+import { liveAlertsAccountPrefix, liveStatePrefix } from "../../core/layout";
 import { bucketArn, doc, kms, logs, PolicyDocument, Scope } from "./document";
 
 export interface LiveScope extends Scope {
@@ -32,6 +32,13 @@ export function livePolicy(s: LiveScope): PolicyDocument {
       Effect: "Allow",
       Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
       Resource: `${bucketArn(s)}/${state}*`,
+    },
+    // The alerts' log (table live_alerts): one object per alert sent, never read back, in its own account's folder.
+    {
+      Sid: "LogAlerts",
+      Effect: "Allow",
+      Action: ["s3:PutObject"],
+      Resource: `${bucketArn(s)}/${liveAlertsAccountPrefix(s.account, s.prefix)}*`,
     },
     { Sid: "ReadSettings", Effect: "Allow", Action: ["s3:GetObject"], Resource: `${bucketArn(s)}/${s.settingsKey}` },
     { Sid: "Alert", Effect: "Allow", Action: ["sns:Publish"], Resource: s.topicArn },

@@ -2,9 +2,18 @@
  * Bucket-policy statements that admit member accounts' collectors to the main bucket: exactly what
  * they do, each account only in its own folders. The history collector lists, then reads and
  * writes its `history/account=<id>/`; the grants collector (`collectGrants`) only puts its daily
- * snapshots under `grants/account=<id>/` and `trails/account=<id>/`.
+ * snapshots under `grants/account=<id>/` and `trails/account=<id>/`; the live alerts (`liveAlerts`)
+ * keep their state in `live/account=<id>/`, log each alert sent under `live_alerts/account=<id>/`
+ * and read the main stack's anomaly settings object.
  */
-import { grantsAccountPrefix, historyAccountPrefix, trailsAccountPrefix } from "../../core/layout";
+import {
+  anomalySettingsKey,
+  grantsAccountPrefix,
+  historyAccountPrefix,
+  liveAlertsAccountPrefix,
+  liveStatePrefix,
+  trailsAccountPrefix,
+} from "../../core/layout";
 import { Statement } from "./document";
 
 export interface Members {
@@ -20,6 +29,7 @@ const PRINCIPAL_ACCOUNT = "${aws:PrincipalAccount}";
 
 function admit(sid: string, bucketArn: string, prefix: string, who: Pick<Statement, "Principal" | "Condition">): Statement[] {
   const own = historyAccountPrefix(PRINCIPAL_ACCOUNT, prefix);
+  const live = liveStatePrefix(prefix, PRINCIPAL_ACCOUNT);
   return [
     {
       Sid: `${sid}ListHistory`,
@@ -47,6 +57,43 @@ function admit(sid: string, bucketArn: string, prefix: string, who: Pick<Stateme
         `${bucketArn}/${grantsAccountPrefix(PRINCIPAL_ACCOUNT, prefix)}*`,
         `${bucketArn}/${trailsAccountPrefix(PRINCIPAL_ACCOUNT, prefix)}*`,
       ],
+      ...(who.Condition ? { Condition: who.Condition } : {}),
+    },
+    // The live alerts' state (functions/live/state.ts): listing tells a key not there yet (404) from
+    // a refusal, and finds a principal's recent failures; claims are deleted again when an alert
+    // could not be sent.
+    {
+      Sid: `${sid}ListLive`,
+      Effect: "Allow",
+      Principal: who.Principal,
+      Action: ["s3:ListBucket"],
+      Resource: bucketArn,
+      Condition: { ...who.Condition, StringLike: { "s3:prefix": [`${live}*`] } },
+    },
+    {
+      Sid: `${sid}KeepLive`,
+      Effect: "Allow",
+      Principal: who.Principal,
+      Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
+      Resource: `${bucketArn}/${live}*`,
+      ...(who.Condition ? { Condition: who.Condition } : {}),
+    },
+    // The live alerts' log (table live_alerts): one object per alert sent, never read back.
+    {
+      Sid: `${sid}LogLiveAlerts`,
+      Effect: "Allow",
+      Principal: who.Principal,
+      Action: ["s3:PutObject"],
+      Resource: `${bucketArn}/${liveAlertsAccountPrefix(PRINCIPAL_ACCOUNT, prefix)}*`,
+      ...(who.Condition ? { Condition: who.Condition } : {}),
+    },
+    // The main stack's anomaly settings, the one object outside its folders a member reads.
+    {
+      Sid: `${sid}ReadSettings`,
+      Effect: "Allow",
+      Principal: who.Principal,
+      Action: ["s3:GetObject"],
+      Resource: `${bucketArn}/${anomalySettingsKey(prefix)}`,
       ...(who.Condition ? { Condition: who.Condition } : {}),
     },
   ];

@@ -289,8 +289,9 @@ describe("Lambda archives", () => {
   it("grants collector: the handler loaded from the archive writes today's grants snapshot", async () => {
     const summary = await invoke("grants", {});
     expect(summary).toMatchObject({
-      // The generated account's 9 Athena users and roles, and its 3 roles reading outside Athena (generator/engine-actors.ts).
-      principals: 12,
+      // The generated account's 9 Athena users and roles, its 3 roles reading outside Athena (generator/engine-actors.ts),
+      // and the 2 roles the anomaly plants add (generator/planted-actors.ts).
+      principals: 14,
       unevaluated: [],
       key: grantsObjectKey(present(archive("grants").environment.AUDIT_ACCOUNT, "the grants function's AUDIT_ACCOUNT"), dayOf(new Date())),
     });

@@ -19,6 +19,8 @@ import {
   grantsTablePrefix,
   historyAccountPrefix,
   historyObjectKey,
+  liveAlertsAccountPrefix,
+  liveStatePrefix,
   trailsObjectKey,
 } from "../../core/layout";
 import { cleanupAfterAll } from "../support/cleanup";
@@ -27,6 +29,7 @@ import { checkContract, ContractReport } from "../support/iam/contract";
 import { lambdaRuntimeRequests } from "../support/iam/on-behalf";
 import { ACCOUNT as MAIN_ACCOUNT, planModel, PlanModel } from "../support/iam/plan-model";
 import { CallLog } from "../support/iam/recorder";
+import { LiveRun, LIVE_SETTINGS, runLive } from "../support/iam/live-run";
 import { decide, IamRequest, PolicyDocument, Principal, resourcePolicyOf } from "../support/iam/simulate";
 import { startWorld, World } from "../support/iam/world";
 import { present } from "../support/defined";
@@ -38,7 +41,7 @@ const YESTERDAY = addDays(dayOf(NOW), -1);
 const MEMBER = "210987654321";
 const ORG = "o-abc123defg";
 const REGION = "eu-west-1";
-const MAIN = { "aws:region": "us-east-1", role: "main", createTrail: true };
+const MAIN = { "aws:region": "us-east-1", role: "main", createTrail: true, anomalySettings: LIVE_SETTINGS };
 /** All three main stacks are planned as stack "members": one bucket name, three bucket policies. */
 const BUCKET = "athena-audit-audit-members";
 const { workGroups } = executionsUntil(NOW, 1, 16);
@@ -69,8 +72,8 @@ const runs = {} as Record<
 const bucketPolicyOf = (variant: Variant): PolicyDocument =>
   present(mains[variant].bucketPolicies[BUCKET], `the ${variant} main stack's policy on ${BUCKET}`);
 const policyOf = (variant: Variant): Record<string, PolicyDocument> => ({ [BUCKET]: bucketPolicyOf(variant) });
-const memberFunction = (name: "history" | "grants") => present(member.functions[name], `the member collector's ${name} function`);
-const memberRole = (key: string, policy?: PolicyDocument, fn: "history" | "grants" = "history"): Principal => ({
+const memberFunction = (name: "history" | "grants" | "live") => present(member.functions[name], `the member collector's ${name} function`);
+const memberRole = (key: string, policy?: PolicyDocument, fn: "history" | "grants" | "live" = "history"): Principal => ({
   ...member.roles.get(memberFunction(fn).role)!,
   accessKeyId: key,
   // The member account belongs to the organization; only the org variant's policy looks at it.
@@ -162,6 +165,38 @@ async function collectGrants(run: GrantsRun) {
   grantsRuns[run] = { log, role, extra, report, outcome, keys: await world.s3.keys(grantsTablePrefix()) };
 }
 
+const liveRuns = {} as Record<Variant, { log: CallLog; role: Principal; extra: IamRequest[]; report: ContractReport; run: LiveRun }>;
+const LIVE_FOLDER = liveStatePrefix("athena-audit", MEMBER);
+
+/** Runs the member's live alerts (functions/live) under `variant`'s bucket policy: state in the main bucket. */
+async function watch(variant: Variant) {
+  world.bucketPolicies[BUCKET] = bucketPolicyOf(variant);
+  const { env, log, live } = await world.endpoints(
+    `live.${variant}`,
+    { partition: "aws", region: REGION, account: MEMBER },
+    undefined,
+    member.topicKeys,
+  );
+  const key = `live.${variant}-live`;
+  const role = memberRole(key, undefined, "live");
+  world.principals.set(key, role);
+  const run = await runLive({
+    world,
+    bucket: BUCKET,
+    account: MEMBER,
+    region: REGION,
+    env,
+    live,
+    log,
+    environment: memberFunction("live").environment,
+    accessKeyId: key,
+    idPrefix: String(4 + Object.keys(MAINS).indexOf(variant)),
+  });
+  const extra = lambdaRuntimeRequests(memberFunction("live")).map((r) => ({ ...r, principal: key }));
+  const report = await checkContract(log, new Map([[key, role]]), extra, policyOf(variant), world.bucketAccounts);
+  liveRuns[variant] = { log, role, extra, report, run };
+}
+
 const cleanUp = cleanupAfterAll();
 beforeAll(async () => {
   build();
@@ -189,6 +224,10 @@ beforeAll(async () => {
   world.bucketAccounts[BUCKET] = MAIN_ACCOUNT;
   for (const variant of Object.keys(MAINS) as Variant[]) await collect(variant);
   for (const run of Object.keys(GRANTS_RUNS) as GrantsRun[]) await collectGrants(run);
+  // The main stack's anomaly settings, which the member's live alerts read.
+  for (const o of mains.listed.objects)
+    await world.s3.client.send(new s3sdk.PutObjectCommand({ Bucket: BUCKET, Key: o.key, Body: o.content }));
+  for (const variant of Object.keys(MAINS) as Variant[]) await watch(variant);
 }, 180_000);
 
 describe("the plans", () => {
@@ -393,4 +432,104 @@ describe("a member stays in its own folder", () => {
     expect(await verdict("org", outsider, "s3:PutObject", own)).toBe("denied");
     expect(await verdict("org", memberRole("org-insider"), "s3:PutObject", own)).toBe("allowed");
   });
+});
+
+describe.each(["listed", "org"] as const)("IAM contract, a member account's live alerts, main stack admitting them (%s)", (variant) => {
+  it("alert as in the main account, keeping their state in the member's own live folder of the main bucket", () => {
+    const { run, log } = liveRuns[variant];
+    expect(run.error).toBeUndefined();
+    expect(run.alerts).toEqual([["exfiltration high"], ["reach high"], [], ["probing medium"], ["reach high"]]);
+    expect(run.failedPublish).toMatch(/Topic does not exist/);
+    // Every S3 request: the live folder (listings within it), the alerts' log, or the main stack's settings object.
+    const resources = new Set(
+      log
+        .requests(`live.${variant}-live`)
+        .filter((r) => r.action.startsWith("s3:"))
+        .map((r) => r.resource),
+    );
+    const own = [LIVE_FOLDER, liveAlertsAccountPrefix(MEMBER)].map((p) => `arn:aws:s3:::${BUCKET}/${p}`);
+    const outside = [...resources].filter(
+      (r) => !own.some((p) => r.startsWith(p)) && r !== `arn:aws:s3:::${BUCKET}/athena-audit/settings/anomaly-settings.json`,
+    );
+    expect(outside).toEqual([`arn:aws:s3:::${BUCKET}`]);
+    const prefixes = log
+      .requests(`live.${variant}-live`)
+      .flatMap((r) => (r.context?.["s3:prefix"] ? [String(r.context["s3:prefix"])] : []));
+    expect(prefixes.length).toBeGreaterThan(0);
+    expect(prefixes.every((p) => p.startsWith(LIVE_FOLDER))).toBe(true);
+  });
+
+  it("allows every call, by both the member's role and the main bucket's policy, and nothing no call needed", () => {
+    expect(liveRuns[variant].report.denied).toEqual([]);
+    expect(liveRuns[variant].report.unused).toEqual({});
+  });
+
+  it.each(["ListLive", "KeepLive", "LogLiveAlerts", "ReadSettings"])(
+    "fails the contract without the bucket policy's %s statement",
+    async (sid) => {
+      const { log, role, extra } = liveRuns[variant];
+      const policy = bucketPolicyOf(variant);
+      const statement = `${variant === "listed" ? "MemberAccounts" : "Organization"}${sid}`;
+      const without = { ...policy, Statement: policy.Statement.filter((s) => s.Sid !== statement) };
+      expect(without.Statement.length).toBe(policy.Statement.length - 1);
+      const report = await checkContract(log, new Map([[role.accessKeyId, role]]), extra, { [BUCKET]: without }, world.bucketAccounts);
+      const removed = present(
+        policy.Statement.find((s) => s.Sid === statement),
+        statement,
+      ).Action as string[];
+      expect(new Set(report.denied.map((d) => / needs (\S+) on /.exec(d)?.[1]))).toEqual(new Set(removed));
+    },
+  );
+});
+
+describe("IAM contract, a member account's live alerts, main stack without memberAccounts", () => {
+  it("are refused live, by the bucket policy, on their first write", () => {
+    expect(liveRuns.none.run.error).toMatch(
+      new RegExp(`not authorized to perform: s3:PutObject on resource: arn:aws:s3:::${BUCKET}/${LIVE_FOLDER}queries/`),
+    );
+    expect(liveRuns.none.report.denied.length).toBeGreaterThan(0);
+  });
+});
+
+describe("a member's live alerts stay in its own live folder", () => {
+  const ownKey = `${LIVE_FOLDER}since.json`;
+  const mainKey = `${liveStatePrefix("athena-audit", MAIN_ACCOUNT)}since.json`;
+  const otherKey = `${liveStatePrefix("athena-audit", "345678901234")}since.json`;
+  const settings = "athena-audit/settings/anomaly-settings.json";
+  const broad: PolicyDocument = {
+    Version: "2012-10-17",
+    Statement: [{ Effect: "Allow", Action: ["s3:*"], Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`] }],
+  };
+  const verdict = async (variant: Variant, action: string, key?: string, prefix?: string) => {
+    const role = memberRole(`${variant}-broad-live`, broad);
+    const resource = key ? `arn:aws:s3:::${BUCKET}/${key}` : `arn:aws:s3:::${BUCKET}`;
+    const request = { action, resource, ...(prefix ? { context: { "s3:prefix": prefix } } : {}) };
+    const decision = await decide(role, request, resourcePolicyOf(resource, role.account, policyOf(variant), world.bucketAccounts));
+    return decision.allowed ? "allowed" : "denied";
+  };
+
+  it.each(["listed", "org"] as const)(
+    "may keep its own state and read the settings, nothing of another account's (%s)",
+    async (variant) => {
+      const cases: [string, string | undefined, string | undefined, string][] = [
+        ["s3:PutObject", ownKey, undefined, "allowed"],
+        ["s3:GetObject", ownKey, undefined, "allowed"],
+        ["s3:DeleteObject", ownKey, undefined, "allowed"],
+        ["s3:ListBucket", undefined, LIVE_FOLDER, "allowed"],
+        ["s3:GetObject", settings, undefined, "allowed"],
+        ["s3:PutObject", settings, undefined, "denied"],
+        ["s3:PutObject", mainKey, undefined, "denied"],
+        ["s3:GetObject", otherKey, undefined, "denied"],
+        ["s3:DeleteObject", mainKey, undefined, "denied"],
+        ["s3:ListBucket", undefined, liveStatePrefix("athena-audit", MAIN_ACCOUNT), "denied"],
+        ["s3:ListBucket", undefined, "athena-audit/live/", "denied"],
+        ["s3:PutObject", `${liveAlertsAccountPrefix(MEMBER)}dt=2026-11-24/q-exfiltration.json`, undefined, "allowed"],
+        ["s3:GetObject", `${liveAlertsAccountPrefix(MEMBER)}dt=2026-11-24/q-exfiltration.json`, undefined, "denied"],
+        ["s3:PutObject", `${liveAlertsAccountPrefix(MAIN_ACCOUNT)}dt=2026-11-24/q-exfiltration.json`, undefined, "denied"],
+      ];
+      expect(await Promise.all(cases.map(([action, key, prefix]) => verdict(variant, action, key, prefix)))).toEqual(
+        cases.map((c) => c[3]),
+      );
+    },
+  );
 });

@@ -32,6 +32,7 @@ import { checkContract, ContractReport } from "../support/iam/contract";
 import { lambdaRuntimeRequests } from "../support/iam/on-behalf";
 import { ACCOUNT, planModel, PlanModel, PlannedFunction } from "../support/iam/plan-model";
 import { CallLog } from "../support/iam/recorder";
+import { LiveRun, LIVE_SETTINGS, runLive } from "../support/iam/live-run";
 import { IamRequest, PolicyDocument, Principal } from "../support/iam/simulate";
 import { startWorld, World } from "../support/iam/world";
 import { JoinedLake, joinedLake, tempDir } from "../support/lake";
@@ -60,7 +61,13 @@ const VARIANTS: Variant[] = [
     name: "main",
     stack: "main",
     region: "us-east-1",
-    config: { "aws:region": "us-east-1", role: "main", createTrail: true, githubRepository: "northwind/audit-reports" },
+    config: {
+      "aws:region": "us-east-1",
+      role: "main",
+      createTrail: true,
+      githubRepository: "northwind/audit-reports",
+      anomalySettings: LIVE_SETTINGS,
+    },
   },
   {
     name: "org",
@@ -81,6 +88,8 @@ const VARIANTS: Variant[] = [
       lakeFormation: true,
       historyRetentionDays: 30,
       githubRepository: "northwind/audit-reports",
+      anomalySettings: LIVE_SETTINGS,
+      securityHub: true,
     },
     trailKeys: { [TRAIL_BUCKET]: TRAIL_KEY },
   },
@@ -116,6 +125,7 @@ interface Recorded {
   extra: IamRequest[];
 }
 const logs = new Map<string, Recorded>();
+const liveRuns = new Map<string, LiveRun>();
 const reports = new Map<string, ContractReport>();
 let mode: "ok" | "fail" | "hang" = "ok";
 let insertBucket = "";
@@ -164,7 +174,12 @@ async function asRole<T>(variant: Variant, role: string, env: Record<string, str
 }
 
 async function exercise(variant: Variant, deployed: Plan, model: PlanModel): Promise<Recorded> {
-  const { env, log } = await world.endpoints(variant.name, { partition: "aws", region: variant.region, account: ACCOUNT }, model.catalog);
+  const { env, log, live } = await world.endpoints(
+    variant.name,
+    { partition: "aws", region: variant.region, account: ACCOUNT },
+    model.catalog,
+    model.topicKeys,
+  );
   const roles = new Map([...model.roles].map(([role, p]) => [`${variant.name}-${role}`, { ...p, accessKeyId: `${variant.name}-${role}` }]));
   for (const [key, principal] of roles) world.principals.set(key, principal);
   Object.assign(world.bucketKeys, model.bucketKeys);
@@ -184,6 +199,24 @@ async function exercise(variant: Variant, deployed: Plan, model: PlanModel): Pro
   expect(written.map((k) => /workgroup=([^/]+)\//.exec(k)?.[1]).sort()).toEqual([...wanted].sort());
   const rerun = await asRole(variant, history.role, fn(history), () => historyHandler({ day: YESTERDAY }));
   expect(rerun.objectsUnchanged).toBe(wanted.size);
+
+  // Live alerts (every stack deploys them by default).
+  const liveFunction = present(model.functions.live, `${variant.name}'s live alerts in the plan`);
+  liveRuns.set(
+    variant.name,
+    await runLive({
+      world,
+      bucket: model.bucket,
+      account: ACCOUNT,
+      region: variant.region,
+      env,
+      live,
+      log,
+      environment: fn(liveFunction),
+      accessKeyId: `${variant.name}-${liveFunction.role}`,
+      idPrefix: String(VARIANTS.indexOf(variant) + 1),
+    }),
+  );
   // This collector stack deploys the history collector only.
   const joinFunction = model.functions.join;
   if (!joinFunction) return recorded;
@@ -270,6 +303,8 @@ beforeAll(async () => {
   cleanUp(() => world.close());
   athenaReads = await catalogAthena({ glue: world.glue, database: "athena_audit", s3: world.s3.client });
   cleanUp(() => athenaReads.close());
+  // What each main stack writes into its bucket (the anomaly settings every stack's live alerts read).
+  for (const { model } of planned) for (const o of model.objects) await put(model.bucket, o.key, o.content);
   for (const { variant, deployed, model } of planned) {
     const recorded = await exercise(variant, deployed, model);
     logs.set(variant.name, recorded);
@@ -293,6 +328,41 @@ describe.each(VARIANTS.map((v) => v.name))("IAM contract, %s stack", (variant) =
 
   it("allows nothing that no call needed (beyond the justified list in docs/internals/stacks-and-roles.md)", () => {
     expect(justified(variant, reportOf(variant))).toEqual({});
+  });
+});
+
+describe.each(VARIANTS.map((v) => v.name))("the live alerts as planned in the %s stack", (variant) => {
+  const live = () => present(liveRuns.get(variant), `the live run of the ${variant} stack`);
+
+  it("alert once per query and kind, from either event first, after a publish that failed and its retry", () => {
+    expect(live().error).toBeUndefined();
+    // By hand: an UNLOAD outside knownBuckets; a first read of `hr` after the learning period; two
+    // access-denied failures within the hour (probingFailures 2); a first read of `hr` by another principal.
+    expect(live().alerts).toEqual([["exfiltration high"], ["reach high"], [], ["probing medium"], ["reach high"]]);
+    expect(live().failedPublish).toMatch(/Topic does not exist/);
+    expect(live().published).toBe(4);
+    // Security Hub is on in the org stack only.
+    expect(live().findings).toBe(variant === "org" ? 4 : 0);
+  });
+
+  it("make every call the function can make, as its planned role", () => {
+    expect(live().calls).toEqual(
+      new Set([
+        "s3 GetObject",
+        "s3 PutObject",
+        "s3 ListObjectsV2",
+        "s3 DeleteObject",
+        "athena AmazonAthena.GetQueryExecution",
+        "sns Publish",
+        ...(variant === "org" ? ["securityhub findings/import"] : []),
+      ]),
+    );
+    // With kmsKeyArn the topic is encrypted with the audit key, which SNS then uses as the publisher.
+    const sse = present(logs.get(variant), variant)
+      .log.requests()
+      .filter((r) => r.onBehalf?.startsWith("SNS (SSE)"))
+      .map((r) => `${r.action} ${r.resource}`);
+    expect(new Set(sse)).toEqual(new Set(variant === "main" ? [] : [`kms:GenerateDataKey ${AUDIT_KEY}`, `kms:Decrypt ${AUDIT_KEY}`]));
   });
 });
 

@@ -97,6 +97,7 @@ describe("the live alerts", () => {
       ["ReadQuery", ["athena:GetQueryExecution"]],
       ["ListState", ["s3:ListBucket"]],
       ["KeepState", ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]],
+      ["LogAlerts", ["s3:PutObject"]],
       ["ReadSettings", ["s3:GetObject"]],
       ["Alert", ["sns:Publish"]],
       ["Findings", ["securityhub:BatchImportFindings"]],

@@ -62,8 +62,18 @@ describe("main stack with member accounts", () => {
 
   it("admits the listed accounts to their own history folder only, beside the TLS and trail statements", () => {
     const roots = { AWS: MEMBERS.map((id) => `arn:aws:iam::${id}:root`) };
-    expect(sids(listed)).toEqual([...sids(none), "MemberAccountsListHistory", "MemberAccountsWriteHistory", "MemberAccountsWriteGrants"]);
-    expect(bucketPolicy(listed).slice(-3)).toEqual([
+    expect(sids(listed)).toEqual([
+      ...sids(none),
+      "MemberAccountsListHistory",
+      "MemberAccountsWriteHistory",
+      "MemberAccountsWriteGrants",
+      // The live alerts' own folder, their alert log and the settings object (test/pulumi/iam-contract-members.test.ts runs them).
+      "MemberAccountsListLive",
+      "MemberAccountsKeepLive",
+      "MemberAccountsLogLiveAlerts",
+      "MemberAccountsReadSettings",
+    ]);
+    expect(bucketPolicy(listed).slice(-7, -4)).toEqual([
       {
         Sid: "MemberAccountsListHistory",
         Effect: "Allow",
@@ -86,8 +96,17 @@ describe("main stack with member accounts", () => {
 
   it("admits the organization's accounts the same way, on aws:PrincipalOrgID", () => {
     const org = { StringEquals: { "aws:PrincipalOrgID": ORG } };
-    expect(sids(organization)).toEqual([...sids(none), "OrganizationListHistory", "OrganizationWriteHistory", "OrganizationWriteGrants"]);
-    expect(bucketPolicy(organization).slice(-3)).toEqual([
+    expect(sids(organization)).toEqual([
+      ...sids(none),
+      "OrganizationListHistory",
+      "OrganizationWriteHistory",
+      "OrganizationWriteGrants",
+      "OrganizationListLive",
+      "OrganizationKeepLive",
+      "OrganizationLogLiveAlerts",
+      "OrganizationReadSettings",
+    ]);
+    expect(bucketPolicy(organization).slice(-7, -4)).toEqual([
       {
         Sid: "OrganizationListHistory",
         Effect: "Allow",

@@ -39,8 +39,11 @@ export function athenaAndGlueMapper(scope: AccountScope, model?: CatalogModel): 
         return [one("athena:StartQueryExecution", workGroup(input.WorkGroup)), ...behalf];
       }
       case "AmazonAthena.GetQueryExecution":
-      case "AmazonAthena.StopQueryExecution":
-        return [one(`athena:${name}`, workGroup(workGroupOf.get(id)))];
+      case "AmazonAthena.StopQueryExecution": {
+        // A query someone else started (the live alerts read users' queries): its work group is in the answer.
+        const answered = (output.QueryExecution as { WorkGroup?: unknown } | undefined)?.WorkGroup;
+        return [one(`athena:${name}`, workGroup(workGroupOf.get(id) ?? answered))];
+      }
       case "AmazonAthena.GetQueryResults":
         return [one("athena:GetQueryResults", workGroup(workGroupOf.get(id))), ...(model ? athenaResultRequests(model, id) : [])];
       case "AWSGlue.GetDatabases": {
@@ -101,4 +104,34 @@ export const cloudTrailMapper: OperationMapper = (operation, input) => {
   if (typeof trail !== "string") throw new Error(`the IAM contract does not know CloudTrail ${operation}`);
   if (!/^arn:[^:]+:cloudtrail:[^:]+:\d{12}:trail\//.test(trail)) throw new Error(`CloudTrail ${name} named ${trail}, not a trail ARN`);
   return [{ action: `cloudtrail:${name}`, resource: trail, call: `CloudTrail ${name} ${trail}` }];
+};
+
+/**
+ * SNS (query protocol): Publish is authorized on the topic. To a topic encrypted with a customer
+ * managed key, SNS also uses the key with the publisher's permissions (`kms:GenerateDataKey`,
+ * `kms:Decrypt`: SNS developer guide, "Configuring AWS KMS permissions" for publishers).
+ */
+export function snsMapper(topicKeys: Record<string, string | undefined>): OperationMapper {
+  return (operation, input) => {
+    if (operation !== "Publish") throw new Error(`the IAM contract does not know SNS ${operation}`);
+    const topic = String(input.TopicArn);
+    const call = `SNS Publish ${topic}`;
+    const key = topicKeys[topic];
+    const onBehalf = `SNS (SSE) for ${call}`;
+    return [
+      { action: "sns:Publish", resource: topic, call },
+      ...(key ? ["kms:GenerateDataKey", "kms:Decrypt"].map((action) => ({ action, resource: key, call, onBehalf })) : []),
+    ];
+  };
+}
+
+/** Security Hub (rest-json, POST /findings/import): BatchImportFindings is authorized on each finding's product. */
+export const securityHubMapper: OperationMapper = (operation, input) => {
+  if (operation !== "findings/import") throw new Error(`the IAM contract does not know Security Hub ${operation}`);
+  const products = new Set(((input.Findings ?? []) as { ProductArn?: unknown }[]).map((f) => String(f.ProductArn)));
+  return [...products].map((product) => ({
+    action: "securityhub:BatchImportFindings",
+    resource: product,
+    call: `Security Hub BatchImportFindings ${product}`,
+  }));
 };

@@ -33,6 +33,10 @@ export interface PlanModel {
   /** Default SSE-KMS key per bucket. */
   bucketKeys: Record<string, string>;
   bucketPolicies: Record<string, PolicyDocument>;
+  /** Each SNS topic's customer managed KMS key (none for SNS's AWS managed key), by topic ARN. */
+  topicKeys: Record<string, string | undefined>;
+  /** Objects the plan writes into its bucket (the anomaly settings), with their content. */
+  objects: { key: string; content: string }[];
 }
 
 const of = (plan: Plan, type: string) => plan.resources.filter((r) => r.type === type);
@@ -46,6 +50,7 @@ function realArns(plan: Plan, region: string, account: string): Map<string, stri
     arns.set(mock(r), `arn:aws:logs:${region}:${account}:log-group:${String(r.inputs.name)}`);
   for (const r of of(plan, "aws:sqs/queue:Queue")) arns.set(mock(r), `arn:aws:sqs:${region}:${account}:${r.name}`);
   for (const r of of(plan, "aws:iam/role:Role")) arns.set(mock(r), `arn:aws:iam::${account}:role/${r.name}`);
+  for (const r of of(plan, "aws:sns/topic:Topic")) arns.set(mock(r), `arn:aws:sns:${region}:${account}:${String(r.inputs.name)}`);
   return arns;
 }
 
@@ -84,7 +89,10 @@ export function planModel(plan: Plan, region: string, extraBucketKeys: Record<st
     functions[fn.name] = {
       name: String(fn.inputs.name),
       role: String(fn.inputs.role).split("/").pop()!,
-      environment: (fn.inputs.environment as { variables: Record<string, string> }).variables,
+      // With the topic's real ARN, as the function is given it.
+      environment: Object.fromEntries(
+        Object.entries((fn.inputs.environment as { variables: Record<string, string> }).variables).map(([k, v]) => [k, rewrite(v, arns)]),
+      ),
       logGroupArn: `arn:aws:logs:${region}:${account}:log-group:${String(logGroup.inputs.name)}`,
       failureQueueArn: `arn:aws:sqs:${region}:${account}:${fn.name}-failures`,
     };
@@ -98,6 +106,18 @@ export function planModel(plan: Plan, region: string, extraBucketKeys: Record<st
   const bucketPolicies: Record<string, PolicyDocument> = {};
   for (const p of of(plan, "aws:s3/bucketPolicy:BucketPolicy"))
     bucketPolicies[bucket] = JSON.parse(rewrite(String(p.inputs.policy), arns)) as PolicyDocument;
+  const topicKeys = Object.fromEntries(
+    of(plan, "aws:sns/topic:Topic").map((t) => {
+      const key = t.inputs.kmsMasterKeyId;
+      return [
+        `arn:aws:sns:${region}:${account}:${String(t.inputs.name)}`,
+        typeof key === "string" && key.startsWith("arn:") ? key : undefined,
+      ];
+    }),
+  );
+  const objects = of(plan, "aws:s3/bucketObjectv2:BucketObjectv2")
+    .filter((o) => typeof o.inputs.content === "string")
+    .map((o) => ({ key: String(o.inputs.key), content: String(o.inputs.content) }));
   const database = of(plan, "aws:glue/catalogDatabase:CatalogDatabase")[0];
   const workGroup = of(plan, "aws:athena/workgroup:Workgroup")[0];
   const catalog: CatalogModel | undefined =
@@ -133,5 +153,7 @@ export function planModel(plan: Plan, region: string, extraBucketKeys: Record<st
     workGroup: typeof auditWorkGroup === "string" ? auditWorkGroup : "",
     bucketKeys,
     bucketPolicies,
+    topicKeys,
+    objects,
   };
 }

@@ -47,16 +47,17 @@ export function readBody(req: http.IncomingMessage): Promise<Buffer> {
   });
 }
 
-/** Sends a request on to `target` and returns the whole answer. */
+/** Sends a request on to `target` and returns the whole answer; `keepHost` leaves the Host the caller signed. */
 export function forward(
   target: string,
   req: http.IncomingMessage,
   body: Buffer,
   headers: http.IncomingHttpHeaders = req.headers,
+  keepHost = false,
 ): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
   const url = new URL(req.url ?? "/", target);
   return new Promise((resolve, reject) => {
-    const out = http.request(url, { method: req.method, headers: { ...headers, host: url.host } }, (res) => {
+    const out = http.request(url, { method: req.method, headers: keepHost ? headers : { ...headers, host: url.host } }, (res) => {
       readBody(res).then((b) => resolve({ status: res.statusCode ?? 500, headers: res.headers, body: b }), reject);
     });
     out.on("error", reject);
@@ -87,14 +88,23 @@ function operationOf(req: http.IncomingMessage, body: string): string {
 
 export type OperationMapper = (operation: string, input: Record<string, unknown>, output: Record<string, unknown>) => Request[];
 
-/** A recording proxy for `target`, mapping each call with `map`. */
-export async function startRecordingProxy(options: { service: string; target: string; log: CallLog; map: OperationMapper }) {
+/**
+ * A recording proxy for `target`, mapping each call with `map`. `signed`: the target checks the
+ * Signature V4 (the SNS and Security Hub servers), so the request reaches it as signed, Host too.
+ */
+export async function startRecordingProxy(options: {
+  service: string;
+  target: string;
+  log: CallLog;
+  map: OperationMapper;
+  signed?: boolean;
+}) {
   const server = http.createServer((req, res) => {
     void (async () => {
       const body = await readBody(req);
       const text = body.toString("utf8");
       const operation = operationOf(req, text);
-      const answer = await forward(options.target, req, body);
+      const answer = await forward(options.target, req, body, req.headers, options.signed);
       const parse = (raw: string): Record<string, unknown> => {
         try {
           return raw.startsWith("{") ? (JSON.parse(raw) as Record<string, unknown>) : Object.fromEntries(new URLSearchParams(raw));

@@ -3,8 +3,8 @@
  * access key it was signed with, mapped to the IAM checks S3 makes (the action per operation, the
  * bucket or object ARN, `s3:prefix` for listings, SSE-KMS key use), simulated against the role's
  * policy and the bucket policy, and refused with 403 AccessDenied when AWS would refuse it. A read
- * of a missing key answers 403, not 404, when the caller may not list the bucket: S3 does not
- * tell a caller without `s3:ListBucket` whether a key exists. The harness's own key (S3RVER) is
+ * of a missing key answers 403, not 404, when the caller may not list the bucket at that key: S3
+ * does not tell a caller without `s3:ListBucket` whether a key exists. The harness's own key (S3RVER) is
  * neither checked nor recorded.
  */
 import * as http from "node:http";
@@ -161,9 +161,12 @@ export async function startS3Front(options: S3FrontOptions) {
       const answer = await forward(options.target, req, body, headers);
       if (answer.status === 404 && (call.operation === "GetObject" || call.operation === "HeadObject")) {
         const bucketArn = `arn:${partition}:s3:::${call.bucket}`;
+        // S3 asks as for a listing of the key itself (`s3:prefix` = the key), so a role that may list
+        // only its own prefix learns "not there" within it, and nowhere else (Ceph RGW does the same
+        // to match AWS: ceph/ceph#68577).
         const list = await decide(
           principal,
-          { action: "s3:ListBucket", resource: bucketArn },
+          { action: "s3:ListBucket", resource: bucketArn, context: { "s3:prefix": call.key ?? "" } },
           resourcePolicyOf(bucketArn, principal.account, options.bucketPolicies ?? {}, options.bucketAccounts),
         );
         if (!list.allowed) {

@@ -1,8 +1,9 @@
 /**
  * The local AWS an IAM contract run talks to: s3rver behind the IAM-aware front (every bucket the
  * stacks name), one Athena/Glue JSON server (history API, the organisation's Glue catalog, the
- * audit's own Glue tables, scripted queries), IAM, Lake Formation and CloudTrail servers, and, per stack
- * variant, recording proxies that map each call to IAM requests with that variant's catalog.
+ * audit's own Glue tables, scripted queries, and users' queries by id for GetQueryExecution), IAM,
+ * Lake Formation and CloudTrail servers, and, per stack variant, SNS and Security Hub servers in its
+ * region and recording proxies that map each call to IAM requests with that variant's catalog.
  * Callers are named by access key id: `<variant>-<role>`.
  */
 import * as http from "node:http";
@@ -15,7 +16,17 @@ import { AthenaServer, ScriptedQuery, startAthenaServer } from "../athena-server
 import { startIamServer } from "../iam-server";
 import { LocalS3, startS3 } from "../s3";
 import { startCloudTrailServer } from "../cloudtrail-server";
-import { AccountScope, athenaAndGlueMapper, cloudTrailMapper, iamMapper, lakeFormationMapper } from "./actions";
+import { SecurityHubServer, startSecurityHubServer } from "../securityhub-server";
+import { SnsServer, startSnsServer } from "../sns-server";
+import {
+  AccountScope,
+  athenaAndGlueMapper,
+  cloudTrailMapper,
+  iamMapper,
+  lakeFormationMapper,
+  securityHubMapper,
+  snsMapper,
+} from "./actions";
 import { CatalogModel } from "./on-behalf";
 import { CallLog, listen, readBody, startRecordingProxy } from "./recorder";
 import { PolicyDocument, Principal } from "./simulate";
@@ -30,9 +41,26 @@ export interface World {
   bucketKeys: Record<string, string>;
   /** The account owning each bucket that is not its caller's (the main bucket, for a member's collector). */
   bucketAccounts: Record<string, string>;
-  /** The endpoints a variant's code is pointed at, and the log its calls land in. */
-  endpoints(variant: string, scope: AccountScope, catalog?: CatalogModel): Promise<{ env: Record<string, string>; log: CallLog }>;
+  /** Queries users ran, by id, as GetQueryExecution answers them (what the live alerts read). */
+  executions: Map<string, Record<string, unknown>>;
+  /**
+   * The endpoints a variant's code is pointed at, and the log its calls land in. `topics`: the
+   * variant's SNS topics (ARN -> customer managed KMS key, if any), which its SNS server has.
+   */
+  endpoints(
+    variant: string,
+    scope: AccountScope,
+    catalog?: CatalogModel,
+    topics?: Record<string, string | undefined>,
+  ): Promise<{ env: Record<string, string>; log: CallLog; live: LiveServers }>;
   close(): Promise<void>;
+}
+
+/** A variant's SNS and Security Hub; `topics` is the SNS server's own list (a topic taken out of it is gone). */
+export interface LiveServers {
+  sns: SnsServer;
+  topics: string[];
+  securityHub: SecurityHubServer;
 }
 
 const LF_PERMISSIONS = [
@@ -57,7 +85,9 @@ export async function startWorld(options: {
   const [first, ...more] = options.buckets;
   const s3 = await startS3(present(first, "a bucket"), { more, iam: { log, principals, bucketPolicies, bucketKeys, bucketAccounts } });
   const glue = new LocalGlueTables();
+  const executions = new Map<string, Record<string, unknown>>();
   const athena = await startAthenaServer({
+    executions,
     operations: {
       ...historyOperations({ workGroups: options.workGroups }),
       ...orgGlueOperations(),
@@ -83,7 +113,8 @@ export async function startWorld(options: {
     bucketPolicies,
     bucketKeys,
     bucketAccounts,
-    async endpoints(variant, scope, catalog) {
+    executions,
+    async endpoints(variant, scope, catalog, topicKeys = {}) {
       const variantLog = new CallLog();
       // S3 calls reach the shared front; keep this variant's (by key prefix) in its log.
       const record = log.record.bind(log);
@@ -126,9 +157,28 @@ export async function startWorld(options: {
         log: variantLog,
         map: cloudTrailMapper,
       });
-      proxies.push(athenaProxy, iamProxy, lfProxy, cloudTrail, cloudTrailProxy);
+      // Both check the request's signature, made with the harness's secret, for the variant's region.
+      const topics = Object.keys(topicKeys);
+      const sns = await startSnsServer({ topics, region: scope.region });
+      const snsProxy = await startRecordingProxy({
+        service: "sns",
+        target: sns.url,
+        log: variantLog,
+        map: snsMapper(topicKeys),
+        signed: true,
+      });
+      const securityHub = await startSecurityHubServer({ region: scope.region });
+      const securityHubProxy = await startRecordingProxy({
+        service: "securityhub",
+        target: securityHub.url,
+        log: variantLog,
+        map: securityHubMapper,
+        signed: true,
+      });
+      proxies.push(athenaProxy, iamProxy, lfProxy, cloudTrail, cloudTrailProxy, sns, snsProxy, securityHub, securityHubProxy);
       return {
         log: variantLog,
+        live: { sns, topics, securityHub },
         env: {
           AWS_ENDPOINT_URL_S3: s3.url,
           AWS_ENDPOINT_URL_ATHENA: athenaProxy.url,
@@ -136,6 +186,8 @@ export async function startWorld(options: {
           AWS_ENDPOINT_URL_IAM: iamProxy.url,
           AWS_ENDPOINT_URL_LAKEFORMATION: lfProxy.url,
           AWS_ENDPOINT_URL_CLOUDTRAIL: cloudTrailProxy.url,
+          AWS_ENDPOINT_URL_SNS: snsProxy.url,
+          AWS_ENDPOINT_URL_SECURITYHUB: securityHubProxy.url,
           AUDIT_S3_FORCE_PATH_STYLE: "true",
         },
       };
