@@ -270,3 +270,32 @@ export function liveFailuresPrefix(root: string, principalKey: string): string {
 export function liveReadKey(root: string, principalKey: string, resource: string): string {
   return `${root}reads/${principalKey}/${resource}`;
 }
+
+/**
+ * The live alerts' log (table `live_alerts`): one small JSON object per alert the live path sent,
+ * never rewritten, so that the daily detector and the issues can say a finding was alerted live.
+ * By account (the role of each account's live function writes only its own folder) and by the UTC
+ * day of the query's CloudTrail event time (the day the daily detector files the finding under).
+ */
+export function liveAlertsTablePrefix(prefix = DEFAULT_PREFIX): string {
+  return `${prefix}/live_alerts/`;
+}
+
+export function liveAlertsAccountPrefix(account: string, prefix = DEFAULT_PREFIX): string {
+  return `${liveAlertsTablePrefix(prefix)}account=${account}/`;
+}
+
+export function liveAlertsPartitionPrefix(account: string, dt: string, prefix = DEFAULT_PREFIX): string {
+  return `${liveAlertsAccountPrefix(account, prefix)}dt=${dt}/`;
+}
+
+/** Named by query and kind, as the claim is: a duplicate event that got past the claim writes the same object again. */
+export function liveAlertsObjectKey(p: { account: string; dt: string; queryId: string; kind: string }, prefix = DEFAULT_PREFIX): string {
+  return `${liveAlertsPartitionPrefix(p.account, p.dt, prefix)}${p.queryId}-${p.kind}.json`;
+}
+
+/** The prefix and account a live state folder (liveStatePrefix's) belongs to: what the live path needs to find its log. */
+export function liveStateOwner(root: string): { prefix: string; account: string } | undefined {
+  const [, prefix, account] = /^(.+)\/live\/account=([^/]+)\/$/.exec(root) ?? [];
+  return prefix && account ? { prefix, account } : undefined;
+}

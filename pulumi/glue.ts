@@ -2,7 +2,7 @@
  * Glue table arguments derived from the single table definition: columns, SerDe, and partition
  * projection (no crawler, no MSCK REPAIR). Pure, so the stack tests can check them directly.
  */
-import { ACCESS, BILLING, CLOUDTRAIL, EVENTS, GRANTS, HISTORY, TableDefinition, TRAILS } from "../queries/schema/tables";
+import { ACCESS, BILLING, CLOUDTRAIL, EVENTS, GRANTS, HISTORY, LIVE_ALERTS, TableDefinition, TRAILS } from "../queries/schema/tables";
 import { glueType, sqlName } from "../queries/schema/types";
 import {
   billingPartitionPrefix,
@@ -17,6 +17,8 @@ import {
   grantsTablePrefix,
   historyPartitionPrefix,
   historyTablePrefix,
+  liveAlertsPartitionPrefix,
+  liveAlertsTablePrefix,
   trailsPartitionPrefix,
   trailsTablePrefix,
 } from "../core/layout";
@@ -194,5 +196,19 @@ export function billingTable(bucket: string, prefix: string): GlueTableSpec {
     classification: "json",
     ...dayProjection("dt", "yyyy-MM-dd"),
     "storage.location.template": `s3://${bucket}/${billingPartitionPrefix("${dt}", prefix)}`,
+  });
+}
+
+/**
+ * The live alerts' log, laid out as trails (an account, a day). `accounts` as for trails: the main
+ * account and its listed members, whose live functions write there; the join does not extend it.
+ */
+export function liveAlertsTable(bucket: string, prefix: string, accounts: string[]): GlueTableSpec {
+  const location = `s3://${bucket}/${liveAlertsTablePrefix(prefix)}`;
+  return spec(LIVE_ALERTS, location, JSON_LINES({ "ignore.malformed.json": "true" }), {
+    classification: "json",
+    ...enumProjection(ACCOUNT_KEY, accounts),
+    ...dayProjection("dt", "yyyy-MM-dd"),
+    "storage.location.template": `s3://${bucket}/${liveAlertsPartitionPrefix("${account}", "${dt}", prefix)}`,
   });
 }

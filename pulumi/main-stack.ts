@@ -10,7 +10,7 @@ import { liveAlerts } from "./components/live";
 import { ReportingAccess } from "./components/reporting";
 import { AuditStorage } from "./components/storage";
 import { AuditTrail, TRAIL_PREFIX, trailDeliveryStatements } from "./components/trail";
-import { accessTable, billingTable, cloudTrailTable, eventsTable, grantsTable, historyTable, trailsTable } from "./glue";
+import { accessTable, billingTable, cloudTrailTable, eventsTable, grantsTable, historyTable, liveAlertsTable, trailsTable } from "./glue";
 import { billingCollectorFactory, joinFactory, grantsCollectorFactory, historyCollectorFactory } from "./handlers";
 import { billingPolicy, grantsPolicy, historyPolicy, joinPolicy, memberStatements, reportingPolicy } from "./policies";
 import {
@@ -190,6 +190,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
       { name: "trails", spec: storage.bucketName.apply((b) => trailsTable(b, s.prefix, [caller.account, ...s.memberAccounts])) },
       // Also without the billing collector: bill_reconciliation then reads an empty table ("no bill collected").
       { name: "billing", spec: storage.bucketName.apply((b) => billingTable(b, s.prefix)) },
+      { name: "live_alerts", spec: storage.bucketName.apply((b) => liveAlertsTable(b, s.prefix, [caller.account, ...s.memberAccounts])) },
     ],
     workGroupName: WORK_GROUP,
     resultsLocation: pulumi.interpolate`s3://${storage.bucketName}/${s.prefix}/query-results/`,

@@ -6,6 +6,8 @@
 import * as athena from "@aws-sdk/client-athena";
 import type { AnomalySettings } from "../../core/anomaly-settings";
 import * as layout from "../../core/layout";
+import type { LIVE_ALERTS } from "../../queries/schema/tables";
+import type { RowOf } from "../../queries/schema/types";
 import { queryReferences } from "../history/references";
 import type { Logger } from "../runtime/log";
 import { alertMessage, alertSubject, asffFinding, LiveAlert } from "./deliver";
@@ -48,6 +50,38 @@ async function execution(
     errorMessage: q?.Status?.AthenaError?.ErrorMessage ?? q?.Status?.StateChangeReason ?? "",
     database: q?.QueryExecutionContext?.Database,
   };
+}
+
+/**
+ * Appends the alert sent to the live alerts' log (table live_alerts), for the daily detector to say
+ * "alerted live at …". Sent is sent: when the log cannot be written the call does not fail (a retry
+ * would find the claim and write nothing either), it says so, and the daily finding reads as new.
+ */
+async function logAlert(deps: LiveDeps, a: LiveAlert): Promise<void> {
+  const owner = layout.liveStateOwner(deps.state.root);
+  const dt = a.started.time.slice(0, 10);
+  try {
+    if (!owner) throw new Error(`no account folder in ${deps.state.root}`);
+    const key = layout.liveAlertsObjectKey(
+      { account: owner.account, dt, queryId: a.execution.queryId, kind: a.finding.kind },
+      owner.prefix,
+    );
+    const record: RowOf<typeof LIVE_ALERTS> = {
+      query_execution_id: a.execution.queryId,
+      account_id: owner.account,
+      region: a.started.region,
+      principal_arn: a.started.principal,
+      kind: a.finding.kind,
+      subject: a.finding.subject,
+      severity: a.finding.severity,
+      alerted_at: a.at,
+      event_time: a.started.time,
+    };
+    // One line: Athena's JSON SerDe reads a record a line.
+    await deps.state.write(key, `${JSON.stringify(record)}\n`);
+  } catch (error) {
+    deps.log.error("alert not logged", { queryId: a.execution.queryId, kind: a.finding.kind, error: (error as Error).message });
+  }
 }
 
 export async function handleLiveEvent(input: unknown, deps: LiveDeps): Promise<LiveResult> {
@@ -100,6 +134,7 @@ export async function handleLiveEvent(input: unknown, deps: LiveDeps): Promise<L
         await deps.state.release(layout.liveReadKey(deps.state.root, principalKey(started.principal), resource));
       throw error;
     }
+    await logAlert(deps, alert);
     if (finding.kind === "probing") await deps.state.markProbingAlert(started.principal, at, e.queryId);
     alerts.push({ kind: finding.kind, severity: finding.severity, subject: finding.subject });
     deps.log.info("alerted", { queryId: e.queryId, kind: finding.kind, severity: finding.severity });

@@ -5,8 +5,9 @@ import {
   cloudTrailRoot,
   eventsTablePrefix,
   grantsTablePrefix,
-  trailsTablePrefix,
   historyTablePrefix,
+  liveAlertsTablePrefix,
+  trailsTablePrefix,
 } from "../../core/layout";
 import { bucketArn, doc, kms, logs, PolicyDocument, Scope, Statement } from "./document";
 
@@ -159,7 +160,7 @@ export function reportingPolicy(
     // History too: data_coverage counts what history holds beside what the join made of it; and
     // billing: bill_reconciliation sets the audit's costs against the bill.
     // trails: permission_gaps caps a finding's confidence by what the trails record.
-    glueRead(scope, ["events", "access", "grants", "trails", "history", "billing"]),
+    glueRead(scope, ["events", "access", "grants", "trails", "history", "billing", "live_alerts"]),
     { Sid: "ListAudit", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: bucketArn(s) },
     {
       Sid: "ReadAuditTables",
@@ -171,6 +172,8 @@ export function reportingPolicy(
         `${bucketArn(s)}/${grantsTablePrefix(s.prefix)}*`,
         `${bucketArn(s)}/${trailsTablePrefix(s.prefix)}*`,
         `${bucketArn(s)}/${historyTablePrefix(s.prefix)}*`,
+        // The live alerts sent, which the anomalies page names ("alerted live at …").
+        `${bucketArn(s)}/${liveAlertsTablePrefix(s.prefix)}*`,
         `${bucketArn(s)}/${billingTablePrefix(s.prefix)}*`,
       ],
     },

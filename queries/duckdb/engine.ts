@@ -14,6 +14,7 @@ import {
   cloudTrailFiles,
   eventsFiles,
   grantsFiles,
+  liveAlertsFiles,
   trailsFiles,
   LakeLocation,
   systemTableFiles,
@@ -32,6 +33,7 @@ import {
   eventsSql,
   grantsSql,
   historySql,
+  liveAlertsSql,
   queryExecutionsSql,
   trailsSql,
 } from "./views";
@@ -196,6 +198,8 @@ export class DuckDbEngine implements QueryEngine {
         return accessSql(accessFiles(this.lake));
       case "billing":
         return billingSql(billingFiles(this.lake));
+      case "live_alerts":
+        return liveAlertsSql(liveAlertsFiles(this.lake));
       case "events": {
         const files = eventsFiles(this.lake);
         if (files.length === 0) return eventsSql(files);

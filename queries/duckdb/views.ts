@@ -4,7 +4,7 @@
  */
 import { CLOUDTRAIL_FOLDER_PATTERN } from "../../core/layout";
 import { QUERY_EXECUTIONS } from "../schema/system-tables";
-import { ACCESS, BILLING, CLOUDTRAIL, EVENTS, GRANTS, HISTORY, TableDefinition, TRAILS } from "../schema/tables";
+import { ACCESS, BILLING, CLOUDTRAIL, EVENTS, GRANTS, HISTORY, LIVE_ALERTS, TableDefinition, TRAILS } from "../schema/tables";
 import { duckType, sqlName } from "../schema/types";
 
 export function sqlString(text: string): string {
@@ -117,6 +117,11 @@ export function grantsSql(files: readonly string[]): string {
 
 export function trailsSql(files: readonly string[]): string {
   return accountSnapshotSql(TRAILS, files);
+}
+
+/** The live alerts' log: one plain JSON object a file, partitioned as grants are. */
+export function liveAlertsSql(files: readonly string[]): string {
+  return accountSnapshotSql(LIVE_ALERTS, files);
 }
 
 export function billingSql(files: readonly string[]): string {

@@ -12,6 +12,7 @@ import {
   accessTablePrefix,
   grantsTablePrefix,
   historyTablePrefix,
+  liveAlertsTablePrefix,
   ORGANIZATION_FOLDER,
   systemTablePrefix,
   trailsTablePrefix,
@@ -215,4 +216,9 @@ export function grantsFiles(lake: LakeLocation): string[] {
 
 export function trailsFiles(lake: LakeLocation): string[] {
   return filesUnder(path.join(lake.root, trailsTablePrefix(lake.prefix ?? DEFAULT_PREFIX)), ".json.gz");
+}
+
+/** The live alerts' log: plain `.json` objects, one an alert. */
+export function liveAlertsFiles(lake: LakeLocation): string[] {
+  return filesUnder(path.join(lake.root, liveAlertsTablePrefix(lake.prefix ?? DEFAULT_PREFIX)), ".json");
 }

@@ -98,5 +98,13 @@ export const anomalies = defineSavedQuery({
       comment: "download: the networks (IPv4 /24) the reads came from, comma-separated; none for a service's workers",
     },
     { name: "new_networks", type: "varchar", nullable: true, comment: "download: those the principal never used before" },
+    {
+      name: "alerted_at",
+      type: "varchar",
+      nullable: true,
+      comment:
+        "exfiltration, probing, reach: when the live path first alerted on the principal's same kind that day (and same bucket " +
+        "or table for exfiltration), ISO-8601 UTC, from live_alerts; none when it did not",
+    },
   ],
 });

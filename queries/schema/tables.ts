@@ -5,7 +5,7 @@
  */
 import { array, bigint, boolean, double, Field, int, jsonText, string, struct, timestamp } from "./types";
 
-export type TableName = "history" | "cloudtrail" | "events" | "access" | "grants" | "trails" | "billing";
+export type TableName = "history" | "cloudtrail" | "events" | "access" | "grants" | "trails" | "billing" | "live_alerts";
 
 export interface PartitionKey {
   readonly name: string;
@@ -16,7 +16,7 @@ export interface PartitionKey {
 export interface TableDefinition {
   readonly name: TableName;
   readonly description: string;
-  /** `json-lines`: gzip JSON, a record a line; `cloudtrail`: gzip `{"Records":[...]}`; `parquet`. */
+  /** `json-lines`: JSON, a record a line (gzip, but for live_alerts' small objects); `cloudtrail`: gzip `{"Records":[...]}`; `parquet`. */
   readonly format: "json-lines" | "cloudtrail" | "parquet";
   readonly columns: readonly Field[];
   readonly partitionKeys: readonly PartitionKey[];
@@ -392,6 +392,33 @@ export const BILLING = {
   partitionKeys: [{ name: "dt", format: "yyyy-MM-dd, the billed day" }],
 } as const satisfies TableDefinition;
 
+/**
+ * The alerts the live path sent (docs/live-alerts.md), one object an alert, written by the live
+ * function right after it published: what lets the daily detector say "alerted live at …" instead
+ * of alerting twice. Times are ISO-8601 text in UTC, as the function writes them (JSON SerDes read
+ * no `…T…Z` timestamp alike), compared as text by the saved SQL.
+ */
+export const LIVE_ALERTS = {
+  name: "live_alerts",
+  description: "the alerts the live path sent, one JSON object per query and kind",
+  format: "json-lines",
+  columns: [
+    { name: "query_execution_id", type: string },
+    { name: "account_id", type: string, comment: "the account whose Athena ran the query" },
+    { name: "region", type: string },
+    { name: "principal_arn", type: string, comment: "the IAM user or role (the events' iam_principal_arn)" },
+    { name: "kind", type: string, comment: "exfiltration, probing or reach: the anomalies query's kinds" },
+    { name: "subject", type: string, comment: "as the anomalies query names it: s3://bucket, select-star:<table>, the resources" },
+    { name: "severity", type: string, comment: "high or medium" },
+    { name: "alerted_at", type: string, comment: "when the alert was published, ISO-8601 UTC (yyyy-MM-ddTHH:mm:ss.SSSZ)" },
+    { name: "event_time", type: string, comment: "the query's StartQueryExecution time, ISO-8601 UTC (CloudTrail's eventTime)" },
+  ],
+  partitionKeys: [
+    { name: "account", format: "12-digit id of the account whose live function sent the alert" },
+    { name: "dt", format: "yyyy-MM-dd, UTC day of event_time" },
+  ],
+} as const satisfies TableDefinition;
+
 export const TABLES: Readonly<Record<TableName, TableDefinition>> = {
   history: HISTORY,
   cloudtrail: CLOUDTRAIL,
@@ -400,6 +427,7 @@ export const TABLES: Readonly<Record<TableName, TableDefinition>> = {
   grants: GRANTS,
   trails: TRAILS,
   billing: BILLING,
+  live_alerts: LIVE_ALERTS,
 };
 
 /** Column names (lower-case) of a table, partition keys last, as SQL sees them. */

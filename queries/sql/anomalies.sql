@@ -28,7 +28,8 @@
 -- Volume and drift judge a day once :baseline_days days lie behind the principal's first (newcomer
 -- before); first-time kinds once :min_history_days do. Only attributed queries count; a day holding
 -- queries no witness attributed is `partial`. A finding names its engines: athena for queries, else the access table's engines; a role's
--- finding its sessions, the heaviest first; and one of its queries, the example, with its text.
+-- finding its sessions, the heaviest first; and one of its queries, the example, with its text; and
+-- when the live path alerted on it already (live_alerts), the first alert's time.
 --
 -- One pass: Athena (Trino) evaluates a WITH query again at each reference, so each one below is
 -- referenced once, and events and access are read once each, from :lookback_from to :window_to.
@@ -556,8 +557,22 @@ SELECT
       WHEN 'probing' THEN hour_peak
     END AS double) AS peak,
   CASE WHEN finding_kind = 'download' THEN day_networks END AS networks,
-  CASE WHEN finding_kind = 'download' THEN day_new_networks END AS new_networks
+  CASE WHEN finding_kind = 'download' THEN day_new_networks END AS new_networks,
+  live.live_alerted_at AS alerted_at
 FROM findings
+LEFT JOIN (
+  -- The live path's alerts (docs/live-alerts.md), read once: the earliest of a principal, day and kind,
+  -- and of a bucket or table for exfiltration, whose subjects both sides spell alike (two targets are two
+  -- incidents). ISO-8601 UTC text of one width sorts as its instants; any other text is no alert.
+  SELECT principal_arn AS live_principal, dt AS live_day, kind AS live_kind,
+    CASE WHEN kind = 'exfiltration' THEN subject ELSE '' END AS live_subject, min(alerted_at) AS live_alerted_at
+  FROM live_alerts
+  WHERE dt BETWEEN :window_from AND :window_to AND kind IN ('exfiltration', 'probing', 'reach')
+    AND regexp_like(alerted_at, '^[0-9]{4}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])'
+      || 'T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9][.][0-9]{3}Z$')
+  GROUP BY principal_arn, dt, kind, CASE WHEN kind = 'exfiltration' THEN subject ELSE '' END
+) AS live ON live.live_principal = findings.principal_arn AND live.live_day = findings.day AND live.live_kind = findings.finding_kind
+  AND live.live_subject = CASE WHEN findings.finding_kind = 'exfiltration' THEN findings.finding_subject ELSE '' END
 WHERE CASE finding_kind
   WHEN 'volume' THEN unusual
   WHEN 'download' THEN (download_over_peak > 0 OR day_new_networks IS NOT NULL OR new_principal)

@@ -14,7 +14,7 @@ import { SAVED } from "../../queries/saved";
 import { issueTitle, trailingMarker } from "../channels/issue";
 import { codeSpan } from "../channels/markdown";
 import { markdownTemplate, trusted } from "../channels/templates";
-import { Anomaly, bySeverity, explainAnomaly, sessionWords } from "../pages/anomaly-words";
+import { Anomaly, bySeverity, explainAnomaly, liveAlertTime, sessionWords } from "../pages/anomaly-words";
 import { engineWords } from "../pages/engine-words";
 import { count, humanBytes, markdownText, shortArn } from "../pages/format";
 import { redactSql } from "../pages/redact";
@@ -180,12 +180,16 @@ function normal(f: Anomaly): string {
   return `median ${amount(f, f.baseline)} a day${spread}`;
 }
 
-/** `Anomaly (high): origin by reporting-app on 2026-10-30 (client:cli)`; other stacks are named. */
+/**
+ * `Anomaly (high): origin by reporting-app on 2026-10-30 (client:cli)`; other stacks are named. A
+ * finding the live path alerted on says so first: the notification reads as that alert's follow-up.
+ */
 export function anomalyTitle(f: Anomaly, stack: string = DEFAULT_STACK): string {
   const where = stack === DEFAULT_STACK ? "" : `, ${stack}`;
+  const live = liveAlertTime(f) === undefined ? "" : ", alerted live";
   const subject = f.subject.length > 48 ? `${f.subject.slice(0, 47)}…` : f.subject;
   // The subject tells apart two findings of one kind, principal and day.
-  return issueTitle(`Anomaly (${f.severity}${where}): ${f.kind} by ${shortArn(f.principalArn)} on ${f.day} (${subject})`);
+  return issueTitle(`Anomaly (${f.severity}${where}${live}): ${f.kind} by ${shortArn(f.principalArn)} on ${f.day} (${subject})`);
 }
 
 export function renderAnomalyIssue(f: Anomaly, alertDays: number, stack: string = DEFAULT_STACK, reportUrl?: string): Rendered {
@@ -212,6 +216,7 @@ export function renderAnomalyIssue(f: Anomaly, alertDays: number, stack: string 
     // Redacted as on the pages: an issue reaches as many readers as the reports.
     exampleQuery: f.exampleQuery ? trusted(codeSpan(redactSql(f.exampleQuery), 200)) : null,
     coverage: f.coverage,
+    alertedLive: liveAlertTime(f) ?? null,
     partial: f.coverage === "partial",
     advice: ADVICE[f.kind],
     reportUrl: reportUrl ?? null,

@@ -8,7 +8,7 @@
  */
 import { AnomalySettings } from "../../core/anomaly-settings";
 import { SAVED, savedRows } from "../../queries/saved";
-import { AnomalyRow, anomalySentence, bySeverity, PARTIAL_EVIDENCE, sessionWords } from "./anomaly-words";
+import { AnomalyRow, anomalySentence, bySeverity, liveAlertTime, PARTIAL_EVIDENCE, sessionWords } from "./anomaly-words";
 import { MAX_BARS, middleCut, principalLabel, xyChartBlock } from "./charts";
 import { queryText } from "./columns";
 import { codeSpan, count, humanBytes, markdownText, PrincipalNames, wordList } from "./format";
@@ -189,6 +189,11 @@ export function anomalyCharts(ranked: readonly AnomalyRow[], label: (principal: 
   return charts.length === 0 ? undefined : charts.slice(0, MAX_CHARTS).join("\n\n");
 }
 
+/** What "Alerted live at …" in a row means: this page is the record, not a second alert. */
+const LIVE_NOTE =
+  "**Alerted live**: the live alerts (the stack's SNS topic, and Security Hub when set) reported such a finding minutes after " +
+  "its query, at the time given; it is listed here as the record of what the day held, not as news.";
+
 /** The principal as the page names it, and the sessions behind the finding when it is a role's. */
 function who(r: AnomalyRow, names: PrincipalNames): string {
   const sessions = sessionWords(r);
@@ -224,6 +229,7 @@ export const anomaliesPage: Page = (result, _period, options) => {
     notes: [
       ...(rows.some(partial) ? [`${PARTIAL_MARK} ${PARTIAL_EVIDENCE} See [Data coverage](data_coverage.md).`] : []),
       ...kinds.map((k) => kindNote(k, settings)),
+      ...(rows.some((r) => liveAlertTime(r) !== undefined) ? [LIVE_NOTE] : []),
       ...(legend.length === 0 ? [] : [`Names shown short: ${legend.join("; ")}.`]),
       ...(ids.length === 0 ? [] : [`Example query ids by row: ${ids.join(", ")}.`]),
     ],

@@ -34,9 +34,28 @@ export function sessionWords(a: Anomaly | AnomalyRow): string | undefined {
   return total > named.length ? `${named.join(", ")} and ${count(total - named.length)} more` : named.join(", ");
 }
 
-/** The finding alone, without what its day's coverage adds: for a page that marks partial days itself. */
+/**
+ * The finding alone, without what its day's coverage adds: for a page that marks partial days itself.
+ * A finding the live path alerted on already says when, so nobody takes it for news.
+ */
 export function anomalySentence(a: Anomaly | AnomalyRow): string {
   const f = "principalArn" in a ? a : camelRow(SAVED.anomalies, a);
+  const live = liveAlertTime(f);
+  return live === undefined ? whatHappened(f) : `${whatHappened(f)} Alerted live at ${live}.`;
+}
+
+/** ISO-8601 UTC as the live path writes it (the query keeps no other; a findings file is checked again here). */
+const ALERTED_AT = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}):\d{2}\.\d{3}Z$/;
+
+/** When the live path alerted on the finding: `10:42 UTC`, with the day when it is not the finding's (a query near midnight). */
+export function liveAlertTime(a: Anomaly | AnomalyRow): string | undefined {
+  const f = "principalArn" in a ? a : camelRow(SAVED.anomalies, a);
+  const [, day, clock] = ALERTED_AT.exec(f.alertedAt ?? "") ?? [];
+  if (day === undefined || clock === undefined) return undefined;
+  return `${clock} UTC${day === f.day ? "" : ` on ${day}`}`;
+}
+
+function whatHappened(f: Anomaly): string {
   const who = f.human ? "this person" : "this service";
   switch (f.kind) {
     case "volume": {

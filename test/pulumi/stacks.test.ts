@@ -141,7 +141,7 @@ describe("main stack", () => {
         t.inputs as GlueTableInputs,
       ]),
     );
-    expect(Object.keys(tables).sort()).toEqual(["access", "billing", "cloudtrail", "events", "grants", "history", "trails"]);
+    expect(Object.keys(tables).sort()).toEqual(["access", "billing", "cloudtrail", "events", "grants", "history", "live_alerts", "trails"]);
     const table = (name: string) => present(tables[name], `the planned ${name} table`);
     const names = (name: string) => {
       const t = table(name);
@@ -185,6 +185,7 @@ describe("main stack", () => {
       grants: ['parameters["projection.account.values"]'],
       trails: ['parameters["projection.account.values"]'],
       billing: [],
+      live_alerts: [],
     });
     const join = policies(main).find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === "join")!.statements;
     const updates = join.filter((s) => s.Action.includes("glue:UpdateTable"));

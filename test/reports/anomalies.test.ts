@@ -53,6 +53,7 @@ function row(kind: AnomalyRow["kind"], fields: Partial<AnomalyRow>): AnomalyRow 
     peak: null,
     networks: null,
     new_networks: null,
+    alerted_at: null,
     ...fields,
   };
 }

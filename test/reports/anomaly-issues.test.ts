@@ -50,6 +50,7 @@ const finding = (extra: Partial<Anomaly> = {}): Anomaly => ({
   peak: null,
   networks: null,
   newNetworks: null,
+  alertedAt: null,
   ...extra,
 });
 const ORIGIN = finding();

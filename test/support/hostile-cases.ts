@@ -65,6 +65,7 @@ export function hostileFinding(value: string): Anomaly {
     peak: null,
     networks: value,
     newNetworks: null,
+    alertedAt: null,
   };
 }
 
