@@ -89,6 +89,8 @@ function ownArns(r: PlannedResource, s: Scope): Arns {
       return { queue: [arn("sqs", physicalName(r))] };
     case "aws:lambda/function:Function":
       return { function: [arn("lambda", `function:${physicalName(r)}`)] };
+    case "aws:sns/topic:Topic":
+      return { topic: [arn("sns", physicalName(r))] };
     case "aws:cloudtrail/trail:Trail":
       return { trail: [arn("cloudtrail", `trail/${physicalName(r)}`)] };
     default:
@@ -125,6 +127,29 @@ function subjectArns(plan: Plan, r: PlannedResource, subject: Subject, s: Scope)
       const key = text(r.inputs.kmsKeyArn);
       return key ? { key: [key] } : undefined;
     }
+    case "object": {
+      // A planned bucket's name as it gets it (the mocks name its output `athena-audit-<name>-<stack>`,
+      // test/pulumi/run-program.cjs), or an existing one's (athena-audit:bucketName).
+      const planned = plan.resources.find(
+        (b) => b.type === "aws:s3/bucket:Bucket" && String(r.inputs.bucket).startsWith(`${PRODUCT}-${b.name}-`),
+      );
+      const bucket = planned ? physicalName(planned, "bucket") : String(r.inputs.bucket);
+      return { object: [`arn:${s.partition}:s3:::${bucket}/${String(r.inputs.key)}`] };
+    }
+    case "bucketKey": {
+      const bucket = plan.resources.find(
+        (b) => b.type === "aws:s3/bucket:Bucket" && String(r.inputs.bucket).startsWith(`${PRODUCT}-${b.name}-`),
+      );
+      const encryption = plan.resources.find(
+        (e) =>
+          e.type === "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration" &&
+          bucket !== undefined &&
+          mockValues(bucket).includes(String(e.inputs.bucket)),
+      );
+      const rules = (encryption?.inputs.rules ?? []) as { applyServerSideEncryptionByDefault?: { kmsMasterKeyId?: string } }[];
+      const key = text(rules[0]?.applyServerSideEncryptionByDefault?.kmsMasterKeyId);
+      return key ? { key: [key] } : undefined;
+    }
   }
 }
 
@@ -135,7 +160,7 @@ function subjectArns(plan: Plan, r: PlannedResource, subject: Subject, s: Scope)
 function contextOf(r: PlannedResource, subject: Subject, action: string, s: Scope): Record<string, string> | undefined {
   const service = /^aws:([a-z0-9]+)\//.exec(r.type)?.[1] ?? "";
   if (action === "iam:PassRole") return { "iam:PassedToService": `${service}.amazonaws.com` };
-  if (subject === "kmsKey") return { "kms:ViaService": `${service}.${s.region}.amazonaws.com` };
+  if (subject === "kmsKey" || subject === "bucketKey") return { "kms:ViaService": `${service}.${s.region}.amazonaws.com` };
   return undefined;
 }
 

@@ -25,7 +25,11 @@ export type Subject =
   /** The Athena work group its `workgroup` input names. */
   | "workgroup"
   /** The KMS key its `kmsKeyArn` input names, if any; the service uses it on the caller's behalf. */
-  | "kmsKey";
+  | "kmsKey"
+  /** The object its `bucket` and `key` inputs name. */
+  | "object"
+  /** The KMS key its bucket's default encryption names, if any: S3 uses it on the caller's behalf to write an object. */
+  | "bucketKey";
 
 export interface ProviderCalls {
   source: string;
@@ -44,6 +48,7 @@ export const PERMISSION_ONLY = new Set(["iam:PassRole"]);
  */
 export const ACTION_OF: Record<string, string> = {
   "s3:HeadBucket": "s3:ListBucket",
+  "s3:HeadObject": "s3:GetObject",
   "s3:GetBucketCors": "s3:GetBucketCORS",
   "s3:GetBucketAccelerateConfiguration": "s3:GetAccelerateConfiguration",
   "s3:GetBucketLifecycleConfiguration": "s3:GetLifecycleConfiguration",
@@ -154,6 +159,19 @@ export const PROVIDER_CALLS: Record<string, ProviderCalls> = {
         "logs:DeleteLogGroup",
         ...TAGS("logs"),
       ],
+    },
+  },
+  "aws:sns/topic:Topic": {
+    source: "sns/topic.go",
+    calls: { self: ["sns:CreateTopic", "sns:GetTopicAttributes", "sns:SetTopicAttributes", "sns:DeleteTopic", ...TAGS("sns")] },
+  },
+  // Uploaded with PutObject, read back with HeadObject (authorized as s3:GetObject), deleted with
+  // DeleteObject; default tags travel as the upload's Tagging header and are read with GetObjectTagging.
+  "aws:s3/bucketObjectv2:BucketObjectv2": {
+    source: "s3/object.go",
+    calls: {
+      object: ["s3:PutObject", "s3:HeadObject", "s3:DeleteObject", "s3:GetObjectTagging", "s3:PutObjectTagging"],
+      bucketKey: ["kms:GenerateDataKey"],
     },
   },
   "aws:cloudwatch/eventRule:EventRule": {
