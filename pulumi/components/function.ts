@@ -142,10 +142,19 @@ export class AuditFunction extends pulumi.ComponentResource {
             input: undefined,
           }));
     for (const r of rules) {
-      const rule = new aws.cloudwatch.EventRule(`${name}${r.suffix}`, { description: `${args.description} (${r.description})`, ...r.rule }, parent);
+      const rule = new aws.cloudwatch.EventRule(
+        `${name}${r.suffix}`,
+        { description: `${args.description} (${r.description})`, ...r.rule },
+        parent,
+      );
       new aws.cloudwatch.EventTarget(
         `${name}${r.suffix}`,
-        { rule: rule.name, arn: this.function.arn, input: r.input, retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 } },
+        {
+          rule: rule.name,
+          arn: this.function.arn,
+          input: r.input,
+          retryPolicy: { maximumRetryAttempts: 4, maximumEventAgeInSeconds: 3600 },
+        },
         parent,
       );
       new aws.lambda.Permission(

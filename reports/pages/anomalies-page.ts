@@ -118,7 +118,8 @@ function verdict(rows: readonly AnomalyRow[], names: PrincipalNames): string[] {
       `None found: no principal's activity in the period was unusual by any of the kinds checked, ` +
         `${wordList(ORDER, "and")} (each explained under the table). ` +
         // Honest about what could not be judged: a short history is no evidence of normal activity.
-        "First-time kinds judge a principal after `minHistoryDays` of history, volume and drift after `baselineDays`; a newer principal is judged against its peers and a ceiling (newcomer).",
+        "First-time kinds judge a principal after `minHistoryDays` of history, volume and drift after `baselineDays`; " +
+        "a newer principal is judged against its peers and a ceiling (newcomer).",
     ];
   }
   const severity = (s: string) => rows.filter((r) => r.severity === s).length;

@@ -213,7 +213,7 @@ describe("docs/deployer-policy.json", () => {
     }
   });
 
-  it("on an existing bucket and role, needs the role in PassRolesToLambda and the bucket in AnomalySettingsObject, nothing else", async () => {
+  it("on an existing bucket and role, needs the role in PassRolesToLambda, the bucket in AnomalySettingsObject", async () => {
     const shipped = await policyUsage(POLICY, existing.requests);
     const settings = "arn:aws:s3:::northwind-audit/athena-audit/settings/anomaly-settings.json";
     const objectCalls = ["s3:PutObject", "s3:GetObject", "s3:DeleteObject", "s3:GetObjectTagging", "s3:PutObjectTagging"];

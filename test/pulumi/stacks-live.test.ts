@@ -33,7 +33,8 @@ beforeAll(() => {
 });
 
 const fn = (p: Plan, name: string): PlannedResource | undefined => ofType(p, "aws:lambda/function:Function").find((f) => f.name === name);
-const env = (p: Plan, name: string) => (present(fn(p, name), `function ${name}`).inputs.environment as { variables: Record<string, string> }).variables;
+const env = (p: Plan, name: string) =>
+  (present(fn(p, name), `function ${name}`).inputs.environment as { variables: Record<string, string> }).variables;
 const rolePolicy = (p: Plan, name: string): PolicyStatement[] =>
   present(
     policies(p).find((d) => d.resource.type === "aws:iam/rolePolicy:RolePolicy" && d.resource.name === name),
@@ -84,15 +85,18 @@ describe("the live alerts", () => {
   });
 
   it("read the main stack's anomaly settings, written into the bucket as the stack was given them", () => {
-    const object = present(ofType(main, "aws:s3/bucketObjectv2:BucketObjectv2").find((o) => o.name === "anomaly-settings"), "settings");
+    const object = present(
+      ofType(main, "aws:s3/bucketObjectv2:BucketObjectv2").find((o) => o.name === "anomaly-settings"),
+      "settings",
+    );
     expect(object.inputs.key).toBe(anomalySettingsKey("athena-audit"));
     expect(JSON.parse(String(object.inputs.content))).toEqual({ ...DEFAULT_ANOMALY_SETTINGS, ...MAIN.anomalySettings });
   });
 
   it("may read the query, keep their state in their own account's folder, read the settings and publish: nothing else", () => {
-    const account = env(main, "live").AUDIT_ACCOUNT;
+    const account = present(env(main, "live").AUDIT_ACCOUNT, "the account");
     const statements = rolePolicy(main, "live");
-    const state = liveStatePrefix("athena-audit", present(account, "the account"));
+    const state = liveStatePrefix("athena-audit", account);
     expect(statements.map((s) => [s.Sid, s.Action])).toEqual([
       ["ReadQuery", ["athena:GetQueryExecution"]],
       ["ListState", ["s3:ListBucket"]],
@@ -105,7 +109,9 @@ describe("the live alerts", () => {
       ["AuditKey", ["kms:Decrypt", "kms:GenerateDataKey"]],
     ]);
     expect(statements.find((s) => s.Sid === "KeepState")?.Resource).toMatch(new RegExp(`/${state}\\*$`));
-    expect(statements.find((s) => s.Sid === "Findings")?.Resource).toBe(`arn:aws:securityhub:us-east-1:${account}:product/${account}/default`);
+    expect(statements.find((s) => s.Sid === "Findings")?.Resource).toBe(
+      `arn:aws:securityhub:us-east-1:${account}:product/${account}/default`,
+    );
     expect(rolePolicy(collector, "live").map((s) => s.Sid)).not.toContain("Findings");
   });
 

@@ -223,7 +223,7 @@ describe("main stack", () => {
     );
   });
 
-  it("deploys the three scheduled functions and the live one on nodejs22.x with their own roles, retries, failure queues and alarms", () => {
+  it("deploys three scheduled functions and the live one on nodejs22.x with their own roles, retries, failure queues, alarms", () => {
     const fns = functionsOf(main);
     expect(fns.map((f) => f.inputs.name).sort()).toEqual([
       "athena-audit-grants-main",

@@ -395,7 +395,8 @@ describe("the anomalies page", () => {
     expect(model.context).toEqual([
       "None found: no principal's activity in the period was unusual by any of the kinds checked, " +
         "volume, reach, origin, time, probing, exfiltration, download, newcomer and drift (each explained under the table). " +
-        "First-time kinds judge a principal after `minHistoryDays` of history, volume and drift after `baselineDays`; a newer principal is judged against its peers and a ceiling (newcomer).",
+        "First-time kinds judge a principal after `minHistoryDays` of history, volume and drift after `baselineDays`; " +
+        "a newer principal is judged against its peers and a ceiling (newcomer).",
     ]);
     expect(model.chart).toBeUndefined();
     const table = only(model.tables, "table");

@@ -325,7 +325,10 @@ describe("anomaly findings files and the command", () => {
     const cases: [unknown, string][] = [
       [[ORIGIN, { ...ORIGIN, severity: "critical" }], '[1]: severity must be high, medium or low, got "critical"'],
       [[{ ...ORIGIN, human: "yes" }], '[0]: human must be true or false, got "yes"'],
-      [[{ ...ORIGIN, kind: "weird" }], '[0]: kind must be volume, reach, origin, time, probing, exfiltration, download, newcomer or drift, got "weird"'],
+      [
+        [{ ...ORIGIN, kind: "weird" }],
+        '[0]: kind must be volume, reach, origin, time, probing, exfiltration, download, newcomer or drift, got "weird"',
+      ],
       [[{ ...ORIGIN, day: undefined }], "[0]: day must be text, got undefined"],
       [[{ ...ORIGIN, measured: "lots" }], '[0]: measured must be a number, got "lots"'],
       [[42], "[0]: expected an object"],
