@@ -8,6 +8,7 @@
  * partial, and a role's finding names its sessions, the heaviest first. Every expected value is
  * counted from the rows below.
  */
+import { ANOMALY_EVENT_COLUMNS, Cell, rowsSql } from "../support/anomaly-rows";
 import * as fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { addDays } from "../../core/days";
@@ -30,25 +31,6 @@ const GIB = 1024 ** 3;
 const READ = { calls: 40, objects: 40, bytes: 5 * GIB, addresses: ["198.51.100.7", "203.0.113.5", "203.0.113.9"] };
 const PROBES = 5;
 
-type Cell = string | number | boolean | null | string[];
-const EVENTS: [string, string][] = [
-  ["dt", "VARCHAR"],
-  ["attributed", "BOOLEAN"],
-  ["in_history", "BOOLEAN"],
-  ["principal_arn", "VARCHAR"],
-  ["iam_principal_arn", "VARCHAR"],
-  ["principal_type", "VARCHAR"],
-  ["on_behalf_of", "VARCHAR"],
-  ["query_execution_id", "VARCHAR"],
-  ["event_time", "TIMESTAMP"],
-  ["source_ip", "VARCHAR"],
-  ["client_family", "VARCHAR"],
-  ["referenced_tables", "VARCHAR[]"],
-  ["state", "VARCHAR"],
-  ["error_message", "VARCHAR"],
-  ["query_text", "VARCHAR"],
-  ["data_scanned_bytes", "BIGINT"],
-];
 const ACCESS: [string, string][] = [
   ["dt", "VARCHAR"],
   ["principal_arn", "VARCHAR"],
@@ -62,19 +44,6 @@ const ACCESS: [string, string][] = [
   ["bytes", "BIGINT"],
   ["source_ips", "VARCHAR[]"],
 ];
-
-const text = (s: string) => `'${s.replace(/'/g, "''")}'`;
-function literal(value: Cell, type: string): string {
-  if (value === null) return `CAST(NULL AS ${type})`;
-  if (Array.isArray(value)) return `CAST([${value.map(text).join(", ")}] AS ${type})`;
-  return `CAST(${typeof value === "string" ? text(value) : String(value)} AS ${type})`;
-}
-/** Rows as a query with the table's columns and types. */
-function rowsSql(columns: [string, string][], rows: Record<string, Cell>[]): string {
-  return rows
-    .map((row) => `SELECT ${columns.map(([name, type]) => `${literal(row[name] ?? null, type)} AS ${name}`).join(", ")}`)
-    .join(" UNION ALL ");
-}
 
 const events: Record<string, Cell>[] = [];
 function query(who: string, n: number, time: string, fields: Record<string, Cell> = {}) {
@@ -151,7 +120,10 @@ beforeAll(async () => {
   cleanUp(() => engine.close());
   const sql = savedQuerySql(SAVED.anomalies);
   expect(sql, "the query starts its WITH on a line of its own").toMatch(/^WITH /m);
-  const given = sql.replace(/^WITH /m, `WITH events AS (${rowsSql(EVENTS, events)}), access AS (${rowsSql(ACCESS, access)}), `);
+  const given = sql.replace(
+    /^WITH /m,
+    `WITH events AS (${rowsSql(ANOMALY_EVENT_COLUMNS, events)}), access AS (${rowsSql(ACCESS, access)}), `,
+  );
   rows = savedRows(SAVED.anomalies, await engine.run(given, anomalyParameters(WINDOW, DEFAULT_ANOMALY_SETTINGS)));
 });
 

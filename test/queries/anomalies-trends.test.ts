@@ -6,6 +6,7 @@
  * month over month is compared with the last close, not raised. Every expected value is worked out
  * here from the rows below (the drift's day by the CUSUM the docs describe, computed in this file).
  */
+import { ANOMALY_EVENT_COLUMNS, Cell, rowsSql } from "../support/anomaly-rows";
 import * as fs from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
 import { addDays } from "../../core/days";
@@ -38,37 +39,11 @@ const CLOSER = ARN("role/finance-close");
 const PROBER = ARN("user/prober");
 const PROBER2 = ARN("user/prober2");
 
-type Cell = string | number | boolean | null | string[];
-const EVENTS: [string, string][] = [
-  ["dt", "VARCHAR"],
-  ["attributed", "BOOLEAN"],
-  ["in_history", "BOOLEAN"],
-  ["principal_arn", "VARCHAR"],
-  ["iam_principal_arn", "VARCHAR"],
-  ["principal_type", "VARCHAR"],
-  ["on_behalf_of", "VARCHAR"],
-  ["query_execution_id", "VARCHAR"],
-  ["event_time", "TIMESTAMP"],
-  ["source_ip", "VARCHAR"],
-  ["client_family", "VARCHAR"],
-  ["referenced_tables", "VARCHAR[]"],
-  ["state", "VARCHAR"],
-  ["error_message", "VARCHAR"],
-  ["query_text", "VARCHAR"],
-  ["data_scanned_bytes", "BIGINT"],
-];
 const ACCESS =
   "SELECT CAST(NULL AS VARCHAR) AS dt, CAST(NULL AS VARCHAR) AS principal_arn, CAST(NULL AS VARCHAR) AS iam_principal_arn, " +
   "CAST(NULL AS VARCHAR) AS engine, CAST(NULL AS VARCHAR) AS source, CAST(NULL AS VARCHAR) AS resource_kind, " +
   "CAST(NULL AS VARCHAR) AS resource, CAST(NULL AS BIGINT) AS calls, CAST(NULL AS BIGINT) AS objects, CAST(NULL AS BIGINT) AS bytes, " +
   "CAST(NULL AS VARCHAR[]) AS source_ips WHERE false";
-
-const text = (s: string) => `'${s.replace(/'/g, "''")}'`;
-function literal(value: Cell, type: string): string {
-  if (value === null) return `CAST(NULL AS ${type})`;
-  if (Array.isArray(value)) return `CAST([${value.map(text).join(", ")}] AS ${type})`;
-  return `CAST(${typeof value === "string" ? text(value) : String(value)} AS ${type})`;
-}
 
 const events: Record<string, Cell>[] = [];
 function query(who: string, n: number, time: string, bytes: number, fields: Record<string, Cell> = {}) {
@@ -132,8 +107,7 @@ let rows: Row[];
 const cleanUp = cleanupAfterAll();
 async function run(settings: AnomalySettings): Promise<Row[]> {
   const sql = savedQuerySql(SAVED.anomalies);
-  const table = events.map((row) => `SELECT ${EVENTS.map(([name, type]) => `${literal(row[name] ?? null, type)} AS ${name}`).join(", ")}`);
-  const given = sql.replace(/^WITH /m, `WITH events AS (${table.join(" UNION ALL ")}), access AS (${ACCESS}), `);
+  const given = sql.replace(/^WITH /m, `WITH events AS (${rowsSql(ANOMALY_EVENT_COLUMNS, events)}), access AS (${ACCESS}), `);
   return savedRows(SAVED.anomalies, await engine.run(given, anomalyParameters(WINDOW, settings)));
 }
 beforeAll(async () => {

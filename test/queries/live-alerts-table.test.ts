@@ -5,6 +5,7 @@
  * query gives that finding the earliest matching alert's time and the other none; the page's row and
  * the anomaly issue say so for that finding only. Every expected value is worked from the rows below.
  */
+import { ANOMALY_EVENT_COLUMNS, Cell, rowsSql } from "../support/anomaly-rows";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -32,33 +33,6 @@ const ACCOUNT = "111122223333";
 const MOVER = `arn:aws:iam::${ACCOUNT}:user/mover`;
 const COPIER = `arn:aws:iam::${ACCOUNT}:user/copier`;
 const UNLOAD = "UNLOAD (SELECT * FROM sales.orders) TO 's3://outside-bucket/x/' WITH (format = 'PARQUET')";
-
-type Cell = string | number | boolean | null | string[];
-const EVENTS: [string, string][] = [
-  ["dt", "VARCHAR"],
-  ["attributed", "BOOLEAN"],
-  ["in_history", "BOOLEAN"],
-  ["principal_arn", "VARCHAR"],
-  ["iam_principal_arn", "VARCHAR"],
-  ["principal_type", "VARCHAR"],
-  ["on_behalf_of", "VARCHAR"],
-  ["query_execution_id", "VARCHAR"],
-  ["event_time", "TIMESTAMP"],
-  ["source_ip", "VARCHAR"],
-  ["client_family", "VARCHAR"],
-  ["referenced_tables", "VARCHAR[]"],
-  ["state", "VARCHAR"],
-  ["error_message", "VARCHAR"],
-  ["query_text", "VARCHAR"],
-  ["data_scanned_bytes", "BIGINT"],
-];
-const text = (s: string) => `'${s.replace(/'/g, "''")}'`;
-const literal = (value: Cell, type: string) =>
-  value === null
-    ? `CAST(NULL AS ${type})`
-    : Array.isArray(value)
-      ? `CAST([${value.map(text).join(", ")}] AS ${type})`
-      : `CAST(${typeof value === "string" ? text(value) : String(value)} AS ${type})`;
 
 const events: Record<string, Cell>[] = [];
 function query(who: string, n: number, time: string, sql: string) {
@@ -133,9 +107,7 @@ beforeAll(async () => {
   }
   const engine = await DuckDbEngine.open({ root });
   cleanUp(() => engine.close());
-  const eventsSql = events
-    .map((row) => `SELECT ${EVENTS.map(([name, type]) => `${literal(row[name] ?? null, type)} AS ${name}`).join(", ")}`)
-    .join(" UNION ALL ");
+  const eventsSql = rowsSql(ANOMALY_EVENT_COLUMNS, events);
   const sql = savedQuerySql(SAVED.anomalies).replace(/^WITH /m, `WITH events AS (${eventsSql}), access AS (${emptyTableSql(ACCESS)}), `);
   result = await engine.run(sql, anomalyParameters(WINDOW, DEFAULT_ANOMALY_SETTINGS));
   rows = savedRows(SAVED.anomalies, result);
