@@ -146,13 +146,14 @@ const ADVICE: Record<Anomaly["kind"], string> = {
     "someone stays under a daily threshold: if nobody can account for it, rotate the credentials.",
 };
 
-/** The unit `measured` is in, by the query's column comment: bytes for volume in bytes and SELECT * scans. */
+/** The unit `measured` is in, by the query's column comment: bytes for volume in bytes, exfiltration, downloads, newcomers and drifts. */
 function amount(f: Anomaly, value: number): string {
   if (
     (f.kind === "volume" && f.subject === "bytes") ||
     f.kind === "newcomer" ||
     f.kind === "drift" ||
-    (f.kind === "exfiltration" && f.subject.startsWith("select-star:")) ||
+    // Both shapes measure the bytes their query scanned (queries/sql/anomalies.sql).
+    f.kind === "exfiltration" ||
     f.kind === "download"
   )
     return humanBytes(value);

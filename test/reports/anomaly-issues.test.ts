@@ -261,6 +261,15 @@ describe("anomaly issues", () => {
     expect(unseen).toContain("| Normal | none: a principal not seen in the retained history |");
   });
 
+  it("measures both exfiltration shapes, and a new principal's day, in the bytes their queries scanned", () => {
+    // An UNLOAD's measure is the bytes its query scanned, as a large SELECT *'s (queries/sql/anomalies.sql).
+    const unload = renderAnomalyIssue({ ...OLD, measured: 48 * 1024 ** 3 }, 14).body;
+    expect(unload).toContain("| Measured | 48.0 GiB |");
+    const newcomer = renderAnomalyIssue({ ...VOLUME, kind: "newcomer", measured: 10 * 1024 ** 4, peak: 2 * 1024 ** 4 }, 14).body;
+    expect(newcomer).toContain("| Measured | 10.0 TiB |");
+    expect(newcomer).toContain("| Normal | its peers' busiest day 2.0 TiB (a new principal has no baseline of its own) |");
+  });
+
   it("lists the alerted findings in the job summary, one line each", () => {
     expect(anomalySummary([VOLUME, ORIGIN], { from: "2026-10-18", to: "2026-10-31" }, "main")).toBe(
       [
