@@ -247,12 +247,25 @@ export function liveStatePrefix(prefix: string, account: string): string {
   return `${prefix}/live/account=${account}/`;
 }
 
+/**
+ * The live path's short-lived keys (a query's halves, the alerts claimed, the recent failures), one
+ * folder per account beside the kept state: a lifecycle rule on liveTransientRoot expires them a day
+ * after they are written, which no key under the kept folder could be picked out for.
+ */
+export function liveTransientRoot(prefix: string): string {
+  return `${prefix}/live-transient/`;
+}
+
+export function liveTransientPrefix(prefix: string, account: string): string {
+  return `${liveTransientRoot(prefix)}account=${account}/`;
+}
+
 /** When the live path first ran: first reads are judged once it has watched long enough. */
 export function liveSinceKey(root: string): string {
   return `${root}since.json`;
 }
 
-/** A query's halves, `finished.json` and `started.json`: short-lived (a lifecycle rule may expire them after a day). */
+/** A query's halves, `finished.json` and `started.json`, under the transient folder (liveTransientPrefix). */
 export function liveQueryPrefix(root: string, queryId: string): string {
   return `${root}queries/${queryId}/`;
 }
@@ -261,7 +274,7 @@ export function liveAlertKey(root: string, queryId: string, kind: string): strin
   return `${root}alerts/${queryId}/${kind}`;
 }
 
-/** A principal's failures, `<ISO time>_<query id>`, sorted by time: short-lived too. */
+/** A principal's failures, `<ISO time>_<query id>`, sorted by time, under the transient folder too. */
 export function liveFailuresPrefix(root: string, principalKey: string): string {
   return `${root}failures/${principalKey}/`;
 }

@@ -118,7 +118,7 @@ export async function handleLiveEvent(input: unknown, deps: LiveDeps): Promise<L
 
   const alerts: LiveResult["alerts"] = [];
   for (const finding of findings) {
-    const key = layout.liveAlertKey(deps.state.root, e.queryId, finding.kind);
+    const key = layout.liveAlertKey(deps.state.transient, e.queryId, finding.kind);
     if (!(await deps.state.claim(key, JSON.stringify({ ...finding, at: now.toISOString() })))) continue;
     const alert: LiveAlert = { finding, started, finished, execution: e, at: now.toISOString() };
     try {

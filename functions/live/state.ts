@@ -21,6 +21,8 @@ export class LiveState {
 
   /** The account's folder of live state (core/layout.ts' liveStatePrefix). */
   readonly root: string;
+  /** Its folder of short-lived keys, which the bucket expires after a day (liveTransientPrefix). */
+  readonly transient: string;
 
   constructor(
     private readonly client: s3.S3Client,
@@ -29,6 +31,7 @@ export class LiveState {
     account: string,
   ) {
     this.root = layout.liveStatePrefix(prefix, account);
+    this.transient = layout.liveTransientPrefix(prefix, account);
   }
 
   private count(operation: string): void {
@@ -109,7 +112,7 @@ export class LiveState {
 
   /** Records this event's half of the query, and returns the other half when it is known. */
   async meet(event: LiveEvent): Promise<LiveEvent | undefined> {
-    const folder = layout.liveQueryPrefix(this.root, event.queryId);
+    const folder = layout.liveQueryPrefix(this.transient, event.queryId);
     await this.write(`${folder}${event.half}.json`, JSON.stringify(event));
     const other = await this.read(`${folder}${event.half === "finished" ? "started" : "finished"}.json`);
     return other === undefined ? undefined : (JSON.parse(other) as LiveEvent);
@@ -130,7 +133,7 @@ export class LiveState {
    * before it on: keys `<ISO time>_<query id>` and `<ISO time>_alerted_<query id>` sort by time.
    */
   async failuresAround(principal: string, at: number, queryId: string): Promise<{ failures: number[]; alerts: number[] }> {
-    const folder = layout.liveFailuresPrefix(this.root, principalKey(principal));
+    const folder = layout.liveFailuresPrefix(this.transient, principalKey(principal));
     await this.write(`${folder}${new Date(at).toISOString()}_${queryId}`, JSON.stringify({ queryId }));
     const keys = await this.list(folder, `${folder}${new Date(at - 60 * 60_000).toISOString()}`);
     const failures: number[] = [];
@@ -145,7 +148,7 @@ export class LiveState {
   }
 
   async markProbingAlert(principal: string, at: number, queryId: string): Promise<void> {
-    const folder = layout.liveFailuresPrefix(this.root, principalKey(principal));
+    const folder = layout.liveFailuresPrefix(this.transient, principalKey(principal));
     await this.write(`${folder}${new Date(at).toISOString()}_alerted_${queryId}`, JSON.stringify({ queryId }));
   }
 

@@ -1,7 +1,7 @@
 /** The audit bucket: private, encrypted, TLS-only, with results and (optionally) history expiring. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { historyTablePrefix } from "../../core/layout";
+import { historyTablePrefix, liveTransientRoot } from "../../core/layout";
 import { Statement, tlsOnlyBucketPolicy, toJson } from "../policies";
 import { PRODUCT } from "../../core/names";
 
@@ -68,6 +68,8 @@ export class AuditStorage extends pulumi.ComponentResource {
         abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
       },
     ];
+    // The live alerts' short-lived state (a query's halves, claims, recent failures): read for a day at most.
+    rules.push({ id: "live-transient", status: "Enabled", filter: { prefix: liveTransientRoot(args.prefix) }, expiration: { days: 1 } });
     if (args.historyExpirationDays) {
       rules.push({
         id: "history",

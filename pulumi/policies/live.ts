@@ -1,5 +1,5 @@
 /** The live alerts' role: read the finished query, keep its small state, publish the alert. */
-import { liveAlertsAccountPrefix, liveStatePrefix } from "../../core/layout";
+import { liveAlertsAccountPrefix, liveStatePrefix, liveTransientPrefix } from "../../core/layout";
 import { bucketArn, doc, kms, logs, PolicyDocument, Scope } from "./document";
 
 export interface LiveScope extends Scope {
@@ -10,7 +10,8 @@ export interface LiveScope extends Scope {
 }
 
 export function livePolicy(s: LiveScope): PolicyDocument {
-  const state = liveStatePrefix(s.prefix, s.account);
+  // What it keeps (when it began watching, each principal's first reads), and what the bucket expires a day on.
+  const folders = [liveStatePrefix(s.prefix, s.account), liveTransientPrefix(s.prefix, s.account)];
   return doc([
     {
       Sid: "ReadQuery",
@@ -24,14 +25,14 @@ export function livePolicy(s: LiveScope): PolicyDocument {
       Effect: "Allow",
       Action: ["s3:ListBucket"],
       Resource: bucketArn(s),
-      Condition: { StringLike: { "s3:prefix": [`${state}*`] } },
+      Condition: { StringLike: { "s3:prefix": folders.map((f) => `${f}*`) } },
     },
     // A query's halves, the alerts claimed (and released when sending failed), failures and reads.
     {
       Sid: "KeepState",
       Effect: "Allow",
       Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-      Resource: `${bucketArn(s)}/${state}*`,
+      Resource: folders.map((f) => `${bucketArn(s)}/${f}*`),
     },
     // The alerts' log (table live_alerts): one object per alert sent, never read back, in its own account's folder.
     {

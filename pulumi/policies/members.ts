@@ -12,6 +12,7 @@ import {
   historyAccountPrefix,
   liveAlertsAccountPrefix,
   liveStatePrefix,
+  liveTransientPrefix,
   trailsAccountPrefix,
 } from "../../core/layout";
 import { Statement } from "./document";
@@ -29,7 +30,8 @@ const PRINCIPAL_ACCOUNT = "${aws:PrincipalAccount}";
 
 function admit(sid: string, bucketArn: string, prefix: string, who: Pick<Statement, "Principal" | "Condition">): Statement[] {
   const own = historyAccountPrefix(PRINCIPAL_ACCOUNT, prefix);
-  const live = liveStatePrefix(prefix, PRINCIPAL_ACCOUNT);
+  // The live state it keeps, and its short-lived keys, which the bucket expires after a day.
+  const live = [liveStatePrefix(prefix, PRINCIPAL_ACCOUNT), liveTransientPrefix(prefix, PRINCIPAL_ACCOUNT)];
   return [
     {
       Sid: `${sid}ListHistory`,
@@ -68,14 +70,14 @@ function admit(sid: string, bucketArn: string, prefix: string, who: Pick<Stateme
       Principal: who.Principal,
       Action: ["s3:ListBucket"],
       Resource: bucketArn,
-      Condition: { ...who.Condition, StringLike: { "s3:prefix": [`${live}*`] } },
+      Condition: { ...who.Condition, StringLike: { "s3:prefix": live.map((f) => `${f}*`) } },
     },
     {
       Sid: `${sid}KeepLive`,
       Effect: "Allow",
       Principal: who.Principal,
       Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"],
-      Resource: `${bucketArn}/${live}*`,
+      Resource: live.map((f) => `${bucketArn}/${f}*`),
       ...(who.Condition ? { Condition: who.Condition } : {}),
     },
     // The live alerts' log (table live_alerts): one object per alert sent, never read back.

@@ -21,6 +21,7 @@ import {
   historyObjectKey,
   liveAlertsAccountPrefix,
   liveStatePrefix,
+  liveTransientPrefix,
   trailsObjectKey,
 } from "../../core/layout";
 import { cleanupAfterAll } from "../support/cleanup";
@@ -167,6 +168,8 @@ async function collectGrants(run: GrantsRun) {
 
 const liveRuns = {} as Record<Variant, { log: CallLog; role: Principal; extra: IamRequest[]; report: ContractReport; run: LiveRun }>;
 const LIVE_FOLDER = liveStatePrefix("athena-audit", MEMBER);
+/** Its short-lived keys, which the bucket expires after a day. */
+const LIVE_TRANSIENT = liveTransientPrefix("athena-audit", MEMBER);
 
 /** Runs the member's live alerts (functions/live) under `variant`'s bucket policy: state in the main bucket. */
 async function watch(variant: Variant) {
@@ -447,7 +450,7 @@ describe.each(["listed", "org"] as const)("IAM contract, a member account's live
         .filter((r) => r.action.startsWith("s3:"))
         .map((r) => r.resource),
     );
-    const own = [LIVE_FOLDER, liveAlertsAccountPrefix(MEMBER)].map((p) => `arn:aws:s3:::${BUCKET}/${p}`);
+    const own = [LIVE_FOLDER, LIVE_TRANSIENT, liveAlertsAccountPrefix(MEMBER)].map((p) => `arn:aws:s3:::${BUCKET}/${p}`);
     const outside = [...resources].filter(
       (r) => !own.some((p) => r.startsWith(p)) && r !== `arn:aws:s3:::${BUCKET}/athena-audit/settings/anomaly-settings.json`,
     );
@@ -456,7 +459,7 @@ describe.each(["listed", "org"] as const)("IAM contract, a member account's live
       .requests(`live.${variant}-live`)
       .flatMap((r) => (r.context?.["s3:prefix"] ? [String(r.context["s3:prefix"])] : []));
     expect(prefixes.length).toBeGreaterThan(0);
-    expect(prefixes.every((p) => p.startsWith(LIVE_FOLDER))).toBe(true);
+    expect(prefixes.every((p) => p.startsWith(LIVE_FOLDER) || p.startsWith(LIVE_TRANSIENT))).toBe(true);
   });
 
   it("allows every call, by both the member's role and the main bucket's policy, and nothing no call needed", () => {
@@ -485,7 +488,7 @@ describe.each(["listed", "org"] as const)("IAM contract, a member account's live
 describe("IAM contract, a member account's live alerts, main stack without memberAccounts", () => {
   it("are refused live, by the bucket policy, on their first write", () => {
     expect(liveRuns.none.run.error).toMatch(
-      new RegExp(`not authorized to perform: s3:PutObject on resource: arn:aws:s3:::${BUCKET}/${LIVE_FOLDER}queries/`),
+      new RegExp(`not authorized to perform: s3:PutObject on resource: arn:aws:s3:::${BUCKET}/${LIVE_TRANSIENT}queries/`),
     );
     expect(liveRuns.none.report.denied.length).toBeGreaterThan(0);
   });

@@ -5,7 +5,7 @@
  * `liveAlerts` false.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { anomalySettingsKey, liveStatePrefix } from "../../core/layout";
+import { anomalySettingsKey, liveStatePrefix, liveTransientPrefix } from "../../core/layout";
 import { DEFAULT_ANOMALY_SETTINGS } from "../../core/anomaly-settings";
 import { build, ofType, Plan, plan, PlannedResource, policies, PolicyStatement } from "./plan";
 import { present } from "../support/defined";
@@ -108,7 +108,11 @@ describe("the live alerts", () => {
       ["Logs", ["logs:CreateLogStream", "logs:PutLogEvents"]],
       ["AuditKey", ["kms:Decrypt", "kms:GenerateDataKey"]],
     ]);
-    expect(statements.find((s) => s.Sid === "KeepState")?.Resource).toMatch(new RegExp(`/${state}\\*$`));
+    // What it keeps, and the short-lived keys the bucket expires a day after they are written.
+    expect(statements.find((s) => s.Sid === "KeepState")?.Resource).toEqual([
+      expect.stringMatching(new RegExp(`/${state}\\*$`)),
+      expect.stringMatching(new RegExp(`/${liveTransientPrefix("athena-audit", account)}\\*$`)),
+    ]);
     expect(statements.find((s) => s.Sid === "Findings")?.Resource).toBe(
       `arn:aws:securityhub:us-east-1:${account}:product/${account}/default`,
     );

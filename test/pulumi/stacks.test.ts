@@ -109,13 +109,14 @@ describe("main stack", () => {
     expect(bucketPolicy.statements[0]).toMatchObject({ Effect: "Deny", Condition: { Bool: { "aws:SecureTransport": "false" } } });
   });
 
-  it("expires query results, and history a month after the join's own retention", () => {
+  it("expires query results, the live alerts' short-lived state, and history a month after the join's own retention", () => {
     const rules = oneOfType(main, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as {
       id: string;
       expiration?: { days: number };
     }[];
     expect(rules.filter((r) => r.expiration).map((r) => [r.id, r.expiration!.days])).toEqual([
       ["query-results", 30],
+      ["live-transient", 1],
       ["history", 430],
     ]);
     const eu = oneOfType(existingTrail, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules as {
