@@ -40,6 +40,7 @@ let unattributed: LedgerEntry[];
 let witnessedOnly: LedgerEntry[];
 
 const cleanUp = cleanupAfterAll();
+// The demo itself (180 days generated and joined) takes about a minute alone, and twice that on a loaded machine.
 beforeAll(async () => {
   root = tempDir("demo");
   cleanUp(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -51,7 +52,7 @@ beforeAll(async () => {
   period = { from: addDays(ledger.lastDay, 1 - DAYS), to: ledger.lastDay };
   unattributed = expectedEvents(ledger).filter((q) => expectedPrincipal(q, true).arn === null);
   witnessedOnly = expectedEvents(ledger).filter((q) => expectedPrincipal(q, true).source === "system_table");
-}, 120_000);
+}, 240_000);
 
 describe("the demo's previous period, and its pages reproduced by report", () => {
   it("compares the period with as many days before it, and plants nothing in those", async () => {
