@@ -306,9 +306,3 @@ export function liveAlertsPartitionPrefix(account: string, dt: string, prefix = 
 export function liveAlertsObjectKey(p: { account: string; dt: string; queryId: string; kind: string }, prefix = DEFAULT_PREFIX): string {
   return `${liveAlertsPartitionPrefix(p.account, p.dt, prefix)}${p.queryId}-${p.kind}.json`;
 }
-
-/** The prefix and account a live state folder (liveStatePrefix's) belongs to: what the live path needs to find its log. */
-export function liveStateOwner(root: string): { prefix: string; account: string } | undefined {
-  const [, prefix, account] = /^(.+)\/live\/account=([^/]+)\/$/.exec(root) ?? [];
-  return prefix && account ? { prefix, account } : undefined;
-}

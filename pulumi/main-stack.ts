@@ -196,6 +196,7 @@ export function mainStack(s: MainSettings, caller: Caller) {
     resultsLocation: pulumi.interpolate`s3://${storage.bucketName}/${s.prefix}/query-results/`,
     kmsKeyArn: s.kmsKeyArn,
     bytesScannedCutoff: s.bytesScannedCutoff,
+    tb: s.billingTb,
   });
   const history = historyFunction({ ...s, schedule: s.schedules.history }, storage.bucketName, caller);
   const scope = { ...caller, region: s.region, prefix: s.prefix, kmsKeyArn: s.kmsKeyArn, workGroup: WORK_GROUP, database: DATABASE };

@@ -13,7 +13,7 @@ import type { Logger } from "../runtime/log";
 import { alertMessage, alertSubject, asffFinding, LiveAlert } from "./deliver";
 import { Finished, readEvent, Started } from "./events";
 import { Execution, isProbe, judge, largeSelectStar, sensitiveReads } from "./judge";
-import { LiveState, principalKey } from "./state";
+import { LiveState } from "./state";
 
 export interface LiveDeps {
   state: LiveState;
@@ -58,17 +58,13 @@ async function execution(
  * would find the claim and write nothing either), it says so, and the daily finding reads as new.
  */
 async function logAlert(deps: LiveDeps, a: LiveAlert): Promise<void> {
-  const owner = layout.liveStateOwner(deps.state.root);
+  const { account, prefix } = deps.state;
   const dt = a.started.time.slice(0, 10);
   try {
-    if (!owner) throw new Error(`no account folder in ${deps.state.root}`);
-    const key = layout.liveAlertsObjectKey(
-      { account: owner.account, dt, queryId: a.execution.queryId, kind: a.finding.kind },
-      owner.prefix,
-    );
+    const key = layout.liveAlertsObjectKey({ account, dt, queryId: a.execution.queryId, kind: a.finding.kind }, prefix);
     const record: RowOf<typeof LIVE_ALERTS> = {
       query_execution_id: a.execution.queryId,
-      account_id: owner.account,
+      account_id: account,
       region: a.started.region,
       principal_arn: a.started.principal,
       kind: a.finding.kind,
@@ -130,8 +126,7 @@ export async function handleLiveEvent(input: unknown, deps: LiveDeps): Promise<L
       }
     } catch (error) {
       await deps.state.release(key);
-      for (const resource of claimedReads)
-        await deps.state.release(layout.liveReadKey(deps.state.root, principalKey(started.principal), resource));
+      await deps.state.forgetReads(started.principal, claimedReads);
       throw error;
     }
     await logAlert(deps, alert);

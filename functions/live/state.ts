@@ -27,8 +27,9 @@ export class LiveState {
   constructor(
     private readonly client: s3.S3Client,
     private readonly bucket: string,
-    prefix: string,
-    account: string,
+    /** The audit's key prefix and the account judged: where the alerts' log goes too. */
+    readonly prefix: string,
+    readonly account: string,
   ) {
     this.root = layout.liveStatePrefix(prefix, account);
     this.transient = layout.liveTransientPrefix(prefix, account);
@@ -153,6 +154,11 @@ export class LiveState {
   }
 
   /** Which of `resources` the principal had read before; records the others as read now. */
+  /** Undoes the first-read claims of an alert that could not be sent, so that Lambda's retry claims them again. */
+  async forgetReads(principal: string, resources: readonly string[]): Promise<void> {
+    for (const resource of resources) await this.release(layout.liveReadKey(this.root, principalKey(principal), resource));
+  }
+
   async readBefore(principal: string, resources: readonly string[]): Promise<Set<string>> {
     const seen = new Set<string>();
     for (const resource of resources) {

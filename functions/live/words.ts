@@ -1,18 +1,9 @@
 /**
  * The live alerts' sentences: the daily detector's words (reports/pages/anomaly-words.ts) for the
- * same kinds, said of one query rather than a day. `humanBytes` repeats reports/pages/format.ts'
- * because functions/ may not import reports/; both belong in core/ (see docs/live-alerts.md).
+ * same kinds, said of one query rather than a day, in the same units (core/output/bytes.ts).
  */
-const UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-
-/** Bytes in binary units with one decimal, as the pages print them. */
-export function humanBytes(value: number): string {
-  if (!Number.isFinite(value) || value <= 0) return "0 B";
-  let exponent = Math.max(0, Math.min(Math.floor(Math.log2(value) / 10), UNITS.length - 1));
-  if (exponent < UNITS.length - 1 && (value / 1024 ** exponent).toFixed(1) === "1024.0") exponent += 1;
-  const scaled = value / 1024 ** exponent;
-  return `${exponent === 0 ? scaled : scaled.toFixed(1)} ${UNITS[exponent] ?? "B"}`;
-}
+import { humanBytes } from "../../core/output/bytes";
+export { humanBytes };
 
 const count = (n: number) => Math.round(n).toLocaleString("en-US");
 const clock = (iso: string) => iso.slice(11, 16);

@@ -1,6 +1,7 @@
 /** The Glue database and tables, derived from the single table definition; Athena's own work group and the saved queries. */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { TbDefinition } from "../../core/cost";
 import { namedQuerySql, SAVED_QUERIES } from "../../queries/saved";
 import { GlueTableSpec, KEPT_BY_PROGRAM, parameterPath } from "../glue";
 import { TableName } from "../../queries/schema/tables";
@@ -14,6 +15,8 @@ export interface AuditCatalogArgs {
   resultsLocation: pulumi.Input<string>;
   kmsKeyArn?: string;
   bytesScannedCutoff: number;
+  /** The TB the named queries' costs are written in: the stack's billingTb, as the reports price. */
+  tb: TbDefinition;
 }
 
 export class AuditCatalog extends pulumi.ComponentResource {
@@ -73,7 +76,7 @@ export class AuditCatalog extends pulumi.ComponentResource {
           description: query.description,
           database: database.name,
           workgroup: workGroup.name,
-          query: namedQuerySql(query),
+          query: namedQuerySql(query, args.tb),
         },
         { parent: this },
       );

@@ -10,6 +10,5 @@ export type { CamelRow, SavedColumn, SavedRow } from "./columns";
 export { DEFAULT_OPTIONS, periodEnding } from "./query";
 export type { Period, SavedQuery, SavedQueryOptions } from "./query";
 export { SAVED, SAVED_QUERIES } from "./registry";
-export { SESSIONS_PER_PRINCIPAL } from "./top-scanners";
 export { previousPeriod } from "./windows";
 export { namedQuerySql, runSavedQuery, savedQuerySql } from "./run";

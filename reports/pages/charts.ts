@@ -208,6 +208,9 @@ function bucketStart(day: string, granularity: Granularity): string {
   }
 }
 
+/** The Monday of a day's week (UTC, ISO 8601). */
+export const weekStart = (day: string) => bucketStart(day, "week");
+
 /** The first day of the next bucket after the one starting on `start`. */
 function nextStart(start: string, granularity: Granularity): string {
   const [year, month] = [Number(start.slice(0, 4)), Number(start.slice(5, 7))];

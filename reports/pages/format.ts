@@ -1,17 +1,10 @@
 /** Formatting for people: units, money, Markdown-safe text, names, Mermaid charts. Pure functions, used as handlebars helpers. */
-import { defined } from "../../core/checks";
+import { humanBytes as bytesText } from "../../core/output/bytes";
 import { Value } from "../../queries/engine";
 import { codeSpan, markdownText } from "../channels/markdown";
 
 // The Markdown channel's escapes, for the page models that import them with the other formats.
 export { cell, codeSpan, markdownText } from "../channels/markdown";
-
-/**
- * Binary multiples, named as what they are (IEC: 1 GiB = 2^30 bytes). Binary, because the default
- * billing unit is binary (1 TB = 2^40 bytes = 1 TiB, see core/cost.ts), so at the default a page's
- * `$5 x TiB` is its cost; the footnote names the TB the costs use when it is decimal.
- */
-const UNITS = ["B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
 
 /** `a, b and c`: the items in words, `conjunction` before the last. */
 export function wordList(items: readonly string[], conjunction: "and" | "or"): string {
@@ -20,16 +13,9 @@ export function wordList(items: readonly string[], conjunction: "and" | "or"): s
   return `${items.slice(0, -1).join(", ")} ${conjunction} ${last}`;
 }
 
-/** Binary units with one decimal: 1536 -> `1.5 KiB`, 5 * 2^30 -> `5.0 GiB`. */
+/** Binary units with one decimal (core/output/bytes.ts), of a value as the engines return it. */
 export function humanBytes(value: Value): string {
-  const bytes = Number(value ?? 0);
-  if (!Number.isFinite(bytes) || bytes <= 0) return "0 B";
-  // Under one byte (a share of one) is shown in bytes too.
-  let exponent = Math.max(0, Math.min(Math.floor(Math.log2(bytes) / 10), UNITS.length - 1));
-  // Just under a unit rounds up to it: 2^40 - 1 bytes is `1.0 TiB`, not `1024.0 GiB`.
-  if (exponent < UNITS.length - 1 && (bytes / 1024 ** exponent).toFixed(1) === "1024.0") exponent += 1;
-  const scaled = bytes / 1024 ** exponent;
-  return `${exponent === 0 ? scaled : scaled.toFixed(1)} ${defined(UNITS[exponent], `the unit of 1024^${exponent} bytes`)}`;
+  return bytesText(Number(value ?? 0));
 }
 
 /** Dollars with cents; amounts under a cent keep four decimals so they do not read as free. */

@@ -3,9 +3,8 @@
  * a reader can scan: each day for a period of a month or less, else each week (Monday to Sunday)
  * with its busiest day, so a 90-day report is 13 rows, not 90.
  */
-import { addDays } from "../../core/days";
 import { SAVED, SavedRow, savedRows } from "../../queries/saved";
-import { costOverTimeChart } from "./charts";
+import { costOverTimeChart, weekStart } from "./charts";
 import { count, humanBytes, markdownText, usd } from "./format";
 import { Column, RIGHT, table } from "./table";
 import type { Page } from "./types";
@@ -32,17 +31,11 @@ export interface WeekRow {
   busiest: DayRow;
 }
 
-/** The Monday of a day's week (UTC). */
-export function mondayOf(day: string): string {
-  const weekday = new Date(`${day}T00:00:00Z`).getUTCDay();
-  return addDays(day, -((weekday + 6) % 7));
-}
-
 /** The days summed by week, in order; a week the period cuts counts only its days in the period. */
 export function weeks(rows: readonly DayRow[]): WeekRow[] {
   const byWeek = new Map<string, WeekRow>();
   for (const r of rows) {
-    const week = mondayOf(r.day);
+    const week = weekStart(r.day);
     const w = byWeek.get(week) ?? { week, days: 0, cost: 0, bytes: 0, queries: 0, failed: 0, busiest: r };
     w.days += 1;
     w.cost += r.cost_usd;
@@ -76,6 +69,6 @@ export const usageDailyPage: Page = (result) => {
     { label: "Failed or cancelled", right: RIGHT, cell: (w) => count(w.failed) },
     { label: "Busiest day", cell: (w) => `${markdownText(w.busiest.day)} · ${usd(w.busiest.cost_usd)}` },
   ];
-  const context = [`A row a week (Monday to Sunday), the busiest day named; the chart shows the days.`];
+  const context = ["A row a week (Monday to Sunday), the busiest day named."];
   return { context, chart: dailyChart(rows), tables: [table(weeks(rows), columns)] };
 };

@@ -132,7 +132,9 @@ describe("the alert", () => {
     await publish(TOPIC, alertSubject(alert(LONGEST)), message);
     expect(sns.published.at(-1)?.message).toBe(message);
     // The server refuses what SNS refuses: one byte more.
-    await expect(publish(TOPIC, "s", `${message}x`.padEnd(SNS_MESSAGE_BYTES + 1, "x"))).rejects.toThrow("Message too long");
+    const oneByteOver = `${message}${"x".repeat(SNS_MESSAGE_BYTES + 1 - Buffer.byteLength(message))}`;
+    expect(Buffer.byteLength(oneByteOver)).toBe(SNS_MESSAGE_BYTES + 1);
+    await expect(publish(TOPIC, "s", oneByteOver)).rejects.toThrow("Message too long");
     await expect(publish(TOPIC, "s".repeat(100), "m")).rejects.toThrow("Subject");
   });
 

@@ -17,6 +17,7 @@ const MAIN = {
   createTrail: true,
   kmsKeyArn: KEY,
   securityHub: true,
+  billingTb: "decimal",
   anomalySettings: { knownBuckets: ["northwind-exports"], sensitive: ["finance", "hr"] },
 };
 const COLLECTOR = { "aws:region": "eu-west-1", role: "collector", mainRegion: "us-east-1", bucketName: "athena-audit-main-bucket" };
@@ -82,6 +83,13 @@ describe("the live alerts", () => {
       ANOMALY_SETTINGS_KEY: anomalySettingsKey("athena-audit"),
     });
     expect(env(collector, "live").LIVE_SECURITY_HUB).toBe("false");
+  });
+
+  it("come with the console's named queries priced in the stack's TB, as its reports are", () => {
+    const queries = ofType(main, "aws:athena/namedQuery:NamedQuery").map((q) => String(q.inputs.query));
+    const priced = queries.filter((q) => q.includes("-- Costs in"));
+    expect(priced.length).toBeGreaterThan(0);
+    expect(priced.every((q) => q.includes("-- Costs in decimal units"))).toBe(true);
   });
 
   it("read the main stack's anomaly settings, written into the bucket as the stack was given them", () => {

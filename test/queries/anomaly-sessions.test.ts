@@ -134,7 +134,7 @@ describe("the sessions behind a finding, from the ledger", () => {
     expect([download.sessions, download.session_count]).toEqual([sessionOf(d.principalArn), 1]);
   });
 
-  it("gives each finding but volume's an example query: the text of the ledger's first query id", () => {
+  it("gives each finding but those measuring a day's bytes (volume, newcomer, drift) an example query: the ledger's first", () => {
     const found = ledger.anomalies.filter((p) =>
       rows.some((r) => r.kind === p.kind && r.day === p.day && r.principal_arn === p.principalArn),
     );

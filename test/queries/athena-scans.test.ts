@@ -138,8 +138,13 @@ describe("the saved queries' statements on Athena, a weekly report over a year",
   });
 
   it.each(Object.keys(TABLES))("reads at most 1.2× the partitions of %s that the windows and lookbacks require", (table) => {
-    const totals = totalsByTable(all).find((t) => t.table === table);
-    if (!totals) return;
+    const found = totalsByTable(all).find((t) => t.table === table);
+    // Only the daily join reads CloudTrail (join-scans.test.ts); every other table is read by some saved query.
+    if (table === "cloudtrail") {
+      expect(found).toBeUndefined();
+      return;
+    }
+    const totals = present(found, `a saved query reading ${table}`);
     const byQuery = all
       .filter((f) => f.table === table)
       .map((f) => `${f.query}: ${f.scans} scans, ${f.read} read, ${f.required} required`)

@@ -20,7 +20,7 @@ import { DuckDbEngine } from "../../queries/duckdb/engine";
 import { DEFAULT_OPTIONS, Period, runSavedQuery, SAVED, savedRows } from "../../queries/saved";
 import { indexModel } from "../../reports/pages/model";
 import { principalName, usd } from "../../reports/pages/format";
-import { mondayOf } from "../../reports/pages/usage-daily-page";
+import { weekStart } from "../../reports/pages/charts";
 import { runSavedQueries } from "../../reports/publish";
 import { runDemo, SILENT } from "../../cli/pipeline";
 import { buildCli, runCli, treeState } from "../support/cli-run";
@@ -218,7 +218,7 @@ describe("the demo's anomalies (issue 15), judged against the generator's labels
       lake.ledger.anomalies.filter((a) => a.kind === "volume"),
       "planted volume anomaly",
     );
-    const week = mondayOf(planted.day);
+    const week = weekStart(planted.day);
     const cost = expectedEvents(lake.ledger)
       .filter((q) => q.eventDay >= week && q.eventDay <= addDays(week, 6))
       .reduce((n, q) => n + q.costUsd, 0);

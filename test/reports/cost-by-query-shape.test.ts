@@ -1,4 +1,4 @@
-/** The cost_by_query_shape page: seven columns, and no two shapes that read alike once cut. */
+/** The cost_by_query_shape page's shape labels: no two shapes that read alike once cut to a cell. */
 import { describe, expect, it } from "vitest";
 import { shapeLabels, SHAPE_WIDTH } from "../../reports/pages/columns";
 

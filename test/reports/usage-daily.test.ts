@@ -1,7 +1,8 @@
 /** The usage_daily page's weeks: hand-worked sums and busiest days. */
 import { describe, expect, it } from "vitest";
 import { SAVED, SavedRow } from "../../queries/saved";
-import { mondayOf, weeks } from "../../reports/pages/usage-daily-page";
+import { weekStart } from "../../reports/pages/charts";
+import { weeks } from "../../reports/pages/usage-daily-page";
 
 type DayRow = SavedRow<typeof SAVED.usage_daily>;
 const day = (d: string, cost: number): DayRow => ({
@@ -16,7 +17,7 @@ const day = (d: string, cost: number): DayRow => ({
 describe("usage by week", () => {
   it("starts weeks on Monday", () => {
     // 2026-08-03 was a Monday; 2026-08-09 the Sunday after it.
-    expect([mondayOf("2026-08-03"), mondayOf("2026-08-09"), mondayOf("2026-08-10"), mondayOf("2026-08-01")]).toEqual([
+    expect([weekStart("2026-08-03"), weekStart("2026-08-09"), weekStart("2026-08-10"), weekStart("2026-08-01")]).toEqual([
       "2026-08-03",
       "2026-08-03",
       "2026-08-10",
